@@ -1,0 +1,8 @@
+const nxPreset = require('@nx/jest/preset').default;
+
+// Test tiers by suffix: *.spec.ts (unit, no I/O), *.int-spec.ts (real Postgres/Kafka),
+// *.e2e-spec.ts (an app over HTTP). All run under `nx test <project>`.
+module.exports = {
+  ...nxPreset,
+  testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],
+};
