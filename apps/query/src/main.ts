@@ -1,21 +1,12 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import 'reflect-metadata';
+import { createHttpApp, listen, loadConfigOrExit, runMain } from '@ledger/platform';
+import { AppModule } from './app.module';
+import { QueryConfig } from './query.config';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(QueryConfig);
+  const app = await createHttpApp(AppModule.register(config));
+  await listen(app, config.QUERY_PORT, 'query');
 }
 
-bootstrap();
+runMain(main);

@@ -1,0 +1,229 @@
+import { AccountEvent, AccountEventType, AccountStatus } from './account.events';
+import { MAX_MONEY_MINOR_UNITS } from './account.limits';
+import { AccountState } from './account.state';
+import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
+import { DomainJsonObject } from './json.types';
+import { JsonFieldsReader } from './json-fields.reader';
+
+/**
+ * JSON codec for events and snapshots: bigint becomes a decimal string, Date an ISO 8601 UTC string,
+ * because JSON has neither (and a JSON number would lose precision above 2^53).
+ */
+
+/** The schema version each event type is written with today. Older versions are upcast on read. */
+export const CURRENT_EVENT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, number>> = {
+  AccountOpened: 2,
+  MoneyDeposited: 1,
+  MoneyWithdrawn: 1,
+  AccountFrozen: 1,
+  AccountUnfrozen: 1,
+  AccountClosed: 1,
+};
+
+export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = Object.keys(
+  CURRENT_EVENT_SCHEMA_VERSIONS,
+) as AccountEventType[];
+
+/** Bump when the snapshot's shape changes: the store then ignores older snapshots and replays instead. */
+export const ACCOUNT_SNAPSHOT_SCHEMA_VERSION = 1;
+
+export type EncodedAccountEvent = Readonly<{
+  type: AccountEventType;
+  schemaVersion: number;
+  data: DomainJsonObject;
+}>;
+
+export type RawAccountEvent = Readonly<{ type: string; schemaVersion: number; data: unknown }>;
+
+export function isAccountEventType(value: unknown): value is AccountEventType {
+  return typeof value === 'string' && Object.hasOwn(CURRENT_EVENT_SCHEMA_VERSIONS, value);
+}
+
+export function encodeEvent(event: AccountEvent): EncodedAccountEvent {
+  const schemaVersion = CURRENT_EVENT_SCHEMA_VERSIONS[event.type];
+  switch (event.type) {
+    case 'AccountOpened': {
+      const d = event.data;
+      return {
+        type: event.type,
+        schemaVersion,
+        data: {
+          accountId: d.accountId,
+          owner: d.owner,
+          currency: d.currency,
+          initialDeposit: d.initialDeposit.toString(),
+          balanceAfter: d.balanceAfter.toString(),
+          openedAt: d.openedAt.toISOString(),
+        },
+      };
+    }
+    case 'MoneyDeposited': {
+      const d = event.data;
+      return {
+        type: event.type,
+        schemaVersion,
+        data: {
+          accountId: d.accountId,
+          amount: d.amount.toString(),
+          balanceAfter: d.balanceAfter.toString(),
+          depositedAt: d.depositedAt.toISOString(),
+        },
+      };
+    }
+    case 'MoneyWithdrawn': {
+      const d = event.data;
+      return {
+        type: event.type,
+        schemaVersion,
+        data: {
+          accountId: d.accountId,
+          amount: d.amount.toString(),
+          balanceAfter: d.balanceAfter.toString(),
+          withdrawnAt: d.withdrawnAt.toISOString(),
+        },
+      };
+    }
+    case 'AccountFrozen': {
+      const d = event.data;
+      return {
+        type: event.type,
+        schemaVersion,
+        data: { accountId: d.accountId, reason: d.reason, frozenAt: d.frozenAt.toISOString() },
+      };
+    }
+    case 'AccountUnfrozen':
+      return {
+        type: event.type,
+        schemaVersion,
+        data: { accountId: event.data.accountId, unfrozenAt: event.data.unfrozenAt.toISOString() },
+      };
+    case 'AccountClosed':
+      return {
+        type: event.type,
+        schemaVersion,
+        data: { accountId: event.data.accountId, closedAt: event.data.closedAt.toISOString() },
+      };
+    default: {
+      const _exhaustive: never = event;
+      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
+    }
+  }
+}
+
+/**
+ * Decodes an event already at its current schema version (run `upcastAccountEvent` first for stored
+ * events). Throws `EventDecodeError` on an unknown type, another schema version or any malformed field.
+ */
+export function decodeEvent(raw: RawAccountEvent): AccountEvent {
+  const typeName = typeof raw?.type === 'string' ? raw.type : String(raw?.type);
+  const fail = (reason: string): never => {
+    throw new EventDecodeError(typeName, reason);
+  };
+  if (!isAccountEventType(raw?.type)) return fail('unknown event type');
+  const type = raw.type;
+  const current = CURRENT_EVENT_SCHEMA_VERSIONS[type];
+  if (raw.schemaVersion !== current) {
+    return fail(`schema version ${String(raw.schemaVersion)} is not the current version ${current}; upcast first`);
+  }
+
+  switch (type) {
+    case 'AccountOpened': {
+      const r = JsonFieldsReader.of(
+        raw.data,
+        ['accountId', 'owner', 'currency', 'initialDeposit', 'balanceAfter', 'openedAt'],
+        fail,
+      );
+      return {
+        type,
+        data: {
+          accountId: r.nonEmptyString('accountId'),
+          owner: r.nonEmptyString('owner'),
+          currency: r.currency('currency'),
+          initialDeposit: r.integer('initialDeposit', 0n, MAX_MONEY_MINOR_UNITS),
+          balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
+          openedAt: r.date('openedAt'),
+        },
+      };
+    }
+    case 'MoneyDeposited': {
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'amount', 'balanceAfter', 'depositedAt'], fail);
+      return {
+        type,
+        data: {
+          accountId: r.nonEmptyString('accountId'),
+          amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS),
+          balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
+          depositedAt: r.date('depositedAt'),
+        },
+      };
+    }
+    case 'MoneyWithdrawn': {
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'amount', 'balanceAfter', 'withdrawnAt'], fail);
+      return {
+        type,
+        data: {
+          accountId: r.nonEmptyString('accountId'),
+          amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS),
+          balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
+          withdrawnAt: r.date('withdrawnAt'),
+        },
+      };
+    }
+    case 'AccountFrozen': {
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'reason', 'frozenAt'], fail);
+      return {
+        type,
+        data: { accountId: r.nonEmptyString('accountId'), reason: r.nullableString('reason'), frozenAt: r.date('frozenAt') },
+      };
+    }
+    case 'AccountUnfrozen': {
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'unfrozenAt'], fail);
+      return { type, data: { accountId: r.nonEmptyString('accountId'), unfrozenAt: r.date('unfrozenAt') } };
+    }
+    case 'AccountClosed': {
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'closedAt'], fail);
+      return { type, data: { accountId: r.nonEmptyString('accountId'), closedAt: r.date('closedAt') } };
+    }
+    default: {
+      const _exhaustive: never = type;
+      throw new Error(`unhandled event ${String(_exhaustive)}`);
+    }
+  }
+}
+
+const ACCOUNT_STATUSES: readonly AccountStatus[] = ['ACTIVE', 'FROZEN', 'CLOSED'];
+const SNAPSHOT_STATUSES: readonly AccountState['status'][] = ['NOT_OPENED', ...ACCOUNT_STATUSES];
+
+/** Snapshot payload; stored alongside `ACCOUNT_SNAPSHOT_SCHEMA_VERSION`. */
+export function encodeState(state: AccountState): DomainJsonObject {
+  if (state.status === 'NOT_OPENED') return { status: state.status };
+  return {
+    status: state.status,
+    accountId: state.accountId,
+    owner: state.owner,
+    currency: state.currency,
+    balance: state.balance.toString(),
+    openedAt: state.openedAt.toISOString(),
+  };
+}
+
+/** Throws `SnapshotDecodeError`; the caller may then ignore the snapshot and replay the stream. */
+export function decodeState(value: unknown): AccountState {
+  const fail = (reason: string): never => {
+    throw new SnapshotDecodeError(reason);
+  };
+  const status = JsonFieldsReader.anyKeys(value, fail).oneOf('status', SNAPSHOT_STATUSES);
+  if (status === 'NOT_OPENED') {
+    JsonFieldsReader.of(value, ['status'], fail);
+    return { status };
+  }
+  const r = JsonFieldsReader.of(value, ['status', 'accountId', 'owner', 'currency', 'balance', 'openedAt'], fail);
+  return {
+    status,
+    accountId: r.nonEmptyString('accountId'),
+    owner: r.nonEmptyString('owner'),
+    currency: r.currency('currency'),
+    balance: r.integer('balance', 0n, MAX_MONEY_MINOR_UNITS),
+    openedAt: r.date('openedAt'),
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * Rule violations are values, not exceptions: `decide` returns them and the edge maps each `type`
+ * to one HTTP problem type.
+ */
+export type AccountError =
+  | Readonly<{ type: 'AccountNotFound'; accountId: string }>
+  | Readonly<{ type: 'AccountAlreadyExists'; accountId: string }>
+  | Readonly<{ type: 'InvalidAmount'; detail: string }>
+  /** A malformed command other than its amount (owner, currency, reason, time): a client mistake. */
+  | Readonly<{ type: 'InvalidCommand'; detail: string }>
+  | Readonly<{ type: 'InsufficientFunds'; accountId: string; balance: bigint; requested: bigint }>
+  | Readonly<{ type: 'AccountFrozen'; accountId: string }>
+  | Readonly<{ type: 'AccountNotFrozen'; accountId: string }>
+  | Readonly<{ type: 'AccountClosed'; accountId: string }>
+  | Readonly<{ type: 'BalanceNotZero'; accountId: string; balance: bigint }>
+  | Readonly<{ type: 'BalanceOverflow'; accountId: string; balance: bigint; amount: bigint }>;
+
+export type AccountErrorType = AccountError['type'];
+
+export type Decision<E> =
+  | Readonly<{ ok: true; events: readonly E[] }>
+  | Readonly<{ ok: false; error: AccountError }>;

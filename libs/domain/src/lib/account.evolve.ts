@@ -1,0 +1,45 @@
+import { AccountEvent, AccountStatus } from './account.events';
+import { AccountState, initialAccountState } from './account.state';
+
+/**
+ * Applies one recorded fact to the state. Total: it never throws and never re-checks rules, because
+ * replay must give the same state whatever today's rules are. Balances come from `balanceAfter`, the
+ * balance that was decided, never recomputed.
+ *
+ * An event that cannot attach to anything (a money event before the account was opened) leaves the
+ * state unchanged; a stream like that is corrupt and is the consistency checker's to report.
+ */
+export function evolve(state: AccountState, event: AccountEvent): AccountState {
+  switch (event.type) {
+    case 'AccountOpened': {
+      const { accountId, owner, currency, balanceAfter, openedAt } = event.data;
+      return { status: 'ACTIVE', accountId, owner, currency, balance: balanceAfter, openedAt };
+    }
+    case 'MoneyDeposited':
+    case 'MoneyWithdrawn':
+      if (state.status === 'NOT_OPENED') return state;
+      return { ...state, balance: event.data.balanceAfter };
+    case 'AccountFrozen':
+      return withStatus(state, 'FROZEN');
+    case 'AccountUnfrozen':
+      return withStatus(state, 'ACTIVE');
+    case 'AccountClosed':
+      return withStatus(state, 'CLOSED');
+    default: {
+      const _exhaustive: never = event;
+      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
+    }
+  }
+}
+
+/** Folds a stream (or its tail after a snapshot) into the state. */
+export function foldAccount(events: Iterable<AccountEvent>, from: AccountState = initialAccountState): AccountState {
+  let state = from;
+  for (const event of events) state = evolve(state, event);
+  return state;
+}
+
+function withStatus(state: AccountState, status: AccountStatus): AccountState {
+  if (state.status === 'NOT_OPENED') return state;
+  return { ...state, status };
+}

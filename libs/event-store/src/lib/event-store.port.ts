@@ -1,0 +1,87 @@
+/**
+ * The event store port. Generic over event payloads: it stores JSON and knows nothing of accounts.
+ * `PostgresEventStore` is the adapter; apps bind the port to it in their Nest modules.
+ */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface EventMetadata {
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  /** W3C trace context, carried on to Kafka headers by the relay. */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+}
+
+export interface NewEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+  readonly metadata: EventMetadata;
+  readonly occurredAt: Date;
+}
+
+export interface StoredEvent extends NewEvent {
+  readonly streamId: string;
+  readonly version: number;
+  /** bigserial; as a decimal string because it may exceed 2^53. */
+  readonly globalPosition: string;
+  /** xid8 of the appending transaction, as a decimal string. */
+  readonly transactionId: string;
+}
+
+export interface Snapshot {
+  readonly version: number;
+  readonly schemaVersion: number;
+  readonly state: JsonObject;
+}
+
+export interface StreamRead {
+  /** The stream's version after the snapshot and all events below; 0 when the stream does not exist. */
+  readonly version: number;
+  readonly snapshot: Snapshot | null;
+  /** Events after the snapshot, in version order, already upcast to their current schema. */
+  readonly events: readonly StoredEvent[];
+}
+
+export interface IdempotentResponse {
+  readonly status: number;
+  readonly body: JsonObject;
+}
+
+export interface IdempotencyRecord extends IdempotentResponse {
+  readonly requestHash: string;
+}
+
+export interface AppendRequest {
+  readonly streamId: string;
+  /** 0 means the stream must not exist yet. */
+  readonly expectedVersion: number;
+  readonly events: readonly NewEvent[];
+  /** Written in the same transaction when given (the caller decides when a snapshot is due). */
+  readonly snapshot?: Snapshot;
+  /** Stored in the same transaction as the events, so a retry can replay the first response. */
+  readonly idempotency?: { readonly key: string; readonly requestHash: string; readonly response: IdempotentResponse };
+}
+
+export type AppendResult =
+  | { readonly kind: 'appended'; readonly nextVersion: number; readonly events: readonly StoredEvent[] }
+  /** The stream is not at `expectedVersion` (or the append would break commit order): nothing written. */
+  | { readonly kind: 'conflict'; readonly expectedVersion: number }
+  /** The idempotency key was already used; nothing written. The stored record decides replay vs 422. */
+  | { readonly kind: 'idempotency-key-used'; readonly record: IdempotencyRecord };
+
+export interface ReadStreamOptions {
+  /** Snapshots of another schema version are ignored (the state's shape changed). */
+  readonly snapshotSchemaVersion: number;
+}
+
+export interface EventStore {
+  readStream(streamId: string, options: ReadStreamOptions): Promise<StreamRead>;
+  append(request: AppendRequest): Promise<AppendResult>;
+  findIdempotencyRecord(key: string): Promise<IdempotencyRecord | null>;
+}
+
+/** Nest injection token for the port. */
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,39 @@
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Settings every app shares. Each app's config class extends it with its own port and knobs. */
+export class CommonConfig {
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/ledger';
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 20;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @IsString()
+  SERVICE_VERSION: string = '0.0.0';
+}
+
+/** Kafka settings for the apps that talk to the broker (relay, projector). */
+export class KafkaConfig extends CommonConfig {
+  @Matches(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, { message: 'must be host:port[,host:port...]' })
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
+
+  @Matches(/^[\w.-]{1,249}$/, { message: 'must be a valid Kafka topic name' })
+  KAFKA_TOPIC: string = 'account-events';
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_TOPIC_PARTITIONS: number = 12;
+}
+
+export function brokerList(brokers: string): string[] {
+  return brokers.split(',').map((broker) => broker.trim());
+}

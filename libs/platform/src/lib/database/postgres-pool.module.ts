@@ -1,0 +1,51 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Pool } from 'pg';
+import { ReadinessRegistry } from '../health/readiness.registry';
+
+export const PG_POOL = Symbol('PG_POOL');
+
+export interface PostgresPoolOptions {
+  readonly url: string;
+  readonly max: number;
+  readonly applicationName: string;
+}
+
+export function createPool(options: PostgresPoolOptions): Pool {
+  return new Pool({
+    connectionString: options.url,
+    max: options.max,
+    application_name: options.applicationName,
+    keepAlive: true,
+    connectionTimeoutMillis: 5_000,
+  });
+}
+
+class PoolLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('postgres', async () => {
+      await this.pool.query('SELECT 1');
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** A `pg.Pool` for the hot paths, probed by readiness and closed on shutdown. */
+@Global()
+@Module({})
+export class PostgresPoolModule {
+  static forRoot(options: PostgresPoolOptions): DynamicModule {
+    return {
+      module: PostgresPoolModule,
+      providers: [{ provide: PG_POOL, useFactory: () => createPool(options) }, PoolLifecycle],
+      exports: [PG_POOL],
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { ProblemDetails, ProblemException, problemType } from './problem';
+
+const GENERIC: Record<number, [slug: string, title: string]> = {
+  400: ['bad-request', 'Bad request'],
+  401: ['unauthorized', 'Unauthorized'],
+  403: ['forbidden', 'Forbidden'],
+  404: ['not-found', 'Not found'],
+  405: ['method-not-allowed', 'Method not allowed'],
+  406: ['not-acceptable', 'Not acceptable'],
+  409: ['conflict', 'Conflict'],
+  412: ['precondition-failed', 'Precondition failed'],
+  413: ['payload-too-large', 'Payload too large'],
+  415: ['unsupported-media-type', 'Unsupported media type'],
+  422: ['unprocessable-content', 'Unprocessable content'],
+  431: ['headers-too-large', 'Request header fields too large'],
+  503: ['unavailable', 'Service unavailable'],
+  504: ['timeout', 'Gateway timeout'],
+};
+
+function generic(status: number, detail?: string, extensions: Record<string, unknown> = {}): ProblemDetails {
+  const [slug, title] = GENERIC[status] ?? (status >= 500 ? ['internal', 'Internal error'] : ['client-error', 'Client error']);
+  return { type: problemType(slug), title, status, ...(detail ? { detail } : {}), ...extensions };
+}
+
+/** Errors raised by body-parser before any route runs carry `status` and `type` fields. */
+interface BodyParserError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+  message?: string;
+}
+
+function fromBodyParser(error: BodyParserError): ProblemDetails | null {
+  const status = error.status ?? error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500 || error.expose === false) return null;
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return { ...generic(400, 'The request body is not valid JSON.'), type: problemType('malformed-json'), title: 'Malformed JSON' };
+    case 'entity.too.large':
+      return generic(413, 'The request body exceeds the size limit.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return generic(415, error.message);
+    default:
+      return generic(status, error.message);
+  }
+}
+
+function fromHttpException(error: HttpException): ProblemDetails {
+  const status = error.getStatus();
+  const response = error.getResponse();
+  if (typeof response === 'string') return generic(status, response);
+  const body = response as { message?: unknown; error?: unknown; errors?: unknown };
+  if (status === HttpStatus.BAD_REQUEST && Array.isArray(body.message)) {
+    return {
+      ...generic(400, 'The request is not valid.'),
+      type: problemType('validation'),
+      title: 'Validation failed',
+      errors: body.message,
+    };
+  }
+  const detail = typeof body.message === 'string' ? body.message : undefined;
+  const { message: _m, error: _e, statusCode: _s, ...rest } = body as Record<string, unknown>;
+  return generic(status, detail, rest);
+}
+
+/** Maps anything thrown to a problem; `null` marks an unexpected error (a 500, logged by the caller). */
+export function toProblem(error: unknown): ProblemDetails | null {
+  if (error instanceof ProblemException) return error.problem;
+  if (error instanceof HttpException) return fromHttpException(error);
+  if (error && typeof error === 'object') return fromBodyParser(error as BodyParserError);
+  return null;
+}
+
+export const INTERNAL_PROBLEM: ProblemDetails = generic(500, 'An unexpected error occurred.');

@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { correlationIdOf } from '../http/correlation-id';
+import type { LogLevel } from '../config/common-config';
+
+const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/** Structured JSON logs (pino); each request line carries the correlation id as `req.id`. */
+@Module({})
+export class LoggingModule {
+  static forRoot(serviceName: string, level: LogLevel): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            name: serviceName,
+            level,
+            genReqId: (req: IncomingMessage, res: ServerResponse) => correlationIdOf(req, res),
+            autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+          },
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { CommonConfig } from './config/common-config';
+import { HealthController } from './health/health.controller';
+import { ReadinessRegistry } from './health/readiness.registry';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { LoggingModule } from './logging/logging.module';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsRegistry } from './metrics/metrics.registry';
+
+export interface PlatformOptions {
+  readonly serviceName: string;
+  readonly config: CommonConfig;
+}
+
+/**
+ * What every app needs: its validated config (injectable by its own class and as CommonConfig),
+ * JSON logging, problem+json errors, health and Prometheus metrics.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements NestModule {
+  static forRoot({ serviceName, config }: PlatformOptions): DynamicModule {
+    const configProviders = [{ provide: CommonConfig, useValue: config }];
+    if (config.constructor !== CommonConfig) configProviders.push({ provide: config.constructor as typeof CommonConfig, useValue: config });
+    return {
+      module: PlatformModule,
+      imports: [LoggingModule.forRoot(serviceName, config.LOG_LEVEL), TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        ...configProviders,
+        { provide: MetricsRegistry, useValue: new MetricsRegistry(serviceName) },
+        ReadinessRegistry,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+      exports: [...configProviders.map((p) => p.provide), MetricsRegistry, ReadinessRegistry],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource, MigrationInterface } from 'typeorm';
+
+type MigrationClass = new () => MigrationInterface;
+
+export interface TestDatabase {
+  readonly url: string;
+  /** Drops the database, ending any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+/** The server the tests talk to: `DATABASE_URL` when set, else the local one `tools/infra` provides. */
+export function testServerUrl(): string {
+  return process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/ledger';
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function admin<T>(run: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: withDatabase(testServerUrl(), 'postgres') });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh database per test suite, so suites run in parallel without sharing rows, migrated with
+ * the given TypeORM migrations exactly as production is.
+ */
+export async function createTestDatabase(
+  migrations: readonly MigrationClass[] = [],
+  migrationsTableName = 'public.typeorm_migrations',
+): Promise<TestDatabase> {
+  const name = `ledger_test_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = withDatabase(testServerUrl(), name);
+  if (migrations.length > 0) {
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url,
+      migrations: [...migrations],
+      migrationsTableName,
+      logging: false,
+    });
+    await dataSource.initialize();
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await dataSource.destroy();
+    }
+  }
+  return {
+    url,
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
