@@ -6,4 +6,16 @@ export class CommandConfig extends CommonConfig {
   @Min(1)
   @Max(65535)
   COMMAND_PORT: number = 3001;
+
+  /** A snapshot is stored every N events of an account. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  SNAPSHOT_EVERY: number = 100;
+
+  /** Attempts for a command without If-Match when another replica appended first. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  COMMAND_MAX_ATTEMPTS: number = 8;
 }

@@ -1,12 +1,31 @@
 import 'reflect-metadata';
-import { createHttpApp, listen, loadConfigOrExit, runMain } from '@ledger/platform';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
+import { createHttpApp, listen, loadConfigOrExit, runMain, runMigrations } from '@ledger/platform';
 import { AppModule } from './app.module';
 import { CommandConfig } from './command.config';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(CommandConfig);
+async function migrate(config: CommandConfig): Promise<void> {
+  const applied = await runMigrations({
+    url: config.DATABASE_URL,
+    migrations: eventStoreMigrations,
+    tableName: EVENT_STORE_MIGRATIONS_TABLE,
+  });
+  process.stdout.write(`event store migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}\n`);
+}
+
+async function serve(config: CommandConfig): Promise<void> {
   const app = await createHttpApp(AppModule.register(config));
+  const openApi = new DocumentBuilder()
+    .setTitle('Ledger command API')
+    .setDescription('Commands on bank accounts. Money is an integer number of minor units.')
+    .setVersion(config.SERVICE_VERSION)
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
   await listen(app, config.COMMAND_PORT, 'command');
 }
 
-runMain(main);
+runMain(async () => {
+  const config = loadConfigOrExit(CommandConfig);
+  await (process.argv[2] === 'migrate' ? migrate(config) : serve(config));
+});

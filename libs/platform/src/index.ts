@@ -4,6 +4,7 @@ export * from './lib/config/common-config';
 export * from './lib/http/problem';
 export * from './lib/http/problem-mapping';
 export * from './lib/http/problem-details.filter';
+export * from './lib/http/strict-validation.pipe';
 export * from './lib/http/correlation-id';
 export * from './lib/http/http-app';
 export * from './lib/health/readiness.registry';

@@ -71,6 +71,11 @@ export async function createHttpApp(module: Type | DynamicModule): Promise<NestE
   });
   app.use(requireJson);
   app.use(json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use((request: Request, _response: Response, next: NextFunction) => {
+    // A command without a body (unfreeze, close) is an empty object, not a missing one.
+    if (METHODS_WITH_BODY.has(request.method) && request.body === undefined) request.body = {};
+    next();
+  });
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) =>
     writeProblem(error, request, response, logger),
   );

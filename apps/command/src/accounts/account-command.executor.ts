@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AccountCommand, decide, foldAccount } from '@ledger/domain';
+import { EventMetadata, IdempotencyRecord, JsonObject } from '@ledger/event-store';
+import { ProblemException } from '@ledger/platform';
+import { CommandConfig } from '../command.config';
+import { accountProblem, concurrencyConflict, idempotencyKeyReused, versionMismatch } from './account-problems';
+import { AccountRepository } from './account.repository';
+import { toResponse } from './account-command.response';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from './clock';
+import { CommandContext } from './command-context';
+import { CommandMetrics } from './command.metrics';
+import { KeyedSerialQueue } from './keyed-serial-queue';
+
+export interface CommandOutcome {
+  readonly status: number;
+  readonly body: JsonObject;
+  /** True when an Idempotency-Key replayed the first response and nothing was appended. */
+  readonly replayed: boolean;
+}
+
+type Attempt = { readonly done: CommandOutcome } | { readonly retry: true };
+
+const CREATED = 201;
+
+/**
+ * The one pipeline every account command runs: load (snapshot + tail), decide, append with the
+ * version it loaded. Without If-Match a conflict is retried a bounded number of times; with it the
+ * conflict is the client's 412. An Idempotency-Key's response is stored in the append's transaction.
+ */
+@Injectable()
+export class AccountCommandExecutor {
+  private readonly queue = new KeyedSerialQueue();
+
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly metrics: CommandMetrics,
+    private readonly config: CommandConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(accountId: string, command: (now: Date) => AccountCommand, context: CommandContext): Promise<CommandOutcome> {
+    const type = command(new Date(0)).type;
+    const end = this.metrics.duration.startTimer({ command: type });
+    try {
+      const outcome = await this.queue.run(accountId, () => this.run(accountId, command, context, type));
+      this.metrics.commands.inc({ command: type, outcome: outcome.replayed ? 'replayed' : 'ok' });
+      return outcome;
+    } catch (error) {
+      const outcome = error instanceof ProblemException ? error.problem.type.split('/').pop() : 'error';
+      this.metrics.commands.inc({ command: type, outcome });
+      throw error;
+    } finally {
+      end();
+    }
+  }
+
+  private async run(
+    accountId: string,
+    command: (now: Date) => AccountCommand,
+    context: CommandContext,
+    type: string,
+  ): Promise<CommandOutcome> {
+    if (context.idempotency) {
+      const recorded = await this.accounts.findIdempotencyRecord(context.idempotency.key);
+      if (recorded) return this.replay(recorded, context.idempotency.requestHash);
+    }
+    const attempts = context.expectedVersion === undefined ? this.config.COMMAND_MAX_ATTEMPTS : 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (attempt > 1) {
+        this.metrics.retries.inc({ command: type });
+        await backoff(attempt);
+      }
+      const result = await this.attempt(accountId, command, context);
+      if ('done' in result) return result.done;
+      this.metrics.conflicts.inc({ command: type });
+    }
+    if (context.expectedVersion !== undefined) {
+      const { version } = await this.accounts.load(accountId);
+      throw versionMismatch(context.expectedVersion, version);
+    }
+    throw concurrencyConflict();
+  }
+
+  private async attempt(accountId: string, command: (now: Date) => AccountCommand, context: CommandContext): Promise<Attempt> {
+    const loaded = await this.accounts.load(accountId);
+    if (context.expectedVersion !== undefined && loaded.version !== context.expectedVersion) {
+      throw versionMismatch(context.expectedVersion, loaded.version);
+    }
+    const now = this.clock.now();
+    const decision = decide(command(now), loaded.state);
+    if (!decision.ok) throw accountProblem(decision.error);
+
+    const stateAfter = foldAccount(decision.events, loaded.state);
+    // Ids are fresh per attempt, so a retried command never reuses one; the response names them and
+    // is stored with the events when an Idempotency-Key is given.
+    const events = decision.events.map((event, index) => ({ eventId: this.ids.next(), event, version: loaded.version + index + 1 }));
+    const nextVersion = loaded.version + events.length;
+    const body = toResponse(
+      accountId,
+      stateAfter,
+      nextVersion,
+      events.map(({ eventId, event, version }) => ({ eventId, type: event.type, version })),
+    ) as unknown as JsonObject;
+    const result = await this.accounts.append({
+      accountId,
+      loaded,
+      events,
+      stateAfter,
+      metadata: metadataOf(context),
+      occurredAt: now,
+      idempotency: context.idempotency && { ...context.idempotency, response: { status: CREATED, body } },
+    });
+    switch (result.kind) {
+      case 'appended':
+        return { done: { status: CREATED, body, replayed: false } };
+      case 'conflict':
+        return { retry: true };
+      case 'idempotency-key-used':
+        return { done: this.replay(result.record, context.idempotency?.requestHash ?? '') };
+      default: {
+        const _exhaustive: never = result;
+        throw new Error(`unhandled append result ${JSON.stringify(_exhaustive)}`);
+      }
+    }
+  }
+
+  private replay(record: IdempotencyRecord, requestHash: string): CommandOutcome {
+    if (record.requestHash !== requestHash) throw idempotencyKeyReused();
+    return { status: record.status, body: record.body, replayed: true };
+  }
+}
+
+function metadataOf(context: CommandContext): EventMetadata {
+  return {
+    correlationId: context.correlationId,
+    causationId: randomUUID(),
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+    ...(context.tracestate ? { tracestate: context.tracestate } : {}),
+  };
+}
+
+/** Jittered exponential backoff between attempts: 2, 4, 8 ... ms, capped at 100 ms. */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(100, 2 ** (attempt - 1));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram } from 'prom-client';
+import { MetricsRegistry } from '@ledger/platform';
+
+@Injectable()
+export class CommandMetrics {
+  readonly commands: Counter<'command' | 'outcome'>;
+  readonly duration: Histogram<'command'>;
+  readonly conflicts: Counter<'command'>;
+  readonly retries: Counter<'command'>;
+
+  constructor(registry: MetricsRegistry) {
+    this.commands = new Counter({
+      name: 'ledger_commands_total',
+      help: 'Commands handled, by type and outcome (ok, replayed, or the problem type)',
+      labelNames: ['command', 'outcome'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: 'ledger_command_duration_seconds',
+      help: 'Command latency from load to append',
+      labelNames: ['command'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    this.conflicts = new Counter({
+      name: 'ledger_command_conflicts_total',
+      help: 'Appends refused because the account moved on (optimistic concurrency)',
+      labelNames: ['command'],
+      registers: [registry],
+    });
+    this.retries = new Counter({
+      name: 'ledger_command_retries_total',
+      help: 'Commands retried after a conflict',
+      labelNames: ['command'],
+      registers: [registry],
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO4217CurrencyCode, IsUUID, ValidateIf } from 'class-validator';
+import { MinorUnits } from '../../edge/money.decorators';
+import { PlainText } from '../../edge/text.decorators';
+
+export class OpenAccountDto {
+  @PlainText({ min: 1, max: 200, example: 'Ada Lovelace' })
+  owner: string;
+
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code' })
+  @IsISO4217CurrencyCode()
+  currency: string;
+
+  /** Optional, but never null: absent means 0. */
+  @ValidateIf((dto: OpenAccountDto) => dto.initialDeposit !== undefined)
+  @MinorUnits({ min: 0, description: 'Opening balance in minor units' })
+  initialDeposit?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Chosen by the client to make the open retry-safe' })
+  @ValidateIf((dto: OpenAccountDto) => dto.accountId !== undefined)
+  @IsUUID('all')
+  accountId?: string;
+}

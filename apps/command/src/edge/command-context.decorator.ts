@@ -1,0 +1,66 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { createHash } from 'node:crypto';
+import { correlationIdOf, problem } from '@ledger/platform';
+import { CommandContext } from '../accounts/command-context';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
+const IF_MATCH = /^(?:W\/)?"?(\d{1,15})"?$/;
+
+function header(request: Request, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `If-Match: "<version>"` (the ETag we send); `*` asks only that the account exists, as the command does anyway. */
+function expectedVersionOf(request: Request): number | undefined {
+  const value = header(request, 'if-match')?.trim();
+  if (value === undefined || value === '*') return undefined;
+  const match = IF_MATCH.exec(value);
+  if (!match) throw problem(400, 'invalid-if-match', 'Invalid If-Match', 'If-Match must be an ETag such as "3".');
+  return Number(match[1]);
+}
+
+/** JSON with sorted keys, so the same body hashes the same whatever its key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function idempotencyOf(request: Request): CommandContext['idempotency'] {
+  const key = header(request, 'idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw problem(400, 'invalid-idempotency-key', 'Invalid Idempotency-Key', 'Idempotency-Key must be 1 to 200 visible ASCII characters.');
+  }
+  const requestHash = createHash('sha256')
+    .update(`${request.method} ${request.path}\n${canonical(request.body ?? {})}`)
+    .digest('hex');
+  return { key, requestHash };
+}
+
+export function commandContextOf(request: Request): CommandContext {
+  const traceparent = header(request, 'traceparent');
+  const tracestate = header(request, 'tracestate');
+  const validTraceparent = traceparent && TRACEPARENT.test(traceparent) ? traceparent : undefined;
+  return {
+    correlationId: correlationIdOf(request),
+    ...(validTraceparent ? { traceparent: validTraceparent } : {}),
+    ...(validTraceparent && tracestate && TRACESTATE.test(tracestate) ? { tracestate } : {}),
+    expectedVersion: expectedVersionOf(request),
+    idempotency: idempotencyOf(request),
+  };
+}
+
+/** The command's edge metadata: correlation and trace ids, If-Match and Idempotency-Key. */
+export const Context = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext =>
+  commandContextOf(context.switchToHttp().getRequest<Request>()),
+);
