@@ -1,4 +1,8 @@
-import { AccountEvent, AccountEventType, AccountStatus } from './account.events';
+import {
+  AccountEvent,
+  AccountEventType,
+  AccountStatus,
+} from './account.events';
 import { MAX_MONEY_MINOR_UNITS } from './account.limits';
 import { AccountState } from './account.state';
 import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
@@ -11,7 +15,9 @@ import { JsonFieldsReader } from './json-fields.reader';
  */
 
 /** The schema version each event type is written with today. Older versions are upcast on read. */
-export const CURRENT_EVENT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, number>> = {
+export const CURRENT_EVENT_SCHEMA_VERSIONS: Readonly<
+  Record<AccountEventType, number>
+> = {
   AccountOpened: 2,
   MoneyDeposited: 1,
   MoneyWithdrawn: 1,
@@ -33,10 +39,17 @@ export type EncodedAccountEvent = Readonly<{
   data: DomainJsonObject;
 }>;
 
-export type RawAccountEvent = Readonly<{ type: string; schemaVersion: number; data: unknown }>;
+export type RawAccountEvent = Readonly<{
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+}>;
 
 export function isAccountEventType(value: unknown): value is AccountEventType {
-  return typeof value === 'string' && Object.hasOwn(CURRENT_EVENT_SCHEMA_VERSIONS, value);
+  return (
+    typeof value === 'string' &&
+    Object.hasOwn(CURRENT_EVENT_SCHEMA_VERSIONS, value)
+  );
 }
 
 export function encodeEvent(event: AccountEvent): EncodedAccountEvent {
@@ -88,24 +101,36 @@ export function encodeEvent(event: AccountEvent): EncodedAccountEvent {
       return {
         type: event.type,
         schemaVersion,
-        data: { accountId: d.accountId, reason: d.reason, frozenAt: d.frozenAt.toISOString() },
+        data: {
+          accountId: d.accountId,
+          reason: d.reason,
+          frozenAt: d.frozenAt.toISOString(),
+        },
       };
     }
     case 'AccountUnfrozen':
       return {
         type: event.type,
         schemaVersion,
-        data: { accountId: event.data.accountId, unfrozenAt: event.data.unfrozenAt.toISOString() },
+        data: {
+          accountId: event.data.accountId,
+          unfrozenAt: event.data.unfrozenAt.toISOString(),
+        },
       };
     case 'AccountClosed':
       return {
         type: event.type,
         schemaVersion,
-        data: { accountId: event.data.accountId, closedAt: event.data.closedAt.toISOString() },
+        data: {
+          accountId: event.data.accountId,
+          closedAt: event.data.closedAt.toISOString(),
+        },
       };
     default: {
       const _exhaustive: never = event;
-      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
+      throw new Error(
+        `unhandled event ${String((_exhaustive as { type: unknown }).type)}`,
+      );
     }
   }
 }
@@ -123,14 +148,23 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
   const type = raw.type;
   const current = CURRENT_EVENT_SCHEMA_VERSIONS[type];
   if (raw.schemaVersion !== current) {
-    return fail(`schema version ${String(raw.schemaVersion)} is not the current version ${current}; upcast first`);
+    return fail(
+      `schema version ${String(raw.schemaVersion)} is not the current version ${current}; upcast first`,
+    );
   }
 
   switch (type) {
     case 'AccountOpened': {
       const r = JsonFieldsReader.of(
         raw.data,
-        ['accountId', 'owner', 'currency', 'initialDeposit', 'balanceAfter', 'openedAt'],
+        [
+          'accountId',
+          'owner',
+          'currency',
+          'initialDeposit',
+          'balanceAfter',
+          'openedAt',
+        ],
         fail,
       );
       return {
@@ -139,14 +173,22 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
           accountId: r.nonEmptyString('accountId'),
           owner: r.nonEmptyString('owner'),
           currency: r.currency('currency'),
-          initialDeposit: r.integer('initialDeposit', 0n, MAX_MONEY_MINOR_UNITS),
+          initialDeposit: r.integer(
+            'initialDeposit',
+            0n,
+            MAX_MONEY_MINOR_UNITS,
+          ),
           balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
           openedAt: r.date('openedAt'),
         },
       };
     }
     case 'MoneyDeposited': {
-      const r = JsonFieldsReader.of(raw.data, ['accountId', 'amount', 'balanceAfter', 'depositedAt'], fail);
+      const r = JsonFieldsReader.of(
+        raw.data,
+        ['accountId', 'amount', 'balanceAfter', 'depositedAt'],
+        fail,
+      );
       return {
         type,
         data: {
@@ -158,7 +200,11 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       };
     }
     case 'MoneyWithdrawn': {
-      const r = JsonFieldsReader.of(raw.data, ['accountId', 'amount', 'balanceAfter', 'withdrawnAt'], fail);
+      const r = JsonFieldsReader.of(
+        raw.data,
+        ['accountId', 'amount', 'balanceAfter', 'withdrawnAt'],
+        fail,
+      );
       return {
         type,
         data: {
@@ -170,19 +216,43 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       };
     }
     case 'AccountFrozen': {
-      const r = JsonFieldsReader.of(raw.data, ['accountId', 'reason', 'frozenAt'], fail);
+      const r = JsonFieldsReader.of(
+        raw.data,
+        ['accountId', 'reason', 'frozenAt'],
+        fail,
+      );
       return {
         type,
-        data: { accountId: r.nonEmptyString('accountId'), reason: r.nullableString('reason'), frozenAt: r.date('frozenAt') },
+        data: {
+          accountId: r.nonEmptyString('accountId'),
+          reason: r.nullableString('reason'),
+          frozenAt: r.date('frozenAt'),
+        },
       };
     }
     case 'AccountUnfrozen': {
-      const r = JsonFieldsReader.of(raw.data, ['accountId', 'unfrozenAt'], fail);
-      return { type, data: { accountId: r.nonEmptyString('accountId'), unfrozenAt: r.date('unfrozenAt') } };
+      const r = JsonFieldsReader.of(
+        raw.data,
+        ['accountId', 'unfrozenAt'],
+        fail,
+      );
+      return {
+        type,
+        data: {
+          accountId: r.nonEmptyString('accountId'),
+          unfrozenAt: r.date('unfrozenAt'),
+        },
+      };
     }
     case 'AccountClosed': {
       const r = JsonFieldsReader.of(raw.data, ['accountId', 'closedAt'], fail);
-      return { type, data: { accountId: r.nonEmptyString('accountId'), closedAt: r.date('closedAt') } };
+      return {
+        type,
+        data: {
+          accountId: r.nonEmptyString('accountId'),
+          closedAt: r.date('closedAt'),
+        },
+      };
     }
     default: {
       const _exhaustive: never = type;
@@ -191,8 +261,15 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
   }
 }
 
-const ACCOUNT_STATUSES: readonly AccountStatus[] = ['ACTIVE', 'FROZEN', 'CLOSED'];
-const SNAPSHOT_STATUSES: readonly AccountState['status'][] = ['NOT_OPENED', ...ACCOUNT_STATUSES];
+const ACCOUNT_STATUSES: readonly AccountStatus[] = [
+  'ACTIVE',
+  'FROZEN',
+  'CLOSED',
+];
+const SNAPSHOT_STATUSES: readonly AccountState['status'][] = [
+  'NOT_OPENED',
+  ...ACCOUNT_STATUSES,
+];
 
 /** Snapshot payload; stored alongside `ACCOUNT_SNAPSHOT_SCHEMA_VERSION`. */
 export function encodeState(state: AccountState): DomainJsonObject {
@@ -212,12 +289,19 @@ export function decodeState(value: unknown): AccountState {
   const fail = (reason: string): never => {
     throw new SnapshotDecodeError(reason);
   };
-  const status = JsonFieldsReader.anyKeys(value, fail).oneOf('status', SNAPSHOT_STATUSES);
+  const status = JsonFieldsReader.anyKeys(value, fail).oneOf(
+    'status',
+    SNAPSHOT_STATUSES,
+  );
   if (status === 'NOT_OPENED') {
     JsonFieldsReader.of(value, ['status'], fail);
     return { status };
   }
-  const r = JsonFieldsReader.of(value, ['status', 'accountId', 'owner', 'currency', 'balance', 'openedAt'], fail);
+  const r = JsonFieldsReader.of(
+    value,
+    ['status', 'accountId', 'owner', 'currency', 'balance', 'openedAt'],
+    fail,
+  );
   return {
     status,
     accountId: r.nonEmptyString('accountId'),

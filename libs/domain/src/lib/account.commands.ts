@@ -1,7 +1,13 @@
 /** Commands are requests in the imperative. Time (`now`) is passed in, never read from a clock. */
 export type OpenAccount = Readonly<{
   type: 'OpenAccount';
-  data: Readonly<{ accountId: string; owner: string; currency: string; initialDeposit: bigint; now: Date }>;
+  data: Readonly<{
+    accountId: string;
+    owner: string;
+    currency: string;
+    initialDeposit: bigint;
+    now: Date;
+  }>;
 }>;
 
 export type DepositMoney = Readonly<{

@@ -1,4 +1,12 @@
-import { AccountCommand, CloseAccount, DepositMoney, FreezeAccount, OpenAccount, UnfreezeAccount, WithdrawMoney } from './account.commands';
+import {
+  AccountCommand,
+  CloseAccount,
+  DepositMoney,
+  FreezeAccount,
+  OpenAccount,
+  UnfreezeAccount,
+  WithdrawMoney,
+} from './account.commands';
 import { AccountError, Decision } from './account.errors';
 import { AccountEvent } from './account.events';
 import {
@@ -20,13 +28,19 @@ import { AccountState, OpenedAccountState } from './account.state';
  * Order of checks: the command's own shape first (a malformed request is a client mistake whatever the
  * account's state), then existence, then the account's status, then balances.
  */
-export function decide(command: AccountCommand, state: AccountState): Decision<AccountEvent> {
+export function decide(
+  command: AccountCommand,
+  state: AccountState,
+): Decision<AccountEvent> {
   const malformed = validateCommand(command);
   if (malformed !== null) return reject(malformed);
 
   if (command.type === 'OpenAccount') return openAccount(command, state);
   if (state.status === 'NOT_OPENED') {
-    return reject({ type: 'AccountNotFound', accountId: command.data.accountId });
+    return reject({
+      type: 'AccountNotFound',
+      accountId: command.data.accountId,
+    });
   }
   // A state folded from another stream means the caller wired the wrong account: refuse, change nothing.
   if (state.accountId !== command.data.accountId) {
@@ -49,14 +63,20 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
       return closeAccount(command, state);
     default: {
       const _exhaustive: never = command;
-      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
+      throw new Error(
+        `unhandled command ${String((_exhaustive as { type: unknown }).type)}`,
+      );
     }
   }
 }
 
-function openAccount(command: OpenAccount, state: AccountState): Decision<AccountEvent> {
+function openAccount(
+  command: OpenAccount,
+  state: AccountState,
+): Decision<AccountEvent> {
   const { accountId, owner, currency, initialDeposit, now } = command.data;
-  if (state.status !== 'NOT_OPENED') return reject({ type: 'AccountAlreadyExists', accountId });
+  if (state.status !== 'NOT_OPENED')
+    return reject({ type: 'AccountAlreadyExists', accountId });
   return accept({
     type: 'AccountOpened',
     data: {
@@ -70,42 +90,76 @@ function openAccount(command: OpenAccount, state: AccountState): Decision<Accoun
   });
 }
 
-function depositMoney(command: DepositMoney, state: OpenedAccountState): Decision<AccountEvent> {
+function depositMoney(
+  command: DepositMoney,
+  state: OpenedAccountState,
+): Decision<AccountEvent> {
   const { accountId, amount, now } = command.data;
   const blocked = blockedByStatus(state);
   if (blocked !== null) return reject(blocked);
   const balanceAfter = state.balance + amount;
   if (balanceAfter > MAX_MONEY_MINOR_UNITS) {
-    return reject({ type: 'BalanceOverflow', accountId, balance: state.balance, amount });
+    return reject({
+      type: 'BalanceOverflow',
+      accountId,
+      balance: state.balance,
+      amount,
+    });
   }
-  return accept({ type: 'MoneyDeposited', data: { accountId, amount, balanceAfter, depositedAt: copyDate(now) } });
+  return accept({
+    type: 'MoneyDeposited',
+    data: { accountId, amount, balanceAfter, depositedAt: copyDate(now) },
+  });
 }
 
-function withdrawMoney(command: WithdrawMoney, state: OpenedAccountState): Decision<AccountEvent> {
+function withdrawMoney(
+  command: WithdrawMoney,
+  state: OpenedAccountState,
+): Decision<AccountEvent> {
   const { accountId, amount, now } = command.data;
   const blocked = blockedByStatus(state);
   if (blocked !== null) return reject(blocked);
   // No overdraft: the balance never goes below zero.
   if (amount > state.balance) {
-    return reject({ type: 'InsufficientFunds', accountId, balance: state.balance, requested: amount });
+    return reject({
+      type: 'InsufficientFunds',
+      accountId,
+      balance: state.balance,
+      requested: amount,
+    });
   }
   return accept({
     type: 'MoneyWithdrawn',
-    data: { accountId, amount, balanceAfter: state.balance - amount, withdrawnAt: copyDate(now) },
+    data: {
+      accountId,
+      amount,
+      balanceAfter: state.balance - amount,
+      withdrawnAt: copyDate(now),
+    },
   });
 }
 
-function freezeAccount(command: FreezeAccount, state: OpenedAccountState): Decision<AccountEvent> {
+function freezeAccount(
+  command: FreezeAccount,
+  state: OpenedAccountState,
+): Decision<AccountEvent> {
   const { accountId, now } = command.data;
   const blocked = blockedByStatus(state);
   if (blocked !== null) return reject(blocked);
   return accept({
     type: 'AccountFrozen',
-    data: { accountId, reason: normaliseReason(command.data.reason), frozenAt: copyDate(now) },
+    data: {
+      accountId,
+      reason: normaliseReason(command.data.reason),
+      frozenAt: copyDate(now),
+    },
   });
 }
 
-function unfreezeAccount(command: UnfreezeAccount, state: OpenedAccountState): Decision<AccountEvent> {
+function unfreezeAccount(
+  command: UnfreezeAccount,
+  state: OpenedAccountState,
+): Decision<AccountEvent> {
   const { accountId, now } = command.data;
   switch (state.status) {
     case 'CLOSED':
@@ -113,7 +167,10 @@ function unfreezeAccount(command: UnfreezeAccount, state: OpenedAccountState): D
     case 'ACTIVE':
       return reject({ type: 'AccountNotFrozen', accountId });
     case 'FROZEN':
-      return accept({ type: 'AccountUnfrozen', data: { accountId, unfrozenAt: copyDate(now) } });
+      return accept({
+        type: 'AccountUnfrozen',
+        data: { accountId, unfrozenAt: copyDate(now) },
+      });
     default: {
       const _exhaustive: never = state.status;
       throw new Error(`unhandled account status ${String(_exhaustive)}`);
@@ -121,13 +178,25 @@ function unfreezeAccount(command: UnfreezeAccount, state: OpenedAccountState): D
   }
 }
 
-function closeAccount(command: CloseAccount, state: OpenedAccountState): Decision<AccountEvent> {
+function closeAccount(
+  command: CloseAccount,
+  state: OpenedAccountState,
+): Decision<AccountEvent> {
   const { accountId, now } = command.data;
-  if (state.status === 'CLOSED') return reject({ type: 'AccountClosed', accountId });
-  if (state.balance !== 0n) return reject({ type: 'BalanceNotZero', accountId, balance: state.balance });
+  if (state.status === 'CLOSED')
+    return reject({ type: 'AccountClosed', accountId });
+  if (state.balance !== 0n)
+    return reject({
+      type: 'BalanceNotZero',
+      accountId,
+      balance: state.balance,
+    });
   // A frozen account with a zero balance may be closed: freezing stops the customer's money moving,
   // while closing is the bank's own act, and nothing moves when the balance is zero.
-  return accept({ type: 'AccountClosed', data: { accountId, closedAt: copyDate(now) } });
+  return accept({
+    type: 'AccountClosed',
+    data: { accountId, closedAt: copyDate(now) },
+  });
 }
 
 /** Money moves and freezes are refused on a closed or frozen account. */
@@ -153,9 +222,13 @@ function blockedByStatus(state: OpenedAccountState): AccountError | null {
 export function validateCommand(command: AccountCommand): AccountError | null {
   const { accountId, now } = command.data;
   if (typeof accountId !== 'string' || accountId.length === 0) {
-    return { type: 'InvalidCommand', detail: 'accountId must be a non-empty string' };
+    return {
+      type: 'InvalidCommand',
+      detail: 'accountId must be a non-empty string',
+    };
   }
-  if (!isValidDate(now)) return { type: 'InvalidCommand', detail: 'now must be a valid Date' };
+  if (!isValidDate(now))
+    return { type: 'InvalidCommand', detail: 'now must be a valid Date' };
 
   switch (command.type) {
     case 'OpenAccount':
@@ -164,7 +237,10 @@ export function validateCommand(command: AccountCommand): AccountError | null {
     case 'WithdrawMoney':
       return isValidAmount(command.data.amount)
         ? null
-        : { type: 'InvalidAmount', detail: `amount must be an integer from 1 to ${MAX_MONEY_MINOR_UNITS} minor units` };
+        : {
+            type: 'InvalidAmount',
+            detail: `amount must be an integer from 1 to ${MAX_MONEY_MINOR_UNITS} minor units`,
+          };
     case 'FreezeAccount':
       return validateReason(command.data.reason);
     case 'UnfreezeAccount':
@@ -172,20 +248,29 @@ export function validateCommand(command: AccountCommand): AccountError | null {
       return null;
     default: {
       const _exhaustive: never = command;
-      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
+      throw new Error(
+        `unhandled command ${String((_exhaustive as { type: unknown }).type)}`,
+      );
     }
   }
 }
 
 function validateOpen(command: OpenAccount): AccountError | null {
   const { owner, currency, initialDeposit } = command.data;
-  if (typeof owner !== 'string') return { type: 'InvalidCommand', detail: 'owner must be a string' };
+  if (typeof owner !== 'string')
+    return { type: 'InvalidCommand', detail: 'owner must be a string' };
   const ownerLength = codePointLength(owner.trim());
   if (ownerLength < 1 || ownerLength > OWNER_MAX_LENGTH) {
-    return { type: 'InvalidCommand', detail: `owner must be 1 to ${OWNER_MAX_LENGTH} characters after trimming` };
+    return {
+      type: 'InvalidCommand',
+      detail: `owner must be 1 to ${OWNER_MAX_LENGTH} characters after trimming`,
+    };
   }
   if (!isCurrencyCode(currency)) {
-    return { type: 'InvalidCommand', detail: 'currency must be an ISO 4217 code: three upper-case letters' };
+    return {
+      type: 'InvalidCommand',
+      detail: 'currency must be an ISO 4217 code: three upper-case letters',
+    };
   }
   if (!isValidInitialDeposit(initialDeposit)) {
     return {
@@ -198,9 +283,16 @@ function validateOpen(command: OpenAccount): AccountError | null {
 
 function validateReason(reason: unknown): AccountError | null {
   if (reason === null || reason === undefined) return null;
-  if (typeof reason !== 'string') return { type: 'InvalidCommand', detail: 'reason must be a string or null' };
+  if (typeof reason !== 'string')
+    return {
+      type: 'InvalidCommand',
+      detail: 'reason must be a string or null',
+    };
   if (codePointLength(reason.trim()) > FREEZE_REASON_MAX_LENGTH) {
-    return { type: 'InvalidCommand', detail: `reason must be at most ${FREEZE_REASON_MAX_LENGTH} characters` };
+    return {
+      type: 'InvalidCommand',
+      detail: `reason must be at most ${FREEZE_REASON_MAX_LENGTH} characters`,
+    };
   }
   return null;
 }

@@ -8,12 +8,22 @@ export type AccountError =
   | Readonly<{ type: 'InvalidAmount'; detail: string }>
   /** A malformed command other than its amount (owner, currency, reason, time): a client mistake. */
   | Readonly<{ type: 'InvalidCommand'; detail: string }>
-  | Readonly<{ type: 'InsufficientFunds'; accountId: string; balance: bigint; requested: bigint }>
+  | Readonly<{
+      type: 'InsufficientFunds';
+      accountId: string;
+      balance: bigint;
+      requested: bigint;
+    }>
   | Readonly<{ type: 'AccountFrozen'; accountId: string }>
   | Readonly<{ type: 'AccountNotFrozen'; accountId: string }>
   | Readonly<{ type: 'AccountClosed'; accountId: string }>
   | Readonly<{ type: 'BalanceNotZero'; accountId: string; balance: bigint }>
-  | Readonly<{ type: 'BalanceOverflow'; accountId: string; balance: bigint; amount: bigint }>;
+  | Readonly<{
+      type: 'BalanceOverflow';
+      accountId: string;
+      balance: bigint;
+      amount: bigint;
+    }>;
 
 export type AccountErrorType = AccountError['type'];
 

@@ -18,12 +18,22 @@ export type AccountOpened = Readonly<{
 
 export type MoneyDeposited = Readonly<{
   type: 'MoneyDeposited';
-  data: Readonly<{ accountId: string; amount: bigint; balanceAfter: bigint; depositedAt: Date }>;
+  data: Readonly<{
+    accountId: string;
+    amount: bigint;
+    balanceAfter: bigint;
+    depositedAt: Date;
+  }>;
 }>;
 
 export type MoneyWithdrawn = Readonly<{
   type: 'MoneyWithdrawn';
-  data: Readonly<{ accountId: string; amount: bigint; balanceAfter: bigint; withdrawnAt: Date }>;
+  data: Readonly<{
+    accountId: string;
+    amount: bigint;
+    balanceAfter: bigint;
+    withdrawnAt: Date;
+  }>;
 }>;
 
 export type AccountFrozen = Readonly<{

@@ -2,7 +2,7 @@
  * Limits shared by `decide` and the codec. Money is bigint minor units, but balances and amounts stay
  * within the JS safe-integer range so every client (JSON numbers included) can represent them exactly.
  */
-export const MAX_MONEY_MINOR_UNITS: bigint = BigInt(Number.MAX_SAFE_INTEGER);
+export const MAX_MONEY_MINOR_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
 
 export const OWNER_MAX_LENGTH = 200;
 export const FREEZE_REASON_MAX_LENGTH = 500;
@@ -11,12 +11,16 @@ const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 
 /** A deposit or withdrawal amount: 1 .. MAX_MONEY_MINOR_UNITS. */
 export function isValidAmount(value: unknown): value is bigint {
-  return typeof value === 'bigint' && value >= 1n && value <= MAX_MONEY_MINOR_UNITS;
+  return (
+    typeof value === 'bigint' && value >= 1n && value <= MAX_MONEY_MINOR_UNITS
+  );
 }
 
 /** An opening deposit: 0 .. MAX_MONEY_MINOR_UNITS. */
 export function isValidInitialDeposit(value: unknown): value is bigint {
-  return typeof value === 'bigint' && value >= 0n && value <= MAX_MONEY_MINOR_UNITS;
+  return (
+    typeof value === 'bigint' && value >= 0n && value <= MAX_MONEY_MINOR_UNITS
+  );
 }
 
 /** ISO 4217 shape only (three upper-case letters); whether the code is assigned is not checked. */

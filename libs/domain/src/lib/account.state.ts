@@ -12,6 +12,9 @@ export type AccountState =
       openedAt: Date;
     }>;
 
-export type OpenedAccountState = Exclude<AccountState, { status: 'NOT_OPENED' }>;
+export type OpenedAccountState = Exclude<
+  AccountState,
+  { status: 'NOT_OPENED' }
+>;
 
 export const initialAccountState: AccountState = { status: 'NOT_OPENED' };

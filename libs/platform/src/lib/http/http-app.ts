@@ -80,12 +80,12 @@ export async function createHttpApp(module: Type | DynamicModule): Promise<NestE
     writeProblem(error, request, response, logger),
   );
   app.enableShutdownHooks();
+  answerClientErrors(app.getHttpServer() as Server);
   return app;
 }
 
 export async function listen(app: INestApplication, port: number, serviceName: string): Promise<void> {
   await app.listen(port, '0.0.0.0');
-  answerClientErrors(app.getHttpServer() as Server);
   app.get(Logger).log(`${serviceName} listening on http://127.0.0.1:${port}`);
 }
 

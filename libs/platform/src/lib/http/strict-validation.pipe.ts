@@ -15,14 +15,18 @@ function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] 
   });
 }
 
-function hasRules(metatype: abstract new (...args: never[]) => unknown): boolean {
-  return getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
+function declaredFields(metatype: abstract new (...args: never[]) => unknown): Set<string> {
+  return new Set(getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).map((m) => m.propertyName));
 }
 
-/** A body class without fields (e.g. close) takes `{}` only; class-validator alone would refuse even that. */
-function refuseAnyField(body: Record<string, unknown>): Record<string, unknown> {
-  const unknown = Object.keys(body);
-  if (unknown.length === 0) return body;
+/**
+ * Unknown fields are refused on the raw body, before class-transformer runs: it silently drops keys
+ * such as `constructor` and `__proto__`, which would otherwise slip past the whitelist.
+ */
+function refuseUnknownFields(body: object, metatype: abstract new (...args: never[]) => unknown): void {
+  const declared = declaredFields(metatype);
+  const unknown = Object.keys(body).filter((field) => !declared.has(field));
+  if (unknown.length === 0) return;
   throw problem(400, 'validation', 'Validation failed', 'The request is not valid.', {
     errors: unknown.map((field) => ({ field, messages: [`property ${field} should not exist`] })),
   });
@@ -51,9 +55,9 @@ export class StrictValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw problem(400, 'validation', 'Validation failed', 'The request body must be a JSON object.');
     }
-    if (metadata.type === 'body' && metadata.metatype && !hasRules(metadata.metatype)) {
-      return refuseAnyField(value as Record<string, unknown>);
-    }
-    return super.transform(value, metadata);
+    if (metadata.type !== 'body' || !metadata.metatype) return super.transform(value, metadata);
+    refuseUnknownFields(value as object, metadata.metatype);
+    // A body class without fields (close, unfreeze) takes `{}`; class-validator alone would refuse even that.
+    return declaredFields(metadata.metatype).size === 0 ? value : super.transform(value, metadata);
   }
 }

@@ -1,0 +1,69 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Pool } from 'pg';
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
+import { createHttpApp, loadConfig } from '@ledger/platform';
+import { createTestDatabase, TestDatabase } from '@ledger/testing';
+import { AppModule } from '../app.module';
+import { CommandConfig } from '../command.config';
+
+export interface CommandAppHarness {
+  readonly nest: NestExpressApplication;
+  readonly baseUrl: string;
+  /** A direct connection to the test database, to check what was (not) appended. */
+  readonly db: Pool;
+  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  close(): Promise<void>;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+/** The real command app on a fresh migrated database, listening on an ephemeral port. */
+export async function startCommandApp(env: Record<string, string> = {}): Promise<CommandAppHarness> {
+  const database: TestDatabase = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
+  const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
+  const app: NestExpressApplication = await createHttpApp(AppModule.register(config));
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const db = new Pool({ connectionString: database.url, max: 2 });
+  return {
+    nest: app,
+    baseUrl,
+    db,
+    post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, headers),
+    close: async () => {
+      await app.close();
+      await db.end();
+      await database.drop();
+    },
+  };
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string>): Promise<HttpResult> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+export async function countEvents(db: Pool, streamId?: string): Promise<number> {
+  const { rows } = streamId
+    ? await db.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1', [streamId])
+    : await db.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events');
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function versionsOf(db: Pool, streamId: string): Promise<number[]> {
+  const { rows } = await db.query<{ version: string }>(
+    'SELECT version FROM event_store.events WHERE stream_id = $1 ORDER BY version',
+    [streamId],
+  );
+  return rows.map((row) => Number(row.version));
+}

@@ -1,0 +1,147 @@
+import { AccountEvent, AccountEventType } from './account.events';
+import { evolve, foldAccount } from './account.evolve';
+import {
+  AccountState,
+  OpenedAccountState,
+  initialAccountState,
+} from './account.state';
+
+const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
+const OPENED_AT = new Date('2024-01-15T09:00:00.000Z');
+const LATER = new Date('2024-02-01T12:00:00.000Z');
+
+const opened: AccountEvent = {
+  type: 'AccountOpened',
+  data: {
+    accountId: ACCOUNT_ID,
+    owner: 'Ada Lovelace',
+    currency: 'EUR',
+    initialDeposit: 500n,
+    balanceAfter: 500n,
+    openedAt: OPENED_AT,
+  },
+};
+const deposited = (amount: bigint, balanceAfter: bigint): AccountEvent => ({
+  type: 'MoneyDeposited',
+  data: { accountId: ACCOUNT_ID, amount, balanceAfter, depositedAt: LATER },
+});
+const withdrawn = (amount: bigint, balanceAfter: bigint): AccountEvent => ({
+  type: 'MoneyWithdrawn',
+  data: { accountId: ACCOUNT_ID, amount, balanceAfter, withdrawnAt: LATER },
+});
+const frozen: AccountEvent = {
+  type: 'AccountFrozen',
+  data: { accountId: ACCOUNT_ID, reason: null, frozenAt: LATER },
+};
+const unfrozen: AccountEvent = {
+  type: 'AccountUnfrozen',
+  data: { accountId: ACCOUNT_ID, unfrozenAt: LATER },
+};
+const closed: AccountEvent = {
+  type: 'AccountClosed',
+  data: { accountId: ACCOUNT_ID, closedAt: LATER },
+};
+
+const active: OpenedAccountState = Object.freeze({
+  status: 'ACTIVE',
+  accountId: ACCOUNT_ID,
+  owner: 'Ada Lovelace',
+  currency: 'EUR',
+  balance: 500n,
+  openedAt: OPENED_AT,
+});
+
+describe('evolve', () => {
+  // Typed by AccountEventType, so a new event does not compile until it has a case here.
+  const oneCasePerEvent: Record<
+    AccountEventType,
+    [AccountState, AccountEvent, AccountState]
+  > = {
+    AccountOpened: [initialAccountState, opened, active],
+    MoneyDeposited: [
+      active,
+      deposited(250n, 750n),
+      { ...active, balance: 750n },
+    ],
+    MoneyWithdrawn: [
+      active,
+      withdrawn(200n, 300n),
+      { ...active, balance: 300n },
+    ],
+    AccountFrozen: [active, frozen, { ...active, status: 'FROZEN' }],
+    AccountUnfrozen: [{ ...active, status: 'FROZEN' }, unfrozen, active],
+    AccountClosed: [
+      { ...active, balance: 0n },
+      closed,
+      { ...active, balance: 0n, status: 'CLOSED' },
+    ],
+  };
+
+  it.each(Object.entries(oneCasePerEvent))(
+    'given its state, when %s is applied, then the expected state',
+    (_type, [given, event, expected]) => {
+      expect(evolve(given, event)).toEqual(expected);
+    },
+  );
+
+  it('given a frozen account, when it is closed, then the account is CLOSED', () => {
+    expect(
+      evolve({ ...active, status: 'FROZEN', balance: 0n }, closed),
+    ).toMatchObject({ status: 'CLOSED' });
+  });
+
+  it('given a balance, when a deposit is applied, then the recorded balanceAfter is taken, not recomputed', () => {
+    // Replay must reproduce what was decided, even if a rule (a fee, say) made balanceAfter differ.
+    expect(evolve(active, deposited(100n, 590n))).toMatchObject({
+      balance: 590n,
+    });
+  });
+
+  it.each([deposited(1n, 1n), withdrawn(1n, 0n), frozen, unfrozen, closed])(
+    'given no account, when $type is applied, then the state stays NOT_OPENED (evolve never throws)',
+    (event) => {
+      expect(evolve(initialAccountState, event)).toEqual(initialAccountState);
+    },
+  );
+
+  it('given a frozen state object, when evolved, then the input is not mutated', () => {
+    const given = Object.freeze({ ...active });
+
+    const next = evolve(given, deposited(1n, 501n));
+
+    expect(given.balance).toBe(500n);
+    expect(next).not.toBe(given);
+  });
+});
+
+describe('foldAccount', () => {
+  it('given no events, when folded, then the initial state', () => {
+    expect(foldAccount([])).toEqual(initialAccountState);
+  });
+
+  it('given a whole history, when folded, then the final state', () => {
+    const history = [
+      opened,
+      deposited(1000n, 1500n),
+      frozen,
+      unfrozen,
+      withdrawn(1500n, 0n),
+      closed,
+    ];
+
+    expect(foldAccount(history)).toEqual({
+      ...active,
+      balance: 0n,
+      status: 'CLOSED',
+    });
+  });
+
+  it('given a snapshot and the tail after it, when folded from the snapshot, then the same as folding everything', () => {
+    const head = [opened, deposited(100n, 600n)];
+    const tail = [withdrawn(50n, 550n), frozen];
+
+    expect(foldAccount(tail, foldAccount(head))).toEqual(
+      foldAccount([...head, ...tail]),
+    );
+  });
+});
