@@ -1,12 +1,24 @@
 import 'reflect-metadata';
-import { createHttpApp, listen, loadConfigOrExit, runMain } from '@ledger/platform';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
+import { createHttpApp, listen, loadConfigOrExit, runMain, runMigrations } from '@ledger/platform';
 import { AppModule } from './app.module';
 import { ProjectorConfig } from './projector.config';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(ProjectorConfig);
+async function migrate(config: ProjectorConfig): Promise<void> {
+  const applied = await runMigrations({
+    url: config.DATABASE_URL,
+    migrations: readModelMigrations,
+    tableName: READ_MODEL_MIGRATIONS_TABLE,
+  });
+  process.stdout.write(`read model migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}\n`);
+}
+
+async function serve(config: ProjectorConfig): Promise<void> {
   const app = await createHttpApp(AppModule.register(config));
   await listen(app, config.PROJECTOR_PORT, 'projector');
 }
 
-runMain(main);
+runMain(async () => {
+  const config = loadConfigOrExit(ProjectorConfig);
+  await (process.argv[2] === 'migrate' ? migrate(config) : serve(config));
+});

@@ -1,1 +1,1 @@
-export * from './lib/read-model';
+export * from './lib/read-model.migrations';

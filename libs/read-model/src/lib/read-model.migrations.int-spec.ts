@@ -1,0 +1,28 @@
+import { Client } from 'pg';
+import { createTestDatabase, TestDatabase } from '@ledger/testing';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './read-model.migrations';
+
+describe('read-model migrations', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
+  }, 30_000);
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('creates the read_model schema and records the migration', async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const schema = await client.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = 'read_model'`);
+      const applied = await client.query(`SELECT name FROM ${READ_MODEL_MIGRATIONS_TABLE}`);
+      expect(schema.rowCount).toBe(1);
+      expect(applied.rows.map((r) => r.name)).toEqual(['CreateReadModelSchema1767225600100']);
+    } finally {
+      await client.end();
+    }
+  });
+});
