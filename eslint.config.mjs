@@ -69,6 +69,8 @@ export default [
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Config classes spell out `: number` so class-transformer converts environment strings.
+      '@typescript-eslint/no-inferrable-types': 'off',
     },
   },
 ];

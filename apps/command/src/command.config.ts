@@ -17,5 +17,5 @@ export class CommandConfig extends CommonConfig {
   @IsInt()
   @Min(1)
   @Max(50)
-  COMMAND_MAX_ATTEMPTS: number = 8;
+  COMMAND_MAX_ATTEMPTS: number = 10;
 }

@@ -141,8 +141,13 @@ function metadataOf(context: CommandContext): EventMetadata {
   };
 }
 
-/** Jittered exponential backoff between attempts: 2, 4, 8 ... ms, capped at 100 ms. */
+/**
+ * The first retry is immediate: the conflict means another writer just committed, and reloading at
+ * once keeps this replica level with that writer's next command. Later retries back off with jitter
+ * (up to 2, 4, 8 ... ms, capped at 50 ms) to break up a pile-up.
+ */
 function backoff(attempt: number): Promise<void> {
-  const ceiling = Math.min(100, 2 ** (attempt - 1));
+  if (attempt <= 2) return Promise.resolve();
+  const ceiling = Math.min(50, 2 ** (attempt - 2));
   return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }

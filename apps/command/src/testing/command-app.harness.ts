@@ -9,6 +9,7 @@ import { CommandConfig } from '../command.config';
 export interface CommandAppHarness {
   readonly nest: NestExpressApplication;
   readonly baseUrl: string;
+  readonly databaseUrl: string;
   /** A direct connection to the test database, to check what was (not) appended. */
   readonly db: Pool;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
@@ -21,9 +22,14 @@ export interface HttpResult {
   readonly body: Record<string, unknown>;
 }
 
-/** The real command app on a fresh migrated database, listening on an ephemeral port. */
-export async function startCommandApp(env: Record<string, string> = {}): Promise<CommandAppHarness> {
-  const database: TestDatabase = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
+/**
+ * The real command app on a fresh migrated database, listening on an ephemeral port. Given
+ * `sharedWith`, a second replica on that app's database instead.
+ */
+export async function startCommandApp(env: Record<string, string> = {}, sharedWith?: CommandAppHarness): Promise<CommandAppHarness> {
+  const database: TestDatabase = sharedWith
+    ? { url: sharedWith.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
   const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
   const app: NestExpressApplication = await createHttpApp(AppModule.register(config));
   await app.listen(0, '127.0.0.1');
@@ -33,6 +39,7 @@ export async function startCommandApp(env: Record<string, string> = {}): Promise
   return {
     nest: app,
     baseUrl,
+    databaseUrl: database.url,
     db,
     post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, headers),
     close: async () => {

@@ -1,0 +1,12 @@
+import { MigrationInterface } from 'typeorm';
+import { CreateEventStore1767225600000 } from './migrations/1767225600000-create-event-store.migration';
+
+/**
+ * TypeORM's migrations table for the event store. It lives in `public`, not in `event_store`:
+ * TypeORM creates its table before running the first migration, so the schema would not exist yet,
+ * and a `down` that drops the schema would take the bookkeeping table with it.
+ */
+export const EVENT_STORE_MIGRATIONS_TABLE = 'public.event_store_migrations';
+
+/** In order; pass to a TypeORM DataSource with `migrationsTableName: EVENT_STORE_MIGRATIONS_TABLE`. */
+export const eventStoreMigrations: readonly (new () => MigrationInterface)[] = [CreateEventStore1767225600000];

@@ -1,0 +1,42 @@
+import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { problem } from './problem';
+import { toProblem } from './problem-mapping';
+
+describe('toProblem', () => {
+  it('keeps a ProblemException as thrown', () => {
+    expect(toProblem(problem(409, 'insufficient-funds', 'Insufficient funds', 'no', { balance: 1 }))).toEqual({
+      type: 'https://ledger.example.com/problems/insufficient-funds',
+      title: 'Insufficient funds',
+      status: 409,
+      detail: 'no',
+      balance: 1,
+    });
+  });
+
+  it('maps Nest HTTP exceptions to a generic problem of the same status', () => {
+    expect(toProblem(new NotFoundException('Cannot GET /x'))).toMatchObject({ status: 404, type: expect.stringMatching(/not-found$/) });
+    expect(toProblem(new ServiceUnavailableException())).toMatchObject({ status: 503 });
+  });
+
+  it('lists validation messages', () => {
+    expect(toProblem(new BadRequestException(['amount must be an integer']))).toMatchObject({
+      status: 400,
+      type: expect.stringMatching(/validation$/),
+      errors: ['amount must be an integer'],
+    });
+  });
+
+  it('maps body-parser errors: malformed JSON is 400, an oversized body 413', () => {
+    expect(toProblem({ status: 400, type: 'entity.parse.failed', expose: true })).toMatchObject({
+      status: 400,
+      type: expect.stringMatching(/malformed-json$/),
+    });
+    expect(toProblem({ status: 413, type: 'entity.too.large', expose: true })).toMatchObject({ status: 413 });
+  });
+
+  it('returns null for anything unexpected, so the caller answers 500 and logs it', () => {
+    expect(toProblem(new Error('db down'))).toBeNull();
+    expect(toProblem({ status: 500, message: 'internal' })).toBeNull();
+    expect(toProblem('string thrown')).toBeNull();
+  });
+});
