@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from './test-database';
-import { testKafkaBrokers, uniqueTopicName } from './test-kafka';
+import { createTopicAndWait, testKafkaBrokers, uniqueTopicName } from './test-kafka';
 
 /** Proves the parts are real: the tests below talk to a live PostgreSQL and a live Kafka broker. */
 describe('local infrastructure', () => {
@@ -38,7 +38,7 @@ describe('local infrastructure', () => {
 
     beforeAll(async () => {
       await admin.connect();
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] });
+      await createTopicAndWait(admin, topic, 3);
     }, 30_000);
 
     afterAll(async () => {

@@ -1,0 +1,144 @@
+{{/* The four apps, in a fixed order so rendered output is stable. */}}
+{{- define "ledger.appNames" -}}
+command query relay projector
+{{- end }}
+
+{{- define "ledger.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Release-wide name. Truncated to 52 so "<fullname>-<app>" and "<fullname>-migrate" stay within the
+63-character limit on names and label values.
+*/}}
+{{- define "ledger.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "ledger.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "ledger.labels" -}}
+helm.sh/chart: {{ include "ledger.chart" . }}
+app.kubernetes.io/name: {{ include "ledger.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: ledger
+{{- end }}
+
+{{/* Selector labels of one app. Call with (dict "root" $ "app" "command"). Never change: selectors are immutable. */}}
+{{- define "ledger.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ledger.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .app }}
+{{- end }}
+
+{{- define "ledger.appLabels" -}}
+{{ include "ledger.labels" .root }}
+app.kubernetes.io/component: {{ .app }}
+{{- end }}
+
+{{- define "ledger.appFullname" -}}
+{{- printf "%s-%s" (include "ledger.fullname" .root) .app | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "ledger.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "ledger.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "ledger.configMapName" -}}
+{{- printf "%s-config" (include "ledger.fullname" .) }}
+{{- end }}
+
+{{/* The Secret holding DATABASE_URL: the user's, or the one this chart creates. */}}
+{{- define "ledger.databaseSecretName" -}}
+{{- if .Values.database.existingSecret }}
+{{- .Values.database.existingSecret }}
+{{- else }}
+{{- printf "%s-database" (include "ledger.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "ledger.databaseSecretKey" -}}
+{{- if .Values.database.existingSecret }}
+{{- .Values.database.existingSecretKey }}
+{{- else -}}
+DATABASE_URL
+{{- end }}
+{{- end }}
+
+{{/* Image reference of one app. Call with (dict "root" $ "app" "command"). */}}
+{{- define "ledger.image" -}}
+{{- $values := index .root.Values.apps .app }}
+{{- $tag := default (default .root.Chart.AppVersion .root.Values.image.tag) $values.image.tag }}
+{{- printf "%s%s:%s" .root.Values.image.registry $values.image.repository (toString $tag) }}
+{{- end }}
+
+{{- define "ledger.imagePullPolicy" -}}
+{{- $values := index .root.Values.apps .app }}
+{{- default .root.Values.image.pullPolicy $values.image.pullPolicy }}
+{{- end }}
+
+{{/* Whether an app talks to Kafka (and so gets the KAFKA_* settings). */}}
+{{- define "ledger.usesKafka" -}}
+{{- if has .app (list "relay" "projector") }}true{{ end }}
+{{- end }}
+
+{{/* Values that would deploy something broken fail the render instead. */}}
+{{- define "ledger.validate" -}}
+{{- if and (not .Values.database.existingSecret) (not .Values.database.url) }}
+{{- fail "set database.url (the chart creates a Secret from it) or database.existingSecret" }}
+{{- end }}
+{{- if and .Values.database.url (not (regexMatch "^postgres(ql)?://\\S+$" .Values.database.url)) }}
+{{- fail "database.url must be a postgres:// URL" }}
+{{- end }}
+{{- if not (regexMatch "^[\\w.-]+:\\d+(,[\\w.-]+:\\d+)*$" .Values.kafka.brokers) }}
+{{- fail "kafka.brokers must be host:port[,host:port...]" }}
+{{- end }}
+{{- if lt (int .Values.kafka.partitions) 1 }}
+{{- fail "kafka.partitions must be at least 1" }}
+{{- end }}
+{{- if gt (int .Values.apps.projector.replicaCount) (int .Values.kafka.partitions) }}
+{{- fail (printf "apps.projector.replicaCount (%d) must not exceed kafka.partitions (%d): extra consumers get no partition" (int .Values.apps.projector.replicaCount) (int .Values.kafka.partitions)) }}
+{{- end }}
+{{- if gt (int .Values.shutdown.preStopSleepSeconds) (int .Values.shutdown.terminationGracePeriodSeconds) }}
+{{- fail "shutdown.terminationGracePeriodSeconds must exceed shutdown.preStopSleepSeconds" }}
+{{- end }}
+{{- end }}
+
+{{/* Environment shared by the app containers and the migration containers. */}}
+{{- define "ledger.databaseEnv" -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "ledger.databaseSecretName" . }}
+      key: {{ include "ledger.databaseSecretKey" . }}
+{{- end }}
+
+{{/* One probe block. Call with (dict "probe" <merged probe values>). */}}
+{{- define "ledger.probe" -}}
+httpGet:
+  path: {{ .probe.path }}
+  port: http
+periodSeconds: {{ .probe.periodSeconds }}
+timeoutSeconds: {{ .probe.timeoutSeconds }}
+failureThreshold: {{ .probe.failureThreshold }}
+{{- with .probe.initialDelaySeconds }}
+initialDelaySeconds: {{ . }}
+{{- end }}
+{{- end }}
