@@ -72,6 +72,28 @@ function spawnTracked(command, args, options) {
 const runStep = (command, args, env) =>
   spawnTracked(command, args, { env, stdio: 'inherit' }).exited;
 
+const JEST_SUMMARY = /Tests:\s+(.*\d+ total)/;
+
+/** Adds one jest "Tests: 1 failed, 2 skipped, 40 passed, 43 total" line to the tally. */
+function count(line, tally) {
+  const summary = JEST_SUMMARY.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+  if (!summary) return;
+  for (const [, n, kind] of summary[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {
+    tally[kind === 'todo' ? 'skipped' : kind] += Number(n);
+  }
+}
+
+/** Like runStep, but echoes the output while counting jest's test results. */
+function runCounting(command, args, env, tally) {
+  const { child, exited } = spawnTracked(command, args, { env, stdio: ['inherit', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    process.stdout.write(`${line}\n`);
+    count(line, tally);
+  });
+  return exited;
+}
+
 /** Runs `onSignal` once on SIGINT/SIGTERM; a second signal exits at once. */
 function onStopSignal(onSignal) {
   const handler = (signal) => {
@@ -157,7 +179,10 @@ async function test(extraArgs) {
       ...extraArgs,
     ];
     say(`npx ${args.join(' ')}`);
-    code = await runStep('npx', args, workspaceEnv(infra));
+    const tally = { passed: 0, failed: 0, skipped: 0 };
+    code = await runCounting('npx', args, workspaceEnv(infra), tally);
+    // One closing line for the whole run, summed over every project's jest summary.
+    console.log(`tests: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
   } catch (error) {
     console.error(`[stack] ${error.message}`);
     code = 1;
