@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, PostgresPoolModule } from '@ledger/platform';
+import { RelayModule } from './relay/relay.module';
 import { RelayConfig } from './relay.config';
 
 @Module({})
@@ -10,6 +11,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({ serviceName: 'relay', config }),
         PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'relay' }),
+        RelayModule.register(config),
       ],
     };
   }

@@ -1,9 +1,69 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { KafkaConfig } from '@ledger/platform';
 
 export class RelayConfig extends KafkaConfig {
+  /** 0 picks a free port (tests run several relays side by side). */
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   RELAY_PORT: number = 3003;
+
+  /** Names the checkpoint row: two relays with different names publish the same events independently. */
+  @Matches(/^[\w.-]{1,100}$/, { message: 'must be 1..100 letters, digits, dots, dashes or underscores' })
+  RELAY_NAME: string = 'account-events';
+
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  KAFKA_REPLICATION_FACTOR: number = 1;
+
+  /** Broker-side timeout for acknowledgements from all in-sync replicas. */
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  KAFKA_ACK_TIMEOUT_MS: number = 10_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  RELAY_BATCH_SIZE: number = 1_000;
+
+  /** Cut a batch before its messages exceed this many bytes (the broker's default request limit is 1 MiB per partition batch). */
+  @IsInt()
+  @Min(1_024)
+  @Max(100_000_000)
+  RELAY_MAX_BATCH_BYTES: number = 900_000;
+
+  /** Polling fallback when no notification arrives. */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  RELAY_POLL_INTERVAL_MS: number = 500;
+
+  /** How often a standby tries to take the lock. */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  RELAY_LEADER_RETRY_MS: number = 1_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  RELAY_BACKOFF_INITIAL_MS: number = 100;
+
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  RELAY_BACKOFF_MAX_MS: number = 10_000;
+
+  /** Warn when the oldest unrelayed event, or the oldest open transaction, is older than this. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RELAY_LAG_WARNING_SECONDS: number = 30;
+
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  RELAY_LAG_SAMPLE_INTERVAL_MS: number = 2_000;
 }

@@ -1,1 +1,5 @@
-export * from './lib/messaging';
+export * from './lib/envelope';
+export * from './lib/envelope.errors';
+export * from './lib/headers';
+export * from './lib/kafka-message';
+export * from './lib/topic';

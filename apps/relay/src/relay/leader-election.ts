@@ -1,0 +1,119 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { sleep } from './backoff';
+
+/** Advisory-lock key of the relay: any 64-bit constant no other part of the system uses. */
+export const RELAY_LOCK_KEY = '4242001';
+
+export interface LeaderElectionOptions {
+  readonly connectionString: string;
+  readonly lockKey: string;
+  /** How often a standby tries the lock. */
+  readonly retryIntervalMs: number;
+  readonly applicationName: string;
+}
+
+/** Leadership, for as long as `signal` is not aborted. `session` is the connection holding the lock. */
+export interface LeaderLease {
+  readonly session: Client;
+  readonly signal: AbortSignal;
+  release(): Promise<void>;
+}
+
+/**
+ * One leader among the relay replicas: whoever holds `pg_try_advisory_lock(key)` on a dedicated
+ * session (never a pooled connection, which would hand the lock to whatever borrows it next).
+ * The lock lives exactly as long as the session, so when a leader dies, even by kill -9, the OS
+ * closes its socket, Postgres ends the session and a standby gets the lock on its next try.
+ *
+ * Keepalives on both ends bound how long a silently dead peer (a pulled cable, no FIN) goes unnoticed.
+ */
+export class LeaderElection {
+  private readonly logger = new Logger('LeaderElection');
+
+  constructor(private readonly options: LeaderElectionOptions) {}
+
+  /** Waits until this replica holds the lock (then returns the lease) or `stop` aborts (then null). */
+  async acquire(stop: AbortSignal): Promise<LeaderLease | null> {
+    let session: Client | null = null;
+    let announcedStandby = false;
+    while (!stop.aborted) {
+      try {
+        session ??= await this.connect();
+        const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [
+          this.options.lockKey,
+        ]);
+        if (rows[0]?.locked === true) {
+          if (stop.aborted) break;
+          this.logger.log('acquired the relay lock: this replica is the leader');
+          return this.lease(session);
+        }
+        if (!announcedStandby) {
+          this.logger.log('another replica holds the relay lock: standing by');
+          announcedStandby = true;
+        }
+      } catch (error) {
+        this.logger.warn(`leader election: ${describe(error)}`);
+        await closeQuietly(session);
+        session = null;
+      }
+      await sleep(this.options.retryIntervalMs, stop);
+    }
+    await closeQuietly(session);
+    return null;
+  }
+
+  private lease(session: Client): LeaderLease {
+    const controller = new AbortController();
+    const lose = (reason: string) => {
+      if (controller.signal.aborted) return;
+      this.logger.error(`lost the relay lock session (${reason}): stopping publication`);
+      controller.abort(new Error(reason));
+    };
+    session.on('error', (error: Error) => lose(error.message));
+    session.on('end', () => lose('connection ended'));
+    return {
+      session,
+      signal: controller.signal,
+      release: async () => {
+        controller.abort(new Error('released'));
+        // Ending the session releases the lock; no unlock round trip that might hang on a dead socket.
+        await closeQuietly(session);
+      },
+    };
+  }
+
+  private async connect(): Promise<Client> {
+    const session = new Client({
+      connectionString: this.options.connectionString,
+      application_name: this.options.applicationName,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 2_000,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 15_000,
+    });
+    // Without a listener a broken socket would crash the process; the lease adds its own.
+    session.on('error', () => undefined);
+    await session.connect();
+    try {
+      // Server side: drop the session (and the lock) quickly if this process vanishes without a FIN.
+      await session.query(
+        `SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3;
+         SET client_connection_check_interval = 2000; SET statement_timeout = 15000`,
+      );
+    } catch (error) {
+      await closeQuietly(session);
+      throw error;
+    }
+    return session;
+  }
+}
+
+async function closeQuietly(session: Client | null): Promise<void> {
+  if (session === null) return;
+  await Promise.race([session.end().catch(() => undefined), sleep(2_000)]);
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

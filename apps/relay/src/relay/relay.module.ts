@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { brokerList, MetricsRegistry } from '@ledger/platform';
+import { RelayConfig } from '../relay.config';
+import { createKafka } from './kafka.client';
+import { RelayMetrics } from './relay.metrics';
+import { RELAY_KAFKA, RelayService } from './relay.service';
+
+@Module({})
+export class RelayModule {
+  static register(config: RelayConfig): DynamicModule {
+    return {
+      module: RelayModule,
+      providers: [
+        { provide: RELAY_KAFKA, useFactory: () => createKafka('ledger-relay', brokerList(config.KAFKA_BROKERS)) },
+        { provide: RelayMetrics, useFactory: (registry: MetricsRegistry) => new RelayMetrics(registry), inject: [MetricsRegistry] },
+        RelayService,
+      ],
+      exports: [RelayService, RelayMetrics],
+    };
+  }
+}

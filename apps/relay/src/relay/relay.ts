@@ -1,0 +1,131 @@
+import { Logger } from '@nestjs/common';
+import { ensureTopic } from '@ledger/messaging';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { RelayConfig } from '../relay.config';
+import { AppendNotificationsListener } from './append-notifications.listener';
+import { CheckpointRepository } from './checkpoint.repository';
+import type { CommittedEvent } from './committed-events.reader';
+import { KafkaPublisher } from './kafka.publisher';
+import { LeaderElection, RELAY_LOCK_KEY } from './leader-election';
+import { RelayLagMonitor } from './relay.lag-monitor';
+import { RelayLoop } from './relay.loop';
+import type { RelayMetrics } from './relay.metrics';
+import { RelayRunner } from './relay.runner';
+import { WakeSignal } from './wake-signal';
+
+export interface RelayDeps {
+  readonly config: RelayConfig;
+  readonly kafka: Kafka;
+  /** For lag sampling only; reads and checkpoints go through the leader's own session. */
+  readonly pool: Pool;
+  readonly metrics: RelayMetrics;
+  readonly onRelayed?: (events: readonly CommittedEvent[]) => void;
+}
+
+/** The relay assembled from its parts: leader election, notifications, the loop, lag sampling. */
+export class Relay {
+  private readonly logger = new Logger('Relay');
+  private readonly listener: AppendNotificationsListener;
+  private readonly runner: RelayRunner;
+  private readonly lagMonitor: RelayLagMonitor;
+  private admin: Admin | null = null;
+
+  constructor(private readonly deps: RelayDeps) {
+    const { config, kafka, pool, metrics } = deps;
+    const wake = new WakeSignal();
+    const backoff = { initialMs: config.RELAY_BACKOFF_INITIAL_MS, maxMs: config.RELAY_BACKOFF_MAX_MS };
+    const publisher = new KafkaPublisher(kafka, { topic: config.KAFKA_TOPIC, ackTimeoutMs: config.KAFKA_ACK_TIMEOUT_MS });
+    this.listener = new AppendNotificationsListener(config.DATABASE_URL, 'relay-listen', wake);
+    this.lagMonitor = new RelayLagMonitor(pool, config.RELAY_NAME, metrics, {
+      intervalMs: config.RELAY_LAG_SAMPLE_INTERVAL_MS,
+      warnAfterSeconds: config.RELAY_LAG_WARNING_SECONDS,
+    });
+    this.runner = new RelayRunner({
+      election: new LeaderElection({
+        connectionString: config.DATABASE_URL,
+        lockKey: RELAY_LOCK_KEY,
+        retryIntervalMs: config.RELAY_LEADER_RETRY_MS,
+        applicationName: 'relay-leader',
+      }),
+      loop: new RelayLoop({
+        publisher,
+        checkpoints: new CheckpointRepository(config.RELAY_NAME),
+        wake,
+        metrics,
+        settings: {
+          batchSize: config.RELAY_BATCH_SIZE,
+          maxBatchBytes: config.RELAY_MAX_BATCH_BYTES,
+          pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
+          backoff,
+        },
+        onRelayed: deps.onRelayed,
+      }),
+      publisher,
+      metrics,
+      backoff,
+      ensureTopic: () => this.ensureTopic(),
+    });
+  }
+
+  start(): void {
+    this.listener.start();
+    this.lagMonitor.start();
+    this.runner.start();
+  }
+
+  async stop(): Promise<void> {
+    this.lagMonitor.stop();
+    await this.runner.stop();
+    await this.listener.stop();
+    const admin = this.admin;
+    this.admin = null;
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  isLeader(): boolean {
+    return this.runner.isLeader();
+  }
+
+  /** Readiness: the broker answers a metadata request. */
+  async checkKafka(): Promise<void> {
+    await (await this.connectedAdmin()).describeCluster();
+  }
+
+  sampleLag() {
+    return this.lagMonitor.sample();
+  }
+
+  private async ensureTopic(): Promise<void> {
+    const { config } = this.deps;
+    const topic = await ensureTopic(await this.connectedAdmin(), {
+      topic: config.KAFKA_TOPIC,
+      partitions: config.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    });
+    if (topic.created) {
+      this.logger.log(`created topic ${topic.topic} with ${topic.partitions} partitions`);
+    } else if (topic.partitions !== config.KAFKA_TOPIC_PARTITIONS) {
+      this.logger.warn(
+        `topic ${topic.topic} has ${topic.partitions} partitions, not ${config.KAFKA_TOPIC_PARTITIONS}: left as it is`,
+      );
+    }
+  }
+
+  /** One admin connection for readiness and topic checks, replaced after a failure. */
+  private async connectedAdmin(): Promise<Admin> {
+    if (this.admin !== null) return this.admin;
+    const admin = this.deps.kafka.admin();
+    try {
+      await admin.connect();
+    } catch (error) {
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+    admin.on(admin.events.DISCONNECT, () => {
+      if (this.admin === admin) this.admin = null;
+    });
+    this.admin = admin;
+    return admin;
+  }
+}

@@ -1,0 +1,49 @@
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
+import { createTestDatabase, testKafkaBrokers, type TestDatabase } from '@ledger/testing';
+import { createKafka } from '../relay/kafka.client';
+import type { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+
+export interface RelayTestEnv {
+  readonly db: TestDatabase;
+  readonly pool: Pool;
+  readonly kafka: Kafka;
+  readonly brokers: readonly string[];
+  dispose(topics: readonly string[]): Promise<void>;
+}
+
+/** A fresh migrated event store and a Kafka client for one suite; `dispose` removes both. */
+export async function relayTestEnv(): Promise<RelayTestEnv> {
+  const db = await createTestDatabase([...eventStoreMigrations], EVENT_STORE_MIGRATIONS_TABLE);
+  const pool = new Pool({ connectionString: db.url, max: 24 });
+  // An idle client whose backend goes away must not crash the suite; the next query reconnects.
+  pool.on('error', () => undefined);
+  const brokers = testKafkaBrokers();
+  const kafka = createKafka('relay-test-reader', brokers);
+  return {
+    db,
+    pool,
+    kafka,
+    brokers,
+    dispose: async (topics) => {
+      await pool.end();
+      await db.drop();
+      if (topics.length > 0) await deleteTopics(kafka, topics);
+    },
+  };
+}
+
+/** Best effort: a topic left behind costs a little disk, a failed cleanup must not fail the suite. */
+async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const existing = await admin.listTopics();
+    const ours = topics.filter((t) => existing.includes(t));
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours });
+  } catch {
+    // the broker may be restarting; nothing to undo
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

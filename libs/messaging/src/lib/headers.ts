@@ -1,0 +1,60 @@
+import type { IHeaders } from 'kafkajs';
+import type { EventEnvelope } from './envelope';
+
+/** Header names on every account-events message; consumers can route or trace without parsing the value. */
+export const EVENT_HEADERS = {
+  eventType: 'event-type',
+  schemaVersion: 'schema-version',
+  eventId: 'event-id',
+  correlationId: 'correlation-id',
+  causationId: 'causation-id',
+  /** W3C trace context names, unchanged, so standard propagators find them. */
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+} as const;
+
+export interface EventHeaders {
+  readonly eventType?: string;
+  readonly schemaVersion?: string;
+  readonly eventId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+}
+
+export function envelopeHeaders(envelope: EventEnvelope): IHeaders {
+  const headers: IHeaders = {
+    [EVENT_HEADERS.eventType]: envelope.type,
+    [EVENT_HEADERS.schemaVersion]: String(envelope.schemaVersion),
+    [EVENT_HEADERS.eventId]: envelope.eventId,
+    [EVENT_HEADERS.correlationId]: envelope.metadata.correlationId,
+  };
+  if (envelope.metadata.causationId !== null) {
+    headers[EVENT_HEADERS.causationId] = envelope.metadata.causationId;
+  }
+  if (envelope.metadata.traceparent !== undefined) {
+    headers[EVENT_HEADERS.traceparent] = envelope.metadata.traceparent;
+  }
+  if (envelope.metadata.tracestate !== undefined) {
+    headers[EVENT_HEADERS.tracestate] = envelope.metadata.tracestate;
+  }
+  return headers;
+}
+
+/** Reads the known headers as strings; a repeated header keeps its first value. */
+export function readEventHeaders(headers: IHeaders | undefined): EventHeaders {
+  const read = (name: string): string | undefined => {
+    const raw = headers?.[name];
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    return first === undefined ? undefined : first.toString();
+  };
+  const result: Record<string, string> = {};
+  for (const [field, name] of Object.entries(EVENT_HEADERS)) {
+    const value = read(name);
+    if (value !== undefined) {
+      result[field] = value;
+    }
+  }
+  return result as EventHeaders;
+}
