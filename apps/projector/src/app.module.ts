@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, PostgresPoolModule } from '@ledger/platform';
+import { KafkaReadiness } from './kafka/kafka-readiness.provider';
 import { ProjectorConfig } from './projector.config';
 
 @Module({})
@@ -11,6 +12,7 @@ export class AppModule {
         PlatformModule.forRoot({ serviceName: 'projector', config }),
         PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'projector' }),
       ],
+      providers: [KafkaReadiness],
     };
   }
 }

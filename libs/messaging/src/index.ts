@@ -3,3 +3,5 @@ export * from './lib/envelope.errors';
 export * from './lib/headers';
 export * from './lib/kafka-message';
 export * from './lib/topic';
+export * from './lib/kafka-client';
+export * from './lib/kafka-admin.session';

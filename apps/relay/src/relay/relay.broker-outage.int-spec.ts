@@ -1,5 +1,5 @@
 import { uniqueTopicName } from '@ledger/testing';
-import { createKafka } from './kafka.client';
+import { createKafka } from '@ledger/messaging';
 import { accountIds, committedEvents, runWriters } from '../testing/event-writers';
 import { KafkaProxy } from '../testing/kafka-proxy';
 import { checkDelivery } from '../testing/relay-delivery.checker';

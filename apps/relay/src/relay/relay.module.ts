@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { brokerList, MetricsRegistry } from '@ledger/platform';
 import { RelayConfig } from '../relay.config';
-import { createKafka } from './kafka.client';
+import { createKafka } from '@ledger/messaging';
 import { RelayMetrics } from './relay.metrics';
 import { RELAY_KAFKA, RelayService } from './relay.service';
 

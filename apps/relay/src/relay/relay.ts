@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ensureTopic } from '@ledger/messaging';
-import type { Admin, Kafka } from 'kafkajs';
+import { ensureTopic, KafkaAdminSession } from '@ledger/messaging';
+import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { RelayConfig } from '../relay.config';
 import { AppendNotificationsListener } from './append-notifications.listener';
@@ -29,11 +29,13 @@ export class Relay {
   private readonly listener: AppendNotificationsListener;
   private readonly runner: RelayRunner;
   private readonly lagMonitor: RelayLagMonitor;
-  private admin: Admin | null = null;
+  /** One admin connection for readiness and topic checks, replaced after a failure. */
+  private readonly admin: KafkaAdminSession;
 
   constructor(private readonly deps: RelayDeps) {
     const { config, kafka, pool, metrics } = deps;
     const wake = new WakeSignal();
+    this.admin = new KafkaAdminSession(kafka);
     const backoff = { initialMs: config.RELAY_BACKOFF_INITIAL_MS, maxMs: config.RELAY_BACKOFF_MAX_MS };
     const publisher = new KafkaPublisher(kafka, { topic: config.KAFKA_TOPIC, ackTimeoutMs: config.KAFKA_ACK_TIMEOUT_MS });
     this.listener = new AppendNotificationsListener(config.DATABASE_URL, 'relay-listen', wake);
@@ -78,9 +80,7 @@ export class Relay {
     this.lagMonitor.stop();
     await this.runner.stop();
     await this.listener.stop();
-    const admin = this.admin;
-    this.admin = null;
-    await admin?.disconnect().catch(() => undefined);
+    await this.admin.close();
   }
 
   isLeader(): boolean {
@@ -89,7 +89,7 @@ export class Relay {
 
   /** Readiness: the broker answers a metadata request. */
   async checkKafka(): Promise<void> {
-    await (await this.connectedAdmin()).describeCluster();
+    await this.admin.probe();
   }
 
   sampleLag() {
@@ -98,7 +98,7 @@ export class Relay {
 
   private async ensureTopic(): Promise<void> {
     const { config } = this.deps;
-    const topic = await ensureTopic(await this.connectedAdmin(), {
+    const topic = await ensureTopic(await this.admin.get(), {
       topic: config.KAFKA_TOPIC,
       partitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
@@ -110,22 +110,5 @@ export class Relay {
         `topic ${topic.topic} has ${topic.partitions} partitions, not ${config.KAFKA_TOPIC_PARTITIONS}: left as it is`,
       );
     }
-  }
-
-  /** One admin connection for readiness and topic checks, replaced after a failure. */
-  private async connectedAdmin(): Promise<Admin> {
-    if (this.admin !== null) return this.admin;
-    const admin = this.deps.kafka.admin();
-    try {
-      await admin.connect();
-    } catch (error) {
-      await admin.disconnect().catch(() => undefined);
-      throw error;
-    }
-    admin.on(admin.events.DISCONNECT, () => {
-      if (this.admin === admin) this.admin = null;
-    });
-    this.admin = admin;
-    return admin;
   }
 }

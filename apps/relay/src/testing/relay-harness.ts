@@ -1,5 +1,5 @@
 import { loadConfig } from '@ledger/platform';
-import { createKafka } from '../relay/kafka.client';
+import { createKafka } from '@ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';

@@ -1,6 +1,6 @@
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
 import { createTestDatabase, testKafkaBrokers, type TestDatabase } from '@ledger/testing';
-import { createKafka } from '../relay/kafka.client';
+import { createKafka } from '@ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 

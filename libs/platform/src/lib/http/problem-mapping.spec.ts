@@ -18,6 +18,11 @@ describe('toProblem', () => {
     expect(toProblem(new ServiceUnavailableException())).toMatchObject({ status: 503 });
   });
 
+  it('keeps its own status when the exception body has a `status` of its own (terminus health results)', () => {
+    const health = new ServiceUnavailableException({ status: 'error', info: {}, error: { kafka: { status: 'down' } }, details: { kafka: { status: 'down' } } });
+    expect(toProblem(health)).toMatchObject({ status: 503, details: { kafka: { status: 'down' } } });
+  });
+
   it('lists validation messages', () => {
     expect(toProblem(new BadRequestException(['amount must be an integer']))).toMatchObject({
       status: 400,
