@@ -1,15 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
-import { createHttpApp, loadConfig } from '@ledger/platform';
-import { createTestDatabase, testKafkaBrokers, TestDatabase } from '@ledger/testing';
+import { loadConfig } from '@ledger/platform';
+import { createTestDatabase, RunningHttpApp, startHttpApp, testKafkaBrokers, TestDatabase } from '@ledger/testing';
 import { AppModule } from './app.module';
 import { ProjectorConfig } from './projector.config';
 
-async function boot(database: TestDatabase, brokers: string): Promise<{ app: INestApplication; url: string }> {
+function boot(database: TestDatabase, brokers: string): Promise<RunningHttpApp> {
   const config = loadConfig(ProjectorConfig, { DATABASE_URL: database.url, KAFKA_BROKERS: brokers, LOG_LEVEL: 'silent' });
-  const app = await createHttpApp(AppModule.register(config));
-  await app.listen(0, '127.0.0.1');
-  return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
+  return startHttpApp(AppModule.register(config));
 }
 
 describe('projector health and metrics over HTTP', () => {
@@ -24,7 +21,7 @@ describe('projector health and metrics over HTTP', () => {
   });
 
   it('given Postgres and Kafka up, then it is live, ready, and serves Prometheus metrics', async () => {
-    const { app, url } = await boot(database, testKafkaBrokers().join(','));
+    const { close, url } = await boot(database, testKafkaBrokers().join(','));
     try {
       expect((await fetch(`${url}/health/live`)).status).toBe(200);
       const ready = await fetch(`${url}/health/ready`);
@@ -34,12 +31,12 @@ describe('projector health and metrics over HTTP', () => {
       expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await metrics.text()).toMatch(/process_cpu_user_seconds_total\{service="projector"\}/);
     } finally {
-      await app.close();
+      await close();
     }
   }, 30_000);
 
   it('given no broker at the configured address, then it is live but not ready, with a problem naming kafka', async () => {
-    const { app, url } = await boot(database, '127.0.0.1:1');
+    const { close, url } = await boot(database, '127.0.0.1:1');
     try {
       expect((await fetch(`${url}/health/live`)).status).toBe(200);
       const ready = await fetch(`${url}/health/ready`);
@@ -47,7 +44,7 @@ describe('projector health and metrics over HTTP', () => {
       expect(ready.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(JSON.stringify(await ready.json())).toMatch(/kafka/);
     } finally {
-      await app.close();
+      await close();
     }
   }, 30_000);
 });

@@ -5,7 +5,8 @@ import { EventMetadata, IdempotencyRecord, JsonObject } from '@ledger/event-stor
 import { ProblemException } from '@ledger/platform';
 import { CommandConfig } from '../command.config';
 import { accountProblem, concurrencyConflict, idempotencyKeyReused, versionMismatch } from './account-problems';
-import { AccountRepository } from './account.repository';
+import { AccountRepository, LoadedAccount } from './account.repository';
+import { AccountStateCache } from './account-state.cache';
 import { toResponse } from './account-command.response';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from './clock';
 import { CommandContext } from './command-context';
@@ -31,6 +32,7 @@ const CREATED = 201;
 @Injectable()
 export class AccountCommandExecutor {
   private readonly queue = new KeyedSerialQueue();
+  private readonly recent = new AccountStateCache();
 
   constructor(
     private readonly accounts: AccountRepository,
@@ -84,12 +86,20 @@ export class AccountCommandExecutor {
   }
 
   private async attempt(accountId: string, command: (now: Date) => AccountCommand, context: CommandContext): Promise<Attempt> {
-    const loaded = await this.accounts.load(accountId);
+    const now = this.clock.now();
+    const cached = this.recent.get(accountId, context.expectedVersion);
+    let loaded: LoadedAccount = cached ?? (await this.accounts.load(accountId));
+    let decision = decide(command(now), loaded.state);
+    // A refusal is never appended, so no version check would catch a stale cached state: only the
+    // store may refuse a command.
+    if (cached !== undefined && !decision.ok) {
+      this.recent.forget(accountId);
+      loaded = await this.accounts.load(accountId);
+      decision = decide(command(now), loaded.state);
+    }
     if (context.expectedVersion !== undefined && loaded.version !== context.expectedVersion) {
       throw versionMismatch(context.expectedVersion, loaded.version);
     }
-    const now = this.clock.now();
-    const decision = decide(command(now), loaded.state);
     if (!decision.ok) throw accountProblem(decision.error);
 
     const stateAfter = foldAccount(decision.events, loaded.state);
@@ -103,6 +113,8 @@ export class AccountCommandExecutor {
       nextVersion,
       events.map(({ eventId, event, version }) => ({ eventId, type: event.type, version })),
     ) as unknown as JsonObject;
+    // Whatever happens next the cached state is no longer known to be current; a success puts it back.
+    this.recent.forget(accountId);
     const result = await this.accounts.append({
       accountId,
       loaded,
@@ -114,6 +126,7 @@ export class AccountCommandExecutor {
     });
     switch (result.kind) {
       case 'appended':
+        this.recent.remember(accountId, { state: stateAfter, version: nextVersion });
         return { done: { status: CREATED, body, replayed: false } };
       case 'conflict':
         return { retry: true };

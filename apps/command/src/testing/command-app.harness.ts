@@ -1,8 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
-import { createHttpApp, loadConfig } from '@ledger/platform';
-import { createTestDatabase, TestDatabase } from '@ledger/testing';
+import { loadConfig } from '@ledger/platform';
+import { createTestDatabase, startHttpApp, TestDatabase } from '@ledger/testing';
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
 
@@ -31,10 +31,7 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     ? { url: sharedWith.databaseUrl, drop: async () => undefined }
     : await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
   const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
-  const app: NestExpressApplication = await createHttpApp(AppModule.register(config));
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const { app, url: baseUrl } = await startHttpApp(AppModule.register(config));
   const db = new Pool({ connectionString: database.url, max: 2 });
   return {
     nest: app,

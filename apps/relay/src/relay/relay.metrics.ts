@@ -17,54 +17,54 @@ export class RelayMetrics {
   constructor(registry: Registry) {
     const registers = [registry];
     this.eventsRelayed = new Counter({
-      name: 'relay_events_relayed_total',
+      name: 'ledger_relay_events_relayed_total',
       help: 'Events produced to Kafka and acknowledged (duplicates after a restart included).',
       registers,
     });
     this.batchesRelayed = new Counter({
-      name: 'relay_batches_relayed_total',
+      name: 'ledger_relay_batches_relayed_total',
       help: 'Batches produced to Kafka and acknowledged.',
       registers,
     });
     this.batchSize = new Histogram({
-      name: 'relay_batch_size_events',
+      name: 'ledger_relay_batch_size_events',
       help: 'Events per acknowledged batch.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
       registers,
     });
     this.publishFailures = new Counter({
-      name: 'relay_failures_total',
+      name: 'ledger_relay_failures_total',
       help: 'Read, produce or checkpoint failures; each one makes the relay back off and resend from its checkpoint.',
       registers,
     });
     this.relayDelay = new Histogram({
-      name: 'relay_event_delay_seconds',
+      name: 'ledger_relay_event_delay_seconds',
       help: 'Time from an event being recorded to Kafka acknowledging it (newest event of each batch).',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
     this.lastRelayedEventDelay = new Gauge({
-      name: 'relay_last_event_delay_seconds',
+      name: 'ledger_relay_last_event_delay_seconds',
       help: 'Time from recording to acknowledgement of the last relayed event.',
       registers,
     });
     this.lagEvents = new Gauge({
-      name: 'relay_lag_events',
+      name: 'ledger_relay_lag_events',
       help: 'Committed events after the checkpoint (capped at one million).',
       registers,
     });
     this.oldestUnrelayedEventAge = new Gauge({
-      name: 'relay_oldest_unrelayed_event_age_seconds',
+      name: 'ledger_relay_oldest_unrelayed_event_age_seconds',
       help: 'Age of the first event after the checkpoint in commit order; 0 when caught up.',
       registers,
     });
     this.oldestOpenTransactionAge = new Gauge({
-      name: 'relay_oldest_open_transaction_age_seconds',
+      name: 'ledger_relay_oldest_open_transaction_age_seconds',
       help: 'Age of the oldest transaction holding an xid: the relay cannot pass it until it ends.',
       registers,
     });
     this.leader = new Gauge({
-      name: 'relay_leader',
+      name: 'ledger_relay_leader',
       help: '1 while this replica holds the relay lock and publishes, 0 on standby.',
       registers,
     });

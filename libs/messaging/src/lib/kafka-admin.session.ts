@@ -5,24 +5,20 @@ import type { Admin, Kafka } from 'kafkajs';
  * and topic checks: a probe per request must not open a connection per request.
  */
 export class KafkaAdminSession {
-  private admin: Admin | null = null;
+  /** The connection, or the attempt to make it: concurrent callers share one and never open two. */
+  private admin: Promise<Admin> | null = null;
 
   constructor(private readonly kafka: Kafka) {}
 
-  async get(): Promise<Admin> {
+  get(): Promise<Admin> {
     if (this.admin !== null) return this.admin;
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-    } catch (error) {
-      await admin.disconnect().catch(() => undefined);
-      throw error;
-    }
-    admin.on(admin.events.DISCONNECT, () => {
-      if (this.admin === admin) this.admin = null;
-    });
-    this.admin = admin;
-    return admin;
+    const attempt = this.connect();
+    const forget = () => {
+      if (this.admin === attempt) this.admin = null;
+    };
+    attempt.then((admin) => admin.on(admin.events.DISCONNECT, forget), forget);
+    this.admin = attempt;
+    return attempt;
   }
 
   /** Readiness: the cluster answers a metadata request. */
@@ -31,8 +27,20 @@ export class KafkaAdminSession {
   }
 
   async close(): Promise<void> {
-    const admin = this.admin;
+    const attempt = this.admin;
     this.admin = null;
+    const admin = await attempt?.catch(() => null);
     await admin?.disconnect().catch(() => undefined);
+  }
+
+  private async connect(): Promise<Admin> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      return admin;
+    } catch (error) {
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 }

@@ -1,0 +1,33 @@
+import { loadConfig } from '@ledger/platform';
+import { createTestDatabase, RunningHttpApp, startHttpApp, TestDatabase } from '@ledger/testing';
+import { AppModule } from './app.module';
+import { QueryConfig } from './query.config';
+
+describe('query health and metrics over HTTP', () => {
+  let database: TestDatabase;
+  let query: RunningHttpApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    query = await startHttpApp(AppModule.register(loadConfig(QueryConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent' })));
+  }, 30_000);
+
+  afterAll(async () => {
+    await query.close();
+    await database.drop();
+  });
+
+  it('is live and ready with Postgres answering, and echoes the correlation id', async () => {
+    const live = await fetch(`${query.url}/health/live`, { headers: { 'X-Correlation-Id': 'q-1' } });
+    expect(live.status).toBe(200);
+    expect(live.headers.get('x-correlation-id')).toBe('q-1');
+    const ready = await fetch(`${query.url}/health/ready`);
+    expect(await ready.json()).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' } } });
+  });
+
+  it('serves Prometheus metrics, request latency included', async () => {
+    await fetch(`${query.url}/health/live`);
+    const text = await (await fetch(`${query.url}/metrics`)).text();
+    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/health\/live"[^}]*\} \d+/);
+  });
+});

@@ -1,0 +1,24 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
+import { createHttpApp } from '@ledger/platform';
+
+export interface RunningHttpApp {
+  readonly app: NestExpressApplication;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** An app exactly as main.ts builds it (same edge, filters, parsers), on an ephemeral loopback port. */
+export async function startHttpApp(module: DynamicModule): Promise<RunningHttpApp> {
+  const app = await createHttpApp(module);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const close = async () => {
+    // A response whose body the test never read keeps its keep-alive socket busy, and a busy socket
+    // would hold server.close() (and so jest) open until it times out.
+    (app.getHttpServer() as Server).closeAllConnections();
+    await app.close();
+  };
+  return { app, url: `http://127.0.0.1:${port}`, close };
+}

@@ -1,0 +1,259 @@
+/**
+ * `npm run bench:command [-- --duration 15 --warmup 3 --connections 64 --accounts 10000 --pool 20 --no-build]`
+ *
+ * Deposits over many accounts at fixed concurrency, three contenders in one run against one fresh
+ * database: (a) a raw single-row INSERT per operation (the durable-write ceiling of this machine),
+ * (b) the event store's load + append in process, (c) the built command app over HTTP.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import {
+  EVENT_STORE_MIGRATIONS_TABLE,
+  eventStoreMigrations,
+} from '@ledger/event-store';
+import { runMigrations } from '@ledger/platform';
+import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
+import { startChildApp, freePort } from '../lib/child-app';
+import { forEachConcurrently } from '../lib/closed-loop';
+import { BackendCpu } from '../lib/backend-cpu';
+import { machineInfo } from '../lib/machine-info';
+import { formatTable } from '../lib/table';
+import { AccountWorkload } from './account-workload';
+import {
+  ContenderResult,
+  httpDeposits,
+  libraryAppend,
+  RAW_CONTENDER,
+  rawInsert,
+  RunShape,
+} from './contenders';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const APP_MAIN = join(ROOT, 'dist', 'apps', 'command', 'main.js');
+const RESULTS = join(ROOT, 'tools', 'bench', 'results', 'command.json');
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '15' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '64' },
+      accounts: { type: 'string', default: '10000' },
+      // The command app's DATABASE_POOL_SIZE default; every contender gets a pool this size.
+      pool: { type: 'string', default: '20' },
+      'no-build': { type: 'boolean', default: false },
+      // A subset, e.g. --contenders raw,http; % of raw needs raw.
+      // Another build of the app to compare, e.g. a copy of main.js from before a change.
+      'app-main': { type: 'string', default: APP_MAIN },
+      contenders: { type: 'string', default: 'raw,library,http' },
+      // Extra environment for the app, e.g. --app-env LOG_LEVEL=info
+      'app-env': { type: 'string', multiple: true, default: [] },
+      // Extra node flags for the app, e.g. --app-node-args=--cpu-prof
+      'app-node-args': { type: 'string', default: '' },
+    },
+  });
+  const positive = (name: string, value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`--${name} must be a positive number, got ${value}`);
+    return n;
+  };
+  return {
+    durationMs: positive('duration', values.duration) * 1000,
+    warmupMs: positive('warmup', values.warmup) * 1000,
+    connections: Math.round(positive('connections', values.connections)),
+    accounts: Math.round(positive('accounts', values.accounts)),
+    poolSize: Math.round(positive('pool', values.pool)),
+    build: !values['no-build'],
+    appNodeArgs: values['app-node-args'].split(' ').filter(Boolean),
+    appMain: values['app-main'],
+    contenders: new Set(values.contenders.split(',')),
+    appEnv: Object.fromEntries(
+      values['app-env'].map((pair) => pair.split('=', 2) as [string, string]),
+    ),
+  };
+}
+
+function buildApp(): void {
+  process.stdout.write('building the command app (nx build command)...\n');
+  const build = spawnSync('npx', ['nx', 'build', 'command'], {
+    cwd: ROOT,
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0)
+    throw new Error(`nx build command failed (exit ${build.status})`);
+}
+
+async function openAccounts(
+  url: string,
+  count: number,
+  poolSize: number,
+): Promise<string[]> {
+  const accounts = Array.from({ length: count }, () => randomUUID());
+  const pool = new Pool({ connectionString: url, max: poolSize });
+  try {
+    const workload = new AccountWorkload(pool);
+    await forEachConcurrently(accounts, 64, (id) => workload.open(id));
+  } finally {
+    await pool.end();
+  }
+  return accounts;
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  if (opts.build) buildApp();
+
+  const serverUrl = process.env['DATABASE_URL'] ?? DEFAULT_SERVER_URL;
+  const database = await createBenchDatabase(serverUrl, 'ledger_bench');
+  process.stdout.write(`database ${database.name}\n`);
+  let backends: BackendCpu | null = null;
+  try {
+    await runMigrations({
+      url: database.url,
+      migrations: eventStoreMigrations,
+      tableName: EVENT_STORE_MIGRATIONS_TABLE,
+    });
+    const machine = await machineInfo(database.url);
+    backends = await BackendCpu.open(database.url, database.name);
+    const shape: RunShape = { ...opts, backends };
+    const t0 = performance.now();
+    const accounts = await openAccounts(
+      database.url,
+      opts.accounts,
+      opts.poolSize,
+    );
+    process.stdout.write(
+      `opened ${accounts.length} accounts in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
+
+    const seconds = `${opts.durationMs / 1000} s (+${opts.warmupMs / 1000} s warm-up)`;
+    const results: ContenderResult[] = [];
+    if (opts.contenders.has('raw')) {
+      process.stdout.write(`raw insert, ${seconds}...\n`);
+      results.push(await rawInsert(database.url, accounts, shape));
+    }
+    if (opts.contenders.has('library')) {
+      process.stdout.write(`library append, ${seconds}...\n`);
+      results.push(await libraryAppend(database.url, accounts, shape));
+    }
+    if (opts.contenders.has('http')) await runHttp();
+
+    async function runHttp(): Promise<void> {
+      const port = await freePort();
+      const app = await startChildApp({
+        main: opts.appMain,
+        port,
+        nodeArgs: opts.appNodeArgs,
+        readyPath: '/health/ready',
+        env: {
+          ...process.env,
+          DATABASE_URL: database.url,
+          DATABASE_POOL_SIZE: String(opts.poolSize),
+          COMMAND_PORT: String(port),
+          LOG_LEVEL: 'warn',
+          ...opts.appEnv,
+        },
+      });
+      try {
+        process.stdout.write(`HTTP deposits, ${seconds}...\n`);
+        results.push(
+          await httpDeposits(
+            app.baseUrl,
+            app.process.pid ?? 0,
+            accounts,
+            shape,
+          ),
+        );
+      } finally {
+        await app.stop();
+      }
+    }
+
+    const raw = results.find((r) => r.contender === RAW_CONTENDER);
+    const rows = results.map((r) => ({
+      ...r,
+      percentOfRaw: raw
+        ? (100 * r.opsPerSecond) / raw.opsPerSecond
+        : Number.NaN,
+    }));
+    process.stdout.write(
+      `\n${formatTable(
+        [
+          'contender',
+          'ops/s',
+          'p50 ms',
+          'p99 ms',
+          '% of raw',
+          'node CPU ms/op',
+          'pg CPU ms/op',
+        ],
+        rows.map((r) => [
+          r.contender,
+          r.opsPerSecond.toFixed(0),
+          r.p50Ms.toFixed(2),
+          r.p99Ms.toFixed(2),
+          `${r.percentOfRaw.toFixed(0)}%`,
+          r.cpuMsPerOp === null ? 'n/a' : r.cpuMsPerOp.toFixed(3),
+          r.pgCpuMsPerOp === null ? 'n/a' : r.pgCpuMsPerOp.toFixed(3),
+        ]),
+      )}\n`,
+    );
+    process.stdout.write(
+      `\n${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, PostgreSQL ${machine.postgres}, ` +
+        `synchronous_commit=${machine.synchronousCommit}, load avg before run ${machine.loadAverage1m}; ` +
+        `Postgres, app and load generator share the CPUs\n`,
+    );
+    mkdirSync(join(RESULTS, '..'), { recursive: true });
+    writeFileSync(
+      RESULTS,
+      `${JSON.stringify(
+        {
+          benchmark: 'command',
+          machine,
+          settings: {
+            durationSeconds: opts.durationMs / 1000,
+            warmupSeconds: opts.warmupMs / 1000,
+            connections: opts.connections,
+            accounts: opts.accounts,
+            poolSize: opts.poolSize,
+          },
+          results: rows.map((r) => ({
+            contender: r.contender,
+            description: r.description,
+            ops: r.ops,
+            seconds: Number(r.seconds.toFixed(3)),
+            opsPerSecond: Math.round(r.opsPerSecond),
+            p50Ms: Number(r.p50Ms.toFixed(3)),
+            p99Ms: Number(r.p99Ms.toFixed(3)),
+            percentOfRaw: Number(r.percentOfRaw.toFixed(1)),
+            nodeCpuMsPerOp:
+              r.cpuMsPerOp === null ? null : Number(r.cpuMsPerOp.toFixed(4)),
+            pgBackendCpuMsPerOp:
+              r.pgCpuMsPerOp === null
+                ? null
+                : Number(r.pgCpuMsPerOp.toFixed(4)),
+          })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    process.stdout.write(`wrote ${RESULTS}\n`);
+  } finally {
+    await backends?.close();
+    await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:command failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,201 @@
+import autocannon from 'autocannon';
+import { Pool } from 'pg';
+import { closedLoop, LoopResult } from '../lib/closed-loop';
+import { BackendCpu } from '../lib/backend-cpu';
+import { processCpuSeconds } from '../lib/process-cpu';
+import { AccountWorkload } from './account-workload';
+
+export interface ContenderResult extends LoopResult {
+  readonly contender: string;
+  readonly description: string;
+  /** CPU of the process running the contender's Node code (the bench, or the app), per operation. */
+  readonly cpuMsPerOp: number | null;
+  /** CPU of the PostgreSQL backends serving the bench database, per operation. */
+  readonly pgCpuMsPerOp: number | null;
+}
+
+export interface RunShape {
+  readonly connections: number;
+  readonly poolSize: number;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  /** Measures the bench database's backends' CPU, when the server is local. */
+  readonly backends: BackendCpu | null;
+}
+
+/** Round-robin over the accounts, so concurrent operations never share one (the app's 64 connections don't either). */
+function cycle(accounts: readonly string[]): () => string {
+  let next = Math.floor(Math.random() * accounts.length);
+  return () => accounts[next++ % accounts.length] as string;
+}
+
+function newPool(url: string, max: number): Pool {
+  const pool = new Pool({
+    connectionString: url,
+    max,
+    application_name: 'bench',
+  });
+  pool.on('error', (error) =>
+    process.stderr.write(`bench pool: ${error.message}\n`),
+  );
+  return pool;
+}
+
+async function warmThenMeasure(
+  shape: RunShape,
+  op: () => Promise<void>,
+): Promise<LoopResult & { cpuMsPerOp: number; pgCpuMsPerOp: number | null }> {
+  await closedLoop(shape.connections, shape.warmupMs, op);
+  await shape.backends?.begin();
+  const cpu = process.cpuUsage();
+  const result = await closedLoop(shape.connections, shape.durationMs, op);
+  const used = process.cpuUsage(cpu);
+  const pg = (await shape.backends?.end()) ?? null;
+  return {
+    ...result,
+    cpuMsPerOp: (used.user + used.system) / 1000 / result.ops,
+    pgCpuMsPerOp: pg === null ? null : (pg * 1000) / result.ops,
+  };
+}
+
+export const RAW_CONTENDER = 'raw insert (pg)';
+
+/** (a) The floor of any durable write: one single-row INSERT, one commit, per operation. */
+export async function rawInsert(
+  url: string,
+  accounts: readonly string[],
+  shape: RunShape,
+): Promise<ContenderResult> {
+  const pool = newPool(url, shape.poolSize);
+  try {
+    await pool.query(
+      `CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, account_id uuid NOT NULL, amount bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const account = cycle(accounts);
+    const statement = {
+      name: 'bench_raw_insert',
+      text: 'INSERT INTO bench_raw (account_id, amount) VALUES ($1, $2)',
+    };
+    const result = await warmThenMeasure(shape, async () => {
+      await pool.query({ ...statement, values: [account(), 1] });
+    });
+    return {
+      contender: RAW_CONTENDER,
+      description: 'single-row INSERT + commit, no event store',
+      ...result,
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** (b) The event store's load + decide + append for a deposit, in process. */
+export async function libraryAppend(
+  url: string,
+  accounts: readonly string[],
+  shape: RunShape,
+): Promise<ContenderResult> {
+  const pool = newPool(url, shape.poolSize);
+  try {
+    const workload = new AccountWorkload(pool);
+    const account = cycle(accounts);
+    const result = await warmThenMeasure(shape, () =>
+      workload.deposit(account(), 1n),
+    );
+    return {
+      contender: 'library append',
+      description: 'readStream + decide + PostgresEventStore.append, no HTTP',
+      ...result,
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+interface CannonRun {
+  readonly ok: number;
+  readonly notOk: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly seconds: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+async function cannon(
+  baseUrl: string,
+  accounts: readonly string[],
+  connections: number,
+  durationMs: number,
+): Promise<CannonRun> {
+  const account = cycle(accounts);
+  const started = performance.now();
+  const result = await autocannon({
+    url: baseUrl,
+    connections,
+    duration: durationMs / 1000,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: 1 }),
+        setupRequest: (request) => ({
+          ...request,
+          path: `/accounts/${account()}/deposits`,
+        }),
+      },
+    ],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    ok: result['2xx'],
+    notOk: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    seconds: Math.min(seconds, result.duration),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+  };
+}
+
+/** (c) The built command app over HTTP: deposits from autocannon, spread over the accounts. */
+export async function httpDeposits(
+  baseUrl: string,
+  appPid: number,
+  accounts: readonly string[],
+  shape: RunShape,
+): Promise<ContenderResult> {
+  const runs = [
+    await cannon(baseUrl, accounts, shape.connections, shape.warmupMs),
+  ];
+  await shape.backends?.begin();
+  const cpuBefore = processCpuSeconds(appPid);
+  runs.push(
+    await cannon(baseUrl, accounts, shape.connections, shape.durationMs),
+  );
+  const cpuAfter = processCpuSeconds(appPid);
+  const pg = (await shape.backends?.end()) ?? null;
+  for (const [i, run] of runs.entries()) {
+    if (run.notOk > 0 || run.errors > 0 || run.timeouts > 0) {
+      throw new Error(
+        `HTTP ${i === 0 ? 'warm-up' : 'run'}: ${run.notOk} non-2xx responses, ${run.errors} errors, ${run.timeouts} timeouts`,
+      );
+    }
+  }
+  const run = runs[1] as CannonRun;
+  return {
+    contender: 'HTTP deposit (app)',
+    description:
+      'POST /accounts/{id}/deposits to the built command app via autocannon',
+    ops: run.ok,
+    seconds: run.seconds,
+    opsPerSecond: run.ok / run.seconds,
+    p50Ms: run.p50Ms,
+    p99Ms: run.p99Ms,
+    cpuMsPerOp:
+      cpuBefore === null || cpuAfter === null
+        ? null
+        : ((cpuAfter - cpuBefore) * 1000) / run.ok,
+    pgCpuMsPerOp: pg === null ? null : (pg * 1000) / run.ok,
+  };
+}
