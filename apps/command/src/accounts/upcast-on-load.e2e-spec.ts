@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { CommandAppHarness, startCommandApp } from '../testing/command-app.harness';
+
+/**
+ * An account opened by an earlier release, whose AccountOpened event was stored in schema v1
+ * (`ownerName`, no `initialDeposit`), still takes commands: the event is upcast when read.
+ */
+describe('events stored in an old schema', () => {
+  let app: CommandAppHarness;
+
+  beforeAll(async () => {
+    app = await startCommandApp();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('given an account opened in schema v1, when depositing, then the balance builds on the upcast event', async () => {
+    const accountId = randomUUID();
+    await app.db.query(
+      `WITH s AS (
+         INSERT INTO event_store.streams (stream_id, version, last_transaction_id) VALUES ($1, 1, pg_current_xact_id()) RETURNING stream_id)
+       INSERT INTO event_store.events (stream_id, version, event_id, type, schema_version, data, metadata, occurred_at)
+       SELECT stream_id, 1, $2, 'AccountOpened', 1, $3, '{"correlationId":"legacy","causationId":null}', '2020-01-02T03:04:05Z' FROM s`,
+      [accountId, randomUUID(), JSON.stringify({ accountId, ownerName: 'Legacy Owner', currency: 'EUR', balance: '700' })],
+    );
+
+    const deposited = await app.post(`/accounts/${accountId}/deposits`, { amount: 50 });
+
+    expect(deposited.status).toBe(201);
+    expect(deposited.body).toMatchObject({ accountId, version: 2, balance: 750, status: 'ACTIVE' });
+    const { rows } = await app.db.query('SELECT schema_version, data FROM event_store.events WHERE stream_id = $1 ORDER BY version', [accountId]);
+    // Upcasting happens on read: the stored v1 event is left as it was written.
+    expect(rows[0]).toMatchObject({ schema_version: 1, data: { ownerName: 'Legacy Owner' } });
+  }, 30_000);
+});
