@@ -1,17 +1,16 @@
 import 'reflect-metadata';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
-import { createHttpApp, listen, loadConfigOrExit, runMain, runMigrations } from '@ledger/platform';
+import { createHttpApp, listen, loadConfigOrExit, migrateAndReport, runMain } from '@ledger/platform';
 import { AppModule } from './app.module';
 import { CommandConfig } from './command.config';
 
-async function migrate(config: CommandConfig): Promise<void> {
-  const applied = await runMigrations({
+function migrate(config: CommandConfig): Promise<void> {
+  return migrateAndReport('event store', {
     url: config.DATABASE_URL,
     migrations: eventStoreMigrations,
     tableName: EVENT_STORE_MIGRATIONS_TABLE,
   });
-  process.stdout.write(`event store migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}\n`);
 }
 
 async function serve(config: CommandConfig): Promise<void> {

@@ -1,16 +1,15 @@
 import 'reflect-metadata';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
-import { createHttpApp, listen, loadConfigOrExit, runMain, runMigrations } from '@ledger/platform';
+import { createHttpApp, listen, loadConfigOrExit, migrateAndReport, runMain } from '@ledger/platform';
 import { AppModule } from './app.module';
 import { ProjectorConfig } from './projector.config';
 
-async function migrate(config: ProjectorConfig): Promise<void> {
-  const applied = await runMigrations({
+function migrate(config: ProjectorConfig): Promise<void> {
+  return migrateAndReport('read model', {
     url: config.DATABASE_URL,
     migrations: readModelMigrations,
     tableName: READ_MODEL_MIGRATIONS_TABLE,
   });
-  process.stdout.write(`read model migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}\n`);
 }
 
 async function serve(config: ProjectorConfig): Promise<void> {

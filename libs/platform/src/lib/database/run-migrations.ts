@@ -23,3 +23,9 @@ export async function runMigrations(set: MigrationSet): Promise<string[]> {
     await dataSource.destroy();
   }
 }
+
+/** The `migrate` command of an app's main.ts: runs the set and says what it applied. */
+export async function migrateAndReport(label: string, set: MigrationSet): Promise<void> {
+  const applied = await runMigrations(set);
+  process.stdout.write(`${label} migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}\n`);
+}
