@@ -85,18 +85,25 @@ export class AccountCommandExecutor {
     throw concurrencyConflict();
   }
 
+  /**
+   * The account and the decision on it. A cached state may decide an append (the append's version
+   * check catches a stale one), but never a refusal, which nothing would check: refusals come from
+   * the store's state only.
+   */
+  private async decideOn(accountId: string, command: AccountCommand, expectedVersion?: number) {
+    const cached = this.recent.get(accountId, expectedVersion);
+    if (cached !== undefined) {
+      const decision = decide(command, cached.state);
+      if (decision.ok) return { loaded: cached, decision };
+      this.recent.forget(accountId);
+    }
+    const loaded: LoadedAccount = await this.accounts.load(accountId);
+    return { loaded, decision: decide(command, loaded.state) };
+  }
+
   private async attempt(accountId: string, command: (now: Date) => AccountCommand, context: CommandContext): Promise<Attempt> {
     const now = this.clock.now();
-    const cached = this.recent.get(accountId, context.expectedVersion);
-    let loaded: LoadedAccount = cached ?? (await this.accounts.load(accountId));
-    let decision = decide(command(now), loaded.state);
-    // A refusal is never appended, so no version check would catch a stale cached state: only the
-    // store may refuse a command.
-    if (cached !== undefined && !decision.ok) {
-      this.recent.forget(accountId);
-      loaded = await this.accounts.load(accountId);
-      decision = decide(command(now), loaded.state);
-    }
+    const { loaded, decision } = await this.decideOn(accountId, command(now), context.expectedVersion);
     if (context.expectedVersion !== undefined && loaded.version !== context.expectedVersion) {
       throw versionMismatch(context.expectedVersion, loaded.version);
     }
