@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { CommandAppHarness, countEvents, startCommandApp, versionsOf } from '../testing/command-app.harness';
+import { CommandAppHarness, countEvents, startTwoReplicas, TwoReplicas, versionsOf } from '../testing/command-app.harness';
 
 const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => i + from);
 
 describe('concurrent commands over HTTP against the real event store', () => {
+  let replicas: TwoReplicas;
   let app: CommandAppHarness;
-  /** A second replica on the same database: its commands race the first's in Postgres, not in memory. */
   let replica: CommandAppHarness;
 
   beforeAll(async () => {
-    app = await startCommandApp();
-    replica = await startCommandApp({}, app);
+    replicas = await startTwoReplicas();
+    ({ app, replica } = replicas);
   }, 60_000);
 
-  afterAll(async () => {
-    await replica.close();
-    await app.close();
-  });
+  afterAll(() => replicas.close());
 
   /** Proof the two replicas really raced: optimistic concurrency refused some appends. */
   async function conflictsSeen(): Promise<number> {

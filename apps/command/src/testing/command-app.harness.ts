@@ -71,3 +71,23 @@ export async function versionsOf(db: Pool, streamId: string): Promise<number[]> 
   );
   return rows.map((row) => Number(row.version));
 }
+
+export interface TwoReplicas {
+  readonly app: CommandAppHarness;
+  /** A second replica on the same database: its commands race the first's in Postgres, not in memory. */
+  readonly replica: CommandAppHarness;
+  close(): Promise<void>;
+}
+
+export async function startTwoReplicas(): Promise<TwoReplicas> {
+  const app = await startCommandApp();
+  const replica = await startCommandApp({}, app);
+  return {
+    app,
+    replica,
+    close: async () => {
+      await replica.close();
+      await app.close();
+    },
+  };
+}
