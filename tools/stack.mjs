@@ -74,13 +74,27 @@ const runStep = (command, args, env) =>
 
 const JEST_SUMMARY = /Tests:\s+(.*\d+ total)/;
 
-/** Adds one jest "Tests: 1 failed, 2 skipped, 40 passed, 43 total" line to the tally. */
+const SUITES_FAILED = /Test Suites:\s+(\d+) failed/;
+
+/**
+ * Adds one jest "Tests: 1 failed, 2 skipped, 40 passed, 43 total" line to the tally. A suite that
+ * failed to run has no failed test to show for it: each project's "Test Suites: N failed" beyond its
+ * failed tests counts as failures too. Lines are keyed by their project prefix (parallel output).
+ */
 function count(line, tally) {
-  const summary = JEST_SUMMARY.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+  const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+  const project = plain.split(':')[0];
+  const suites = SUITES_FAILED.exec(plain);
+  if (suites) tally.suitesFailed.set(project, Number(suites[1]));
+  const summary = JEST_SUMMARY.exec(plain);
   if (!summary) return;
+  let failed = 0;
   for (const [, n, kind] of summary[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {
+    if (kind === 'failed') failed = Number(n);
     tally[kind === 'todo' ? 'skipped' : kind] += Number(n);
   }
+  tally.failed += Math.max(0, (tally.suitesFailed.get(project) ?? 0) - failed);
+  tally.suitesFailed.delete(project);
 }
 
 /** Like runStep, but echoes the output while counting jest's test results. */
@@ -179,7 +193,7 @@ async function test(extraArgs) {
       ...extraArgs,
     ];
     say(`npx ${args.join(' ')}`);
-    const tally = { passed: 0, failed: 0, skipped: 0 };
+    const tally = { passed: 0, failed: 0, skipped: 0, suitesFailed: new Map() };
     code = await runCounting('npx', args, workspaceEnv(infra), tally);
     // One closing line for the whole run, summed over every project's jest summary.
     console.log(`tests: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);

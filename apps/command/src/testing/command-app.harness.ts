@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
 import { loadConfig } from '@ledger/platform';
-import { createTestDatabase, startHttpApp, TestDatabase } from '@ledger/testing';
+import { createTestDatabase, startHttpApp, TestDatabase, testPool } from '@ledger/testing';
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
 
@@ -32,7 +32,7 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     : await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
   const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
   const { app, url: baseUrl } = await startHttpApp(AppModule.register(config));
-  const db = new Pool({ connectionString: database.url, max: 2 });
+  const db = testPool(database.url, 2);
   return {
     nest: app,
     baseUrl,

@@ -1,4 +1,4 @@
-import { createTestDatabase, TestDatabase } from '@ledger/testing';
+import { createTestDatabase, TestDatabase, testPool } from '@ledger/testing';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
 import { PostgresEventStore } from './postgres-event-store';
@@ -19,7 +19,7 @@ describe('append ordering under contention', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
-    pool = new Pool({ connectionString: db.url, max: WRITERS });
+    pool = testPool(db.url, WRITERS);
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { createTestDatabase, TestDatabase } from '@ledger/testing';
+import { createTestDatabase, TestDatabase, testPool } from '@ledger/testing';
 import { DatabaseError, Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
 import { AppendRequest, AppendResult, StoredEvent } from './event-store.port';
@@ -28,7 +28,7 @@ describe('PostgresEventStore', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
-    pool = new Pool({ connectionString: db.url, max: 24 });
+    pool = testPool(db.url, 24);
     store = new PostgresEventStore(pool);
   });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource, MigrationInterface } from 'typeorm';
 
 type MigrationClass = new () => MigrationInterface;
@@ -61,4 +61,14 @@ export async function createTestDatabase(
     url,
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/**
+ * A pool on a test database. Its idle connections are ended by the database's forced drop at the end
+ * of the suite; without an error listener that ending would surface as an unhandled error.
+ */
+export function testPool(url: string, max: number): Pool {
+  const pool = new Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  return pool;
 }

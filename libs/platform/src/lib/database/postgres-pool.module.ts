@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Pool } from 'pg';
 import { ReadinessRegistry } from '../health/readiness.registry';
 
@@ -11,13 +11,17 @@ export interface PostgresPoolOptions {
 }
 
 export function createPool(options: PostgresPoolOptions): Pool {
-  return new Pool({
+  const pool = new Pool({
     connectionString: options.url,
     max: options.max,
     application_name: options.applicationName,
     keepAlive: true,
     connectionTimeoutMillis: 5_000,
   });
+  // An idle connection the server ends (restart, failover, admin) is dropped and replaced on demand;
+  // unheard, pg would raise it as an uncaught error and take the process down.
+  pool.on('error', (error) => new Logger('Postgres').warn(`idle connection lost: ${error.message}`));
+  return pool;
 }
 
 class PoolLifecycle implements OnModuleInit, OnApplicationShutdown {
