@@ -50,7 +50,7 @@ export default [
               sourceTag: 'type:data-access',
               onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:testing'],
             },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:domain'] },
             {
               sourceTag: 'type:testing',
               onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform'],

@@ -9,3 +9,4 @@ export * from './lib/account.codec';
 export * from './lib/account.upcasters';
 export * from './lib/decode.errors';
 export * from './lib/json.types';
+export * from './lib/uuid';

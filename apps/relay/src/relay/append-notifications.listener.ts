@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EVENT_STORE_APPENDED_CHANNEL } from '@ledger/event-store';
 import { Client } from 'pg';
-import { backoffDelay, sleep } from './backoff';
+import { backoffDelay, sleep } from '@ledger/platform';
 import { describe } from './leader-election';
 import type { WakeSignal } from './wake-signal';
 

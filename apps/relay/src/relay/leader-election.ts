@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { sleep } from './backoff';
+import { sleep } from '@ledger/platform';
 
 /** Advisory-lock key of the relay: any 64-bit constant no other part of the system uses. */
 export const RELAY_LOCK_KEY = '4242001';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { backoffDelay, sleep, type BackoffPolicy } from './backoff';
+import { backoffDelay, sleep, type BackoffPolicy } from '@ledger/platform';
 import type { Checkpoint } from './checkpoint';
 import type { CheckpointRepository } from './checkpoint.repository';
 import { readCommittedBatch, type CommittedEvent } from './committed-events.reader';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { backoffDelay, sleep, type BackoffPolicy } from './backoff';
+import { backoffDelay, sleep, type BackoffPolicy } from '@ledger/platform';
 import { describe, type LeaderElection } from './leader-election';
 import type { BatchPublisher, RelayLoop } from './relay.loop';
 import type { RelayMetrics } from './relay.metrics';

@@ -3,7 +3,7 @@ import { AppendRequest, NewEvent } from './event-store.port';
 export const MAX_STREAM_ID_LENGTH = 200;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@ledger/domain';
 
 /**
  * Throws on programmer mistakes (the HTTP layer validates client input before this). Checked here so
@@ -43,7 +43,7 @@ function isPositiveInteger(n: number): boolean {
 
 function assertValidEvent(event: NewEvent, index: number): void {
   const where = `event store: events[${index}]`;
-  if (typeof event.eventId !== 'string' || !UUID.test(event.eventId)) {
+  if (!isUuid(event.eventId)) {
     throw new Error(`${where}.eventId must be a uuid`);
   }
   if (typeof event.type !== 'string' || event.type.length === 0) {

@@ -1,3 +1,4 @@
+import { isUuid } from '@ledger/domain';
 import { EnvelopeDecodeError } from './envelope.errors';
 
 export type EnvelopeJson = string | number | boolean | null | EnvelopeJson[] | { [key: string]: EnvelopeJson };
@@ -47,7 +48,6 @@ export interface EnvelopeSource {
 /** Larger values are rejected before parsing, so a hostile message cannot make the consumer parse megabytes. */
 export const MAX_ENVELOPE_BYTES = 1024 * 1024;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 // bigint positive, at most 19 digits (fits a Postgres bigint).
 const POSITION = /^[1-9]\d{0,18}$/;
@@ -106,7 +106,7 @@ export function decodeEnvelope(value: Buffer | string | null | undefined): Event
     throw new EnvelopeDecodeError('invalid-field', 'accountId differs from streamId', 'accountId');
   }
   return {
-    eventId: matching(parsed, 'eventId', UUID, 'a UUID'),
+    eventId: uuid(parsed, 'eventId'),
     streamId,
     accountId,
     version: positiveInteger(parsed, 'version'),
@@ -163,6 +163,14 @@ function matching(parsed: Record<string, unknown>, field: string, pattern: RegEx
   const value = parsed[field];
   if (typeof value !== 'string' || !pattern.test(value)) {
     throw invalid(field, what);
+  }
+  return value;
+}
+
+function uuid(parsed: Record<string, unknown>, field: string): string {
+  const value = parsed[field];
+  if (!isUuid(value)) {
+    throw invalid(field, 'a UUID');
   }
   return value;
 }

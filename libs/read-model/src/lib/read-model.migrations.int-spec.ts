@@ -13,14 +13,24 @@ describe('read-model migrations', () => {
     await database.drop();
   });
 
-  it('creates the read_model schema and records the migration', async () => {
+  it('creates the read_model schema and its tables, and records the migrations', async () => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
       const schema = await client.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = 'read_model'`);
       const applied = await client.query(`SELECT name FROM ${READ_MODEL_MIGRATIONS_TABLE}`);
       expect(schema.rowCount).toBe(1);
-      expect(applied.rows.map((r) => r.name)).toEqual(['CreateReadModelSchema1767225600100']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['CreateReadModelSchema1767225600100', 'CreateReadModelTables1767225600200']);
+      const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_model' ORDER BY 1`);
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'account_transactions',
+        'accounts',
+        'dead_letters',
+        'operator_actions',
+        'parked_accounts',
+        'parked_events',
+        'processed_events',
+      ]);
     } finally {
       await client.end();
     }

@@ -1,7 +1,11 @@
 import { MigrationInterface } from 'typeorm';
 import { CreateReadModelSchema1767225600100 } from './migrations/1767225600100-create-read-model-schema.migration';
+import { CreateReadModelTables1767225600200 } from './migrations/1767225600200-create-read-model-tables.migration';
 
 /** Kept in `public` for the same reason as the event store's: TypeORM creates it before the schema exists. */
 export const READ_MODEL_MIGRATIONS_TABLE = 'public.read_model_migrations';
 
-export const readModelMigrations: readonly (new () => MigrationInterface)[] = [CreateReadModelSchema1767225600100];
+export const readModelMigrations: readonly (new () => MigrationInterface)[] = [
+  CreateReadModelSchema1767225600100,
+  CreateReadModelTables1767225600200,
+];

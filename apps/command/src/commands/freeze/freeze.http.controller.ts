@@ -1,9 +1,9 @@
+import { AccountIdPipe } from '@ledger/platform';
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccountCommandResponse } from '../../accounts/account-command.response';
 import { CommandContext } from '../../accounts/command-context';
-import { AccountIdPipe } from '../../edge/account-id.pipe';
 import { Context } from '../../edge/command-context.decorator';
 import { send } from '../../edge/command-response';
 import { FreezeDto } from './freeze.dto';

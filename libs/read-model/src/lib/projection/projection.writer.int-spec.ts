@@ -1,0 +1,94 @@
+import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import type { Message } from 'kafkajs';
+import type { Pool } from 'pg';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
+import { decodeForProjection, rawFromKafka } from './projection-input';
+import { ProjectionWriter } from './projection.writer';
+
+const TOPIC = 'account-events';
+
+function inputs(messages: readonly Message[], firstOffset = 0) {
+  return messages.map((m, i) =>
+    decodeForProjection(
+      rawFromKafka(TOPIC, 0, {
+        offset: String(firstOffset + i),
+        key: m.key === undefined || m.key === null ? null : Buffer.from(m.key),
+        value: m.value === null ? null : Buffer.from(m.value as Buffer),
+        headers: m.headers,
+      }),
+    ),
+  );
+}
+
+describe('ProjectionWriter against PostgreSQL', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  const writer = new ProjectionWriter({ projection: 'accounts' });
+
+  beforeAll(async () => {
+    database = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
+    pool = testPool(database.url, 4);
+  }, 30_000);
+
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+
+  async function apply(messages: readonly Message[], firstOffset = 0) {
+    const client = await pool.connect();
+    try {
+      return await writer.apply(client, inputs(messages, firstOffset));
+    } finally {
+      client.release();
+    }
+  }
+
+  async function account(id: string) {
+    const { rows } = await pool.query(
+      `SELECT balance::text, version::int, status, total_deposited::text, transaction_count::int FROM read_model.accounts WHERE account_id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  it('given a history delivered in order, then the account and one history row per event are written', async () => {
+    const history = new AccountHistory({ deposits: 3 });
+    const outcome = await apply(history.messages());
+    expect(outcome).toMatchObject({ applied: 4, duplicates: 0, held: 0, deadLettered: 0, moved: [{ accountId: history.accountId, version: 4 }] });
+    expect(await account(history.accountId)).toEqual({ balance: '130', version: 4, status: 'ACTIVE', total_deposited: '130', transaction_count: 4 });
+    const rows = await pool.query(`SELECT version::int FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [history.accountId]);
+    expect(rows.rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('given the same messages twice, then the second delivery changes nothing', async () => {
+    const history = new AccountHistory({ deposits: 2 });
+    await apply(history.messages());
+    const again = await apply([...history.messages(), ...history.messages()]);
+    expect(again).toMatchObject({ applied: 0, duplicates: 6 });
+    expect(await account(history.accountId)).toMatchObject({ balance: '120', version: 3 });
+  });
+
+  it('given a gap, then the account is parked, later events are held, and other accounts keep flowing', async () => {
+    const gapped = new AccountHistory({ deposits: 4 });
+    const healthy = new AccountHistory({ deposits: 1 });
+    const outcome = await apply([...gapped.messages([1, 2]), ...healthy.messages([1]), ...gapped.messages([4, 5]), ...healthy.messages([2])], 100);
+    expect(outcome).toMatchObject({ applied: 4, deadLettered: 1, held: 1, parked: [gapped.accountId] });
+    expect(await account(gapped.accountId)).toMatchObject({ version: 2 });
+    expect(await account(healthy.accountId)).toMatchObject({ version: 2 });
+    const dead = await pool.query(`SELECT version::int, error FROM read_model.dead_letters WHERE account_id = $1`, [gapped.accountId]);
+    expect(dead.rows).toEqual([{ version: 4, error: 'version gap: expected version 3, got 4' }]);
+    const later = await apply(gapped.messages([3]), 200);
+    expect(later).toMatchObject({ applied: 0, held: 1 });
+    const held = await pool.query(`SELECT "offset"::int FROM read_model.parked_events WHERE account_id = $1 ORDER BY id`, [gapped.accountId]);
+    expect(held.rows.map((r) => r.offset)).toEqual([104, 200]);
+  });
+
+  it('given poison without an account, then it is dead-lettered and nothing is parked', async () => {
+    const outcome = await apply([{ key: null, value: Buffer.from('{not json') }], 300);
+    expect(outcome).toMatchObject({ deadLettered: 1, parked: [] });
+    const dead = await pool.query(`SELECT account_id, error FROM read_model.dead_letters WHERE "offset" = 300`);
+    expect(dead.rows[0]).toMatchObject({ account_id: null });
+    expect(dead.rows[0].error).toMatch(/not JSON/);
+  });
+});

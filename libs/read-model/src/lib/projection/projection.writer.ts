@@ -1,0 +1,275 @@
+import type { ClientBase } from 'pg';
+import { READ_MODEL_CHANGED_CHANNEL, encodeChangePayloads, type AccountMoved } from '../read-model.notifications';
+import type { AccountView } from './account-view';
+import { accountsOf, planBatch, type BatchPlan, type DeadLetterDraft } from './batch-plan';
+import type { ProjectionInput } from './projection-input';
+import {
+  HOLD_EVENTS,
+  LIVE_TABLES,
+  LOCK_PARKED_SHARE,
+  lockAccounts,
+  NOTIFY_CHANGES,
+  PARK_ACCOUNT,
+  UPSERT_DEAD_LETTER,
+  writeBatch,
+  type ReadModelTables,
+} from './projection.sql';
+
+export interface ProjectionWriterOptions {
+  /** Names this projection's rows in `processed_events`; null records none (a rebuild's fresh tables). */
+  readonly projection: string | null;
+  readonly tables?: ReadModelTables;
+  /** NOTIFY `read_model_changed` after each batch. Default true. */
+  readonly notify?: boolean;
+}
+
+export interface BatchOutcome {
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly held: number;
+  readonly deadLettered: number;
+  /** Accounts parked by this batch. */
+  readonly parked: readonly string[];
+  /** Where each account that moved now stands. */
+  readonly moved: readonly AccountMoved[];
+}
+
+export interface AccountRow {
+  readonly account_id: string;
+  readonly owner: string;
+  readonly currency: string;
+  readonly balance: string;
+  readonly status: AccountView['status'];
+  readonly version: string;
+  readonly opened_at: Date;
+  readonly updated_at: Date;
+  readonly total_deposited: string;
+  readonly total_withdrawn: string;
+  readonly transaction_count: string;
+  readonly last_activity_at: Date | null;
+}
+
+export function viewFromRow(row: AccountRow): AccountView {
+  return {
+    accountId: row.account_id,
+    owner: row.owner,
+    currency: row.currency,
+    balance: BigInt(row.balance),
+    status: row.status,
+    version: Number(row.version),
+    openedAt: row.opened_at,
+    updatedAt: row.updated_at,
+    totalDeposited: BigInt(row.total_deposited),
+    totalWithdrawn: BigInt(row.total_withdrawn),
+    transactionCount: Number(row.transaction_count),
+    lastActivityAt: row.last_activity_at,
+  };
+}
+
+/**
+ * Applies batches of projection inputs to the read model: one transaction per batch that locks the
+ * batch's parked and account rows, plans in memory (version guard, parking, dead letters) and writes
+ * with a handful of set-based statements, then one NOTIFY. Either all of a batch commits or nothing.
+ */
+export class ProjectionWriter {
+  private readonly tables: ReadModelTables;
+
+  constructor(private readonly options: ProjectionWriterOptions) {
+    this.tables = options.tables ?? LIVE_TABLES;
+  }
+
+  /** The whole batch in one transaction. Throws (and writes nothing) on any database error. */
+  async apply(client: ClientBase, inputs: readonly ProjectionInput[], attempts = 1): Promise<BatchOutcome> {
+    return this.inTransaction(client, async () => {
+      const plan = await this.planLocked(client, inputs, attempts);
+      await this.write(client, plan);
+      return this.finish(client, plan);
+    });
+  }
+
+  /**
+   * For a batch whose writes keep failing: each account in a savepoint of its own, so the account
+   * whose rows the database refuses is dead-lettered with that error and parked, and the others commit.
+   */
+  async applyIsolated(client: ClientBase, inputs: readonly ProjectionInput[], attempts: number): Promise<BatchOutcome> {
+    return this.inTransaction(client, async () => {
+      const plans: BatchPlan[] = [];
+      for (const group of groupByAccount(inputs)) {
+        await client.query('SAVEPOINT account');
+        try {
+          const plan = await this.planLocked(client, group, attempts);
+          await this.write(client, plan);
+          plans.push(plan);
+          await client.query('RELEASE SAVEPOINT account');
+        } catch (error) {
+          await client.query('ROLLBACK TO SAVEPOINT account');
+          const refused = refuse(group, `database refused the account's rows: ${messageOf(error)}`, attempts);
+          await this.write(client, refused);
+          plans.push(refused);
+        }
+      }
+      return this.finish(client, mergePlans(plans));
+    });
+  }
+
+  /** Locks what the batch touches, then plans against it. Exposed for the operator actions. */
+  async planLocked(client: ClientBase, inputs: readonly ProjectionInput[], attempts: number, ignoreParked = false): Promise<BatchPlan> {
+    const ids = accountsOf(inputs);
+    const parked = ignoreParked ? { rows: [] } : await client.query<{ account_id: string }>(LOCK_PARKED_SHARE, [ids]);
+    const accounts = await client.query<AccountRow>(lockAccounts(this.tables), [ids]);
+    return planBatch(
+      inputs,
+      {
+        views: new Map(accounts.rows.map((row) => [row.account_id, viewFromRow(row)])),
+        parked: new Set(parked.rows.map((row) => row.account_id)),
+      },
+      attempts,
+    );
+  }
+
+  async write(client: ClientBase, plan: BatchPlan): Promise<void> {
+    if (plan.views.length > 0 || plan.transactions.length > 0) {
+      await client.query(writeBatch(this.tables, this.options.projection !== null), this.batchValues(plan));
+    }
+    const deadLetterIds: string[] = [];
+    for (const draft of plan.deadLetters) deadLetterIds.push(await upsertDeadLetter(client, draft));
+    for (const park of plan.parks) {
+      await client.query(PARK_ACCOUNT, [park.accountId, deadLetterIds[park.deadLetterIndex], park.reason]);
+    }
+    if (plan.held.length > 0) {
+      const raws = plan.held.map((h) => h.raw);
+      await client.query(HOLD_EVENTS, [
+        plan.held.map((h) => h.accountId),
+        raws.map((r) => r.topic),
+        raws.map((r) => r.partition),
+        raws.map((r) => r.offset),
+        raws.map((r) => r.key),
+        raws.map((r) => r.value),
+        raws.map((r) => JSON.stringify(r.headers)),
+      ]);
+    }
+  }
+
+  /** One NOTIFY per batch (cut into payloads under Postgres' limit); returns the batch's outcome. */
+  async finish(client: ClientBase, plan: BatchPlan): Promise<BatchOutcome> {
+    const moved = plan.views.map((v) => ({ accountId: v.accountId, version: v.version }));
+    if ((this.options.notify ?? true) && moved.length > 0) {
+      await client.query(NOTIFY_CHANGES, [READ_MODEL_CHANGED_CHANNEL, encodeChangePayloads(moved)]);
+    }
+    return {
+      applied: plan.appliedEventIds.length,
+      duplicates: plan.duplicates,
+      held: plan.held.length,
+      deadLettered: plan.deadLetters.length,
+      parked: plan.parks.map((p) => p.accountId),
+      moved,
+    };
+  }
+
+  private batchValues(plan: BatchPlan): unknown[] {
+    const { views, transactions: rows } = plan;
+    const values: unknown[] = [
+      views.map((v) => v.accountId),
+      views.map((v) => v.owner),
+      views.map((v) => v.currency),
+      views.map((v) => v.balance.toString()),
+      views.map((v) => v.status),
+      views.map((v) => v.version),
+      views.map((v) => v.openedAt),
+      views.map((v) => v.updatedAt),
+      views.map((v) => v.totalDeposited.toString()),
+      views.map((v) => v.totalWithdrawn.toString()),
+      views.map((v) => v.transactionCount),
+      views.map((v) => v.lastActivityAt),
+      rows.map((r) => r.accountId),
+      rows.map((r) => r.version),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.type),
+      rows.map((r) => (r.amount === null ? null : r.amount.toString())),
+      rows.map((r) => r.balanceAfter.toString()),
+      rows.map((r) => r.statusAfter),
+      rows.map((r) => r.reason),
+      rows.map((r) => r.occurredAt),
+      rows.map((r) => r.correlationId),
+    ];
+    if (this.options.projection !== null) values.push(this.options.projection, plan.appliedEventIds);
+    return values;
+  }
+
+  private async inTransaction<T>(client: ClientBase, work: () => Promise<T>): Promise<T> {
+    await client.query('BEGIN');
+    try {
+      const result = await work();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+async function upsertDeadLetter(client: ClientBase, draft: DeadLetterDraft): Promise<string> {
+  const { raw } = draft;
+  const { rows } = await client.query<{ id: string }>(UPSERT_DEAD_LETTER, [
+    draft.accountId,
+    draft.eventId,
+    draft.version,
+    raw.topic,
+    raw.partition,
+    raw.offset,
+    raw.key,
+    raw.value,
+    JSON.stringify(raw.headers),
+    draft.error,
+    draft.attempts,
+  ]);
+  return rows[0]!.id;
+}
+
+/** Inputs split per account, in order of first appearance; poison without an account stands alone. */
+function groupByAccount(inputs: readonly ProjectionInput[]): ProjectionInput[][] {
+  const groups = new Map<string | ProjectionInput, ProjectionInput[]>();
+  for (const input of inputs) {
+    const key = input.accountId ?? input;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [input]);
+    else group.push(input);
+  }
+  return [...groups.values()];
+}
+
+/** The plan for an account whose rows the database refused: first input dead-lettered, the rest held. */
+function refuse(group: readonly ProjectionInput[], error: string, attempts: number): BatchPlan {
+  const [first, ...rest] = group;
+  const accountId = first!.accountId;
+  const located =
+    first!.kind === 'event'
+      ? { eventId: first!.event.eventId, version: first!.event.version }
+      : { eventId: first!.eventId, version: first!.version };
+  return {
+    views: [],
+    transactions: [],
+    appliedEventIds: [],
+    deadLetters: [{ accountId, ...located, raw: first!.raw(), error, attempts }],
+    parks: accountId === null ? [] : [{ accountId, deadLetterIndex: 0, reason: error }],
+    held: accountId === null ? [] : rest.map((input) => ({ accountId, raw: input.raw() })),
+    duplicates: 0,
+  };
+}
+
+function mergePlans(plans: readonly BatchPlan[]): BatchPlan {
+  return {
+    views: plans.flatMap((p) => p.views),
+    transactions: plans.flatMap((p) => p.transactions),
+    appliedEventIds: plans.flatMap((p) => p.appliedEventIds),
+    deadLetters: plans.flatMap((p) => p.deadLetters),
+    parks: plans.flatMap((p) => p.parks),
+    held: plans.flatMap((p) => p.held),
+    duplicates: plans.reduce((sum, p) => sum + p.duplicates, 0),
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
