@@ -30,16 +30,22 @@ export class AccountHistory {
     this.envelopes = events.map((event, index) => envelopeOf(this.accountId, index + 1, event, at(index + 1)));
   }
 
+  envelope(version: number): EventEnvelope {
+    const envelope = this.envelopes[version - 1];
+    if (envelope === undefined) throw new RangeError(`no version ${version} in this history`);
+    return envelope;
+  }
+
   /** The balance after `version`. */
   balanceAt(version: number): bigint {
-    const data = this.envelopes[version - 1]!.data as { balanceAfter: string };
+    const data = this.envelope(version).data as { balanceAfter: string };
     return BigInt(data.balanceAfter);
   }
 
   /** Kafka messages of the given versions (default: all), in the order given. */
   messages(versions?: readonly number[]): Message[] {
     const picked = versions ?? this.envelopes.map((e) => e.version);
-    return picked.map((version) => toKafkaMessage(this.envelopes[version - 1]!));
+    return picked.map((version) => toKafkaMessage(this.envelope(version)));
   }
 }
 

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { testKafkaBrokers } from '@ledger/testing';
-import { KafkaAdminSession } from './kafka-admin.session';
+import { KafkaAdminSession } from '@ledger/messaging';
+import { testKafkaBrokers } from './test-kafka';
 
 describe('KafkaAdminSession against the real broker', () => {
   const kafka = new Kafka({ clientId: 'admin-session', brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
