@@ -1,5 +1,5 @@
 import { decodeKafkaMessage } from '@ledger/messaging';
-import type { CommittedEvent } from './committed-events.reader';
+import type { CommittedEvent } from '@ledger/event-store';
 import { prepareBatch } from './relay.batch';
 
 function event(n: number, overrides: Partial<CommittedEvent> = {}): CommittedEvent {

@@ -1,7 +1,7 @@
+import type { CommittedEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import type { Message } from 'kafkajs';
 import type { Checkpoint } from './checkpoint';
-import type { CommittedEvent } from './committed-events.reader';
 
 export interface PreparedBatch {
   /** The events that go out in this batch: a prefix of what was read, in the same order. */

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
+import { readCommittedBatch, type CommittedEvent } from '@ledger/event-store';
 import { backoffDelay, sleep, type BackoffPolicy } from '@ledger/platform';
 import type { Checkpoint } from './checkpoint';
 import type { CheckpointRepository } from './checkpoint.repository';
-import { readCommittedBatch, type CommittedEvent } from './committed-events.reader';
 import { describe } from './leader-election';
 import { prepareBatch } from './relay.batch';
 import type { RelayMetrics } from './relay.metrics';

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
+import type { CommittedEvent } from '@ledger/event-store';
 import { ensureTopic, KafkaAdminSession } from '@ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { RelayConfig } from '../relay.config';
 import { AppendNotificationsListener } from './append-notifications.listener';
 import { CheckpointRepository } from './checkpoint.repository';
-import type { CommittedEvent } from './committed-events.reader';
 import { KafkaPublisher } from './kafka.publisher';
 import { LeaderElection, RELAY_LOCK_KEY } from './leader-election';
 import { RelayLagMonitor } from './relay.lag-monitor';

@@ -1,5 +1,7 @@
+import type { CommittedEvent } from '@ledger/event-store';
 import { loadConfig } from '@ledger/platform';
 import { createKafka } from '@ledger/messaging';
+import { APP_PROCESS_LOADER } from '@ledger/testing';
 import type { Kafka } from 'kafkajs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -7,7 +9,6 @@ import { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { RelayConfig } from '../relay.config';
 import { Relay } from '../relay/relay';
-import type { CommittedEvent } from '../relay/committed-events.reader';
 import { RelayMetrics } from '../relay/relay.metrics';
 
 const repoRoot = resolve(__dirname, '../../../..');
@@ -79,7 +80,7 @@ export interface RelayProcess {
 export function spawnRelayProcess(settings: RelaySettings): RelayProcess {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(repoRoot, 'apps/relay/src/testing/relay-process.ts')],
+    ['-r', 'ts-node/register/transpile-only', APP_PROCESS_LOADER, join(repoRoot, 'apps/relay/src/main.ts')],
     {
       cwd: repoRoot,
       env: { ...relayEnv(settings), TS_NODE_PROJECT: join(repoRoot, 'apps/relay/tsconfig.app.json'), LOG_LEVEL: 'info' },

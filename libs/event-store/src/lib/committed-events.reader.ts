@@ -1,17 +1,27 @@
-import type { EnvelopeJsonObject, EnvelopeMetadata } from '@ledger/messaging';
 import type { ClientBase } from 'pg';
-import type { Checkpoint } from './checkpoint';
+import type { EventMetadata, JsonObject } from './event-store.port';
 
-export interface CommittedEvent {
+/**
+ * A place in the commit order: the (transaction id, global position) of an event. Both as decimal
+ * strings: xid8 and bigint exceed 2^53.
+ */
+export interface CommitPosition {
   readonly transactionId: string;
   readonly globalPosition: string;
+}
+
+/** Before the first event ever committed. */
+export const COMMIT_ORIGIN: CommitPosition = { transactionId: '0', globalPosition: '0' };
+
+/** An event as stored (not upcast: readers decode it), with its place in the commit order. */
+export interface CommittedEvent extends CommitPosition {
   readonly streamId: string;
   readonly version: number;
   readonly eventId: string;
   readonly type: string;
   readonly schemaVersion: number;
-  readonly data: EnvelopeJsonObject;
-  readonly metadata: EnvelopeMetadata;
+  readonly data: JsonObject;
+  readonly metadata: EventMetadata;
   readonly occurredAt: Date;
   readonly recordedAt: Date;
 }
@@ -24,22 +34,22 @@ interface CommittedEventRow {
   readonly event_id: string;
   readonly type: string;
   readonly schema_version: number;
-  readonly data: EnvelopeJsonObject;
-  readonly metadata: EnvelopeMetadata;
+  readonly data: JsonObject;
+  readonly metadata: EventMetadata;
   readonly occurred_at: Date;
   readonly recorded_at: Date;
 }
 
 /**
- * Committed events after the checkpoint, in commit order, without ever skipping one.
+ * Committed events after a position, in commit order, without ever skipping one.
  *
  * Ordering by global_position alone is not enough: a lower position can commit after a higher one.
  * Instead only transactions below the snapshot's xmin are read: every one of them has finished, so
- * nothing can still appear behind the checkpoint. Rows of a transaction still running (and of every
+ * nothing can still appear behind the position. Rows of a transaction still running (and of every
  * later one) wait for the next read; rolled-back rows are never visible.
  */
 export const READ_COMMITTED_BATCH = {
-  name: 'relay_read_committed_batch',
+  name: 'event_store_read_committed_batch',
   text: `
     SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position,
            e.stream_id, e.version::text AS version, e.event_id::text AS event_id, e.type, e.schema_version,
@@ -52,11 +62,8 @@ export const READ_COMMITTED_BATCH = {
      LIMIT $3::int`,
 } as const;
 
-export async function readCommittedBatch(
-  session: ClientBase,
-  after: Checkpoint,
-  limit: number,
-): Promise<CommittedEvent[]> {
+/** Up to `limit` events committed after `after`, in commit order (see READ_COMMITTED_BATCH). */
+export async function readCommittedBatch(session: ClientBase, after: CommitPosition, limit: number): Promise<CommittedEvent[]> {
   const { rows } = await session.query<CommittedEventRow>({
     ...READ_COMMITTED_BATCH,
     values: [after.transactionId, after.globalPosition, limit],
@@ -64,10 +71,16 @@ export async function readCommittedBatch(
   return rows.map(toCommittedEvent);
 }
 
+/** Every stored event, committed or not yet visible: an estimate of the work ahead of a full read. */
+export async function countStoredEvents(session: Pick<ClientBase, 'query'>): Promise<number> {
+  const { rows } = await session.query<{ count: string }>(`SELECT count(*)::text AS count FROM event_store.events`);
+  return Number(rows[0]?.count ?? 0);
+}
+
 function toCommittedEvent(row: CommittedEventRow): CommittedEvent {
   const version = Number(row.version);
   if (!Number.isSafeInteger(version)) {
-    throw new Error(`relay: event ${row.event_id} has version ${row.version}, beyond a safe integer`);
+    throw new Error(`event store: event ${row.event_id} has version ${row.version}, beyond a safe integer`);
   }
   return {
     transactionId: row.transaction_id,

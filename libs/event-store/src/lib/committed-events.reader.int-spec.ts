@@ -1,0 +1,123 @@
+import { createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { Client, type Pool } from 'pg';
+import { COMMIT_ORIGIN, countStoredEvents, readCommittedBatch, type CommitPosition } from './committed-events.reader';
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
+import { PostgresEventStore } from './postgres-event-store';
+import { bulkAppend } from './testing/bulk-append';
+import { newEvent, newEvents } from './testing/event.fixture';
+
+/**
+ * The horizon is cluster-wide: a transaction of another suite that started before our append holds
+ * it back for a moment, so reads that expect rows wait for them.
+ */
+async function readAtLeast(session: Client, after: CommitPosition, limit: number, count: number) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const read = await readCommittedBatch(session, after, limit);
+    if (read.length >= count || Date.now() > deadline) return read;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The append SQL path inside a transaction the test controls: the store only ever calls `query`. */
+function storeOn(client: { query: Pool['query'] }): PostgresEventStore {
+  return new PostgresEventStore({ query: client.query.bind(client) } as unknown as Pool);
+}
+
+describe('committed events reader', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  let session: Client;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
+    pool = testPool(db.url, 8);
+    session = new Client({ connectionString: db.url });
+    session.on('error', () => undefined);
+    await session.connect();
+    store = new PostgresEventStore(pool);
+  }, 30_000);
+
+  afterAll(async () => {
+    await session?.end();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    await pool.query('TRUNCATE event_store.events, event_store.streams');
+  });
+
+  it('given one append of 12 events, when read, then they come in position order (numerically, not as text)', async () => {
+    await store.append({ streamId: 'a', expectedVersion: 0, events: newEvents(12) });
+
+    const read = await readAtLeast(session, COMMIT_ORIGIN, 100, 12);
+
+    expect(read.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(read.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('given an open transaction with a lower xid, when a later one commits, then nothing after the open one is read until it ends', async () => {
+    const open = await pool.connect();
+    try {
+      await open.query('BEGIN');
+      await storeOn(open).append({ streamId: 'slow', expectedVersion: 0, events: newEvents(1) });
+      await store.append({ streamId: 'fast', expectedVersion: 0, events: newEvents(2) });
+
+      const whileOpen = await readCommittedBatch(session, COMMIT_ORIGIN, 100);
+      await open.query('COMMIT');
+      const afterCommit = await readAtLeast(session, COMMIT_ORIGIN, 100, 3);
+
+      expect(whileOpen).toEqual([]);
+      expect(afterCommit.map((e) => `${e.streamId}:${e.version}`)).toEqual(['slow:1', 'fast:1', 'fast:2']);
+    } finally {
+      open.release();
+    }
+  });
+
+  it('given a rolled-back append, when read, then its events never appear and later ones do', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await storeOn(client).append({ streamId: 'gone', expectedVersion: 0, events: newEvents(3) });
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    await store.append({ streamId: 'kept', expectedVersion: 0, events: newEvents(1) });
+
+    const read = await readAtLeast(session, COMMIT_ORIGIN, 100, 1);
+
+    expect(read.map((e) => e.streamId)).toEqual(['kept']);
+  });
+
+  it('given a position, when read with a limit, then reading resumes exactly after it', async () => {
+    await store.append({ streamId: 'a', expectedVersion: 0, events: newEvents(5) });
+    const first = await readAtLeast(session, COMMIT_ORIGIN, 2, 2);
+    const last = first[first.length - 1];
+    if (last === undefined) throw new Error('nothing read');
+
+    const rest = await readAtLeast(session, last, 100, 3);
+
+    expect(first.map((e) => e.version)).toEqual([1, 2]);
+    expect(rest.map((e) => e.version)).toEqual([3, 4, 5]);
+  });
+
+  it('given a bulk append over several streams, when read, then each stream comes in version order and the count matches', async () => {
+    const event = (streamId: string, version: number) => ({ ...newEvent({ data: { n: version } }), streamId, version });
+    await bulkAppend(pool, [event('x', 1), event('y', 1), event('x', 2), event('y', 2)]);
+    await bulkAppend(pool, [event('y', 3), event('x', 3)]);
+
+    const read = await readAtLeast(session, COMMIT_ORIGIN, 100, 6);
+
+    expect(read.map((e) => `${e.streamId}:${e.version}`)).toEqual(['x:1', 'y:1', 'x:2', 'y:2', 'y:3', 'x:3']);
+    expect(await countStoredEvents(pool)).toBe(6);
+    const streams = await pool.query(`SELECT stream_id, version::int FROM event_store.streams ORDER BY stream_id`);
+    expect(streams.rows).toEqual([
+      { stream_id: 'x', version: 3 },
+      { stream_id: 'y', version: 3 },
+    ]);
+    expect(await store.append({ streamId: 'x', expectedVersion: 3, events: newEvents(1) })).toMatchObject({ kind: 'appended', nextVersion: 4 });
+  });
+});
