@@ -1,0 +1,120 @@
+import type { Message } from 'kafkajs';
+import type { Pool } from 'pg';
+import { decodeForProjection, rawFromKafka, type ProjectionInput } from '../../projection/projection-input';
+import { ProjectionWriter, type BatchOutcome } from '../../projection/projection.writer';
+import { ACCOUNTS_PROJECTION, type OperatorContext } from '../operator-action';
+
+export const TOPIC = 'account-events';
+
+/** What a test database needs so the projection refuses one account's rows, as a broken database would. */
+export const REFUSAL_TRIGGER = `
+  CREATE TABLE public.refused_accounts (account_id uuid PRIMARY KEY);
+  CREATE FUNCTION public.refuse_account() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF EXISTS (SELECT 1 FROM public.refused_accounts WHERE account_id = NEW.account_id) THEN
+      RAISE EXCEPTION 'account % refused', NEW.account_id USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER refuse_account BEFORE INSERT OR UPDATE ON read_model.accounts
+    FOR EACH ROW EXECUTE FUNCTION public.refuse_account();`;
+
+/** An undecodable message keyed by an account: poison that parks it. */
+export function poisonFor(accountId: string | null): Message {
+  return { key: accountId, value: Buffer.from('{not json') };
+}
+
+/**
+ * Stands in for the projector: delivers messages at increasing offsets of one partition through the
+ * real ProjectionWriter, and falls back to `applyIsolated` when the database refuses the batch, as the
+ * projector does once its retries are spent.
+ */
+export class TestProjector {
+  private offset = 0;
+  readonly writer = new ProjectionWriter({ projection: ACCOUNTS_PROJECTION });
+
+  constructor(private readonly pool: Pool) {}
+
+  inputs(messages: readonly Message[]): ProjectionInput[] {
+    return messages.map((m) =>
+      decodeForProjection(
+        rawFromKafka(TOPIC, 0, {
+          offset: String(this.offset++),
+          key: m.key === undefined || m.key === null ? null : Buffer.from(m.key),
+          value: m.value === null ? null : Buffer.from(m.value as Buffer),
+          headers: m.headers,
+        }),
+      ),
+    );
+  }
+
+  async deliver(messages: readonly Message[]): Promise<BatchOutcome> {
+    const inputs = this.inputs(messages);
+    const client = await this.pool.connect();
+    try {
+      return await this.writer.apply(client, inputs).catch(() => this.writer.applyIsolated(client, inputs, 5));
+    } finally {
+      client.release();
+    }
+  }
+}
+
+export function operatorContext(pool: Pool): OperatorContext {
+  return { pool, performedBy: 'ops-test' };
+}
+
+export interface AccountRowSnapshot {
+  readonly version: number;
+  readonly balance: string;
+  readonly status: string;
+  readonly total_deposited: string;
+  readonly total_withdrawn: string;
+  readonly transaction_count: number;
+}
+
+export async function accountRow(pool: Pool, accountId: string): Promise<AccountRowSnapshot | undefined> {
+  const { rows } = await pool.query<AccountRowSnapshot>(
+    `SELECT version::int, balance::text, status, total_deposited::text, total_withdrawn::text, transaction_count::int
+       FROM read_model.accounts WHERE account_id = $1`,
+    [accountId],
+  );
+  return rows[0];
+}
+
+export async function historyVersions(pool: Pool, accountId: string): Promise<number[]> {
+  const { rows } = await pool.query<{ version: number }>(
+    `SELECT version::int FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`,
+    [accountId],
+  );
+  return rows.map((r) => r.version);
+}
+
+export async function parkedRow(pool: Pool, accountId: string): Promise<{ dead_letter_id: string; reason: string } | undefined> {
+  const { rows } = await pool.query(`SELECT dead_letter_id::text, reason FROM read_model.parked_accounts WHERE account_id = $1`, [accountId]);
+  return rows[0];
+}
+
+/** Offsets of the account's held messages, in the order they would apply. */
+export async function heldOffsets(pool: Pool, accountId: string): Promise<number[]> {
+  const { rows } = await pool.query<{ offset: number }>(
+    `SELECT "offset"::int AS "offset" FROM read_model.parked_events WHERE account_id = $1 ORDER BY id`,
+    [accountId],
+  );
+  return rows.map((r) => r.offset);
+}
+
+export async function deadLettersOf(pool: Pool, accountId: string): Promise<{ id: string; status: string; attempts: number; version: number | null }[]> {
+  const { rows } = await pool.query(
+    `SELECT id::text, status, attempts, version::int FROM read_model.dead_letters WHERE account_id = $1 ORDER BY id`,
+    [accountId],
+  );
+  return rows;
+}
+
+export async function actionsOn(pool: Pool, target: string): Promise<{ action: string; outcome: string; performed_by: string; detail: Record<string, unknown> }[]> {
+  const { rows } = await pool.query(
+    `SELECT action, outcome, performed_by, detail FROM read_model.operator_actions WHERE target = $1 ORDER BY id`,
+    [target],
+  );
+  return rows;
+}
