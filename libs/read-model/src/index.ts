@@ -14,3 +14,5 @@ export { type AccountStanding, type ReplayResult } from './lib/operations/parked
 export * from './lib/operations/redrive.action';
 export * from './lib/operations/heal.action';
 export * from './lib/operations/skip.action';
+export * from './lib/operations/rebuild.operation';
+export * from './lib/operations/rebuild.progress';

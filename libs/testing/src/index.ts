@@ -2,3 +2,4 @@ export * from './lib/test-database';
 export * from './lib/test-kafka';
 export * from './lib/test-http-app';
 export * from './lib/account-history.fixture';
+export * from './lib/account-traffic.fixture';

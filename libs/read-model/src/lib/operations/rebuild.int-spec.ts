@@ -1,0 +1,399 @@
+import {
+  COMMIT_ORIGIN,
+  eventStoreMigrations,
+  PostgresEventStore,
+  readCommittedBatch,
+  type CommitPosition,
+  type CommittedEvent,
+  type StoredEvent,
+} from '@ledger/event-store';
+import { AccountTraffic, createTestDatabase, expectedReadModel, testPool, type TestDatabase, type TrafficAppend } from '@ledger/testing';
+import { randomUUID } from 'node:crypto';
+import { Client, type Pool } from 'pg';
+import { inputFromStore } from '../projection/projection-input';
+import { ProjectionWriter } from '../projection/projection.writer';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
+import { RebuildAlreadyRunningError, rebuildReadModels, type RebuildResult } from './rebuild.operation';
+import type { RebuildProgress } from './rebuild.progress';
+import { RELEASE_REBUILD_LOCK, TRY_REBUILD_LOCK } from './rebuild.sql';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Small chunks, so a few thousand events go through every phase more than once. */
+const TUNING = { loadChunk: 700, catchUpChunk: 250, smallTail: 60 };
+
+async function appendOrFail(store: PostgresEventStore, append: TrafficAppend): Promise<StoredEvent[]> {
+  const result = await store.append({ ...append, events: [...append.events] });
+  if (result.kind !== 'appended') throw new Error(`append to ${append.streamId} failed: ${result.kind}`);
+  return [...result.events];
+}
+
+/**
+ * Writers that own disjoint accounts (an account's appends must go in order), opening new accounts
+ * now and then, until stopped.
+ */
+function startWriters(store: PostgresEventStore, traffic: AccountTraffic, owned: string[][], pauseMs: number) {
+  let stopped = false;
+  let appended = 0;
+  const run = async (accounts: string[]) => {
+    while (!stopped) {
+      if (Math.random() < 0.05) {
+        const append = traffic.openAccount();
+        await appendOrFail(store, append);
+        accounts.push(append.streamId);
+      } else {
+        const open = accounts.filter((id) => traffic.isOpen(id));
+        const id = open[Math.floor(Math.random() * open.length)];
+        if (id !== undefined) await appendOrFail(store, traffic.act(id));
+      }
+      appended += 1;
+      await sleep(pauseMs);
+    }
+  };
+  const done = Promise.all(owned.map(run));
+  return {
+    get appended() {
+      return appended;
+    },
+    stop: async () => {
+      stopped = true;
+      await done;
+    },
+  };
+}
+
+/**
+ * Stands in for relay + projector: reads the store in commit order and applies each batch through
+ * the projector's writer, recording the version each account reached once the batch committed.
+ */
+class StandInProjector {
+  readonly reached = new Map<string, number>();
+  applied = 0;
+  duplicates = 0;
+  held = 0;
+  private position: CommitPosition = COMMIT_ORIGIN;
+  private stopped = false;
+  private loop: Promise<void> = Promise.resolve();
+  private readonly writer = new ProjectionWriter({ projection: 'accounts' });
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly source: Client,
+  ) {}
+
+  start(): void {
+    this.loop = (async () => {
+      while (!this.stopped) if ((await this.step()) === 0) await sleep(20);
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  /** Until the store has nothing more for it (the writers must have stopped). */
+  async drain(total: number): Promise<void> {
+    await this.stop();
+    const deadline = Date.now() + 60_000;
+    let read = this.applied + this.duplicates + this.held;
+    while (read < total && Date.now() < deadline) {
+      const n = await this.step();
+      read += n;
+      if (n === 0) await sleep(50);
+    }
+  }
+
+  private async step(): Promise<number> {
+    const events = await readCommittedBatch(this.source, this.position, 200);
+    if (events.length === 0) return 0;
+    const client = await this.pool.connect();
+    try {
+      const outcome = await this.writer.apply(client, events.map(inputFromStore));
+      this.applied += outcome.applied;
+      this.duplicates += outcome.duplicates;
+      this.held += outcome.held;
+      for (const { accountId, version } of outcome.moved) this.reached.set(accountId, Math.max(version, this.reached.get(accountId) ?? 0));
+    } finally {
+      client.release();
+    }
+    this.position = events[events.length - 1]!;
+    return events.length;
+  }
+}
+
+/** Reads the live tables nonstop; every read must succeed and never show an account behind what was projected. */
+function startReaders(pool: Pool, reached: ReadonlyMap<string, number>, count: number) {
+  let stopped = false;
+  let reads = 0;
+  const failures: string[] = [];
+  const run = async () => {
+    while (!stopped) {
+      const ids = [...reached.keys()];
+      const id = ids[Math.floor(Math.random() * ids.length)];
+      if (id === undefined) {
+        await sleep(10);
+        continue;
+      }
+      const floor = reached.get(id)!;
+      try {
+        // One statement, one snapshot: the account row and its newest history row must agree.
+        const { rows } = await pool.query<{ version: number; history: number | null }>(
+          `SELECT a.version::int AS version,
+                  (SELECT t.version::int FROM read_model.account_transactions t
+                    WHERE t.account_id = a.account_id ORDER BY t.version DESC LIMIT 1) AS history
+             FROM read_model.accounts a WHERE a.account_id = $1`,
+          [id],
+        );
+        const version = rows[0]?.version;
+        if (version === undefined || version < floor) failures.push(`${id}: read version ${version}, projected ${floor}`);
+        else if (rows[0]?.history !== version) failures.push(`${id}: account at ${version}, history at ${rows[0]?.history}`);
+      } catch (error) {
+        failures.push(`${id}: ${(error as Error).message}`);
+      }
+      reads += 1;
+    }
+  };
+  const done = Promise.all(Array.from({ length: count }, run));
+  return {
+    failures,
+    get reads() {
+      return reads;
+    },
+    stop: async () => {
+      stopped = true;
+      await done;
+    },
+  };
+}
+
+async function allCommittedEvents(source: Client, total: number): Promise<CommittedEvent[]> {
+  const events: CommittedEvent[] = [];
+  const deadline = Date.now() + 60_000;
+  let position: CommitPosition = COMMIT_ORIGIN;
+  while (events.length < total && Date.now() < deadline) {
+    const batch = await readCommittedBatch(source, position, 5_000);
+    if (batch.length === 0) await sleep(50);
+    else {
+      events.push(...batch);
+      position = batch[batch.length - 1]!;
+    }
+  }
+  return events;
+}
+
+async function actualReadModel(pool: Pool) {
+  const accounts = await pool.query(
+    `SELECT account_id::text AS account_id, owner, currency, balance::text AS balance, status, version::int AS version,
+            opened_at, updated_at, total_deposited::text AS total_deposited, total_withdrawn::text AS total_withdrawn,
+            transaction_count::int AS transaction_count, last_activity_at
+       FROM read_model.accounts`,
+  );
+  const transactions = await pool.query(
+    `SELECT account_id::text AS account_id, version::int AS version, event_id::text AS event_id, type, amount::text AS amount,
+            balance_after::text AS balance_after, status_after, reason, occurred_at, correlation_id
+       FROM read_model.account_transactions ORDER BY account_id, version`,
+  );
+  const iso = (value: Date | null) => (value === null ? null : value.toISOString());
+  return {
+    accounts: new Map(
+      accounts.rows.map((row) => [
+        row.account_id as string,
+        { ...row, opened_at: iso(row.opened_at), updated_at: iso(row.updated_at), last_activity_at: iso(row.last_activity_at) },
+      ]),
+    ),
+    transactions: transactions.rows.map((row) => ({ ...row, occurred_at: iso(row.occurred_at) })),
+  };
+}
+
+const catalog = (pool: Pool) =>
+  pool
+    .query(
+      `SELECT c.relname AS table_name, i.relname AS index_name, con.conname AS constraint_name
+         FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'read_model'
+         LEFT JOIN pg_index x ON x.indrelid = c.oid
+         LEFT JOIN pg_class i ON i.oid = x.indexrelid
+         LEFT JOIN pg_constraint con ON con.conrelid = c.oid AND (con.conindid = x.indexrelid OR con.contype = 'c')
+        WHERE c.relkind = 'r'
+        ORDER BY 1, 2, 3`,
+    )
+    .then((r) => r.rows);
+
+const untouchedByRebuild = (pool: Pool) =>
+  pool
+    .query(
+      `SELECT (SELECT coalesce(json_agg(d ORDER BY d.id), '[]') FROM read_model.dead_letters d) AS dead_letters,
+              (SELECT coalesce(json_agg(p ORDER BY p.account_id), '[]') FROM read_model.parked_accounts p) AS parked`,
+    )
+    .then((r) => r.rows[0]);
+
+describe('rebuildReadModels against PostgreSQL', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let store: PostgresEventStore;
+  const sources: Client[] = [];
+
+  async function sourceSession(): Promise<Client> {
+    const client = new Client({ connectionString: database.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    sources.push(client);
+    return client;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase([...eventStoreMigrations, ...readModelMigrations], READ_MODEL_MIGRATIONS_TABLE);
+    pool = testPool(database.url, 20);
+    store = new PostgresEventStore(pool, { notify: false });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const client of sources) await client.end().catch(() => undefined);
+    await pool?.end();
+    await database?.drop();
+  });
+
+  it('given live appends, projection and reads, when rebuilt, then the read model is the fold of the store and every read succeeded', async () => {
+    const traffic = new AccountTraffic();
+    const owned: string[][] = [[], [], [], []];
+    for (let i = 0; i < 240; i++) {
+      const append = traffic.openAccount();
+      owned[i % owned.length]!.push(append.streamId);
+      await appendOrFail(store, append);
+    }
+    const seeding = startWriters(store, traffic, owned, 0);
+    while (seeding.appended < 3_000) await sleep(50);
+    await seeding.stop();
+
+    // One account parked behind a gap, as the projector would park it: the rebuild must leave that be.
+    const parked = traffic.openAccount();
+    const parkedId = parked.streamId;
+    let parkedVersion = (await appendOrFail(store, parked)).length;
+    while (parkedVersion < 3) parkedVersion += (await appendOrFail(store, traffic.act(parkedId))).length;
+    const parkedClient = await pool.connect();
+    try {
+      const [first, , third] = await readAccount(store, parkedId);
+      await new ProjectionWriter({ projection: 'accounts' }).apply(parkedClient, [first!, third!].map(inputFromStore));
+    } finally {
+      parkedClient.release();
+    }
+
+    const projector = new StandInProjector(pool, await sourceSession());
+    projector.reached.set(parkedId, 1);
+    projector.start();
+    while (projector.applied < 2_000) await sleep(50);
+    const writers = startWriters(store, traffic, owned, 2);
+    const readers = startReaders(pool, projector.reached, 3);
+    const catalogBefore = await catalog(pool);
+    const untouchedBefore = await untouchedByRebuild(pool);
+
+    const rebuildSource = await sourceSession();
+    const progress: RebuildProgress[] = [];
+    const readsBefore = readers.reads;
+    const projectedBefore = projector.applied;
+    let result: RebuildResult;
+    try {
+      result = await rebuildReadModels({
+        pool,
+        readEvents: (after, limit) => readCommittedBatch(rebuildSource, after, limit),
+        countEvents: async () => Number((await pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count),
+        performedBy: 'rebuild test',
+        onProgress: (p) => progress.push(p),
+        tuning: TUNING,
+      });
+    } finally {
+      // Traffic keeps flowing past the swap, so the projector meets what the rebuild already applied.
+      await sleep(1_000);
+      await writers.stop();
+    }
+    const readsDuringRebuild = readers.reads - readsBefore;
+    const total = Number((await pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count);
+    await projector.drain(total);
+    await readers.stop();
+
+    process.stdout.write(
+      `rebuild under load: ${result.events} events, ${result.accounts} accounts in ${result.seconds.toFixed(1)} s, ` +
+        `writes held ${result.lockedMs.toFixed(0)} ms; ${readsDuringRebuild} reads during it, ${readers.failures.length} failed; ` +
+        `${projector.duplicates} duplicates skipped by the projector, ${total} events in the store\n`,
+    );
+    expect(readers.failures).toEqual([]);
+    expect(readsDuringRebuild).toBeGreaterThan(0);
+    expect(result).toMatchObject({ unappliableEvents: 0, stuckAccounts: [], oldTablesDropped: true });
+    expect(result.events).toBeGreaterThanOrEqual(projectedBefore);
+    expect(result.events).toBeLessThanOrEqual(total);
+    expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['load', 'index', 'catch-up', 'swap', 'done']));
+
+    const expected = expectedReadModel(await allCommittedEvents(rebuildSource, total));
+    const actual = await actualReadModel(pool);
+    expect(expected.transactions).toHaveLength(total);
+    expect(actual.accounts.size).toBe(expected.accounts.size);
+    for (const [id, account] of expected.accounts) expect(actual.accounts.get(id)).toEqual(account);
+    const byKey = (rows: readonly { account_id: string; version: number }[]) =>
+      [...rows].sort((a, b) => a.account_id.localeCompare(b.account_id) || a.version - b.version);
+    expect(actual.transactions).toEqual(byKey(expected.transactions));
+    expect(actual.accounts.get(parkedId)).toMatchObject({ version: expected.accounts.get(parkedId)!.version });
+
+    expect(await catalog(pool)).toEqual(catalogBefore);
+    expect(await untouchedByRebuild(pool)).toEqual(untouchedBefore);
+    const held = await pool.query(`SELECT count(*)::int AS count FROM read_model.parked_events`);
+    expect(held.rows[0].count).toBe(projector.held);
+    const action = await pool.query(`SELECT action, target, outcome, detail, performed_by FROM read_model.operator_actions WHERE id = $1`, [
+      result.operatorActionId,
+    ]);
+    expect(action.rows).toEqual([
+      {
+        action: 'rebuild',
+        target: 'read_model',
+        outcome: 'completed',
+        performed_by: 'rebuild test',
+        detail: expect.objectContaining({ events: result.events, accounts: result.accounts }),
+      },
+    ]);
+  }, 240_000);
+
+  it('given an event the code cannot read in the store, when rebuilt, then its account stops before it and nothing is dead-lettered', async () => {
+    const traffic = new AccountTraffic();
+    const open = traffic.openAccount();
+    await appendOrFail(store, open);
+    await appendOrFail(store, traffic.act(open.streamId));
+    const bogus = { ...open.events[0]!, eventId: randomUUID(), type: 'AccountRenamed', data: { to: 'x' } };
+    expect((await store.append({ streamId: open.streamId, expectedVersion: 2, events: [bogus] })).kind).toBe('appended');
+    await appendOrFail(store, { ...traffic.act(open.streamId), expectedVersion: 3 });
+    const deadLettersBefore = await untouchedByRebuild(pool);
+    const source = await sourceSession();
+
+    const result = await rebuildReadModels({
+      pool,
+      readEvents: (after, limit) => readCommittedBatch(source, after, limit),
+      performedBy: 'rebuild test',
+      tuning: TUNING,
+    });
+
+    expect(result).toMatchObject({ unappliableEvents: 2, stuckAccounts: [open.streamId] });
+    const account = await pool.query(`SELECT version::int AS version FROM read_model.accounts WHERE account_id = $1`, [open.streamId]);
+    expect(account.rows).toEqual([{ version: 2 }]);
+    expect(await untouchedByRebuild(pool)).toEqual(deadLettersBefore);
+  }, 120_000);
+
+  it('given a rebuild running, when another starts, then it is refused and changes nothing', async () => {
+    const holder = await sourceSession();
+    await holder.query(TRY_REBUILD_LOCK);
+    const before = await pool.query(`SELECT count(*)::int AS count FROM read_model.operator_actions`);
+    try {
+      await expect(
+        rebuildReadModels({ pool, readEvents: () => Promise.resolve([]), performedBy: 'rebuild test' }),
+      ).rejects.toBeInstanceOf(RebuildAlreadyRunningError);
+    } finally {
+      await holder.query(RELEASE_REBUILD_LOCK);
+    }
+    const tables = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'read_model' AND tablename LIKE '%\\_next'`);
+    expect(tables.rows).toEqual([]);
+    expect((await pool.query(`SELECT count(*)::int AS count FROM read_model.operator_actions`)).rows).toEqual(before.rows);
+  }, 60_000);
+});
+
+/** One account's stored events from version 1, read back through the store's own read path. */
+async function readAccount(store: PostgresEventStore, accountId: string): Promise<StoredEvent[]> {
+  return [...(await store.readStream(accountId, { snapshotSchemaVersion: 1 })).events];
+}

@@ -1,0 +1,107 @@
+import type { ClientBase } from 'pg';
+import {
+  ANALYZE_NEXT_TABLES,
+  createNextIndex,
+  createNextTable,
+  dropTables,
+  LIVE_INDEXES,
+  NEXT_SUFFIX,
+  OLD_SUFFIX,
+  qualified,
+  REBUILT_TABLES,
+  renameIndex,
+  renameTable,
+  setTableOptions,
+  suffixed,
+  TABLE_OPTIONS,
+  type LiveIndexRow,
+  type RebuiltTable,
+} from './rebuild.sql';
+
+/**
+ * The fresh tables beside the live ones, through their life: created without indexes, indexed after
+ * the bulk load, swapped in by renames, and the old ones dropped. Index definitions are read from the
+ * live tables, so whatever a migration added is rebuilt under the same name.
+ */
+export class RebuildTables {
+  private readonly liveIndexes = new Map<RebuiltTable, readonly LiveIndexRow[]>();
+  private readonly built = new Set<string>();
+
+  constructor(private readonly session: ClientBase) {}
+
+  /**
+   * Drops what an interrupted rebuild left behind and creates the fresh tables. The accounts table
+   * gets its key at once: it stays empty until the fold's final views are written in one pass, and the
+   * writer's upsert needs the key to exist.
+   */
+  async create(): Promise<void> {
+    await this.session.query(dropTables(NEXT_SUFFIX));
+    await this.session.query(dropTables(OLD_SUFFIX));
+    for (const table of REBUILT_TABLES) {
+      await this.session.query(createNextTable(table));
+      const options = await this.session.query<{ reloptions: string[] | null }>(TABLE_OPTIONS, [qualified(table)]);
+      const reloptions = options.rows[0]?.reloptions ?? null;
+      if (reloptions !== null && reloptions.length > 0) await this.session.query(setTableOptions(table, reloptions));
+      this.liveIndexes.set(table, await this.readLiveIndexes(table));
+    }
+    await this.buildIndexes('accounts', (index) => index.constraint_definition !== null);
+  }
+
+  /** Every index the live tables have and the fresh ones do not yet, then fresh planner statistics. */
+  async completeIndexes(): Promise<void> {
+    for (const table of REBUILT_TABLES) await this.buildIndexes(table, () => true);
+    await this.session.query(ANALYZE_NEXT_TABLES);
+  }
+
+  /**
+   * Live -> `_old`, fresh -> live, indexes (and with them their constraints) included. Runs inside the
+   * swap transaction: each rename takes an ACCESS EXCLUSIVE lock, released at commit.
+   */
+  async swap(): Promise<void> {
+    for (const table of REBUILT_TABLES) {
+      const now = await this.readLiveIndexes(table);
+      const then = this.indexesOf(table);
+      if (names(now) !== names(then)) {
+        throw new Error(`rebuild: the indexes of ${table} changed during the rebuild (${names(then)} -> ${names(now)})`);
+      }
+    }
+    for (const table of REBUILT_TABLES) {
+      await this.session.query(renameTable(table, table + OLD_SUFFIX));
+      for (const index of this.indexesOf(table)) await this.session.query(renameIndex(index.name, suffixed(index.name, OLD_SUFFIX)));
+    }
+    for (const table of REBUILT_TABLES) {
+      await this.session.query(renameTable(table + NEXT_SUFFIX, table));
+      for (const index of this.indexesOf(table)) await this.session.query(renameIndex(suffixed(index.name, NEXT_SUFFIX), index.name));
+    }
+  }
+
+  async dropOld(): Promise<void> {
+    await this.session.query(dropTables(OLD_SUFFIX));
+  }
+
+  async dropNext(): Promise<void> {
+    await this.session.query(dropTables(NEXT_SUFFIX));
+  }
+
+  private async buildIndexes(table: RebuiltTable, wanted: (index: LiveIndexRow) => boolean): Promise<void> {
+    for (const index of this.indexesOf(table)) {
+      if (this.built.has(index.name) || !wanted(index)) continue;
+      await this.session.query(createNextIndex(table, index));
+      this.built.add(index.name);
+    }
+  }
+
+  private indexesOf(table: RebuiltTable): readonly LiveIndexRow[] {
+    const indexes = this.liveIndexes.get(table);
+    if (indexes === undefined) throw new Error(`rebuild: ${table} has no fresh table yet`);
+    return indexes;
+  }
+
+  private async readLiveIndexes(table: RebuiltTable): Promise<LiveIndexRow[]> {
+    return (await this.session.query<LiveIndexRow>(LIVE_INDEXES, [qualified(table)])).rows;
+  }
+}
+
+function names(indexes: readonly LiveIndexRow[]): string {
+  return indexes.map((index) => index.name).sort().join(', ');
+}
