@@ -9,9 +9,13 @@ export interface RunningHttpApp {
   close(): Promise<void>;
 }
 
-/** An app exactly as main.ts builds it (same edge, filters, parsers), on an ephemeral loopback port. */
-export async function startHttpApp(module: DynamicModule): Promise<RunningHttpApp> {
+/**
+ * An app exactly as main.ts builds it (same edge, filters, parsers), on an ephemeral loopback port.
+ * `configure` runs what main.ts adds between creating and listening (e.g. the OpenAPI document).
+ */
+export async function startHttpApp(module: DynamicModule, configure?: (app: NestExpressApplication) => void): Promise<RunningHttpApp> {
   const app = await createHttpApp(module);
+  configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const close = async () => {

@@ -55,9 +55,11 @@ export class StrictValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw problem(400, 'validation', 'Validation failed', 'The request body must be a JSON object.');
     }
-    if (metadata.type !== 'body' || !metadata.metatype) return super.transform(value, metadata);
+    // A whole query string bound to a DTO (`@Query() dto`) is held to the same rules as a body.
+    const wholeObject = metadata.type === 'body' || (metadata.type === 'query' && metadata.data === undefined);
+    if (!wholeObject || !metadata.metatype) return super.transform(value, metadata);
     refuseUnknownFields(value as object, metadata.metatype);
-    // A body class without fields (close, unfreeze) takes `{}`; class-validator alone would refuse even that.
+    // A class without fields (close, unfreeze, a stream without parameters) takes `{}`; class-validator alone would refuse even that.
     return declaredFields(metadata.metatype).size === 0 ? value : super.transform(value, metadata);
   }
 }
