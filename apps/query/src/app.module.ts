@@ -1,6 +1,40 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, PostgresPoolModule } from '@ledger/platform';
+import { APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model';
+import { PlatformModule, StrictValidationPipe } from '@ledger/platform';
+import { AccountReader } from './accounts/account.reader';
+import { ReadModelReadiness } from './accounts/read-model.readiness';
+import { cursorCodecProvider } from './cursors/cursor-codec.provider';
+import { GetAccountHandler } from './get-account/get-account.handler';
+import { GetAccountHttpController } from './get-account/get-account.http.controller';
+import { ListAccountsHandler } from './list-accounts/list-accounts.handler';
+import { ListAccountsHttpController } from './list-accounts/list-accounts.http.controller';
+import { ListTransactionsHandler } from './list-transactions/list-transactions.handler';
+import { ListTransactionsHttpController } from './list-transactions/list-transactions.http.controller';
 import { QueryConfig } from './query.config';
+import { QueryMetrics } from './query.metrics';
+import { ReadModelChangesListener } from './read-model-changes/read-model-changes.listener';
+import { StreamAccountHandler } from './stream-account/stream-account.handler';
+import { StreamAccountHttpController } from './stream-account/stream-account.http.controller';
+import { StreamRegistry } from './stream-account/stream.registry';
+
+const READ_MODEL_ENTITIES = [AccountEntity, AccountTransactionEntity];
+
+/** Read models only: the schema belongs to the projector's migrations, never to this app. */
+function typeOrmOptions(config: QueryConfig): TypeOrmModuleOptions {
+  return {
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    entities: READ_MODEL_ENTITIES,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    poolSize: config.DATABASE_POOL_SIZE,
+    applicationName: 'query',
+    extra: { keepAlive: true, connectionTimeoutMillis: 5_000 },
+  };
+}
 
 @Module({})
 export class AppModule {
@@ -9,7 +43,22 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ serviceName: 'query', config }),
-        PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'query' }),
+        TypeOrmModule.forRootAsync({ inject: [QueryConfig], useFactory: typeOrmOptions }),
+        TypeOrmModule.forFeature(READ_MODEL_ENTITIES),
+      ],
+      controllers: [GetAccountHttpController, ListTransactionsHttpController, ListAccountsHttpController, StreamAccountHttpController],
+      providers: [
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
+        cursorCodecProvider,
+        QueryMetrics,
+        ReadModelReadiness,
+        AccountReader,
+        ReadModelChangesListener,
+        StreamRegistry,
+        GetAccountHandler,
+        ListTransactionsHandler,
+        ListAccountsHandler,
+        StreamAccountHandler,
       ],
     };
   }

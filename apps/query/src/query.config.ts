@@ -1,9 +1,53 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CommonConfig } from '@ledger/platform';
 
+/**
+ * Signs the cursors of a development stack out of the box. Every replica behind one load balancer must
+ * share the secret (a cursor from one is valid on all); production sets its own through the chart.
+ */
+export const DEVELOPMENT_CURSOR_SECRET = 'ledger-development-cursor-secret-change-me';
+
 export class QueryConfig extends CommonConfig {
+  /** 0 picks a free port (tests). */
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   QUERY_PORT: number = 3002;
+
+  /** HMAC-SHA256 key of the pagination cursors. */
+  @IsString()
+  @MinLength(32)
+  @MaxLength(512)
+  @Matches(/^\S+$/, { message: 'must not contain whitespace' })
+  QUERY_CURSOR_SECRET: string = DEVELOPMENT_CURSOR_SECRET;
+
+  /** A comment line on every open stream this often, so proxies and clients see the connection alive. */
+  @IsInt()
+  @Min(50)
+  @Max(300_000)
+  QUERY_SSE_HEARTBEAT_MS: number = 15_000;
+
+  /** Open streams per process; one more is refused with 503 and Retry-After. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  QUERY_SSE_MAX_CLIENTS: number = 1_000;
+
+  /** A stream whose unsent bytes pass this bound belongs to a client that stopped reading: it is dropped. */
+  @IsInt()
+  @Min(1_024)
+  @Max(64 * 1024 * 1024)
+  QUERY_SSE_MAX_BUFFER_BYTES: number = 1024 * 1024;
+
+  /** How long a stream may wait for a slow client to take what was sent before it is dropped. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  QUERY_SSE_DRAIN_TIMEOUT_MS: number = 30_000;
+
+  /** The Retry-After (seconds) sent with a refused stream. */
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  QUERY_SSE_RETRY_AFTER_SECONDS: number = 5;
 }

@@ -1,0 +1,15 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/** OpenAPI at `/docs` (JSON at `/docs-json`): every endpoint with its success and problem responses. */
+export function setupOpenApi(app: INestApplication, version: string): void {
+  const document = new DocumentBuilder()
+    .setTitle('Ledger query API')
+    .setDescription(
+      'Read models of bank accounts: an account with its summary, its history, accounts by owner, and a live stream of changes. ' +
+        'Money is an integer number of minor units. Errors are application/problem+json with a stable `type`.',
+    )
+    .setVersion(version)
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document));
+}

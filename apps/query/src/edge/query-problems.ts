@@ -1,0 +1,40 @@
+import { problem, ProblemException } from '@ledger/platform';
+
+/** Every problem the query API answers with, by slug: what OpenAPI documents and clients switch on. */
+export const QUERY_PROBLEMS = {
+  validation: { status: 400, title: 'Validation failed', detail: 'A query parameter is malformed, out of range, repeated or unknown.' },
+  'invalid-account-id': { status: 400, title: 'Invalid account id', detail: 'The account id must be a UUID.' },
+  'invalid-cursor': { status: 400, title: 'Invalid cursor', detail: 'The cursor is malformed, tampered with, or belongs to another listing.' },
+  'invalid-last-event-id': { status: 400, title: 'Invalid Last-Event-ID', detail: 'Last-Event-ID must be an account version (0 or a positive integer).' },
+  'account-not-found': { status: 404, title: 'Account not found', detail: 'The read model holds no such account.' },
+  'too-many-streams': { status: 503, title: 'Too many streams', detail: 'Every stream slot of this replica is taken; retry after Retry-After seconds.' },
+  'headers-too-large': { status: 431, title: 'Request header fields too large', detail: 'The URL and headers together exceed 16 KiB.' },
+  'read-your-writes-timeout': {
+    status: 504,
+    title: 'Read-your-writes timeout',
+    detail: 'The read model did not reach minVersion within waitMs; reachedVersion says where it stands (0: not seen yet).',
+  },
+} as const;
+
+export type QueryProblemSlug = keyof typeof QUERY_PROBLEMS;
+
+function queryProblem(slug: QueryProblemSlug, detail?: string, extensions: Record<string, unknown> = {}): ProblemException {
+  const { status, title, detail: fallback } = QUERY_PROBLEMS[slug];
+  return problem(status, slug, title, detail ?? fallback, extensions);
+}
+
+export const accountNotFound = (accountId: string): ProblemException =>
+  queryProblem('account-not-found', `The read model holds no account ${accountId}.`);
+
+export const invalidCursor = (): ProblemException => queryProblem('invalid-cursor');
+
+export const invalidLastEventId = (): ProblemException => queryProblem('invalid-last-event-id');
+
+export const tooManyStreams = (): ProblemException => queryProblem('too-many-streams');
+
+export const readYourWritesTimeout = (minVersion: number, reachedVersion: number, waitMs: number): ProblemException =>
+  queryProblem(
+    'read-your-writes-timeout',
+    `The read model did not reach version ${minVersion} within ${waitMs} ms; it is at version ${reachedVersion}.`,
+    { minVersion, reachedVersion },
+  );

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import type { AccountEntity } from '@ledger/read-model';
+import { AccountReader } from '../accounts/account.reader';
+import { QueryMetrics } from '../query.metrics';
+import { AccountChangesSubscription } from '../read-model-changes/account-changes.subscription';
+import { ReadModelChangesListener } from '../read-model-changes/read-model-changes.listener';
+
+export interface GetAccount {
+  readonly accountId: string;
+  /** Read-your-writes: the version the caller needs to see. */
+  readonly minVersion?: number;
+  readonly waitMs: number;
+}
+
+export type GetAccountResult =
+  | { readonly kind: 'found'; readonly account: AccountEntity }
+  | { readonly kind: 'not-found' }
+  /** minVersion was not reached within waitMs; 0 when the read model has not seen the account at all. */
+  | { readonly kind: 'not-reached'; readonly reachedVersion: number };
+
+/** The account when it has reached `minVersion`, else null. */
+const reached = (account: AccountEntity | null, minVersion: number): AccountEntity | null =>
+  account !== null && Number(account.version) >= minVersion ? account : null;
+
+/**
+ * Reads one account; with minVersion, waits until the projector's NOTIFY says the account got there.
+ * The subscription is taken before the first read, so a change committed between that read and the
+ * wait still wakes it; the wait never polls.
+ */
+@Injectable()
+export class GetAccountHandler {
+  constructor(
+    private readonly reader: AccountReader,
+    private readonly changes: ReadModelChangesListener,
+    private readonly metrics: QueryMetrics,
+  ) {}
+
+  async handle(query: GetAccount): Promise<GetAccountResult> {
+    if (query.minVersion === undefined) {
+      const account = await this.reader.findAccount(query.accountId);
+      return account === null ? { kind: 'not-found' } : { kind: 'found', account };
+    }
+    return this.waitFor(query.accountId, query.minVersion, query.waitMs);
+  }
+
+  private async waitFor(accountId: string, minVersion: number, waitMs: number): Promise<GetAccountResult> {
+    const changes = new AccountChangesSubscription(this.changes, accountId, (version) => version >= minVersion);
+    try {
+      let account = await this.reader.findAccount(accountId);
+      const already = reached(account, minVersion);
+      if (already !== null) return { kind: 'found', account: already };
+      this.metrics.readYourWritesWaits.inc();
+      const started = performance.now();
+      const deadline = started + waitMs;
+      while (await changes.next(deadline - performance.now())) {
+        account = await this.reader.findAccount(accountId);
+        const now = reached(account, minVersion);
+        if (now !== null) return this.answered(started, now);
+      }
+      // One last look: a batch that committed as the wait ran out is served rather than refused.
+      account = await this.reader.findAccount(accountId);
+      const late = reached(account, minVersion);
+      if (late !== null) return this.answered(started, late);
+      this.metrics.readYourWritesTimeouts.inc();
+      this.metrics.readYourWritesWait.observe({ outcome: 'timeout' }, (performance.now() - started) / 1_000);
+      return { kind: 'not-reached', reachedVersion: account === null ? 0 : Number(account.version) };
+    } finally {
+      changes.close();
+    }
+  }
+
+  private answered(started: number, account: AccountEntity): GetAccountResult {
+    this.metrics.readYourWritesWait.observe({ outcome: 'reached' }, (performance.now() - started) / 1_000);
+    return { kind: 'found', account };
+  }
+}

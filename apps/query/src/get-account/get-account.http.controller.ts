@@ -1,0 +1,42 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AccountIdPipe } from '@ledger/platform';
+import { AccountResponse, toAccountResponse } from '../accounts/account.response';
+import { ApiProblems } from '../edge/api-problems.decorator';
+import { accountNotFound, readYourWritesTimeout } from '../edge/query-problems';
+import { GetAccountHandler } from './get-account.handler';
+import { GetAccountQueryDto } from './get-account.query.dto';
+
+@ApiTags('accounts')
+@Controller('accounts')
+export class GetAccountHttpController {
+  constructor(private readonly handler: GetAccountHandler) {}
+
+  @Get(':accountId')
+  @ApiOperation({
+    summary: 'Read an account with its summary',
+    description:
+      'With `minVersion`, waits (up to `waitMs`) until the read model has applied that version, so a client reads ' +
+      'its own write. An account the read model has not seen yet waits the same way; without `minVersion` it is a 404 at once.',
+  })
+  @ApiParam({ name: 'accountId', format: 'uuid' })
+  @ApiOkResponse({ type: AccountResponse, description: 'The account as the read model holds it', headers: { ETag: { description: 'The version served, e.g. "3"', schema: { type: 'string' } } } })
+  @ApiProblems('validation', 'invalid-account-id', 'account-not-found', 'read-your-writes-timeout')
+  async get(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Query() query: GetAccountQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AccountResponse> {
+    const result = await this.handler.handle({ accountId, minVersion: query.minVersion, waitMs: query.waitMs });
+    switch (result.kind) {
+      case 'found':
+        response.setHeader('ETag', `"${result.account.version}"`);
+        return toAccountResponse(result.account);
+      case 'not-found':
+        throw accountNotFound(accountId);
+      case 'not-reached':
+        throw readYourWritesTimeout(query.minVersion ?? 0, result.reachedVersion, query.waitMs);
+    }
+  }
+}

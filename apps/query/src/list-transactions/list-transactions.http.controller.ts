@@ -1,0 +1,34 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AccountIdPipe } from '@ledger/platform';
+import { TransactionPageResponse, toTransactionItem } from '../accounts/transaction.response';
+import { ApiProblems } from '../edge/api-problems.decorator';
+import { accountNotFound, invalidCursor } from '../edge/query-problems';
+import { ListTransactionsHandler } from './list-transactions.handler';
+import { ListTransactionsQueryDto } from './list-transactions.query.dto';
+
+@ApiTags('accounts')
+@Controller('accounts')
+export class ListTransactionsHttpController {
+  constructor(private readonly handler: ListTransactionsHandler) {}
+
+  @Get(':accountId/transactions')
+  @ApiOperation({
+    summary: "An account's history, newest first",
+    description: 'Every event of the account: money movements (with `amount` and `balanceAfter`) and status changes (both null).',
+  })
+  @ApiParam({ name: 'accountId', format: 'uuid' })
+  @ApiOkResponse({ type: TransactionPageResponse, description: 'One page of the history, newest first' })
+  @ApiProblems('validation', 'invalid-account-id', 'invalid-cursor', 'account-not-found')
+  async list(@Param('accountId', AccountIdPipe) accountId: string, @Query() query: ListTransactionsQueryDto): Promise<TransactionPageResponse> {
+    const result = await this.handler.handle({ accountId, limit: query.limit, cursor: query.cursor });
+    switch (result.kind) {
+      case 'page':
+        return { items: result.items.map(toTransactionItem), ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
+      case 'not-found':
+        throw accountNotFound(accountId);
+      case 'invalid-cursor':
+        throw invalidCursor();
+    }
+  }
+}

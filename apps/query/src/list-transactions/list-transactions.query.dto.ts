@@ -1,0 +1,3 @@
+import { PageQueryDto } from '../edge/page-query.dto';
+
+export class ListTransactionsQueryDto extends PageQueryDto {}

@@ -1,0 +1,122 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Client, type Notification } from 'pg';
+import { decodeChangePayload, READ_MODEL_CHANGED_CHANNEL } from '@ledger/read-model';
+import { backoffDelay, sleep } from '@ledger/platform';
+import { QueryMetrics } from '../query.metrics';
+import { QueryConfig } from '../query.config';
+
+/** Called with the version an account reached, or null when anything may have changed (re-check). */
+export type ChangeCallback = (version: number | null) => void;
+
+const RECONNECT = { initialMs: 100, maxMs: 5_000 };
+const FIRST_CONNECT_WAIT_MS = 5_000;
+
+/**
+ * The process's one `LISTEN read_model_changed` session: a dedicated connection (a pooled one would
+ * lose the subscription), fanning the projector's per-batch NOTIFY out to whoever waits on an account.
+ * It reconnects forever; every (re)connect, and every `*` payload, wakes every subscriber to re-check,
+ * because notifications sent while it was not listening are gone.
+ */
+@Injectable()
+export class ReadModelChangesListener implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ReadModelChanges');
+  private readonly subscribers = new Map<string, Set<ChangeCallback>>();
+  private readonly stopping = new AbortController();
+  private running: Promise<void> | null = null;
+  private firstAttempt!: Promise<void>;
+  private settleFirstAttempt!: () => void;
+
+  constructor(
+    private readonly config: QueryConfig,
+    private readonly metrics: QueryMetrics,
+  ) {
+    this.firstAttempt = new Promise((resolve) => (this.settleFirstAttempt = resolve));
+  }
+
+  /** Starts listening; waits briefly for the first session so a fresh replica rarely misses a wake-up. */
+  async onModuleInit(): Promise<void> {
+    this.running ??= this.listenForever();
+    await settledWithin(this.firstAttempt, FIRST_CONNECT_WAIT_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
+    this.wakeAll();
+  }
+
+  /** Registers `callback` for the account's changes; returns the unsubscribe function. */
+  subscribe(accountId: string, callback: ChangeCallback): () => void {
+    let callbacks = this.subscribers.get(accountId);
+    if (callbacks === undefined) {
+      callbacks = new Set();
+      this.subscribers.set(accountId, callbacks);
+    }
+    callbacks.add(callback);
+    return () => {
+      callbacks.delete(callback);
+      if (callbacks.size === 0 && this.subscribers.get(accountId) === callbacks) this.subscribers.delete(accountId);
+    };
+  }
+
+  private dispatch(notification: Notification): void {
+    if (notification.channel !== READ_MODEL_CHANGED_CHANNEL || notification.payload === undefined) return;
+    const moved = decodeChangePayload(notification.payload);
+    if (moved === 'everything') {
+      this.wakeAll();
+      return;
+    }
+    for (const { accountId, version } of moved) {
+      for (const callback of this.subscribers.get(accountId.toLowerCase()) ?? []) callback(version);
+    }
+  }
+
+  private wakeAll(): void {
+    for (const callbacks of [...this.subscribers.values()]) for (const callback of [...callbacks]) callback(null);
+  }
+
+  private async listenForever(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping.signal.aborted) {
+      const client = new Client({
+        connectionString: this.config.DATABASE_URL,
+        application_name: 'query-listen',
+        keepAlive: true,
+        connectionTimeoutMillis: 5_000,
+      });
+      const broken = new Promise<string>((resolve) => {
+        client.on('error', (error: Error) => resolve(error.message));
+        client.on('end', () => resolve('connection ended'));
+      });
+      client.on('notification', (notification) => this.dispatch(notification));
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${READ_MODEL_CHANGED_CHANNEL}`);
+        failures = 0;
+        this.metrics.listening.set(1);
+        // After LISTEN took effect: a change committed before it was never announced to us.
+        this.wakeAll();
+        this.settleFirstAttempt();
+        const stopped = new Promise<string>((resolve) =>
+          this.stopping.signal.addEventListener('abort', () => resolve('stopped'), { once: true }),
+        );
+        const reason = await Promise.race([broken, stopped]);
+        if (reason !== 'stopped') this.logger.warn(`notification session lost (${reason}); reconnecting`);
+      } catch (error) {
+        this.settleFirstAttempt();
+        this.logger.warn(`cannot listen for read-model changes (${error instanceof Error ? error.message : String(error)})`);
+      } finally {
+        this.metrics.listening.set(0);
+        await settledWithin(client.end().catch(() => undefined), 2_000);
+      }
+      await sleep(backoffDelay(failures++, RECONNECT), this.stopping.signal);
+    }
+  }
+}
+
+/** Waits for `promise`, but no longer than `ms`; the timer never outlives the wait. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  const timeout = new AbortController();
+  await Promise.race([promise, sleep(ms, timeout.signal)]);
+  timeout.abort();
+}

@@ -1,0 +1,71 @@
+import type { AccountReader } from '../accounts/account.reader';
+import type { AccountChangesSubscription } from '../read-model-changes/account-changes.subscription';
+import { formatStreamEvent, HEARTBEAT } from './stream-event';
+
+/** Where a stream's messages go (an HTTP response in production). */
+export interface StreamSink {
+  /** Queues a chunk; false once the stream is closed (the client left, or was dropped as too slow). */
+  send(chunk: string): boolean;
+  /** true once the client took what was queued; false if it closed, or did not within `timeoutMs` (it is then dropped). */
+  drained(timeoutMs: number): Promise<boolean>;
+  /** Aborts when the stream closes, whoever closed it. */
+  readonly closed: AbortSignal;
+}
+
+export interface AccountStreamOptions {
+  readonly accountId: string;
+  /** The last version the client has: the stream sends every version after it, in order. */
+  readonly after: number;
+  readonly heartbeatMs: number;
+  readonly drainTimeoutMs: number;
+}
+
+/** Rows per read: a slow client gets at most one batch queued beyond what it has taken. */
+const BATCH = 200;
+/** Idle waits are cut into slices only so a timer is never armed beyond Node's limit. */
+const IDLE_SLICE_MS = 60_000;
+
+/**
+ * One client's stream of an account's changes. The subscription is taken before the starting point
+ * is read; every wake-up reads the rows after the last version sent, so however notifications
+ * coalesce or reconnects lose them, nothing is skipped and nothing is sent twice.
+ */
+export class AccountStream {
+  private lastSent: number;
+
+  constructor(
+    private readonly reader: AccountReader,
+    private readonly changes: AccountChangesSubscription,
+    private readonly sink: StreamSink,
+    private readonly options: AccountStreamOptions,
+  ) {
+    this.lastSent = options.after;
+  }
+
+  /** Replays what the client missed, then follows live changes until the stream closes. */
+  async run(): Promise<void> {
+    const heartbeat = setInterval(() => this.sink.send(HEARTBEAT), this.options.heartbeatMs);
+    try {
+      await this.sendPending();
+      while (!this.sink.closed.aborted) {
+        if (await this.changes.next(IDLE_SLICE_MS, this.sink.closed)) await this.sendPending();
+      }
+    } finally {
+      clearInterval(heartbeat);
+      this.changes.close();
+    }
+  }
+
+  private async sendPending(): Promise<void> {
+    for (;;) {
+      // Never read more while the client has not taken the last batch: the bound is the socket's, not ours.
+      if (!(await this.sink.drained(this.options.drainTimeoutMs))) return;
+      const rows = await this.reader.changesAfter(this.options.accountId, this.lastSent, BATCH);
+      for (const row of rows) {
+        if (!this.sink.send(formatStreamEvent(row))) return;
+        this.lastSent = Number(row.version);
+      }
+      if (rows.length < BATCH) return;
+    }
+  }
+}

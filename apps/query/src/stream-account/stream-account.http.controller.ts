@@ -1,0 +1,84 @@
+import { Controller, Get, Headers, Logger, Param, Query, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AccountIdPipe } from '@ledger/platform';
+import { ApiProblems } from '../edge/api-problems.decorator';
+import { accountNotFound, invalidLastEventId, tooManyStreams } from '../edge/query-problems';
+import { QueryConfig } from '../query.config';
+import { QueryMetrics } from '../query.metrics';
+import { parseLastEventId } from './last-event-id';
+import { SseWriter } from './sse.writer';
+import { StreamAccountHandler } from './stream-account.handler';
+import { StreamAccountQueryDto } from './stream-account.query.dto';
+import { StreamEventData } from './stream-event';
+import { StreamRegistry } from './stream.registry';
+
+@ApiTags('accounts')
+@ApiExtraModels(StreamEventData)
+@Controller('accounts')
+export class StreamAccountHttpController {
+  private readonly logger = new Logger('AccountStream');
+
+  constructor(
+    private readonly handler: StreamAccountHandler,
+    private readonly streams: StreamRegistry,
+    private readonly config: QueryConfig,
+    private readonly metrics: QueryMetrics,
+  ) {}
+
+  @Get(':accountId/stream')
+  @ApiOperation({
+    summary: "Follow an account's changes (server-sent events)",
+    description:
+      'Each message: `id: <version>`, `event: <event type>`, `data: <StreamEventData as JSON>`. With `Last-Event-ID: v`, every ' +
+      'change after version v is replayed first (0: the whole history), then the stream goes live, with no gap and no repeat. ' +
+      'Without it, the stream starts after the current version. A `: heartbeat` comment line is sent every 15 s (QUERY_SSE_HEARTBEAT_MS). ' +
+      'A client that stops reading is dropped; reconnect with Last-Event-ID.',
+  })
+  @ApiParam({ name: 'accountId', format: 'uuid' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The last version received: 0 or a positive integer' })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({
+    status: 200,
+    description: `An endless \`text/event-stream\`; the \`data\` of each message is a ${getSchemaPath(StreamEventData)} as one line of JSON.`,
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'id: 2\nevent: MoneyDeposited\ndata: {"eventId":"…","version":2,"type":"MoneyDeposited","amount":250,"balanceAfter":1250,' +
+          '"reason":null,"occurredAt":"2026-03-01T10:00:02.000Z","balance":1250,"status":"ACTIVE"}\n\n',
+      },
+    },
+  })
+  @ApiProblems('validation', 'invalid-account-id', 'invalid-last-event-id', 'account-not-found', 'too-many-streams')
+  async stream(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Query() _query: StreamAccountQueryDto,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const lastEventId = parseLastEventId(lastEventIdHeader);
+    if (lastEventId === null) throw invalidLastEventId();
+    const writer = new SseWriter(response, this.config.QUERY_SSE_MAX_BUFFER_BYTES, () => this.metrics.sseDropped.inc());
+    const slot = this.streams.tryAcquire(() => writer.end());
+    if (slot === null) {
+      response.setHeader('Retry-After', String(this.config.QUERY_SSE_RETRY_AFTER_SECONDS));
+      throw tooManyStreams();
+    }
+    try {
+      const opened = await this.handler.open(accountId, lastEventId);
+      if (opened.kind === 'not-found') throw accountNotFound(accountId);
+      writer.open();
+      opened
+        .follow(writer)
+        .catch((error: unknown) => this.logger.warn(`stream of ${accountId} ended by an error: ${String(error)}`))
+        .finally(() => {
+          slot.release();
+          writer.end();
+        });
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+  }
+}

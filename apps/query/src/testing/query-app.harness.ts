@@ -1,0 +1,107 @@
+import { loadConfig } from '@ledger/platform';
+import { decodeForProjection, ProjectionWriter, rawFromKafka, READ_MODEL_MIGRATIONS_TABLE, readModelMigrations, type BatchOutcome } from '@ledger/read-model';
+import { createTestDatabase, startHttpApp, testPool, type RunningHttpApp, type TestDatabase } from '@ledger/testing';
+import type { Message } from 'kafkajs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { Pool } from 'pg';
+import { AppModule } from '../app.module';
+import { setupOpenApi } from '../edge/open-api';
+import { QueryConfig } from '../query.config';
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly body: any;
+}
+
+export interface QueryApp {
+  readonly url: string;
+  readonly pool: Pool;
+  /** Applies Kafka messages through the projector's writer, exactly as the projector does, in one batch. */
+  project(messages: readonly Message[]): Promise<BatchOutcome>;
+  get(path: string, headers?: Record<string, string>): Promise<Reply>;
+  /** A metric's value from /metrics (the first series whose labels contain `labels`). */
+  metric(name: string, labels?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+const TOPIC = 'account-events';
+
+/** The query app on a fresh read-model database, with a writer to fill it as the projector would. */
+export async function startQueryApp(env: Record<string, string> = {}): Promise<QueryApp> {
+  const database: TestDatabase = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
+  const config = loadConfig(QueryConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '5', ...env });
+  const running: RunningHttpApp = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test'));
+  const pool = testPool(database.url, 2);
+  const writer = new ProjectionWriter({ projection: 'accounts' });
+  let offset = 0;
+
+  const get = (path: string, headers: Record<string, string> = {}) => send(running.url, path, headers);
+  return {
+    url: running.url,
+    pool,
+    async project(messages) {
+      const inputs = messages.map((message) =>
+        decodeForProjection(
+          rawFromKafka(TOPIC, 0, {
+            offset: String(offset++),
+            key: message.key === undefined || message.key === null ? null : Buffer.from(message.key),
+            value: message.value === null ? null : Buffer.from(message.value as Buffer),
+            headers: message.headers,
+          }),
+        ),
+      );
+      const client = await pool.connect();
+      try {
+        return await writer.apply(client, inputs);
+      } finally {
+        client.release();
+      }
+    },
+    get,
+    async metric(name, labels = '') {
+      const text = (await get('/metrics')).text;
+      const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels));
+      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+    },
+    async close() {
+      await running.close();
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
+
+/** Raw node:http, so the test controls the path and headers byte for byte (fetch normalises some). */
+export function send(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}${path}`, { method: 'GET', headers });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        let body: unknown = undefined;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Polls `check` until it returns true (a condition, never a fixed sleep), or fails after `timeoutMs`. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
