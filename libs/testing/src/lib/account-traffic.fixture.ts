@@ -269,3 +269,126 @@ export function expectedReadModel(events: Iterable<StoredAccountEventLike>): {
   }
   return { accounts, transactions };
 }
+
+export interface TrafficLoop {
+  /** Appends done so far. */
+  readonly appends: number;
+  /** Resolves once every writer has finished its append in flight; rejects with a writer's failure. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Live traffic: one writer per list of accounts (an account's appends stay in order), each acting on
+ * a random open account of its own, opening a new one now and then, pausing `pauseMs` between
+ * appends. `append` must store the append or throw (a conflict here is a bug in the test).
+ */
+export function appendTraffic(
+  traffic: AccountTraffic,
+  accountsPerWriter: readonly string[][],
+  append: (append: TrafficAppend) => Promise<void>,
+  pauseMs: number,
+): TrafficLoop {
+  let stopped = false;
+  let appends = 0;
+  const writer = async (accounts: string[]) => {
+    while (!stopped) {
+      const open = accounts.filter((id) => traffic.isOpen(id));
+      const id = open[Math.floor(Math.random() * open.length)];
+      if (id === undefined || Math.random() < 0.05) {
+        const opening = traffic.openAccount();
+        await append(opening);
+        accounts.push(opening.streamId);
+      } else {
+        await append(traffic.act(id));
+      }
+      appends += 1;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  };
+  const done = Promise.all(accountsPerWriter.map(writer));
+  done.catch(() => undefined);
+  return {
+    get appends() {
+      return appends;
+    },
+    stop: async () => {
+      stopped = true;
+      await done;
+    },
+  };
+}
+
+/** What a store follower needs of a read: events in commit order with their position. */
+export interface CommitOrdered {
+  readonly transactionId: string;
+  readonly globalPosition: string;
+}
+
+/** What a store follower needs of an apply: the projection writer's outcome fits. */
+export interface FollowerOutcome {
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly held: number;
+  readonly moved: readonly { readonly accountId: string; readonly version: number }[];
+}
+
+/**
+ * Stands in for relay + projector in tests that need a live projection without Kafka: reads the store
+ * in commit order (`readAfter`, the event store's committed read) and applies each batch (`apply`, the
+ * projection writer), recording the version each account reached once its batch committed.
+ */
+export class StoreFollower<E extends CommitOrdered> {
+  /** Per account, the highest version a committed batch moved it to. */
+  readonly reached = new Map<string, number>();
+  /** Events read from the store and applied (or skipped, held, dead-lettered) by committed batches. */
+  read = 0;
+  applied = 0;
+  duplicates = 0;
+  held = 0;
+  private position: CommitOrdered = { transactionId: '0', globalPosition: '0' };
+  private stopped = true;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly readAfter: (after: CommitOrdered, limit: number) => Promise<readonly E[]>,
+    private readonly apply: (events: readonly E[]) => Promise<FollowerOutcome>,
+    private readonly batchSize = 200,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.loop = (async () => {
+      while (!this.stopped) if ((await this.step()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    })();
+    this.loop.catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  /** Stops, then follows until it has read `total` events (the writers must have stopped). */
+  async drain(total: number, timeoutMs = 60_000): Promise<void> {
+    await this.stop();
+    const deadline = Date.now() + timeoutMs;
+    while (this.read < total) {
+      if (Date.now() > deadline) throw new Error(`store follower: ${this.read} of ${total} events after ${timeoutMs} ms`);
+      if ((await this.step()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async step(): Promise<number> {
+    const events = await this.readAfter(this.position, this.batchSize);
+    const last = events[events.length - 1];
+    if (last === undefined) return 0;
+    const outcome = await this.apply(events);
+    this.applied += outcome.applied;
+    this.duplicates += outcome.duplicates;
+    this.held += outcome.held;
+    this.read += events.length;
+    for (const { accountId, version } of outcome.moved) this.reached.set(accountId, Math.max(version, this.reached.get(accountId) ?? 0));
+    this.position = last;
+    return events.length;
+  }
+}

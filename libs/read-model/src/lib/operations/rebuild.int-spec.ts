@@ -7,7 +7,16 @@ import {
   type CommittedEvent,
   type StoredEvent,
 } from '@ledger/event-store';
-import { AccountTraffic, createTestDatabase, expectedReadModel, testPool, type TestDatabase, type TrafficAppend } from '@ledger/testing';
+import {
+  AccountTraffic,
+  appendTraffic,
+  createTestDatabase,
+  expectedReadModel,
+  StoreFollower,
+  testPool,
+  type TestDatabase,
+  type TrafficAppend,
+} from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
 import { Client, type Pool } from 'pg';
 import { inputFromStore } from '../projection/projection-input';
@@ -28,98 +37,20 @@ async function appendOrFail(store: PostgresEventStore, append: TrafficAppend): P
   return [...result.events];
 }
 
-/**
- * Writers that own disjoint accounts (an account's appends must go in order), opening new accounts
- * now and then, until stopped.
- */
-function startWriters(store: PostgresEventStore, traffic: AccountTraffic, owned: string[][], pauseMs: number) {
-  let stopped = false;
-  let appended = 0;
-  const run = async (accounts: string[]) => {
-    while (!stopped) {
-      if (Math.random() < 0.05) {
-        const append = traffic.openAccount();
-        await appendOrFail(store, append);
-        accounts.push(append.streamId);
-      } else {
-        const open = accounts.filter((id) => traffic.isOpen(id));
-        const id = open[Math.floor(Math.random() * open.length)];
-        if (id !== undefined) await appendOrFail(store, traffic.act(id));
+/** The relay and the projector in one loop: the store's commit order through the projector's writer. */
+function standInProjector(pool: Pool, source: Client): StoreFollower<CommittedEvent> {
+  const writer = new ProjectionWriter({ projection: 'accounts' });
+  return new StoreFollower(
+    (after, limit) => readCommittedBatch(source, after, limit),
+    async (events) => {
+      const client = await pool.connect();
+      try {
+        return await writer.apply(client, events.map(inputFromStore));
+      } finally {
+        client.release();
       }
-      appended += 1;
-      await sleep(pauseMs);
-    }
-  };
-  const done = Promise.all(owned.map(run));
-  return {
-    get appended() {
-      return appended;
     },
-    stop: async () => {
-      stopped = true;
-      await done;
-    },
-  };
-}
-
-/**
- * Stands in for relay + projector: reads the store in commit order and applies each batch through
- * the projector's writer, recording the version each account reached once the batch committed.
- */
-class StandInProjector {
-  readonly reached = new Map<string, number>();
-  applied = 0;
-  duplicates = 0;
-  held = 0;
-  private position: CommitPosition = COMMIT_ORIGIN;
-  private stopped = false;
-  private loop: Promise<void> = Promise.resolve();
-  private readonly writer = new ProjectionWriter({ projection: 'accounts' });
-
-  constructor(
-    private readonly pool: Pool,
-    private readonly source: Client,
-  ) {}
-
-  start(): void {
-    this.loop = (async () => {
-      while (!this.stopped) if ((await this.step()) === 0) await sleep(20);
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-  }
-
-  /** Until the store has nothing more for it (the writers must have stopped). */
-  async drain(total: number): Promise<void> {
-    await this.stop();
-    const deadline = Date.now() + 60_000;
-    let read = this.applied + this.duplicates + this.held;
-    while (read < total && Date.now() < deadline) {
-      const n = await this.step();
-      read += n;
-      if (n === 0) await sleep(50);
-    }
-  }
-
-  private async step(): Promise<number> {
-    const events = await readCommittedBatch(this.source, this.position, 200);
-    if (events.length === 0) return 0;
-    const client = await this.pool.connect();
-    try {
-      const outcome = await this.writer.apply(client, events.map(inputFromStore));
-      this.applied += outcome.applied;
-      this.duplicates += outcome.duplicates;
-      this.held += outcome.held;
-      for (const { accountId, version } of outcome.moved) this.reached.set(accountId, Math.max(version, this.reached.get(accountId) ?? 0));
-    } finally {
-      client.release();
-    }
-    this.position = events[events.length - 1]!;
-    return events.length;
-  }
+  );
 }
 
 /** Reads the live tables nonstop; every read must succeed and never show an account behind what was projected. */
@@ -262,8 +193,9 @@ describe('rebuildReadModels against PostgreSQL', () => {
       owned[i % owned.length]!.push(append.streamId);
       await appendOrFail(store, append);
     }
-    const seeding = startWriters(store, traffic, owned, 0);
-    while (seeding.appended < 3_000) await sleep(50);
+    const append = async (a: TrafficAppend) => void (await appendOrFail(store, a));
+    const seeding = appendTraffic(traffic, owned, append, 0);
+    while (seeding.appends < 3_000) await sleep(50);
     await seeding.stop();
 
     // One account parked behind a gap, as the projector would park it: the rebuild must leave that be.
@@ -279,11 +211,11 @@ describe('rebuildReadModels against PostgreSQL', () => {
       parkedClient.release();
     }
 
-    const projector = new StandInProjector(pool, await sourceSession());
+    const projector = standInProjector(pool, await sourceSession());
     projector.reached.set(parkedId, 1);
     projector.start();
     while (projector.applied < 2_000) await sleep(50);
-    const writers = startWriters(store, traffic, owned, 2);
+    const writers = appendTraffic(traffic, owned, append, 2);
     const readers = startReaders(pool, projector.reached, 3);
     const catalogBefore = await catalog(pool);
     const untouchedBefore = await untouchedByRebuild(pool);
