@@ -1,0 +1,225 @@
+import {
+  COMMIT_ORIGIN,
+  countStoredEvents,
+  eventStoreMigrations,
+  PostgresEventStore,
+  readCommittedBatch,
+  type CommitPosition,
+  type CommittedEvent,
+} from '@ledger/event-store';
+import { loadConfig } from '@ledger/platform';
+import { inputFromStore, ProjectionWriter, READ_MODEL_MIGRATIONS_TABLE, readModelMigrations, rebuildReadModels, type RebuildResult } from '@ledger/read-model';
+import {
+  AccountTraffic,
+  appendTraffic,
+  createTestDatabase,
+  expectedReadModel,
+  startHttpApp,
+  StoreFollower,
+  testPool,
+  type ExpectedAccountRow,
+  type ExpectedTransactionRow,
+  type RunningHttpApp,
+  type TestDatabase,
+  type TrafficAppend,
+} from '@ledger/testing';
+import { Client, type Pool } from 'pg';
+import { AppModule } from './app.module';
+import { QueryConfig } from './query.config';
+import { send } from './testing/query-app.harness';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MONEY_EVENTS = new Set(['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn']);
+
+/** The account as GET /accounts/{id} must show it (small amounts: JSON integers). */
+function accountBody(row: ExpectedAccountRow) {
+  return {
+    accountId: row.account_id,
+    owner: row.owner,
+    currency: row.currency,
+    balance: Number(row.balance),
+    status: row.status,
+    version: row.version,
+    openedAt: row.opened_at,
+    updatedAt: row.updated_at,
+    summary: {
+      totalDeposited: Number(row.total_deposited),
+      totalWithdrawn: Number(row.total_withdrawn),
+      transactionCount: row.transaction_count,
+      lastActivityAt: row.last_activity_at,
+    },
+  };
+}
+
+function transactionItem(row: ExpectedTransactionRow) {
+  const money = MONEY_EVENTS.has(row.type);
+  return {
+    eventId: row.event_id,
+    version: row.version,
+    type: row.type,
+    amount: money && row.amount !== null ? Number(row.amount) : null,
+    balanceAfter: money ? Number(row.balance_after) : null,
+    reason: row.reason,
+    occurredAt: row.occurred_at,
+  };
+}
+
+/** GETs nonstop while the rebuild runs: every answer must be 200 and never behind what was projected. */
+function startClients(url: string, reached: ReadonlyMap<string, number>, count: number) {
+  let stopped = false;
+  let requests = 0;
+  const failures: string[] = [];
+  const client = async () => {
+    while (!stopped) {
+      const ids = [...reached.keys()];
+      const id = ids[Math.floor(Math.random() * ids.length)];
+      if (id === undefined) {
+        await sleep(10);
+        continue;
+      }
+      const floor = reached.get(id) ?? 0;
+      try {
+        const account = await send(url, `/accounts/${id}`);
+        const history = await send(url, `/accounts/${id}/transactions?limit=5`);
+        requests += 2;
+        if (account.status !== 200) failures.push(`GET /accounts/${id}: ${account.status} ${account.text.slice(0, 200)}`);
+        else if (account.body.version < floor) failures.push(`GET /accounts/${id}: version ${account.body.version}, projected ${floor}`);
+        if (history.status !== 200) failures.push(`GET /accounts/${id}/transactions: ${history.status} ${history.text.slice(0, 200)}`);
+        else if ((history.body.items[0]?.version ?? 0) < floor) failures.push(`GET /accounts/${id}/transactions: behind ${floor}`);
+      } catch (error) {
+        failures.push(`${id}: ${(error as Error).message}`);
+      }
+    }
+  };
+  const done = Promise.all(Array.from({ length: count }, client));
+  return {
+    failures,
+    get requests() {
+      return requests;
+    },
+    stop: async () => {
+      stopped = true;
+      await done;
+    },
+  };
+}
+
+describe('rebuild under the running query service', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let app: RunningHttpApp;
+  const sessions: Client[] = [];
+
+  async function session(): Promise<Client> {
+    const client = new Client({ connectionString: database.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    sessions.push(client);
+    return client;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase([...eventStoreMigrations, ...readModelMigrations], READ_MODEL_MIGRATIONS_TABLE);
+    pool = testPool(database.url, 16);
+    const config = loadConfig(QueryConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '8' });
+    app = await startHttpApp(AppModule.register(config));
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    for (const client of sessions) await client.end().catch(() => undefined);
+    await pool?.end();
+    await database?.drop();
+  });
+
+  it('given live appends and projection, when the read models are rebuilt, then every GET answered 200 and the service serves the fold of the store', async () => {
+    const store = new PostgresEventStore(pool, { notify: false });
+    const append = async (next: TrafficAppend) => {
+      const result = await store.append({ ...next, events: [...next.events] });
+      if (result.kind !== 'appended') throw new Error(`append to ${next.streamId}: ${result.kind}`);
+    };
+    const traffic = new AccountTraffic();
+    const owned: string[][] = [[], [], [], []];
+    for (let i = 0; i < 200; i++) {
+      const opening = traffic.openAccount();
+      await append(opening);
+      owned[i % owned.length]!.push(opening.streamId);
+    }
+    const seeding = appendTraffic(traffic, owned, append, 0);
+    while (seeding.appends < 3_000) await sleep(50);
+    await seeding.stop();
+
+    const writer = new ProjectionWriter({ projection: 'accounts' });
+    const source = await session();
+    const projector = new StoreFollower<CommittedEvent>(
+      (after, limit) => readCommittedBatch(source, after, limit),
+      async (events) => {
+        const client = await pool.connect();
+        try {
+          return await writer.apply(client, events.map(inputFromStore));
+        } finally {
+          client.release();
+        }
+      },
+    );
+    projector.start();
+    while (projector.applied < 2_000) await sleep(50);
+    const writers = appendTraffic(traffic, owned, append, 2);
+    const clients = startClients(app.url, projector.reached, 3);
+
+    const rebuildSource = await session();
+    const requestsBefore = clients.requests;
+    let result: RebuildResult;
+    try {
+      result = await rebuildReadModels({
+        pool,
+        readEvents: (after, limit) => readCommittedBatch(rebuildSource, after, limit),
+        countEvents: () => countStoredEvents(pool),
+        performedBy: 'query e2e',
+        tuning: { loadChunk: 700, catchUpChunk: 250, smallTail: 60 },
+      });
+    } finally {
+      await sleep(1_000);
+      await writers.stop();
+    }
+    const requestsDuringRebuild = clients.requests - requestsBefore;
+    const total = await countStoredEvents(pool);
+    await projector.drain(total);
+    await clients.stop();
+
+    process.stdout.write(
+      `rebuild under the query service: ${result.events} events in ${result.seconds.toFixed(1)} s, writes held ` +
+        `${result.lockedMs.toFixed(0)} ms; ${requestsDuringRebuild} GETs during it, ${clients.failures.length} not 200\n`,
+    );
+    expect(clients.failures).toEqual([]);
+    expect(requestsDuringRebuild).toBeGreaterThan(0);
+    expect(result).toMatchObject({ unappliableEvents: 0, oldTablesDropped: true });
+
+    const events: CommittedEvent[] = [];
+    let position: CommitPosition = COMMIT_ORIGIN;
+    while (events.length < total) {
+      const batch = await readCommittedBatch(rebuildSource, position, 5_000);
+      if (batch.length === 0) await sleep(50);
+      events.push(...batch);
+      position = batch[batch.length - 1] ?? position;
+    }
+    const expected = expectedReadModel(events);
+    for (const [id, row] of expected.accounts) {
+      const reply = await send(app.url, `/accounts/${id}`);
+      expect({ id, status: reply.status, body: reply.body }).toEqual({ id, status: 200, body: accountBody(row) });
+    }
+    const sample = [...expected.accounts.keys()].slice(0, 25);
+    for (const id of sample) {
+      const rows = expected.transactions.filter((t) => t.account_id === id).reverse();
+      const items: unknown[] = [];
+      let cursor: string | undefined;
+      do {
+        const reply = await send(app.url, `/accounts/${id}/transactions?limit=200${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+        expect(reply.status).toBe(200);
+        items.push(...reply.body.items);
+        cursor = reply.body.nextCursor;
+      } while (cursor !== undefined);
+      expect(items).toEqual(rows.map(transactionItem));
+    }
+  }, 240_000);
+});
