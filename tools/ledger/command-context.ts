@@ -1,0 +1,22 @@
+import type { Pool } from 'pg';
+import type { ExitCode } from './exit-codes';
+import type { Terminal } from './ledger.output';
+
+export interface CommandContext {
+  readonly terminal: Terminal;
+  readonly readModel: Pool;
+  /** Opened on first use: only heal reads the event store. */
+  readonly eventStore: () => Pool;
+  /** Recorded as who performed an action. */
+  readonly actor: string;
+}
+
+/** What an action's outcome means for the operator, and for the exit status. */
+export interface Report {
+  readonly text: string;
+  readonly exit: ExitCode;
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

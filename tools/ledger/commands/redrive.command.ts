@@ -1,0 +1,40 @@
+import { redrive, type RedriveOutcome } from '@ledger/read-model';
+import { plural, type CommandContext, type Report } from '../command-context';
+import { EXIT, type ExitCode } from '../exit-codes';
+import type { LedgerCommand } from '../ledger-arguments.parser';
+import { printable, printJson } from '../ledger.output';
+
+export async function redriveCommand(
+  command: Extract<LedgerCommand, { name: 'redrive' }>,
+  context: CommandContext,
+): Promise<ExitCode> {
+  const outcome = await redrive({ pool: context.readModel, performedBy: context.actor }, command.accountId);
+  const report = describeRedrive(outcome);
+  if (command.json) printJson(context.terminal, { action: 'redrive', ...outcome });
+  else context.terminal.out(report.text);
+  return report.exit;
+}
+
+export function describeRedrive(outcome: RedriveOutcome): Report {
+  switch (outcome.kind) {
+    case 'not-parked':
+      return { text: `Account ${outcome.accountId} is not parked: nothing to redrive.`, exit: EXIT.ok };
+    case 'redriven':
+      return {
+        text:
+          `Redrove account ${outcome.accountId}: dead letter ${outcome.deadLetterId} and what it held went through ` +
+          `(${plural(outcome.applied, 'event')} applied, ${plural(outcome.duplicates, 'duplicate')} skipped). ` +
+          `The account is at version ${outcome.version} and no longer parked.`,
+        exit: EXIT.ok,
+      };
+    case 're-parked':
+      return {
+        text:
+          `Account ${outcome.accountId} is parked again, behind dead letter ${outcome.parkedBehind!.deadLetterId}: ` +
+          `${printable(outcome.parkedBehind!.reason)}. ${plural(outcome.applied, 'event')} applied before it, ` +
+          `${plural(outcome.held, 'event')} held after it, version ${outcome.version}. Fix the cause and redrive ` +
+          `again, skip that dead letter, or heal the account from the event store.`,
+        exit: EXIT.unresolved,
+      };
+  }
+}

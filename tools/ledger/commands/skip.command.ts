@@ -1,0 +1,43 @@
+import { skip, type SkipOutcome } from '@ledger/read-model';
+import { plural, type CommandContext, type Report } from '../command-context';
+import { EXIT, type ExitCode } from '../exit-codes';
+import type { LedgerCommand } from '../ledger-arguments.parser';
+import { printable, printJson } from '../ledger.output';
+
+export async function skipCommand(command: Extract<LedgerCommand, { name: 'skip' }>, context: CommandContext): Promise<ExitCode> {
+  const outcome = await skip({ pool: context.readModel, performedBy: context.actor }, command.deadLetterId);
+  const report = describeSkip(outcome);
+  if (command.json) printJson(context.terminal, { action: 'skip', ...outcome });
+  else context.terminal.out(report.text);
+  return report.exit;
+}
+
+export function describeSkip(outcome: SkipOutcome): Report {
+  const id = outcome.deadLetterId;
+  switch (outcome.kind) {
+    case 'not-found':
+      return { text: `There is no dead letter ${id}.`, exit: EXIT.unresolved };
+    case 'not-open':
+      return { text: `Dead letter ${id} is already ${outcome.status}: nothing to skip.`, exit: EXIT.ok };
+    case 'skipped':
+      return {
+        text: `Skipped dead letter ${id}${outcome.accountId === null ? ' (it names no account)' : ` of account ${outcome.accountId}`}; it parked nothing.`,
+        exit: EXIT.ok,
+      };
+    case 'unparked':
+      return {
+        text:
+          `Skipped dead letter ${id}; account ${outcome.accountId} is unparked, ${plural(outcome.applied, 'held event')} applied, ` +
+          `now at version ${outcome.version}.`,
+        exit: EXIT.ok,
+      };
+    case 're-parked':
+      return {
+        text:
+          `Skipped dead letter ${id}, but account ${outcome.accountId} is parked again behind dead letter ` +
+          `${outcome.parkedBehind!.deadLetterId}: ${printable(outcome.parkedBehind!.reason)}. If the skipped message was a real ` +
+          `event, its account now has a gap: heal it from the event store.`,
+        exit: EXIT.unresolved,
+      };
+  }
+}

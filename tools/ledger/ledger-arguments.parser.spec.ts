@@ -1,0 +1,114 @@
+import { GENERAL_HELP, parseLedgerArguments, type LedgerInvocation } from './ledger-arguments.parser';
+
+const ACCOUNT = '7f9c2ba4-e88f-4d8e-9f27-1c2b3d4e5f60';
+
+function usageError(invocation: LedgerInvocation): string {
+  if (invocation.kind !== 'usage-error') throw new Error(`expected a usage error, got ${JSON.stringify(invocation)}`);
+  return invocation.message;
+}
+
+describe('parseLedgerArguments', () => {
+  it.each([[['--help']], [['-h']], [['help']]])('given %j, then the general help', (argv) => {
+    expect(parseLedgerArguments(argv)).toEqual({ kind: 'help', text: GENERAL_HELP });
+  });
+
+  it('names every command and the exit statuses in the general help', () => {
+    for (const name of ['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'rebuild']) expect(GENERAL_HELP).toMatch(new RegExp(`^  ${name} `, 'm'));
+    expect(GENERAL_HELP).toMatch(/Exit status: 0 .* 1 failed, 2 bad arguments, 3 /);
+  });
+
+  it.each(['dead-letters', 'parked', 'redrive', 'heal', 'skip'])('given %s --help, then that command\'s help, even with other arguments', (name) => {
+    const invocation = parseLedgerArguments([name, 'whatever', '--help']);
+    expect(invocation.kind).toBe('help');
+    expect(invocation.kind === 'help' && invocation.text).toMatch(new RegExp(`^Usage: npm run ledger -- ${name}`));
+  });
+
+  it('warns in skip\'s help that skipping a real event leaves a gap that heal repairs', () => {
+    const invocation = parseLedgerArguments(['skip', '--help']);
+    expect(invocation.kind === 'help' && invocation.text).toMatch(/gap[\s\S]*heal/);
+  });
+
+  it('hands rebuild its own arguments, untouched', () => {
+    expect(parseLedgerArguments(['rebuild', '--batch', '5000', '--help'])).toEqual({ kind: 'rebuild', argv: ['--batch', '5000', '--help'] });
+  });
+
+  describe('listings', () => {
+    it('given no options, then defaults', () => {
+      expect(parseLedgerArguments(['dead-letters'])).toEqual({ kind: 'command', command: { name: 'dead-letters', json: false, limit: 50 } });
+      expect(parseLedgerArguments(['parked'])).toEqual({ kind: 'command', command: { name: 'parked', json: false, limit: 100 } });
+    });
+
+    it('given every option, then each is taken, the account id in lower case', () => {
+      expect(parseLedgerArguments(['dead-letters', '--account', ACCOUNT.toUpperCase(), '--status', 'open', '--limit', '7', '--json'])).toEqual({
+        kind: 'command',
+        command: { name: 'dead-letters', json: true, limit: 7, status: 'open', accountId: ACCOUNT },
+      });
+      expect(parseLedgerArguments(['parked', '--limit=3', '--json'])).toEqual({ kind: 'command', command: { name: 'parked', json: true, limit: 3 } });
+    });
+
+    it.each([
+      [['dead-letters', '--limit', '0'], /--limit must be an integer from 1 to 10000/],
+      [['dead-letters', '--limit', '10001'], /--limit/],
+      [['dead-letters', '--limit', '-5'], /--limit|argument/],
+      [['dead-letters', '--limit', '2.5'], /--limit/],
+      [['dead-letters', '--limit', '1e3'], /--limit/],
+      [['parked', '--limit', 'lots'], /--limit/],
+      [['dead-letters', '--status', 'lost'], /--status must be one of open, redriven, healed, skipped/],
+      [['dead-letters', '--account', 'bob'], /--account must be an account id/],
+      [['dead-letters', '--account', `${ACCOUNT}' OR '1'='1`], /--account must be an account id/],
+      [['dead-letters', '--limit'], /argument missing|--limit/],
+      [['dead-letters', '--verbose'], /Unknown option '--verbose'/],
+      [['parked', 'extra'], /parked takes no arguments, got 1/],
+    ])('given %j, then a usage error', (argv, message) => {
+      expect(usageError(parseLedgerArguments(argv))).toMatch(message);
+    });
+  });
+
+  describe('actions', () => {
+    it.each(['redrive', 'heal'] as const)('given %s <account>, then the account in lower case and no actor', (name) => {
+      expect(parseLedgerArguments([name, ACCOUNT.toUpperCase()])).toEqual({ kind: 'command', command: { name, json: false, accountId: ACCOUNT } });
+    });
+
+    it('given --actor and --json, then both are taken, the actor trimmed', () => {
+      expect(parseLedgerArguments(['heal', ACCOUNT, '--actor', '  alice  ', '--json'])).toEqual({
+        kind: 'command',
+        command: { name: 'heal', json: true, accountId: ACCOUNT, actor: 'alice' },
+      });
+      expect(parseLedgerArguments(['skip', '42', '--actor=bob'])).toEqual({
+        kind: 'command',
+        command: { name: 'skip', json: false, deadLetterId: '42', actor: 'bob' },
+      });
+    });
+
+    it.each([
+      [['redrive'], /redrive takes exactly 1 argument, got 0/],
+      [['heal', ACCOUNT, ACCOUNT], /heal takes exactly 1 argument, got 2/],
+      [['redrive', 'not-a-uuid'], /<account> must be an account id \(a UUID\), got "not-a-uuid"/],
+      [['heal', "'; DROP TABLE read_model.accounts; --"], /<account> must be an account id/],
+      [['heal', `${ACCOUNT}x`], /<account> must be an account id/],
+      [['skip', '0'], /<dead-letter-id> must be a dead letter's id/],
+      [['skip', '-3'], /Unknown option|<dead-letter-id>/],
+      [['skip', '007'], /<dead-letter-id>/],
+      [['skip', '1.5'], /<dead-letter-id>/],
+      [['skip', '9223372036854775808'], /<dead-letter-id>/],
+      [['skip', '1; DELETE FROM read_model.dead_letters'], /<dead-letter-id>/],
+      [['redrive', ACCOUNT, '--actor', ''], /--actor must be 1 to 100 printable characters/],
+      [['redrive', ACCOUNT, '--actor', 'x'.repeat(101)], /--actor must be/],
+      [['skip', '5', '--actor', 'evil\u001b[2J'], /--actor must be/],
+      [['redrive', ACCOUNT, '--json=yes'], /--json/],
+      [['redrive', ACCOUNT, '--force'], /Unknown option '--force'/],
+    ])('given %j, then a usage error', (argv, message) => {
+      expect(usageError(parseLedgerArguments(argv))).toMatch(message);
+    });
+  });
+
+  it.each([
+    [[], 'a command is required'],
+    [['unpark'], 'unknown command "unpark"'],
+    [['constructor'], 'unknown command "constructor"'],
+    [['__proto__'], 'unknown command "__proto__"'],
+    [['x'.repeat(500)], `unknown command "${'x'.repeat(60)}…"`],
+  ])('given %j, then a usage error with the general help', (argv, message) => {
+    expect(parseLedgerArguments(argv)).toEqual({ kind: 'usage-error', message, help: GENERAL_HELP });
+  });
+});

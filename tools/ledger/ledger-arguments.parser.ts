@@ -1,0 +1,239 @@
+import { isUuid } from '@ledger/domain';
+import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export type LedgerCommand =
+  | {
+      readonly name: 'dead-letters';
+      readonly json: boolean;
+      readonly status?: DeadLetterStatus;
+      readonly accountId?: string;
+      readonly limit: number;
+    }
+  | { readonly name: 'parked'; readonly json: boolean; readonly limit: number }
+  | { readonly name: 'redrive'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
+  | { readonly name: 'heal'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
+  | { readonly name: 'skip'; readonly json: boolean; readonly deadLetterId: string; readonly actor?: string };
+
+export type LedgerInvocation =
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'usage-error'; readonly message: string; readonly help: string }
+  /** `rebuild` parses its own arguments. */
+  | { readonly kind: 'rebuild'; readonly argv: readonly string[] }
+  | { readonly kind: 'command'; readonly command: LedgerCommand };
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+
+interface CommandSpec {
+  readonly synopsis: string;
+  readonly summary: string;
+  /** Lines after the synopsis in `<command> --help`. */
+  readonly details: readonly string[];
+  readonly options: Options;
+  readonly positionals: number;
+  /** The command, or why the arguments are wrong. */
+  readonly build: (values: Values, positionals: readonly string[]) => LedgerCommand | string;
+}
+
+const DEFAULT_DEAD_LETTER_LIMIT = 50;
+const DEFAULT_PARKED_LIMIT = 100;
+const MAX_ACTOR_LENGTH = 100;
+
+const common: Options = { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } };
+const acting: Options = { ...common, actor: { type: 'string' } };
+
+const JSON_LINE = '  --json                 print the result as JSON (for scripts) instead of text';
+const ACTOR_LINE = '  --actor <name>         who is acting, recorded with the action (default: $USER)';
+
+const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  'dead-letters': {
+    synopsis: 'dead-letters [--account <id>] [--status <status>] [--limit <n>] [--json]',
+    summary: 'list dead letters, newest first',
+    details: [
+      'Messages the projector could not apply, with the error, where they came from, and whether each',
+      'is what keeps its account parked.',
+      '',
+      '  --account <id>         only this account\'s',
+      `  --status <status>      only those in this status: ${DEAD_LETTER_STATUSES.join(', ')}`,
+      `  --limit <n>            at most n (1 to ${MAX_LIST_LIMIT}, default ${DEFAULT_DEAD_LETTER_LIMIT})`,
+      JSON_LINE,
+    ],
+    options: { ...common, account: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
+    positionals: 0,
+    build: (values) => {
+      const limit = parseLimit(values['limit'], DEFAULT_DEAD_LETTER_LIMIT);
+      if (typeof limit === 'string') return limit;
+      const status = values['status'];
+      if (typeof status === 'string' && !isStatus(status)) {
+        return `--status must be one of ${DEAD_LETTER_STATUSES.join(', ')}, got ${quote(status)}`;
+      }
+      const account = values['account'];
+      if (typeof account === 'string' && !isUuid(account)) return `--account must be an account id (a UUID), got ${quote(account)}`;
+      return {
+        name: 'dead-letters',
+        json: values['json'] === true,
+        limit,
+        ...(typeof status === 'string' && isStatus(status) ? { status } : {}),
+        ...(typeof account === 'string' ? { accountId: account.toLowerCase() } : {}),
+      };
+    },
+  },
+  parked: {
+    synopsis: 'parked [--limit <n>] [--json]',
+    summary: 'list parked accounts and what each waits behind',
+    details: [
+      'An account is parked when one of its events could not apply: its later events are held, in order,',
+      'until an operator redrives, heals or skips. Listed longest parked first, with the reason, the dead',
+      'letter, the number of held events and the version the read model is at.',
+      '',
+      `  --limit <n>            at most n (1 to ${MAX_LIST_LIMIT}, default ${DEFAULT_PARKED_LIMIT})`,
+      JSON_LINE,
+    ],
+    options: { ...common, limit: { type: 'string' } },
+    positionals: 0,
+    build: (values) => {
+      const limit = parseLimit(values['limit'], DEFAULT_PARKED_LIMIT);
+      return typeof limit === 'string' ? limit : { name: 'parked', json: values['json'] === true, limit };
+    },
+  },
+  redrive: {
+    synopsis: 'redrive <account> [--actor <name>] [--json]',
+    summary: 're-apply the dead letter that parks an account, then its held events, and unpark it',
+    details: [
+      'For a dead letter that can apply now (the bug is fixed, the database accepts the rows). In one',
+      'transaction, through the projector\'s own version guard. If the dead letter, or a held event after',
+      'it, still cannot apply, the account stays parked behind it with the rest held: nothing is lost or',
+      'applied out of order. An account that is not parked is left alone.',
+      '',
+      ACTOR_LINE,
+      JSON_LINE,
+    ],
+    options: acting,
+    positionals: 1,
+    build: (values, [account]) => accountAction('redrive', values, account!),
+  },
+  heal: {
+    synopsis: 'heal <account> [--actor <name>] [--json]',
+    summary: 'rebuild one account\'s read model from the event store, discard what was held, unpark it',
+    details: [
+      'The event store is the source of truth: the account\'s rows are replaced by a projection of its',
+      'whole stream, its held events are discarded (the store has them all), its open dead letters are',
+      'marked healed. The tool for a gap, or for a read model that drifted. Safe while the projector runs.',
+      '',
+      ACTOR_LINE,
+      JSON_LINE,
+    ],
+    options: acting,
+    positionals: 1,
+    build: (values, [account]) => accountAction('heal', values, account!),
+  },
+  skip: {
+    synopsis: 'skip <dead-letter-id> [--actor <name>] [--json]',
+    summary: 'drop an open dead letter; if it parks its account, unpark it and apply the held events',
+    details: [
+      'For a message an operator decides must not apply. Caution: if the skipped message was a real event',
+      'of the account, the next held event is a gap and parks the account again; heal is the tool for that.',
+      'A dead letter that is no longer open is left alone.',
+      '',
+      ACTOR_LINE,
+      JSON_LINE,
+    ],
+    options: acting,
+    positionals: 1,
+    build: (values, [id]) => {
+      if (!isDeadLetterId(id!)) return `<dead-letter-id> must be a dead letter's id (a positive integer), got ${quote(id!)}`;
+      const actor = actorOf(values);
+      return typeof actor === 'string' ? actor : { name: 'skip', json: values['json'] === true, deadLetterId: id!, ...actor };
+    },
+  },
+};
+
+const REBUILD_SUMMARY = 'rebuild every read model from the event store beside the live tables, then swap them in';
+
+export const GENERAL_HELP = [
+  'Usage: npm run ledger -- <command> [options]',
+  '',
+  'Operator actions on the read side. Each action is one transaction, idempotent, and recorded in',
+  'read_model.operator_actions with who performed it.',
+  '',
+  'Commands:',
+  ...Object.values(COMMANDS).map((spec) => `  ${spec.synopsis.split(' ')[0]!.padEnd(14)} ${spec.summary}`),
+  `  ${'rebuild'.padEnd(14)} ${REBUILD_SUMMARY}`,
+  '',
+  "Run 'npm run ledger -- <command> --help' for a command's arguments.",
+  '',
+  'Environment:',
+  '  DATABASE_URL               the read model\'s database (default postgres://postgres@127.0.0.1:5432/ledger)',
+  '  EVENT_STORE_DATABASE_URL   the event store\'s, when it is another (default DATABASE_URL)',
+  '  USER                       recorded as who acted, unless --actor is given',
+  '',
+  'Exit status: 0 done or nothing to do, 1 failed, 2 bad arguments, 3 ran but unresolved (target not',
+  'found, or the account is parked again), 78 bad environment.',
+].join('\n');
+
+/** Pure: what to run for the given arguments (without the leading `node ledger.cli.ts`). */
+export function parseLedgerArguments(argv: readonly string[]): LedgerInvocation {
+  const [name, ...rest] = argv;
+  if (name === undefined) return { kind: 'usage-error', message: 'a command is required', help: GENERAL_HELP };
+  if (name === '--help' || name === '-h' || name === 'help') return { kind: 'help', text: GENERAL_HELP };
+  if (name === 'rebuild') return { kind: 'rebuild', argv: rest };
+  const spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (spec === undefined) return { kind: 'usage-error', message: `unknown command ${quote(name)}`, help: GENERAL_HELP };
+  const help = commandHelp(spec);
+
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...rest], options: spec.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    return { kind: 'usage-error', message: error instanceof Error ? error.message : String(error), help };
+  }
+  if (parsed.values['help'] === true) return { kind: 'help', text: help };
+  if (parsed.positionals.length !== spec.positionals) {
+    const expected = spec.positionals === 0 ? 'no arguments' : `exactly ${spec.positionals} argument`;
+    return { kind: 'usage-error', message: `${name} takes ${expected}, got ${parsed.positionals.length}`, help };
+  }
+  const built = spec.build(parsed.values, parsed.positionals);
+  return typeof built === 'string' ? { kind: 'usage-error', message: built, help } : { kind: 'command', command: built };
+}
+
+function commandHelp(spec: CommandSpec): string {
+  return [`Usage: npm run ledger -- ${spec.synopsis}`, '', `${capitalised(spec.summary)}.`, '', ...spec.details].join('\n');
+}
+
+function accountAction(name: 'redrive' | 'heal', values: Values, account: string): LedgerCommand | string {
+  if (!isUuid(account)) return `<account> must be an account id (a UUID), got ${quote(account)}`;
+  const actor = actorOf(values);
+  return typeof actor === 'string' ? actor : { name, json: values['json'] === true, accountId: account.toLowerCase(), ...actor };
+}
+
+/** `{ actor }` when --actor is given and fit to record, `{}` when absent, else the error. */
+function actorOf(values: Values): { readonly actor?: string } | string {
+  const actor = values['actor'];
+  if (typeof actor !== 'string') return {};
+  const trimmed = actor.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_ACTOR_LENGTH || /\p{Cc}/u.test(trimmed)) {
+    return `--actor must be 1 to ${MAX_ACTOR_LENGTH} printable characters`;
+  }
+  return { actor: trimmed };
+}
+
+function parseLimit(value: Values[string], fallback: number): number | string {
+  if (typeof value !== 'string') return fallback;
+  const limit = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!(limit >= 1 && limit <= MAX_LIST_LIMIT)) return `--limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${quote(value)}`;
+  return limit;
+}
+
+function isStatus(value: string): value is DeadLetterStatus {
+  return (DEAD_LETTER_STATUSES as readonly string[]).includes(value);
+}
+
+/** Quoted, and cut short: an argument is echoed back, never trusted to be small or printable. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

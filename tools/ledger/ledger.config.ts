@@ -1,0 +1,20 @@
+import { CommonConfig } from '@ledger/platform';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** The ops CLI's settings, read once from the environment and validated before any command runs. */
+export class LedgerConfig extends CommonConfig {
+  /** The event store's database when it is not the read model's (heal and rebuild read it). */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  EVENT_STORE_DATABASE_URL: string | undefined = undefined;
+
+  /** Who is at the keyboard: recorded with every action unless --actor names someone. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  USER: string | undefined = undefined;
+
+  eventStoreUrl(): string {
+    return this.EVENT_STORE_DATABASE_URL ?? this.DATABASE_URL;
+  }
+}
