@@ -1,11 +1,24 @@
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
 import { loadConfig } from '@ledger/platform';
-import { createTestDatabase, RunningHttpApp, startHttpApp, testKafkaBrokers, TestDatabase } from '@ledger/testing';
+import { createTestDatabase, RunningHttpApp, startHttpApp, testKafkaBrokers, TestDatabase, uniqueTopicName } from '@ledger/testing';
+import { createKafka } from '@ledger/messaging';
 import { AppModule } from './app.module';
 import { ProjectorConfig } from './projector.config';
 
+const dlqTopics: string[] = [];
+
+/** A topic, dead-letter topic and group of its own: never the shared account-events. */
 function boot(database: TestDatabase, brokers: string): Promise<RunningHttpApp> {
-  const config = loadConfig(ProjectorConfig, { DATABASE_URL: database.url, KAFKA_BROKERS: brokers, LOG_LEVEL: 'silent' });
+  const topic = uniqueTopicName('projector-e2e');
+  dlqTopics.push(`${topic}.dlq`);
+  const config = loadConfig(ProjectorConfig, {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC: topic,
+    KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+    PROJECTOR_GROUP_ID: topic,
+    LOG_LEVEL: 'silent',
+  });
   return startHttpApp(AppModule.register(config));
 }
 
@@ -18,6 +31,7 @@ describe('projector health and metrics over HTTP', () => {
 
   afterAll(async () => {
     await database.drop();
+    await deleteTopicsQuietly(dlqTopics);
   });
 
   it('given Postgres and Kafka up, then it is live, ready, and serves Prometheus metrics', async () => {
@@ -29,7 +43,9 @@ describe('projector health and metrics over HTTP', () => {
       expect(await ready.json()).toMatchObject({ details: { postgres: { status: 'up' }, kafka: { status: 'up' } } });
       const metrics = await fetch(`${url}/metrics`);
       expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
-      expect(await metrics.text()).toMatch(/process_cpu_user_seconds_total\{service="projector"\}/);
+      const text = await metrics.text();
+      expect(text).toMatch(/process_cpu_user_seconds_total\{service="projector"\}/);
+      expect(text).toMatch(/^ledger_projector_events_projected_total\{service="projector"\} 0$/m);
     } finally {
       await close();
     }
@@ -48,3 +64,18 @@ describe('projector health and metrics over HTTP', () => {
     }
   }, 30_000);
 });
+
+/** The app creates its dead-letter topic at start; a failed cleanup only leaves an empty topic behind. */
+async function deleteTopicsQuietly(topics: readonly string[]): Promise<void> {
+  const admin = createKafka('projector-e2e', testKafkaBrokers()).admin();
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const ours = topics.filter((t) => existing.has(t));
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours });
+  } catch {
+    // the broker may be restarting
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,6 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, PostgresPoolModule } from '@ledger/platform';
-import { KafkaReadiness } from './kafka/kafka-readiness.provider';
+import { MetricsRegistry, PlatformModule, PostgresPoolModule } from '@ledger/platform';
+import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
+import { ProjectorKafka } from './kafka/projector-kafka';
+import { ProcessedEventsPruner } from './maintenance/processed-events.pruner';
+import { ProjectorGaugesSampler } from './maintenance/projector-gauges.sampler';
+import { ProjectorConsumer } from './projection/projector.consumer';
+import { ProjectorMetrics } from './projection/projector.metrics';
 import { ProjectorConfig } from './projector.config';
 
 @Module({})
@@ -12,7 +17,14 @@ export class AppModule {
         PlatformModule.forRoot({ serviceName: 'projector', config }),
         PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'projector' }),
       ],
-      providers: [KafkaReadiness],
+      providers: [
+        { provide: ProjectorMetrics, useFactory: (registry: MetricsRegistry) => new ProjectorMetrics(registry), inject: [MetricsRegistry] },
+        ProjectorKafka,
+        DeadLetterPublisher,
+        ProjectorConsumer,
+        ProjectorGaugesSampler,
+        ProcessedEventsPruner,
+      ],
     };
   }
 }

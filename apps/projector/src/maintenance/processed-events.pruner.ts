@@ -1,0 +1,54 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { PG_POOL } from '@ledger/platform';
+import { pruneProcessedEvents } from '@ledger/read-model';
+import type { Pool } from 'pg';
+import { describeError } from '../projection/kafka-errors';
+import { ProjectorMetrics } from '../projection/projector.metrics';
+import { ProjectorConfig } from '../projector.config';
+
+/** Rows per DELETE: each chunk is a short transaction, so pruning a large backlog never holds locks for long. */
+const PRUNE_CHUNK_SIZE = 5_000;
+
+/** Deletes `processed_events` rows older than the retention, every `PROJECTOR_PRUNE_INTERVAL_MS`. */
+@Injectable()
+export class ProcessedEventsPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Pruner');
+  private readonly stopping = new AbortController();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly config: ProjectorConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly metrics: ProjectorMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.prune().finally(() => {
+        this.running = null;
+      });
+    }, this.config.PROJECTOR_PRUNE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      const deleted = await pruneProcessedEvents(this.pool, {
+        olderThanSeconds: this.config.PROJECTOR_PROCESSED_RETENTION_SECONDS,
+        chunkSize: PRUNE_CHUNK_SIZE,
+        signal: this.stopping.signal,
+      });
+      this.metrics.processedEventsPruned.inc(deleted);
+      if (deleted > 0) this.logger.log(`pruned ${deleted} processed event id(s)`);
+    } catch (error) {
+      this.logger.warn(`cannot prune processed events: ${describeError(error)}`);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { PG_POOL } from '@ledger/platform';
+import { parkingStats } from '@ledger/read-model';
+import type { Pool } from 'pg';
+import { ProjectorKafka } from '../kafka/projector-kafka';
+import { consumerLag } from '../projection/consumer-lag';
+import { describeError } from '../projection/kafka-errors';
+import { ProjectorConsumer } from '../projection/projector.consumer';
+import { ProjectorMetrics } from '../projection/projector.metrics';
+import { ProjectorConfig } from '../projector.config';
+
+/**
+ * Refreshes the gauges no batch updates: parked accounts and held events, and the consumer lag of
+ * the partitions this replica owns from the broker's watermarks and the group's committed offsets,
+ * which keeps the lag true while the projector is stalled (then no batch completes to update it).
+ */
+@Injectable()
+export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ProjectorGauges');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private lastFailure = '';
+
+  constructor(
+    private readonly config: ProjectorConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly kafka: ProjectorKafka,
+    private readonly consumer: ProjectorConsumer,
+    private readonly metrics: ProjectorMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.sample().finally(() => {
+        this.running = null;
+      });
+    }, this.config.PROJECTOR_METRICS_SAMPLE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.running;
+  }
+
+  async sample(): Promise<void> {
+    const results = await Promise.allSettled([this.sampleParking(), this.sampleConsumerLag()]);
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [describeError(r.reason)] : [])).join('; ');
+    // Once per distinct failure: a database or broker outage is reported elsewhere every few seconds already.
+    if (failures !== '' && failures !== this.lastFailure) this.logger.warn(`cannot sample projector gauges: ${failures}`);
+    this.lastFailure = failures;
+  }
+
+  private async sampleParking(): Promise<void> {
+    const stats = await parkingStats(this.pool);
+    this.metrics.parkedAccounts.set(stats.parkedAccounts);
+    this.metrics.heldEvents.set(stats.heldEvents);
+  }
+
+  private async sampleConsumerLag(): Promise<void> {
+    const owned = this.consumer.ownedPartitions();
+    if (owned.length === 0) return;
+    const { KAFKA_TOPIC: topic, PROJECTOR_GROUP_ID: groupId } = this.config;
+    const admin = await this.kafka.admin.get();
+    const [watermarks, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const next = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, p.offset]));
+    const current = new Set(this.consumer.ownedPartitions());
+    for (const { partition, high, low } of watermarks) {
+      if (!current.has(partition)) continue;
+      this.metrics.consumerLag.set({ partition: String(partition) }, consumerLag(high, next.get(partition) ?? null, low));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import { backoffDelay, sleep, type BackoffPolicy } from '@ledger/platform';
+import type { BatchOutcome, ProjectionInput, ProjectionWriter } from '@ledger/read-model';
+import type { Pool } from 'pg';
+import { classifyDatabaseFailure, DatabaseUnavailableError, shouldIsolate, type DatabaseFailure } from './database-failure';
+import { describeError } from './kafka-errors';
+import type { ProjectorMetrics } from './projector.metrics';
+
+/** kafkajs sends a heartbeat at most once per heartbeat interval however often it is asked. */
+const HEARTBEAT_SLICE_MS = 1_000;
+
+export interface BatchApplierDeps {
+  readonly pool: Pool;
+  readonly writer: ProjectionWriter;
+  readonly metrics: ProjectorMetrics;
+  readonly backoff: BackoffPolicy;
+  readonly maxAttempts: number;
+  /** Aborted at shutdown: ends a backoff at once. */
+  readonly signal: AbortSignal;
+}
+
+/** What the partition's consumer says while a batch is retried. */
+export interface BatchControl {
+  /** False once the partition is no longer this replica's, or the consumer stops: give up, commit nothing. */
+  readonly active: () => boolean;
+  /** Keeps the group membership alive during a long retry; throws when the group rebalances. */
+  readonly heartbeat: () => Promise<void>;
+}
+
+/**
+ * Applies one batch in one read-model transaction, retrying until it commits or the partition is no
+ * longer ours. An outage is retried for as long as it lasts; a batch the database keeps refusing is
+ * then applied account by account, so only the refused account is dead-lettered and parked.
+ */
+export class BatchApplier {
+  private readonly logger = new Logger('Projector');
+
+  constructor(private readonly deps: BatchApplierDeps) {}
+
+  /** The committed outcome, or null when the batch was given up before it committed. */
+  async apply(inputs: readonly ProjectionInput[], control: BatchControl): Promise<BatchOutcome | null> {
+    const { backoff, maxAttempts, signal, metrics } = this.deps;
+    let failures = 0;
+    let refusals = 0;
+    let isolate = false;
+    while (control.active() && !signal.aborted) {
+      try {
+        return await this.attempt(inputs, failures + 1, isolate);
+      } catch (error) {
+        const failure = classifyDatabaseFailure(error);
+        metrics.batchFailures.inc({ kind: failure });
+        if (failure !== 'outage') refusals += 1;
+        isolate ||= shouldIsolate(failure, { refusals, maxAttempts });
+        const delay = backoffDelay(failures, backoff);
+        failures += 1;
+        this.report(failure, error, { failures, isolate, delay, size: inputs.length });
+        await this.wait(delay, control);
+      }
+    }
+    return null;
+  }
+
+  /** Heartbeats through a long backoff, so a stalled partition stays this replica's instead of bouncing around the group. */
+  private async wait(delayMs: number, control: BatchControl): Promise<void> {
+    const until = Date.now() + delayMs;
+    for (let left = delayMs; left > 0 && control.active() && !this.deps.signal.aborted; left = until - Date.now()) {
+      await sleep(Math.min(left, HEARTBEAT_SLICE_MS), this.deps.signal);
+      await control.heartbeat();
+    }
+  }
+
+  private async attempt(inputs: readonly ProjectionInput[], attempts: number, isolate: boolean): Promise<BatchOutcome> {
+    const { pool, writer } = this.deps;
+    const client = await pool.connect().catch((error: unknown) => {
+      throw new DatabaseUnavailableError(error);
+    });
+    try {
+      const outcome = isolate ? await writer.applyIsolated(client, inputs, attempts) : await writer.apply(client, inputs, attempts);
+      client.release();
+      return outcome;
+    } catch (error) {
+      // The connection's state after a failed statement or ROLLBACK is unknown: never reuse it.
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
+  }
+
+  private report(
+    failure: DatabaseFailure,
+    error: unknown,
+    at: { readonly failures: number; readonly isolate: boolean; readonly delay: number; readonly size: number },
+  ): void {
+    const what = `batch of ${at.size} failed (${failure}, attempt ${at.failures}): ${describeError(error)}`;
+    if (failure === 'outage') {
+      this.logger.warn(`${what}; the database is unavailable, retrying in ${at.delay} ms`);
+    } else {
+      const next = at.isolate ? 'applying it account by account' : 'retrying it';
+      this.logger.error(`${what}; ${next} in ${at.delay} ms`);
+    }
+  }
+}
