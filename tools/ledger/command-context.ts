@@ -1,6 +1,7 @@
+import type { AccountStanding } from '@ledger/read-model';
 import type { Pool } from 'pg';
 import type { ExitCode } from './exit-codes';
-import type { Terminal } from './ledger.output';
+import { printable, type Terminal } from './ledger.output';
 
 export interface CommandContext {
   readonly terminal: Terminal;
@@ -15,6 +16,12 @@ export interface CommandContext {
 export interface Report {
   readonly text: string;
   readonly exit: ExitCode;
+}
+
+/** `dead letter 17: version gap: ...`, what a parked account waits behind. */
+export function behind(standing: AccountStanding): string {
+  const parked = standing.parkedBehind;
+  return parked === null ? 'a dead letter' : `dead letter ${parked.deadLetterId}: ${printable(parked.reason)}`;
 }
 
 export function plural(count: number, noun: string): string {

@@ -111,7 +111,7 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     ],
     options: acting,
     positionals: 1,
-    build: (values, [account]) => accountAction('redrive', values, account!),
+    build: (values, [account]) => accountAction('redrive', values, account ?? ''),
   },
   heal: {
     synopsis: 'heal <account> [--actor <name>] [--json]',
@@ -126,7 +126,7 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     ],
     options: acting,
     positionals: 1,
-    build: (values, [account]) => accountAction('heal', values, account!),
+    build: (values, [account]) => accountAction('heal', values, account ?? ''),
   },
   skip: {
     synopsis: 'skip <dead-letter-id> [--actor <name>] [--json]',
@@ -141,10 +141,11 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     ],
     options: acting,
     positionals: 1,
-    build: (values, [id]) => {
-      if (!isDeadLetterId(id!)) return `<dead-letter-id> must be a dead letter's id (a positive integer), got ${quote(id!)}`;
+    build: (values, [given]) => {
+      const id = given ?? '';
+      if (!isDeadLetterId(id)) return `<dead-letter-id> must be a dead letter's id (a positive integer), got ${quote(id)}`;
       const actor = actorOf(values);
-      return typeof actor === 'string' ? actor : { name: 'skip', json: values['json'] === true, deadLetterId: id!, ...actor };
+      return typeof actor === 'string' ? actor : { name: 'skip', json: values['json'] === true, deadLetterId: id, ...actor };
     },
   },
 };
@@ -158,7 +159,7 @@ export const GENERAL_HELP = [
   'read_model.operator_actions with who performed it.',
   '',
   'Commands:',
-  ...Object.values(COMMANDS).map((spec) => `  ${spec.synopsis.split(' ')[0]!.padEnd(14)} ${spec.summary}`),
+  ...Object.entries(COMMANDS).map(([name, spec]) => `  ${name.padEnd(14)} ${spec.summary}`),
   `  ${'rebuild'.padEnd(14)} ${REBUILD_SUMMARY}`,
   '',
   "Run 'npm run ledger -- <command> --help' for a command's arguments.",

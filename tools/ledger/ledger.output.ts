@@ -35,15 +35,19 @@ export function renderTable<T>(terminal: Terminal, columns: readonly Column<T>[]
   const cells = rows.map((row) => columns.map((column) => printable(column.cell(row))));
   const last = columns.length - 1;
   if (terminal.isTty && last > 0) {
-    const before = columns.slice(0, last).map((column, i) => Math.max(column.header.length, ...cells.map((r) => r[i]!.length)));
+    const before = columns.slice(0, last).map((column, i) => Math.max(column.header.length, ...cells.map((r) => (r[i] ?? '').length)));
     // One column spare: a line exactly as wide as the terminal wraps on some of them.
     const room = Math.max(10, terminal.columns - 1 - before.reduce((sum, width) => sum + width + 2, 0));
-    for (const row of cells) row[last] = cut(row[last]!, room);
+    for (const row of cells) row[last] = cut(row[last] ?? '', room);
   }
-  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((row) => row[i]!.length)));
+  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((row) => (row[i] ?? '').length)));
   const line = (row: readonly string[]): string =>
-    row
-      .map((cell, i) => (columns[i]!.align === 'left' ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+    columns
+      .map((column, i) => {
+        const cell = row[i] ?? '';
+        const width = widths[i] ?? 0;
+        return column.align === 'left' ? cell.padEnd(width) : cell.padStart(width);
+      })
       .join('  ')
       .trimEnd();
   return [line(columns.map((column) => column.header)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');

@@ -1,9 +1,9 @@
 import { readStreamEvents } from '@ledger/event-store';
 import { heal, type HealOutcome } from '@ledger/read-model';
-import { plural, type CommandContext, type Report } from '../command-context';
+import { behind, plural, type CommandContext, type Report } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';
-import { printable, printJson } from '../ledger.output';
+import { printJson } from '../ledger.output';
 
 export async function healCommand(command: Extract<LedgerCommand, { name: 'heal' }>, context: CommandContext): Promise<ExitCode> {
   // As stored: the projection upcasts each event, and parks the account behind one it cannot read.
@@ -32,8 +32,8 @@ export function describeHeal(outcome: HealOutcome): Report {
   }
   return {
     text:
-      `Healed account ${outcome.accountId} up to version ${outcome.version}, then parked it again behind dead letter ` +
-      `${outcome.parkedBehind!.deadLetterId}: ${printable(outcome.parkedBehind!.reason)} (${plural(outcome.held, 'later event')} held). ` +
+      `Healed account ${outcome.accountId} up to version ${outcome.version}, then parked it again behind ` +
+      `${behind(outcome)} (${plural(outcome.held, 'later event')} held). ` +
       `The event store holds an event this release cannot project.`,
     exit: EXIT.unresolved,
   };

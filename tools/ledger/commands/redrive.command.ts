@@ -1,8 +1,8 @@
 import { redrive, type RedriveOutcome } from '@ledger/read-model';
-import { plural, type CommandContext, type Report } from '../command-context';
+import { behind, plural, type CommandContext, type Report } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';
-import { printable, printJson } from '../ledger.output';
+import { printJson } from '../ledger.output';
 
 export async function redriveCommand(
   command: Extract<LedgerCommand, { name: 'redrive' }>,
@@ -30,8 +30,8 @@ export function describeRedrive(outcome: RedriveOutcome): Report {
     case 're-parked':
       return {
         text:
-          `Account ${outcome.accountId} is parked again, behind dead letter ${outcome.parkedBehind!.deadLetterId}: ` +
-          `${printable(outcome.parkedBehind!.reason)}. ${plural(outcome.applied, 'event')} applied before it, ` +
+          `Account ${outcome.accountId} is parked again, behind ${behind(outcome)}. ` +
+          `${plural(outcome.applied, 'event')} applied before it, ` +
           `${plural(outcome.held, 'event')} held after it, version ${outcome.version}. Fix the cause and redrive ` +
           `again, skip that dead letter, or heal the account from the event store.`,
         exit: EXIT.unresolved,

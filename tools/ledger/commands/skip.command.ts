@@ -1,8 +1,8 @@
 import { skip, type SkipOutcome } from '@ledger/read-model';
-import { plural, type CommandContext, type Report } from '../command-context';
+import { behind, plural, type CommandContext, type Report } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';
-import { printable, printJson } from '../ledger.output';
+import { printJson } from '../ledger.output';
 
 export async function skipCommand(command: Extract<LedgerCommand, { name: 'skip' }>, context: CommandContext): Promise<ExitCode> {
   const outcome = await skip({ pool: context.readModel, performedBy: context.actor }, command.deadLetterId);
@@ -34,8 +34,8 @@ export function describeSkip(outcome: SkipOutcome): Report {
     case 're-parked':
       return {
         text:
-          `Skipped dead letter ${id}, but account ${outcome.accountId} is parked again behind dead letter ` +
-          `${outcome.parkedBehind!.deadLetterId}: ${printable(outcome.parkedBehind!.reason)}. If the skipped message was a real ` +
+          `Skipped dead letter ${id}, but account ${outcome.accountId} is parked again behind ` +
+          `${behind(outcome)}. If the skipped message was a real ` +
           `event, its account now has a gap: heal it from the event store.`,
         exit: EXIT.unresolved,
       };
