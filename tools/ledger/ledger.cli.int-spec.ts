@@ -177,7 +177,8 @@ describe('npm run ledger against PostgreSQL', () => {
       execFile(
         process.execPath,
         ['-r', './tools/bench/lib/register.js', 'tools/ledger/ledger.cli.ts', 'dead-letters', '--status', 'skipped', '--json'],
-        { cwd: root, env: { ...process.env, DATABASE_URL: database.url }, timeout: 90_000 },
+        // A clean environment, as a shell has: the test runner's own (ts-node settings) must not leak in.
+        { cwd: root, env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: database.url }, timeout: 90_000 },
         (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
       );
     });
