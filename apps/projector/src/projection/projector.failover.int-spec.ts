@@ -73,6 +73,8 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
         ).rows.length > 0,
       30_000,
       'the victim to be inside a batch transaction',
+      undefined,
+      5,
     );
     victim.kill('SIGKILL');
     const victimPartitions = latestAssignment(victim) ?? [];

@@ -90,14 +90,20 @@ export function single<T>(items: readonly T[]): T {
 }
 
 /** Polls until `condition` holds; the error names what was awaited and the last state seen. */
-export async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string, state?: () => Promise<unknown>): Promise<void> {
+export async function waitUntil(
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  state?: () => Promise<unknown>,
+  pollMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) {
       const seen = state === undefined ? '' : `; last seen: ${JSON.stringify(await state())}`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${seen}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
