@@ -278,7 +278,7 @@ const scenarios = [
     name: 'existing Secret, HPA, registry, 24 partitions',
     valuesFiles: ['ci/existing-secret-hpa-values.yaml'],
     set: [],
-    externalSecrets: ['ledger-database'],
+    externalSecrets: ['ledger-database', 'ledger-query-cursor'],
   },
   {
     name: 'longest release name (53 characters), migrations off, relay disabled',
@@ -292,6 +292,8 @@ const scenarios = [
 // Values that must make the render fail, with the message it must give.
 const refusals = [
   { name: 'no database.url and no existingSecret', set: [], expect: /database\.url/ },
+  { name: 'no cursorSecret.value and no existingSecret', set: ['database.url=postgres://u@h/db'], expect: /cursorSecret\.value/ },
+  { name: 'a cursor secret too short to sign with', valuesFiles: ['ci/default-values.yaml'], set: ['cursorSecret.value=short'], expect: /cursorSecret\.value/ },
   { name: 'more projector replicas than partitions', valuesFiles: ['ci/default-values.yaml'], set: ['apps.projector.replicaCount=13'], expect: /must not exceed kafka\.partitions/ },
   { name: 'malformed broker list', valuesFiles: ['ci/default-values.yaml'], set: ['kafka.brokers=kafka'], expect: /kafka\.brokers/ },
   { name: 'grace period shorter than preStop sleep', valuesFiles: ['ci/default-values.yaml'], set: ['shutdown.preStopSleepSeconds=60'], expect: /terminationGracePeriodSeconds/ },

@@ -66,6 +66,14 @@ app.kubernetes.io/component: {{ .app }}
 {{- end }}
 
 {{/* The Secret holding DATABASE_URL: the user's, or the one this chart creates. */}}
+{{- define "ledger.cursorSecretName" -}}
+{{- if .Values.cursorSecret.existingSecret }}
+{{- .Values.cursorSecret.existingSecret }}
+{{- else }}
+{{- printf "%s-cursor" (include "ledger.fullname" .) }}
+{{- end }}
+{{- end }}
+
 {{- define "ledger.databaseSecretName" -}}
 {{- if .Values.database.existingSecret }}
 {{- .Values.database.existingSecret }}
@@ -109,6 +117,9 @@ DATABASE_URL
 {{- end }}
 {{- if not (regexMatch "^[\\w.-]+:\\d+(,[\\w.-]+:\\d+)*$" .Values.kafka.brokers) }}
 {{- fail "kafka.brokers must be host:port[,host:port...]" }}
+{{- end }}
+{{- if and .Values.apps.query.enabled (not .Values.cursorSecret.existingSecret) (not (regexMatch "^\\S{32,512}$" (.Values.cursorSecret.value | default ""))) }}
+{{- fail "set cursorSecret.value (32..512 characters, no whitespace; the chart creates a Secret from it) or cursorSecret.existingSecret" }}
 {{- end }}
 {{- if lt (int .Values.kafka.partitions) 1 }}
 {{- fail "kafka.partitions must be at least 1" }}
