@@ -59,6 +59,7 @@ export default [
             { sourceTag: 'scope:relay', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:projector', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:query', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
