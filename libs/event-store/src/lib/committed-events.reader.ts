@@ -26,19 +26,20 @@ export interface CommittedEvent extends CommitPosition {
   readonly recordedAt: Date;
 }
 
-interface CommittedEventRow {
-  readonly transaction_id: string;
-  readonly global_position: string;
-  readonly stream_id: string;
-  readonly version: string;
-  readonly event_id: string;
-  readonly type: string;
-  readonly schema_version: number;
-  readonly data: JsonObject;
-  readonly metadata: EventMetadata;
-  readonly occurred_at: Date;
-  readonly recorded_at: Date;
-}
+/** One row of READ_COMMITTED_BATCH, in column order: rows come as arrays, which pg parses faster than objects. */
+type CommittedEventRow = [
+  transactionId: string,
+  globalPosition: string,
+  streamId: string,
+  version: string,
+  eventId: string,
+  type: string,
+  schemaVersion: number,
+  data: JsonObject,
+  metadata: EventMetadata,
+  occurredAt: Date,
+  recordedAt: Date,
+];
 
 /**
  * Committed events after a position, in commit order, without ever skipping one.
@@ -67,6 +68,7 @@ export async function readCommittedBatch(session: ClientBase, after: CommitPosit
   const { rows } = await session.query<CommittedEventRow>({
     ...READ_COMMITTED_BATCH,
     values: [after.transactionId, after.globalPosition, limit],
+    rowMode: 'array',
   });
   return rows.map(toCommittedEvent);
 }
@@ -78,21 +80,10 @@ export async function countStoredEvents(session: Pick<ClientBase, 'query'>): Pro
 }
 
 function toCommittedEvent(row: CommittedEventRow): CommittedEvent {
-  const version = Number(row.version);
+  const [transactionId, globalPosition, streamId, versionText, eventId, type, schemaVersion, data, metadata, occurredAt, recordedAt] = row;
+  const version = Number(versionText);
   if (!Number.isSafeInteger(version)) {
-    throw new Error(`event store: event ${row.event_id} has version ${row.version}, beyond a safe integer`);
+    throw new Error(`event store: event ${eventId} has version ${versionText}, beyond a safe integer`);
   }
-  return {
-    transactionId: row.transaction_id,
-    globalPosition: row.global_position,
-    streamId: row.stream_id,
-    version,
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: row.data,
-    metadata: row.metadata,
-    occurredAt: row.occurred_at,
-    recordedAt: row.recorded_at,
-  };
+  return { transactionId, globalPosition, streamId, version, eventId, type, schemaVersion, data, metadata, occurredAt, recordedAt };
 }

@@ -9,8 +9,10 @@ import { NOTIFY_CHANGES } from '../projection/projection.sql';
 import { ProjectionWriter } from '../projection/projection.writer';
 import { messageOf, recordOperatorAction } from './operator-action';
 import { RebuildFold, Unappliable } from './rebuild.fold';
+import { historyArrays } from './rebuild.history';
 import { RebuildProgressMeter, type RebuildProgress } from './rebuild.progress';
 import {
+  INSERT_HISTORY,
   LOCK_LIVE_TABLES,
   LOCK_NOT_AVAILABLE,
   NEXT_TABLES,
@@ -53,7 +55,7 @@ export interface RebuildTuning {
 }
 
 export const DEFAULT_REBUILD_TUNING: RebuildTuning = {
-  loadChunk: 20_000,
+  loadChunk: 10_000,
   catchUpChunk: 5_000,
   smallTail: 1_000,
   lockTimeoutMs: 2_000,
@@ -203,7 +205,7 @@ class Rebuild {
       if (more && last !== undefined) reading = this.read(positionOf(last), size);
       const rows = fold.apply(events.map(inputFromStore));
       await writing;
-      writing = handled(this.writer.write(this.session, planOf([], rows)));
+      writing = handled(this.writeHistory(rows));
       if (last !== undefined) this.position = positionOf(last);
       this.applied += rows.length;
       this.meter.add(events.length);
@@ -211,6 +213,10 @@ class Rebuild {
     }
     await writing;
     for (const views of fold.chunks(size)) await this.writer.write(this.session, planOf(views, []));
+  }
+
+  private async writeHistory(rows: readonly TransactionRow[]): Promise<void> {
+    if (rows.length > 0) await this.session.query(INSERT_HISTORY, historyArrays(rows));
   }
 
   /** In transactions of one chunk, through the projector's writer, until a read comes back small. */
