@@ -308,6 +308,28 @@ describe('rebuildReadModels against PostgreSQL', () => {
     expect(await untouchedByRebuild(pool)).toEqual(deadLettersBefore);
   }, 120_000);
 
+  it('given another role allowed to read the live tables, when rebuilt, then it may still read them', async () => {
+    const role = `ledger_test_reader_${randomUUID().slice(0, 8)}`;
+    await pool.query(`CREATE ROLE ${role}`);
+    try {
+      await pool.query(`GRANT SELECT ON read_model.accounts, read_model.account_transactions TO ${role}`);
+      const source = await sourceSession();
+
+      await rebuildReadModels({ pool, readEvents: (after, limit) => readCommittedBatch(source, after, limit), performedBy: 'rebuild test' });
+
+      const allowed = await pool.query(
+        `SELECT has_table_privilege($1, 'read_model.accounts', 'SELECT') AS accounts,
+                has_table_privilege($1, 'read_model.account_transactions', 'SELECT') AS transactions,
+                has_table_privilege($1, 'read_model.accounts', 'UPDATE') AS update`,
+        [role],
+      );
+      expect(allowed.rows).toEqual([{ accounts: true, transactions: true, update: false }]);
+    } finally {
+      await pool.query(`DROP OWNED BY ${role}`);
+      await pool.query(`DROP ROLE ${role}`);
+    }
+  }, 60_000);
+
   it('given a rebuild running, when another starts, then it is refused and changes nothing', async () => {
     const holder = await sourceSession();
     await holder.query(TRY_REBUILD_LOCK);

@@ -29,16 +29,25 @@ export class RebuildProgressMeter {
 
   enter(phase: RebuildPhase): void {
     this.phase = phase;
-    this.report(this.snapshot());
+    this.emit();
   }
 
   add(events: number): void {
     this.events += events;
-    this.report(this.snapshot());
+    this.emit();
   }
 
   get elapsedSeconds(): number {
     return (this.now() - this.startedAt) / 1000;
+  }
+
+  /** A display that fails must not fail the rebuild (or, after the swap, make it look failed). */
+  private emit(): void {
+    try {
+      this.report(this.snapshot());
+    } catch {
+      // nothing to do: progress is only for show
+    }
   }
 
   snapshot(): RebuildProgress {

@@ -4,6 +4,7 @@ import {
   createNextIndex,
   createNextTable,
   dropTables,
+  LIVE_GRANTS,
   LIVE_INDEXES,
   NEXT_SUFFIX,
   OLD_SUFFIX,
@@ -20,8 +21,9 @@ import {
 
 /**
  * The fresh tables beside the live ones, through their life: created without indexes, indexed after
- * the bulk load, swapped in by renames, and the old ones dropped. Index definitions are read from the
- * live tables, so whatever a migration added is rebuilt under the same name.
+ * the bulk load, swapped in by renames, and the old ones dropped. Index definitions, table options and
+ * other roles' privileges are read from the live tables, so whatever a migration or an administrator
+ * added is carried over under the same names.
  */
 export class RebuildTables {
   private readonly liveIndexes = new Map<RebuiltTable, readonly LiveIndexRow[]>();
@@ -42,6 +44,8 @@ export class RebuildTables {
       const options = await this.session.query<{ reloptions: string[] | null }>(TABLE_OPTIONS, [qualified(table)]);
       const reloptions = options.rows[0]?.reloptions ?? null;
       if (reloptions !== null && reloptions.length > 0) await this.session.query(setTableOptions(table, reloptions));
+      const grants = await this.session.query<{ statement: string }>(LIVE_GRANTS, [table, qualified(table + NEXT_SUFFIX)]);
+      for (const { statement } of grants.rows) await this.session.query(statement);
       this.liveIndexes.set(table, await this.readLiveIndexes(table));
     }
     await this.buildIndexes('accounts', (index) => index.constraint_definition !== null);
