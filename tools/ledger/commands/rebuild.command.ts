@@ -138,7 +138,7 @@ export function parseRebuildArguments(argv: readonly string[]): RebuildArguments
 
 export function describeRebuild(result: RebuildResult): string {
   const lines = [
-    `Rebuilt the read models from the event store: ${plural(result.events, 'event')} into ${plural(result.accounts, 'account')} ` +
+    `Rebuilt the read models from the event store: ${counted(result.events, 'event')} into ${counted(result.accounts, 'account')} ` +
       `in ${result.seconds.toFixed(1)} s (${Math.round(result.eventsPerSecond).toLocaleString('en-US')} events/s).`,
     `Swapped in on attempt ${result.swapAttempts}; the projector's writes waited ${Math.round(result.lockedMs)} ms, queries did not.` +
       (result.oldTablesDropped ? '' : ' The old tables were still in use and are left for the next rebuild to drop.'),
@@ -147,12 +147,17 @@ export function describeRebuild(result: RebuildResult): string {
     const shown = result.stuckAccounts.slice(0, 10).join(', ');
     const more = result.stuckAccounts.length > 10 ? ` and ${result.stuckAccounts.length - 10} more` : '';
     lines.push(
-      `${plural(result.unappliableEvents, 'event')} could not be projected by this release; ` +
-        `${plural(result.stuckAccounts.length, 'account')} stop before them: ${shown}${more}.`,
+      `${counted(result.unappliableEvents, 'event')} could not be projected by this release; ` +
+        `${counted(result.stuckAccounts.length, 'account')} stop before them: ${shown}${more}.`,
     );
   }
   lines.push(`Recorded as operator action ${result.operatorActionId}.`);
   return lines.join('\n');
+}
+
+/** `1,000,000 events`: the count grouped, the noun in the plural unless one. */
+function counted(count: number, noun: string): string {
+  return plural(count, noun).replace(/^\d+/, count.toLocaleString('en-US'));
 }
 
 /** Where progress goes while the rebuild runs: one redrawn line on a terminal, nothing elsewhere. */
