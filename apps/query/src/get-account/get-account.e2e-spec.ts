@@ -43,7 +43,13 @@ describe('GET /accounts/{id}', () => {
     await query.project(story.messages());
     const reply = await query.get(`/accounts/${story.accountId.toUpperCase()}`);
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ accountId: story.accountId, status: 'CLOSED', balance: 0, summary: { transactionCount: 0, totalDeposited: 0 } });
+    expect(reply.body).toMatchObject({
+      accountId: story.accountId,
+      status: 'CLOSED',
+      balance: 0,
+      updatedAt: story.occurredAt(2),
+      summary: { transactionCount: 0, totalDeposited: 0, lastActivityAt: null },
+    });
   });
 
   it('writes a summary total beyond 2^53 - 1 as an exact decimal string, the balance still a number', async () => {

@@ -217,11 +217,11 @@ export function expectedReadModel(events: Iterable<StoredAccountEventLike>): {
         total_deposited: initialDeposit.toString(),
         total_withdrawn: '0',
         transaction_count: initialDeposit > 0n ? 1 : 0,
-        last_activity_at: at,
+        last_activity_at: initialDeposit > 0n ? at : null,
       };
     } else {
       if (before === undefined) throw new Error(`oracle: ${event.type} before AccountOpened on ${stored.streamId}`);
-      const moved = { ...before, version: stored.version, updated_at: at, last_activity_at: at };
+      const moved = { ...before, version: stored.version, updated_at: at };
       switch (event.type) {
         case 'MoneyDeposited':
           amount = event.data.amount.toString();
@@ -230,6 +230,7 @@ export function expectedReadModel(events: Iterable<StoredAccountEventLike>): {
             balance: event.data.balanceAfter.toString(),
             total_deposited: (BigInt(before.total_deposited) + event.data.amount).toString(),
             transaction_count: before.transaction_count + 1,
+            last_activity_at: at,
           };
           break;
         case 'MoneyWithdrawn':
@@ -239,6 +240,7 @@ export function expectedReadModel(events: Iterable<StoredAccountEventLike>): {
             balance: event.data.balanceAfter.toString(),
             total_withdrawn: (BigInt(before.total_withdrawn) + event.data.amount).toString(),
             transaction_count: before.transaction_count + 1,
+            last_activity_at: at,
           };
           break;
         case 'AccountFrozen':

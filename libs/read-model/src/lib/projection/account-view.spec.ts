@@ -67,7 +67,7 @@ describe('projectEvent', () => {
   });
 
   it('given an account opened empty, then no movement is counted', () => {
-    expect(fold([opened(0n)])).toMatchObject({ balance: 0n, totalDeposited: 0n, transactionCount: 0 });
+    expect(fold([opened(0n)])).toMatchObject({ balance: 0n, totalDeposited: 0n, transactionCount: 0, lastActivityAt: null });
   });
 
   it('given deposits and withdrawals, then balance comes from the events and totals add up exactly beyond 2^53', () => {
@@ -90,7 +90,7 @@ describe('projectEvent', () => {
     const unfrozen = projectEvent(view, projectable(3, { type: 'AccountUnfrozen', data: { accountId: ACCOUNT_ID, unfrozenAt: T0 } }));
     expect(unfrozen).toMatchObject({ ok: true, view: { status: 'ACTIVE' } });
     const closed = projectEvent((unfrozen as { view: AccountView }).view, projectable(4, { type: 'AccountClosed', data: { accountId: ACCOUNT_ID, closedAt: T0 } }));
-    expect(closed).toMatchObject({ ok: true, view: { status: 'CLOSED', version: 4, updatedAt: at(4) } });
+    expect(closed).toMatchObject({ ok: true, view: { status: 'CLOSED', version: 4, updatedAt: at(4), lastActivityAt: at(1) } });
   });
 
   it('given no account, when money moves, then it is refused', () => {

@@ -15,6 +15,7 @@ export interface AccountView {
   readonly totalWithdrawn: bigint;
   /** Money movements: deposits, withdrawals, and an opening deposit above zero. */
   readonly transactionCount: number;
+  /** When the last money movement occurred; null while there was none. */
   readonly lastActivityAt: Date | null;
 }
 
@@ -69,7 +70,7 @@ export function projectEvent(view: AccountView | null, projectable: ProjectableE
       totalDeposited: initialDeposit,
       totalWithdrawn: 0n,
       transactionCount: initialDeposit > 0n ? 1 : 0,
-      lastActivityAt: occurredAt,
+      lastActivityAt: initialDeposit > 0n ? occurredAt : null,
     };
     return { ok: true, view: opened, row: rowOf(projectable, opened, initialDeposit, null) };
   }
@@ -81,7 +82,7 @@ export function projectEvent(view: AccountView | null, projectable: ProjectableE
 }
 
 function evolveView(view: AccountView, event: Exclude<AccountEvent, { type: 'AccountOpened' }>, version: number, at: Date): AccountView {
-  const moved = { ...view, version, updatedAt: at, lastActivityAt: at };
+  const moved = { ...view, version, updatedAt: at };
   switch (event.type) {
     case 'MoneyDeposited':
       return {
@@ -89,6 +90,7 @@ function evolveView(view: AccountView, event: Exclude<AccountEvent, { type: 'Acc
         balance: event.data.balanceAfter,
         totalDeposited: view.totalDeposited + event.data.amount,
         transactionCount: view.transactionCount + 1,
+        lastActivityAt: at,
       };
     case 'MoneyWithdrawn':
       return {
@@ -96,6 +98,7 @@ function evolveView(view: AccountView, event: Exclude<AccountEvent, { type: 'Acc
         balance: event.data.balanceAfter,
         totalWithdrawn: view.totalWithdrawn + event.data.amount,
         transactionCount: view.transactionCount + 1,
+        lastActivityAt: at,
       };
     case 'AccountFrozen':
       return { ...moved, status: 'FROZEN' };
