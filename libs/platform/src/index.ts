@@ -14,3 +14,4 @@ export * from './lib/database/postgres-pool.module';
 export * from './lib/database/run-migrations';
 export * from './lib/platform.module';
 export * from './lib/resilience/backoff';
+export * from './lib/async/wake-signal';

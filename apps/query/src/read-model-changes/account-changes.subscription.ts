@@ -1,3 +1,4 @@
+import { WakeSignal } from '@ledger/platform';
 import type { ChangeCallback } from './read-model-changes.listener';
 
 /** Where change notifications come from (the shared listener). */
@@ -11,43 +12,23 @@ export interface ChangeSource {
  * instead of sleeping through it. Any number of changes between two waits count as one.
  */
 export class AccountChangesSubscription {
-  private pending = false;
-  private wake: (() => void) | null = null;
+  private readonly wake = new WakeSignal();
   private readonly unsubscribe: () => void;
 
   /** `isRelevant` filters notifications (e.g. versions below the one awaited); null always counts. */
   constructor(source: ChangeSource, accountId: string, isRelevant: (version: number) => boolean = () => true) {
     this.unsubscribe = source.subscribe(accountId, (version) => {
       if (version !== null && !isRelevant(version)) return;
-      this.pending = true;
-      this.wake?.();
+      this.wake.notify();
     });
   }
 
   /** true once a relevant change arrived since the previous call; false after `timeoutMs` or on abort. */
-  next(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve(true);
-    }
-    if (signal?.aborted || timeoutMs <= 0) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const finish = (changed: boolean) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.wake = null;
-        this.pending = false;
-        resolve(changed);
-      };
-      const onAbort = () => finish(false);
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.wake = () => finish(true);
-    });
+  async next(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return (await this.wake.wait(timeoutMs, signal)) === 'notified';
   }
 
   close(): void {
     this.unsubscribe();
-    this.wake = null;
   }
 }

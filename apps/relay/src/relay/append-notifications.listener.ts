@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { EVENT_STORE_APPENDED_CHANNEL } from '@ledger/event-store';
 import { Client } from 'pg';
-import { backoffDelay, sleep } from '@ledger/platform';
+import { backoffDelay, sleep, type WakeSignal } from '@ledger/platform';
 import { describe } from './leader-election';
-import type { WakeSignal } from './wake-signal';
 
 /**
  * `LISTEN event_store_appended` on a dedicated session (a pooled one would lose the subscription),

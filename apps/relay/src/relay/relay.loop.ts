@@ -1,13 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import { readCommittedBatch, type CommittedEvent } from '@ledger/event-store';
-import { backoffDelay, sleep, type BackoffPolicy } from '@ledger/platform';
+import { backoffDelay, sleep, type BackoffPolicy, type WakeSignal } from '@ledger/platform';
 import type { Checkpoint } from './checkpoint';
 import type { CheckpointRepository } from './checkpoint.repository';
 import { describe } from './leader-election';
 import { prepareBatch } from './relay.batch';
 import type { RelayMetrics } from './relay.metrics';
-import type { WakeSignal } from './wake-signal';
 import type { Message } from 'kafkajs';
 
 export interface BatchPublisher {

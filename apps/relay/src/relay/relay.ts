@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { CommittedEvent } from '@ledger/event-store';
 import { ensureTopic, KafkaAdminSession } from '@ledger/messaging';
+import { WakeSignal } from '@ledger/platform';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { RelayConfig } from '../relay.config';
@@ -12,7 +13,6 @@ import { RelayLagMonitor } from './relay.lag-monitor';
 import { RelayLoop } from './relay.loop';
 import type { RelayMetrics } from './relay.metrics';
 import { RelayRunner } from './relay.runner';
-import { WakeSignal } from './wake-signal';
 
 export interface RelayDeps {
   readonly config: RelayConfig;

@@ -39,4 +39,30 @@ describe('WakeSignal', () => {
 
     expect(await wake.wait(10_000, controller.signal)).toBe('aborted');
   });
+
+  it('given a signal already aborted, then the wait returns aborted unless a notification is pending', async () => {
+    const wake = new WakeSignal();
+    const controller = new AbortController();
+    controller.abort();
+
+    expect(await wake.wait(10_000, controller.signal)).toBe('aborted');
+    wake.notify();
+    expect(await wake.wait(10_000, controller.signal)).toBe('notified');
+  });
+
+  it('given no time to wait, then it reports a pending notification, else times out at once', async () => {
+    const wake = new WakeSignal();
+    wake.notify();
+
+    expect(await wake.wait(0)).toBe('notified');
+    expect(await wake.wait(0)).toBe('timeout');
+  });
+
+  it('given a wake-up that timed out, then a later notification is remembered for the next wait', async () => {
+    const wake = new WakeSignal();
+
+    expect(await wake.wait(10)).toBe('timeout');
+    wake.notify();
+    expect(await wake.wait(0)).toBe('notified');
+  });
 });

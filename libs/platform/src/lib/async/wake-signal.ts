@@ -1,7 +1,9 @@
+export type WakeOutcome = 'notified' | 'timeout' | 'aborted';
+
 /**
- * Turns any number of "something was appended" notifications into at most one wake-up of the read
- * loop. The loop calls `arm()` before it reads; a notification that arrives while it reads is
- * remembered, so the following `wait()` returns at once instead of losing it.
+ * Turns any number of "something changed" notifications into at most one wake-up of a single waiter
+ * that re-reads after each one. A notification that arrives while the waiter is busy reading is
+ * remembered, so the following `wait()` returns at once instead of sleeping through it.
  */
 export class WakeSignal {
   private pending = false;
@@ -19,17 +21,19 @@ export class WakeSignal {
     this.pending = false;
   }
 
-  /** Resolves on the first notification since `arm()`, after `timeoutMs` (the polling fallback), or on abort. */
-  wait(timeoutMs: number, signal?: AbortSignal): Promise<'notified' | 'timeout' | 'aborted'> {
+  /**
+   * Resolves on the first notification since `arm()` (or the previous wake-up), after `timeoutMs`
+   * (at once when it is 0 or less and nothing is pending), or on abort.
+   */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<WakeOutcome> {
     if (this.pending) {
       this.pending = false;
       return Promise.resolve('notified');
     }
-    if (signal?.aborted) {
-      return Promise.resolve('aborted');
-    }
+    if (signal?.aborted) return Promise.resolve('aborted');
+    if (timeoutMs <= 0) return Promise.resolve('timeout');
     return new Promise((resolve) => {
-      const finish = (outcome: 'notified' | 'timeout' | 'aborted') => {
+      const finish = (outcome: WakeOutcome) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (this.waiter === onNotify) this.waiter = null;
