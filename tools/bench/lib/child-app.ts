@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { sleep } from '@ledger/platform';
 
 export interface ChildApp {
   readonly baseUrl: string;
@@ -23,8 +24,6 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Starts a built app (`node <main> ...`) and resolves once `readyPath` answers 200. Its stderr is

@@ -17,7 +17,7 @@ import {
   toEnvelope,
   toKafkaMessage,
 } from '@ledger/messaging';
-import { loadConfig } from '@ledger/platform';
+import { loadConfig, sleep } from '@ledger/platform';
 import {
   createTestDatabase,
   testKafkaBrokers,
@@ -44,7 +44,6 @@ const STEADY_RATE = 1_000;
 const STEADY_SECONDS = Number(process.env['BENCH_RELAY_STEADY_SECONDS'] ?? 20);
 const PARTITIONS = 12;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0
     ? 0
