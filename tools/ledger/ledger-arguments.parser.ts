@@ -1,4 +1,5 @@
 import { isUuid } from '@ledger/domain';
+import { messageOf } from '@ledger/platform';
 import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -187,7 +188,7 @@ export function parseLedgerArguments(argv: readonly string[]): LedgerInvocation 
   try {
     parsed = parseArgs({ args: [...rest], options: spec.options, allowPositionals: true, strict: true });
   } catch (error) {
-    return { kind: 'usage-error', message: error instanceof Error ? error.message : String(error), help };
+    return { kind: 'usage-error', message: messageOf(error), help };
   }
   if (parsed.values['help'] === true) return { kind: 'help', text: help };
   if (parsed.positionals.length !== spec.positionals) {

@@ -2,7 +2,7 @@
  * The ops CLI: `npm run ledger -- <command>` (`--help` lists the commands). Dead letters and parked
  * accounts, and the operator actions on them; `rebuild` rebuilds every read model without downtime.
  */
-import { ConfigError, loadConfig } from '@ledger/platform';
+import { ConfigError, loadConfig, messageOf } from '@ledger/platform';
 import { Pool } from 'pg';
 import type { CommandContext } from './command-context';
 import { deadLettersCommand } from './commands/dead-letters.command';
@@ -62,7 +62,7 @@ async function runCommand(command: LedgerCommand, terminal: Terminal, env: NodeJ
   try {
     return await dispatch(command, context);
   } catch (error) {
-    terminal.err(`ledger ${command.name}: ${printable(error instanceof Error ? error.message : String(error))}`);
+    terminal.err(`ledger ${command.name}: ${printable(messageOf(error))}`);
     return EXIT.failed;
   } finally {
     await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));

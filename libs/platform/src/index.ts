@@ -15,3 +15,4 @@ export * from './lib/database/run-migrations';
 export * from './lib/platform.module';
 export * from './lib/resilience/backoff';
 export * from './lib/async/wake-signal';
+export * from './lib/errors/error-message';

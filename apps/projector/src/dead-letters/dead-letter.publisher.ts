@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { accountPartitioner, ensureTopic } from '@ledger/messaging';
-import { backoffDelay, PG_POOL, sleep } from '@ledger/platform';
+import { backoffDelay, messageOf, PG_POOL, sleep } from '@ledger/platform';
 import { drainDeadLetterOutbox, type UnpublishedDeadLetter } from '@ledger/read-model';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { ProjectorKafka } from '../kafka/projector-kafka';
-import { describeError } from '../projection/kafka-errors';
 import { ProjectorMetrics } from '../projection/projector.metrics';
 import { ProjectorConfig } from '../projector.config';
 import { deadLetterMessage } from './dead-letter.message';
@@ -76,7 +75,7 @@ export class DeadLetterPublisher implements OnApplicationBootstrap, BeforeApplic
         this.metrics.deadLettersPublished.inc(published);
         if (published > 0) this.logger.log(`published ${published} dead letter(s) to ${this.config.KAFKA_DLQ_TOPIC}`);
       } catch (error) {
-        this.logger.warn(`cannot publish dead letters to ${this.config.KAFKA_DLQ_TOPIC} (${describeError(error)}); the next sweep retries`);
+        this.logger.warn(`cannot publish dead letters to ${this.config.KAFKA_DLQ_TOPIC} (${messageOf(error)}); the next sweep retries`);
         await this.resetProducer();
         return;
       }
@@ -102,7 +101,7 @@ export class DeadLetterPublisher implements OnApplicationBootstrap, BeforeApplic
         return;
       } catch (error) {
         const delay = backoffDelay(attempt, { initialMs: config.PROJECTOR_BACKOFF_INITIAL_MS, maxMs: config.PROJECTOR_BACKOFF_MAX_MS });
-        this.logger.warn(`cannot set up ${config.KAFKA_DLQ_TOPIC} (${describeError(error)}); retrying in ${delay} ms`);
+        this.logger.warn(`cannot set up ${config.KAFKA_DLQ_TOPIC} (${messageOf(error)}); retrying in ${delay} ms`);
         await sleep(delay, this.stopping.signal);
       }
     }

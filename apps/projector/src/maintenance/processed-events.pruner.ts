@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { PG_POOL } from '@ledger/platform';
+import { messageOf, PG_POOL } from '@ledger/platform';
 import { pruneProcessedEvents } from '@ledger/read-model';
 import type { Pool } from 'pg';
-import { describeError } from '../projection/kafka-errors';
 import { ProjectorMetrics } from '../projection/projector.metrics';
 import { ProjectorConfig } from '../projector.config';
 
@@ -48,7 +47,7 @@ export class ProcessedEventsPruner implements OnApplicationBootstrap, BeforeAppl
       this.metrics.processedEventsPruned.inc(deleted);
       if (deleted > 0) this.logger.log(`pruned ${deleted} processed event id(s)`);
     } catch (error) {
-      this.logger.warn(`cannot prune processed events: ${describeError(error)}`);
+      this.logger.warn(`cannot prune processed events: ${messageOf(error)}`);
     }
   }
 }

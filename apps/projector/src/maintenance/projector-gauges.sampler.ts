@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { PG_POOL } from '@ledger/platform';
+import { messageOf, PG_POOL } from '@ledger/platform';
 import { parkingStats } from '@ledger/read-model';
 import type { Pool } from 'pg';
 import { ProjectorKafka } from '../kafka/projector-kafka';
 import { consumerLag } from '../projection/consumer-lag';
-import { describeError } from '../projection/kafka-errors';
 import { ProjectorConsumer } from '../projection/projector.consumer';
 import { ProjectorMetrics } from '../projection/projector.metrics';
 import { ProjectorConfig } from '../projector.config';
@@ -45,7 +44,7 @@ export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApp
 
   async sample(): Promise<void> {
     const results = await Promise.allSettled([this.sampleParking(), this.sampleConsumerLag()]);
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [describeError(r.reason)] : [])).join('; ');
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [messageOf(r.reason)] : [])).join('; ');
     // Once per distinct failure: a database or broker outage is reported elsewhere every few seconds already.
     if (failures !== '' && failures !== this.lastFailure) this.logger.warn(`cannot sample projector gauges: ${failures}`);
     this.lastFailure = failures;

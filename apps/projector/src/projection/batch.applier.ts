@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { backoffDelay, sleep, type BackoffPolicy } from '@ledger/platform';
+import { backoffDelay, messageOf, sleep, type BackoffPolicy } from '@ledger/platform';
 import type { BatchOutcome, ProjectionInput, ProjectionWriter } from '@ledger/read-model';
 import type { Pool } from 'pg';
 import { classifyDatabaseFailure, DatabaseUnavailableError, shouldIsolate, type DatabaseFailure } from './database-failure';
-import { describeError } from './kafka-errors';
 import type { ProjectorMetrics } from './projector.metrics';
 
 /** kafkajs sends a heartbeat at most once per heartbeat interval however often it is asked. */
@@ -90,7 +89,7 @@ export class BatchApplier {
     error: unknown,
     at: { readonly failures: number; readonly isolate: boolean; readonly delay: number; readonly size: number },
   ): void {
-    const what = `batch of ${at.size} failed (${failure}, attempt ${at.failures}): ${describeError(error)}`;
+    const what = `batch of ${at.size} failed (${failure}, attempt ${at.failures}): ${messageOf(error)}`;
     if (failure === 'outage') {
       this.logger.warn(`${what}; the database is unavailable, retrying in ${at.delay} ms`);
     } else {

@@ -1,3 +1,5 @@
+import { messageOf } from '@ledger/platform';
+
 /**
  * What a failed read-model transaction says about what to do next:
  * - `outage`: the database cannot serve anyone (unreachable, shutting down, out of resources, or a
@@ -38,7 +40,7 @@ const DATA_CLASSES = new Set(['22', '23']);
 /** No connection could be had at all: whatever the cause, no account can be applied. */
 export class DatabaseUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`no database connection: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`no database connection: ${messageOf(cause)}`, { cause });
     this.name = 'DatabaseUnavailableError';
   }
 }

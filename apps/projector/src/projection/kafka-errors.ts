@@ -17,7 +17,3 @@ export function isRebalanceError(error: unknown): boolean {
   }
   return false;
 }
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
+import { messageOf } from '@ledger/platform';
 import { decodeForProjection, rawFromKafka, type BatchOutcome, type ProjectionInput } from '@ledger/read-model';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { BatchApplier } from './batch.applier';
 import { consumerLag, offsetAfter } from './consumer-lag';
-import { describeError, isRebalanceError } from './kafka-errors';
+import { isRebalanceError } from './kafka-errors';
 import { chunksOf } from './message-chunks';
 import { projectionLagsSeconds } from './projection-lag';
 import type { ProjectorMetrics } from './projector.metrics';
@@ -61,11 +62,11 @@ export class PartitionBatchHandler {
     } catch (error) {
       if (isRebalanceError(error)) {
         this.deps.metrics.offsetCommitsSkipped.inc();
-        this.logger.log(`partition ${partition}: offset ${offset} not committed, the group is rebalancing (${describeError(error)})`);
+        this.logger.log(`partition ${partition}: offset ${offset} not committed, the group is rebalancing (${messageOf(error)})`);
         return false;
       }
       // The read model has the batch; a later commit covers this offset, and until then a replay is harmless.
-      this.logger.warn(`partition ${partition}: offset ${offset} not committed: ${describeError(error)}`);
+      this.logger.warn(`partition ${partition}: offset ${offset} not committed: ${messageOf(error)}`);
       return true;
     }
   }

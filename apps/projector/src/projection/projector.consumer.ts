@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { backoffDelay, PG_POOL, ReadinessRegistry, sleep, type BackoffPolicy } from '@ledger/platform';
+import { backoffDelay, messageOf, PG_POOL, ReadinessRegistry, sleep, type BackoffPolicy } from '@ledger/platform';
 import { ACCOUNTS_PROJECTION, ProjectionWriter } from '@ledger/read-model';
 import type { Consumer } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -7,7 +7,6 @@ import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { ProjectorKafka } from '../kafka/projector-kafka';
 import { ProjectorConfig } from '../projector.config';
 import { BatchApplier } from './batch.applier';
-import { describeError } from './kafka-errors';
 import { PartitionBatchHandler } from './partition-batch.handler';
 import { ProjectorMetrics } from './projector.metrics';
 
@@ -65,7 +64,7 @@ export class ProjectorConsumer implements OnApplicationBootstrap, BeforeApplicat
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     await this.starting;
-    await this.consumer?.disconnect().catch((error: unknown) => this.logger.warn(`consumer disconnect: ${describeError(error)}`));
+    await this.consumer?.disconnect().catch((error: unknown) => this.logger.warn(`consumer disconnect: ${messageOf(error)}`));
     this.forgetAssignment();
   }
 
@@ -93,7 +92,7 @@ export class ProjectorConsumer implements OnApplicationBootstrap, BeforeApplicat
         await consumer.disconnect().catch(() => undefined);
         if (this.stopping.signal.aborted) return;
         const delay = backoffDelay(attempt, this.backoff);
-        this.logger.warn(`cannot start consuming ${this.config.KAFKA_TOPIC} (${describeError(error)}); retrying in ${delay} ms`);
+        this.logger.warn(`cannot start consuming ${this.config.KAFKA_TOPIC} (${messageOf(error)}); retrying in ${delay} ms`);
         await sleep(delay, this.stopping.signal);
       }
     }
@@ -120,7 +119,7 @@ export class ProjectorConsumer implements OnApplicationBootstrap, BeforeApplicat
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.metrics.consumerCrashes.inc();
       this.forgetAssignment();
-      this.logger.error(`consumer crashed (${describeError(payload.error)}); ${payload.restart ? 'kafkajs restarts it' : 'starting a new one'}`);
+      this.logger.error(`consumer crashed (${messageOf(payload.error)}); ${payload.restart ? 'kafkajs restarts it' : 'starting a new one'}`);
       // kafkajs restarts itself after retriable errors; after the others it has disconnected for good.
       if (!payload.restart && !this.stopping.signal.aborted) this.starting = this.start();
     });

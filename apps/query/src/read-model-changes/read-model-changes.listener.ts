@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client, type Notification } from 'pg';
 import { decodeChangePayload, READ_MODEL_CHANGED_CHANNEL } from '@ledger/read-model';
-import { backoffDelay, sleep } from '@ledger/platform';
+import { backoffDelay, messageOf, sleep } from '@ledger/platform';
 import { QueryMetrics } from '../query.metrics';
 import { QueryConfig } from '../query.config';
 
@@ -104,7 +104,7 @@ export class ReadModelChangesListener implements OnModuleInit, OnApplicationShut
         if (reason !== 'stopped') this.logger.warn(`notification session lost (${reason}); reconnecting`);
       } catch (error) {
         this.settleFirstAttempt();
-        this.logger.warn(`cannot listen for read-model changes (${error instanceof Error ? error.message : String(error)})`);
+        this.logger.warn(`cannot listen for read-model changes (${messageOf(error)})`);
       } finally {
         this.metrics.listening.set(0);
         await settledWithin(client.end().catch(() => undefined), 2_000);

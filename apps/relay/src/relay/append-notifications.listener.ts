@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EVENT_STORE_APPENDED_CHANNEL } from '@ledger/event-store';
 import { Client } from 'pg';
-import { backoffDelay, sleep, type WakeSignal } from '@ledger/platform';
-import { describe } from './leader-election';
+import { backoffDelay, messageOf, sleep, type WakeSignal } from '@ledger/platform';
 
 /**
  * `LISTEN event_store_appended` on a dedicated session (a pooled one would lose the subscription),
@@ -54,7 +53,7 @@ export class AppendNotificationsListener {
         const reason = await Promise.race([broken, stopped]);
         if (reason !== 'stopped') this.logger.warn(`notification session lost (${reason}); reconnecting`);
       } catch (error) {
-        this.logger.warn(`cannot listen for appends (${describe(error)}); polling meanwhile`);
+        this.logger.warn(`cannot listen for appends (${messageOf(error)}); polling meanwhile`);
       } finally {
         await Promise.race([client.end().catch(() => undefined), sleep(2_000)]);
       }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { sleep } from '@ledger/platform';
+import { messageOf, sleep } from '@ledger/platform';
 
 /** Advisory-lock key of the relay: any 64-bit constant no other part of the system uses. */
 export const RELAY_LOCK_KEY = '4242001';
@@ -53,7 +53,7 @@ export class LeaderElection {
           announcedStandby = true;
         }
       } catch (error) {
-        this.logger.warn(`leader election: ${describe(error)}`);
+        this.logger.warn(`leader election: ${messageOf(error)}`);
         await closeQuietly(session);
         session = null;
       }
@@ -116,8 +116,4 @@ export class LeaderElection {
 async function closeQuietly(session: Client | null): Promise<void> {
   if (session === null) return;
   await Promise.race([session.end().catch(() => undefined), sleep(2_000)]);
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

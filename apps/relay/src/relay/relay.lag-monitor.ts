@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { messageOf } from '@ledger/platform';
 import type { Pool } from 'pg';
-import { describe } from './leader-election';
 import type { RelayMetrics } from './relay.metrics';
 
 export interface LagSample {
@@ -87,7 +87,7 @@ export class RelayLagMonitor {
     try {
       this.warnIfLagging(await this.sample());
     } catch (error) {
-      this.logger.warn(`cannot sample relay lag: ${describe(error)}`);
+      this.logger.warn(`cannot sample relay lag: ${messageOf(error)}`);
     } finally {
       this.sampling = false;
     }

@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import { readCommittedBatch, type CommittedEvent } from '@ledger/event-store';
-import { backoffDelay, sleep, type BackoffPolicy, type WakeSignal } from '@ledger/platform';
+import { backoffDelay, messageOf, sleep, type BackoffPolicy, type WakeSignal } from '@ledger/platform';
 import type { Checkpoint } from './checkpoint';
 import type { CheckpointRepository } from './checkpoint.repository';
-import { describe } from './leader-election';
 import { prepareBatch } from './relay.batch';
 import type { RelayMetrics } from './relay.metrics';
 import type { Message } from 'kafkajs';
@@ -59,7 +58,7 @@ export class RelayLoop {
         this.deps.metrics.publishFailures.inc();
         const delay = backoffDelay(failures, this.deps.settings.backoff);
         failures += 1;
-        this.logger.warn(`relay failed (${describe(error)}); resending from the checkpoint in ${delay} ms`);
+        this.logger.warn(`relay failed (${messageOf(error)}); resending from the checkpoint in ${delay} ms`);
         await this.deps.publisher.reset();
         await sleep(delay, signal);
       }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { backoffDelay, sleep, type BackoffPolicy } from '@ledger/platform';
-import { describe, type LeaderElection } from './leader-election';
+import { backoffDelay, messageOf, sleep, type BackoffPolicy } from '@ledger/platform';
+import type { LeaderElection } from './leader-election';
 import type { BatchPublisher, RelayLoop } from './relay.loop';
 import type { RelayMetrics } from './relay.metrics';
 
@@ -51,7 +51,7 @@ export class RelayRunner {
         await this.ensureTopic(signal);
         await loop.run(lease.session, signal);
       } catch (error) {
-        this.logger.error(`relay stopped unexpectedly: ${describe(error)}`);
+        this.logger.error(`relay stopped unexpectedly: ${messageOf(error)}`);
       } finally {
         this.leading = false;
         metrics.leader.set(0);
@@ -68,7 +68,7 @@ export class RelayRunner {
         return;
       } catch (error) {
         const delay = backoffDelay(attempt, this.deps.backoff);
-        this.logger.warn(`cannot ensure the topic (${describe(error)}); retrying in ${delay} ms`);
+        this.logger.warn(`cannot ensure the topic (${messageOf(error)}); retrying in ${delay} ms`);
         await sleep(delay, signal);
       }
     }

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { messageOf } from '../errors/error-message';
 import { ReadinessProbe, ReadinessRegistry } from './readiness.registry';
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -39,7 +40,7 @@ export class HealthController implements BeforeApplicationShutdown {
           await withTimeout(probe);
           return session.up();
         } catch (error) {
-          return session.down({ message: error instanceof Error ? error.message : String(error) });
+          return session.down({ message: messageOf(error) });
         }
       }),
     );

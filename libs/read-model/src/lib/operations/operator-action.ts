@@ -1,4 +1,5 @@
 import { isUuid } from '@ledger/domain';
+import { messageOf } from '@ledger/platform';
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import { ProjectionWriter } from '../projection/projection.writer';
 import { RECORD_OPERATOR_ACTION } from './operations.sql';
@@ -76,6 +77,5 @@ export function canonicalAccountId(value: string): string {
   return value.toLowerCase();
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** Also exported from here, where the rebuild operation and the ops CLI take it. */
+export { messageOf };

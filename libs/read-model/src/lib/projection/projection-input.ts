@@ -1,5 +1,6 @@
 import { decodeStoredAccountEvent, isUuid } from '@ledger/domain';
 import { decodeKafkaMessage, encodeEnvelope, toEnvelope, type EnvelopeSource } from '@ledger/messaging';
+import { messageOf } from '@ledger/platform';
 import type { IHeaders } from 'kafkajs';
 import type { ProjectableEvent } from './account-view';
 
@@ -119,8 +120,4 @@ function poison(
   known?: { readonly eventId: string; readonly version: number },
 ): ProjectionInput {
   return { kind: 'poison', accountId, eventId: known?.eventId ?? null, version: known?.version ?? null, error, raw: () => raw };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
