@@ -51,12 +51,6 @@ export class ProjectorConfig extends KafkaConfig {
   @Matches(/^[\w.-]{1,249}$/, { message: 'must be a valid Kafka topic name' })
   KAFKA_DLQ_TOPIC: string = 'account-events.dlq';
 
-  /** For the dead-letter topic, when this app creates it. */
-  @IsInt()
-  @Min(1)
-  @Max(16)
-  KAFKA_REPLICATION_FACTOR: number = 1;
-
   /** Catches dead letters whose copy a crash or a broker outage left unpublished. */
   @IsInt()
   @Min(100)

@@ -12,11 +12,6 @@ export class RelayConfig extends KafkaConfig {
   @Matches(/^[\w.-]{1,100}$/, { message: 'must be 1..100 letters, digits, dots, dashes or underscores' })
   RELAY_NAME: string = 'account-events';
 
-  @IsInt()
-  @Min(1)
-  @Max(16)
-  KAFKA_REPLICATION_FACTOR: number = 1;
-
   /** Broker-side timeout for acknowledgements from all in-sync replicas. */
   @IsInt()
   @Min(100)

@@ -33,6 +33,12 @@ export class KafkaConfig extends CommonConfig {
   @Min(1)
   @Max(1000)
   KAFKA_TOPIC_PARTITIONS: number = 12;
+
+  /** For the topics an app creates when they are missing: the relay its topic, the projector its dead-letter topic. */
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  KAFKA_REPLICATION_FACTOR: number = 1;
 }
 
 export function brokerList(brokers: string): string[] {

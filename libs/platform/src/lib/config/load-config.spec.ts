@@ -12,7 +12,13 @@ class AppConfig extends KafkaConfig {
 describe('loadConfig', () => {
   it('given an empty environment, then every default applies', () => {
     const config = loadConfig(AppConfig, {});
-    expect(config).toMatchObject({ APP_PORT: 3000, KAFKA_TOPIC: 'account-events', KAFKA_TOPIC_PARTITIONS: 12, LOG_LEVEL: 'info' });
+    expect(config).toMatchObject({
+      APP_PORT: 3000,
+      KAFKA_TOPIC: 'account-events',
+      KAFKA_TOPIC_PARTITIONS: 12,
+      KAFKA_REPLICATION_FACTOR: 1,
+      LOG_LEVEL: 'info',
+    });
     expect(config).toBeInstanceOf(AppConfig);
   });
 
@@ -25,13 +31,19 @@ describe('loadConfig', () => {
 
   it('given malformed settings, then one error names every bad variable', () => {
     const attempt = () =>
-      loadConfig(AppConfig, { APP_PORT: 'eighty', DATABASE_URL: 'mysql://db', KAFKA_BROKERS: 'no port', LOG_LEVEL: 'loud' });
+      loadConfig(AppConfig, {
+        APP_PORT: 'eighty',
+        DATABASE_URL: 'mysql://db',
+        KAFKA_BROKERS: 'no port',
+        KAFKA_REPLICATION_FACTOR: '0',
+        LOG_LEVEL: 'loud',
+      });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
     } catch (error) {
       const names = (error as ConfigError).problems.map((p) => p.split(':')[0]);
-      expect(new Set(names)).toEqual(new Set(['APP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'LOG_LEVEL']));
+      expect(new Set(names)).toEqual(new Set(['APP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_REPLICATION_FACTOR', 'LOG_LEVEL']));
     }
   });
 
