@@ -1,35 +1,19 @@
 import type { Pool, PoolClient } from 'pg';
+import {
+  deadLetterBase,
+  rawFromRow,
+  type DeadLetterBase,
+  type DeadLetterBaseRow,
+  type StoredMessageRow,
+} from '../projection/message-rows';
+import type { RawMessage } from '../projection/projection-input';
 
-/** A dead letter whose copy has not yet been acknowledged by the dead-letter topic. */
-export interface UnpublishedDeadLetter {
-  readonly id: string;
-  readonly accountId: string | null;
-  readonly eventId: string | null;
-  readonly version: number | null;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly error: string;
-  readonly attempts: number;
+/** A dead letter, with its message, whose copy has not yet been acknowledged by the dead-letter topic. */
+export interface UnpublishedDeadLetter extends DeadLetterBase, RawMessage {
   readonly createdAt: Date;
 }
 
-interface DeadLetterRow {
-  readonly id: string;
-  readonly account_id: string | null;
-  readonly event_id: string | null;
-  readonly version: string | null;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly message_key: Buffer | null;
-  readonly message_value: Buffer | null;
-  readonly headers: Record<string, string>;
-  readonly error: string;
-  readonly attempts: number;
+interface UnpublishedRow extends DeadLetterBaseRow, StoredMessageRow {
   readonly created_at: Date;
 }
 
@@ -82,7 +66,7 @@ export async function drainDeadLetterOutbox(pool: Pool, options: DrainOptions): 
 async function publishOneBatch(client: PoolClient, options: DrainOptions): Promise<number> {
   await client.query('BEGIN');
   try {
-    const { rows } = await client.query<DeadLetterRow>(CLAIM_UNPUBLISHED, [options.batchSize]);
+    const { rows } = await client.query<UnpublishedRow>(CLAIM_UNPUBLISHED, [options.batchSize]);
     if (rows.length > 0) {
       await options.publish(rows.map(fromRow));
       await client.query(MARK_PUBLISHED, [rows.map((row) => row.id)]);
@@ -95,20 +79,6 @@ async function publishOneBatch(client: PoolClient, options: DrainOptions): Promi
   }
 }
 
-function fromRow(row: DeadLetterRow): UnpublishedDeadLetter {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    eventId: row.event_id,
-    version: row.version === null ? null : Number(row.version),
-    topic: row.topic,
-    partition: row.partition,
-    offset: row.offset,
-    key: row.message_key,
-    value: row.message_value,
-    headers: row.headers,
-    error: row.error,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-  };
+function fromRow(row: UnpublishedRow): UnpublishedDeadLetter {
+  return { ...rawFromRow(row), ...deadLetterBase(row), createdAt: row.created_at };
 }

@@ -1,4 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
+import { deadLetterBase, type DeadLetterBase, type DeadLetterBaseRow } from '../projection/message-rows';
 import { LIST_DEAD_LETTERS } from './operations.sql';
 import { canonicalAccountId } from './operator-action';
 
@@ -14,17 +15,7 @@ export interface DeadLetterFilter {
 
 export const MAX_LIST_LIMIT = 10_000;
 
-export interface DeadLetterSummary {
-  readonly id: string;
-  /** null when nothing trustworthy named the account. */
-  readonly accountId: string | null;
-  readonly eventId: string | null;
-  readonly version: number | null;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly error: string;
-  readonly attempts: number;
+export interface DeadLetterSummary extends DeadLetterBase {
   readonly status: DeadLetterStatus;
   readonly createdAt: Date;
   readonly publishedAt: Date | null;
@@ -33,16 +24,7 @@ export interface DeadLetterSummary {
   readonly parksAccount: boolean;
 }
 
-interface DeadLetterRow {
-  readonly id: string;
-  readonly account_id: string | null;
-  readonly event_id: string | null;
-  readonly version: string | null;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly error: string;
-  readonly attempts: number;
+interface DeadLetterSummaryRow extends DeadLetterBaseRow {
   readonly status: DeadLetterStatus;
   readonly created_at: Date;
   readonly published_at: Date | null;
@@ -57,17 +39,9 @@ export async function listDeadLetters(db: Pool | ClientBase, filter: DeadLetterF
   if (filter.status !== undefined && !DEAD_LETTER_STATUSES.includes(filter.status)) {
     throw new RangeError(`status must be one of ${DEAD_LETTER_STATUSES.join(', ')}, got ${JSON.stringify(filter.status)}`);
   }
-  const { rows } = await db.query<DeadLetterRow>(LIST_DEAD_LETTERS, [filter.status ?? null, accountId, filter.limit]);
+  const { rows } = await db.query<DeadLetterSummaryRow>(LIST_DEAD_LETTERS, [filter.status ?? null, accountId, filter.limit]);
   return rows.map((row) => ({
-    id: row.id,
-    accountId: row.account_id,
-    eventId: row.event_id,
-    version: row.version === null ? null : Number(row.version),
-    topic: row.topic,
-    partition: row.partition,
-    offset: row.offset,
-    error: row.error,
-    attempts: row.attempts,
+    ...deadLetterBase(row),
     status: row.status,
     createdAt: row.created_at,
     publishedAt: row.published_at,

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
-import type { RawMessage } from '../projection/projection-input';
-import type { ProjectionInput } from '../projection/projection-input';
+import { rawFromRow, type StoredMessageRow } from '../projection/message-rows';
+import type { ProjectionInput, RawMessage } from '../projection/projection-input';
 import type { ProjectionWriter } from '../projection/projection.writer';
 import {
   ACCOUNT_STANDING,
@@ -22,26 +22,6 @@ export interface ReplayResult extends AccountStanding {
   readonly duplicates: number;
   /** Messages held again because the replay parked the account once more. */
   readonly held: number;
-}
-
-export interface StoredMessageRow {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly message_key: Buffer | null;
-  readonly message_value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
-}
-
-export function rawFromRow(row: StoredMessageRow): RawMessage {
-  return {
-    topic: row.topic,
-    partition: row.partition,
-    offset: row.offset,
-    key: row.message_key,
-    value: row.message_value,
-    headers: row.headers,
-  };
 }
 
 export async function heldMessages(client: ClientBase, accountId: string): Promise<RawMessage[]> {

@@ -1,9 +1,10 @@
 import type { ClientBase } from 'pg';
 import { decodeForProjection, type RawMessage } from '../projection/projection-input';
+import { rawFromRow, type StoredMessageRow } from '../projection/message-rows';
 import { LOCK_PARKED_UPDATE } from '../projection/projection.sql';
 import { canonicalAccountId, runOperatorAction, writerFor, type OperatorContext } from './operator-action';
 import { RESOLVE_DEAD_LETTER, SELECT_DEAD_LETTER_MESSAGE } from './operations.sql';
-import { applyAsUnparked, heldMessages, rawFromRow, type ReplayResult, type StoredMessageRow } from './parked-replay';
+import { applyAsUnparked, heldMessages, type ReplayResult } from './parked-replay';
 
 export type RedriveOutcome =
   | { readonly kind: 'not-parked'; readonly accountId: string }
