@@ -1,7 +1,7 @@
-import { uniqueTopicName } from '@ledger/testing';
+import { uniqueTopicName, type AppProcess } from '@ledger/testing';
 import { accountIds, committedEvents, runWriters, type WriterResult } from '../testing/event-writers';
 import { checkDelivery } from '../testing/relay-delivery.checker';
-import { spawnRelayProcess, type RelayProcess } from '../testing/relay-harness';
+import { spawnRelayProcess } from '../testing/relay-harness';
 import { relayTestEnv, type RelayTestEnv } from '../testing/relay-test-env';
 import { readTopic, type TopicReader } from '../testing/topic-reader';
 
@@ -20,7 +20,7 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
 describe('relay failover (real processes, kill -9)', () => {
   let env: RelayTestEnv;
   const topics: string[] = [];
-  const processes: RelayProcess[] = [];
+  const processes: AppProcess[] = [];
   const readers: TopicReader[] = [];
 
   const spawnRelay = (topic: string) => {

@@ -1,17 +1,13 @@
 import type { CommittedEvent } from '@ledger/event-store';
 import { loadConfig } from '@ledger/platform';
 import { createKafka } from '@ledger/messaging';
-import { APP_PROCESS_LOADER } from '@ledger/testing';
+import { spawnAppProcess, type AppProcess } from '@ledger/testing';
 import type { Kafka } from 'kafkajs';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { RelayConfig } from '../relay.config';
 import { Relay } from '../relay/relay';
 import { RelayMetrics } from '../relay/relay.metrics';
-
-const repoRoot = resolve(__dirname, '../../../..');
 
 export interface RelaySettings {
   readonly databaseUrl: string;
@@ -67,60 +63,11 @@ export function startRelay(
   };
 }
 
-export interface RelayProcess {
-  readonly pid: number;
-  /** Every line the process wrote to stdout and stderr so far. */
-  readonly output: string[];
-  waitForOutput(text: string, timeoutMs: number): Promise<void>;
-  kill(signal: NodeJS.Signals): void;
-  readonly exited: Promise<number | null>;
-}
-
 /** The real relay (main.ts) as a child process, so a test can kill -9 it. */
-export function spawnRelayProcess(settings: RelaySettings): RelayProcess {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', APP_PROCESS_LOADER, join(repoRoot, 'apps/relay/src/main.ts')],
-    {
-      cwd: repoRoot,
-      env: { ...relayEnv(settings), TS_NODE_PROJECT: join(repoRoot, 'apps/relay/tsconfig.app.json'), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const output: string[] = [];
-  let waiters: Array<() => void> = [];
-  const collect = (chunk: Buffer) => {
-    output.push(...chunk.toString('utf8').split('\n').filter((line) => line.length > 0));
-    for (const waiter of waiters) waiter();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-  return {
-    pid: child.pid ?? -1,
-    output,
-    exited,
-    kill: (signal) => {
-      child.kill(signal);
-    },
-    waitForOutput: (text, timeoutMs) =>
-      new Promise<void>((resolveWait, reject) => {
-        const check = () => {
-          if (output.some((line) => line.includes(text))) {
-            done();
-            resolveWait();
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`relay process ${child.pid} did not print "${text}" within ${timeoutMs} ms:\n${output.slice(-20).join('\n')}`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          waiters = waiters.filter((w) => w !== check);
-        };
-        waiters.push(check);
-        check();
-      }),
-  };
+export function spawnRelayProcess(settings: RelaySettings): AppProcess {
+  return spawnAppProcess({
+    main: 'apps/relay/src/main.ts',
+    tsconfig: 'apps/relay/tsconfig.app.json',
+    env: { ...relayEnv(settings), LOG_LEVEL: 'info' },
+  });
 }
