@@ -1,13 +1,12 @@
 import { uniqueTopicName } from '@ledger/testing';
 import { createKafka } from '@ledger/messaging';
+import { sleep } from '@ledger/platform';
 import { accountIds, committedEvents, runWriters } from '../testing/event-writers';
 import { KafkaProxy } from '../testing/kafka-proxy';
 import { checkDelivery } from '../testing/relay-delivery.checker';
 import { startRelay, type InProcessRelay } from '../testing/relay-harness';
 import { relayTestEnv, type RelayTestEnv } from '../testing/relay-test-env';
 import { readTopic, type TopicReader } from '../testing/topic-reader';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

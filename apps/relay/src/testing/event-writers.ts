@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { PostgresEventStore, type NewEvent } from '@ledger/event-store';
+import { sleep } from '@ledger/platform';
 import { randomUUID } from 'node:crypto';
 import type { ExpectedEvent } from './relay-delivery.checker';
 
@@ -38,8 +39,6 @@ export function newEvent(n: number): NewEvent {
 function storeOn(client: PoolClient): PostgresEventStore {
   return new PostgresEventStore({ query: client.query.bind(client) } as unknown as Pool);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Concurrent writers appending through `PostgresEventStore.append` with optimistic concurrency
