@@ -1,7 +1,6 @@
-import { AccountHistory, type AppProcess } from '@ledger/testing';
+import { accountSnapshots, AccountHistory, expectedAccount, interleaved, type AppProcess } from '@ledger/testing';
 import { spawnProjector } from '../testing/projector-harness';
 import { projectorTestEnv, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
-import { accountSnapshots, expectedAccount, interleaved } from '../testing/read-model.probe';
 
 const PARTITIONS = 6;
 const ACCOUNTS = 120;

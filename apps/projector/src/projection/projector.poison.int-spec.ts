@@ -1,10 +1,9 @@
 import { decodeEnvelope, EVENT_HEADERS, toKafkaMessage, type EventEnvelope } from '@ledger/messaging';
-import { AccountHistory } from '@ledger/testing';
+import { accountSnapshots, AccountHistory, expectedAccount, historyVersions } from '@ledger/testing';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { DEAD_LETTER_HEADERS } from '../dead-letters/dead-letter.message';
 import { metricValue, startProjector, type InProcessProjector } from '../testing/projector-harness';
 import { projectorTestEnv, single, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
-import { accountSnapshots, expectedAccount, historyVersions } from '../testing/read-model.probe';
 
 /** Every message goes to this partition, so the poison shares it with the healthy accounts. */
 const PARTITION = 0;

@@ -1,7 +1,6 @@
-import { AccountHistory } from '@ledger/testing';
+import { accountSnapshots, AccountHistory, expectedAccount, historyVersions, interleaved, readModelDump } from '@ledger/testing';
 import { metricValue, startProjector, type InProcessProjector, type ProjectorSettings } from '../testing/projector-harness';
 import { projectorTestEnv, single, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
-import { accountSnapshots, expectedAccount, historyVersions, interleaved, readModelDump } from '../testing/read-model.probe';
 
 const PARTITIONS = 3;
 const ACCOUNTS = 20;

@@ -1,8 +1,7 @@
-import { AccountHistory } from '@ledger/testing';
+import { accountSnapshots, AccountHistory, expectedAccount, interleaved } from '@ledger/testing';
 import { Client } from 'pg';
 import { metricValue, startProjector, type InProcessProjector } from '../testing/projector-harness';
 import { projectorTestEnv, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
-import { accountSnapshots, expectedAccount, interleaved } from '../testing/read-model.probe';
 
 const PARTITION = 0;
 

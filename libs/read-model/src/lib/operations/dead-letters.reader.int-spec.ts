@@ -1,33 +1,28 @@
-import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { AccountHistory } from '@ledger/testing';
 import type { Pool } from 'pg';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
 import { listDeadLetters, type DeadLetterStatus } from './dead-letters.reader';
 import { listParkedAccounts } from './parked-accounts.reader';
 import { skip } from './skip.action';
-import { operatorContext, parkedRow, poisonFor, TestProjector } from './testing/operations.fixture';
+import { operationsTestEnv, operatorContext, parkedRow, poisonFor, type OperationsTestEnv } from './testing/operations.fixture';
 
 describe('listing dead letters and parked accounts', () => {
-  let database: TestDatabase;
+  let env: OperationsTestEnv;
   let pool: Pool;
   const gapped = new AccountHistory({ deposits: 4 });
   const poisoned = new AccountHistory({ deposits: 2 });
 
   beforeAll(async () => {
-    database = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-    pool = testPool(database.url, 4);
-    const projector = new TestProjector(pool);
+    env = await operationsTestEnv({ poolSize: 4 });
+    pool = env.pool;
     // gapped: v1, v2 applied, v4 dead-lettered (gap), v5 held. poisoned: v1 applied, poison, v2 v3 held.
     // One keyless poison, skipped.
-    await projector.deliver([...gapped.messages([1, 2, 4]), ...poisoned.messages([1]), poisonFor(poisoned.accountId)]);
-    await projector.deliver([...gapped.messages([5]), ...poisoned.messages([2, 3]), poisonFor(null)]);
+    await env.projector.deliver([...gapped.messages([1, 2, 4]), ...poisoned.messages([1]), poisonFor(poisoned.accountId)]);
+    await env.projector.deliver([...gapped.messages([5]), ...poisoned.messages([2, 3]), poisonFor(null)]);
     const { rows } = await pool.query(`SELECT id::text FROM read_model.dead_letters WHERE account_id IS NULL`);
     await skip(operatorContext(pool), rows[0].id);
   }, 30_000);
 
-  afterAll(async () => {
-    await pool.end();
-    await database.drop();
-  });
+  afterAll(() => env.dispose());
 
   it('lists every dead letter newest first, with what it is and whether it parks its account', async () => {
     const all = await listDeadLetters(pool, { limit: 10 });

@@ -1,28 +1,21 @@
 import { accountEventUpcaster, decodeStoredAccountEvent, encodeEvent, foldAccount, type AccountEvent } from '@ledger/domain';
-import {
-  EVENT_STORE_MIGRATIONS_TABLE,
-  eventStoreMigrations,
-  PostgresEventStore,
-  readStreamEvents,
-  type StoredEvent,
-} from '@ledger/event-store';
+import { PostgresEventStore, readStreamEvents, type StoredEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
-import { createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { accountSnapshot, historyVersions } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { readModelMigrations } from '../read-model.migrations';
 import { heal } from './heal.action';
 import {
-  accountRow,
   actionsOn,
   deadLettersOf,
   heldOffsets,
-  historyVersions,
+  operationsTestEnv,
   operatorContext,
   parkedRow,
   poisonFor,
   TestProjector,
+  type OperationsTestEnv,
 } from './testing/operations.fixture';
 
 const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 9, 0, second));
@@ -41,22 +34,18 @@ function lifeOf(accountId: string): AccountEvent[] {
 }
 
 describe('heal against PostgreSQL', () => {
-  let database: TestDatabase;
+  let env: OperationsTestEnv;
   let pool: Pool;
   let store: PostgresEventStore;
   let projector: TestProjector;
 
   beforeAll(async () => {
-    database = await createTestDatabase([...eventStoreMigrations, ...readModelMigrations], EVENT_STORE_MIGRATIONS_TABLE);
-    pool = testPool(database.url, 8);
+    env = await operationsTestEnv({ poolSize: 8, eventStore: true });
+    ({ pool, projector } = env);
     store = new PostgresEventStore(pool, { upcast: accountEventUpcaster, notify: false });
-    projector = new TestProjector(pool);
   }, 30_000);
 
-  afterAll(async () => {
-    await pool.end();
-    await database.drop();
-  });
+  afterAll(() => env.dispose());
 
   // As stored: the projection upcasts each event itself, so one it cannot read parks the account
   // instead of failing the whole load.
@@ -96,7 +85,7 @@ describe('heal against PostgreSQL', () => {
       if (event.type === 'MoneyWithdrawn') withdrawn += amount;
       else deposited += amount;
     }
-    expect(await accountRow(pool, accountId)).toEqual({
+    expect(await accountSnapshot(pool, accountId)).toEqual({
       version: stored.length,
       balance: String(state.balance),
       status: state.status,
@@ -144,7 +133,7 @@ describe('heal against PostgreSQL', () => {
       parkedBehind: null,
     });
     await expectFoldOfStore(accountId);
-    expect(await accountRow(pool, accountId)).toMatchObject({ balance: '1050', total_deposited: '1550', total_withdrawn: '500', transaction_count: 5 });
+    expect(await accountSnapshot(pool, accountId)).toMatchObject({ balance: '1050', total_deposited: '1550', total_withdrawn: '500', transaction_count: 5 });
     expect(await parkedRow(pool, accountId)).toBeUndefined();
     expect(await heldOffsets(pool, accountId)).toEqual([]);
     expect(await deadLettersOf(pool, accountId)).toEqual([expect.objectContaining({ status: 'healed' })]);
@@ -209,7 +198,7 @@ describe('heal against PostgreSQL', () => {
     expect(await heal(operatorContext(pool), accountId, load(accountId))).toMatchObject({ kind: 'healed', version: 2 });
 
     await expectFoldOfStore(accountId);
-    expect(await accountRow(pool, accountId)).toMatchObject({ balance: '600', total_deposited: '700', total_withdrawn: '100' });
+    expect(await accountSnapshot(pool, accountId)).toMatchObject({ balance: '600', total_deposited: '700', total_withdrawn: '100' });
   });
 
   it('given a projector batch arriving while heal holds the account, then it waits and lands on the healed version', async () => {
@@ -232,7 +221,7 @@ describe('heal against PostgreSQL', () => {
     expect(outcome).toMatchObject({ kind: 'healed', version: 7 });
     expect(await batch).toMatchObject({ applied: 1, duplicates: 2, held: 0, deadLettered: 0 });
     await expectFoldOfStore(accountId);
-    expect(await accountRow(pool, accountId)).toMatchObject({ version: 8, balance: '1055' });
+    expect(await accountSnapshot(pool, accountId)).toMatchObject({ version: 8, balance: '1055' });
     expect(await parkedRow(pool, accountId)).toBeUndefined();
   });
 
@@ -260,7 +249,7 @@ describe('heal against PostgreSQL', () => {
   it('given an account neither side knows, then nothing changes and the no-op is logged', async () => {
     const accountId = randomUUID();
     expect(await heal(operatorContext(pool), accountId, load(accountId))).toEqual({ kind: 'unknown-account', accountId });
-    expect(await accountRow(pool, accountId)).toBeUndefined();
+    expect(await accountSnapshot(pool, accountId)).toBeUndefined();
     expect(await actionsOn(pool, accountId)).toEqual([expect.objectContaining({ action: 'heal', outcome: 'unknown-account' })]);
   });
 

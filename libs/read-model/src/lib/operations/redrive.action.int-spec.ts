@@ -1,36 +1,29 @@
-import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { accountSnapshot, AccountHistory, historyVersions } from '@ledger/testing';
 import type { Pool } from 'pg';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
 import { redrive } from './redrive.action';
 import {
-  accountRow,
   actionsOn,
   deadLettersOf,
   heldOffsets,
-  historyVersions,
   operatorContext,
   parkedRow,
+  operationsTestEnv,
   poisonFor,
-  REFUSAL_TRIGGER,
   TestProjector,
+  type OperationsTestEnv,
 } from './testing/operations.fixture';
 
 describe('redrive against PostgreSQL', () => {
-  let database: TestDatabase;
+  let env: OperationsTestEnv;
   let pool: Pool;
   let projector: TestProjector;
 
   beforeAll(async () => {
-    database = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-    pool = testPool(database.url, 8);
-    await pool.query(REFUSAL_TRIGGER);
-    projector = new TestProjector(pool);
+    env = await operationsTestEnv({ poolSize: 8, refusals: true });
+    ({ pool, projector } = env);
   }, 30_000);
 
-  afterAll(async () => {
-    await pool.end();
-    await database.drop();
-  });
+  afterAll(() => env.dispose());
 
   const refuse = (accountId: string) => pool.query(`INSERT INTO public.refused_accounts VALUES ($1)`, [accountId]);
   const accept = (accountId: string) => pool.query(`DELETE FROM public.refused_accounts WHERE account_id = $1`, [accountId]);
@@ -63,7 +56,7 @@ describe('redrive against PostgreSQL', () => {
       version: 5,
       parkedBehind: null,
     });
-    expect(await accountRow(pool, history.accountId)).toMatchObject({ version: 5, balance: String(history.balanceAt(5)), transaction_count: 5 });
+    expect(await accountSnapshot(pool, history.accountId)).toMatchObject({ version: 5, balance: String(history.balanceAt(5)), transaction_count: 5 });
     expect(await historyVersions(pool, history.accountId)).toEqual([1, 2, 3, 4, 5]);
     expect(await parkedRow(pool, history.accountId)).toBeUndefined();
     expect(await heldOffsets(pool, history.accountId)).toEqual([]);
@@ -74,19 +67,19 @@ describe('redrive against PostgreSQL', () => {
 
     // The projector carries on from the re-driven version; a replay of what was re-driven is a duplicate.
     expect(await projector.deliver(history.messages([3, 4, 5, 6]))).toMatchObject({ applied: 1, duplicates: 3, held: 0 });
-    expect(await accountRow(pool, history.accountId)).toMatchObject({ version: 6 });
+    expect(await accountSnapshot(pool, history.accountId)).toMatchObject({ version: 6 });
   });
 
   it('given a second redrive, then it is a logged no-op', async () => {
     const history = new AccountHistory({ deposits: 3 });
     await parkedByRefusal(history, 4);
     await redrive(operatorContext(pool), history.accountId);
-    const before = await accountRow(pool, history.accountId);
+    const before = await accountSnapshot(pool, history.accountId);
 
     const again = await redrive(operatorContext(pool), history.accountId.toUpperCase());
 
     expect(again).toEqual({ kind: 'not-parked', accountId: history.accountId });
-    expect(await accountRow(pool, history.accountId)).toEqual(before);
+    expect(await accountSnapshot(pool, history.accountId)).toEqual(before);
     expect((await actionsOn(pool, history.accountId)).map((a) => a.outcome)).toEqual(['redriven', 'not-parked']);
   });
 
@@ -111,7 +104,7 @@ describe('redrive against PostgreSQL', () => {
     expect(await deadLettersOf(pool, history.accountId)).toEqual([
       expect.objectContaining({ id: parked.dead_letter_id, status: 'open', attempts: 2 }),
     ]);
-    expect(await accountRow(pool, history.accountId)).toMatchObject({ version: 2 });
+    expect(await accountSnapshot(pool, history.accountId)).toMatchObject({ version: 2 });
     expect(await actionsOn(pool, history.accountId)).toEqual([expect.objectContaining({ action: 'redrive', outcome: 're-parked' })]);
   });
 
@@ -146,7 +139,7 @@ describe('redrive against PostgreSQL', () => {
       // Batch first: its events were held and re-driven (4 applied). Redrive first: the batch applied them.
       expect(redriven).toMatchObject({ kind: 'redriven', applied: batch.held === 2 ? 4 : 2 });
       expect(batch.applied + batch.held).toBe(2);
-      expect(await accountRow(pool, history.accountId)).toMatchObject({ version: 6, balance: String(history.balanceAt(6)) });
+      expect(await accountSnapshot(pool, history.accountId)).toMatchObject({ version: 6, balance: String(history.balanceAt(6)) });
       expect(await historyVersions(pool, history.accountId)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(await parkedRow(pool, history.accountId)).toBeUndefined();
       expect(await heldOffsets(pool, history.accountId)).toEqual([]);
@@ -168,7 +161,7 @@ describe('redrive against PostgreSQL', () => {
       expect(held).toHaveLength(4);
       expect(held).toEqual([...held].sort((a, b) => a - b));
       expect((await deadLettersOf(pool, history.accountId)).map((d) => d.status)).toEqual(['open']);
-      expect(await accountRow(pool, history.accountId)).toMatchObject({ version: 2 });
+      expect(await accountSnapshot(pool, history.accountId)).toMatchObject({ version: 2 });
     }
   }, 120_000);
 

@@ -1,36 +1,29 @@
-import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { accountSnapshot, AccountHistory, historyVersions } from '@ledger/testing';
 import type { Pool } from 'pg';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
 import { skip } from './skip.action';
 import {
-  accountRow,
   actionsOn,
   deadLettersOf,
   heldOffsets,
-  historyVersions,
   operatorContext,
   parkedRow,
+  operationsTestEnv,
   poisonFor,
-  REFUSAL_TRIGGER,
   TestProjector,
+  type OperationsTestEnv,
 } from './testing/operations.fixture';
 
 describe('skip against PostgreSQL', () => {
-  let database: TestDatabase;
+  let env: OperationsTestEnv;
   let pool: Pool;
   let projector: TestProjector;
 
   beforeAll(async () => {
-    database = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-    pool = testPool(database.url, 4);
-    await pool.query(REFUSAL_TRIGGER);
-    projector = new TestProjector(pool);
+    env = await operationsTestEnv({ poolSize: 4, refusals: true });
+    ({ pool, projector } = env);
   }, 30_000);
 
-  afterAll(async () => {
-    await pool.end();
-    await database.drop();
-  });
+  afterAll(() => env.dispose());
 
   const status = async (id: string) =>
     (await pool.query(`SELECT status, resolved_at FROM read_model.dead_letters WHERE id = $1`, [id])).rows[0];
@@ -66,7 +59,7 @@ describe('skip against PostgreSQL', () => {
       version: 4,
       parkedBehind: null,
     });
-    expect(await accountRow(pool, history.accountId)).toMatchObject({ version: 4, balance: String(history.balanceAt(4)) });
+    expect(await accountSnapshot(pool, history.accountId)).toMatchObject({ version: 4, balance: String(history.balanceAt(4)) });
     expect(await historyVersions(pool, history.accountId)).toEqual([1, 2, 3, 4]);
     expect(await parkedRow(pool, history.accountId)).toBeUndefined();
     expect(await heldOffsets(pool, history.accountId)).toEqual([]);

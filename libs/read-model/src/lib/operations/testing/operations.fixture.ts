@@ -1,5 +1,8 @@
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
+import { createTestDatabase, testPool } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import type { Pool } from 'pg';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../../read-model.migrations';
 import { decodeForProjection, rawFromKafka, type ProjectionInput } from '../../projection/projection-input';
 import { ProjectionWriter, type BatchOutcome } from '../../projection/projection.writer';
 import { ACCOUNTS_PROJECTION, type OperatorContext } from '../operator-action';
@@ -59,34 +62,39 @@ export class TestProjector {
   }
 }
 
+/** A fresh migrated database for one suite, with a TestProjector on it; `dispose` drops it. */
+export interface OperationsTestEnv {
+  readonly pool: Pool;
+  readonly projector: TestProjector;
+  dispose(): Promise<void>;
+}
+
+export interface OperationsTestEnvOptions {
+  readonly poolSize: number;
+  /** Installs REFUSAL_TRIGGER, so a test can have the database refuse an account's rows. */
+  readonly refusals?: boolean;
+  /** Migrates the event store next to the read model, for actions that read it (heal). */
+  readonly eventStore?: boolean;
+}
+
+export async function operationsTestEnv(options: OperationsTestEnvOptions): Promise<OperationsTestEnv> {
+  const database = options.eventStore
+    ? await createTestDatabase([...eventStoreMigrations, ...readModelMigrations], EVENT_STORE_MIGRATIONS_TABLE)
+    : await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
+  const pool = testPool(database.url, options.poolSize);
+  if (options.refusals === true) await pool.query(REFUSAL_TRIGGER);
+  return {
+    pool,
+    projector: new TestProjector(pool),
+    dispose: async () => {
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
+
 export function operatorContext(pool: Pool): OperatorContext {
   return { pool, performedBy: 'ops-test' };
-}
-
-export interface AccountRowSnapshot {
-  readonly version: number;
-  readonly balance: string;
-  readonly status: string;
-  readonly total_deposited: string;
-  readonly total_withdrawn: string;
-  readonly transaction_count: number;
-}
-
-export async function accountRow(pool: Pool, accountId: string): Promise<AccountRowSnapshot | undefined> {
-  const { rows } = await pool.query<AccountRowSnapshot>(
-    `SELECT version::int, balance::text, status, total_deposited::text, total_withdrawn::text, transaction_count::int
-       FROM read_model.accounts WHERE account_id = $1`,
-    [accountId],
-  );
-  return rows[0];
-}
-
-export async function historyVersions(pool: Pool, accountId: string): Promise<number[]> {
-  const { rows } = await pool.query<{ version: number }>(
-    `SELECT version::int FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`,
-    [accountId],
-  );
-  return rows.map((r) => r.version);
 }
 
 export async function parkedRow(pool: Pool, accountId: string): Promise<{ dead_letter_id: string; reason: string } | undefined> {

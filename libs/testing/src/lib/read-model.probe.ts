@@ -1,5 +1,5 @@
-import type { AccountHistory } from '@ledger/testing';
 import type { Pool } from 'pg';
+import type { AccountHistory } from './account-history.fixture';
 
 /** An account row as the assertions compare it: money as decimal strings, exact. */
 export interface AccountSnapshot {
@@ -11,14 +11,23 @@ export interface AccountSnapshot {
   readonly transaction_count: number;
 }
 
+const SNAPSHOT_COLUMNS = `version::int AS version, balance::text AS balance, status, total_deposited::text AS total_deposited,
+  total_withdrawn::text AS total_withdrawn, transaction_count::int AS transaction_count`;
+
 export async function accountSnapshots(pool: Pool): Promise<Map<string, AccountSnapshot>> {
   const { rows } = await pool.query<AccountSnapshot & { account_id: string }>(
-    `SELECT account_id::text AS account_id, version::int AS version, balance::text AS balance, status,
-            total_deposited::text AS total_deposited, total_withdrawn::text AS total_withdrawn,
-            transaction_count::int AS transaction_count
-       FROM read_model.accounts`,
+    `SELECT account_id::text AS account_id, ${SNAPSHOT_COLUMNS} FROM read_model.accounts`,
   );
   return new Map(rows.map(({ account_id, ...snapshot }) => [account_id, snapshot]));
+}
+
+/** One account's row; undefined when the read model has none. */
+export async function accountSnapshot(pool: Pool, accountId: string): Promise<AccountSnapshot | undefined> {
+  const { rows } = await pool.query<AccountSnapshot>(
+    `SELECT ${SNAPSHOT_COLUMNS} FROM read_model.accounts WHERE account_id = $1`,
+    [accountId],
+  );
+  return rows[0];
 }
 
 /** The account row that the fold of `history` up to `version` must give (opened, then deposits only). */
