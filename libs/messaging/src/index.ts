@@ -5,3 +5,4 @@ export * from './lib/kafka-message';
 export * from './lib/topic';
 export * from './lib/kafka-client';
 export * from './lib/kafka-admin.session';
+export * from './lib/kafka-producer.session';

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { accountPartitioner, ensureTopic } from '@ledger/messaging';
+import { ensureTopic, KafkaProducerSession } from '@ledger/messaging';
 import { backoffDelay, messageOf, PG_POOL, sleep } from '@ledger/platform';
 import { drainDeadLetterOutbox, type UnpublishedDeadLetter } from '@ledger/read-model';
-import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { ProjectorKafka } from '../kafka/projector-kafka';
 import { ProjectorMetrics } from '../projection/projector.metrics';
@@ -23,7 +22,7 @@ const DRAIN_BATCH_SIZE = 100;
 export class DeadLetterPublisher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeadLetters');
   private readonly stopping = new AbortController();
-  private producer: Producer | null = null;
+  private readonly producer: KafkaProducerSession;
   private topicReady = false;
   private starting: Promise<void> | null = null;
   private draining: Promise<void> | null = null;
@@ -35,7 +34,9 @@ export class DeadLetterPublisher implements OnApplicationBootstrap, BeforeApplic
     private readonly kafka: ProjectorKafka,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly metrics: ProjectorMetrics,
-  ) {}
+  ) {
+    this.producer = new KafkaProducerSession(kafka.kafka);
+  }
 
   onApplicationBootstrap(): void {
     this.starting = this.prepareTopic().then(() => this.kick());
@@ -48,7 +49,7 @@ export class DeadLetterPublisher implements OnApplicationBootstrap, BeforeApplic
     if (this.timer !== null) clearInterval(this.timer);
     await this.starting;
     await this.draining;
-    await this.resetProducer();
+    await this.producer.reset();
   }
 
   /** Publishes what is unpublished soon; calls while a drain runs fold into one more drain. */
@@ -76,14 +77,14 @@ export class DeadLetterPublisher implements OnApplicationBootstrap, BeforeApplic
         if (published > 0) this.logger.log(`published ${published} dead letter(s) to ${this.config.KAFKA_DLQ_TOPIC}`);
       } catch (error) {
         this.logger.warn(`cannot publish dead letters to ${this.config.KAFKA_DLQ_TOPIC} (${messageOf(error)}); the next sweep retries`);
-        await this.resetProducer();
+        await this.producer.reset();
         return;
       }
     } while (this.drainAgain && !this.stopping.signal.aborted);
   }
 
   private async publish(deadLetters: readonly UnpublishedDeadLetter[]): Promise<void> {
-    const producer = await this.connectedProducer();
+    const producer = await this.producer.get();
     await producer.send({ topic: this.config.KAFKA_DLQ_TOPIC, acks: -1, messages: deadLetters.map(deadLetterMessage) });
   }
 
@@ -105,30 +106,5 @@ export class DeadLetterPublisher implements OnApplicationBootstrap, BeforeApplic
         await sleep(delay, this.stopping.signal);
       }
     }
-  }
-
-  private async connectedProducer(): Promise<Producer> {
-    if (this.producer !== null) return this.producer;
-    const producer = this.kafka.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: accountPartitioner,
-      allowAutoTopicCreation: false,
-    });
-    try {
-      await producer.connect();
-    } catch (error) {
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
-    this.producer = producer;
-    return producer;
-  }
-
-  /** After a failed send the idempotent producer's sequence state is unknown: the next send starts a fresh one. */
-  private async resetProducer(): Promise<void> {
-    const producer = this.producer;
-    this.producer = null;
-    await producer?.disconnect().catch(() => undefined);
   }
 }

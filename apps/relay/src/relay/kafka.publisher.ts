@@ -1,5 +1,5 @@
-import { accountPartitioner } from '@ledger/messaging';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { KafkaProducerSession } from '@ledger/messaging';
+import type { Kafka, Message } from 'kafkajs';
 
 export interface PublisherOptions {
   readonly topic: string;
@@ -8,23 +8,22 @@ export interface PublisherOptions {
 }
 
 /**
- * Produces batches with the settings ordering needs: acks from all in-sync replicas, the idempotent
- * producer (broker-side de-duplication of kafkajs' own retries) and one request in flight, so a
- * retried request can never overtake a later one.
- *
- * After any failure the producer is thrown away: an idempotent producer whose send failed may have
- * sequence numbers the broker no longer agrees with, and a fresh producer id starts clean.
+ * Produces batches with acks from all in-sync replicas, through a producer session that keeps
+ * per-account order (see KafkaProducerSession). After any failure the loop resets it and resends
+ * from its checkpoint on a fresh producer.
  */
 export class KafkaPublisher {
-  private producer: Producer | null = null;
+  private readonly producer: KafkaProducerSession;
 
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
     private readonly options: PublisherOptions,
-  ) {}
+  ) {
+    this.producer = new KafkaProducerSession(kafka, { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 });
+  }
 
   async publish(messages: readonly Message[]): Promise<void> {
-    const producer = await this.connected();
+    const producer = await this.producer.get();
     await producer.send({
       topic: this.options.topic,
       acks: -1,
@@ -35,29 +34,6 @@ export class KafkaPublisher {
 
   /** Drops the producer; the next publish connects a new one. Never throws. */
   async reset(): Promise<void> {
-    const producer = this.producer;
-    this.producer = null;
-    if (producer !== null) {
-      await producer.disconnect().catch(() => undefined);
-    }
-  }
-
-  private async connected(): Promise<Producer> {
-    if (this.producer !== null) return this.producer;
-    const producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: accountPartitioner,
-      allowAutoTopicCreation: false,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
-    try {
-      await producer.connect();
-    } catch (error) {
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
-    this.producer = producer;
-    return producer;
+    await this.producer.reset();
   }
 }
