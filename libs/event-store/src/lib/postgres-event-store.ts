@@ -22,6 +22,7 @@ import {
   NOTIFY_STATEMENT,
   READ_STREAM_STATEMENT,
 } from './event-store.sql';
+import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-event.row';
 
 /** An event as stored, before upcasting. */
 export interface RawEvent {
@@ -90,11 +91,16 @@ interface IdempotencyRow {
   readonly response_body: JsonObject;
 }
 
-/** bigint columns arrive as strings; a stream's version stays far below 2^53. */
-function toVersion(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`event store: version ${value} is not a safe integer`);
-  return n;
+/** The read's union gives snapshot rows nulls in the event columns; an event row has them all. */
+function isEventRow(row: ReadRow): row is ReadRow & StoredEventRow {
+  return (
+    row.global_position !== null &&
+    row.transaction_id !== null &&
+    row.event_id !== null &&
+    row.type !== null &&
+    row.metadata !== null &&
+    row.occurred_at !== null
+  );
 }
 
 function uniqueViolation(error: unknown): string | null {
@@ -261,33 +267,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private toStoredEvent(streamId: string, row: ReadRow): StoredEvent {
-    if (
-      row.global_position === null ||
-      row.transaction_id === null ||
-      row.event_id === null ||
-      row.type === null ||
-      row.metadata === null ||
-      row.occurred_at === null
-    ) {
-      throw new Error(`event store: incomplete event row in stream ${JSON.stringify(streamId)}`);
-    }
-    const current = this.upcast({
-      type: row.type,
-      schemaVersion: row.schema_version,
-      data: row.data,
-      occurredAt: row.occurred_at,
-    });
-    return {
-      eventId: row.event_id,
-      streamId,
-      version: toVersion(row.version),
-      type: current.type,
-      schemaVersion: current.schemaVersion,
-      data: current.data,
-      metadata: row.metadata,
-      occurredAt: row.occurred_at,
-      globalPosition: row.global_position,
-      transactionId: row.transaction_id,
-    };
+    if (!isEventRow(row)) throw new Error(`event store: incomplete event row in stream ${JSON.stringify(streamId)}`);
+    return storedEventFromRow(streamId, row, this.upcast);
   }
 }

@@ -1,24 +1,13 @@
 import type { ClientBase, Pool } from 'pg';
 import { assertValidStreamId } from './append-request.validation';
-import type { EventMetadata, JsonObject, StoredEvent } from './event-store.port';
+import type { StoredEvent } from './event-store.port';
 import type { NamedStatement } from './event-store.sql';
 import type { Upcaster } from './postgres-event-store';
+import { storedEventFromRow, type StoredEventRow } from './stored-event.row';
 
 export interface ReadStreamEventsOptions {
   /** Applied to every event read; identity when absent. */
   readonly upcast?: Upcaster;
-}
-
-interface StreamEventRow {
-  readonly global_position: string;
-  readonly transaction_id: string;
-  readonly version: string;
-  readonly event_id: string;
-  readonly type: string;
-  readonly schema_version: number;
-  readonly data: JsonObject;
-  readonly metadata: EventMetadata;
-  readonly occurred_at: Date;
 }
 
 /** Every event of one stream, snapshots ignored: the whole history, for rebuilding a projection of it. */
@@ -43,25 +32,6 @@ export async function readStreamEvents(
   options: ReadStreamEventsOptions = {},
 ): Promise<StoredEvent[]> {
   assertValidStreamId(streamId);
-  const { rows } = await db.query<StreamEventRow>({ ...READ_STREAM_EVENTS_STATEMENT, values: [streamId] });
-  return rows.map((row) => toStoredEvent(streamId, row, options.upcast));
-}
-
-function toStoredEvent(streamId: string, row: StreamEventRow, upcast: Upcaster | undefined): StoredEvent {
-  const version = Number(row.version);
-  if (!Number.isSafeInteger(version)) throw new Error(`event store: version ${row.version} is not a safe integer`);
-  const stored = { type: row.type, schemaVersion: row.schema_version, data: row.data, occurredAt: row.occurred_at };
-  const current = upcast === undefined ? stored : upcast(stored);
-  return {
-    eventId: row.event_id,
-    streamId,
-    version,
-    type: current.type,
-    schemaVersion: current.schemaVersion,
-    data: current.data,
-    metadata: row.metadata,
-    occurredAt: row.occurred_at,
-    globalPosition: row.global_position,
-    transactionId: row.transaction_id,
-  };
+  const { rows } = await db.query<StoredEventRow>({ ...READ_STREAM_EVENTS_STATEMENT, values: [streamId] });
+  return rows.map((row) => storedEventFromRow(streamId, row, options.upcast));
 }
