@@ -16,3 +16,4 @@ export * from './lib/platform.module';
 export * from './lib/resilience/backoff';
 export * from './lib/async/wake-signal';
 export * from './lib/errors/error-message';
+export * from './lib/values/required';

@@ -1,5 +1,5 @@
 import { isUuid } from '@ledger/domain';
-import { messageOf } from '@ledger/platform';
+import { first, messageOf } from '@ledger/platform';
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import { ProjectionWriter } from '../projection/projection.writer';
 import { RECORD_OPERATOR_ACTION } from './operations.sql';
@@ -34,7 +34,7 @@ export async function recordOperatorAction(db: Pool | ClientBase, record: Operat
     JSON.stringify(record.detail),
     record.performedBy,
   ]);
-  return rows[0]!.id;
+  return first(rows, 'the recorded operator action').id;
 }
 
 export function writerFor(context: OperatorContext): ProjectionWriter {

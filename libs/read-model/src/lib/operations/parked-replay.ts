@@ -1,3 +1,4 @@
+import { first, required } from '@ledger/platform';
 import type { ClientBase } from 'pg';
 import { rawFromRow, type StoredMessageRow } from '../projection/message-rows';
 import type { ProjectionInput, RawMessage } from '../projection/projection-input';
@@ -52,7 +53,7 @@ export async function applyAsUnparked(
   if (park === undefined) {
     await client.query(UNPARK_ACCOUNT, [accountId]);
   } else {
-    const raw = plan.deadLetters[park.deadLetterIndex]!.raw;
+    const { raw } = required(plan.deadLetters[park.deadLetterIndex], 'the dead letter that parks the account');
     await client.query(REPARK_ACCOUNT, [accountId, raw.topic, raw.partition, raw.offset, park.reason]);
   }
   const outcome = await writer.finish(client, plan);
@@ -69,7 +70,7 @@ export async function accountStanding(client: ClientBase, accountId: string): Pr
     ACCOUNT_STANDING,
     [accountId],
   );
-  const row = rows[0]!;
+  const row = first(rows, `the standing of account ${accountId}`);
   return {
     version: row.version === null ? 0 : Number(row.version),
     parkedBehind: row.dead_letter_id === null ? null : { deadLetterId: row.dead_letter_id, reason: row.reason ?? '' },

@@ -1,3 +1,4 @@
+import { first } from '@ledger/platform';
 import type { ClientBase } from 'pg';
 import { decodeForProjection, type RawMessage } from '../projection/projection-input';
 import { rawFromRow, type StoredMessageRow } from '../projection/message-rows';
@@ -27,9 +28,9 @@ export type RedriveOutcome =
 export async function redrive(context: OperatorContext, givenAccountId: string): Promise<RedriveOutcome> {
   const accountId = canonicalAccountId(givenAccountId);
   return runOperatorAction(context, 'redrive', accountId, async (client) => {
-    const { rows: parked } = await client.query<{ dead_letter_id: string }>(LOCK_PARKED_UPDATE, [[accountId]]);
-    if (parked.length === 0) return { kind: 'not-parked', accountId };
-    const deadLetterId = parked[0]!.dead_letter_id;
+    const parked = (await client.query<{ dead_letter_id: string }>(LOCK_PARKED_UPDATE, [[accountId]])).rows[0];
+    if (parked === undefined) return { kind: 'not-parked', accountId };
+    const deadLetterId = parked.dead_letter_id;
     // Read only now, under the lock, so the messages a batch held just before are included.
     const deadLetter = await deadLetterMessage(client, deadLetterId);
     const held = await heldMessages(client, accountId);
@@ -43,5 +44,5 @@ export async function redrive(context: OperatorContext, givenAccountId: string):
 async function deadLetterMessage(client: ClientBase, id: string): Promise<RawMessage> {
   const { rows } = await client.query<StoredMessageRow>(SELECT_DEAD_LETTER_MESSAGE, [id]);
   // The parked row's foreign key keeps its dead letter.
-  return rawFromRow(rows[0]!);
+  return rawFromRow(first(rows, `dead letter ${id}`));
 }

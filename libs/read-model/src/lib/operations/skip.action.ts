@@ -1,3 +1,4 @@
+import { first } from '@ledger/platform';
 import { decodeForProjection } from '../projection/projection-input';
 import { LOCK_PARKED_UPDATE } from '../projection/projection.sql';
 import { assertDeadLetterId, type DeadLetterStatus } from './dead-letters.reader';
@@ -25,13 +26,13 @@ export type SkipOutcome =
 export async function skip(context: OperatorContext, deadLetterId: string): Promise<SkipOutcome> {
   assertDeadLetterId(deadLetterId);
   return runOperatorAction(context, 'skip', deadLetterId, async (client) => {
-    const named = await client.query<{ account_id: string | null }>(DEAD_LETTER_ACCOUNT, [deadLetterId]);
-    if (named.rows.length === 0) return { kind: 'not-found', deadLetterId };
-    const accountId = named.rows[0]!.account_id;
+    const named = (await client.query<{ account_id: string | null }>(DEAD_LETTER_ACCOUNT, [deadLetterId])).rows[0];
+    if (named === undefined) return { kind: 'not-found', deadLetterId };
+    const accountId = named.account_id;
     // The projector's lock order: the parked row before the dead letter.
     const parked = accountId === null ? [] : (await client.query<{ dead_letter_id: string }>(LOCK_PARKED_UPDATE, [[accountId]])).rows;
     const { rows } = await client.query<{ status: DeadLetterStatus }>(LOCK_DEAD_LETTER_MESSAGE, [deadLetterId]);
-    const status = rows[0]!.status;
+    const { status } = first(rows, `dead letter ${deadLetterId}`);
     if (status !== 'open') return { kind: 'not-open', deadLetterId, status };
     await client.query(RESOLVE_DEAD_LETTER, [deadLetterId, 'skipped']);
     if (accountId === null || parked[0]?.dead_letter_id !== deadLetterId) return { kind: 'skipped', deadLetterId, accountId };

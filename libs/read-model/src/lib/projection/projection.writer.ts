@@ -1,3 +1,4 @@
+import { first } from '@ledger/platform';
 import type { ClientBase } from 'pg';
 import { READ_MODEL_CHANGED_CHANNEL, encodeChangePayloads, type AccountMoved } from '../read-model.notifications';
 import type { AccountView } from './account-view';
@@ -224,7 +225,7 @@ async function upsertDeadLetter(client: ClientBase, draft: DeadLetterDraft): Pro
     draft.error,
     draft.attempts,
   ]);
-  return rows[0]!.id;
+  return first(rows, 'the upserted dead letter').id;
 }
 
 /** Inputs split per account, in order of first appearance; poison without an account stands alone. */
@@ -241,17 +242,18 @@ function groupByAccount(inputs: readonly ProjectionInput[]): ProjectionInput[][]
 
 /** The plan for an account whose rows the database refused: first input dead-lettered, the rest held. */
 function refuse(group: readonly ProjectionInput[], error: string, attempts: number): BatchPlan {
-  const [first, ...rest] = group;
-  const accountId = first!.accountId;
+  const deadLettered = first(group, 'an input of the refused account');
+  const rest = group.slice(1);
+  const accountId = deadLettered.accountId;
   const located =
-    first!.kind === 'event'
-      ? { eventId: first!.event.eventId, version: first!.event.version }
-      : { eventId: first!.eventId, version: first!.version };
+    deadLettered.kind === 'event'
+      ? { eventId: deadLettered.event.eventId, version: deadLettered.event.version }
+      : { eventId: deadLettered.eventId, version: deadLettered.version };
   return {
     views: [],
     transactions: [],
     appliedEventIds: [],
-    deadLetters: [{ accountId, ...located, raw: first!.raw(), error, attempts }],
+    deadLetters: [{ accountId, ...located, raw: deadLettered.raw(), error, attempts }],
     parks: accountId === null ? [] : [{ accountId, deadLetterIndex: 0, reason: error }],
     held: accountId === null ? [] : rest.map((input) => ({ accountId, raw: input.raw() })),
     duplicates: 0,
