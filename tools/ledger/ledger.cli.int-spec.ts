@@ -1,6 +1,7 @@
 import { encodeEvent, type AccountEvent } from '@ledger/domain';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, PostgresEventStore } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
+import { required } from '@ledger/platform';
 import { decodeForProjection, ProjectionWriter, rawFromKafka, readModelMigrations } from '@ledger/read-model';
 import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
 import type { Message } from 'kafkajs';
@@ -131,7 +132,8 @@ describe('npm run ledger against PostgreSQL', () => {
       events: events.map((e) => ({ ...encodeEvent(e), eventId: randomUUID(), metadata: { correlationId: 'c', causationId: null }, occurredAt: new Date() })),
     });
     if (appended.kind !== 'appended') throw new Error(appended.kind);
-    await deliver([appended.events[0]!, appended.events[2]!].map((e) => toKafkaMessage(toEnvelope(e))));
+    const gapped = [1, 3].map((version) => required(appended.events[version - 1], `appended version ${version}`));
+    await deliver(gapped.map((e) => toKafkaMessage(toEnvelope(e))));
 
     const healed = await ledger(['heal', accountId]);
 

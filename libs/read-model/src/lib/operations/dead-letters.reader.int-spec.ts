@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { listDeadLetters, type DeadLetterStatus } from './dead-letters.reader';
 import { listParkedAccounts } from './parked-accounts.reader';
 import { skip } from './skip.action';
-import { operationsTestEnv, operatorContext, parkedRow, poisonFor, type OperationsTestEnv } from './testing/operations.fixture';
+import { operationsTestEnv, operatorContext, parkedRowOf, poisonFor, type OperationsTestEnv } from './testing/operations.fixture';
 
 describe('listing dead letters and parked accounts', () => {
   let env: OperationsTestEnv;
@@ -38,12 +38,12 @@ describe('listing dead letters and parked accounts', () => {
       offset: '2',
       error: 'version gap: expected version 3, got 4',
       attempts: 1,
-      eventId: gapped.envelopes[3]!.eventId,
+      eventId: gapped.envelope(4).eventId,
       publishedAt: null,
       resolvedAt: null,
     });
-    expect(all[2]!.createdAt).toBeInstanceOf(Date);
-    expect(all[0]!.resolvedAt).toBeInstanceOf(Date);
+    expect(all[2]?.createdAt).toBeInstanceOf(Date);
+    expect(all[0]?.resolvedAt).toBeInstanceOf(Date);
   });
 
   it.each<[string, { status?: DeadLetterStatus; accountId?: string; limit: number }, number]>([
@@ -66,7 +66,7 @@ describe('listing dead letters and parked accounts', () => {
       {
         accountId: gapped.accountId,
         reason: 'version gap: expected version 3, got 4',
-        deadLetterId: (await parkedRow(pool, gapped.accountId))!.dead_letter_id,
+        deadLetterId: (await parkedRowOf(pool, gapped.accountId)).dead_letter_id,
         heldEvents: 1,
         parkedAt: expect.any(Date),
         version: 2,
@@ -74,7 +74,7 @@ describe('listing dead letters and parked accounts', () => {
       {
         accountId: poisoned.accountId,
         reason: expect.stringMatching(/undecodable/),
-        deadLetterId: (await parkedRow(pool, poisoned.accountId))!.dead_letter_id,
+        deadLetterId: (await parkedRowOf(pool, poisoned.accountId)).dead_letter_id,
         heldEvents: 2,
         parkedAt: expect.any(Date),
         version: 1,

@@ -1,6 +1,7 @@
 import { accountEventUpcaster, decodeStoredAccountEvent, encodeEvent, foldAccount, type AccountEvent } from '@ledger/domain';
 import { PostgresEventStore, readStreamEvents, type StoredEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
+import { required } from '@ledger/platform';
 import { accountSnapshot, historyVersions } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import {
   operationsTestEnv,
   operatorContext,
   parkedRow,
+  parkedRowOf,
   poisonFor,
   TestProjector,
   type OperationsTestEnv,
@@ -67,7 +69,7 @@ describe('heal against PostgreSQL', () => {
   }
 
   const messagesOf = (stored: readonly StoredEvent[], versions: readonly number[]): Message[] =>
-    versions.map((v) => toKafkaMessage(toEnvelope(stored[v - 1]!)));
+    versions.map((v) => toKafkaMessage(toEnvelope(required(stored[v - 1], `stored version ${v}`))));
 
   /** What the read model must hold: the domain's fold of the store, and the summary summed from its events. */
   async function expectFoldOfStore(accountId: string): Promise<void> {
@@ -102,11 +104,11 @@ describe('heal against PostgreSQL', () => {
     const after = events.map((_, i) => foldAccount(events.slice(0, i + 1)));
     expect(rows.map((r) => [r.version, r.event_id, r.balance_after, r.status_after])).toEqual(
       stored.map((e, i) => {
-        const state = after[i]!;
+        const state = required(after[i], `the state after version ${e.version}`);
         return [e.version, e.eventId, state.status === 'NOT_OPENED' ? null : String(state.balance), state.status];
       }),
     );
-    expect(rows[rows.length - 1].last_activity_at).toEqual(stored[stored.length - 1]!.occurredAt);
+    expect(rows[rows.length - 1].last_activity_at).toEqual(required(stored.at(-1), 'a stored event').occurredAt);
   }
 
   it('given an account parked by a gap, then heal restores it from the event store, discards what was held and unparks it', async () => {
@@ -114,7 +116,7 @@ describe('heal against PostgreSQL', () => {
     const stored = await append(accountId, lifeOf(accountId));
     await projector.deliver(messagesOf(stored, [1, 2, 3]));
     await projector.deliver(messagesOf(stored, [5, 6, 7]));
-    const parked = (await parkedRow(pool, accountId))!;
+    const parked = await parkedRowOf(pool, accountId);
     expect(await heldOffsets(pool, accountId)).toHaveLength(2);
 
     const outcome = await heal(operatorContext(pool), accountId, load(accountId));
@@ -239,7 +241,7 @@ describe('heal against PostgreSQL', () => {
     const outcome = await heal(operatorContext(pool), accountId, load(accountId));
 
     expect(outcome).toMatchObject({ kind: 'parked', events: 4, applied: 2, held: 1, version: 2 });
-    const parked = (await parkedRow(pool, accountId))!;
+    const parked = await parkedRowOf(pool, accountId);
     expect(parked.reason).toMatch(/AccountRenamed/);
     expect(await heldOffsets(pool, accountId)).toHaveLength(1);
     expect(await deadLettersOf(pool, accountId)).toEqual([expect.objectContaining({ id: parked.dead_letter_id, status: 'open', version: 3 })]);

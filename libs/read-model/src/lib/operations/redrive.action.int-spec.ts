@@ -5,9 +5,10 @@ import {
   actionsOn,
   deadLettersOf,
   heldOffsets,
+  operationsTestEnv,
   operatorContext,
   parkedRow,
-  operationsTestEnv,
+  parkedRowOf,
   poisonFor,
   TestProjector,
   type OperationsTestEnv,
@@ -36,7 +37,7 @@ describe('redrive against PostgreSQL', () => {
     expect(outcome).toMatchObject({ deadLettered: 1, parked: [history.accountId], held: 1 });
     for (let version = 5; version <= heldUpTo; version++) await projector.deliver(history.messages([version]));
     await accept(history.accountId);
-    return (await parkedRow(pool, history.accountId))!.dead_letter_id;
+    return (await parkedRowOf(pool, history.accountId)).dead_letter_id;
   }
 
   it('given an account parked behind a dead letter that now applies, then it and the held events apply in order and the account is unparked', async () => {
@@ -87,7 +88,7 @@ describe('redrive against PostgreSQL', () => {
     const history = new AccountHistory({ deposits: 3 });
     await projector.deliver(history.messages([1, 2]));
     await projector.deliver([poisonFor(history.accountId), ...history.messages([3, 4])]);
-    const parked = (await parkedRow(pool, history.accountId))!;
+    const parked = await parkedRowOf(pool, history.accountId);
     const held = await heldOffsets(pool, history.accountId);
 
     const outcome = await redrive(operatorContext(pool), history.accountId);
@@ -117,7 +118,7 @@ describe('redrive against PostgreSQL', () => {
     const outcome = await redrive(operatorContext(pool), history.accountId);
 
     expect(outcome).toMatchObject({ kind: 're-parked', deadLetterId: first, applied: 2, held: 1, version: 4 });
-    const parked = (await parkedRow(pool, history.accountId))!;
+    const parked = await parkedRowOf(pool, history.accountId);
     expect(parked.dead_letter_id).not.toBe(first);
     expect(parked.reason).toMatch(/undecodable/);
     expect(await heldOffsets(pool, history.accountId)).toEqual([lastOffset]);
@@ -178,7 +179,7 @@ describe('redrive against PostgreSQL', () => {
     expect(await deadLettersOf(pool, history.accountId)).toEqual([expect.objectContaining({ status: 'open', attempts: 5 })]);
     const actions = await actionsOn(pool, history.accountId);
     expect(actions).toEqual([expect.objectContaining({ action: 'redrive', outcome: 'failed' })]);
-    expect(actions[0]!.detail['error']).toMatch(/refused/);
+    expect(actions[0]?.detail['error']).toMatch(/refused/);
     await accept(history.accountId);
   });
 

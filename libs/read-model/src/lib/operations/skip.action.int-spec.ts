@@ -5,9 +5,10 @@ import {
   actionsOn,
   deadLettersOf,
   heldOffsets,
+  operationsTestEnv,
   operatorContext,
   parkedRow,
-  operationsTestEnv,
+  parkedRowOf,
   poisonFor,
   TestProjector,
   type OperationsTestEnv,
@@ -45,7 +46,7 @@ describe('skip against PostgreSQL', () => {
   it('given the poison that parks an account, then skipping it unparks the account and applies the held events in order', async () => {
     const history = new AccountHistory({ deposits: 3 });
     await projector.deliver([...history.messages([1, 2]), poisonFor(history.accountId), ...history.messages([3, 4])]);
-    const parked = (await parkedRow(pool, history.accountId))!;
+    const parked = await parkedRowOf(pool, history.accountId);
 
     const outcome = await skip(operatorContext(pool), parked.dead_letter_id);
 
@@ -74,12 +75,12 @@ describe('skip against PostgreSQL', () => {
     await pool.query(`INSERT INTO public.refused_accounts VALUES ($1)`, [history.accountId]);
     await projector.deliver(history.messages([3, 4, 5]));
     await pool.query(`DELETE FROM public.refused_accounts WHERE account_id = $1`, [history.accountId]);
-    const skipped = (await parkedRow(pool, history.accountId))!.dead_letter_id;
+    const skipped = (await parkedRowOf(pool, history.accountId)).dead_letter_id;
 
     const outcome = await skip(operatorContext(pool), skipped);
 
     expect(outcome).toMatchObject({ kind: 're-parked', applied: 0, held: 1, version: 2 });
-    const parked = (await parkedRow(pool, history.accountId))!;
+    const parked = await parkedRowOf(pool, history.accountId);
     expect(parked.dead_letter_id).not.toBe(skipped);
     expect(parked.reason).toBe('version gap: expected version 3, got 4');
     expect(await heldOffsets(pool, history.accountId)).toHaveLength(1);
@@ -92,12 +93,12 @@ describe('skip against PostgreSQL', () => {
   it('given a dead letter of an account parked behind another one, then only the dead letter is marked', async () => {
     const history = new AccountHistory({ deposits: 3 });
     await projector.deliver([...history.messages([1]), poisonFor(history.accountId)]);
-    const first = (await parkedRow(pool, history.accountId))!.dead_letter_id;
+    const first = (await parkedRowOf(pool, history.accountId)).dead_letter_id;
     // The account was unparked meanwhile (by another skip): a later poison parks it behind a new dead letter.
     await skip(operatorContext(pool), first);
     await pool.query(`UPDATE read_model.dead_letters SET status = 'open' WHERE id = $1`, [first]);
     await projector.deliver([poisonFor(history.accountId), ...history.messages([2])]);
-    const second = (await parkedRow(pool, history.accountId))!.dead_letter_id;
+    const second = (await parkedRowOf(pool, history.accountId)).dead_letter_id;
 
     expect(await skip(operatorContext(pool), first)).toEqual({ kind: 'skipped', deadLetterId: first, accountId: history.accountId });
 

@@ -24,12 +24,13 @@ const withdrawn = (amount: bigint, balanceAfter: bigint): AccountEvent => ({
 
 function fold(events: readonly AccountEvent[]): AccountView {
   let view: AccountView | null = null;
-  events.forEach((event, index) => {
+  for (const [index, event] of events.entries()) {
     const step = projectEvent(view, projectable(index + 1, event));
     if (!step.ok) throw new Error(step.reason);
     view = step.view;
-  });
-  return view!;
+  }
+  if (view === null) throw new Error('no events to fold');
+  return view;
 }
 
 describe('projectEvent', () => {

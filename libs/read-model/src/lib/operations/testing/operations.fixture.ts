@@ -1,4 +1,5 @@
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
+import { required } from '@ledger/platform';
 import { createTestDatabase, testPool } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -97,9 +98,22 @@ export function operatorContext(pool: Pool): OperatorContext {
   return { pool, performedBy: 'ops-test' };
 }
 
-export async function parkedRow(pool: Pool, accountId: string): Promise<{ dead_letter_id: string; reason: string } | undefined> {
-  const { rows } = await pool.query(`SELECT dead_letter_id::text, reason FROM read_model.parked_accounts WHERE account_id = $1`, [accountId]);
+export interface ParkedRow {
+  readonly dead_letter_id: string;
+  readonly reason: string;
+}
+
+export async function parkedRow(pool: Pool, accountId: string): Promise<ParkedRow | undefined> {
+  const { rows } = await pool.query<ParkedRow>(
+    `SELECT dead_letter_id::text, reason FROM read_model.parked_accounts WHERE account_id = $1`,
+    [accountId],
+  );
   return rows[0];
+}
+
+/** The parked row of an account the test has parked; fails when the account is not parked. */
+export async function parkedRowOf(pool: Pool, accountId: string): Promise<ParkedRow> {
+  return required(await parkedRow(pool, accountId), `account ${accountId} parked`);
 }
 
 /** Offsets of the account's held messages, in the order they would apply. */
