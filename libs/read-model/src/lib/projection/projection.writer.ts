@@ -1,4 +1,4 @@
-import { first } from '@ledger/platform';
+import { first, messageOf } from '@ledger/platform';
 import type { ClientBase } from 'pg';
 import { READ_MODEL_CHANGED_CHANNEL, encodeChangePayloads, type AccountMoved } from '../read-model.notifications';
 import type { AccountView } from './account-view';
@@ -270,8 +270,4 @@ function mergePlans(plans: readonly BatchPlan[]): BatchPlan {
     held: plans.flatMap((p) => p.held),
     duplicates: plans.reduce((sum, p) => sum + p.duplicates, 0),
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
