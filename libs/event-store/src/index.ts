@@ -7,3 +7,4 @@ export { MAX_IDEMPOTENCY_KEY_LENGTH, MAX_STREAM_ID_LENGTH } from './lib/append-r
 export * from './lib/committed-events.reader';
 export { bulkAppend, type BulkEvent } from './lib/testing/bulk-append';
 export { readStreamEvents, type ReadStreamEventsOptions } from './lib/stream-events.reader';
+export type { Queryable } from './lib/queryable';
