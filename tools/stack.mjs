@@ -152,6 +152,8 @@ function workspaceEnv(infra) {
     ...process.env,
     NX_DAEMON: 'false',
     NX_NO_CLOUD: 'true',
+    // Nx forces colour on its tasks; in a log file or CI console the escape codes are only noise.
+    ...(process.stdout.isTTY ? {} : { FORCE_COLOR: '0' }),
     DATABASE_URL: infra.databaseUrl,
     KAFKA_BROKERS: infra.kafkaBrokers,
   };
