@@ -133,6 +133,11 @@ function brokerPortAnswers() {
   return canConnect(host, port);
 }
 
+/** The broker jars alone, for a tool that runs a broker of its own from them (tools/chaos). */
+export function ensureKafkaJars({ log = console.log } = {}) {
+  return withLock(paths.startLock, () => ensureJars(log));
+}
+
 /** Copies the runtime jars of tools/kafka/pom.xml into tools/.local/kafka/libs unless they match the POM. */
 async function ensureJars(log) {
   const pomHash = sha256Of(paths.pom);
