@@ -19,6 +19,7 @@ import { waitUntil } from './lib/net.mjs';
 import { appLogsDir, repoRoot } from './lib/paths.mjs';
 import { exitCodeOf, isAlive } from './lib/process.mjs';
 import { shown } from './lib/files.mjs';
+import { importPackage } from './lib/modules.mjs';
 
 const APPS = [
   {
@@ -256,8 +257,9 @@ async function start() {
       await migrate(app, env);
     if (stopRequested) return;
     mkdirSync(appLogsDir, { recursive: true });
+    const display = await consoleLine();
     for (const app of APPS)
-      running.push(startApp(app, env, () => void shutdown(1)));
+      running.push(startApp(app, env, display, () => void shutdown(1)));
     await Promise.all(running.map(waitForReady));
     printUrls(env);
   } catch (error) {
@@ -306,8 +308,30 @@ async function migrate(app, env) {
     throw new Error(`${app.name}: migrations failed (exit ${outcome})`);
 }
 
+/**
+ * How an app's log line is shown on the console: the apps write JSON (their stdout is a pipe), which stays
+ * as is in the log files; a person at a terminal reads it through pino-pretty.
+ */
+async function consoleLine() {
+  const pretty = process.stdout.isTTY ? await importPackage('pino-pretty') : undefined;
+  if (!pretty) return (line) => line;
+  const format = pretty.prettyFactory({
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,name',
+  });
+  return (line) => {
+    if (!line.startsWith('{')) return line;
+    try {
+      return format(JSON.parse(line)).trimEnd();
+    } catch {
+      return line;
+    }
+  };
+}
+
 /** Starts one app; its output goes to the console prefixed with its name and to tools/.local/logs/<app>.log. */
-function startApp(app, env, onUnexpectedExit) {
+function startApp(app, env, display, onUnexpectedExit) {
   const logFile = join(appLogsDir, `${app.name}.log`);
   const { child, exited } = spawnTracked(process.execPath, [mainOf(app)], {
     env,
@@ -317,7 +341,7 @@ function startApp(app, env, onUnexpectedExit) {
   const prefix = `[${app.name}]`.padEnd(12);
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
-      console.log(`${prefix}${line}`);
+      console.log(`${prefix}${display(line)}`);
       file.write(line + '\n');
     });
   }

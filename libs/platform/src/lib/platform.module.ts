@@ -27,7 +27,7 @@ export class PlatformModule implements NestModule {
     if (config.constructor !== CommonConfig) configProviders.push({ provide: config.constructor as typeof CommonConfig, useValue: config });
     return {
       module: PlatformModule,
-      imports: [LoggingModule.forRoot(serviceName, config.LOG_LEVEL), TerminusModule.forRoot({ logger: false })],
+      imports: [LoggingModule.forRoot(serviceName, config.LOG_LEVEL, config.LOG_FORMAT), TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController],
       providers: [
         ...configProviders,

@@ -3,6 +3,8 @@ import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Settings every app shares. Each app's config class extends it with its own port and knobs. */
 export class CommonConfig {
@@ -16,6 +18,10 @@ export class CommonConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  /** `auto`: human-readable lines on a terminal, JSON (for log collectors) everywhere else. */
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT: LogFormat = 'auto';
 
   @IsString()
   SERVICE_VERSION: string = '0.0.0';

@@ -2,14 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { correlationIdOf } from '../http/correlation-id';
-import type { LogLevel } from '../config/common-config';
+import type { LogFormat, LogLevel } from '../config/common-config';
+import { logDestination } from './log-destination';
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
-/** Structured JSON logs (pino); each request line carries the correlation id as `req.id`. */
+/** pino logs, JSON or pretty (see LOG_FORMAT); each request line carries the correlation id as `req.id`. */
 @Module({})
 export class LoggingModule {
-  static forRoot(serviceName: string, level: LogLevel): DynamicModule {
+  static forRoot(serviceName: string, level: LogLevel, format: LogFormat = 'auto'): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
@@ -20,6 +21,7 @@ export class LoggingModule {
             genReqId: (req: IncomingMessage, res: ServerResponse) => correlationIdOf(req, res),
             autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
+            stream: logDestination(format, process.stdout.isTTY === true),
           },
         }),
       ],
