@@ -8,3 +8,6 @@ export * from './lib/committed-events.reader';
 export { bulkAppend, type BulkEvent } from './lib/testing/bulk-append';
 export { readStreamEvents, type ReadStreamEventsOptions } from './lib/stream-events.reader';
 export type { Queryable } from './lib/queryable';
+export * from './lib/verification/events-in-stream-order.reader';
+export { RelayCheckpoints, type RelayCheckpoint, type RelayDestination } from './lib/relay/relay-checkpoints';
+export { sampleRelayLag, RELAY_LAG_COUNT_CAP, type RelayLag } from './lib/relay/relay-lag';

@@ -12,7 +12,7 @@ export const LIVE_TABLES: ReadModelTables = {
   transactions: 'read_model.account_transactions',
 };
 
-const ACCOUNT_COLUMNS = `account_id::text AS account_id, owner, currency, balance::text AS balance, status,
+export const ACCOUNT_COLUMNS = `account_id::text AS account_id, owner, currency, balance::text AS balance, status,
   version::text AS version, opened_at, updated_at, total_deposited::text AS total_deposited,
   total_withdrawn::text AS total_withdrawn, transaction_count::text AS transaction_count, last_activity_at`;
 
