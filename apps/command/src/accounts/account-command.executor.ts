@@ -129,7 +129,7 @@ export class AccountCommandExecutor {
       stateAfter,
       metadata: metadataOf(context),
       occurredAt: now,
-      idempotency: context.idempotency && { ...context.idempotency, response: { status: CREATED, body } },
+      idempotency: context.idempotency && { ...context.idempotency, result: { status: CREATED, body } },
     });
     switch (result.kind) {
       case 'appended':
@@ -148,7 +148,8 @@ export class AccountCommandExecutor {
 
   private replay(record: IdempotencyRecord, requestHash: string): CommandOutcome {
     if (record.requestHash !== requestHash) throw idempotencyKeyReused();
-    return { status: record.status, body: record.body, replayed: true };
+    const { status, body } = record.result as { status: number; body: JsonObject };
+    return { status, body, replayed: true };
   }
 }
 

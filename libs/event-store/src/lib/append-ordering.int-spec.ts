@@ -47,7 +47,7 @@ describe('append ordering under contention', () => {
             expectedVersion: version,
             events: keyed ? [newEvent(), newEvent()] : [newEvent()],
             ...(keyed
-              ? { idempotency: { key: `w${w}-${i}`, requestHash: 'h', response: { status: 201, body: {} } } }
+              ? { idempotency: { key: `w${w}-${i}`, requestHash: 'h', result: { status: 201, body: {} } } }
               : {}),
           });
           if (result.kind === 'appended') appendedCount += result.events.length;

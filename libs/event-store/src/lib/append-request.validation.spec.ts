@@ -17,7 +17,7 @@ describe('assertValidAppendRequest', () => {
           expectedVersion: 4,
           events: [newEvent(), newEvent()],
           snapshot: { version: 6, schemaVersion: 1, state: { balance: '10' } },
-          idempotency: { key: 'k'.repeat(200), requestHash: 'h', response: { status: 201, body: {} } },
+          idempotency: { key: 'k'.repeat(200), requestHash: 'h', result: { status: 201, body: {} } },
         }),
       ),
     ).not.toThrow();
@@ -32,9 +32,10 @@ describe('assertValidAppendRequest', () => {
     ['array as data', { events: [newEvent({ data: [] as unknown as Record<string, never> })] }, /data/],
     ['snapshot version 0', { snapshot: { version: 0, schemaVersion: 1, state: {} } }, /snapshot.version/],
     ['snapshot schema version 0', { snapshot: { version: 1, schemaVersion: 0, state: {} } }, /snapshot.schemaVersion/],
-    ['201-character key', { idempotency: { key: 'k'.repeat(201), requestHash: 'h', response: { status: 201, body: {} } } }, /longer than 200/],
-    ['empty request hash', { idempotency: { key: 'k', requestHash: '', response: { status: 201, body: {} } } }, /requestHash/],
-    ['status 42', { idempotency: { key: 'k', requestHash: 'h', response: { status: 42, body: {} } } }, /status/],
+    ['201-character key', { idempotency: { key: 'k'.repeat(201), requestHash: 'h', result: { status: 201, body: {} } } }, /longer than 200/],
+    ['empty request hash', { idempotency: { key: 'k', requestHash: '', result: { status: 201, body: {} } } }, /requestHash/],
+    ['a result that is not JSON', { idempotency: { key: 'k', requestHash: 'h', result: undefined as unknown as null } }, /result/],
+    ['a function as result', { idempotency: { key: 'k', requestHash: 'h', result: (() => 1) as unknown as null } }, /result/],
   ])('refuses %s', (_label, overrides, message) => {
     expect(() => assertValidAppendRequest(valid(overrides))).toThrow(message);
   });

@@ -90,16 +90,13 @@ export function assertValidAppendRequest(request: AppendRequest): void {
     }
   }
   if (request.idempotency !== undefined) {
-    const { key, requestHash, response } = request.idempotency;
+    const { key, requestHash, result } = request.idempotency;
     assertValidIdempotencyKey(key);
     if (typeof requestHash !== 'string' || requestHash.length === 0) {
       throw new Error('event store: idempotency.requestHash must be a non-empty string');
     }
-    if (!Number.isInteger(response.status) || response.status < 100 || response.status > 599) {
-      throw new Error('event store: idempotency.response.status must be an HTTP status code');
-    }
-    if (response.body === null || typeof response.body !== 'object' || Array.isArray(response.body)) {
-      throw new Error('event store: idempotency.response.body must be a JSON object');
+    if (result === undefined || JSON.stringify(result) === undefined) {
+      throw new Error('event store: idempotency.result must be a JSON value');
     }
   }
 }

@@ -1,5 +1,6 @@
 import { MigrationInterface } from 'typeorm';
 import { CreateEventStore1767225600000 } from './migrations/1767225600000-create-event-store.migration';
+import { IdempotencyResult1795824000000 } from './migrations/1795824000000-idempotency-result.migration';
 
 /**
  * TypeORM's migrations table for the event store. It lives in `public`, not in `event_store`:
@@ -9,4 +10,7 @@ import { CreateEventStore1767225600000 } from './migrations/1767225600000-create
 export const EVENT_STORE_MIGRATIONS_TABLE = 'public.event_store_migrations';
 
 /** In order; pass to a TypeORM DataSource with `migrationsTableName: EVENT_STORE_MIGRATIONS_TABLE`. */
-export const eventStoreMigrations: readonly (new () => MigrationInterface)[] = [CreateEventStore1767225600000];
+export const eventStoreMigrations: readonly (new () => MigrationInterface)[] = [
+  CreateEventStore1767225600000,
+  IdempotencyResult1795824000000,
+];

@@ -45,13 +45,11 @@ export interface StreamRead {
   readonly events: readonly StoredEvent[];
 }
 
-export interface IdempotentResponse {
-  readonly status: number;
-  readonly body: JsonObject;
-}
-
-export interface IdempotencyRecord extends IdempotentResponse {
+/** What an idempotency key remembers: the request it was first used with and the caller's result. */
+export interface IdempotencyRecord {
   readonly requestHash: string;
+  /** Opaque to the store: whatever JSON the caller chose, returned as it was given (key order kept). */
+  readonly result: JsonValue;
 }
 
 export interface AppendRequest {
@@ -61,8 +59,8 @@ export interface AppendRequest {
   readonly events: readonly NewEvent[];
   /** Written in the same transaction when given (the caller decides when a snapshot is due). */
   readonly snapshot?: Snapshot;
-  /** Stored in the same transaction as the events, so a retry can replay the first response. */
-  readonly idempotency?: { readonly key: string; readonly requestHash: string; readonly response: IdempotentResponse };
+  /** Stored in the same transaction as the events, so a retry can replay the first result. */
+  readonly idempotency?: { readonly key: string; readonly requestHash: string; readonly result: JsonValue };
 }
 
 export type AppendResult =
@@ -75,6 +73,11 @@ export type AppendResult =
 export interface ReadStreamOptions {
   /** Snapshots of another schema version are ignored (the state's shape changed). */
   readonly snapshotSchemaVersion: number;
+  /**
+   * Every event from version 1 and no snapshot, e.g. when the caller could not decode the snapshot
+   * the last read returned. Default false.
+   */
+  readonly ignoreSnapshot?: boolean;
 }
 
 export interface EventStore {

@@ -63,8 +63,8 @@ const INSERT_EVENTS = `
 function insertIdempotencyKey(p: number): string {
   return `
   k AS (
-    INSERT INTO event_store.idempotency_keys (key, request_hash, response_status, response_body, stream_id)
-    SELECT $${p}::text, $${p + 1}::text, $${p + 2}::int, $${p + 3}::json, s.stream_id FROM s
+    INSERT INTO event_store.idempotency_keys (key, request_hash, result, stream_id)
+    SELECT $${p}::text, $${p + 1}::text, $${p + 2}::json, s.stream_id FROM s
   )`;
 }
 
@@ -92,7 +92,7 @@ export function appendStatement(shape: AppendStatementShape): AppendStatement {
   let next = 5;
   if (shape.idempotency) {
     ctes.push(insertIdempotencyKey(next));
-    next += 4;
+    next += 3;
   }
   if (shape.snapshot) {
     ctes.push(upsertSnapshot(next));
@@ -143,7 +143,7 @@ export const READ_STREAM_STATEMENT: NamedStatement = {
 export const FIND_IDEMPOTENCY_RECORD_STATEMENT: NamedStatement = {
   name: 'event_store_find_idempotency_record',
   text: `
-    SELECT request_hash, response_status, response_body
+    SELECT request_hash, result
       FROM event_store.idempotency_keys
      WHERE key = $1::text`,
 };

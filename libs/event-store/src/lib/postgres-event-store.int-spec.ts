@@ -177,24 +177,26 @@ describe('PostgresEventStore', () => {
   });
 
   describe('idempotency', () => {
-    const response = { status: 201, body: { accountId: 'a-1', balance: '100' } };
+    // Opaque to the store; key order is part of what must come back.
+    const result = { status: 201, body: { zeta: 'a-1', alpha: '100' } };
 
     it('returns the stored record on a reused key and appends nothing', async () => {
       const streamId = uniqueStreamId();
       const key = `key-${streamId}`;
-      const idempotency = { key, requestHash: 'hash-1', response };
+      const idempotency = { key, requestHash: 'hash-1', result };
       appended(await store.append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency }));
 
       const second = await store.append({
         streamId,
         expectedVersion: 1,
         events: [newEvent()],
-        idempotency: { key, requestHash: 'hash-2', response: { status: 200, body: {} } },
+        idempotency: { key, requestHash: 'hash-2', result: { status: 200, body: {} } },
       });
 
-      expect(second).toEqual({ kind: 'idempotency-key-used', record: { requestHash: 'hash-1', ...response } });
+      expect(second).toEqual({ kind: 'idempotency-key-used', record: { requestHash: 'hash-1', result } });
       expect(await countEvents(streamId)).toBe(1);
-      expect(await store.findIdempotencyRecord(key)).toEqual({ requestHash: 'hash-1', ...response });
+      const found = await store.findIdempotencyRecord(key);
+      expect(JSON.stringify(found?.result)).toBe(JSON.stringify(result));
     });
 
     it('does not store the key when the append conflicts', async () => {
@@ -202,14 +204,14 @@ describe('PostgresEventStore', () => {
       const key = `key-${streamId}`;
       appended(await store.append({ streamId, expectedVersion: 0, events: [newEvent()] }));
 
-      const result = await store.append({
+      const outcome = await store.append({
         streamId,
         expectedVersion: 0,
         events: [newEvent()],
-        idempotency: { key, requestHash: 'h', response },
+        idempotency: { key, requestHash: 'h', result },
       });
 
-      expect(result.kind).toBe('conflict');
+      expect(outcome.kind).toBe('conflict');
       expect(await store.findIdempotencyRecord(key)).toBeNull();
     });
 
@@ -221,13 +223,13 @@ describe('PostgresEventStore', () => {
       const attempt = async (): Promise<AppendResult> => {
         for (;;) {
           const { version } = await store.readStream(streamId, { snapshotSchemaVersion: 1 });
-          const result = await store.append({
+          const outcome = await store.append({
             streamId,
             expectedVersion: version,
             events: [newEvent()],
-            idempotency: { key, requestHash: 'same', response },
+            idempotency: { key, requestHash: 'same', result },
           });
-          if (result.kind !== 'conflict') return result;
+          if (outcome.kind !== 'conflict') return outcome;
         }
       };
       const results = await Promise.all(Array.from({ length: 20 }, attempt));
@@ -246,11 +248,11 @@ describe('PostgresEventStore', () => {
       const key = 'k'.repeat(201);
 
       await expect(
-        store.append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', response } }),
+        store.append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', result } }),
       ).rejects.toThrow(/idempotency key longer than 200/);
       const direct = pool.query(
-        `INSERT INTO event_store.idempotency_keys (key, request_hash, response_status, response_body, stream_id)
-         VALUES ($1, 'h', 201, '{}', $2)`,
+        `INSERT INTO event_store.idempotency_keys (key, request_hash, result, stream_id)
+         VALUES ($1, 'h', '{}', $2)`,
         [key, streamId],
       );
       await expect(direct).rejects.toMatchObject({ code: '23514' });
@@ -262,10 +264,10 @@ describe('PostgresEventStore', () => {
       const key = 'k'.repeat(200);
 
       appended(
-        await store.append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', response } }),
+        await store.append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', result } }),
       );
 
-      expect(await store.findIdempotencyRecord(key)).toEqual({ requestHash: 'h', ...response });
+      expect(await store.findIdempotencyRecord(key)).toEqual({ requestHash: 'h', result });
     });
   });
 
@@ -440,7 +442,7 @@ describe('PostgresEventStore', () => {
           expectedVersion: 0,
           events: [newEvent({ data: { note: suffix } })],
           snapshot: { version: 1, schemaVersion: 1, state: { note: suffix } },
-          idempotency: { key, requestHash: suffix, response: { status: 201, body: { note: suffix } } },
+          idempotency: { key, requestHash: suffix, result: { status: 201, body: { note: suffix } } },
         }),
       );
       const withSnapshot = await store.readStream(streamId, { snapshotSchemaVersion: 1 });

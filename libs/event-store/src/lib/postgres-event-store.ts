@@ -11,6 +11,7 @@ import {
   EventStore,
   IdempotencyRecord,
   JsonObject,
+  JsonValue,
   ReadStreamOptions,
   Snapshot,
   StoredEvent,
@@ -23,6 +24,7 @@ import {
   READ_STREAM_STATEMENT,
 } from './event-store.sql';
 import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-event.row';
+import { readStreamEvents } from './stream-events.reader';
 
 /** An event as stored, before upcasting. */
 export interface RawEvent {
@@ -87,8 +89,7 @@ interface ReadRow {
 
 interface IdempotencyRow {
   readonly request_hash: string;
-  readonly response_status: number;
-  readonly response_body: JsonObject;
+  readonly result: JsonValue;
 }
 
 /** The read's union gives snapshot rows nulls in the event columns; an event row has them all. */
@@ -153,12 +154,7 @@ export class PostgresEventStore implements EventStore {
       ),
     ];
     if (idempotency !== undefined) {
-      values.push(
-        idempotency.key,
-        idempotency.requestHash,
-        idempotency.response.status,
-        JSON.stringify(idempotency.response.body),
-      );
+      values.push(idempotency.key, idempotency.requestHash, JSON.stringify(idempotency.result));
     }
     if (snapshot !== undefined) {
       values.push(snapshot.version, snapshot.schemaVersion, JSON.stringify(snapshot.state));
@@ -211,6 +207,10 @@ export class PostgresEventStore implements EventStore {
     if (!Number.isSafeInteger(options.snapshotSchemaVersion) || options.snapshotSchemaVersion < 1) {
       throw new Error('event store: snapshotSchemaVersion must be a positive integer');
     }
+    if (options.ignoreSnapshot === true) {
+      const events = await readStreamEvents(this.pool, streamId, { upcast: this.upcast });
+      return { version: events[events.length - 1]?.version ?? 0, snapshot: null, events };
+    }
     const { rows } = await this.pool.query<ReadRow>({
       ...READ_STREAM_STATEMENT,
       values: [streamId, options.snapshotSchemaVersion],
@@ -234,7 +234,7 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<IdempotencyRow>({ ...FIND_IDEMPOTENCY_RECORD_STATEMENT, values: [key] });
     const row = rows[0];
     if (row === undefined) return null;
-    return { requestHash: row.request_hash, status: row.response_status, body: row.response_body };
+    return { requestHash: row.request_hash, result: row.result };
   }
 
   /** True when this append should carry the NOTIFY (leading edge of the throttle window). */
