@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type ISocketFactory, type logCreator } from 'kafkajs';
+import { appLogLevelOf } from './kafka-log-level';
 
 /** kafkajs logs through the app's logger (JSON via pino), warnings and errors only. */
 const nestLogCreator: logCreator = () => {
@@ -7,12 +8,7 @@ const nestLogCreator: logCreator = () => {
   return ({ namespace, level, log }) => {
     const { message, ...extra } = log;
     const line = `${namespace}: ${message} ${JSON.stringify(extra)}`;
-    // The relay bounds kafkajs' retries on purpose: after a failed send it drops the producer and
-    // resends from its checkpoint, which keeps order without relying on the producer's own retries.
-    if (message.startsWith('Limiting retries for the idempotent producer')) logger.debug(line);
-    else if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(line);
-    else if (level === logLevel.WARN) logger.warn(line);
-    else logger.debug(line);
+    logger[appLogLevelOf(level, message, extra)](line);
   };
 };
 
