@@ -1,6 +1,7 @@
 import { MigrationInterface } from 'typeorm';
 import { CreateEventStore1767225600000 } from './migrations/1767225600000-create-event-store.migration';
 import { IdempotencyResult1795824000000 } from './migrations/1795824000000-idempotency-result.migration';
+import { RelayCheckpointDestination1795827600000 } from './migrations/1795827600000-relay-checkpoint-destination.migration';
 
 /**
  * TypeORM's migrations table for the event store. It lives in `public`, not in `event_store`:
@@ -13,4 +14,5 @@ export const EVENT_STORE_MIGRATIONS_TABLE = 'public.event_store_migrations';
 export const eventStoreMigrations: readonly (new () => MigrationInterface)[] = [
   CreateEventStore1767225600000,
   IdempotencyResult1795824000000,
+  RelayCheckpointDestination1795827600000,
 ];

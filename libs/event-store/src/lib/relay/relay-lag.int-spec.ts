@@ -1,0 +1,76 @@
+import { createTestDatabase, eventually, testPool, type TestDatabase } from '@ledger/testing';
+import { sleep } from '@ledger/platform';
+import { Client, type Pool } from 'pg';
+import { COMMIT_ORIGIN, readCommittedBatch } from '../committed-events.reader';
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '../event-store.migrations';
+import { bulkAppend } from '../testing/bulk-append';
+import { newEvent } from '../testing/event.fixture';
+import { RelayCheckpoints } from './relay-checkpoints';
+import { sampleRelayLag } from './relay-lag';
+
+const event = (streamId: string, version: number) => ({ ...newEvent(), streamId, version });
+
+describe('relay lag', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  let session: Client;
+  const checkpoints = new RelayCheckpoints('lagging');
+
+  beforeAll(async () => {
+    db = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
+    pool = testPool(db.url, 4);
+    session = new Client({ connectionString: db.url });
+    session.on('error', () => undefined);
+    await session.connect();
+  }, 30_000);
+
+  afterAll(async () => {
+    await session?.end();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('given an empty store, when sampled, then nothing is pending', async () => {
+    const lag = await sampleRelayLag(pool, 'lagging');
+
+    expect(lag).toMatchObject({ pendingEvents: 0, oldestUnrelayedAgeSeconds: 0 });
+  });
+
+  it('given events after the checkpoint, when sampled, then they are pending until the checkpoint passes them', async () => {
+    await bulkAppend(pool, [event('a', 1), event('b', 1), event('a', 2)]);
+    await sleep(50);
+
+    const behind = await sampleRelayLag(pool, 'lagging');
+    const read = await readCommittedBatch(session, COMMIT_ORIGIN, 2);
+    const second = read[1];
+    if (second === undefined) throw new Error('the two first events are not readable');
+    await checkpoints.save(session, second);
+    const oneLeft = await sampleRelayLag(pool, 'lagging');
+    const other = await sampleRelayLag(pool, 'another-relay');
+
+    expect(behind.pendingEvents).toBe(3);
+    expect(behind.oldestUnrelayedAgeSeconds).toBeGreaterThan(0);
+    expect(oneLeft.pendingEvents).toBe(1);
+    expect(other.pendingEvents).toBe(3);
+  });
+
+  it('given a transaction that wrote and stays open, when sampled, then its age is reported', async () => {
+    const open = await pool.connect();
+    try {
+      await open.query('BEGIN');
+      await open.query('SELECT pg_current_xact_id()');
+      await sleep(300);
+
+      let age = 0;
+      await eventually(async () => {
+        age = (await sampleRelayLag(pool, 'lagging')).oldestOpenTransactionAgeSeconds;
+        return age >= 0.3;
+      }, 15_000, 'the open transaction to show');
+
+      expect(age).toBeGreaterThanOrEqual(0.3);
+    } finally {
+      await open.query('ROLLBACK');
+      open.release();
+    }
+  });
+});
