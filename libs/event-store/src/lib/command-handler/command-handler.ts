@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { backoffDelay, sleep } from '@ledger/platform';
+import type { AppendRequest, EventStore, IdempotencyRecord, JsonValue, StreamRead } from '../event-store.port';
+import { DEFAULT_SNAPSHOT_EVERY, snapshotDue } from '../snapshot-policy';
+import type {
+  Accepted,
+  CommandHandlerObserver,
+  CommandHandlerOptions,
+  CommandOutcome,
+  Decider,
+  DecisionResult,
+  HandleOptions,
+  Loaded,
+  RetryPolicy,
+  StateCache,
+  StreamCodec,
+} from './command-handler.types';
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, backoff: { initialMs: 2, maxMs: 50 } };
+
+/** An attempt that lost the race for the stream's version and may be retried. */
+const CONFLICTED = Symbol('conflicted');
+
+/** Remembered when the caller does not say what: enough to name what the first request appended. */
+function defaultIdempotentResult<S, E>(accepted: Accepted<S, E>): JsonValue {
+  return { streamId: accepted.streamId, version: accepted.version, eventIds: accepted.events.map((e) => e.eventId) };
+}
+
+/**
+ * Runs a command against one stream: load (the cached state, or snapshot + tail), decide, append at the
+ * loaded version, retry on conflict, and honour an idempotency key. Framework-free and generic over
+ * command, state, event and rejection; it knows nothing of HTTP and returns every outcome as a value.
+ *
+ * - Without an expected version a conflict is retried up to `retry.maxAttempts` times (the second
+ *   attempt at once: the conflict means a writer just committed; later ones after a jittered backoff).
+ *   With one, the stream must be at that version and nothing is retried.
+ * - A cached state may decide an append, because the append's version check catches a stale one; it
+ *   never decides a refusal, which nothing would check: refusals come from the store's state only.
+ * - An idempotency key is looked up first, and stored with the events in the append's transaction, so
+ *   of concurrent requests with one key exactly one appends and the others replay its result.
+ * - A snapshot that cannot be decoded is reported to the observer and ignored: the state is folded
+ *   from every event, so one corrupt row never blocks the stream.
+ */
+export class CommandHandler<C, S, E, R> {
+  private readonly store: EventStore;
+  private readonly decider: Decider<C, S, E, R>;
+  private readonly codec: StreamCodec<S, E>;
+  private readonly snapshotEvery: number;
+  private readonly retry: RetryPolicy;
+  private readonly cache: StateCache<S> | undefined;
+  private readonly idempotentResult: (accepted: Accepted<S, E>) => JsonValue;
+  private readonly newEventId: () => string;
+  private readonly observer: CommandHandlerObserver<C>;
+
+  constructor(options: CommandHandlerOptions<C, S, E, R>) {
+    this.store = options.store;
+    this.decider = options.decider;
+    this.codec = options.codec;
+    this.snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.cache = options.cache;
+    this.idempotentResult = options.idempotentResult ?? defaultIdempotentResult;
+    this.newEventId = options.newEventId ?? randomUUID;
+    this.observer = options.observer ?? {};
+    if (!Number.isSafeInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) {
+      throw new Error(`command handler: retry.maxAttempts must be a positive integer, got ${this.retry.maxAttempts}`);
+    }
+  }
+
+  async handle(streamId: string, command: C, options: HandleOptions): Promise<CommandOutcome<S, E, R>> {
+    if (options.idempotency !== undefined) {
+      const recorded = await this.store.findIdempotencyRecord(options.idempotency.key);
+      if (recorded !== null) return replay(recorded, options.idempotency);
+    }
+    const { expectedVersion } = options;
+    const attempts = expectedVersion === undefined ? this.retry.maxAttempts : 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const outcome = await this.attempt(streamId, command, options);
+      if (outcome !== CONFLICTED) return outcome;
+      const willRetry = attempt < attempts;
+      this.observer.conflicted?.({ streamId, command, attempt, willRetry });
+      if (willRetry && attempt > 1) await sleep(backoffDelay(attempt - 2, this.retry.backoff));
+    }
+    if (expectedVersion !== undefined) {
+      // The stream moved on between our read and our append: the caller's version is no longer current.
+      const { version } = await this.load(streamId);
+      if (version !== expectedVersion) return { kind: 'version-mismatch', expectedVersion, actualVersion: version };
+    }
+    return { kind: 'conflict', attempts };
+  }
+
+  /** The stream's current state from the store: snapshot + tail, or every event when the snapshot is unreadable. */
+  async load(streamId: string): Promise<Loaded<S>> {
+    const { snapshotSchemaVersion } = this.codec;
+    const read = await this.store.readStream(streamId, { snapshotSchemaVersion });
+    if (read.snapshot === null) return this.fold(read, this.decider.initialState);
+    let from: S;
+    try {
+      from = this.codec.decodeState(read.snapshot.state);
+    } catch (error: unknown) {
+      this.observer.snapshotUndecodable?.({ streamId, snapshotVersion: read.snapshot.version, error });
+      const full = await this.store.readStream(streamId, { snapshotSchemaVersion, ignoreSnapshot: true });
+      return this.fold(full, this.decider.initialState);
+    }
+    return this.fold(read, from);
+  }
+
+  private fold(read: StreamRead, from: S): Loaded<S> {
+    const state = read.events.reduce((s, stored) => this.decider.evolve(s, this.codec.decodeEvent(stored)), from);
+    return { state, version: read.version };
+  }
+
+  private async decideOn(streamId: string, command: C, expectedVersion?: number): Promise<{ loaded: Loaded<S>; decision: DecisionResult<E, R> }> {
+    const cached = this.cache?.get(streamId, expectedVersion);
+    if (cached !== undefined) {
+      const decision = this.decider.decide(command, cached.state);
+      if (decision.ok) return { loaded: cached, decision };
+      this.cache?.forget(streamId);
+    }
+    const loaded = await this.load(streamId);
+    return { loaded, decision: this.decider.decide(command, loaded.state) };
+  }
+
+  private async attempt(streamId: string, command: C, options: HandleOptions): Promise<CommandOutcome<S, E, R> | typeof CONFLICTED> {
+    const { loaded, decision } = await this.decideOn(streamId, command, options.expectedVersion);
+    if (options.expectedVersion !== undefined && loaded.version !== options.expectedVersion) {
+      return { kind: 'version-mismatch', expectedVersion: options.expectedVersion, actualVersion: loaded.version };
+    }
+    if (!decision.ok) return { kind: 'rejected', error: decision.error };
+    const accepted = this.accepted(streamId, loaded, decision.events);
+    // Nothing to write: the command changed nothing, and there is no transaction to hold a key.
+    if (accepted.events.length === 0) return accepted;
+
+    // Whatever happens next the cached state is no longer known to be current; a success puts it back.
+    this.cache?.forget(streamId);
+    const result = await this.store.append(this.appendRequest(accepted, loaded.version, options));
+    switch (result.kind) {
+      case 'appended':
+        this.cache?.remember(streamId, { state: accepted.state, version: accepted.version });
+        return accepted;
+      case 'conflict':
+        return CONFLICTED;
+      case 'idempotency-key-used':
+        // Another request with this key committed between our lookup and our append.
+        return replay(result.record, options.idempotency ?? { key: '', requestHash: '' });
+      default: {
+        const _exhaustive: never = result;
+        throw new Error(`command handler: unhandled append result ${JSON.stringify(_exhaustive)}`);
+      }
+    }
+  }
+
+  /** Event ids are fresh per attempt, so a retried command never reuses one. */
+  private accepted(streamId: string, loaded: Loaded<S>, events: readonly E[]): Accepted<S, E> {
+    const recorded = events.map((event, index) => ({ eventId: this.newEventId(), version: loaded.version + index + 1, event }));
+    const state = events.reduce((s, event) => this.decider.evolve(s, event), loaded.state);
+    return { kind: 'accepted', streamId, version: loaded.version + events.length, state, events: recorded };
+  }
+
+  private appendRequest(accepted: Accepted<S, E>, expectedVersion: number, options: HandleOptions): AppendRequest {
+    const { streamId, version, state } = accepted;
+    return {
+      streamId,
+      expectedVersion,
+      events: accepted.events.map(({ eventId, event }) => ({
+        eventId,
+        ...this.codec.encodeEvent(event),
+        metadata: options.metadata,
+        occurredAt: options.occurredAt,
+      })),
+      snapshot: snapshotDue(expectedVersion, version, this.snapshotEvery)
+        ? { version, schemaVersion: this.codec.snapshotSchemaVersion, state: this.codec.encodeState(state) }
+        : undefined,
+      idempotency: options.idempotency && { ...options.idempotency, result: this.idempotentResult(accepted) },
+    };
+  }
+}
+
+function replay<S, E, R>(record: IdempotencyRecord, request: { key: string; requestHash: string }): CommandOutcome<S, E, R> {
+  if (record.requestHash !== request.requestHash) return { kind: 'idempotency-key-reused', key: request.key };
+  return { kind: 'replayed', result: record.result };
+}

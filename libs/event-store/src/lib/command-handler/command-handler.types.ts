@@ -1,0 +1,109 @@
+import type { BackoffPolicy } from '@ledger/platform';
+import type { EventMetadata, EventStore, JsonObject, JsonValue, StoredEvent } from '../event-store.port';
+
+/** A rule's answer: the new events, or why not (a value, never an exception). */
+export type DecisionResult<E, R> = { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly error: R };
+
+/** The pure part of an aggregate: decide(command, state) -> events, evolve(state, event) -> state. */
+export interface Decider<C, S, E, R> {
+  readonly initialState: S;
+  decide(command: C, state: S): DecisionResult<E, R>;
+  evolve(state: S, event: E): S;
+}
+
+export interface EncodedEvent {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+}
+
+/** Events and snapshots to and from the store's JSON. */
+export interface StreamCodec<S, E> {
+  /** Snapshots are written with it; one of another version is ignored and the stream replayed. */
+  readonly snapshotSchemaVersion: number;
+  encodeEvent(event: E): EncodedEvent;
+  /** Throws on an event it cannot read: corrupt or foreign storage, not a business outcome. */
+  decodeEvent(event: StoredEvent): E;
+  encodeState(state: S): JsonObject;
+  /** Throws on a snapshot it cannot read: the handler then ignores the snapshot and folds every event. */
+  decodeState(state: JsonObject): S;
+}
+
+/** A stream's state and the version it was folded to. */
+export interface Loaded<S> {
+  readonly state: S;
+  readonly version: number;
+}
+
+/** Remembers the state each stream reached when this process last wrote it (see `CommandHandler`). */
+export interface StateCache<S> {
+  /** The remembered state, unless the caller expects another version. */
+  get(streamId: string, expectedVersion?: number): Loaded<S> | undefined;
+  remember(streamId: string, loaded: Loaded<S>): void;
+  forget(streamId: string): void;
+}
+
+export interface RecordedEvent<E> {
+  readonly eventId: string;
+  readonly version: number;
+  readonly event: E;
+}
+
+export interface Accepted<S, E> {
+  readonly kind: 'accepted';
+  readonly streamId: string;
+  /** The stream's version after the new events. */
+  readonly version: number;
+  readonly state: S;
+  readonly events: readonly RecordedEvent<E>[];
+}
+
+export type CommandOutcome<S, E, R> =
+  | Accepted<S, E>
+  /** The rules refused the command: nothing was written. */
+  | { readonly kind: 'rejected'; readonly error: R }
+  /** The caller's expected version is not the stream's: nothing was written, and it was not retried. */
+  | { readonly kind: 'version-mismatch'; readonly expectedVersion: number; readonly actualVersion: number }
+  /** Other writers kept winning the race for the stream until the attempts ran out. Safe to retry. */
+  | { readonly kind: 'conflict'; readonly attempts: number }
+  /** The idempotency key was used before with the same request: its stored result, nothing appended. */
+  | { readonly kind: 'replayed'; readonly result: JsonValue }
+  /** The idempotency key was used before with another request: nothing appended. */
+  | { readonly kind: 'idempotency-key-reused'; readonly key: string };
+
+export interface HandleOptions {
+  readonly metadata: EventMetadata;
+  readonly occurredAt: Date;
+  /** Append only at this version; a mismatch is reported, never retried. */
+  readonly expectedVersion?: number;
+  /** `requestHash` tells a retry of the same request (replayed) from another one (key reused). */
+  readonly idempotency?: { readonly key: string; readonly requestHash: string };
+}
+
+export interface CommandHandlerObserver<C> {
+  /** An append lost the race for its expected version; `willRetry` when another attempt follows. */
+  conflicted?(event: { readonly streamId: string; readonly command: C; readonly attempt: number; readonly willRetry: boolean }): void;
+  /** The stored snapshot could not be decoded; the stream was folded from its first event instead. */
+  snapshotUndecodable?(event: { readonly streamId: string; readonly snapshotVersion: number; readonly error: unknown }): void;
+}
+
+export interface RetryPolicy {
+  /** Attempts for a command without an expected version (1 = never retry). */
+  readonly maxAttempts: number;
+  /** Delay before the third and later attempts; the second follows at once. */
+  readonly backoff: BackoffPolicy;
+}
+
+export interface CommandHandlerOptions<C, S, E, R> {
+  readonly store: EventStore;
+  readonly decider: Decider<C, S, E, R>;
+  readonly codec: StreamCodec<S, E>;
+  /** A snapshot is written with the append that crosses each multiple of this version. */
+  readonly snapshotEvery?: number;
+  readonly retry?: RetryPolicy;
+  readonly cache?: StateCache<S>;
+  /** What an idempotency key remembers of an accepted command, handed back on a replay. */
+  readonly idempotentResult?: (accepted: Accepted<S, E>) => JsonValue;
+  readonly newEventId?: () => string;
+  readonly observer?: CommandHandlerObserver<C>;
+}
