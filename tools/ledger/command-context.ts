@@ -6,7 +6,7 @@ import { printable, type Terminal } from './ledger.output';
 export interface CommandContext {
   readonly terminal: Terminal;
   readonly readModel: Pool;
-  /** Opened on first use: only heal reads the event store. */
+  /** Opened on first use: only heal and verify read the event store. */
   readonly eventStore: () => Pool;
   /** Recorded as who performed an action. */
   readonly actor: string;

@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   /** The action ran but did not get there: the target does not exist, or the account is parked (again). */
   unresolved: 3,
+  /** verify: the read model (or an acknowledged command) disagrees with the event store. */
+  differences: 4,
   /** A setting in the environment is malformed (EX_CONFIG, as the apps). */
   config: 78,
 } as const;

@@ -13,11 +13,11 @@ describe('parseLedgerArguments', () => {
   });
 
   it('names every command and the exit statuses in the general help', () => {
-    for (const name of ['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'rebuild']) expect(GENERAL_HELP).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of ['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify', 'rebuild']) expect(GENERAL_HELP).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(GENERAL_HELP).toMatch(/Exit status: 0 .* 1 failed, 2 bad arguments, 3 /);
   });
 
-  it.each(['dead-letters', 'parked', 'redrive', 'heal', 'skip'])('given %s --help, then that command\'s help, even with other arguments', (name) => {
+  it.each(['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify'])('given %s --help, then that command\'s help, even with other arguments', (name) => {
     const invocation = parseLedgerArguments([name, 'whatever', '--help']);
     expect(invocation.kind).toBe('help');
     expect(invocation.kind === 'help' && invocation.text).toMatch(new RegExp(`^Usage: npm run ledger -- ${name}`));
@@ -97,6 +97,30 @@ describe('parseLedgerArguments', () => {
       [['skip', '5', '--actor', 'evil\u001b[2J'], /--actor must be/],
       [['redrive', ACCOUNT, '--json=yes'], /--json/],
       [['redrive', ACCOUNT, '--force'], /Unknown option '--force'/],
+    ])('given %j, then a usage error', (argv, message) => {
+      expect(usageError(parseLedgerArguments(argv))).toMatch(message);
+    });
+  });
+
+  describe('verify', () => {
+    it('given no options, then the whole store in pages of 5000', () => {
+      expect(parseLedgerArguments(['verify'])).toEqual({ kind: 'command', command: { name: 'verify', json: false, batch: 5000 } });
+    });
+
+    it('given every option, then each is taken, the account id in lower case', () => {
+      expect(parseLedgerArguments(['verify', '--account', ACCOUNT.toUpperCase(), '--acks', 'acks.ndjson', '--batch', '200', '--json'])).toEqual({
+        kind: 'command',
+        command: { name: 'verify', json: true, batch: 200, accountId: ACCOUNT, acksFile: 'acks.ndjson' },
+      });
+    });
+
+    it.each([
+      [['verify', '--account', "' OR 1=1 --"], /--account must be an account id/],
+      [['verify', '--batch', '100001'], /--batch must be an integer from 1 to 100000/],
+      [['verify', '--batch', '-1'], /--batch|argument/],
+      [['verify', '--acks'], /argument missing|--acks/],
+      [['verify', '--acks', 'a\u0000b'], /--acks must name a file/],
+      [['verify', ACCOUNT], /verify takes no arguments, got 1/],
     ])('given %j, then a usage error', (argv, message) => {
       expect(usageError(parseLedgerArguments(argv))).toMatch(message);
     });

@@ -14,7 +14,8 @@ export type LedgerCommand =
   | { readonly name: 'parked'; readonly json: boolean; readonly limit: number }
   | { readonly name: 'redrive'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
   | { readonly name: 'heal'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
-  | { readonly name: 'skip'; readonly json: boolean; readonly deadLetterId: string; readonly actor?: string };
+  | { readonly name: 'skip'; readonly json: boolean; readonly deadLetterId: string; readonly actor?: string }
+  | { readonly name: 'verify'; readonly json: boolean; readonly batch: number; readonly accountId?: string; readonly acksFile?: string };
 
 export type LedgerInvocation =
   | { readonly kind: 'help'; readonly text: string }
@@ -39,6 +40,9 @@ interface CommandSpec {
 
 const DEFAULT_DEAD_LETTER_LIMIT = 50;
 const DEFAULT_PARKED_LIMIT = 100;
+const DEFAULT_VERIFY_BATCH = 5000;
+const MIN_VERIFY_BATCH = 1;
+const MAX_VERIFY_BATCH = 100_000;
 const MAX_ACTOR_LENGTH = 100;
 
 const common: Options = { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } };
@@ -149,6 +153,49 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       return typeof actor === 'string' ? actor : { name: 'skip', json: values['json'] === true, deadLetterId: id, ...actor };
     },
   },
+  verify: {
+    synopsis: 'verify [--account <id>] [--acks <file>] [--batch <n>] [--json]',
+    summary: 'check the read models against the event store, account by account, field by field',
+    details: [
+      'Folds every stream of the event store with the domain\'s own rules and compares the result with',
+      'read_model.accounts (balance, status, version, owner, currency, totals, counts, times) and with',
+      'every row of read_model.account_transactions; rows with no stream behind them are reported too.',
+      'Prints each difference (account, field, expected, actual) and a summary. Reads both sides in',
+      'account id order, a page at a time, each in one snapshot: memory stays bounded whatever the size.',
+      'Run it once the writes have stopped and the projector has caught up: a read model that is merely',
+      'behind shows as differences.',
+      '',
+      '  --account <id>         only this account',
+      '  --acks <file>          also check each command of this acknowledgement log (NDJSON, as',
+      '                         `npm run load -- --ack-log` writes it) is in the store and the read',
+      '                         model at its version, with its type and amount',
+      `  --batch <n>            rows per read (${MIN_VERIFY_BATCH} to ${MAX_VERIFY_BATCH}, default ${DEFAULT_VERIFY_BATCH})`,
+      '  --json                 print the differences and the summary as JSON',
+      '',
+      'Exit status: 0 consistent, 4 differences found, 3 the --account is unknown to both sides, 1 failed,',
+      '2 bad arguments, 78 bad environment.',
+    ],
+    options: { ...common, account: { type: 'string' }, acks: { type: 'string' }, batch: { type: 'string' } },
+    positionals: 0,
+    build: (values) => {
+      const account = values['account'];
+      if (typeof account === 'string' && !isUuid(account)) return `--account must be an account id (a UUID), got ${quote(account)}`;
+      const acks = values['acks'];
+      if (typeof acks === 'string' && (acks.length === 0 || /\p{Cc}/u.test(acks))) return `--acks must name a file, got ${quote(acks)}`;
+      const batchText = values['batch'];
+      const batch = typeof batchText === 'string' ? (/^\d{1,6}$/.test(batchText) ? Number(batchText) : NaN) : DEFAULT_VERIFY_BATCH;
+      if (!(batch >= MIN_VERIFY_BATCH && batch <= MAX_VERIFY_BATCH)) {
+        return `--batch must be an integer from ${MIN_VERIFY_BATCH} to ${MAX_VERIFY_BATCH}, got ${quote(String(batchText))}`;
+      }
+      return {
+        name: 'verify',
+        json: values['json'] === true,
+        batch,
+        ...(typeof account === 'string' ? { accountId: account.toLowerCase() } : {}),
+        ...(typeof acks === 'string' ? { acksFile: acks } : {}),
+      };
+    },
+  },
 };
 
 const REBUILD_SUMMARY = 'rebuild every read model from the event store beside the live tables, then swap them in';
@@ -171,7 +218,7 @@ export const GENERAL_HELP = [
   '  USER                       recorded as who acted, unless --actor is given',
   '',
   'Exit status: 0 done or nothing to do, 1 failed, 2 bad arguments, 3 ran but unresolved (target not',
-  'found, or the account is parked again), 78 bad environment.',
+  'found, or the account is parked again), 4 verify found differences, 78 bad environment.',
 ].join('\n');
 
 /** Pure: what to run for the given arguments (without the leading `node ledger.cli.ts`). */

@@ -1,6 +1,7 @@
 /**
  * The ops CLI: `npm run ledger -- <command>` (`--help` lists the commands). Dead letters and parked
- * accounts, and the operator actions on them; `rebuild` rebuilds every read model without downtime.
+ * accounts, and the operator actions on them; `rebuild` rebuilds every read model without downtime;
+ * `verify` checks the read models against the event store.
  */
 import { ConfigError, loadConfig, messageOf } from '@ledger/platform';
 import { Pool } from 'pg';
@@ -11,6 +12,7 @@ import { parkedCommand } from './commands/parked.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { redriveCommand } from './commands/redrive.command';
 import { skipCommand } from './commands/skip.command';
+import { verifyCommand } from './commands/verify.command';
 import { EXIT } from './exit-codes';
 import { parseLedgerArguments, type LedgerCommand } from './ledger-arguments.parser';
 import { LedgerConfig } from './ledger.config';
@@ -81,6 +83,8 @@ function dispatch(command: LedgerCommand, context: CommandContext): Promise<numb
       return healCommand(command, context);
     case 'skip':
       return skipCommand(command, context);
+    case 'verify':
+      return verifyCommand(command, context);
   }
 }
 

@@ -69,3 +69,29 @@ function cut(text: string, width: number): string {
 export function printable(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/\p{Cc}/gu, '\uFFFD');
 }
+
+/** One line redrawn in place while a long command runs (progress); `clear` before writing anything else. */
+export interface StatusLine {
+  show(text: string): void;
+  clear(): void;
+}
+
+/** A status line on stderr when it is a terminal, at most one redraw per `redrawMs`; nothing elsewhere. */
+export function stderrStatusLine(redrawMs = 250): StatusLine {
+  if (process.stderr.isTTY !== true) return { show: () => undefined, clear: () => undefined };
+  let drawnAt = 0;
+  let drawn = false;
+  return {
+    show: (text) => {
+      const now = Date.now();
+      if (now - drawnAt < redrawMs) return;
+      drawnAt = now;
+      drawn = true;
+      process.stderr.write(`\r${printable(text)}\u001b[K`);
+    },
+    clear: () => {
+      if (drawn) process.stderr.write('\r\u001b[K');
+      drawn = false;
+    },
+  };
+}
