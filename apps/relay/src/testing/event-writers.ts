@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { PostgresEventStore, type NewEvent } from '@ledger/event-store';
+import { eventsInStreamOrder, PostgresEventStore, type NewEvent } from '@ledger/event-store';
 import { sleep } from '@ledger/platform';
 import { randomUUID } from 'node:crypto';
 import type { ExpectedEvent } from './relay-delivery.checker';
@@ -35,9 +35,9 @@ export function newEvent(n: number): NewEvent {
   };
 }
 
-/** The append SQL path inside a transaction the caller controls: the store only ever calls `query`. */
+/** A store on this session: its appends run one by one inside the transaction the caller controls. */
 function storeOn(client: PoolClient): PostgresEventStore {
-  return new PostgresEventStore({ query: client.query.bind(client) } as unknown as Pool);
+  return new PostgresEventStore(client);
 }
 
 /**
@@ -50,10 +50,7 @@ export async function runWriters(pool: Pool, load: WriterLoad): Promise<WriterRe
   let conflicts = 0;
   let appends = 0;
   const rolledBack: string[] = [];
-  const versionOf = async (streamId: string): Promise<number> => {
-    const { rows } = await pool.query<{ version: string }>('SELECT version FROM event_store.streams WHERE stream_id = $1', [streamId]);
-    return Number(rows[0]?.version ?? 0);
-  };
+  const versionOf = async (streamId: string): Promise<number> => (await store.readStream(streamId, { snapshotSchemaVersion: 1 })).version;
 
   const writer = async () => {
     while (remaining > 0) {
@@ -113,8 +110,14 @@ export function accountIds(count: number): string[] {
 
 /** Every committed event, as the topic must end up holding it. */
 export async function committedEvents(pool: Pool): Promise<ExpectedEvent[]> {
-  const { rows } = await pool.query<{ event_id: string; stream_id: string; version: string }>(
-    'SELECT event_id::text, stream_id, version FROM event_store.events ORDER BY global_position',
-  );
-  return rows.map((r) => ({ eventId: r.event_id, streamId: r.stream_id, version: Number(r.version) }));
+  const client = await pool.connect();
+  try {
+    const expected: ExpectedEvent[] = [];
+    for await (const { eventId, streamId, version } of eventsInStreamOrder(client, { batchSize: 5_000 })) {
+      expected.push({ eventId, streamId, version });
+    }
+    return expected;
+  } finally {
+    client.release();
+  }
 }

@@ -1,5 +1,5 @@
 import { createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
-import { Client, type Pool } from 'pg';
+import { Client, type Pool, type PoolClient } from 'pg';
 import { COMMIT_ORIGIN, countStoredEvents, readCommittedBatch, type CommitPosition } from './committed-events.reader';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
 import { PostgresEventStore } from './postgres-event-store';
@@ -19,9 +19,9 @@ async function readAtLeast(session: Client, after: CommitPosition, limit: number
   }
 }
 
-/** The append SQL path inside a transaction the test controls: the store only ever calls `query`. */
-function storeOn(client: { query: Pool['query'] }): PostgresEventStore {
-  return new PostgresEventStore({ query: client.query.bind(client) } as unknown as Pool);
+/** A store on this session: its appends run one by one inside the transaction the test controls. */
+function storeOn(client: PoolClient): PostgresEventStore {
+  return new PostgresEventStore(client);
 }
 
 describe('committed events reader', () => {

@@ -1,4 +1,5 @@
-import { DatabaseError, Pool } from 'pg';
+import { DatabaseError } from 'pg';
+import { appendedResult, type AppendedRow } from './appended-rows';
 import {
   assertValidAppendRequest,
   assertValidIdempotencyKey,
@@ -23,6 +24,10 @@ import {
   NOTIFY_STATEMENT,
   READ_STREAM_STATEMENT,
 } from './event-store.sql';
+import { batchKeysOf, runAppendBatch, type BatchAppendHost } from './batch-append';
+import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
+import { isPool } from './pool-detection';
+import type { Queryable } from './queryable';
 import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-event.row';
 import { readStreamEvents } from './stream-events.reader';
 
@@ -59,6 +64,12 @@ export interface PostgresEventStoreOptions {
    * a listener is never more than this late. Default 10.
    */
   readonly notifyMinIntervalMs?: number;
+  /**
+   * Group commit (DESIGN §11): appends to different streams that arrive while a commit is in flight
+   * are coalesced into one statement and one commit, each with its own result. On by default when
+   * the store runs on a pool; on a single session appends always go one by one. `false` turns it off.
+   */
+  readonly groupCommit?: boolean | GroupCommitOptions;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -67,12 +78,6 @@ const STREAM_VERSION_CONSTRAINT = 'events_stream_id_version_key';
 const EVENT_ID_CONSTRAINT = 'events_event_id_key';
 
 const identity: Upcaster = ({ type, schemaVersion, data }) => ({ type, schemaVersion, data });
-
-interface AppendedRow {
-  readonly global_position: string;
-  readonly transaction_id: string;
-  readonly version: string;
-}
 
 interface ReadRow {
   readonly is_snapshot: boolean;
@@ -115,9 +120,12 @@ export class PostgresEventStore implements EventStore {
   private readonly notifyMinIntervalMs: number;
   private lastNotifyAt = Number.NEGATIVE_INFINITY;
   private trailingNotify: { streamId: string; timer: NodeJS.Timeout } | null = null;
+  private readonly committer: GroupCommitter<AppendRequest, AppendResult> | null;
+  private fallbacks = 0;
 
+  /** `pool`: a pg Pool (group commit possible), or a client or session (appends one by one). */
   constructor(
-    private readonly pool: Pool,
+    private readonly pool: Queryable,
     options: PostgresEventStoreOptions = {},
   ) {
     this.upcast = options.upcast ?? identity;
@@ -126,10 +134,39 @@ export class PostgresEventStore implements EventStore {
     if (!Number.isFinite(this.notifyMinIntervalMs) || this.notifyMinIntervalMs < 0) {
       throw new Error('event store: notifyMinIntervalMs must be a non-negative number');
     }
+    const groupCommit = options.groupCommit ?? true;
+    const host: BatchAppendHost = {
+      db: pool,
+      appendAlone: (request) => this.appendAlone(request),
+      findIdempotencyRecord: (key) => this.findIdempotencyRecord(key),
+      claimNotify: () => this.claimNotify(),
+      committedQuietly: (streamId) => {
+        if (this.notify) this.scheduleTrailingNotify(streamId);
+      },
+      fellBack: () => {
+        this.fallbacks += 1;
+      },
+    };
+    this.committer =
+      groupCommit !== false && isPool(pool)
+        ? new GroupCommitter((entries) => runAppendBatch(host, entries), groupCommit === true ? {} : groupCommit)
+        : null;
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
+    // Checked before queueing, so a bad request never reaches a batch.
     assertValidAppendRequest(request);
+    return this.committer === null ? this.appendAlone(request) : this.committer.submit(request, batchKeysOf(request));
+  }
+
+  /** Group commit's counters (zeros when it is off); `fallbacks` counts batches retried item by item. */
+  groupCommitStats(): GroupCommitStats & { readonly fallbacks: number } {
+    const stats = this.committer?.stats() ?? { batches: 0, items: 0, largestBatch: 0 };
+    return { ...stats, fallbacks: this.fallbacks };
+  }
+
+  /** One append as one statement: its own transaction, unless the session is inside the caller's. */
+  private async appendAlone(request: AppendRequest): Promise<AppendResult> {
     const { streamId, expectedVersion, events, snapshot, idempotency } = request;
     const nextVersion = expectedVersion + events.length;
     const statement = appendStatement({
@@ -184,22 +221,7 @@ export class PostgresEventStore implements EventStore {
 
     if (rows.length === 0) return { kind: 'conflict', expectedVersion };
     if (!statement.notifies && this.notify) this.scheduleTrailingNotify(streamId);
-    if (rows.length !== events.length) {
-      throw new Error(`event store: appended ${rows.length} rows for ${events.length} events`);
-    }
-    const stored: StoredEvent[] = rows.map((row) => {
-      const version = toVersion(row.version);
-      const event = events[version - expectedVersion - 1];
-      if (event === undefined) throw new Error(`event store: unexpected version ${version} appended`);
-      return {
-        ...event,
-        streamId,
-        version,
-        globalPosition: row.global_position,
-        transactionId: row.transaction_id,
-      };
-    });
-    return { kind: 'appended', nextVersion, events: stored };
+    return appendedResult(request, rows);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions): Promise<StreamRead> {

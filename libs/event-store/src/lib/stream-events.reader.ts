@@ -1,7 +1,7 @@
-import type { ClientBase, Pool } from 'pg';
 import { assertValidStreamId } from './append-request.validation';
 import type { StoredEvent } from './event-store.port';
 import type { NamedStatement } from './event-store.sql';
+import type { Queryable } from './queryable';
 import type { Upcaster } from './postgres-event-store';
 import { storedEventFromRow, type StoredEventRow } from './stored-event.row';
 
@@ -27,7 +27,7 @@ export const READ_STREAM_EVENTS_STATEMENT: NamedStatement = {
  * its stream row, so what a reader sees is always a gap-free prefix of the stream.
  */
 export async function readStreamEvents(
-  db: Pool | ClientBase,
+  db: Queryable,
   streamId: string,
   options: ReadStreamEventsOptions = {},
 ): Promise<StoredEvent[]> {

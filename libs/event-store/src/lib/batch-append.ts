@@ -1,0 +1,108 @@
+import { DatabaseError } from 'pg';
+import { appendedResult, type AppendedRow } from './appended-rows';
+import { batchAppendStatement } from './batch-append.sql';
+import type { AppendRequest, AppendResult, IdempotencyRecord } from './event-store.port';
+import type { BatchEntry } from './group-commit';
+import type { Queryable } from './queryable';
+
+/** What a batch needs from the store that runs it. */
+export interface BatchAppendHost {
+  readonly db: Queryable;
+  /** The one-statement append of a single request, for the fallback. */
+  appendAlone(request: AppendRequest): Promise<AppendResult>;
+  findIdempotencyRecord(key: string): Promise<IdempotencyRecord | null>;
+  /** Whether this commit should carry the NOTIFY; when it does not, `committedQuietly` is told. */
+  claimNotify(): boolean;
+  committedQuietly(streamId: string): void;
+  /** A batch statement failed and its items were appended one by one. */
+  fellBack(): void;
+}
+
+interface BatchRow extends AppendedRow {
+  readonly stream_id: string;
+}
+
+export type AppendEntry = BatchEntry<AppendRequest, AppendResult>;
+
+/** Streams and keys an append must not share a batch with (see GroupCommitter). */
+export function batchKeysOf(request: AppendRequest): string[] {
+  const keys = [`s:${request.streamId}`];
+  if (request.idempotency !== undefined) keys.push(`k:${request.idempotency.key}`);
+  return keys;
+}
+
+/** The statement's two jsonb parameters: one record per append, one per event. */
+export function encodeBatch(requests: readonly AppendRequest[]): [string, string] {
+  const items = requests.map(({ streamId, expectedVersion, events, idempotency, snapshot }) => ({
+    stream_id: streamId,
+    expected: expectedVersion,
+    next: expectedVersion + events.length,
+    key: idempotency?.key,
+    request_hash: idempotency?.requestHash,
+    result: idempotency === undefined ? undefined : JSON.stringify(idempotency.result),
+    snapshot_version: snapshot?.version,
+    snapshot_schema_version: snapshot?.schemaVersion,
+    snapshot_state: snapshot?.state,
+  }));
+  const events = requests.flatMap(({ streamId, expectedVersion, events }) =>
+    events.map((e, i) => ({
+      stream_id: streamId,
+      version: expectedVersion + i + 1,
+      event_id: e.eventId,
+      type: e.type,
+      schema_version: e.schemaVersion,
+      data: e.data,
+      metadata: e.metadata,
+      occurred_at: e.occurredAt.toISOString(),
+    })),
+  );
+  return [JSON.stringify(items), JSON.stringify(events)];
+}
+
+/**
+ * An ERROR reported by the server for an autocommit statement means it rolled back whole, so its
+ * items can be run again one by one. Anything else (a lost connection, a FATAL) leaves the outcome
+ * unknown: retrying could report a committed append as a conflict, so those items get the error.
+ */
+function rolledBack(error: unknown): boolean {
+  return error instanceof DatabaseError && error.severity === 'ERROR';
+}
+
+/** Runs `entries` (distinct streams and keys) as one statement and settles each with its own result. */
+export async function runAppendBatch(host: BatchAppendHost, entries: readonly AppendEntry[]): Promise<void> {
+  const notify = host.claimNotify();
+  const statement = batchAppendStatement(notify);
+  let rows: BatchRow[];
+  try {
+    ({ rows } = await host.db.query<BatchRow>({
+      name: statement.name,
+      text: statement.text,
+      values: encodeBatch(entries.map((entry) => entry.item)),
+    }));
+  } catch (error: unknown) {
+    if (!rolledBack(error)) throw error;
+    host.fellBack();
+    await Promise.all(entries.map((entry) => host.appendAlone(entry.item).then(entry.resolve, entry.reject)));
+    return;
+  }
+  const byStream = new Map<string, BatchRow[]>();
+  for (const row of rows) {
+    const list = byStream.get(row.stream_id);
+    if (list === undefined) byStream.set(row.stream_id, [row]);
+    else list.push(row);
+  }
+  if (!notify && byStream.size > 0) host.committedQuietly(rows[0]?.stream_id ?? '');
+  await Promise.all(entries.map((entry) => settle(host, entry, byStream.get(entry.item.streamId))));
+}
+
+async function settle(host: BatchAppendHost, entry: AppendEntry, rows: BatchRow[] | undefined): Promise<void> {
+  const request = entry.item;
+  try {
+    if (rows !== undefined) return entry.resolve(appendedResult(request, rows));
+    // Left out because its key was used, or refused on its version: only the record can tell.
+    const record = request.idempotency && (await host.findIdempotencyRecord(request.idempotency.key));
+    entry.resolve(record ? { kind: 'idempotency-key-used', record } : { kind: 'conflict', expectedVersion: request.expectedVersion });
+  } catch (error: unknown) {
+    entry.reject(error);
+  }
+}
