@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
 import { createHttpApp, listen, loadConfigOrExit, migrateAndReport, runMain } from '@ledger/platform';

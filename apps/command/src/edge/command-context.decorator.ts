@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import { correlationIdOf, problem } from '@ledger/platform';
+import { activeTraceCarrier, type TraceCarrier } from '@ledger/tracing';
 import { CommandContext } from '../accounts/command-context';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -47,14 +48,22 @@ function idempotencyOf(request: Request): CommandContext['idempotency'] {
   return { key, requestHash };
 }
 
-export function commandContextOf(request: Request): CommandContext {
+/** The caller's trace context, as sent, when tracing is off. */
+function callerTraceContextOf(request: Request): TraceCarrier {
   const traceparent = header(request, 'traceparent');
   const tracestate = header(request, 'tracestate');
   const validTraceparent = traceparent && TRACEPARENT.test(traceparent) ? traceparent : undefined;
   return {
-    correlationId: correlationIdOf(request),
     ...(validTraceparent ? { traceparent: validTraceparent } : {}),
     ...(validTraceparent && tracestate && TRACESTATE.test(tracestate) ? { tracestate } : {}),
+  };
+}
+
+export function commandContextOf(request: Request): CommandContext {
+  return {
+    correlationId: correlationIdOf(request),
+    // With tracing on, the events' metadata names this request's span: the relay's span continues from it.
+    ...(activeTraceCarrier() ?? callerTraceContextOf(request)),
     expectedVersion: expectedVersionOf(request),
     idempotency: idempotencyOf(request),
   };

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { messageOf } from '@ledger/platform';
+import { SpanKind, withMessageSpans } from '@ledger/tracing';
 import { decodeForProjection, rawFromKafka, type BatchOutcome, type ProjectionInput } from '@ledger/read-model';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { BatchApplier } from './batch.applier';
@@ -38,7 +39,9 @@ export class PartitionBatchHandler {
       if (!active()) return;
       const inputs = messages.map((message) => decodeForProjection(rawFromKafka(batch.topic, batch.partition, message)));
       const started = performance.now();
-      const outcome = await this.deps.applier.apply(inputs, control);
+      const outcome = await withMessageSpans(messages, processSpans(batch.topic, batch.partition, messages.length), () =>
+        this.deps.applier.apply(inputs, control),
+      );
       if (outcome === null) return;
       const last = lastOf(messages);
       payload.resolveOffset(last.offset);
@@ -97,6 +100,24 @@ async function heartbeat(payload: EachBatchPayload): Promise<void> {
   } catch (error) {
     if (isRebalanceError(error)) throw error;
   }
+}
+
+/** One span per message, continuing the relay's span from the message headers, over the batch's transaction. */
+function processSpans(topic: string, partition: number, batchSize: number) {
+  return {
+    name: `process ${topic}`,
+    kind: SpanKind.CONSUMER,
+    attributes: (message: KafkaMessage) => ({
+      'messaging.system': 'kafka',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': topic,
+      'messaging.destination.partition.id': String(partition),
+      'messaging.kafka.message.key': message.key?.toString() ?? '',
+      'messaging.kafka.offset': Number(message.offset),
+      'messaging.batch.message_count': batchSize,
+      'ledger.event_id': message.headers?.['event-id']?.toString() ?? '',
+    }),
+  };
 }
 
 function lastOf(messages: readonly KafkaMessage[]): KafkaMessage {

@@ -2,10 +2,11 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccountIdPipe } from '@ledger/platform';
+import { annotateActiveSpan } from '@ledger/tracing';
 import { AccountResponse, toAccountResponse } from '../accounts/account.response';
 import { ApiProblems } from '../edge/api-problems.decorator';
 import { accountNotFound, readYourWritesTimeout } from '../edge/query-problems';
-import { GetAccountHandler } from './get-account.handler';
+import { GetAccountHandler, type GetAccountResult } from './get-account.handler';
 import { GetAccountQueryDto } from './get-account.query.dto';
 
 @ApiTags('accounts')
@@ -29,6 +30,7 @@ export class GetAccountHttpController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<AccountResponse> {
     const result = await this.handler.handle({ accountId, minVersion: query.minVersion, waitMs: query.waitMs });
+    annotateActiveSpan(readAttributes(accountId, query.minVersion, result));
     switch (result.kind) {
       case 'found':
         response.setHeader('ETag', `"${result.account.version}"`);
@@ -39,4 +41,10 @@ export class GetAccountHttpController {
         throw readYourWritesTimeout(query.minVersion ?? 0, result.reachedVersion, query.waitMs);
     }
   }
+}
+
+/** What a trace backend needs to find the command and projector spans of the version served (same account, version). */
+function readAttributes(accountId: string, minVersion: number | undefined, result: GetAccountResult) {
+  const version = result.kind === 'found' ? Number(result.account.version) : result.kind === 'not-reached' ? result.reachedVersion : 0;
+  return { 'ledger.account_id': accountId, 'ledger.read.min_version': minVersion ?? 0, 'ledger.read.version': version };
 }

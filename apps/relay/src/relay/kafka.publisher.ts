@@ -1,4 +1,5 @@
 import { KafkaProducerSession } from '@ledger/messaging';
+import { SpanKind, withMessageSpans } from '@ledger/tracing';
 import type { Kafka, Message } from 'kafkajs';
 
 export interface PublisherOptions {
@@ -24,16 +25,25 @@ export class KafkaPublisher {
 
   async publish(messages: readonly Message[]): Promise<void> {
     const producer = await this.producer.get();
-    await producer.send({
-      topic: this.options.topic,
-      acks: -1,
-      timeout: this.options.ackTimeoutMs,
-      messages: [...messages],
-    });
+    const { topic, ackTimeoutMs } = this.options;
+    // Each event's span continues the trace of the command that appended it (the traceparent in its metadata).
+    await withMessageSpans(messages, { name: `send ${topic}`, kind: SpanKind.PRODUCER, attributes: sendAttributes(topic) }, (traced) =>
+      producer.send({ topic, acks: -1, timeout: ackTimeoutMs, messages: [...traced] }),
+    );
   }
 
   /** Drops the producer; the next publish connects a new one. Never throws. */
   async reset(): Promise<void> {
     await this.producer.reset();
   }
+}
+
+function sendAttributes(topic: string) {
+  return (message: Message) => ({
+    'messaging.system': 'kafka',
+    'messaging.operation.name': 'send',
+    'messaging.destination.name': topic,
+    'messaging.kafka.message.key': message.key?.toString() ?? '',
+    'ledger.event_id': message.headers?.['event-id']?.toString() ?? '',
+  });
 }

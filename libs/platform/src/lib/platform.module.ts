@@ -1,6 +1,7 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { shutdownTracing } from '@ledger/tracing';
 import { CommonConfig } from './config/common-config';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
@@ -21,7 +22,7 @@ export interface PlatformOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule {
+export class PlatformModule implements NestModule, OnApplicationShutdown {
   static forRoot({ serviceName, config }: PlatformOptions): DynamicModule {
     const configProviders = [{ provide: CommonConfig, useValue: config }];
     if (config.constructor !== CommonConfig) configProviders.push({ provide: config.constructor as typeof CommonConfig, useValue: config });
@@ -41,5 +42,10 @@ export class PlatformModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+
+  /** Spans still buffered go out before the process ends (a no-op with tracing off). */
+  async onApplicationShutdown(): Promise<void> {
+    await shutdownTracing();
   }
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { traceLogFields } from '@ledger/tracing';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { correlationIdOf } from '../http/correlation-id';
 import type { LogFormat, LogLevel } from '../config/common-config';
@@ -7,7 +8,10 @@ import { logDestination } from './log-destination';
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
-/** pino logs, JSON or pretty (see LOG_FORMAT); each request line carries the correlation id as `req.id`. */
+/**
+ * pino logs, JSON or pretty (see LOG_FORMAT); each request line carries the correlation id as `req.id`,
+ * and with tracing on every line written inside a traced operation carries `trace_id` and `span_id`.
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(serviceName: string, level: LogLevel, format: LogFormat = 'auto'): DynamicModule {
@@ -21,6 +25,7 @@ export class LoggingModule {
             genReqId: (req: IncomingMessage, res: ServerResponse) => correlationIdOf(req, res),
             autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
+            mixin: traceLogFields,
             stream: logDestination(format, process.stdout.isTTY === true),
           },
         }),
