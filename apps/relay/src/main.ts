@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { createHttpApp, listen, loadConfigOrExit, runMain } from '@ledger/platform';
 import { AppModule } from './app.module';
