@@ -60,6 +60,12 @@ export default [
             { sourceTag: 'scope:projector', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:query', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The system suite drives the built apps over HTTP: libs only, never an app's sources.
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:testing'],
+            },
+            { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },

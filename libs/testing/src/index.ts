@@ -5,3 +5,7 @@ export * from './lib/account-history.fixture';
 export * from './lib/app-process.spawn';
 export * from './lib/account-traffic.fixture';
 export * from './lib/read-model.probe';
+export * from './lib/built-app.process';
+export * from './lib/app-pipeline';
+export * from './lib/sse.client';
+export * from './lib/eventually';

@@ -1,0 +1,107 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { sleep } from '@ledger/platform';
+
+/** A built app (`node dist/apps/<app>/main.js`) running as a child process. */
+export interface ChildApp {
+  readonly baseUrl: string;
+  readonly process: ChildProcess;
+  /** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
+  stop(): Promise<void>;
+}
+
+export interface ChildAppOptions {
+  readonly main: string;
+  readonly port: number;
+  readonly env: NodeJS.ProcessEnv;
+  /** Node's own flags, before the main file (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
+  readonly args?: readonly string[];
+  readonly readyPath: string;
+  readonly timeoutMs?: number;
+  /** stdout and stderr go to this file; without it stdout is dropped and stderr passed through. */
+  readonly logFile?: string;
+}
+
+const STOP_GRACE_MS = 10_000;
+const READY_POLL_MS = 200;
+
+/** A port nothing listens on right now (the caller binds it a moment later). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Children still running when this process exits are killed, so a crashed run leaves no app behind. */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
+    exitHookInstalled = true;
+  }
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+function outputOf(logFile: string | undefined): ['ignore', 'ignore' | 'pipe', 'inherit' | 'pipe'] {
+  return logFile === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', 'pipe', 'pipe'];
+}
+
+/**
+ * Starts a built app (`node <main> ...`) and resolves once `readyPath` answers 200. An exit before
+ * that rejects, naming the log file when there is one.
+ */
+export async function startChildApp(options: ChildAppOptions): Promise<ChildApp> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main, ...(options.args ?? [])], {
+    env: options.env,
+    stdio: outputOf(options.logFile),
+  });
+  track(child);
+  if (options.logFile !== undefined) {
+    const log = createWriteStream(options.logFile, { flags: 'w' });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once('close', () => log.end());
+  }
+  let exited: string | null = null;
+  child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+  const where = options.logFile === undefined ? '' : ` (log ${options.logFile})`;
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited !== null) throw new Error(`${options.main} ${exited} before it was ready${where}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.main} not ready within ${timeoutMs} ms${where}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}${options.readyPath}`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(READY_POLL_MS);
+  }
+  return { baseUrl, process: child, stop: () => stopChild(child) };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exit = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exit;
+  clearTimeout(timer);
+}
