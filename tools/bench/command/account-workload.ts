@@ -1,13 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
-import {
-  AccountCommand,
-  accountEventUpcaster,
-  decide,
-  foldAccount,
-} from '@ledger/domain';
-import { PostgresEventStore } from '@ledger/event-store';
+import { AccountCommand, decide, foldAccount } from '@ledger/domain';
+import type { EventStore } from '@ledger/event-store';
 import { AccountRepository } from '../../../apps/command/src/accounts/account.repository';
 import { CommandConfig } from '../../../apps/command/src/command.config';
 
@@ -18,10 +12,7 @@ import { CommandConfig } from '../../../apps/command/src/command.config';
 export class AccountWorkload {
   private readonly repository: AccountRepository;
 
-  constructor(pool: Pool) {
-    const store = new PostgresEventStore(pool, {
-      upcast: accountEventUpcaster,
-    });
+  constructor(store: EventStore) {
     this.repository = new AccountRepository(store, new CommandConfig());
   }
 

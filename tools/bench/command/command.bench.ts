@@ -1,9 +1,11 @@
 /**
- * `npm run bench:command [-- --duration 15 --warmup 3 --connections 64 --accounts 10000 --pool 20 --no-build]`
+ * `npm run bench:command [-- --duration 15 --warmup 3 --connections 64 --accounts 10000 --pool 20
+ *   --batches 2 --contenders raw,group,single,http --no-build]`
  *
- * Deposits over many accounts at fixed concurrency, three contenders in one run against one fresh
+ * Deposits over many accounts at fixed concurrency, four contenders in one run against one fresh
  * database: (a) a raw single-row INSERT per operation (the durable-write ceiling of this machine),
- * (b) the event store's load + append in process, (c) the built command app over HTTP.
+ * (b) the command pipeline in process on the event store with group commit, (c) the same with one
+ * statement and commit per append, (d) the built command app over HTTP.
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +26,7 @@ import { machineInfo } from '../lib/machine-info';
 import { formatTable } from '../lib/table';
 import { AccountWorkload } from './account-workload';
 import {
+  benchStore,
   ContenderResult,
   httpDeposits,
   libraryAppend,
@@ -45,11 +48,13 @@ function options() {
       accounts: { type: 'string', default: '10000' },
       // The command app's DATABASE_POOL_SIZE default; every contender gets a pool this size.
       pool: { type: 'string', default: '20' },
+      // Group commit batches in flight for (b); the event store's default when absent.
+      batches: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       // A subset, e.g. --contenders raw,http; % of raw needs raw.
       // Another build of the app to compare, e.g. a copy of main.js from before a change.
       'app-main': { type: 'string', default: APP_MAIN },
-      contenders: { type: 'string', default: 'raw,library,http' },
+      contenders: { type: 'string', default: 'raw,group,single,http' },
       // Extra environment for the app, e.g. --app-env LOG_LEVEL=info
       'app-env': { type: 'string', multiple: true, default: [] },
       // Extra node flags for the app, e.g. --app-node-args=--cpu-prof
@@ -68,6 +73,10 @@ function options() {
     connections: Math.round(positive('connections', values.connections)),
     accounts: Math.round(positive('accounts', values.accounts)),
     poolSize: Math.round(positive('pool', values.pool)),
+    batches:
+      values.batches === undefined
+        ? undefined
+        : Math.round(positive('batches', values.batches)),
     build: !values['no-build'],
     appNodeArgs: values['app-node-args'].split(' ').filter(Boolean),
     appMain: values['app-main'],
@@ -97,7 +106,7 @@ async function openAccounts(
   const accounts = Array.from({ length: count }, () => randomUUID());
   const pool = new Pool({ connectionString: url, max: poolSize });
   try {
-    const workload = new AccountWorkload(pool);
+    const workload = new AccountWorkload(benchStore(pool, {}));
     await forEachConcurrently(accounts, 64, (id) => workload.open(id));
   } finally {
     await pool.end();
@@ -138,9 +147,17 @@ async function main(): Promise<void> {
       process.stdout.write(`raw insert, ${seconds}...\n`);
       results.push(await rawInsert(database.url, accounts, shape));
     }
-    if (opts.contenders.has('library')) {
-      process.stdout.write(`library append, ${seconds}...\n`);
-      results.push(await libraryAppend(database.url, accounts, shape));
+    if (opts.contenders.has('group')) {
+      process.stdout.write(`library append with group commit, ${seconds}...\n`);
+      const groupCommit =
+        opts.batches === undefined ? {} : { maxBatchesInFlight: opts.batches };
+      results.push(
+        await libraryAppend(database.url, accounts, shape, groupCommit),
+      );
+    }
+    if (opts.contenders.has('single')) {
+      process.stdout.write(`library append, one commit each, ${seconds}...\n`);
+      results.push(await libraryAppend(database.url, accounts, shape, false));
     }
     if (opts.contenders.has('http')) await runHttp();
 
@@ -192,6 +209,7 @@ async function main(): Promise<void> {
           '% of raw',
           'node CPU ms/op',
           'pg CPU ms/op',
+          'appends/commit',
         ],
         rows.map((r) => [
           r.contender,
@@ -201,6 +219,7 @@ async function main(): Promise<void> {
           `${r.percentOfRaw.toFixed(0)}%`,
           r.cpuMsPerOp === null ? 'n/a' : r.cpuMsPerOp.toFixed(3),
           r.pgCpuMsPerOp === null ? 'n/a' : r.pgCpuMsPerOp.toFixed(3),
+          r.meanBatch === undefined ? '' : r.meanBatch.toFixed(1),
         ]),
       )}\n`,
     );
@@ -234,6 +253,8 @@ async function main(): Promise<void> {
             percentOfRaw: Number(r.percentOfRaw.toFixed(1)),
             nodeCpuMsPerOp:
               r.cpuMsPerOp === null ? null : Number(r.cpuMsPerOp.toFixed(4)),
+            appendsPerCommit:
+              r.meanBatch === undefined ? null : Number(r.meanBatch.toFixed(2)),
             pgBackendCpuMsPerOp:
               r.pgCpuMsPerOp === null
                 ? null

@@ -1,5 +1,16 @@
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
+import { accountEventUpcaster } from '@ledger/domain';
+import {
+  PostgresEventStore,
+  type PostgresEventStoreOptions,
+} from '@ledger/event-store';
+
+/** `false`, or how many batches may run at once and how large they may be. */
+export type GroupCommitSetting = Exclude<
+  PostgresEventStoreOptions['groupCommit'],
+  undefined | true
+>;
 import { closedLoop, LoopResult } from '../lib/closed-loop';
 import { BackendCpu } from '../lib/backend-cpu';
 import { processCpuSeconds } from '../lib/process-cpu';
@@ -12,6 +23,8 @@ export interface ContenderResult extends LoopResult {
   readonly cpuMsPerOp: number | null;
   /** CPU of the PostgreSQL backends serving the bench database, per operation. */
   readonly pgCpuMsPerOp: number | null;
+  /** Appends per commit, where the contender batches them (measured run only). */
+  readonly meanBatch?: number;
 }
 
 export interface RunShape {
@@ -41,20 +54,41 @@ function newPool(url: string, max: number): Pool {
   return pool;
 }
 
+interface BatchCounters {
+  readonly batches: number;
+  readonly items: number;
+}
+
 async function warmThenMeasure(
   shape: RunShape,
   op: () => Promise<void>,
-): Promise<LoopResult & { cpuMsPerOp: number; pgCpuMsPerOp: number | null }> {
+  batching?: () => BatchCounters,
+): Promise<
+  LoopResult & {
+    cpuMsPerOp: number;
+    pgCpuMsPerOp: number | null;
+    meanBatch?: number;
+  }
+> {
   await closedLoop(shape.connections, shape.warmupMs, op);
   await shape.backends?.begin();
+  const batchesBefore = batching?.();
   const cpu = process.cpuUsage();
   const result = await closedLoop(shape.connections, shape.durationMs, op);
   const used = process.cpuUsage(cpu);
+  const batchesAfter = batching?.();
   const pg = (await shape.backends?.end()) ?? null;
   return {
     ...result,
     cpuMsPerOp: (used.user + used.system) / 1000 / result.ops,
     pgCpuMsPerOp: pg === null ? null : (pg * 1000) / result.ops,
+    ...(batchesBefore && batchesAfter
+      ? {
+          meanBatch:
+            (batchesAfter.items - batchesBefore.items) /
+            Math.max(1, batchesAfter.batches - batchesBefore.batches),
+        }
+      : {}),
   };
 }
 
@@ -89,22 +123,46 @@ export async function rawInsert(
   }
 }
 
-/** (b) The event store's load + decide + append for a deposit, in process. */
+/** The store as the command app builds it; `groupCommit` false = one statement and commit per append. */
+export function benchStore(
+  pool: Pool,
+  groupCommit: GroupCommitSetting,
+): PostgresEventStore {
+  return new PostgresEventStore(pool, {
+    upcast: accountEventUpcaster,
+    groupCommit,
+  });
+}
+
+/**
+ * (b) and (c): a deposit through the command pipeline in process (load, decide, append), on a
+ * store with or without group commit.
+ */
 export async function libraryAppend(
   url: string,
   accounts: readonly string[],
   shape: RunShape,
+  groupCommit: GroupCommitSetting,
 ): Promise<ContenderResult> {
   const pool = newPool(url, shape.poolSize);
   try {
-    const workload = new AccountWorkload(pool);
+    const store = benchStore(pool, groupCommit);
+    const workload = new AccountWorkload(store);
     const account = cycle(accounts);
-    const result = await warmThenMeasure(shape, () =>
-      workload.deposit(account(), 1n),
+    const result = await warmThenMeasure(
+      shape,
+      () => workload.deposit(account(), 1n),
+      () => store.groupCommitStats(),
     );
     return {
-      contender: 'library append',
-      description: 'readStream + decide + PostgresEventStore.append, no HTTP',
+      contender:
+        groupCommit === false
+          ? 'library, commit per append'
+          : 'library, group commit',
+      description:
+        groupCommit === false
+          ? 'load + decide + PostgresEventStore.append, one statement and commit per append, no HTTP'
+          : `load + decide + PostgresEventStore.append with group commit (${JSON.stringify(groupCommit)}), no HTTP`,
       ...result,
     };
   } finally {
