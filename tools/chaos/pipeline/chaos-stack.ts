@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { ChaosKafka } from '../infra/chaos-kafka.broker';
+import { ChaosPostgres } from '../infra/chaos-postgres.server';
+import { freePort } from '../infra/free-port';
+import { startProcess } from '../infra/managed-process';
+import { repoRoot } from '../infra/repo-paths';
+import { AppReplica, builtMain, describeExit, type AppName } from './app-replica';
+import type { RunJournal } from './run-journal';
+
+export const TOPIC = 'account-events';
+export const PROJECTOR_GROUP = 'ledger-projector';
+
+/**
+ * The apps' settings for a chaos run: small pools (six processes share one server), quick relay
+ * failover and lag samples, and a projector session timeout at its minimum so that a killed
+ * replica's partitions move on within seconds.
+ */
+function appEnv(databaseUrl: string, brokers: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '',
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC: TOPIC,
+    PROJECTOR_GROUP_ID: PROJECTOR_GROUP,
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    DATABASE_POOL_SIZE: '6',
+    RELAY_LEADER_RETRY_MS: '250',
+    RELAY_LAG_SAMPLE_INTERVAL_MS: '250',
+    RELAY_BACKOFF_MAX_MS: '2000',
+    PROJECTOR_SESSION_TIMEOUT_MS: '6000',
+    PROJECTOR_BACKOFF_MAX_MS: '2000',
+    PROJECTOR_METRICS_SAMPLE_INTERVAL_MS: '1000',
+  };
+}
+
+/** Its own PostgreSQL and Kafka broker, and the four built apps (a second relay and projector on call). */
+export class ChaosStack {
+  postgres: ChaosPostgres | undefined;
+  kafka: ChaosKafka | undefined;
+  readonly replicas = new Map<string, AppReplica>();
+
+  constructor(
+    private readonly runDir: string,
+    private readonly journal: RunJournal,
+  ) {}
+
+  get logsDir(): string {
+    return join(this.runDir, 'logs');
+  }
+
+  replica(name: string): AppReplica {
+    const replica = this.replicas.get(name);
+    if (replica === undefined) throw new Error(`no replica ${name}`);
+    return replica;
+  }
+
+  async start(): Promise<void> {
+    const [postgres, kafka] = await Promise.all([ChaosPostgres.create(join(this.runDir, 'postgres')), ChaosKafka.create(join(this.runDir, 'kafka'))]);
+    this.postgres = postgres;
+    this.kafka = kafka;
+    const [postgresPid, kafkaPid] = await Promise.all([postgres.start(), kafka.start()]);
+    this.journal.note(`postgres pid ${postgresPid} on port ${postgres.port}; kafka pid ${kafkaPid} on ${kafka.brokers}`);
+    const env = appEnv(postgres.url(), kafka.brokers);
+    for (const app of ['command', 'projector'] as const) await this.migrate(app, env);
+    const replicas: readonly [AppName, number][] = [['command', 1], ['query', 1], ['relay', 1], ['relay', 2], ['projector', 1], ['projector', 2]];
+    for (const [app, index] of replicas) {
+      const name = `${app}-${index}`;
+      this.replicas.set(name, new AppReplica(app, name, await freePort(), env, this.logsDir, this.journal));
+    }
+    const first = ['command-1', 'query-1', 'relay-1', 'projector-1'].map((name) => this.replica(name));
+    const pids = await Promise.all(first.map((replica) => replica.start()));
+    this.journal.note(`apps ready: ${first.map((replica, i) => `${replica.name} pid ${pids[i]} port ${replica.port}`).join(', ')}`);
+  }
+
+  /** Apps first (they would only log the servers' absence), then the broker and the database. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.replicas.values()].map((replica) => replica.stop().catch(() => undefined)));
+    await Promise.all([this.kafka?.stop(), this.postgres?.stop()]);
+  }
+
+  private async migrate(app: AppName, env: NodeJS.ProcessEnv): Promise<void> {
+    const logFile = join(this.logsDir, `${app}-migrate.log`);
+    const exit = await startProcess(process.execPath, [builtMain(app), 'migrate'], { env, logFile, cwd: repoRoot }).exited;
+    if (exit.code !== 0) throw new Error(`${app} migrate failed (${describeExit(exit)}), see ${logFile}`);
+  }
+}
