@@ -1,0 +1,118 @@
+import { messageOf } from '@ledger/platform';
+import { parseArgs } from 'node:util';
+
+export interface LoadArguments {
+  readonly rate: number;
+  readonly durationSeconds: number;
+  readonly seed: number;
+  readonly accounts: number;
+  readonly commandUrl: string;
+  readonly maxInFlight: number;
+  readonly timeoutMs: number;
+  readonly ackLog?: string;
+  readonly json?: string;
+}
+
+export const LOAD_HELP = [
+  'Usage: npm run load -- --rate <n> --duration <s> [--seed <n>] [--accounts <n>] [--command-url <url>]',
+  '                       [--ack-log <file>] [--json <file>] [--max-in-flight <n>] [--timeout-ms <ms>]',
+  '',
+  'Drives the command service over HTTP with a realistic, seeded mix: opens, deposits, withdrawals (some',
+  'beyond the balance), freezes, unfreezes, closes; some requests with an Idempotency-Key, sent twice',
+  '(the second answer must replay the first), some with If-Match, some stale on purpose (412). Open',
+  'loop: requests go out at the rate whatever the answers, up to the in-flight cap; one account\'s',
+  'requests go one after another. Errors and outages are counted, never fatal. The same seed sends the',
+  'same requests (and opens the same account ids: a second run of a seed on the same store is refused).',
+  '',
+  '  --rate <n>             commands per second (1 to 10000)',
+  '  --duration <s>         seconds to send for (1 to 86400)',
+  '  --seed <n>             0 to 4294967295 (default: a random one, printed)',
+  '  --accounts <n>         accounts to open and use (1 to 1000000, default 500)',
+  '  --command-url <url>    the command service (default http://127.0.0.1:3001)',
+  '  --ack-log <file>       append one NDJSON line per acknowledged command (and per command of unknown',
+  '                         outcome) for `npm run ledger -- verify --acks <file>`',
+  '  --json <file>          write the summary as JSON too',
+  '  --max-in-flight <n>    requests in flight at most (1 to 10000, default 256)',
+  '  --timeout-ms <ms>      a request unanswered this long has an unknown outcome (100 to 120000, default 5000)',
+  '',
+  'Exit status: 0 the load ran (whatever the answers), 1 it could not run, 2 bad arguments, 130 interrupted.',
+].join('\n');
+
+const DEFAULTS = { accounts: 500, commandUrl: 'http://127.0.0.1:3001', maxInFlight: 256, timeoutMs: 5000 } as const;
+
+/** The arguments, `'help'`, or why they are wrong. */
+export function parseLoadArguments(argv: readonly string[], randomSeed: () => number): LoadArguments | 'help' | string {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        rate: { type: 'string' },
+        duration: { type: 'string' },
+        seed: { type: 'string' },
+        accounts: { type: 'string' },
+        'command-url': { type: 'string' },
+        'ack-log': { type: 'string' },
+        json: { type: 'string' },
+        'max-in-flight': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    }));
+  } catch (error) {
+    return messageOf(error);
+  }
+  if (values['help'] === true) return 'help';
+  const integer = (name: string, min: number, max: number, fallback?: number): number | string => {
+    const text = values[name];
+    if (typeof text !== 'string') return fallback ?? `--${name} is required`;
+    const value = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+    return value >= min && value <= max ? value : `--${name} must be an integer from ${min} to ${max}, got ${quote(text)}`;
+  };
+  const rate = integer('rate', 1, 10_000);
+  const durationSeconds = integer('duration', 1, 86_400);
+  const seed = integer('seed', 0, 4_294_967_295, randomSeed());
+  const accounts = integer('accounts', 1, 1_000_000, DEFAULTS.accounts);
+  const maxInFlight = integer('max-in-flight', 1, 10_000, DEFAULTS.maxInFlight);
+  const timeoutMs = integer('timeout-ms', 100, 120_000, DEFAULTS.timeoutMs);
+  for (const value of [rate, durationSeconds, seed, accounts, maxInFlight, timeoutMs]) if (typeof value === 'string') return value;
+  const commandUrl = urlOf(values['command-url']);
+  if (commandUrl === null) return `--command-url must be an http:// or https:// URL, got ${quote(String(values['command-url']))}`;
+  const files: Record<string, string> = {};
+  for (const name of ['ack-log', 'json']) {
+    const file = values[name];
+    if (file === undefined) continue;
+    if (typeof file !== 'string' || file.length === 0 || /\p{Cc}/u.test(file)) return `--${name} must name a file, got ${quote(String(file))}`;
+    files[name] = file;
+  }
+  return {
+    rate: rate as number,
+    durationSeconds: durationSeconds as number,
+    seed: seed as number,
+    accounts: accounts as number,
+    commandUrl,
+    maxInFlight: maxInFlight as number,
+    timeoutMs: timeoutMs as number,
+    ...(files['ack-log'] === undefined ? {} : { ackLog: files['ack-log'] }),
+    ...(files['json'] === undefined ? {} : { json: files['json'] }),
+  };
+}
+
+/** The service's base URL without a trailing slash; null when it is not an http(s) URL. */
+function urlOf(value: string | boolean | undefined): string | null {
+  if (value === undefined) return DEFAULTS.commandUrl;
+  if (typeof value !== 'string') return null;
+  try {
+    const url = new URL(value);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '') return null;
+    return url.toString().replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+}

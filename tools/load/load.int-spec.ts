@@ -1,0 +1,99 @@
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
+import { COMMAND_EVENT_TYPES, parseAcknowledgedCommand, type AcknowledgedCommand } from '@ledger/read-model';
+import { createTestDatabase, eventually, freePort, spawnAppProcess, testPool, type AppProcess, type TestDatabase } from '@ledger/testing';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Pool } from 'pg';
+import { runLoadCli } from './load.cli';
+import type { LoadSummary } from './load.report';
+
+interface Run {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+async function load(argv: readonly string[]): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runLoadCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('npm run load against the command app', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let app: AppProcess;
+  let url: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
+    pool = testPool(database.url, 2);
+    dir = mkdtempSync(join(tmpdir(), 'ledger-load-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    app = spawnAppProcess({
+      main: 'apps/command/src/main.ts',
+      tsconfig: 'apps/command/tsconfig.app.json',
+      env: { DATABASE_URL: database.url, COMMAND_PORT: String(port), LOG_LEVEL: 'warn' },
+    });
+    await eventually(async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200, 120_000, 'the command app ready', () => app.output.slice(-10));
+  }, 150_000);
+
+  afterAll(async () => {
+    app?.kill('SIGTERM');
+    await app?.exited;
+    rmSync(dir, { recursive: true, force: true });
+    await pool?.end();
+    await database?.drop();
+  }, 30_000);
+
+  it('given a short seeded load, then every acknowledged command is one event in the store, retries replayed, stale If-Match refused', async () => {
+    const ackLog = join(dir, 'acks.ndjson');
+    const json = join(dir, 'load.json');
+
+    const run = await load(['--rate', '40', '--duration', '6', '--seed', '42', '--accounts', '25', '--command-url', url, '--ack-log', ackLog, '--json', json]);
+
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as LoadSummary;
+    expect(summary.sent).toBe(240);
+    expect(summary).toMatchObject({ failed: 0, unknown: 0, unexpectedAnswers: 0, interrupted: false });
+    expect(summary.acknowledged + summary.refused).toBe(summary.sent);
+    // Each acknowledged command appended exactly one event; a replayed retry appended none.
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_store.events`);
+    expect(rows[0]?.n).toBe(summary.acknowledged);
+    expect(summary.idempotentRetries.sent).toBeGreaterThan(0);
+    expect(summary.idempotentRetries.mismatched).toBe(0);
+    expect(summary.idempotentRetries.replayed).toBeGreaterThan(0);
+    expect(summary.ifMatch.stale).toBeGreaterThan(0);
+    expect(summary.ifMatch.staleRefused412).toBe(summary.ifMatch.stale);
+    expect(summary.refusedByProblem['insufficient-funds']).toBeGreaterThan(0);
+    expect(summary.latencyMs.count).toBe(summary.sent + summary.idempotentRetries.sent);
+    expect(run.out).toMatch(/^Acknowledged \(2xx\): \d+\. Refused \(4xx\) by problem type: .*insufficient-funds \d+/m);
+
+    const acks = readFileSync(ackLog, 'utf8').trimEnd().split('\n').map(parseAcknowledgedCommand);
+    expect(acks.filter((a) => typeof a === 'string')).toEqual([]);
+    const acknowledged = acks as Extract<AcknowledgedCommand, { outcome: 'acknowledged' }>[];
+    expect(acknowledged).toHaveLength(summary.acknowledged);
+    const stored = await pool.query<{ key: string; type: string; event_id: string }>(
+      `SELECT stream_id || ':' || version AS key, type, event_id::text AS event_id FROM event_store.events`,
+    );
+    const byKey = new Map(stored.rows.map((row) => [row.key, row]));
+    for (const ack of acknowledged) {
+      expect(byKey.get(`${ack.accountId}:${ack.version}`)).toEqual({ key: `${ack.accountId}:${ack.version}`, type: COMMAND_EVENT_TYPES[ack.kind], event_id: ack.eventId });
+    }
+  }, 120_000);
+
+  it('given no service at the URL, then it keeps going, counts every command as failed (connection refused) and exits 0', async () => {
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+
+    const run = await load(['--rate', '20', '--duration', '1', '--seed', '1', '--command-url', nowhere]);
+
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/Failed \(5xx or not sent\): connection-refused 20\./);
+    expect(run.out).toMatch(/^ {2}all {8} {6}20 {7}0 {7}0 {6}20 {7}0$/m);
+  }, 60_000);
+});

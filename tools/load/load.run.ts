@@ -1,0 +1,126 @@
+import type { AcknowledgedCommand } from '@ledger/read-model';
+import { performance } from 'node:perf_hooks';
+import { sendCommand, type AttemptOutcome, type CommandAttempt } from './command.client';
+import { LoadPlan, type PlannedRequest } from './load.plan';
+import { LoadTally, type CommandOutcome, type LoadSummary } from './load.report';
+import { runOpenLoop } from './rate.scheduler';
+
+export interface LoadOptions {
+  readonly rate: number;
+  readonly durationSeconds: number;
+  readonly seed: number;
+  readonly accounts: number;
+  readonly commandUrl: string;
+  readonly maxInFlight: number;
+  readonly timeoutMs: number;
+  /** Each acknowledged command, and each of unknown outcome, as it is known. */
+  readonly onAcknowledgement?: (command: AcknowledgedCommand) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Sends one attempt; replaceable in tests. */
+export type Send = (attempt: CommandAttempt) => Promise<AttemptOutcome>;
+
+/**
+ * Drives the command service with the plan at the rate for the duration, then sums up. Requests to one
+ * account go one after another (as one client would send them, so the plan's order holds on each
+ * account and If-Match can name the version last answered); different accounts go concurrently.
+ */
+export async function runLoad(options: LoadOptions, send: Send = (attempt) => sendCommand(options.commandUrl, attempt, options.timeoutMs)): Promise<LoadSummary> {
+  const plan = new LoadPlan({ seed: options.seed, accounts: options.accounts });
+  const tally = new LoadTally();
+  const versions = new Map<string, number>();
+  const queues = new Map<string, Promise<void>>();
+  const started = performance.now();
+
+  const execute = async (request: PlannedRequest): Promise<void> => {
+    const attempt: CommandAttempt = { path: request.path, body: request.body, headers: headersOf(request, versions.get(request.accountId)) };
+    const first = await send(attempt);
+    timed(tally, first);
+    let last = first;
+    if (request.idempotencyKey !== undefined) {
+      last = await send(attempt);
+      timed(tally, last);
+      tally.retry(retryResult(first, last));
+    }
+    const answered = [first, last].filter((o): o is Extract<AttemptOutcome, { kind: 'answered' }> => o.kind === 'answered');
+    for (const answer of answered) {
+      const version = answer.status < 300 ? answer.version : answer.currentVersion;
+      if (version !== undefined) versions.set(request.accountId, Math.max(versions.get(request.accountId) ?? 0, version));
+    }
+    if (request.ifMatch !== undefined) tally.conditional(request.ifMatch === 'stale', first.kind === 'answered' ? first.status : null);
+    const acknowledged = [first, last].find((o) => o.kind === 'answered' && o.status >= 200 && o.status < 300);
+    // A lost answer stays unknown unless a later answer settles it: a refused connection does not.
+    const final = acknowledged ?? (last.kind === 'answered' || first.kind !== 'unknown' ? last : first);
+    const { outcome, cause } = outcomeOf(final);
+    tally.command(request.kind, outcome, cause, matchesPlan(request, final));
+    report(options, request, final, outcome);
+  };
+
+  const scheduling = await runOpenLoop(
+    { rate: options.rate, durationMs: options.durationSeconds * 1000, maxInFlight: options.maxInFlight, ...(options.signal ? { signal: options.signal } : {}) },
+    () => {
+      const request = plan.next();
+      const previous = queues.get(request.accountId) ?? Promise.resolve();
+      const done = previous.then(() => execute(request));
+      queues.set(request.accountId, done);
+      void done.finally(() => {
+        if (queues.get(request.accountId) === done) queues.delete(request.accountId);
+      });
+      return done;
+    },
+  );
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  return tally.summary(
+    { seed: options.seed, rate: options.rate, durationSeconds: options.durationSeconds, accounts: options.accounts },
+    elapsedSeconds,
+    scheduling,
+    options.signal?.aborted === true,
+  );
+}
+
+function headersOf(request: PlannedRequest, version: number | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
+  if (request.ifMatch === 'current' && version !== undefined) headers['if-match'] = `"${version}"`;
+  // Another version than the account is at: the one before it, or past it for a new account.
+  if (request.ifMatch === 'stale') headers['if-match'] = `"${version === undefined ? 1_000_000 : version > 1 ? version - 1 : version + 1}"`;
+  return headers;
+}
+
+function timed(tally: LoadTally, outcome: AttemptOutcome): void {
+  if (outcome.kind === 'answered') tally.latency(outcome.latencyMs);
+}
+
+function retryResult(first: AttemptOutcome, retry: AttemptOutcome): 'replayed' | 'mismatched' | 'resolved' | 'other' {
+  const ok = (o: AttemptOutcome) => o.kind === 'answered' && o.status >= 200 && o.status < 300;
+  if (ok(first)) return retry.kind === 'answered' && first.kind === 'answered' && retry.status === first.status && retry.text === first.text ? 'replayed' : 'mismatched';
+  if (first.kind !== 'answered' && ok(retry)) return 'resolved';
+  return 'other';
+}
+
+function outcomeOf(outcome: AttemptOutcome): { outcome: CommandOutcome; cause: string | null } {
+  if (outcome.kind !== 'answered') return { outcome: outcome.kind, cause: outcome.cause };
+  if (outcome.status < 300) return { outcome: 'acknowledged', cause: null };
+  if (outcome.status < 500) return { outcome: 'refused', cause: outcome.problem ?? `http-${outcome.status}` };
+  return { outcome: 'failed', cause: `http-${outcome.status}` };
+}
+
+function matchesPlan(request: PlannedRequest, outcome: AttemptOutcome): boolean {
+  if (outcome.kind !== 'answered') return false;
+  return request.expected === 'ok' ? outcome.status < 300 : outcome.problem === request.expected;
+}
+
+function report(options: LoadOptions, request: PlannedRequest, final: AttemptOutcome, outcome: CommandOutcome): void {
+  if (options.onAcknowledgement === undefined) return;
+  const common = {
+    kind: request.kind,
+    accountId: request.accountId,
+    amount: request.amount,
+    ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
+  };
+  if (outcome === 'unknown') options.onAcknowledgement({ outcome: 'unknown', ...common });
+  if (outcome === 'acknowledged' && final.kind === 'answered' && final.version !== undefined) {
+    options.onAcknowledgement({ outcome: 'acknowledged', ...common, version: final.version, ...(final.eventId === undefined ? {} : { eventId: final.eventId }) });
+  }
+}
