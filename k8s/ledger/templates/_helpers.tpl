@@ -65,7 +65,16 @@ app.kubernetes.io/component: {{ .app }}
 {{- printf "%s-config" (include "ledger.fullname" .) }}
 {{- end }}
 
-{{/* The Secret holding DATABASE_URL: the user's, or the one this chart creates. */}}
+{{- define "ledger.kafkaConfigMapName" -}}
+{{- printf "%s-kafka" (include "ledger.fullname" .) }}
+{{- end }}
+
+{{/* KAFKA_DLQ_TOPIC of the projector. */}}
+{{- define "ledger.deadLetterTopic" -}}
+{{- default (printf "%s.dlq" .Values.kafka.topic) .Values.kafka.deadLetterTopic }}
+{{- end }}
+
+{{/* The Secret holding QUERY_CURSOR_SECRET: the user's, or the one this chart creates. */}}
 {{- define "ledger.cursorSecretName" -}}
 {{- if .Values.cursorSecret.existingSecret }}
 {{- .Values.cursorSecret.existingSecret }}
@@ -74,6 +83,7 @@ app.kubernetes.io/component: {{ .app }}
 {{- end }}
 {{- end }}
 
+{{/* The Secret holding DATABASE_URL: the user's, or the one this chart creates. */}}
 {{- define "ledger.databaseSecretName" -}}
 {{- if .Values.database.existingSecret }}
 {{- .Values.database.existingSecret }}
@@ -126,6 +136,15 @@ DATABASE_URL
 {{- end }}
 {{- if gt (int .Values.apps.projector.replicaCount) (int .Values.kafka.partitions) }}
 {{- fail (printf "apps.projector.replicaCount (%d) must not exceed kafka.partitions (%d): extra consumers get no partition" (int .Values.apps.projector.replicaCount) (int .Values.kafka.partitions)) }}
+{{- end }}
+{{- if not (regexMatch "^[\\w.-]{1,249}$" (include "ledger.deadLetterTopic" .)) }}
+{{- fail "kafka.deadLetterTopic (or kafka.topic + \".dlq\") must be a valid Kafka topic name" }}
+{{- end }}
+{{- if and .Values.apps.relay.enabled (lt (int .Values.apps.relay.replicaCount) 1) }}
+{{- fail "apps.relay.replicaCount must be at least 1 (2 gives a hot standby)" }}
+{{- end }}
+{{- if not (has (.Values.apps.relay.onNewTopic | default "republish") (list "republish" "stop")) }}
+{{- fail "apps.relay.onNewTopic must be republish or stop" }}
 {{- end }}
 {{- if gt (int .Values.shutdown.preStopSleepSeconds) (int .Values.shutdown.terminationGracePeriodSeconds) }}
 {{- fail "shutdown.terminationGracePeriodSeconds must exceed shutdown.preStopSleepSeconds" }}

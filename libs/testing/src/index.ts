@@ -9,3 +9,7 @@ export * from './lib/built-app.process';
 export * from './lib/app-pipeline';
 export * from './lib/sse.client';
 export * from './lib/eventually';
+export * from './lib/helm-chart.render';
+export * from './lib/compose-file.read';
+export * from './lib/config-settings';
+export * from './lib/deployment-settings.check';
