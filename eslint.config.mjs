@@ -34,6 +34,7 @@ export default [
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
+                'type:application',
                 'type:domain',
                 'type:data-access',
                 'type:platform',
@@ -50,12 +51,18 @@ export default [
               sourceTag: 'type:data-access',
               onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:testing'],
             },
+            // Use cases over the domain and the store's port: framework-free, so no Nest, HTTP or driver.
+            {
+              sourceTag: 'type:application',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform'],
+              bannedExternalImports: frameworkPackages,
+            },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:domain'] },
             {
               sourceTag: 'type:testing',
               onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform'],
             },
-            { sourceTag: 'scope:command', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:command', onlyDependOnLibsWithTags: ['scope:shared', 'scope:command'] },
             { sourceTag: 'scope:relay', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:projector', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:query', onlyDependOnLibsWithTags: ['scope:shared'] },

@@ -1,4 +1,4 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { CommonConfig } from '@ledger/platform';
 
 export class CommandConfig extends CommonConfig {
@@ -18,4 +18,11 @@ export class CommandConfig extends CommonConfig {
   @Min(1)
   @Max(50)
   COMMAND_MAX_ATTEMPTS: number = 10;
+
+  /**
+   * `serial`: commands on one account queue up inside this replica instead of racing to the store.
+   * `off`: they race, and only the store's optimistic concurrency orders them (as across replicas).
+   */
+  @IsIn(['serial', 'off'])
+  COMMAND_ACCOUNT_QUEUE: 'serial' | 'off' = 'serial';
 }

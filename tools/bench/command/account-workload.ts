@@ -1,63 +1,47 @@
-import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { AccountCommand, decide, foldAccount } from '@ledger/domain';
+import { AccountCommandHandler } from '@ledger/account-commands';
+import { AccountCommand } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
-import { AccountRepository } from '../../../apps/command/src/accounts/account.repository';
-import { CommandConfig } from '../../../apps/command/src/command.config';
 
 /**
- * The command executor's load-decide-append, without Nest, HTTP, metrics or the per-account queue:
- * the same repository, event store, codec and snapshot policy the app wires up.
+ * The command app's pipeline without Nest, HTTP or metrics: the same `AccountCommandHandler` the app
+ * wires up (load from the recent-state cache or snapshot + tail, decide, append; per-account queue),
+ * with its defaults, on the store it is given.
  */
 export class AccountWorkload {
-  private readonly repository: AccountRepository;
+  private readonly accounts: AccountCommandHandler;
 
   constructor(store: EventStore) {
-    this.repository = new AccountRepository(store, new CommandConfig());
+    this.accounts = new AccountCommandHandler({ store });
   }
 
-  async execute(
-    accountId: string,
-    command: (now: Date) => AccountCommand,
-  ): Promise<void> {
-    const loaded = await this.repository.load(accountId);
-    const now = new Date();
-    const decision = decide(command(now), loaded.state);
-    if (!decision.ok)
-      throw new Error(`${accountId}: ${JSON.stringify(decision.error)}`);
-    const result = await this.repository.append({
-      accountId,
-      loaded,
-      events: decision.events.map((event) => ({
-        eventId: randomUUID(),
-        event,
-      })),
-      stateAfter: foldAccount(decision.events, loaded.state),
-      metadata: { correlationId: randomUUID(), causationId: randomUUID() },
-      occurredAt: now,
-    });
-    // Workers take distinct accounts, so a conflict means the bench itself is wrong.
-    if (result.kind !== 'appended')
-      throw new Error(`${accountId}: append ${result.kind}`);
+  async execute(command: AccountCommand): Promise<void> {
+    const id = randomUUID();
+    const outcome = await this.accounts.handle(command, { correlationId: id, causationId: id });
+    // Workers take distinct accounts, so anything but an append means the bench itself is wrong.
+    if (outcome.kind !== 'accepted')
+      throw new Error(
+        `${command.data.accountId}: ${outcome.kind} ${JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`,
+      );
   }
 
   open(accountId: string): Promise<void> {
-    return this.execute(accountId, (now) => ({
+    return this.execute({
       type: 'OpenAccount',
       data: {
         accountId,
         owner: 'Bench Account',
         currency: 'EUR',
         initialDeposit: 0n,
-        now,
+        now: new Date(),
       },
-    }));
+    });
   }
 
   deposit(accountId: string, amount: bigint): Promise<void> {
-    return this.execute(accountId, (now) => ({
+    return this.execute({
       type: 'DepositMoney',
-      data: { accountId, amount, now },
-    }));
+      data: { accountId, amount, now: new Date() },
+    });
   }
 }

@@ -8,6 +8,7 @@ export class CommandMetrics {
   readonly duration: Histogram<'command'>;
   readonly conflicts: Counter<'command'>;
   readonly retries: Counter<'command'>;
+  readonly snapshotDecodeFailures: Counter;
 
   constructor(registry: MetricsRegistry) {
     this.commands = new Counter({
@@ -33,6 +34,11 @@ export class CommandMetrics {
       name: 'ledger_command_retries_total',
       help: 'Commands retried after a conflict',
       labelNames: ['command'],
+      registers: [registry],
+    });
+    this.snapshotDecodeFailures = new Counter({
+      name: 'ledger_command_snapshot_decode_failures_total',
+      help: 'Account snapshots that could not be decoded and were ignored (the state was folded from every event)',
       registers: [registry],
     });
   }

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import { correlationIdOf, problem } from '@ledger/platform';
 import { activeTraceCarrier, type TraceCarrier } from '@ledger/tracing';
-import { CommandContext } from '../accounts/command-context';
+import type { CommandContext } from '@ledger/account-commands';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
@@ -60,12 +60,18 @@ function callerTraceContextOf(request: Request): TraceCarrier {
 }
 
 export function commandContextOf(request: Request): CommandContext {
+  const correlationId = correlationIdOf(request);
+  const expectedVersion = expectedVersionOf(request);
+  const idempotency = idempotencyOf(request);
   return {
-    correlationId: correlationIdOf(request),
+    correlationId,
+    // What caused the events: the command itself, named by its Idempotency-Key (the same on each of the
+    // client's retries), else this request, named by its correlation id (echoed as X-Correlation-Id).
+    causationId: idempotency?.key ?? correlationId,
     // With tracing on, the events' metadata names this request's span: the relay's span continues from it.
     ...(activeTraceCarrier() ?? callerTraceContextOf(request)),
-    expectedVersion: expectedVersionOf(request),
-    idempotency: idempotencyOf(request),
+    expectedVersion,
+    idempotency,
   };
 }
 

@@ -79,9 +79,10 @@ export interface TwoReplicas {
   close(): Promise<void>;
 }
 
-export async function startTwoReplicas(): Promise<TwoReplicas> {
-  const app = await startCommandApp();
-  const replica = await startCommandApp({}, app);
+/** Two replicas on one fresh database; `env` applies to both (e.g. COMMAND_ACCOUNT_QUEUE: 'off'). */
+export async function startTwoReplicas(env: Record<string, string> = {}): Promise<TwoReplicas> {
+  const app = await startCommandApp(env);
+  const replica = await startCommandApp(env, app);
   return {
     app,
     replica,

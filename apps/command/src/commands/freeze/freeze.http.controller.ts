@@ -1,30 +1,33 @@
 import { AccountIdPipe } from '@ledger/platform';
-import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AccountCommandResponse } from '../../accounts/account-command.response';
-import { CommandContext } from '../../accounts/command-context';
+import type { CommandContext } from '@ledger/account-commands';
+import { CLOCK, Clock } from '../../accounts/clock';
+import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
+import { AccountCommandResponse } from '../../edge/account-command.response';
 import { Context } from '../../edge/command-context.decorator';
-import { send } from '../../edge/command-response';
 import { FreezeDto } from './freeze.dto';
-import { FreezeHandler } from './freeze.handler';
 
 @ApiTags('accounts')
 @Controller('accounts')
 export class FreezeHttpController {
-  constructor(private readonly handler: FreezeHandler) {}
+  constructor(
+    private readonly endpoint: AccountCommandEndpoint,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Post(':accountId/freeze')
   @ApiOperation({ summary: 'Freeze an account' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Append only at this version, e.g. "3"' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: AccountCommandResponse })
-  async freeze(
+  freeze(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() dto: FreezeDto,
     @Context() context: CommandContext,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AccountCommandResponse> {
-    return send(response, await this.handler.handle(accountId, dto, context));
+    return this.endpoint.run({ type: 'FreezeAccount', data: { accountId, reason: dto.reason ?? null, now: this.clock.now() } }, context, response);
   }
 }

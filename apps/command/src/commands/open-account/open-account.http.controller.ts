@@ -1,27 +1,38 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AccountCommandResponse } from '../../accounts/account-command.response';
-import { CommandContext } from '../../accounts/command-context';
+import type { CommandContext } from '@ledger/account-commands';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../accounts/clock';
+import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
+import { AccountCommandResponse } from '../../edge/account-command.response';
 import { Context } from '../../edge/command-context.decorator';
-import { send } from '../../edge/command-response';
 import { OpenAccountDto } from './open-account.dto';
-import { OpenAccountHandler } from './open-account.handler';
 
 @ApiTags('accounts')
 @Controller('accounts')
 export class OpenAccountHttpController {
-  constructor(private readonly handler: OpenAccountHandler) {}
+  constructor(
+    private readonly endpoint: AccountCommandEndpoint,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Open an account' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: AccountCommandResponse })
-  async open(
+  open(
     @Body() dto: OpenAccountDto,
     @Context() context: CommandContext,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AccountCommandResponse> {
-    return send(response, await this.handler.handle(dto, context));
+    // A client-chosen id makes the open retry-safe; ids are compared in lower case everywhere.
+    const accountId = dto.accountId?.toLowerCase() ?? this.ids.next();
+    const initialDeposit = BigInt(dto.initialDeposit ?? 0);
+    return this.endpoint.run(
+      { type: 'OpenAccount', data: { accountId, owner: dto.owner.trim(), currency: dto.currency, initialDeposit, now: this.clock.now() } },
+      context,
+      response,
+    );
   }
 }

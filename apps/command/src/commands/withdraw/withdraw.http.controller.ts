@@ -1,30 +1,33 @@
 import { AccountIdPipe } from '@ledger/platform';
-import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AccountCommandResponse } from '../../accounts/account-command.response';
-import { CommandContext } from '../../accounts/command-context';
+import type { CommandContext } from '@ledger/account-commands';
+import { CLOCK, Clock } from '../../accounts/clock';
+import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
+import { AccountCommandResponse } from '../../edge/account-command.response';
 import { Context } from '../../edge/command-context.decorator';
-import { send } from '../../edge/command-response';
 import { WithdrawDto } from './withdraw.dto';
-import { WithdrawHandler } from './withdraw.handler';
 
 @ApiTags('accounts')
 @Controller('accounts')
 export class WithdrawHttpController {
-  constructor(private readonly handler: WithdrawHandler) {}
+  constructor(
+    private readonly endpoint: AccountCommandEndpoint,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Post(':accountId/withdrawals')
   @ApiOperation({ summary: 'Withdraw money' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Append only at this version, e.g. "3"' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: AccountCommandResponse })
-  async withdrawals(
+  withdrawals(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() dto: WithdrawDto,
     @Context() context: CommandContext,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AccountCommandResponse> {
-    return send(response, await this.handler.handle(accountId, dto, context));
+    return this.endpoint.run({ type: 'WithdrawMoney', data: { accountId, amount: BigInt(dto.amount), now: this.clock.now() } }, context, response);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AccountState } from '@ledger/domain';
+import { AcceptedAccountCommand } from '@ledger/account-commands';
 
 export class AppendedEventView {
   @ApiProperty({ format: 'uuid' }) eventId: string;
@@ -16,13 +16,14 @@ export class AccountCommandResponse {
 }
 
 /** Balances stay within the safe-integer range (a domain rule), so a JSON number is exact. */
-export function toResponse(accountId: string, state: AccountState, version: number, events: readonly AppendedEventView[]) {
+export function toResponse(accepted: AcceptedAccountCommand) {
+  const { streamId, version, state, events } = accepted;
   if (state.status === 'NOT_OPENED') throw new Error('an account that took a command is opened');
   return {
-    accountId,
+    accountId: streamId,
     version,
     balance: Number(state.balance),
     status: state.status,
-    events: events.map(({ eventId, type, version: eventVersion }) => ({ eventId, type, version: eventVersion })),
+    events: events.map(({ eventId, event, version: eventVersion }) => ({ eventId, type: event.type, version: eventVersion })),
   };
 }

@@ -1,0 +1,8 @@
+import { AccountCommand, AccountError, AccountEvent, AccountState, decide, evolve, initialAccountState } from '@ledger/domain';
+import type { Decider } from '@ledger/event-store';
+
+export const accountDecider: Decider<AccountCommand, AccountState, AccountEvent, AccountError> = {
+  initialState: initialAccountState,
+  decide,
+  evolve,
+};
