@@ -1,5 +1,11 @@
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { KafkaConfig } from '@ledger/platform';
+
+export const ON_NEW_TOPIC_ACTIONS = ['republish', 'stop'] as const;
+export type OnNewTopic = (typeof ON_NEW_TOPIC_ACTIONS)[number];
+
+/** EX_DATAERR: the checkpoint and the Kafka topic disagree; restarting alone does not fix that. */
+export const RELAY_HALTED_EXIT_CODE = 65;
 
 export class RelayConfig extends KafkaConfig {
   /** 0 picks a free port (tests run several relays side by side). */
@@ -61,4 +67,14 @@ export class RelayConfig extends KafkaConfig {
   @Min(100)
   @Max(600_000)
   RELAY_LAG_SAMPLE_INTERVAL_MS: number = 2_000;
+
+  /**
+   * What the leader does when the Kafka cluster or topic is not the one recorded with the checkpoint
+   * (a fresh broker, a rebuilt cluster, a deleted and recreated topic), which therefore lacks the
+   * events the checkpoint counts as published: `republish` resets the checkpoint to the origin and
+   * sends every stored event again (consumers skip what they already applied); `stop` publishes
+   * nothing, reports not ready and exits the process with code 65 for an operator to decide.
+   */
+  @IsIn(ON_NEW_TOPIC_ACTIONS, { message: `must be one of ${ON_NEW_TOPIC_ACTIONS.join(', ')}` })
+  RELAY_ON_NEW_TOPIC: OnNewTopic = 'republish';
 }

@@ -1,6 +1,6 @@
 import { KafkaProducerSession } from '@ledger/messaging';
 import { SpanKind, withMessageSpans } from '@ledger/tracing';
-import type { Kafka, Message } from 'kafkajs';
+import type { Kafka, Message, RecordMetadata } from 'kafkajs';
 
 export interface PublisherOptions {
   readonly topic: string;
@@ -23,11 +23,12 @@ export class KafkaPublisher {
     this.producer = new KafkaProducerSession(kafka, { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 });
   }
 
-  async publish(messages: readonly Message[]): Promise<void> {
+  /** Resolves with Kafka's acknowledgement of each partition written to. */
+  async publish(messages: readonly Message[]): Promise<RecordMetadata[]> {
     const producer = await this.producer.get();
     const { topic, ackTimeoutMs } = this.options;
     // Each event's span continues the trace of the command that appended it (the traceparent in its metadata).
-    await withMessageSpans(messages, { name: `send ${topic}`, kind: SpanKind.PRODUCER, attributes: sendAttributes(topic) }, (traced) =>
+    return withMessageSpans(messages, { name: `send ${topic}`, kind: SpanKind.PRODUCER, attributes: sendAttributes(topic) }, (traced) =>
       producer.send({ topic, acks: -1, timeout: ackTimeoutMs, messages: [...traced] }),
     );
   }

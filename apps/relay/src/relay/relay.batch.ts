@@ -1,7 +1,6 @@
-import type { CommittedEvent } from '@ledger/event-store';
+import type { CommitPosition, CommittedEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import type { Message } from 'kafkajs';
-import type { Checkpoint } from './checkpoint';
 
 export interface PreparedBatch {
   /** The events that go out in this batch: a prefix of what was read, in the same order. */
@@ -9,7 +8,7 @@ export interface PreparedBatch {
   readonly messages: readonly Message[];
   readonly bytes: number;
   /** Where the checkpoint moves once Kafka has acknowledged every message. */
-  readonly checkpoint: Checkpoint;
+  readonly checkpoint: CommitPosition;
 }
 
 /**

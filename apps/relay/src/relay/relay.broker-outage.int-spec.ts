@@ -1,3 +1,4 @@
+import { RelayCheckpoints } from '@ledger/event-store';
 import { uniqueTopicName } from '@ledger/testing';
 import { createKafka } from '@ledger/messaging';
 import { sleep } from '@ledger/platform';
@@ -15,6 +16,8 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
     await sleep(20);
   }
 }
+
+const RELAY_NAME = 'relay-outage';
 
 describe('relay while the broker is unreachable', () => {
   const topic = uniqueTopicName('relay-outage');
@@ -39,7 +42,7 @@ describe('relay while the broker is unreachable', () => {
 
   it('given appends continuing through a broker outage, when the broker is back, then the relay stalled, skipped nothing and caught up', async () => {
     relay = startRelay(
-      { databaseUrl: env.db.url, brokers: env.brokers, topic, partitions: 6, env: { RELAY_BACKOFF_MAX_MS: '1000' } },
+      { databaseUrl: env.db.url, brokers: env.brokers, topic, partitions: 6, env: { RELAY_BACKOFF_MAX_MS: '1000', RELAY_NAME } },
       { kafka: createKafka('relay-behind-proxy', env.brokers, proxy.socketFactory) },
     );
     const writing = runWriters(env.pool, {
@@ -83,8 +86,6 @@ describe('relay while the broker is unreachable', () => {
 });
 
 async function checkpoint(env: RelayTestEnv): Promise<string> {
-  const { rows } = await env.pool.query<{ cp: string }>(
-    `SELECT transaction_id::text || '/' || global_position::text AS cp FROM event_store.relay_checkpoints`,
-  );
-  return rows[0]?.cp ?? 'none';
+  const { position } = await new RelayCheckpoints(RELAY_NAME).load(env.pool);
+  return `${position.transactionId}/${position.globalPosition}`;
 }

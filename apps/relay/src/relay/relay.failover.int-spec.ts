@@ -39,7 +39,8 @@ describe('relay failover (real processes, kill -9)', () => {
       pauseMs: 10,
     });
 
-  beforeAll(async () => {
+  // A fresh event store per test: each one checks exactly the events it wrote.
+  beforeEach(async () => {
     env = await relayTestEnv();
   });
 
@@ -49,11 +50,7 @@ describe('relay failover (real processes, kill -9)', () => {
       relay.kill('SIGKILL');
       await relay.exited;
     }
-    await env.pool.query('TRUNCATE event_store.events, event_store.streams, event_store.relay_checkpoints');
-  });
-
-  afterAll(async () => {
-    await env.dispose(topics);
+    await env.dispose(topics.splice(0));
   });
 
   it('given a relay killed with SIGKILL mid-stream, when a new one starts, then nothing is lost and order is kept', async () => {

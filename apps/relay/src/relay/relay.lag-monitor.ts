@@ -1,47 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { sampleRelayLag, type Queryable, type RelayLag } from '@ledger/event-store';
 import { messageOf } from '@ledger/platform';
-import type { Pool } from 'pg';
 import type { RelayMetrics } from './relay.metrics';
-
-export interface LagSample {
-  readonly pendingEvents: number;
-  readonly oldestUnrelayedAgeSeconds: number;
-  readonly oldestOpenTransactionAgeSeconds: number;
-}
-
-interface LagRow {
-  readonly pending: string;
-  readonly oldest_unrelayed_age: number | null;
-  readonly oldest_open_transaction_age: number | null;
-}
-
-const PENDING_CAP = 1_000_000;
-
-/**
- * Horizon: `pg_snapshot_xmin` is the oldest transaction that holds an xid (it wrote something), and
- * the relay cannot pass it until it ends. A transaction that only reads (backend_xmin, no xid) does
- * not hold the relay back, so it is not counted. The view is cluster-wide, like the horizon.
- */
-const SAMPLE_LAG = {
-  name: 'relay_sample_lag',
-  text: `
-    WITH cp AS (
-      SELECT coalesce((SELECT transaction_id FROM event_store.relay_checkpoints WHERE name = $1), '0'::xid8) AS xid,
-             coalesce((SELECT global_position FROM event_store.relay_checkpoints WHERE name = $1), 0) AS pos
-    )
-    SELECT
-      (SELECT count(*) FROM (
-         SELECT 1 FROM event_store.events e, cp
-          WHERE (e.transaction_id, e.global_position) > (cp.xid, cp.pos) LIMIT ${PENDING_CAP}) p
-      )::text AS pending,
-      (SELECT extract(epoch FROM clock_timestamp() - e.recorded_at)::float8
-         FROM event_store.events e, cp
-        WHERE (e.transaction_id, e.global_position) > (cp.xid, cp.pos)
-        ORDER BY e.transaction_id, e.global_position LIMIT 1) AS oldest_unrelayed_age,
-      (SELECT extract(epoch FROM max(clock_timestamp() - xact_start))::float8
-         FROM pg_stat_activity
-        WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()) AS oldest_open_transaction_age`,
-};
 
 /** Samples the relay's lag into gauges and warns (at most once per interval) when it passes a threshold. */
 export class RelayLagMonitor {
@@ -51,7 +11,7 @@ export class RelayLagMonitor {
   private lastWarningAt = 0;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly db: Queryable,
     private readonly relayName: string,
     private readonly metrics: RelayMetrics,
     private readonly options: { readonly intervalMs: number; readonly warnAfterSeconds: number },
@@ -67,14 +27,8 @@ export class RelayLagMonitor {
     this.timer = null;
   }
 
-  async sample(): Promise<LagSample> {
-    const { rows } = await this.pool.query<LagRow>({ ...SAMPLE_LAG, values: [this.relayName] });
-    const row = rows[0];
-    const sample: LagSample = {
-      pendingEvents: Number(row?.pending ?? 0),
-      oldestUnrelayedAgeSeconds: Math.max(0, row?.oldest_unrelayed_age ?? 0),
-      oldestOpenTransactionAgeSeconds: Math.max(0, row?.oldest_open_transaction_age ?? 0),
-    };
+  async sample(): Promise<RelayLag> {
+    const sample = await sampleRelayLag(this.db, this.relayName);
     this.metrics.lagEvents.set(sample.pendingEvents);
     this.metrics.oldestUnrelayedEventAge.set(sample.oldestUnrelayedAgeSeconds);
     this.metrics.oldestOpenTransactionAge.set(sample.oldestOpenTransactionAgeSeconds);
@@ -93,7 +47,7 @@ export class RelayLagMonitor {
     }
   }
 
-  private warnIfLagging(sample: LagSample): void {
+  private warnIfLagging(sample: RelayLag): void {
     const threshold = this.options.warnAfterSeconds;
     const now = Date.now();
     if (now - this.lastWarningAt < threshold * 1000) return;

@@ -1,15 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { readCommittedBatch, type CommittedEvent } from '@ledger/event-store';
+import { readCommittedBatch, type CommitPosition, type CommittedEvent, type RelayCheckpoints } from '@ledger/event-store';
 import { backoffDelay, messageOf, sleep, type BackoffPolicy, type WakeSignal } from '@ledger/platform';
-import type { Checkpoint } from './checkpoint';
-import type { CheckpointRepository } from './checkpoint.repository';
+import type { DestinationGuard } from './destination.guard';
 import { prepareBatch } from './relay.batch';
 import type { RelayMetrics } from './relay.metrics';
-import type { Message } from 'kafkajs';
+import type { Message, RecordMetadata } from 'kafkajs';
+import { AckedOffsets } from './acked-offsets';
 
 export interface BatchPublisher {
-  publish(messages: readonly Message[]): Promise<void>;
+  /** Resolves with Kafka's acknowledgements once every message is acknowledged. */
+  publish(messages: readonly Message[]): Promise<readonly RecordMetadata[]>;
   reset(): Promise<void>;
 }
 
@@ -22,7 +23,9 @@ export interface RelayLoopSettings {
 
 export interface RelayLoopDeps {
   readonly publisher: BatchPublisher;
-  readonly checkpoints: CheckpointRepository;
+  readonly checkpoints: RelayCheckpoints;
+  /** Checks where the relay publishes before each start from the checkpoint, and says where to start. */
+  readonly guard: DestinationGuard;
   readonly wake: WakeSignal;
   readonly metrics: RelayMetrics;
   readonly settings: RelayLoopSettings;
@@ -35,22 +38,27 @@ export interface RelayLoopDeps {
  * repeat; sleep until notified (or the poll interval passes) when caught up.
  *
  * Strictly sequential, so a later event is never sent before an earlier one was acknowledged. Any
- * failure abandons the rest of the run: back off, reload the checkpoint from the database and resend
- * from there. Kafka may then get some events twice, never out of order.
+ * failure abandons the rest of the run: back off, check the destination again and resend from the
+ * checkpoint. Kafka may then get some events twice, never out of order.
  */
 export class RelayLoop {
   private readonly logger = new Logger('Relay');
 
   constructor(private readonly deps: RelayLoopDeps) {}
 
-  /** Runs until `signal` aborts (leadership lost or shutdown). Never throws. */
-  async run(session: ClientBase, signal: AbortSignal): Promise<void> {
+  /**
+   * Runs until `signal` aborts (leadership lost or shutdown), then resolves with null; or until the
+   * destination check halts the relay, then resolves with the reason. Never throws.
+   */
+  async run(session: ClientBase, signal: AbortSignal): Promise<string | null> {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const checkpoint = await this.deps.checkpoints.load(session);
-        this.logger.log(`relaying from transaction ${checkpoint.transactionId}, position ${checkpoint.globalPosition}`);
-        await this.relayFrom(session, checkpoint, signal, () => {
+        const start = await this.deps.guard.prepare(session);
+        if (start.kind === 'halt') return start.reason;
+        const { transactionId, globalPosition } = start.from;
+        this.logger.log(`relaying from transaction ${transactionId}, position ${globalPosition}`);
+        await this.relayFrom(session, start.from, signal, () => {
           failures = 0;
         });
       } catch (error) {
@@ -63,17 +71,19 @@ export class RelayLoop {
         await sleep(delay, signal);
       }
     }
+    return null;
   }
 
   private async relayFrom(
     session: ClientBase,
-    from: Checkpoint,
+    from: CommitPosition,
     signal: AbortSignal,
     onProgress: () => void,
   ): Promise<void> {
     const { settings, wake, publisher, checkpoints } = this.deps;
+    const offsets = new AckedOffsets();
     let start = from;
-    const read = (after: Checkpoint) => {
+    const read = (after: CommitPosition) => {
       wake.arm();
       const pending = readCommittedBatch(session, after, settings.batchSize);
       // Observed below; this only keeps an abandoned prefetch from being an unhandled rejection.
@@ -92,7 +102,8 @@ export class RelayLoop {
       if (signal.aborted) return;
       // The next batch is read while Kafka acknowledges this one; it is sent only after this one's ack.
       next = read(batch.checkpoint);
-      await publisher.publish(batch.messages);
+      // A topic recreated under the relay shows here first; the failure path then checks the destination.
+      offsets.advance(await publisher.publish(batch.messages));
       await checkpoints.save(session, batch.checkpoint);
       start = batch.checkpoint;
       onProgress();

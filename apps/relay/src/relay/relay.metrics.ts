@@ -13,6 +13,8 @@ export class RelayMetrics {
   readonly oldestUnrelayedEventAge: Gauge;
   readonly oldestOpenTransactionAge: Gauge;
   readonly leader: Gauge;
+  /** Labelled by what changed (cluster, topic) and what the relay did about it (republish, stop). */
+  readonly destinationChanges: Counter<'change' | 'action'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -34,7 +36,7 @@ export class RelayMetrics {
     });
     this.publishFailures = new Counter({
       name: 'ledger_relay_failures_total',
-      help: 'Read, produce or checkpoint failures; each one makes the relay back off and resend from its checkpoint.',
+      help: 'Topic, read, produce or checkpoint failures; each one makes the relay back off and resend from its checkpoint.',
       registers,
     });
     this.relayDelay = new Histogram({
@@ -66,6 +68,12 @@ export class RelayMetrics {
     this.leader = new Gauge({
       name: 'ledger_relay_leader',
       help: '1 while this replica holds the relay lock and publishes, 0 on standby.',
+      registers,
+    });
+    this.destinationChanges = new Counter({
+      name: 'ledger_relay_destination_changes_total',
+      help: 'Times the Kafka cluster or topic differed from the one recorded with the checkpoint (a new broker, a recreated topic).',
+      labelNames: ['change', 'action'],
       registers,
     });
   }

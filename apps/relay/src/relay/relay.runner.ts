@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { backoffDelay, messageOf, sleep, type BackoffPolicy } from '@ledger/platform';
+import { messageOf } from '@ledger/platform';
 import type { LeaderElection } from './leader-election';
 import type { BatchPublisher, RelayLoop } from './relay.loop';
 import type { RelayMetrics } from './relay.metrics';
@@ -9,22 +9,27 @@ export interface RelayRunnerDeps {
   readonly loop: RelayLoop;
   readonly publisher: BatchPublisher;
   readonly metrics: RelayMetrics;
-  /** Makes sure the topic exists before the first publish of each leadership term. */
-  readonly ensureTopic: () => Promise<void>;
-  readonly backoff: BackoffPolicy;
 }
 
 /**
  * Standby until this replica wins the lock, then leader until it loses the lock session or stops;
- * then standby again. Only the leader publishes.
+ * then standby again. Only the leader publishes. A halt (the loop refused to publish to a changed
+ * destination) ends it for good: the lock is released and this replica never competes again.
  */
 export class RelayRunner {
   private readonly logger = new Logger('RelayRunner');
   private readonly stopping = new AbortController();
   private running: Promise<void> | null = null;
   private leading = false;
+  private haltReason: string | null = null;
+  private readonly halted: Promise<string>;
+  private announceHalt: (reason: string) => void = () => undefined;
 
-  constructor(private readonly deps: RelayRunnerDeps) {}
+  constructor(private readonly deps: RelayRunnerDeps) {
+    this.halted = new Promise((resolve) => {
+      this.announceHalt = resolve;
+    });
+  }
 
   start(): void {
     this.running ??= this.runForever();
@@ -39,17 +44,26 @@ export class RelayRunner {
     return this.leading;
   }
 
+  /** Why the relay halted, or null while it runs. */
+  haltedBecause(): string | null {
+    return this.haltReason;
+  }
+
+  /** Resolves with the reason once the relay halts; never, if it does not. */
+  whenHalted(): Promise<string> {
+    return this.halted;
+  }
+
   private async runForever(): Promise<void> {
     const { election, loop, publisher, metrics } = this.deps;
-    while (!this.stopping.signal.aborted) {
+    while (!this.stopping.signal.aborted && this.haltReason === null) {
       const lease = await election.acquire(this.stopping.signal);
       if (lease === null) break;
       const signal = AbortSignal.any([lease.signal, this.stopping.signal]);
       this.leading = true;
       metrics.leader.set(1);
       try {
-        await this.ensureTopic(signal);
-        await loop.run(lease.session, signal);
+        this.haltReason = await loop.run(lease.session, signal);
       } catch (error) {
         this.logger.error(`relay stopped unexpectedly: ${messageOf(error)}`);
       } finally {
@@ -59,18 +73,6 @@ export class RelayRunner {
         await lease.release();
       }
     }
-  }
-
-  private async ensureTopic(signal: AbortSignal): Promise<void> {
-    for (let attempt = 0; !signal.aborted; attempt++) {
-      try {
-        await this.deps.ensureTopic();
-        return;
-      } catch (error) {
-        const delay = backoffDelay(attempt, this.deps.backoff);
-        this.logger.warn(`cannot ensure the topic (${messageOf(error)}); retrying in ${delay} ms`);
-        await sleep(delay, signal);
-      }
-    }
+    if (this.haltReason !== null) this.announceHalt(this.haltReason);
   }
 }

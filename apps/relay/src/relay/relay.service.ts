@@ -8,7 +8,10 @@ import { RelayMetrics } from './relay.metrics';
 
 export const RELAY_KAFKA = Symbol('RELAY_KAFKA');
 
-/** Runs the relay for the app's lifetime; readiness includes the broker (Postgres is the pool's probe). */
+/**
+ * Runs the relay for the app's lifetime; readiness includes the broker (Postgres is the pool's probe)
+ * and whether the relay publishes at all (see RELAY_ON_NEW_TOPIC=stop).
+ */
 @Injectable()
 export class RelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly relay: Relay;
@@ -22,6 +25,12 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
   ) {
     this.relay = new Relay({ config, kafka, pool, metrics });
     readiness.register('kafka', () => this.relay.checkKafka());
+    readiness.register('relay', () => this.relay.checkPublishing());
+  }
+
+  /** Resolves with the reason if the relay halts; main ends the process then. */
+  whenHalted(): Promise<string> {
+    return this.relay.whenHalted();
   }
 
   isLeader(): boolean {

@@ -1,12 +1,12 @@
-import { Logger } from '@nestjs/common';
-import type { CommittedEvent } from '@ledger/event-store';
-import { ensureTopic, KafkaAdminSession } from '@ledger/messaging';
-import { WakeSignal } from '@ledger/platform';
+import { RelayCheckpoints, type CommittedEvent } from '@ledger/event-store';
+import { KafkaAdminSession } from '@ledger/messaging';
+import { brokerList, WakeSignal } from '@ledger/platform';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { RelayConfig } from '../relay.config';
 import { AppendNotificationsListener } from './append-notifications.listener';
-import { CheckpointRepository } from './checkpoint.repository';
+import { DestinationGuard } from './destination.guard';
+import { KafkaDestinationProbe } from './kafka-destination.probe';
 import { KafkaPublisher } from './kafka.publisher';
 import { LeaderElection, RELAY_LOCK_KEY } from './leader-election';
 import { RelayLagMonitor } from './relay.lag-monitor';
@@ -25,14 +25,13 @@ export interface RelayDeps {
 
 /** The relay assembled from its parts: leader election, notifications, the loop, lag sampling. */
 export class Relay {
-  private readonly logger = new Logger('Relay');
   private readonly listener: AppendNotificationsListener;
   private readonly runner: RelayRunner;
   private readonly lagMonitor: RelayLagMonitor;
   /** One admin connection for readiness and topic checks, replaced after a failure. */
   private readonly admin: KafkaAdminSession;
 
-  constructor(private readonly deps: RelayDeps) {
+  constructor(deps: RelayDeps) {
     const { config, kafka, pool, metrics } = deps;
     const wake = new WakeSignal();
     this.admin = new KafkaAdminSession(kafka);
@@ -43,6 +42,13 @@ export class Relay {
       intervalMs: config.RELAY_LAG_SAMPLE_INTERVAL_MS,
       warnAfterSeconds: config.RELAY_LAG_WARNING_SECONDS,
     });
+    const checkpoints = new RelayCheckpoints(config.RELAY_NAME);
+    const probe = new KafkaDestinationProbe(this.admin, {
+      brokers: brokerList(config.KAFKA_BROKERS),
+      topic: config.KAFKA_TOPIC,
+      partitions: config.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    });
     this.runner = new RelayRunner({
       election: new LeaderElection({
         connectionString: config.DATABASE_URL,
@@ -52,7 +58,13 @@ export class Relay {
       }),
       loop: new RelayLoop({
         publisher,
-        checkpoints: new CheckpointRepository(config.RELAY_NAME),
+        checkpoints,
+        guard: new DestinationGuard({
+          checkpoints,
+          destination: () => probe.current(),
+          metrics,
+          onNewTopic: config.RELAY_ON_NEW_TOPIC,
+        }),
         wake,
         metrics,
         settings: {
@@ -65,8 +77,6 @@ export class Relay {
       }),
       publisher,
       metrics,
-      backoff,
-      ensureTopic: () => this.ensureTopic(),
     });
   }
 
@@ -92,23 +102,18 @@ export class Relay {
     await this.admin.probe();
   }
 
-  sampleLag() {
-    return this.lagMonitor.sample();
+  /** Readiness: not halted (a halted relay publishes nothing; the reason says why). */
+  async checkPublishing(): Promise<void> {
+    const reason = this.runner.haltedBecause();
+    if (reason !== null) throw new Error(`halted: ${reason}`);
   }
 
-  private async ensureTopic(): Promise<void> {
-    const { config } = this.deps;
-    const topic = await ensureTopic(await this.admin.get(), {
-      topic: config.KAFKA_TOPIC,
-      partitions: config.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-    });
-    if (topic.created) {
-      this.logger.log(`created topic ${topic.topic} with ${topic.partitions} partitions`);
-    } else if (topic.partitions !== config.KAFKA_TOPIC_PARTITIONS) {
-      this.logger.warn(
-        `topic ${topic.topic} has ${topic.partitions} partitions, not ${config.KAFKA_TOPIC_PARTITIONS}: left as it is`,
-      );
-    }
+  /** Resolves with the reason if the relay halts (RELAY_ON_NEW_TOPIC=stop and the destination changed). */
+  whenHalted(): Promise<string> {
+    return this.runner.whenHalted();
+  }
+
+  sampleLag() {
+    return this.lagMonitor.sample();
   }
 }

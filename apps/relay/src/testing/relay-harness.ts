@@ -52,14 +52,17 @@ export function startRelay(
   const kafka = options.kafka ?? createKafka('relay-test', settings.brokers);
   const relay = new Relay({ config, kafka, pool, metrics, onRelayed: options.onRelayed });
   relay.start();
+  let stopped: Promise<void> | null = null;
   return {
     relay,
     metrics,
     registry,
-    stop: async () => {
-      await relay.stop();
-      await pool.end();
-    },
+    // Once: a test may stop a relay midway and its cleanup stop every relay it started.
+    stop: () =>
+      (stopped ??= (async () => {
+        await relay.stop();
+        await pool.end();
+      })()),
   };
 }
 
