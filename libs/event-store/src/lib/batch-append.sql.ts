@@ -99,7 +99,14 @@ const NOTIFY = `
     SELECT pg_notify('${EVENT_STORE_APPENDED_CHANNEL}', min(s.stream_id)) FROM s HAVING count(*) > 0
   )`;
 
+const QUIET = buildBatchAppendStatement(false);
+const NOTIFYING = buildBatchAppendStatement(true);
+
 export function batchAppendStatement(notify: boolean): AppendStatement {
+  return notify ? NOTIFYING : QUIET;
+}
+
+function buildBatchAppendStatement(notify: boolean): AppendStatement {
   const ctes = [ITEMS, FRESH, STREAMS, EVENTS, KEYS, SNAPSHOTS, ...(notify ? [NOTIFY] : [])];
   const text =
     `WITH ${ctes.join(',')}\n` +

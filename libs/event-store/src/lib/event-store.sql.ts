@@ -87,7 +87,20 @@ const NOTIFY = `
     SELECT pg_notify('${EVENT_STORE_APPENDED_CHANNEL}', s.stream_id) FROM s
   )`;
 
+// Sixteen shapes at most, each built once rather than on every append.
+const appendStatements = new Map<string, AppendStatement>();
+
 export function appendStatement(shape: AppendStatementShape): AppendStatement {
+  const key = `${+shape.creates}${+shape.idempotency}${+shape.snapshot}${+shape.notify}`;
+  let statement = appendStatements.get(key);
+  if (statement === undefined) {
+    statement = buildAppendStatement(shape);
+    appendStatements.set(key, statement);
+  }
+  return statement;
+}
+
+function buildAppendStatement(shape: AppendStatementShape): AppendStatement {
   const ctes = [shape.creates ? CREATE_STREAM : UPDATE_STREAM, INSERT_EVENTS];
   let next = 5;
   if (shape.idempotency) {
