@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   // A halted relay exits rather than idling unready: on Kubernetes the pod goes to CrashLoopBackOff with
   // the reason in its last log lines, and every restart checks again (docs/design.md, relay).
   void app.get(RelayService).whenHalted().then(async () => {
-    await app.close();
+    // The exit code is the message: a failing shutdown must not turn it into a crash's code 1.
+    await app.close().catch(() => undefined);
     process.exit(RELAY_HALTED_EXIT_CODE);
   });
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { CommitPosition, RelayCheckpoint, RelayCheckpoints, RelayDestination } from '@ledger/event-store';
+import { COMMIT_ORIGIN, type CommitPosition, type RelayCheckpoint, type RelayCheckpoints, type RelayDestination } from '@ledger/event-store';
 import { required } from '@ledger/platform';
 import type { ClientBase } from 'pg';
 import type { OnNewTopic } from '../relay.config';
@@ -64,6 +64,6 @@ export class DestinationGuard {
     }
     this.logger.error(`${what}; RELAY_ON_NEW_TOPIC=republish: publishing every stored event again from the start`);
     await checkpoints.restartAt(session, current);
-    return { kind: 'relay', from: (await checkpoints.load(session)).position };
+    return { kind: 'relay', from: COMMIT_ORIGIN };
   }
 }
