@@ -31,9 +31,9 @@ export function batchKeysOf(request: AppendRequest): string[] {
   return keys;
 }
 
-/** The statement's two jsonb parameters: one record per append, one per event. */
-export function encodeBatch(requests: readonly AppendRequest[]): [string, string] {
-  const items = requests.map(({ streamId, expectedVersion, events, idempotency, snapshot }) => ({
+/** One append's record and its events' records, as JSON text (fragments of the two parameters). */
+function encodeAppend({ streamId, expectedVersion, events, idempotency, snapshot }: AppendRequest): [string, string] {
+  const item = JSON.stringify({
     stream_id: streamId,
     expected: expectedVersion,
     next: expectedVersion + events.length,
@@ -43,9 +43,9 @@ export function encodeBatch(requests: readonly AppendRequest[]): [string, string
     snapshot_version: snapshot?.version,
     snapshot_schema_version: snapshot?.schemaVersion,
     snapshot_state: snapshot?.state,
-  }));
-  const events = requests.flatMap(({ streamId, expectedVersion, events }) =>
-    events.map((e, i) => ({
+  });
+  const records = events.map((e, i) =>
+    JSON.stringify({
       stream_id: streamId,
       version: expectedVersion + i + 1,
       event_id: e.eventId,
@@ -54,9 +54,30 @@ export function encodeBatch(requests: readonly AppendRequest[]): [string, string
       data: e.data,
       metadata: e.metadata,
       occurred_at: e.occurredAt.toISOString(),
-    })),
+    }),
   );
-  return [JSON.stringify(items), JSON.stringify(events)];
+  return [item, records.join(',')];
+}
+
+/**
+ * The statement's two jsonb parameters (one record per append, one per event) for the entries that
+ * encode; one that does not (a value JSON cannot hold, say) is rejected alone.
+ */
+export function encodeBatch(entries: readonly AppendEntry[]): { ready: AppendEntry[]; values: [string, string] } {
+  const ready: AppendEntry[] = [];
+  const items: string[] = [];
+  const events: string[] = [];
+  for (const entry of entries) {
+    try {
+      const [item, records] = encodeAppend(entry.item);
+      items.push(item);
+      events.push(records);
+      ready.push(entry);
+    } catch (error: unknown) {
+      entry.reject(error);
+    }
+  }
+  return { ready, values: [`[${items.join(',')}]`, `[${events.join(',')}]`] };
 }
 
 /**
@@ -70,19 +91,17 @@ function rolledBack(error: unknown): boolean {
 
 /** Runs `entries` (distinct streams and keys) as one statement and settles each with its own result. */
 export async function runAppendBatch(host: BatchAppendHost, entries: readonly AppendEntry[]): Promise<void> {
+  const { ready, values } = encodeBatch(entries);
+  if (ready.length === 0) return;
   const notify = host.claimNotify();
   const statement = batchAppendStatement(notify);
   let rows: BatchRow[];
   try {
-    ({ rows } = await host.db.query<BatchRow>({
-      name: statement.name,
-      text: statement.text,
-      values: encodeBatch(entries.map((entry) => entry.item)),
-    }));
+    ({ rows } = await host.db.query<BatchRow>({ name: statement.name, text: statement.text, values }));
   } catch (error: unknown) {
     if (!rolledBack(error)) throw error;
     host.fellBack();
-    await Promise.all(entries.map((entry) => host.appendAlone(entry.item).then(entry.resolve, entry.reject)));
+    await Promise.all(ready.map((entry) => host.appendAlone(entry.item).then(entry.resolve, entry.reject)));
     return;
   }
   const byStream = new Map<string, BatchRow[]>();
@@ -92,7 +111,7 @@ export async function runAppendBatch(host: BatchAppendHost, entries: readonly Ap
     else list.push(row);
   }
   if (!notify && byStream.size > 0) host.committedQuietly(rows[0]?.stream_id ?? '');
-  await Promise.all(entries.map((entry) => settle(host, entry, byStream.get(entry.item.streamId))));
+  await Promise.all(ready.map((entry) => settle(host, entry, byStream.get(entry.item.streamId))));
 }
 
 async function settle(host: BatchAppendHost, entry: AppendEntry, rows: BatchRow[] | undefined): Promise<void> {

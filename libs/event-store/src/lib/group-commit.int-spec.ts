@@ -1,7 +1,7 @@
 import { createTestDatabase, eventually, TestDatabase, testPool } from '@ledger/testing';
 import { DatabaseError, Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
-import { AppendRequest, AppendResult } from './event-store.port';
+import { AppendRequest, AppendResult, JsonObject } from './event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
 import { newEvent, newEvents, uniqueStreamId } from './testing/event.fixture';
 
@@ -187,6 +187,28 @@ describe('PostgresEventStore with group commit', () => {
     expect(failed?.status === 'rejected' && failed.reason).toBeInstanceOf(DatabaseError);
     expect(await countEvents(bad)).toBe(0);
     for (const s of good) expect(await countEvents(s)).toBe(1);
+  });
+
+  it('rejects an append JSON cannot encode on its own, before the statement, and commits the rest', async () => {
+    const store = new PostgresEventStore(pool, { groupCommit: { maxBatchesInFlight: 1 } });
+    const good = Array.from({ length: 3 }, () => uniqueStreamId('encodable'));
+    const bad = uniqueStreamId('unencodable');
+    const before = store.groupCommitStats();
+
+    const results = await Promise.allSettled([
+      ...good.map((s) => store.append(create(s))),
+      store.append(create(bad, [newEvent({ data: { amount: 10n } as unknown as JsonObject })])),
+    ]);
+
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.kind : String(r.reason)))).toEqual([
+      'appended',
+      'appended',
+      'appended',
+      expect.stringMatching(/BigInt/),
+    ]);
+    expect(store.groupCommitStats().batches - before.batches).toBe(1);
+    expect(store.groupCommitStats().fallbacks).toBe(before.fallbacks);
+    expect(await countEvents(bad)).toBe(0);
   });
 
   it('falls back when a key in the batch is being committed by another transaction, and reports it as used', async () => {
