@@ -5,6 +5,8 @@ import type { CommandResult, LedgerHttpClient, Reply } from './support/ledger-ht
 import { startLedgerSystem, SYSTEM_LOG_DIR, type LedgerSystem } from './support/ledger-system.harness';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
+/** Generous: on a machine shared with other test runs, 500 commands through four processes can take minutes. */
+const MANY_ACCOUNTS_TIMEOUT_MS = 240_000;
 /** occurredAt is chosen by the command service between our send and its answer; the clocks are one machine's. */
 const CLOCK_SLACK_MS = 5;
 
@@ -203,5 +205,5 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
     expect(listed.body.nextCursor).toBeUndefined();
     const byId = (x: { accountId: string }, y: { accountId: string }) => x.accountId.localeCompare(y.accountId);
     expect([...listed.body.items].sort(byId)).toEqual(reads.map((r) => r.body).sort(byId));
-  });
+  }, MANY_ACCOUNTS_TIMEOUT_MS);
 });
