@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKafka } from '@ledger/messaging';
 import { messageOf, sleep } from '@ledger/platform';
 import { parseAcknowledgedCommand } from '@ledger/read-model';
 import type { ChaosOptions } from './chaos-arguments.parser';
@@ -14,6 +13,7 @@ import { chaosLocalDir, repoRoot } from './infra/repo-paths';
 import { APP_NAMES, builtMain } from './pipeline/app-replica';
 import { ChaosStack, PROJECTOR_GROUP, TOPIC } from './pipeline/chaos-stack';
 import { isQuiet, samplePipelineLag, type PipelineLag } from './pipeline/pipeline-quiet.probe';
+import { quietKafka } from './pipeline/quiet-kafka';
 import { RunJournal } from './pipeline/run-journal';
 import { LEDGER_CLI, LOAD_CLI, startWorkspaceCli, tailOf } from './pipeline/workspace-cli';
 
@@ -31,7 +31,11 @@ export interface ChaosOutcome {
 /** One chaos run from start to verdict; everything it started is stopped before it returns. */
 export async function runChaos(options: ChaosOptions, print: (line: string) => void, signal: AbortSignal): Promise<ChaosOutcome> {
   const runDir = join(chaosLocalDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-seed-${options.seed}`);
-  const journal = new RunJournal(print);
+  mkdirSync(runDir, { recursive: true });
+  const journal = new RunJournal((line) => {
+    print(line);
+    appendFileSync(join(runDir, 'journal.log'), `${line}\n`);
+  });
   const plan = planFaults({ seed: options.seed, durationMs: options.durationSeconds * 1_000, kills: options.kills });
   const stack = new ChaosStack(runDir, journal);
   const faults: FaultRecord[] = [];
@@ -41,7 +45,11 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
     for (const fault of plan) journal.note(`plan: ${describePlanned(fault)}`);
     prepareApps(options, journal);
     await stack.start();
-    report = { ...report, ...(await underLoad({ options, plan, stack, journal, runDir, signal }, faults)) };
+    const context = { options, plan, stack, journal, runDir, signal };
+    const { load, loadEndedAtSeconds } = await underLoad(context, faults);
+    report = { ...report, load };
+    const lastFaultAtSeconds = Math.max(0, ...faults.map((fault) => fault.readyAtSeconds ?? fault.atSeconds));
+    report = { ...report, convergence: await waitForQuiet(context, loadEndedAtSeconds, lastFaultAtSeconds) };
     report = { ...report, ...(await checks(stack, journal, runDir)) };
   } catch (error) {
     journal.note(`stopping early: ${messageOf(error)}`);
@@ -91,7 +99,7 @@ function throwIfInterrupted(signal: AbortSignal): void {
   if (signal.aborted) throw new Error('interrupted');
 }
 
-async function underLoad(context: RunContext, faults: FaultRecord[]): Promise<Pick<ChaosReport, 'load' | 'convergence'>> {
+async function underLoad(context: RunContext, faults: FaultRecord[]): Promise<{ readonly load: LoadOutcome; readonly loadEndedAtSeconds: number }> {
   const { options, plan, stack, journal, runDir, signal } = context;
   const ackLog = join(runDir, 'acks.ndjson');
   const loadJson = join(runDir, 'load.json');
@@ -111,9 +119,7 @@ async function underLoad(context: RunContext, faults: FaultRecord[]): Promise<Pi
   throwIfInterrupted(signal);
   const loadEndedAtSeconds = journal.seconds();
   journal.note(`load ended (exit code ${exitCode}):\n${tailOf(loadLog, 40)}`);
-  const loadOutcome = { exitCode, summary: readJson(loadJson), ...countAcks(ackLog) };
-  const lastFaultAtSeconds = Math.max(0, ...faults.map((fault) => fault.readyAtSeconds ?? fault.atSeconds));
-  return { load: loadOutcome, convergence: await waitForQuiet(context, loadEndedAtSeconds, lastFaultAtSeconds) };
+  return { load: { exitCode, summary: readJson(loadJson), ...countAcks(ackLog) }, loadEndedAtSeconds };
 }
 
 /** Each fault at its planned time, after the previous one on the same targets has finished. */
@@ -167,17 +173,17 @@ function countAcks(file: string): Pick<LoadOutcome, 'acknowledged' | 'unknownOut
 async function waitForQuiet(context: RunContext, loadEndedAtSeconds: number, lastFaultAtSeconds: number): Promise<Convergence> {
   const { stack, journal, options, signal } = context;
   journal.note('waiting for the pipeline to be quiet: relay lag 0, consumer lag 0');
-  const kafka = createKafka('chaos-probe', [stack.kafka?.brokers ?? '']);
-  const admin = kafka.admin();
+  const admin = quietKafka('chaos-probe', stack.kafka?.brokers ?? '').admin();
   const relays = ['relay-1', 'relay-2'].map((name) => stack.replica(name));
   const deadline = Date.now() + options.convergeTimeoutSeconds * 1_000;
   let lag: PipelineLag = { relayLag: undefined, relayLeader: undefined, consumerLag: undefined };
+  let connected = false;
   try {
-    await admin.connect();
     for (let quietSamples = 0; quietSamples < QUIET_SAMPLES; ) {
       if (Date.now() > deadline) return { quiet: false, loadEndedAtSeconds, lastFaultAtSeconds, lastSample: lagFigures(lag) };
       await sleep(QUIET_POLL_MS, signal);
       throwIfInterrupted(signal);
+      connected ||= await admin.connect().then(() => true, () => false);
       lag = await samplePipelineLag({ relays, admin, topic: TOPIC, groupId: PROJECTOR_GROUP });
       quietSamples = isQuiet(lag) ? quietSamples + 1 : 0;
     }
@@ -199,7 +205,7 @@ async function checks(stack: ChaosStack, journal: RunJournal, runDir: string): P
   const kafka = stack.kafka;
   if (postgres === undefined || kafka === undefined) throw new Error('the stack is not started');
   journal.note('checking the topic against the event store');
-  const relayed = await checkRelayedOrder({ kafka: createKafka('chaos-audit', [kafka.brokers]), topic: TOPIC, databaseUrl: postgres.url() }).catch(
+  const relayed = await checkRelayedOrder({ kafka: quietKafka('chaos-audit', kafka.brokers), topic: TOPIC, databaseUrl: postgres.url() }).catch(
     (error: unknown) => ({ error: messageOf(error) }),
   );
   journal.note('running ledger verify --acks');

@@ -8,7 +8,7 @@ import { freePort } from './free-port';
 import { repoRoot } from './repo-paths';
 
 const DATABASE = 'ledger';
-const START_TIMEOUT_MS = 90_000;
+const START_TIMEOUT_MS = 300_000;
 /** Six app processes with small pools, the load's checks and verify fit comfortably. */
 const MAX_CONNECTIONS = 200;
 

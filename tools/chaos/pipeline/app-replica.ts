@@ -14,7 +14,11 @@ export const PORT_VARIABLES: Readonly<Record<AppName, string>> = {
   query: 'QUERY_PORT',
 };
 
-const READY_TIMEOUT_MS = 180_000;
+/**
+ * Generous: an app waits for the broker and the database to be back before it is ready, and on a
+ * busy two-core machine a broker restart alone has taken five minutes.
+ */
+const READY_TIMEOUT_MS = 600_000;
 const CRASH_BACKOFF = { initialMs: 500, maxMs: 5_000 };
 
 export const builtMain = (app: AppName): string => join(repoRoot, 'dist', 'apps', app, 'main.js');
@@ -111,7 +115,8 @@ export class AppReplica {
       }
       const exit = process.exit();
       if (exit === undefined) {
-        await process.stop('SIGKILL', 0);
+        // Left running and watched: it may yet get ready, and a later fault can still kill it.
+        this.watch(process);
         throw new Error(`${this.name} (pid ${process.pid}) not ready within ${READY_TIMEOUT_MS / 1000} s, see ${this.logFile}`);
       }
       if (this.intended) throw new Error(`${this.name} was stopped while starting`);
