@@ -5,16 +5,16 @@ import {
   PostgresEventStore,
   type PostgresEventStoreOptions,
 } from '@ledger/event-store';
+import { closedLoop, LoopResult } from '../lib/closed-loop';
+import { BackendCpu } from '../lib/backend-cpu';
+import { processCpuSeconds } from '../lib/process-cpu';
+import { AccountWorkload } from './account-workload';
 
 /** `false`, or how many batches may run at once and how large they may be. */
 export type GroupCommitSetting = Exclude<
   PostgresEventStoreOptions['groupCommit'],
   undefined | true
 >;
-import { closedLoop, LoopResult } from '../lib/closed-loop';
-import { BackendCpu } from '../lib/backend-cpu';
-import { processCpuSeconds } from '../lib/process-cpu';
-import { AccountWorkload } from './account-workload';
 
 export interface ContenderResult extends LoopResult {
   readonly contender: string;
@@ -82,11 +82,13 @@ async function warmThenMeasure(
     ...result,
     cpuMsPerOp: (used.user + used.system) / 1000 / result.ops,
     pgCpuMsPerOp: pg === null ? null : (pg * 1000) / result.ops,
-    ...(batchesBefore && batchesAfter
+    ...(batchesBefore &&
+    batchesAfter &&
+    batchesAfter.batches > batchesBefore.batches
       ? {
           meanBatch:
             (batchesAfter.items - batchesBefore.items) /
-            Math.max(1, batchesAfter.batches - batchesBefore.batches),
+            (batchesAfter.batches - batchesBefore.batches),
         }
       : {}),
   };
