@@ -16,9 +16,10 @@ export const READ_STREAM_EVENTS_STATEMENT: NamedStatement = {
   text: `
     SELECT global_position::text AS global_position, transaction_id::text AS transaction_id,
            version::text AS version, event_id::text AS event_id, type, schema_version, data, metadata, occurred_at
-      FROM event_store.events
-     WHERE stream_id = $1::text
-     ORDER BY version`,
+      FROM event_store.events e
+     WHERE e.stream_id = $1::text
+     -- Qualified on purpose: the bare name would sort by the text alias above ('10' < '9').
+     ORDER BY e.version`,
 };
 
 /**
