@@ -24,9 +24,10 @@ export const READ_EVENTS_IN_STREAM_ORDER: NamedStatement = {
   name: 'event_store_read_events_in_stream_order',
   text: `
     SELECT ${COLUMNS}
-      FROM event_store.events
-     WHERE (stream_id, version) > ($1::text, $2::bigint)
-     ORDER BY stream_id, version
+      FROM event_store.events e
+     WHERE (e.stream_id, e.version) > ($1::text, $2::bigint)
+     -- Qualified on purpose: the bare names would sort by the text aliases above ('10' < '9').
+     ORDER BY e.stream_id, e.version
      LIMIT $3::int`,
 };
 
@@ -34,9 +35,9 @@ export const READ_ONE_STREAM_IN_PAGES: NamedStatement = {
   name: 'event_store_read_one_stream_in_pages',
   text: `
     SELECT ${COLUMNS}
-      FROM event_store.events
-     WHERE stream_id = $1::text AND version > $2::bigint
-     ORDER BY version
+      FROM event_store.events e
+     WHERE e.stream_id = $1::text AND e.version > $2::bigint
+     ORDER BY e.version
      LIMIT $3::int`,
 };
 

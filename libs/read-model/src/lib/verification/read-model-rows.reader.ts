@@ -27,14 +27,15 @@ interface TransactionTableRow {
 const TRANSACTION_COLUMNS = `account_id::text AS account_id, version::text AS version, event_id::text AS event_id, type,
   amount::text AS amount, balance_after::text AS balance_after, status_after, reason, occurred_at, correlation_id`;
 
-// Keyset pages over the primary keys; the uuid key and the text cursor compare as uuids.
-const ACCOUNTS_PAGE = `SELECT ${ACCOUNT_COLUMNS} FROM read_model.accounts
-  WHERE account_id > $1::uuid ORDER BY account_id LIMIT $2::int`;
-const ONE_ACCOUNT = `SELECT ${ACCOUNT_COLUMNS} FROM read_model.accounts WHERE account_id = $1::uuid`;
-const TRANSACTIONS_PAGE = `SELECT ${TRANSACTION_COLUMNS} FROM read_model.account_transactions
-  WHERE (account_id, version) > ($1::uuid, $2::bigint) ORDER BY account_id, version LIMIT $3::int`;
-const ONE_ACCOUNT_TRANSACTIONS = `SELECT ${TRANSACTION_COLUMNS} FROM read_model.account_transactions
-  WHERE account_id = $1::uuid AND version > $2::bigint ORDER BY version LIMIT $3::int`;
+// Keyset pages over the primary keys. ORDER BY is qualified on purpose: the bare names would sort by
+// the text aliases of the select list ('10' < '9') and miss the index.
+const ACCOUNTS_PAGE = `SELECT ${ACCOUNT_COLUMNS} FROM read_model.accounts a
+  WHERE a.account_id > $1::uuid ORDER BY a.account_id LIMIT $2::int`;
+const ONE_ACCOUNT = `SELECT ${ACCOUNT_COLUMNS} FROM read_model.accounts a WHERE a.account_id = $1::uuid`;
+const TRANSACTIONS_PAGE = `SELECT ${TRANSACTION_COLUMNS} FROM read_model.account_transactions t
+  WHERE (t.account_id, t.version) > ($1::uuid, $2::bigint) ORDER BY t.account_id, t.version LIMIT $3::int`;
+const ONE_ACCOUNT_TRANSACTIONS = `SELECT ${TRANSACTION_COLUMNS} FROM read_model.account_transactions t
+  WHERE t.account_id = $1::uuid AND t.version > $2::bigint ORDER BY t.version LIMIT $3::int`;
 
 const BEFORE_EVERY_UUID = '00000000-0000-0000-0000-000000000000';
 
