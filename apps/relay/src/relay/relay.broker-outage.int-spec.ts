@@ -31,14 +31,14 @@ describe('relay while the broker is unreachable', () => {
     const [host, port] = (env.brokers[0] ?? '127.0.0.1:9092').split(':');
     proxy = new KafkaProxy({ host: host ?? '127.0.0.1', port: Number(port) });
     await proxy.start();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await reader?.stop();
     await relay?.stop();
     await proxy.stop();
     await env.dispose([topic]);
-  });
+  }, 60_000);
 
   it('given appends continuing through a broker outage, when the broker is back, then the relay stalled, skipped nothing and caught up', async () => {
     relay = startRelay(

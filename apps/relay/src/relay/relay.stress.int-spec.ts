@@ -17,7 +17,7 @@ describe('relay under concurrent writers', () => {
 
   beforeAll(async () => {
     env = await relayTestEnv();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await reader?.stop();
