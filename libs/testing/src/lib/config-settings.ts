@@ -71,13 +71,17 @@ export function deployedEnvironmentProblems(schema: ConfigClass, environments: r
   });
 }
 
+/** What loadConfig says about the values; a variable whose value comes from a Secret it cannot read is not judged. */
 function refusedValues(schema: ConfigClass, where: string, variables: readonly DeployedVariable[]): string[] {
-  const env = Object.fromEntries(variables.filter((variable) => variable.value !== undefined).map((variable) => [variable.name, variable.value]));
+  const unread = new Set(variables.filter((variable) => variable.value === undefined).map((variable) => variable.name));
+  const env = Object.fromEntries(variables.filter((variable) => !unread.has(variable.name)).map((variable) => [variable.name, variable.value]));
   try {
     loadConfig(schema, env);
     return [];
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return error.problems.map((problem) => `${where}: ${schema.name} refuses ${problem}`);
+    return error.problems
+      .filter((problem) => !unread.has(problem.split(':')[0] ?? ''))
+      .map((problem) => `${where}: ${schema.name} refuses ${problem}`);
   }
 }
