@@ -13,3 +13,4 @@ export * from './lib/helm-chart.render';
 export * from './lib/compose-file.read';
 export * from './lib/config-settings';
 export * from './lib/deployment-settings.check';
+export * from './lib/projection-timing.probe';

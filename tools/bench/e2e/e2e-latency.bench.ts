@@ -1,0 +1,210 @@
+/**
+ * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --accounts 500 --variants defaults --profile --no-build]`
+ *
+ * The four built apps as separate processes (as `npm start` runs them), on a fresh database and a
+ * topic of their own. At a steady rate scheduled by the clock (open loop), deposits and withdrawals
+ * go to the command service over many accounts opened beforehand. For each accepted command, the
+ * time from its 201 until the change is visible in the query service, two ways: (a) a `minVersion`
+ * read issued right after the 201, (b) the account's SSE stream, open all along, delivering that
+ * version. Each event's path is split into stages from timestamps the system keeps anyway: the
+ * append transaction's `recorded_at`, the Kafka record's CreateTime (the relay's send), the
+ * projector transaction's `processed_at`, and the stream's arrival at the client.
+ *
+ * Variants (see variants.ts) run one after the other in the same invocation, each on its own
+ * pipeline: the first is the baseline of the others. Prints a table and writes
+ * tools/bench/results/e2e.json; --profile also writes each app's CPU profile and prints its hottest code.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startPipeline, type Pipeline, type PipelineApp } from '@ledger/testing';
+import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
+import { machineInfo } from '../lib/machine-info';
+import { buildApps } from '../lib/pipeline';
+import { processCpuSeconds } from '../lib/process-cpu';
+import { formatTable } from '../lib/table';
+import { profilesIn, summariseProfile } from './cpu-profile.summary';
+import { awaitProjected, commandAndRead, noFailures, openAccounts, StreamArrivals, type Failures } from './e2e-workload';
+import { summarise, type CommandSample, type Distribution } from './latency-samples';
+import { openLoop, type OpenLoopResult } from './open-loop';
+import { stageTimes } from './stage-timestamps';
+import { variantsNamed, type Variant } from './variants';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const RESULTS = join(ROOT, 'tools', 'bench', 'results', 'e2e.json');
+const PROFILES = join(ROOT, 'tmp', 'bench-e2e-profiles');
+const APPS: readonly PipelineApp[] = ['command', 'relay', 'projector', 'query'];
+const TARGETS = { p50Ms: 15, p99Ms: 50 };
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      rate: { type: 'string', default: '500' },
+      duration: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '5' },
+      accounts: { type: 'string', default: '500' },
+      variants: { type: 'string', default: 'defaults' },
+      'no-reads': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      brokers: { type: 'string', default: '127.0.0.1:9092' },
+      'no-build': { type: 'boolean', default: false },
+    },
+  });
+  const positive = (name: string, value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`);
+    return n;
+  };
+  return {
+    rate: positive('rate', values.rate),
+    durationMs: positive('duration', values.duration) * 1000,
+    warmupMs: Number(values.warmup) * 1000,
+    accounts: Math.round(positive('accounts', values.accounts)),
+    variants: variantsNamed(values.variants.split(',').map((v) => v.trim())),
+    reads: !values['no-reads'],
+    profile: values.profile,
+    brokers: values.brokers,
+    build: !values['no-build'],
+  };
+}
+type Options = ReturnType<typeof options>;
+
+interface VariantResult {
+  readonly variant: string;
+  readonly description: string;
+  readonly load: OpenLoopResult;
+  readonly failures: Failures;
+  readonly distributions: Distribution[];
+  /** CPU cores each process used during the measured window. */
+  readonly cores: Record<string, number>;
+  readonly profiles?: Record<string, ReturnType<typeof summariseProfile>>;
+}
+
+function profiledApps(variant: Variant, dir: string | undefined): Variant['apps'] {
+  if (dir === undefined) return variant.apps;
+  return Object.fromEntries(
+    APPS.map((app) => [
+      app,
+      { ...variant.apps?.[app], nodeArgs: [...(variant.apps?.[app]?.nodeArgs ?? []), '--cpu-prof', `--cpu-prof-dir=${join(dir, app)}`] },
+    ]),
+  );
+}
+
+function cpuOf(pipeline: Pipeline): Record<string, number | null> {
+  const cpu: Record<string, number | null> = { 'load generator': processCpuSeconds(process.pid) };
+  for (const app of APPS) cpu[app] = processCpuSeconds(pipeline[app].process.pid ?? -1);
+  return cpu;
+}
+
+async function measure(pipeline: Pipeline, opts: Options, databaseUrl: string) {
+  const urls = { command: pipeline.command.baseUrl, query: pipeline.query.baseUrl };
+  process.stdout.write(`  opening ${opts.accounts} accounts...\n`);
+  const accounts = await openAccounts(urls.command, opts.accounts);
+  await awaitProjected(urls.query, accounts);
+  const streams = await StreamArrivals.follow(urls.query, accounts);
+  const failures: Failures = noFailures();
+  const account = (n: number) => accounts[n % accounts.length] as string;
+  if (opts.warmupMs > 0) {
+    process.stdout.write(`  warm-up: ${opts.rate}/s for ${opts.warmupMs / 1000} s...\n`);
+    await openLoop(opts.rate, opts.warmupMs, (n) => commandAndRead(urls, account(n), n, opts.reads, null, noFailures()));
+  }
+  process.stdout.write(`  measuring: ${opts.rate}/s for ${opts.durationMs / 1000} s...\n`);
+  const samples: CommandSample[] = [];
+  const before = cpuOf(pipeline);
+  const load = await openLoop(opts.rate, opts.durationMs, (n) => commandAndRead(urls, account(n), n, opts.reads, samples, failures));
+  const after = cpuOf(pipeline);
+  // The last commands' changes may still be on their way to the streams.
+  const deadline = Date.now() + 15_000;
+  while (samples.some((s) => streams.at(s.accountId, s.version) === undefined) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const sample of samples) sample.streamedAt = streams.at(sample.accountId, sample.version);
+  streams.close();
+  const cores = Object.fromEntries(
+    Object.entries(after).map(([name, seconds]) => [name, Math.round((((seconds ?? 0) - (before[name] ?? 0)) / load.seconds) * 100) / 100]),
+  );
+  const stages = await stageTimes(databaseUrl, opts.brokers, pipeline.topic);
+  return { load, failures, distributions: summarise(samples, stages), cores };
+}
+
+async function runVariant(variant: Variant, opts: Options): Promise<VariantResult> {
+  process.stdout.write(`\nvariant ${variant.name}: ${variant.description}\n`);
+  const profileDir = opts.profile ? join(PROFILES, variant.name) : undefined;
+  if (profileDir !== undefined) rmSync(profileDir, { recursive: true, force: true });
+  const database = await createBenchDatabase(DEFAULT_SERVER_URL, 'ledger_bench_e2e');
+  let pipeline: Pipeline | undefined;
+  try {
+    pipeline = await startPipeline({
+      databaseUrl: database.url,
+      brokers: opts.brokers,
+      namePrefix: 'bench-e2e',
+      env: variant.env,
+      apps: profiledApps(variant, profileDir),
+      readyTimeoutMs: 180_000,
+    });
+    const measured = await measure(pipeline, opts, database.url);
+    await pipeline.stop();
+    const profiles =
+      profileDir === undefined
+        ? undefined
+        : Object.fromEntries(APPS.flatMap((app) => profilesIn(join(profileDir, app)).map((file) => [app, summariseProfile(file)])));
+    return { variant: variant.name, description: variant.description, ...measured, profiles };
+  } finally {
+    await pipeline?.stop();
+    await database.drop();
+  }
+}
+
+const cell = (n: number) => (Number.isNaN(n) ? 'n/a' : n.toFixed(1));
+
+function report(results: readonly VariantResult[]): void {
+  const header = ['variant', 'measure', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'mean ms'];
+  const rows = results.flatMap((r) =>
+    r.distributions.map((d) => [r.variant, d.measure, String(d.samples), cell(d.p50Ms), cell(d.p95Ms), cell(d.p99Ms), cell(d.maxMs), cell(d.meanMs)]),
+  );
+  process.stdout.write(`\n${formatTable(header, rows)}\n`);
+  for (const r of results) {
+    const cores = Object.entries(r.cores).map(([name, c]) => `${name} ${c.toFixed(2)}`).join(', ');
+    process.stdout.write(
+      `\n${r.variant}: sent ${r.load.sent} in ${r.load.seconds.toFixed(1)} s (schedule lag p99 ${r.load.p99LagMs.toFixed(1)} ms, ` +
+        `max ${r.load.maxLagMs.toFixed(1)} ms); failed commands ${r.failures.commands}, failed reads ${r.failures.reads}` +
+        `${Object.keys(r.failures.causes).length === 0 ? '' : ` (${Object.entries(r.failures.causes).map(([cause, n]) => `${cause}: ${n}`).join(', ')})`}\n` +
+        `  CPU cores used: ${cores}\n`,
+    );
+    for (const [app, profile] of Object.entries(r.profiles ?? {})) {
+      process.stdout.write(`  ${app} profile, self time by origin: ${profile.origins.map((o) => `${o.what} ${o.share}%`).join(', ')}\n`);
+      for (const f of profile.functions.slice(0, 8)) process.stdout.write(`    ${String(f.share).padStart(5)}%  ${f.what}\n`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  if (opts.build) buildApps();
+  const probe = await createBenchDatabase(DEFAULT_SERVER_URL, 'ledger_bench_e2e_probe');
+  const machine = await machineInfo(probe.url).finally(() => probe.drop());
+  const results: VariantResult[] = [];
+  for (const variant of opts.variants) results.push(await runVariant(variant, opts));
+  report(results);
+  process.stdout.write(
+    `\ntargets: 201 -> visible p50 < ${TARGETS.p50Ms} ms, p99 < ${TARGETS.p99Ms} ms. ${machine.cpus} CPUs (${machine.cpuModel}), ` +
+      `load average ${machine.loadAverage1m} at start, node ${machine.node}, PostgreSQL ${machine.postgres}; ` +
+      `the four apps, Postgres, Kafka and the load generator share the CPUs\n`,
+  );
+  mkdirSync(join(RESULTS, '..'), { recursive: true });
+  const settings = {
+    ratePerSecond: opts.rate,
+    durationSeconds: opts.durationMs / 1000,
+    warmupSeconds: opts.warmupMs / 1000,
+    accounts: opts.accounts,
+    reads: opts.reads,
+    profiled: opts.profile,
+  };
+  writeFileSync(RESULTS, `${JSON.stringify({ benchmark: 'e2e-latency', machine, settings, targets: TARGETS, results }, null, 2)}\n`);
+  process.stdout.write(`wrote ${RESULTS}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:e2e failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

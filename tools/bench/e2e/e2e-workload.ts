@@ -1,0 +1,122 @@
+import { SseClient } from '@ledger/testing';
+import { epochNow, type CommandSample } from './latency-samples';
+
+interface Accepted {
+  readonly accountId: string;
+  readonly version: number;
+  readonly events: ReadonlyArray<{ readonly eventId: string }>;
+}
+
+async function postJson(url: string, body: unknown): Promise<{ status: number; body: Accepted }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Accepted };
+}
+
+/** `count` accounts with a balance no withdrawal of the run can exhaust, `concurrency` opens at a time. */
+export async function openAccounts(commandUrl: string, count: number, concurrency = 16): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        const opened = await postJson(`${commandUrl}/accounts`, { owner: `bench-e2e-${n}`, currency: 'EUR', initialDeposit: 1_000_000_000 });
+        if (opened.status !== 201) throw new Error(`opening an account failed with ${opened.status}`);
+        ids.push(opened.body.accountId);
+      }
+    }),
+  );
+  return ids;
+}
+
+/** Waits until the query service has every account (a read with minVersion=1 each). */
+export async function awaitProjected(queryUrl: string, accounts: readonly string[]): Promise<void> {
+  for (const id of accounts) {
+    const read = await fetch(`${queryUrl}/accounts/${id}?minVersion=1&waitMs=10000`);
+    await read.arrayBuffer();
+    if (read.status !== 200) throw new Error(`account ${id} not projected: ${read.status}`);
+  }
+}
+
+/** Arrival time of every (account, version) any of the streams delivered. */
+export class StreamArrivals {
+  private readonly arrivals = new Map<string, number>();
+  private readonly clients: SseClient[] = [];
+
+  static async follow(queryUrl: string, accounts: readonly string[]): Promise<StreamArrivals> {
+    const arrivals = new StreamArrivals();
+    for (const id of accounts) {
+      const client = await SseClient.connect(`${queryUrl}/accounts/${id}/stream`);
+      if (client.status !== 200) throw new Error(`stream of ${id} refused: ${client.status} ${client.body}`);
+      client.onMessage((message) => arrivals.arrivals.set(`${id}:${message.id}`, epochNow()));
+      arrivals.clients.push(client);
+    }
+    return arrivals;
+  }
+
+  at(accountId: string, version: number): number | undefined {
+    return this.arrivals.get(`${accountId}:${version}`);
+  }
+
+  close(): void {
+    for (const client of this.clients) client.close();
+  }
+}
+
+export interface Failures {
+  commands: number;
+  reads: number;
+  /** How each failure ended: an HTTP status, or the transport error's code. */
+  readonly causes: Record<string, number>;
+}
+
+export const noFailures = (): Failures => ({ commands: 0, reads: 0, causes: {} });
+
+function fail(failures: Failures, what: 'commands' | 'reads', cause: string): void {
+  failures[what] += 1;
+  const key = `${what === 'commands' ? 'command' : 'read'} ${cause}`;
+  failures.causes[key] = (failures.causes[key] ?? 0) + 1;
+}
+
+const causeOf = (error: unknown): string =>
+  String((error instanceof Error ? (error.cause as { code?: string } | undefined)?.code : undefined) ?? (error instanceof Error ? error.message : error));
+
+/**
+ * One command of the load: mostly deposits, every fifth a withdrawal; once accepted, optionally the
+ * read-your-writes read. Records the sample instead of throwing.
+ */
+export async function commandAndRead(
+  urls: { readonly command: string; readonly query: string },
+  accountId: string,
+  n: number,
+  read: boolean,
+  samples: CommandSample[] | null,
+  failures: Failures,
+): Promise<void> {
+  const kind = n % 5 === 4 ? 'withdrawals' : 'deposits';
+  const sentAt = epochNow();
+  let sample: CommandSample;
+  try {
+    const reply = await postJson(`${urls.command}/accounts/${accountId}/${kind}`, { amount: 1 + (n % 100) });
+    const acceptedAt = epochNow();
+    const eventId = reply.body.events?.[0]?.eventId;
+    if (reply.status !== 201 || eventId === undefined) {
+      fail(failures, 'commands', String(reply.status));
+      return;
+    }
+    sample = { accountId, version: reply.body.version, eventId, sentAt, acceptedAt };
+  } catch (error) {
+    fail(failures, 'commands', causeOf(error));
+    return;
+  }
+  samples?.push(sample);
+  if (!read) return;
+  try {
+    const response = await fetch(`${urls.query}/accounts/${accountId}?minVersion=${sample.version}&waitMs=10000`);
+    await response.arrayBuffer();
+    if (response.status === 200) sample.readOkAt = epochNow();
+    else fail(failures, 'reads', String(response.status));
+  } catch (error) {
+    fail(failures, 'reads', causeOf(error));
+  }
+}

@@ -1,0 +1,70 @@
+import { performance } from 'node:perf_hooks';
+import { percentile } from '../lib/closed-loop';
+import type { StageTimes } from './stage-timestamps';
+
+/** One accepted command, as the load generator saw it (epoch milliseconds, sub-millisecond). */
+export interface CommandSample {
+  readonly accountId: string;
+  readonly version: number;
+  readonly eventId: string;
+  readonly sentAt: number;
+  readonly acceptedAt: number;
+  /** The minVersion read issued right after the 201 answered 200 at this time. */
+  readOkAt?: number;
+  /** The account's SSE stream delivered this version at this time. */
+  streamedAt?: number;
+}
+
+/** Epoch milliseconds with performance.now()'s resolution: comparable with the database's and Kafka's clocks. */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
+export interface Distribution {
+  readonly measure: string;
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly meanMs: number;
+}
+
+export function distribution(measure: string, values: readonly number[]): Distribution {
+  const sorted = Float64Array.from(values).sort();
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const mean = sorted.length === 0 ? Number.NaN : sorted.reduce((sum, v) => sum + v, 0) / sorted.length;
+  return {
+    measure,
+    samples: sorted.length,
+    p50Ms: round(percentile(sorted, 50)),
+    p95Ms: round(percentile(sorted, 95)),
+    p99Ms: round(percentile(sorted, 99)),
+    maxMs: round(sorted[sorted.length - 1] ?? Number.NaN),
+    meanMs: round(mean),
+  };
+}
+
+const defined = (values: ReadonlyArray<number | undefined>): number[] => values.filter((v): v is number => v !== undefined);
+
+/**
+ * The end-to-end figures and each stage's: client 201 -> visible (read, stream), and the path of the
+ * event through the apps: append -> relayed (Kafka CreateTime) -> projected (read-model transaction)
+ * -> seen on the stream. Stages are taken over the samples that have every timestamp.
+ */
+export function summarise(samples: readonly CommandSample[], stages: ReadonlyMap<string, StageTimes>): Distribution[] {
+  const staged = samples.flatMap((s) => {
+    const t = stages.get(s.eventId);
+    return t?.relayedAt !== undefined && t.projectedAt !== undefined && s.streamedAt !== undefined
+      ? [{ s, appended: t.appendedAt, relayed: t.relayedAt, projected: t.projectedAt, streamed: s.streamedAt }]
+      : [];
+  });
+  return [
+    distribution('201 -> minVersion read answered', defined(samples.map((s) => (s.readOkAt === undefined ? undefined : s.readOkAt - s.acceptedAt)))),
+    distribution('201 -> SSE message received', defined(samples.map((s) => (s.streamedAt === undefined ? undefined : s.streamedAt - s.acceptedAt)))),
+    distribution('command: sent -> 201', samples.map((s) => s.acceptedAt - s.sentAt)),
+    distribution('stage: append tx start -> 201', staged.map((x) => x.s.acceptedAt - x.appended)),
+    distribution('stage: append tx start -> relayed', staged.map((x) => x.relayed - x.appended)),
+    distribution('stage: relayed -> projector tx start', staged.map((x) => x.projected - x.relayed)),
+    distribution('stage: projector tx start -> SSE seen', staged.map((x) => x.streamed - x.projected)),
+    distribution('append tx start -> SSE seen (sum)', staged.map((x) => x.streamed - x.appended)),
+  ];
+}
