@@ -32,7 +32,7 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
     const traffic = new AccountTraffic();
     accounts = Array.from({ length: 12 }, () => randomUUID());
     const appends = [...accounts.map((id) => traffic.openAccount(id))];
-    for (let round = 0; round < 8; round++) for (const id of accounts) if (traffic.isOpen(id)) appends.push(traffic.act(id));
+    for (let round = 0; round < 12; round++) for (const id of accounts) if (traffic.isOpen(id)) appends.push(traffic.act(id));
     for (const append of appends) {
       const result = await store.append({ ...append, events: [...append.events] });
       if (result.kind !== 'appended') throw new Error(`append: ${result.kind}`);
