@@ -94,6 +94,13 @@ describe('the ledger Helm chart', () => {
       expect(kindsOf(manifests)).not.toContain('Secret');
     });
 
+    it('scrapes all four Services with the ServiceMonitor', () => {
+      const monitor = manifests.find((manifest) => manifest.kind === 'ServiceMonitor') as { spec?: { selector?: { matchLabels?: Record<string, string> } } } | undefined;
+      const selector = Object.entries(monitor?.spec?.selector?.matchLabels ?? {});
+      const scraped = manifests.filter((manifest) => manifest.kind === 'Service' && selector.length > 0 && selector.every(([key, value]) => manifest.metadata.labels?.[key] === value));
+      expect(scraped.map((service) => service.metadata.labels?.['app.kubernetes.io/component']).sort()).toEqual(['command', 'projector', 'query', 'relay']);
+    });
+
     it('renders the ServiceMonitor, the PrometheusRule and the Grafana dashboard ConfigMap', () => {
       expect(kindsOf(manifests)).toEqual(expect.arrayContaining(['ServiceMonitor', 'PrometheusRule']));
       const dashboard = manifests.find((manifest) => manifest.metadata.labels?.['grafana_dashboard'] === '1') as { data?: Record<string, string> } | undefined;
