@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The README's two commands.
 //   node tools/stack.mjs start   (npm start)  install if needed, infrastructure, migrations, build and run the four apps
-//   node tools/stack.mjs test    (npm test)   install if needed, infrastructure, lint + test every project
+//   node tools/stack.mjs test    (npm test)   install if needed, infrastructure, lint, type-check and test every project
 // Both stop on Ctrl-C/SIGTERM whatever they started, and only that.
 import { spawn } from 'node:child_process';
 import {
@@ -190,6 +190,7 @@ async function test(extraArgs) {
       'run-many',
       '-t',
       'lint',
+      'typecheck',
       'test',
       '--parallel=2',
       '--outputStyle=stream',
