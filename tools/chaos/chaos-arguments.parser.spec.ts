@@ -28,7 +28,7 @@ describe('parseChaosArguments', () => {
     [['--kills', '2'], '--kills must be an integer from 3 to 1000, got "2"'],
     [['--duration', '5'], '--duration must be an integer from 20 to 86400, got "5"'],
     [['--rate', '1.5'], '--rate must be an integer from 1 to 5000, got "1.5"'],
-    [['--rate', '-3'], '--rate must be an integer from 1 to 5000, got "-3"'],
+    [['--rate=-3'], '--rate must be an integer from 1 to 5000, got "-3"'],
     [['--seed', '1e3'], '--seed must be an integer from 0 to 4294967295, got "1e3"'],
     [['--accounts', '9'.repeat(100)], `--accounts must be an integer from 1 to 1000000, got "${'9'.repeat(40)}"`],
     [['--json', ' '], '--json needs a file name'],

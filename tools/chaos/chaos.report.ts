@@ -130,6 +130,15 @@ function loadCounts(summary: unknown): string | undefined {
   return counts.length > 0 ? counts.join(', ') : undefined;
 }
 
+/** The load generator's idempotent retries (same key, same body), where its summary has them. */
+function retryCounts(summary: unknown): string | undefined {
+  if (typeof summary !== 'object' || summary === null) return undefined;
+  const retries = (summary as Record<string, unknown>)['idempotentRetries'];
+  if (typeof retries !== 'object' || retries === null) return undefined;
+  const counts = Object.entries(retries as Record<string, unknown>).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  return counts.length > 0 ? counts.map(([key, value]) => `${key} ${value}`).join(', ') : undefined;
+}
+
 function faultLine(fault: FaultRecord): string {
   const what = fault.kind === 'kill' ? `kill -9 ${fault.target}` : `${fault.kind} ${fault.target}`;
   const parts = [`${seconds(fault.atSeconds).padStart(8)}  ${what}${fault.note === undefined ? '' : ` (${fault.note})`}`];
@@ -145,6 +154,8 @@ export function formatReport(report: ChaosReport, violations: readonly string[])
   if (report.load !== undefined) {
     const counts = loadCounts(report.load.summary);
     if (counts !== undefined) lines.push(`commands: ${counts}`);
+    const retries = retryCounts(report.load.summary);
+    if (retries !== undefined) lines.push(`idempotent retries: ${retries}`);
     lines.push(`acknowledgement log: ${report.load.acknowledged} acknowledged, ${report.load.unknownOutcome} with an unknown outcome`);
   }
   const relayed = report.relayed;

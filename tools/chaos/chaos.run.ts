@@ -100,7 +100,7 @@ function throwIfInterrupted(signal: AbortSignal): void {
 }
 
 async function underLoad(context: RunContext, faults: FaultRecord[]): Promise<{ readonly load: LoadOutcome; readonly loadEndedAtSeconds: number }> {
-  const { options, plan, stack, journal, runDir, signal } = context;
+  const { options, stack, journal, runDir, signal } = context;
   const ackLog = join(runDir, 'acks.ndjson');
   const loadJson = join(runDir, 'load.json');
   const loadLog = join(stack.logsDir, 'load.log');

@@ -86,9 +86,10 @@ export class AppReplica {
   /** A graceful stop (SIGTERM), as a scale-down or the end of the run does. */
   async stop(): Promise<ProcessExit | undefined> {
     this.intended = true;
+    const exit = await this.process?.stop('SIGTERM', 15_000);
+    // A start in progress sees its process gone and gives up.
     await this.starting?.catch(() => undefined);
-    this.intended = true;
-    return this.process?.stop('SIGTERM', 15_000);
+    return exit;
   }
 
   /** The text of /metrics, or undefined while the replica does not answer. */
@@ -104,6 +105,7 @@ export class AppReplica {
   private async startUntilReady(): Promise<number> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (let attempt = 0; ; attempt++) {
+      if (this.intended) throw new Error(`${this.name} was stopped while starting`);
       const process = this.spawn();
       const ready = await waitFor(() => this.answersReady(), {
         timeoutMs: Math.max(0, deadline - Date.now()),
