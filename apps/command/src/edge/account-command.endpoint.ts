@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AccountCommandHandler, AccountCommandOutcome, CommandContext } from '@ledger/account-commands';
 import { AccountCommand } from '@ledger/domain';
 import { CommandMetrics } from '../accounts/command.metrics';
@@ -37,7 +37,7 @@ export class AccountCommandEndpoint {
     private readonly metrics: CommandMetrics,
   ) {}
 
-  async run(command: AccountCommand, context: CommandContext, response: Response): Promise<AccountCommandResponse> {
+  async run(command: AccountCommand, context: CommandContext, response: FastifyReply): Promise<AccountCommandResponse> {
     const end = this.metrics.duration.startTimer({ command: command.type });
     let outcome: AccountCommandOutcome;
     try {

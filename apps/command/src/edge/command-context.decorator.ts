@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { correlationIdOf, problem } from '@ledger/platform';
 import { activeTraceCarrier, type TraceCarrier } from '@ledger/tracing';
@@ -10,13 +10,13 @@ const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
 const IF_MATCH = /^(?:W\/)?"?(\d{1,15})"?$/;
 
-function header(request: Request, name: string): string | undefined {
+function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
 /** `If-Match: "<version>"` (the ETag we send); `*` asks only that the account exists, as the command does anyway. */
-function expectedVersionOf(request: Request): number | undefined {
+function expectedVersionOf(request: FastifyRequest): number | undefined {
   const value = header(request, 'if-match')?.trim();
   if (value === undefined || value === '*') return undefined;
   const match = IF_MATCH.exec(value);
@@ -36,20 +36,26 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-function idempotencyOf(request: Request): CommandContext['idempotency'] {
+/** The path without its query string, as the key's request hash has always named it. */
+function pathOf(request: FastifyRequest): string {
+  const query = request.url.indexOf('?');
+  return query === -1 ? request.url : request.url.slice(0, query);
+}
+
+function idempotencyOf(request: FastifyRequest): CommandContext['idempotency'] {
   const key = header(request, 'idempotency-key');
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw problem(400, 'invalid-idempotency-key', 'Invalid Idempotency-Key', 'Idempotency-Key must be 1 to 200 visible ASCII characters.');
   }
   const requestHash = createHash('sha256')
-    .update(`${request.method} ${request.path}\n${canonical(request.body ?? {})}`)
+    .update(`${request.method} ${pathOf(request)}\n${canonical(request.body ?? {})}`)
     .digest('hex');
   return { key, requestHash };
 }
 
 /** The caller's trace context, as sent, when tracing is off. */
-function callerTraceContextOf(request: Request): TraceCarrier {
+function callerTraceContextOf(request: FastifyRequest): TraceCarrier {
   const traceparent = header(request, 'traceparent');
   const tracestate = header(request, 'tracestate');
   const validTraceparent = traceparent && TRACEPARENT.test(traceparent) ? traceparent : undefined;
@@ -59,8 +65,8 @@ function callerTraceContextOf(request: Request): TraceCarrier {
   };
 }
 
-export function commandContextOf(request: Request): CommandContext {
-  const correlationId = correlationIdOf(request);
+export function commandContextOf(request: FastifyRequest): CommandContext {
+  const correlationId = correlationIdOf(request.raw);
   const expectedVersion = expectedVersionOf(request);
   const idempotency = idempotencyOf(request);
   return {
@@ -77,5 +83,5 @@ export function commandContextOf(request: Request): CommandContext {
 
 /** The command's edge metadata: correlation and trace ids, If-Match and Idempotency-Key. */
 export const Context = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext =>
-  commandContextOf(context.switchToHttp().getRequest<Request>()),
+  commandContextOf(context.switchToHttp().getRequest<FastifyRequest>()),
 );

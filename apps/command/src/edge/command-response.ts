@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AcceptedAccountCommand, AccountCommandOutcome } from '@ledger/account-commands';
 import { JsonObject, JsonValue } from '@ledger/event-store';
 import { AccountCommandResponse, toResponse } from './account-command.response';
@@ -23,11 +23,11 @@ function storedResponse(result: JsonValue): { status: number; body: JsonObject }
   return { status, body };
 }
 
-function reply(response: Response, status: number, body: JsonObject, replayed: boolean): AccountCommandResponse {
+function reply(response: FastifyReply, status: number, body: JsonObject, replayed: boolean): AccountCommandResponse {
   response.status(status);
   const version = body['version'];
-  if (typeof version === 'number') response.setHeader('ETag', `"${version}"`);
-  if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+  if (typeof version === 'number') response.header('ETag', `"${version}"`);
+  if (replayed) response.header('Idempotent-Replayed', 'true');
   return body as unknown as AccountCommandResponse;
 }
 
@@ -35,7 +35,7 @@ function reply(response: Response, status: number, body: JsonObject, replayed: b
  * The outcome as HTTP: 201 with the ETag of the new version, a replay exactly as first sent, or the
  * problem for a refusal. The one place that knows the handler's outcomes have status codes.
  */
-export function send(response: Response, outcome: AccountCommandOutcome): AccountCommandResponse {
+export function send(response: FastifyReply, outcome: AccountCommandOutcome): AccountCommandResponse {
   switch (outcome.kind) {
     case 'accepted':
       return reply(response, CREATED, toResponse(outcome), false);

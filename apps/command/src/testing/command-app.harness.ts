@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
 import { loadConfig } from '@ledger/platform';
@@ -7,7 +7,7 @@ import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
 
 export interface CommandAppHarness {
-  readonly nest: NestExpressApplication;
+  readonly nest: NestFastifyApplication;
   readonly baseUrl: string;
   readonly databaseUrl: string;
   /** A direct connection to the test database, to check what was (not) appended. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AccountIdPipe } from '@ledger/platform';
 import { annotateActiveSpan } from '@ledger/tracing';
 import { AccountResponse, toAccountResponse } from '../accounts/account.response';
@@ -27,13 +27,13 @@ export class GetAccountHttpController {
   async get(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query() query: GetAccountQueryDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AccountResponse> {
     const result = await this.handler.handle({ accountId, minVersion: query.minVersion, waitMs: query.waitMs });
     annotateActiveSpan(readAttributes(accountId, query.minVersion, result));
     switch (result.kind) {
       case 'found':
-        response.setHeader('ETag', `"${result.account.version}"`);
+        response.header('ETag', `"${result.account.version}"`);
         return toAccountResponse(result.account);
       case 'not-found':
         throw accountNotFound(accountId);

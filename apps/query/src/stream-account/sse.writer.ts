@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { StreamSink } from './account-stream';
 
 /**
@@ -9,17 +10,21 @@ import type { StreamSink } from './account-stream';
 export class SseWriter implements StreamSink {
   private readonly closing = new AbortController();
   readonly closed = this.closing.signal;
+  private readonly response: ServerResponse;
 
   constructor(
-    private readonly response: Response,
+    private readonly reply: FastifyReply,
     private readonly maxBufferBytes: number,
     private readonly onDropped: () => void,
   ) {
-    response.once('close', () => this.closing.abort());
+    this.response = reply.raw;
+    this.response.once('close', () => this.closing.abort());
   }
 
+  /** From here on the socket is the stream's: fastify neither answers nor times out this request. */
   open(): void {
-    this.response.status(200);
+    this.reply.hijack();
+    this.response.statusCode = 200;
     this.response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     this.response.setHeader('Cache-Control', 'no-cache, no-transform');
     // Reverse proxies (nginx) would otherwise buffer the stream.

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AccountIdPipe } from '@ledger/platform';
 import { ApiProblems } from '../edge/api-problems.decorator';
 import { accountNotFound, invalidLastEventId, tooManyStreams } from '../edge/query-problems';
@@ -55,14 +55,14 @@ export class StreamAccountHttpController {
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query() _query: StreamAccountQueryDto,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const lastEventId = parseLastEventId(lastEventIdHeader);
     if (lastEventId === null) throw invalidLastEventId();
-    const writer = new SseWriter(response, this.config.QUERY_SSE_MAX_BUFFER_BYTES, () => this.metrics.sseDropped.inc());
+    const writer = new SseWriter(reply, this.config.QUERY_SSE_MAX_BUFFER_BYTES, () => this.metrics.sseDropped.inc());
     const slot = this.streams.tryAcquire(() => writer.end());
     if (slot === null) {
-      response.setHeader('Retry-After', String(this.config.QUERY_SSE_RETRY_AFTER_SECONDS));
+      reply.header('Retry-After', String(this.config.QUERY_SSE_RETRY_AFTER_SECONDS));
       throw tooManyStreams();
     }
     try {

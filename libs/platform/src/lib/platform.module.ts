@@ -1,4 +1,4 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { shutdownTracing } from '@ledger/tracing';
@@ -7,7 +7,6 @@ import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { LoggingModule } from './logging/logging.module';
-import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics.registry';
 
@@ -22,7 +21,7 @@ export interface PlatformOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule, OnApplicationShutdown {
+export class PlatformModule implements OnApplicationShutdown {
   static forRoot({ serviceName, config }: PlatformOptions): DynamicModule {
     const configProviders = [{ provide: CommonConfig, useValue: config }];
     if (config.constructor !== CommonConfig) configProviders.push({ provide: config.constructor as typeof CommonConfig, useValue: config });
@@ -38,10 +37,6 @@ export class PlatformModule implements NestModule, OnApplicationShutdown {
       ],
       exports: [...configProviders.map((p) => p.provide), MetricsRegistry, ReadinessRegistry],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }
 
   /** Spans still buffered go out before the process ends (a no-op with tracing off). */

@@ -1,10 +1,10 @@
 import type { DynamicModule } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
 import { createHttpApp } from '@ledger/platform';
 
 export interface RunningHttpApp {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   readonly url: string;
   close(): Promise<void>;
 }
@@ -13,7 +13,7 @@ export interface RunningHttpApp {
  * An app exactly as main.ts builds it (same edge, filters, parsers), on an ephemeral loopback port.
  * `configure` runs what main.ts adds between creating and listening (e.g. the OpenAPI document).
  */
-export async function startHttpApp(module: DynamicModule, configure?: (app: NestExpressApplication) => void): Promise<RunningHttpApp> {
+export async function startHttpApp(module: DynamicModule, configure?: (app: NestFastifyApplication) => void): Promise<RunningHttpApp> {
   const app = await createHttpApp(module);
   configure?.(app);
   await app.listen(0, '127.0.0.1');

@@ -7,7 +7,7 @@ import {
   type Attributes,
   type Context,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { getRPCMetadata, RPCType, W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /** W3C trace context as it travels in event metadata and Kafka headers. */
 export interface TraceCarrier {
@@ -50,4 +50,13 @@ export function activeTraceCarrier(): TraceCarrier | undefined {
 /** Adds attributes to the active span, if there is one (a no-op with tracing off). */
 export function annotateActiveSpan(attributes: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attributes);
+}
+
+/**
+ * Names the incoming HTTP request's span by its route pattern, e.g. `POST /accounts/:accountId/deposits`:
+ * the HTTP instrumentation reads the route when the response finishes. A no-op outside a traced request.
+ */
+export function nameHttpRoute(route: string): void {
+  const metadata = getRPCMetadata(context.active());
+  if (metadata?.type === RPCType.HTTP) metadata.route = route;
 }

@@ -4,7 +4,7 @@ import type { TracingSdk } from './tracing.sdk';
 let sdk: TracingSdk | null = null;
 
 /**
- * Starts tracing for the app when OTEL_TRACES_EXPORTER asks for it. It must run before Express, pg
+ * Starts tracing for the app when OTEL_TRACES_EXPORTER asks for it. It must run before pg
  * and the HTTP server are loaded, so each app imports its `tracing.ts` as the first line of main.ts.
  * With tracing off nothing is patched and the SDK is not even loaded: the apps run exactly as without.
  * A bad OTEL_* setting stops the process (exit 78) naming each bad variable, as the app config does.

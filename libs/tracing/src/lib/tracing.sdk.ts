@@ -1,7 +1,6 @@
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
@@ -32,8 +31,8 @@ function processorFor(config: TracingConfig): SpanProcessor {
 
 /**
  * The tracer provider (AsyncLocalStorage context, W3C trace-context propagation, sampler from
- * OTEL_TRACES_SAMPLER) and the instrumentations: incoming and outgoing HTTP (named by their Express
- * route), and pg queries made inside a traced operation. kafkajs is not instrumented: its producer
+ * OTEL_TRACES_SAMPLER) and the instrumentations: incoming and outgoing HTTP (an incoming request's
+ * span named by its route, see nameHttpRoute), and pg queries made inside a traced operation. kafkajs is not instrumented: its producer
  * instrumentation would replace each message's trace context with the relay loop's, so the relay and
  * the projector make their spans themselves (see message-spans.ts).
  */
@@ -49,8 +48,6 @@ export function registerTracing(config: TracingConfig, serviceName: string): Tra
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.has(request.url?.split('?')[0] ?? ''),
       }),
-      // Only for the route in the HTTP span's name: a span per Express layer would be noise around every request.
-      new ExpressInstrumentation({ ignoreLayersType: Object.values(ExpressLayerType) }),
       // Background loops (relay reads, projector batches, LISTEN sessions) make no root traces of their own.
       new PgInstrumentation({ requireParentSpan: true }),
     ],

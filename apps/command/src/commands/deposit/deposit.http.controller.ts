@@ -1,7 +1,7 @@
 import { AccountIdPipe } from '@ledger/platform';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '@ledger/account-commands';
 import { CLOCK, Clock } from '../../accounts/clock';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
@@ -26,7 +26,7 @@ export class DepositHttpController {
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() dto: DepositDto,
     @Context() context: CommandContext,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AccountCommandResponse> {
     return this.endpoint.run({ type: 'DepositMoney', data: { accountId, amount: BigInt(dto.amount), now: this.clock.now() } }, context, response);
   }

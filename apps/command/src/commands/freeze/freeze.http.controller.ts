@@ -1,7 +1,7 @@
 import { AccountIdPipe } from '@ledger/platform';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '@ledger/account-commands';
 import { CLOCK, Clock } from '../../accounts/clock';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
@@ -26,7 +26,7 @@ export class FreezeHttpController {
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() dto: FreezeDto,
     @Context() context: CommandContext,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AccountCommandResponse> {
     return this.endpoint.run({ type: 'FreezeAccount', data: { accountId, reason: dto.reason ?? null, now: this.clock.now() } }, context, response);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '@ledger/account-commands';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../accounts/clock';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
@@ -24,7 +24,7 @@ export class OpenAccountHttpController {
   open(
     @Body() dto: OpenAccountDto,
     @Context() context: CommandContext,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AccountCommandResponse> {
     // A client-chosen id makes the open retry-safe; ids are compared in lower case everywhere.
     const accountId = dto.accountId?.toLowerCase() ?? this.ids.next();

@@ -1,86 +1,93 @@
 import { DynamicModule, INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, NextFunction, Request, Response } from 'express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import type { Server } from 'node:http';
+import { nameHttpRoute } from '@ledger/tracing';
 import type { Duplex } from 'node:stream';
+import { countHttpRequests } from '../metrics/http-metrics.hook';
+import { MetricsRegistry } from '../metrics/metrics.registry';
 import { correlationIdOf } from './correlation-id';
-import { problemType, PROBLEM_CONTENT_TYPE } from './problem';
+import { problem, problemType, PROBLEM_CONTENT_TYPE } from './problem';
 import { writeProblem } from './problem-details.filter';
 
 export const BODY_LIMIT = '64kb';
-const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+const BODY_LIMIT_BYTES = 64 * 1024;
+/** application/json and application/*+json, with or without parameters. */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
 
-function hasBody(request: Request): boolean {
-  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-}
-
-/** JSON only: a body of another media type is a 415, not a silently empty body. */
-function requireJson(request: Request, response: Response, next: NextFunction): void {
-  if (METHODS_WITH_BODY.has(request.method) && hasBody(request) && !request.is(['application/json', 'application/*+json'])) {
-    response
-      .status(415)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(
-        JSON.stringify({
-          type: problemType('unsupported-media-type'),
-          title: 'Unsupported media type',
-          status: 415,
-          detail: 'Send the body as application/json.',
-        }),
-      );
+/**
+ * Errors Node's HTTP parser raises before the framework sees the request (oversized headers, garbage)
+ * get a problem+json answer too, instead of a bare status line.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
     return;
   }
-  next();
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    type: problemType(status === 431 ? 'headers-too-large' : 'bad-request'),
+    title: status === 431 ? 'Request header fields too large' : 'Bad request',
+    status,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
- * Errors Node's HTTP parser raises before Express sees the request (oversized headers, garbage) get
- * a problem+json answer too, instead of a bare status line.
+ * Strict JSON, as the only body there is: a top-level value must be an object or an array, and an
+ * empty body (unfreeze, close) is an empty object. `__proto__` stays an ordinary key for the
+ * validation pipe to refuse by name.
  */
-function answerClientErrors(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({
-      type: problemType(status === 431 ? 'headers-too-large' : 'bad-request'),
-      title: status === 431 ? 'Request header fields too large' : 'Bad request',
-      status,
-    });
-    socket.end(
-      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+function parseJsonBody(_request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void): void {
+  if (body.trim() === '') {
+    done(null, {});
+    return;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    done(problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.'));
+    return;
+  }
+  if (typeof value !== 'object' || value === null) {
+    done(problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.'));
+    return;
+  }
+  done(null, value);
+}
+
+function shareEdge(instance: FastifyInstance, logger: NestLogger): void {
+  instance.removeAllContentTypeParsers();
+  instance.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, parseJsonBody);
+  instance.addHook('onRequest', (request, reply, done) => {
+    correlationIdOf(request.raw, reply.raw);
+    if (!request.is404 && request.routeOptions.url) nameHttpRoute(request.routeOptions.url);
+    done();
   });
+  // Errors fastify raises before a route runs (body too large, media type) leave as problems too.
+  instance.setErrorHandler((error, request, reply) => writeProblem(error, request, reply, logger));
 }
 
 /** Creates the Nest HTTP app with the shared edge: correlation ids, JSON-only bodies up to 64 KiB, problem+json. */
-export async function createHttpApp(module: Type | DynamicModule): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+export async function createHttpApp(module: Type | DynamicModule): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Ids longer than fastify's default of 100 must reach the id pipe (a 400), not fall through to a 404.
+    maxParamLength: 1000,
+    ignoreTrailingSlash: true,
+    clientErrorHandler: answerClientError,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  const logger = new NestLogger('Http');
-  app.use((request: Request, response: Response, next: NextFunction) => {
-    correlationIdOf(request, response);
-    next();
-  });
-  app.use(requireJson);
-  app.use(json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use((request: Request, _response: Response, next: NextFunction) => {
-    // A command without a body (unfreeze, close) is an empty object, not a missing one.
-    if (METHODS_WITH_BODY.has(request.method) && request.body === undefined) request.body = {};
-    next();
-  });
-  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) =>
-    writeProblem(error, request, response, logger),
-  );
+  const instance = app.getHttpAdapter().getInstance();
+  shareEdge(instance, new NestLogger('Http'));
+  countHttpRequests(instance, app.get(MetricsRegistry));
   app.enableShutdownHooks();
-  answerClientErrors(app.getHttpServer() as Server);
   return app;
 }
 

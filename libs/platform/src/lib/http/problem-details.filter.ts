@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { INTERNAL_PROBLEM, toProblem } from './problem-mapping';
 
@@ -10,19 +10,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
-    writeProblem(error, request, response, this.logger);
+    writeProblem(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.logger);
   }
 }
 
-export function writeProblem(error: unknown, request: Request, response: Response, logger: Logger): void {
+export function writeProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const mapped = toProblem(error);
-  if (!mapped) logger.error({ err: error, path: request.path }, 'unhandled error');
-  const body = { ...(mapped ?? INTERNAL_PROBLEM), instance: request.originalUrl?.slice(0, 500) };
-  if (response.headersSent) {
-    response.end();
+  if (!mapped) logger.error({ err: error, path: request.url?.split('?')[0] }, 'unhandled error');
+  const body = { ...(mapped ?? INTERNAL_PROBLEM), instance: request.url?.slice(0, 500) };
+  if (reply.sent || reply.raw.headersSent) {
+    reply.raw.end();
     return;
   }
-  response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

@@ -23,18 +23,34 @@ function generic(status: number, detail?: string, extensions: Record<string, unk
   return { type: problemType(slug), title, status, ...(detail ? { detail } : {}), ...extensions };
 }
 
-/** Errors raised by body-parser before any route runs carry `status` and `type` fields. */
+/** Errors raised before any route runs (body-parser, fastify) carry a status and a `type` or `code`. */
 interface BodyParserError {
   status?: number;
   statusCode?: number;
   type?: string;
+  code?: string;
   expose?: boolean;
   message?: string;
+}
+
+const UNSUPPORTED_MEDIA_TYPE = 'Send the body as application/json.';
+
+function fromFastify(error: BodyParserError): ProblemDetails | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return generic(413, 'The request body exceeds the size limit.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return generic(415, UNSUPPORTED_MEDIA_TYPE);
+    default:
+      return null;
+  }
 }
 
 function fromBodyParser(error: BodyParserError): ProblemDetails | null {
   const status = error.status ?? error.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500 || error.expose === false) return null;
+  const fastify = fromFastify(error);
+  if (fastify) return fastify;
   switch (error.type) {
     case 'entity.parse.failed':
       return { ...generic(400, 'The request body is not valid JSON.'), type: problemType('malformed-json'), title: 'Malformed JSON' };

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { MetricsRegistry } from './metrics.registry';
 
 @ApiExcludeController()
@@ -10,7 +10,7 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  async scrape(@Res() response: Response): Promise<void> {
-    response.type(this.registry.contentType).send(await this.registry.metrics());
+  async scrape(@Res() reply: FastifyReply): Promise<void> {
+    reply.type(this.registry.contentType).send(await this.registry.metrics());
   }
 }
