@@ -1,5 +1,5 @@
 /**
- * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --accounts 500 --variants defaults --profile --no-build]`
+ * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --accounts 500 --variants defaults --baseline <dist> --profile --no-build]`
  *
  * The four built apps as separate processes (as `npm start` runs them), on a fresh database and a
  * topic of their own. At a steady rate scheduled by the clock (open loop), deposits and withdrawals
@@ -11,7 +11,9 @@
  * projector transaction's `processed_at`, and the stream's arrival at the client.
  *
  * Variants (see variants.ts) run one after the other in the same invocation, each on its own
- * pipeline: the first is the baseline of the others. Prints a table and writes
+ * pipeline: the first is the baseline of the others. `--baseline <dist>` runs the apps of another
+ * build first (e.g. `git worktree add` of the commit before a change, built there) for a before/after
+ * of code changes in the same run. Prints a table and writes
  * tools/bench/results/e2e.json; --profile also writes each app's CPU profile and prints its hottest code.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +30,7 @@ import { awaitProjected, commandAndRead, noFailures, openAccounts, StreamArrival
 import { summarise, type CommandSample, type Distribution } from './latency-samples';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { stageTimes } from './stage-timestamps';
-import { variantsNamed, type Variant } from './variants';
+import { baselineBuild, variantsNamed, type Variant } from './variants';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'tools', 'bench', 'results', 'e2e.json');
@@ -44,6 +46,7 @@ function options() {
       warmup: { type: 'string', default: '5' },
       accounts: { type: 'string', default: '500' },
       variants: { type: 'string', default: 'defaults' },
+      baseline: { type: 'string' },
       'no-reads': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       brokers: { type: 'string', default: '127.0.0.1:9092' },
@@ -60,7 +63,10 @@ function options() {
     durationMs: positive('duration', values.duration) * 1000,
     warmupMs: Number(values.warmup) * 1000,
     accounts: Math.round(positive('accounts', values.accounts)),
-    variants: variantsNamed(values.variants.split(',').map((v) => v.trim())),
+    variants: [
+      ...(values.baseline === undefined ? [] : [baselineBuild(values.baseline)]),
+      ...variantsNamed(values.variants.split(',').map((v) => v.trim())),
+    ],
     reads: !values['no-reads'],
     profile: values.profile,
     brokers: values.brokers,
@@ -139,6 +145,7 @@ async function runVariant(variant: Variant, opts: Options): Promise<VariantResul
       brokers: opts.brokers,
       namePrefix: 'bench-e2e',
       env: variant.env,
+      distDir: variant.distDir,
       apps: profiledApps(variant, profileDir),
       readyTimeoutMs: 180_000,
     });

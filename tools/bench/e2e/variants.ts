@@ -7,6 +7,8 @@ export interface Variant {
   /** Environment for every app, on top of the pipeline's. */
   readonly env: NodeJS.ProcessEnv;
   readonly apps?: Partial<Record<PipelineApp, PipelineAppOptions>>;
+  /** Another build of the apps (its `dist` directory), e.g. of the commit before a change. */
+  readonly distDir?: string;
 }
 
 export const VARIANTS: readonly Variant[] = [
@@ -16,6 +18,11 @@ export const VARIANTS: readonly Variant[] = [
     env: {},
   },
 ];
+
+/** The apps of another build, as they are configured by default: the "before" of a code change. */
+export function baselineBuild(distDir: string): Variant {
+  return { name: 'baseline', description: `the apps built in ${distDir}, with their defaults`, env: {}, distDir };
+}
 
 export function variantsNamed(names: readonly string[]): Variant[] {
   return names.map((name) => {

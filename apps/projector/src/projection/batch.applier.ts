@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { backoffDelay, messageOf, sleep, type BackoffPolicy } from '@ledger/platform';
-import type { BatchOutcome, ProjectionInput, ProjectionWriter } from '@ledger/read-model';
+import type { AccountMoved, BatchOutcome, ProjectionInput, ProjectionWriter } from '@ledger/read-model';
 import type { Pool } from 'pg';
 import { classifyDatabaseFailure, DatabaseUnavailableError, shouldIsolate, type DatabaseFailure } from './database-failure';
 import type { ProjectorMetrics } from './projector.metrics';
@@ -16,6 +16,8 @@ export interface BatchApplierDeps {
   readonly maxAttempts: number;
   /** Aborted at shutdown: ends a backoff at once. */
   readonly signal: AbortSignal;
+  /** Told what each committed batch moved (the writer itself does not notify, see ChangeAnnouncer). */
+  readonly announce: (moved: readonly AccountMoved[]) => Promise<void>;
 }
 
 /** What the partition's consumer says while a batch is retried. */
@@ -44,7 +46,10 @@ export class BatchApplier {
     let isolate = false;
     while (control.active() && !signal.aborted) {
       try {
-        return await this.attempt(inputs, failures + 1, isolate);
+        const outcome = await this.attempt(inputs, failures + 1, isolate);
+        // Alongside the offset commit that follows, not before it: it never throws.
+        void this.deps.announce(outcome.moved);
+        return outcome;
       } catch (error) {
         const failure = classifyDatabaseFailure(error);
         metrics.batchFailures.inc({ kind: failure });

@@ -7,6 +7,7 @@ import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { ProjectorKafka } from '../kafka/projector-kafka';
 import { ProjectorConfig } from '../projector.config';
 import { BatchApplier } from './batch.applier';
+import { ChangeAnnouncer } from './change.announcer';
 import { PartitionBatchHandler } from './partition-batch.handler';
 import { ProjectorMetrics } from './projector.metrics';
 
@@ -37,15 +38,17 @@ export class ProjectorConsumer implements OnApplicationBootstrap, BeforeApplicat
     private readonly metrics: ProjectorMetrics,
     readiness: ReadinessRegistry,
     deadLetters: DeadLetterPublisher,
+    announcer: ChangeAnnouncer,
   ) {
     this.backoff = { initialMs: config.PROJECTOR_BACKOFF_INITIAL_MS, maxMs: config.PROJECTOR_BACKOFF_MAX_MS };
     const applier = new BatchApplier({
       pool,
-      writer: new ProjectionWriter({ projection: ACCOUNTS_PROJECTION }),
+      writer: new ProjectionWriter({ projection: ACCOUNTS_PROJECTION, notify: false }),
       metrics,
       backoff: this.backoff,
       maxAttempts: config.PROJECTOR_MAX_ATTEMPTS,
       signal: this.stopping.signal,
+      announce: (moved) => announcer.announce(moved),
     });
     this.handler = new PartitionBatchHandler({
       applier,

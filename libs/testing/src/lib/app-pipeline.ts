@@ -38,6 +38,8 @@ export interface PipelineOptions {
   /** Each app's stdout and stderr go to `<logDir>/<app>.log`; without it stderr is passed through. */
   readonly logDir?: string;
   readonly readyTimeoutMs?: number;
+  /** Run the apps of another build (its `dist` directory) instead of this workspace's. */
+  readonly distDir?: string;
   /** Leave the run's topics on the broker after `stop()` (they are deleted by default). */
   readonly keepTopics?: boolean;
 }
@@ -48,9 +50,9 @@ export type Pipeline = Readonly<Record<PipelineApp, ChildApp>> & {
   stop(): Promise<void>;
 };
 
-/** Where `nx build <app>` puts the app. */
-export function builtAppMain(app: PipelineApp): string {
-  return join(repoRoot, 'dist', 'apps', app, 'main.js');
+/** Where `nx build <app>` puts the app (under `distDir`: another build's output, e.g. a baseline's). */
+export function builtAppMain(app: PipelineApp, distDir = join(repoRoot, 'dist')): string {
+  return join(distDir, 'apps', app, 'main.js');
 }
 
 /** `nx run-many -t build` for the four apps (benchmarks; the system suite gets them from its target's dependsOn). */
@@ -67,13 +69,13 @@ export function buildPipelineApps(): void {
 export function assertPipelineBuilt(): void {
   const missing = PIPELINE_APPS.filter((app) => !existsSync(builtAppMain(app)));
   if (missing.length > 0) {
-    throw new Error(`not built: ${missing.map(builtAppMain).join(', ')}; run npx nx run-many -t build -p ${PIPELINE_APPS.join(' ')}`);
+    throw new Error(`not built: ${missing.map((app) => builtAppMain(app)).join(', ')}; run npx nx run-many -t build -p ${PIPELINE_APPS.join(' ')}`);
   }
 }
 
-function migrate(app: PipelineApp, env: NodeJS.ProcessEnv): Promise<void> {
+function migrate(main: string, app: PipelineApp, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolveMigrate, reject) => {
-    const child = spawn(process.execPath, [builtAppMain(app), 'migrate'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [main, 'migrate'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     child.once('error', reject);
     child.once('exit', (code, signal) =>
       code === 0 ? resolveMigrate() : reject(new Error(`${app} migrate failed (exit ${code ?? signal})`)),
@@ -114,12 +116,12 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     ...options.env,
   };
   if (options.logDir !== undefined) mkdirSync(options.logDir, { recursive: true });
-  await Promise.all(MIGRATING_APPS.map((app) => migrate(app, { ...env, ...options.apps?.[app]?.env })));
+  await Promise.all(MIGRATING_APPS.map((app) => migrate(builtAppMain(app, options.distDir), app, { ...env, ...options.apps?.[app]?.env })));
   const started: Partial<Record<PipelineApp, ChildApp>> = {};
   const start = async (app: PipelineApp) => {
     const port = await freePort();
     started[app] = await startChildApp({
-      main: builtAppMain(app),
+      main: builtAppMain(app, options.distDir),
       port,
       env: { ...env, ...options.apps?.[app]?.env, [PORT_VARIABLES[app]]: String(port) },
       nodeArgs: options.apps?.[app]?.nodeArgs,

@@ -1,0 +1,78 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { messageOf } from '@ledger/platform';
+import { encodeChangePayloads, EVERYTHING_CHANGED, READ_MODEL_CHANGED_CHANNEL, type AccountMoved } from '@ledger/read-model';
+import { Client } from 'pg';
+import { ProjectorConfig } from '../projector.config';
+
+const NOTIFY = 'SELECT pg_notify($1::text, payload) FROM unnest($2::text[]) AS payload';
+
+/**
+ * Tells the query services which accounts a committed batch moved (`read_model_changed`), on a
+ * connection of its own, after the batch's transaction committed.
+ *
+ * Not inside the batch's transaction: a transaction that notifies takes Postgres' cluster-wide
+ * notify lock at commit and holds it through its commit's WAL flush, so every notifying commit (the
+ * other partitions' batches, the command service's appends) would queue behind each batch's flush.
+ * Here the NOTIFY commits asynchronously (`synchronous_commit=off`: a notification has nothing to make
+ * durable), so the lock is held for microseconds and the batch's own commit holds none.
+ *
+ * A notification can now be lost (a crash between the commit and the NOTIFY, a broken connection):
+ * the first NOTIFY on every new connection, the process's first included, is `*`, which makes every
+ * waiting reader re-read.
+ */
+@Injectable()
+export class ChangeAnnouncer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ChangeAnnouncer');
+  private session: Promise<Client> | null = null;
+
+  constructor(private readonly config: ProjectorConfig) {}
+
+  /** Connects at once, so readers a previous process left waiting hear the `*` without waiting for traffic. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.send([]);
+  }
+
+  /** Announces what a committed batch moved; never throws (a failure is logged and covered by the next `*`). */
+  async announce(moved: readonly AccountMoved[]): Promise<void> {
+    if (moved.length > 0) await this.send(encodeChangePayloads(moved));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    await session?.then((client) => client.end()).catch(() => undefined);
+  }
+
+  private async send(payloads: readonly string[]): Promise<void> {
+    try {
+      const client = await (this.session ??= this.connect());
+      await client.query(NOTIFY, [READ_MODEL_CHANGED_CHANNEL, payloads]);
+    } catch (error) {
+      this.logger.warn(`change notification not sent (${messageOf(error)}); readers re-check after the next one`);
+      await this.onApplicationShutdown();
+    }
+  }
+
+  private async connect(): Promise<Client> {
+    const client = new Client({
+      connectionString: this.config.DATABASE_URL,
+      application_name: 'projector-notify',
+      options: '-c synchronous_commit=off',
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+    });
+    client.on('error', () => {
+      this.session = null;
+      client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+      await client.query(NOTIFY, [READ_MODEL_CHANGED_CHANNEL, [EVERYTHING_CHANGED]]);
+      return client;
+    } catch (error) {
+      this.session = null;
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+}
