@@ -52,6 +52,21 @@ describe('ChangeAnnouncer (real Postgres)', () => {
     }
   });
 
+  it('sends what batches moved while a notification was on its way together, in the next one', async () => {
+    const subject = announcer();
+    try {
+      await Promise.all([
+        subject.announce([{ accountId: A, version: 1 }]),
+        subject.announce([{ accountId: A, version: 2 }]),
+        subject.announce([{ accountId: B, version: 3 }]),
+      ]);
+      await eventually(() => heard.length >= 3, 10_000, 'three notifications', () => heard);
+      expect(heard).toEqual(['*', `${A}:1`, `${A}:2,${B}:3`]);
+    } finally {
+      await subject.onApplicationShutdown();
+    }
+  });
+
   it('given its session was killed, then the next announcement reconnects and opens with "*" again, and a failure never throws', async () => {
     const subject = announcer();
     try {

@@ -24,23 +24,39 @@ const NOTIFY = 'SELECT pg_notify($1::text, payload) FROM unnest($2::text[]) AS p
 export class ChangeAnnouncer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ChangeAnnouncer');
   private session: Promise<Client> | null = null;
+  private pending: AccountMoved[] = [];
+  private draining: Promise<void> | null = null;
 
   constructor(private readonly config: ProjectorConfig) {}
 
   /** Connects at once, so readers a previous process left waiting hear the `*` without waiting for traffic. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.send([]);
+    await (this.draining ??= this.drain());
   }
 
-  /** Announces what a committed batch moved; never throws (a failure is logged and covered by the next `*`). */
-  async announce(moved: readonly AccountMoved[]): Promise<void> {
-    if (moved.length > 0) await this.send(encodeChangePayloads(moved));
+  /**
+   * Announces what a committed batch moved; never throws (a failure is logged and covered by the next
+   * `*`). Batches that commit while a NOTIFY is on its way go out together in the next one.
+   */
+  announce(moved: readonly AccountMoved[]): Promise<void> {
+    if (moved.length === 0) return Promise.resolve();
+    this.pending.push(...moved);
+    return (this.draining ??= this.drain());
   }
 
   async onApplicationShutdown(): Promise<void> {
     const session = this.session;
     this.session = null;
     await session?.then((client) => client.end()).catch(() => undefined);
+  }
+
+  /** One NOTIFY at a time on the session; whatever arrived meanwhile goes in the next. */
+  private async drain(): Promise<void> {
+    do {
+      const moved = this.pending.splice(0);
+      await this.send(encodeChangePayloads(moved));
+    } while (this.pending.length > 0);
+    this.draining = null;
   }
 
   private async send(payloads: readonly string[]): Promise<void> {
