@@ -1,5 +1,17 @@
-import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
-import { COMMAND_EVENT_TYPES, parseAcknowledgedCommand, type AcknowledgedCommand } from '@ledger/read-model';
+import { EVENT_STORE_MIGRATIONS_TABLE, eventsInStreamOrder, eventStoreMigrations } from '@ledger/event-store';
+import {
+  accountsInIdOrder,
+  AcknowledgementBook,
+  checkConsistency,
+  COMMAND_EVENT_TYPES,
+  inputFromStore,
+  parseAcknowledgedCommand,
+  ProjectionWriter,
+  readModelMigrations,
+  transactionsInIdOrder,
+  type AcknowledgedCommand,
+  type Difference,
+} from '@ledger/read-model';
 import { createTestDatabase, eventually, freePort, spawnAppProcess, testPool, type AppProcess, type TestDatabase } from '@ledger/testing';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +41,7 @@ describe('npm run load against the command app', () => {
   let dir: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
+    database = await createTestDatabase([...eventStoreMigrations, ...readModelMigrations], EVENT_STORE_MIGRATIONS_TABLE);
     pool = testPool(database.url, 2);
     dir = mkdtempSync(join(tmpdir(), 'ledger-load-'));
     const port = await freePort();
@@ -84,6 +96,27 @@ describe('npm run load against the command app', () => {
     const byKey = new Map(stored.rows.map((row) => [row.key, row]));
     for (const ack of acknowledged) {
       expect(byKey.get(`${ack.accountId}:${ack.version}`)).toEqual({ key: `${ack.accountId}:${ack.version}`, type: COMMAND_EVENT_TYPES[ack.kind], event_id: ack.eventId });
+    }
+
+    // The log is what ledger verify --acks reads: once the store is projected, nothing is missing.
+    const client = await pool.connect();
+    try {
+      // By stream, not in commit order: that reader waits for every transaction open on the shared server.
+      const stored = [];
+      for await (const event of eventsInStreamOrder(client, { batchSize: 1000 })) stored.push(event);
+      await new ProjectionWriter({ projection: 'accounts' }).apply(client, stored.map(inputFromStore));
+      const book = new AcknowledgementBook();
+      acknowledged.forEach((ack) => book.add(ack));
+      const differences: Difference[] = [];
+      const options = { batchSize: 50 };
+      const checked = await checkConsistency(
+        { events: eventsInStreamOrder(client, options), accounts: accountsInIdOrder(client, options), transactions: transactionsInIdOrder(client, options), acknowledgements: book },
+        (d) => differences.push(d),
+      );
+      expect(differences).toEqual([]);
+      expect(checked).toMatchObject({ acknowledgedCommands: summary.acknowledged, events: summary.acknowledged });
+    } finally {
+      client.release();
     }
   }, 120_000);
 
