@@ -1,7 +1,6 @@
 import { COMMIT_ORIGIN, readCommittedBatch, type CommitPosition } from '@ledger/event-store';
-import { decodeKafkaMessage } from '@ledger/messaging';
+import { createKafka, decodeKafkaMessage } from '@ledger/messaging';
 import { projectedAtByEvent } from '@ledger/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 
@@ -36,7 +35,7 @@ async function appendedAt(pool: Pool): Promise<Map<string, number>> {
 /** The record timestamp of every message on the topic, read from the start by a group of our own. */
 async function relayedAt(brokers: string, topic: string, expected: number, timeoutMs: number): Promise<Map<string, number>> {
   const times = new Map<string, number>();
-  const kafka = new Kafka({ clientId: 'bench-e2e-timestamps', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = createKafka('bench-e2e-timestamps', brokers.split(','));
   const consumer = kafka.consumer({ groupId: `bench-e2e-timestamps-${randomBytes(4).toString('hex')}` });
   await consumer.connect();
   try {

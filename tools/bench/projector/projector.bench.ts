@@ -13,7 +13,7 @@
  * projector write a V8 CPU profile; its settings pass through the environment (PROJECTOR_BATCH_SIZE=2000).
  */
 import { bulkAppend, countStoredEvents, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
-import { accountPartitioner, toEnvelope, toKafkaMessage } from '@ledger/messaging';
+import { accountPartitioner, createKafka, toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import {
   decodeForProjection,
   ProjectionWriter,
@@ -34,7 +34,7 @@ import {
   type TestDatabase,
   type TrafficEvent,
 } from '@ledger/testing';
-import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
+import type { Admin, Kafka, Message } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -387,7 +387,7 @@ function targetsMet(json: Record<string, unknown>): Record<string, boolean> {
 }
 
 async function main(): Promise<void> {
-  const kafka = new Kafka({ clientId: 'bench-projector', brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createKafka('bench-projector', testKafkaBrokers());
   const admin = kafka.admin();
   await admin.connect();
   const topic = uniqueTopicName('bench-projector');

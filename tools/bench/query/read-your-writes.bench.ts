@@ -53,7 +53,7 @@ interface Samples {
 function summary(samples: Samples): string[] {
   const sorted = Float64Array.from(samples.ms).sort();
   const at = (p: number) => (sorted.length === 0 ? 'n/a' : percentile(sorted, p).toFixed(1));
-  return [samples.name, String(sorted.length), at(50), at(95), at(99), sorted.length ? sorted[sorted.length - 1]!.toFixed(1) : 'n/a', String(samples.failures)];
+  return [samples.name, String(sorted.length), at(50), at(95), at(99), sorted.length ? (sorted[sorted.length - 1] as number).toFixed(1) : 'n/a', String(samples.failures)];
 }
 
 async function postJson(url: string, body: unknown): Promise<{ status: number; body: { accountId: string; version: number } }> {
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       const due = start + n * intervalMs;
       const ahead = due - performance.now();
       if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
-      const task = one(accounts[n % accounts.length]!).catch(() => {
+      const task = one(accounts[n % accounts.length] as string).catch(() => {
         commands.failures += 1;
       });
       inFlight.add(task);

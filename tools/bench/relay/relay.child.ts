@@ -1,0 +1,52 @@
+import {
+  builtAppMain,
+  freePort,
+  startChildApp,
+  testKafkaBrokers,
+  type ChildApp,
+} from '@ledger/testing';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..', '..');
+
+export interface RelaySettings {
+  readonly databaseUrl: string;
+  readonly topic: string;
+  readonly partitions: number;
+  readonly batchSize: number;
+  readonly logFile: string;
+}
+
+/** `nx build relay`: the benchmark measures the artefact that ships, not the sources under ts-node. */
+export function buildRelay(): void {
+  const run = spawnSync('npx', ['nx', 'build', 'relay'], {
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (run.status !== 0)
+    throw new Error(`nx build relay failed (exit ${run.status})`);
+}
+
+/** The built relay (`node dist/apps/relay/main.js`) as a child process, ready once /health/ready answers. */
+export async function startRelay(settings: RelaySettings): Promise<ChildApp> {
+  const port = await freePort();
+  return startChildApp({
+    main: builtAppMain('relay'),
+    port,
+    readyPath: '/health/ready',
+    timeoutMs: 60_000,
+    logFile: settings.logFile,
+    env: {
+      ...process.env,
+      DATABASE_URL: settings.databaseUrl,
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      KAFKA_TOPIC: settings.topic,
+      KAFKA_TOPIC_PARTITIONS: String(settings.partitions),
+      RELAY_BATCH_SIZE: String(settings.batchSize),
+      RELAY_PORT: String(port),
+      LOG_LEVEL: 'warn',
+    },
+  });
+}
