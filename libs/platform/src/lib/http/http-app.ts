@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -9,7 +9,6 @@ import { countHttpRequests } from '../metrics/http-metrics.hook';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { correlationIdOf } from './correlation-id';
 import { problem, problemType, PROBLEM_CONTENT_TYPE } from './problem';
-import { writeProblem } from './problem-details.filter';
 
 export const BODY_LIMIT = '64kb';
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -61,7 +60,11 @@ function parseJsonBody(_request: FastifyRequest, body: string, done: (error: Err
   done(null, value);
 }
 
-function shareEdge(instance: FastifyInstance, logger: NestLogger): void {
+/**
+ * Errors fastify raises before a route runs (body too large, media type, malformed JSON) reach Nest's
+ * error handler, and so the ProblemDetailsFilter, like any other.
+ */
+function shareEdge(instance: FastifyInstance): void {
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, parseJsonBody);
   instance.addHook('onRequest', (request, reply, done) => {
@@ -69,23 +72,23 @@ function shareEdge(instance: FastifyInstance, logger: NestLogger): void {
     if (!request.is404 && request.routeOptions.url) nameHttpRoute(request.routeOptions.url);
     done();
   });
-  // Errors fastify raises before a route runs (body too large, media type) leave as problems too.
-  instance.setErrorHandler((error, request, reply) => writeProblem(error, request, reply, logger));
 }
 
 /** Creates the Nest HTTP app with the shared edge: correlation ids, JSON-only bodies up to 64 KiB, problem+json. */
 export async function createHttpApp(module: Type | DynamicModule): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    // Ids longer than fastify's default of 100 must reach the id pipe (a 400), not fall through to a 404.
-    maxParamLength: 1000,
-    ignoreTrailingSlash: true,
+    routerOptions: {
+      // Ids longer than fastify's default of 100 must reach the id pipe (a 400), not fall through to a 404.
+      maxParamLength: 1000,
+      ignoreTrailingSlash: true,
+    },
     clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const instance = app.getHttpAdapter().getInstance();
-  shareEdge(instance, new NestLogger('Http'));
+  shareEdge(instance);
   countHttpRequests(instance, app.get(MetricsRegistry));
   app.enableShutdownHooks();
   return app;

@@ -1,4 +1,5 @@
 import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { errorCodes } from 'fastify';
 import { problem } from './problem';
 import { toProblem } from './problem-mapping';
 
@@ -21,6 +22,19 @@ describe('toProblem', () => {
   it('keeps its own status when the exception body has a `status` of its own (terminus health results)', () => {
     const health = new ServiceUnavailableException({ status: 'error', info: {}, error: { kafka: { status: 'down' } }, details: { kafka: { status: 'down' } } });
     expect(toProblem(health)).toMatchObject({ status: 503, details: { kafka: { status: 'down' } } });
+  });
+
+  it("maps fastify's body errors (raised before any route runs) to 413 and 415 problems", () => {
+    expect(toProblem(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE())).toMatchObject({
+      status: 413,
+      type: expect.stringMatching(/payload-too-large$/),
+      detail: 'The request body exceeds the size limit.',
+    });
+    expect(toProblem(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE())).toMatchObject({
+      status: 415,
+      type: expect.stringMatching(/unsupported-media-type$/),
+      detail: 'Send the body as application/json.',
+    });
   });
 
   it('lists validation messages', () => {

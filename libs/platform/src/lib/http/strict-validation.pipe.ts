@@ -15,15 +15,25 @@ function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] 
   });
 }
 
-function declaredFields(metatype: abstract new (...args: never[]) => unknown): Set<string> {
-  return new Set(getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).map((m) => m.propertyName));
+type Metatype = abstract new (...args: never[]) => unknown;
+
+/** A DTO's fields are fixed once its class is declared: read them from class-validator once per class, not per request. */
+const fieldsByClass = new WeakMap<Metatype, ReadonlySet<string>>();
+
+function declaredFields(metatype: Metatype): ReadonlySet<string> {
+  let fields = fieldsByClass.get(metatype);
+  if (!fields) {
+    fields = new Set(getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).map((m) => m.propertyName));
+    fieldsByClass.set(metatype, fields);
+  }
+  return fields;
 }
 
 /**
  * Unknown fields are refused on the raw body, before class-transformer runs: it silently drops keys
  * such as `constructor` and `__proto__`, which would otherwise slip past the whitelist.
  */
-function refuseUnknownFields(body: object, metatype: abstract new (...args: never[]) => unknown): void {
+function refuseUnknownFields(body: object, metatype: Metatype): void {
   const declared = declaredFields(metatype);
   const unknown = Object.keys(body).filter((field) => !declared.has(field));
   if (unknown.length === 0) return;
