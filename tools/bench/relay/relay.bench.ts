@@ -17,13 +17,13 @@ import {
 import {
   accountPartitioner,
   createKafka,
-  ensureTopic,
   toEnvelope,
   toKafkaMessage,
 } from '@ledger/messaging';
 import { sleep } from '@ledger/platform';
 import {
   createTestDatabase,
+  createTopicAndWait,
   testKafkaBrokers,
   uniqueTopicName,
   type ChildApp,
@@ -81,6 +81,7 @@ function relayFor(
     partitions: PARTITIONS,
     batchSize: BATCH,
     logFile: join(tmpdir(), log),
+    bootTimeoutMs: DRAIN_TIMEOUT_MS,
   });
 }
 
@@ -377,8 +378,10 @@ async function main(): Promise<void> {
   };
   const pool = new Pool({ connectionString: drainDb.url, max: 4 });
   try {
+    // Leaders elected before anyone reads or writes: a busy broker otherwise answers "does not
+    // host this topic-partition" for a while, and the observing consumer crash-loops meanwhile.
     for (const topic of Object.values(topics))
-      await ensureTopic(admin, { topic, partitions: PARTITIONS });
+      await createTopicAndWait(admin, topic, PARTITIONS, 120_000);
     // Lag first, while this process's heap is small: the drain phases hold hundreds of MB of
     // messages here, and garbage-collector pauses would delay the observing consumer.
     process.stdout.write(
