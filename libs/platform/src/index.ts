@@ -17,3 +17,4 @@ export * from './lib/resilience/backoff';
 export * from './lib/async/wake-signal';
 export * from './lib/errors/error-message';
 export * from './lib/values/required';
+export * from './lib/values/seeded-random';

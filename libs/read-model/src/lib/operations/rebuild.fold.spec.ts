@@ -1,10 +1,11 @@
+import { seededRandom } from '@ledger/platform';
 import { AccountTraffic, type TrafficEvent } from '@ledger/testing';
 import { planBatch } from '../projection/batch-plan';
 import { inputFromStore } from '../projection/projection-input';
 import { RebuildFold, Unappliable } from './rebuild.fold';
 
 function storedHistory(accounts: number, actsEach: number): (TrafficEvent & { globalPosition: string })[] {
-  const traffic = new AccountTraffic({ random: seeded(7) });
+  const traffic = new AccountTraffic({ random: seededRandom(7).next });
   const events: TrafficEvent[] = [];
   const ids = Array.from({ length: accounts }, () => {
     const open = traffic.openAccount();
@@ -15,14 +16,6 @@ function storedHistory(accounts: number, actsEach: number): (TrafficEvent & { gl
     for (const id of ids) if (traffic.isOpen(id)) events.push(...traffic.act(id).events);
   }
   return events.map((event, i) => ({ ...event, globalPosition: String(i + 1) }));
-}
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
 }
 
 describe('RebuildFold', () => {

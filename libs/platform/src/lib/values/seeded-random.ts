@@ -1,6 +1,6 @@
 /**
- * A small deterministic generator (mulberry32): the same seed gives the same load plan, so a run can
- * be repeated operation for operation.
+ * A small deterministic generator (mulberry32): the same seed gives the same plan (a load, a chaos run),
+ * so a run can be repeated operation for operation. Not for anything secret.
  */
 export interface SeededRandom {
   /** In [0, 1). */
@@ -9,6 +9,7 @@ export interface SeededRandom {
   between(min: number, max: number): number;
   chance(probability: number): boolean;
   pick<T>(items: readonly T[]): T;
+  shuffled<T>(items: readonly T[]): T[];
   /** A version 4 UUID made of the generator's bytes. */
   uuid(): string;
 }
@@ -30,6 +31,14 @@ export function seededRandom(seed: number): SeededRandom {
     pick: (items) => {
       if (items.length === 0) throw new Error('pick from an empty list');
       return items[between(0, items.length - 1)] as (typeof items)[number];
+    },
+    shuffled: (items) => {
+      const copy = [...items];
+      for (let i = copy.length - 1; i > 0; i--) {
+        const j = between(0, i);
+        [copy[i], copy[j]] = [copy[j] as (typeof copy)[number], copy[i] as (typeof copy)[number]];
+      }
+      return copy;
     },
     uuid: () => {
       const hex = Array.from({ length: 32 }, () => between(0, 15).toString(16));
