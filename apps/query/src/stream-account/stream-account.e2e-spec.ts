@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { AccountStory, type Step } from '../testing/account-story.fixture';
 import { eventually, startQueryApp, type QueryApp } from '../testing/query-app.harness';
-import { SseClient } from '../testing/sse.client';
+import { SseClient } from '@ledger/testing';
 
 const CLIENTS = 'ledger_query_sse_clients';
 const MAX_CLIENTS = 3;

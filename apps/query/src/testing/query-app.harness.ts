@@ -97,11 +97,4 @@ export function send(baseUrl: string, path: string, headers: Record<string, stri
   });
 }
 
-/** Polls `check` until it returns true (a condition, never a fixed sleep), or fails after `timeoutMs`. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { eventually } from '@ledger/testing';
