@@ -7,7 +7,7 @@ import {
   type CommitPosition,
   type CommittedEvent,
 } from '@ledger/event-store';
-import { loadConfig } from '@ledger/platform';
+import { loadConfig, sleep } from '@ledger/platform';
 import { inputFromStore, ProjectionWriter, READ_MODEL_MIGRATIONS_TABLE, readModelMigrations, rebuildReadModels, type RebuildResult } from '@ledger/read-model';
 import {
   AccountTraffic,
@@ -28,7 +28,6 @@ import { AppModule } from './app.module';
 import { QueryConfig } from './query.config';
 import { send } from './testing/query-app.harness';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MONEY_EVENTS = new Set(['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn']);
 
 /** The account as GET /accounts/{id} must show it (small amounts: JSON integers). */

@@ -1,3 +1,4 @@
+import { sleep } from '@ledger/platform';
 import {
   COMMIT_ORIGIN,
   eventStoreMigrations,
@@ -26,7 +27,6 @@ import { RebuildAlreadyRunningError, rebuildReadModels, type RebuildResult } fro
 import type { RebuildProgress } from './rebuild.progress';
 import { RELEASE_REBUILD_LOCK, TRY_REBUILD_LOCK } from './rebuild.sql';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Small chunks, so a few thousand events go through every phase more than once. */
 const TUNING = { loadChunk: 700, catchUpChunk: 250, smallTail: 60 };
