@@ -33,13 +33,7 @@ export default [
             // Apps are leaves: they depend on libs, never on each other.
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: [
-                'type:application',
-                'type:domain',
-                'type:data-access',
-                'type:platform',
-                'type:testing',
-              ],
+              onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:data-access', 'type:platform', 'type:testing'],
             },
             // The domain is pure TypeScript: no other project, no framework, database or broker.
             {

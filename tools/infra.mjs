@@ -4,21 +4,13 @@
 //   node tools/infra.mjs down     stop what `up` started
 //   node tools/infra.mjs status   what is running
 //   node tools/infra.mjs env      DATABASE_URL=... / KAFKA_BROKERS=... lines for what is up
-import {
-  ensureInfra,
-  infraEnv,
-  infraStatus,
-  redact,
-  stopInfra,
-} from './lib/infra.mjs';
+import { ensureInfra, infraEnv, infraStatus, redact, stopInfra } from './lib/infra.mjs';
 
 const commands = {
   async up() {
     const startedAt = Date.now();
     const infra = await ensureInfra();
-    console.log(
-      `infra up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
-    );
+    console.log(`infra up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
     console.log(`DATABASE_URL=${infra.databaseUrl}`);
     console.log(`KAFKA_BROKERS=${infra.kafkaBrokers}`);
   },
@@ -27,11 +19,8 @@ const commands = {
   },
   async status() {
     const { postgres, kafka } = await infraStatus();
-    const line = (name, up, target, detail) =>
-      `${name.padEnd(9)} ${up ? 'up  ' : 'down'}  ${target}  (${detail})`;
-    console.log(
-      line('postgres', postgres.up, redact(postgres.url), postgres.detail),
-    );
+    const line = (name, up, target, detail) => `${name.padEnd(9)} ${up ? 'up  ' : 'down'}  ${target}  (${detail})`;
+    console.log(line('postgres', postgres.up, redact(postgres.url), postgres.detail));
     console.log(line('kafka', kafka.up, kafka.brokers, kafka.detail));
   },
   async env() {

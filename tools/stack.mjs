@@ -4,13 +4,7 @@
 //   node tools/stack.mjs test    (npm test)   install if needed, infrastructure, lint, type-check and test every project
 // Both stop on Ctrl-C/SIGTERM whatever they started, and only that.
 import { spawn } from 'node:child_process';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  statSync,
-  utimesSync,
-} from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -70,8 +64,7 @@ function spawnTracked(command, args, options) {
   return { child, exited };
 }
 
-const runStep = (command, args, env) =>
-  spawnTracked(command, args, { env, stdio: 'inherit' }).exited;
+const runStep = (command, args, env) => spawnTracked(command, args, { env, stdio: 'inherit' }).exited;
 
 const JEST_SUMMARY = /Tests:\s+(.*\d+ total)/;
 
@@ -132,16 +125,8 @@ async function ensureDependencies() {
   const installed = join(repoRoot, 'node_modules', '.package-lock.json');
   const lock = join(repoRoot, 'package-lock.json');
   if (existsSync(installed) && mtimeOf(installed) >= mtimeOf(lock)) return;
-  say(
-    existsSync(installed)
-      ? 'package-lock.json changed: npm install'
-      : 'no node_modules yet: npm install',
-  );
-  const code = await runStep(
-    'npm',
-    ['install', '--no-audit', '--no-fund'],
-    process.env,
-  );
+  say(existsSync(installed) ? 'package-lock.json changed: npm install' : 'no node_modules yet: npm install');
+  const code = await runStep('npm', ['install', '--no-audit', '--no-fund'], process.env);
   if (code !== 0) throw new Error(`npm install failed (exit ${code})`);
   // npm may rewrite the lockfile after its own marker; mark the install as current so it is not repeated.
   const now = new Date();
@@ -161,12 +146,7 @@ function workspaceEnv(infra) {
 }
 
 function withPorts(env) {
-  const ports = Object.fromEntries(
-    APPS.map((app) => [
-      app.portVariable,
-      env[app.portVariable] ?? String(app.defaultPort),
-    ]),
-  );
+  const ports = Object.fromEntries(APPS.map((app) => [app.portVariable, env[app.portVariable] ?? String(app.defaultPort)]));
   return { ...env, ...ports };
 }
 
@@ -185,36 +165,24 @@ async function test(extraArgs) {
     if (stopRequested) throw new Error('interrupted');
     infra = await ensureInfra({ log: say });
     if (stopRequested) throw new Error('interrupted');
-    const args = [
-      'nx',
-      'run-many',
-      '-t',
-      'lint',
-      'typecheck',
-      'test',
-      '--parallel=2',
-      '--outputStyle=stream',
-      ...extraArgs,
-    ];
-    say(`npx ${args.join(' ')}`);
+    const formatArgs = ['nx', 'format:check', '--all'];
+    say(`npx ${formatArgs.join(' ')}`);
     const tally = { passed: 0, failed: 0, skipped: 0, suitesFailed: new Map() };
-    code = await runCounting('npx', args, workspaceEnv(infra), tally);
+    const formatCode = await runCounting('npx', formatArgs, workspaceEnv(infra), tally);
+    if (formatCode !== 0) console.error('[stack] files above are not formatted: run `npx nx format:write --all`');
+    const args = ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=2', '--outputStyle=stream', ...extraArgs];
+    say(`npx ${args.join(' ')}`);
+    code = (await runCounting('npx', args, workspaceEnv(infra), tally)) || formatCode;
     // One closing line for the whole run, summed over every project's jest summary.
     console.log(`tests: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
   } catch (error) {
     console.error(`[stack] ${error.message}`);
     code = 1;
   } finally {
-    await infra
-      ?.stop()
-      .catch((error) =>
-        console.error(`[stack] stopping infrastructure: ${error.message}`),
-      );
+    await infra?.stop().catch((error) => console.error(`[stack] stopping infrastructure: ${error.message}`));
   }
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-  say(
-    `test run ${code === 0 ? 'succeeded' : 'FAILED'}: exit code ${code}, wall time ${seconds} s`,
-  );
+  say(`test run ${code === 0 ? 'succeeded' : 'FAILED'}: exit code ${code}, wall time ${seconds} s`);
   process.exit(code);
 }
 
@@ -229,20 +197,14 @@ async function start() {
     shuttingDown ??= (async () => {
       await stopApps(running);
       const infra = await infraReady?.catch(() => undefined);
-      await infra
-        ?.stop()
-        .catch((error) =>
-          console.error(`[stack] stopping infrastructure: ${error.message}`),
-        );
+      await infra?.stop().catch((error) => console.error(`[stack] stopping infrastructure: ${error.message}`));
       process.exit(code);
     })();
     return shuttingDown;
   };
   onStopSignal((signal) => {
     say(`${signal}: stopping`);
-    for (const child of children)
-      if (!running.some((entry) => entry.child === child))
-        child.kill('SIGTERM');
+    for (const child of children) if (!running.some((entry) => entry.child === child)) child.kill('SIGTERM');
     void shutdown(0);
   });
 
@@ -254,13 +216,11 @@ async function start() {
     if (stopRequested) return;
     await build(env);
     if (stopRequested) return;
-    for (const app of APPS.filter((candidate) => candidate.migrates))
-      await migrate(app, env);
+    for (const app of APPS.filter((candidate) => candidate.migrates)) await migrate(app, env);
     if (stopRequested) return;
     mkdirSync(appLogsDir, { recursive: true });
     const display = await consoleLine();
-    for (const app of APPS)
-      running.push(startApp(app, env, display, () => void shutdown(1)));
+    for (const app of APPS) running.push(startApp(app, env, display, () => void shutdown(1)));
     await Promise.all(running.map(waitForReady));
     printUrls(env);
   } catch (error) {
@@ -271,18 +231,10 @@ async function start() {
 }
 
 async function build(env) {
-  const args = [
-    'nx',
-    'run-many',
-    '-t',
-    'build',
-    '-p',
-    ...APPS.map((app) => app.name),
-  ];
+  const args = ['nx', 'run-many', '-t', 'build', '-p', ...APPS.map((app) => app.name)];
   say(`npx ${args.join(' ')}`);
   const code = await runStep('npx', args, env);
-  if (code !== 0 && !stopRequested)
-    throw new Error(`build failed (exit ${code})`);
+  if (code !== 0 && !stopRequested) throw new Error(`build failed (exit ${code})`);
 }
 
 function mainOf(app) {
@@ -292,11 +244,7 @@ function mainOf(app) {
 /** `main.js migrate` runs the app's TypeORM migrations and exits; a process that keeps running is an error. */
 async function migrate(app, env) {
   say(`${app.name}: migrate`);
-  const { child, exited } = spawnTracked(
-    process.execPath,
-    [mainOf(app), 'migrate'],
-    { env, stdio: 'inherit' },
-  );
+  const { child, exited } = spawnTracked(process.execPath, [mainOf(app), 'migrate'], { env, stdio: 'inherit' });
   const timeout = sleep(MIGRATE_TIMEOUT_MS).then(() => 'timeout');
   const outcome = await Promise.race([exited, timeout]);
   if (outcome === 'timeout') {
@@ -305,8 +253,7 @@ async function migrate(app, env) {
       `${app.name}: 'main.js migrate' still running after ${MIGRATE_TIMEOUT_MS / 1000} s (is the migrate argument implemented?)`,
     );
   }
-  if (outcome !== 0 && !stopRequested)
-    throw new Error(`${app.name}: migrations failed (exit ${outcome})`);
+  if (outcome !== 0 && !stopRequested) throw new Error(`${app.name}: migrations failed (exit ${outcome})`);
 }
 
 /**
@@ -352,15 +299,11 @@ function startApp(app, env, display, onUnexpectedExit) {
     entry.exitCode = code;
     file.end();
     if (!stopRequested) {
-      console.error(
-        `[stack] ${app.name} exited with code ${code}; stopping the stack (log ${shown(logFile)})`,
-      );
+      console.error(`[stack] ${app.name} exited with code ${code}; stopping the stack (log ${shown(logFile)})`);
       onUnexpectedExit();
     }
   });
-  say(
-    `${app.name}: started (pid ${child.pid}) on port ${port}, log ${shown(logFile)}`,
-  );
+  say(`${app.name}: started (pid ${child.pid}) on port ${port}, log ${shown(logFile)}`);
   return entry;
 }
 
@@ -381,10 +324,7 @@ function waitForReady(entry) {
       timeoutMs: READY_TIMEOUT_MS,
       intervalMs: 500,
       what: `${entry.app.name} (${url})`,
-      abort: () =>
-        entry.exitCode === undefined
-          ? undefined
-          : `exited with code ${entry.exitCode}`,
+      abort: () => (entry.exitCode === undefined ? undefined : `exited with code ${entry.exitCode}`),
     },
   );
 }
@@ -395,15 +335,8 @@ async function stopApps(running) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const deadline = Date.now() + APP_STOP_GRACE_MS;
-      while (
-        isAlive(child.pid) &&
-        child.exitCode === null &&
-        child.signalCode === null &&
-        Date.now() < deadline
-      )
-        await sleep(100);
-      if (child.exitCode === null && child.signalCode === null)
-        child.kill('SIGKILL');
+      while (isAlive(child.pid) && child.exitCode === null && child.signalCode === null && Date.now() < deadline) await sleep(100);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       say(`${app.name}: stopped`);
     }),
   );
@@ -413,9 +346,7 @@ function printUrls(env) {
   say('all apps are ready:');
   for (const app of APPS) {
     const base = `http://127.0.0.1:${env[app.portVariable]}`;
-    console.log(
-      `  ${app.name.padEnd(10)} ${base}   (health ${base}/health/ready, metrics ${base}/metrics)`,
-    );
+    console.log(`  ${app.name.padEnd(10)} ${base}   (health ${base}/health/ready, metrics ${base}/metrics)`);
   }
   console.log(`  DATABASE_URL=${env.DATABASE_URL}`);
   console.log(`  KAFKA_BROKERS=${env.KAFKA_BROKERS}`);
@@ -428,8 +359,6 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'test') await test(rest);
 else if (command === 'start') await start();
 else {
-  console.error(
-    'usage: node tools/stack.mjs start|test [extra nx args for test]',
-  );
+  console.error('usage: node tools/stack.mjs start|test [extra nx args for test]');
   process.exit(2);
 }

@@ -6,17 +6,52 @@ describe('parseChaosArguments', () => {
   it('given no arguments, then the defaults run with a random seed', () => {
     expect(parse()).toEqual({
       kind: 'run',
-      options: { durationSeconds: 120, rate: 40, seed: 7, kills: 6, accounts: 200, convergeTimeoutSeconds: 300, keep: false, skipBuild: false },
+      options: {
+        durationSeconds: 120,
+        rate: 40,
+        seed: 7,
+        kills: 6,
+        accounts: 200,
+        convergeTimeoutSeconds: 300,
+        keep: false,
+        skipBuild: false,
+      },
     });
   });
 
   it('given every option, then each is taken', () => {
     expect(
-      parse('--duration', '600', '--rate', '80', '--seed', '42', '--kills', '12', '--accounts', '500', '--converge-timeout', '60',
-        '--json', 'out.json', '--keep', '--skip-build'),
+      parse(
+        '--duration',
+        '600',
+        '--rate',
+        '80',
+        '--seed',
+        '42',
+        '--kills',
+        '12',
+        '--accounts',
+        '500',
+        '--converge-timeout',
+        '60',
+        '--json',
+        'out.json',
+        '--keep',
+        '--skip-build',
+      ),
     ).toEqual({
       kind: 'run',
-      options: { durationSeconds: 600, rate: 80, seed: 42, kills: 12, accounts: 500, convergeTimeoutSeconds: 60, json: 'out.json', keep: true, skipBuild: true },
+      options: {
+        durationSeconds: 600,
+        rate: 80,
+        seed: 42,
+        kills: 12,
+        accounts: 500,
+        convergeTimeoutSeconds: 60,
+        json: 'out.json',
+        keep: true,
+        skipBuild: true,
+      },
     });
   });
 

@@ -67,7 +67,9 @@ function integer(values: Record<string, unknown>, name: Bounded, fallback: numbe
   const { min, max } = BOUNDS[name];
   const text = String(raw);
   const value = /^\d{1,12}$/.test(text) ? Number(text) : Number.NaN;
-  return Number.isSafeInteger(value) && value >= min && value <= max ? value : `--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text.slice(0, 40))}`;
+  return Number.isSafeInteger(value) && value >= min && value <= max
+    ? value
+    : `--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text.slice(0, 40))}`;
 }
 
 export function parseChaosArguments(argv: readonly string[], randomSeed: () => number): ChaosInvocation {
@@ -105,7 +107,8 @@ export function parseChaosArguments(argv: readonly string[], randomSeed: () => n
   const wrong = Object.values(parsed).find((value): value is string => typeof value === 'string');
   if (wrong !== undefined) return { kind: 'usage-error', message: wrong, help: CHAOS_HELP };
   const json = values['json'];
-  if (json !== undefined && (typeof json !== 'string' || json.trim() === '')) return { kind: 'usage-error', message: '--json needs a file name', help: CHAOS_HELP };
+  if (json !== undefined && (typeof json !== 'string' || json.trim() === ''))
+    return { kind: 'usage-error', message: '--json needs a file name', help: CHAOS_HELP };
   return {
     kind: 'run',
     options: {

@@ -66,7 +66,13 @@ async function relayRole(relay: AppReplica): Promise<string | undefined> {
   return leader === undefined ? undefined : leader === 1 ? 'leader' : 'standby';
 }
 
-async function restartApp(replica: AppReplica, journal: RunJournal, pid: number, exit: ProcessExit, downMs: number): Promise<Partial<FaultRecord>> {
+async function restartApp(
+  replica: AppReplica,
+  journal: RunJournal,
+  pid: number,
+  exit: ProcessExit,
+  downMs: number,
+): Promise<Partial<FaultRecord>> {
   const stoppedPidGone = !pidAlive(pid);
   journal.note(`${replica.name} pid ${pid} ended by ${describeExit(exit)}; restarting in ${downMs} ms`);
   await sleep(downMs);
@@ -108,11 +114,17 @@ const postgresServer = (stack: ChaosStack): Server => {
 };
 
 async function restartServer(journal: RunJournal, base: Base, downMs: number, server: Server): Promise<FaultRecord> {
-  journal.note(server.target === 'kafka' ? `kill -9 the Kafka broker (pid ${server.pid})` : `crash PostgreSQL (pid ${server.pid}): immediate shutdown, SIGQUIT`);
+  journal.note(
+    server.target === 'kafka'
+      ? `kill -9 the Kafka broker (pid ${server.pid})`
+      : `crash PostgreSQL (pid ${server.pid}): immediate shutdown, SIGQUIT`,
+  );
   const atSeconds = journal.seconds();
   const exit = await server.stop();
   const stoppedPidGone = server.pid !== undefined && !pidAlive(server.pid);
-  journal.note(`${server.target} pid ${server.pid} ended by ${describeExit(exit)}; restarting in ${downMs} ms on the same port and data directory`);
+  journal.note(
+    `${server.target} pid ${server.pid} ended by ${describeExit(exit)}; restarting in ${downMs} ms on the same port and data directory`,
+  );
   await sleep(downMs);
   const newPid = await server.start();
   journal.note(`${server.target} pid ${newPid} ready`);

@@ -57,8 +57,23 @@ describe('npm run chaos (short)', () => {
     fault.error === undefined;
 
   it('given kills of every app, a broker and a database restart under load, then nothing acknowledged is lost, doubled or reordered', async () => {
-    const code = await runChaos(['--duration', '50', '--rate', '20', '--accounts', '40', '--kills', '3', '--seed', '20261128',
-      '--converge-timeout', '240', '--skip-build', '--json', reportFile]);
+    const code = await runChaos([
+      '--duration',
+      '50',
+      '--rate',
+      '20',
+      '--accounts',
+      '40',
+      '--kills',
+      '3',
+      '--seed',
+      '20261128',
+      '--converge-timeout',
+      '240',
+      '--skip-build',
+      '--json',
+      reportFile,
+    ]);
     const log = output.join('');
     if (code !== 0) process.stdout.write(`${log.slice(-30_000)}\n`);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ChaosReport & { violations: string[] };

@@ -24,10 +24,29 @@ const passing: ChaosReport = {
   durationSeconds: 60,
   rate: 20,
   runDir: '/tmp/run',
-  load: { exitCode: 0, summary: { sent: 10, acknowledged: 8, refused: 2, failed: 0, unknown: 0 }, acknowledged: 8, unknownOutcome: 0, unreadableLines: 0 },
-  faults: [kill('command'), kill('relay'), kill('projector'), restart('restart-kafka'), restart('restart-postgres'), { kind: 'scale-out', target: 'relay-2 + projector-2', plannedAtSeconds: 5, atSeconds: 5 }],
+  load: {
+    exitCode: 0,
+    summary: { sent: 10, acknowledged: 8, refused: 2, failed: 0, unknown: 0 },
+    acknowledged: 8,
+    unknownOutcome: 0,
+    unreadableLines: 0,
+  },
+  faults: [
+    kill('command'),
+    kill('relay'),
+    kill('projector'),
+    restart('restart-kafka'),
+    restart('restart-postgres'),
+    { kind: 'scale-out', target: 'relay-2 + projector-2', plannedAtSeconds: 5, atSeconds: 5 },
+  ],
   crashes: [],
-  convergence: { quiet: true, loadEndedAtSeconds: 70, lastFaultAtSeconds: 40, quietAtSeconds: 73, lastSample: { relayLag: 0, consumerLag: 0 } },
+  convergence: {
+    quiet: true,
+    loadEndedAtSeconds: 70,
+    lastFaultAtSeconds: 40,
+    quietAtSeconds: 73,
+    lastSample: { relayLag: 0, consumerLag: 0 },
+  },
   relayed,
   verify: { exitCode: 0, output: 'No differences.' },
 };
@@ -38,7 +57,12 @@ describe('violationsOf', () => {
   });
 
   it('given a killed pid still alive, or no successor ready, then the fault is not confirmed and its kind is missing', () => {
-    const faults = [kill('command', { stoppedPidGone: false }), kill('relay', { readyAtSeconds: undefined }), kill('projector', { newPid: 100 }), ...passing.faults.slice(3)];
+    const faults = [
+      kill('command', { stoppedPidGone: false }),
+      kill('relay', { readyAtSeconds: undefined }),
+      kill('projector', { newPid: 100 }),
+      ...passing.faults.slice(3),
+    ];
     expect(violationsOf({ ...passing, faults })).toEqual([
       'kill command-1 at 10 s not confirmed: pid 100 did not die',
       'kill relay-1 at 10 s not confirmed: no new process answered ready',
@@ -50,7 +74,11 @@ describe('violationsOf', () => {
   });
 
   it('given a fault that failed, or one after the load ended, then each is a violation', () => {
-    const faults = [...passing.faults.slice(0, 3), { ...restart('restart-kafka'), error: 'not ready' }, { ...restart('restart-postgres'), atSeconds: 71 }];
+    const faults = [
+      ...passing.faults.slice(0, 3),
+      { ...restart('restart-kafka'), error: 'not ready' },
+      { ...restart('restart-postgres'), atSeconds: 71 },
+    ];
     expect(violationsOf({ ...passing, faults })).toEqual([
       'restart-kafka restart-kafka at 10 s not confirmed: not ready',
       'missing: a Kafka broker restart',
@@ -82,7 +110,15 @@ describe('violationsOf', () => {
   });
 
   it('given a run that stopped early, then that is said, and whatever did not happen is missing', () => {
-    const report: ChaosReport = { seed: 1, durationSeconds: 60, rate: 20, runDir: '/tmp/run', faults: [], crashes: [], aborted: 'command migrate failed' };
+    const report: ChaosReport = {
+      seed: 1,
+      durationSeconds: 60,
+      rate: 20,
+      runDir: '/tmp/run',
+      faults: [],
+      crashes: [],
+      aborted: 'command migrate failed',
+    };
     expect(violationsOf(report)).toEqual([
       'the run stopped early: command migrate failed',
       'missing: a kill -9 of the command service',

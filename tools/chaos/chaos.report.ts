@@ -75,7 +75,9 @@ const stops = (fault: FaultRecord): boolean => fault.kind === 'kill' || fault.ki
 export function faultConfirmed(fault: FaultRecord): boolean {
   if (fault.error !== undefined) return false;
   if (!stops(fault)) return true;
-  return fault.stoppedPidGone === true && fault.newPid !== undefined && fault.newPid !== fault.stoppedPid && fault.readyAtSeconds !== undefined;
+  return (
+    fault.stoppedPidGone === true && fault.newPid !== undefined && fault.newPid !== fault.stoppedPid && fault.readyAtSeconds !== undefined
+  );
 }
 
 /** Every way the run fell short of the guarantees, or of proving them; empty when it passed. */
@@ -83,7 +85,8 @@ export function violationsOf(report: ChaosReport): string[] {
   const violations: string[] = [];
   if (report.aborted !== undefined) violations.push(`the run stopped early: ${report.aborted}`);
   for (const fault of report.faults) {
-    if (!faultConfirmed(fault)) violations.push(`${fault.kind} ${fault.target} at ${fault.atSeconds} s not confirmed: ${fault.error ?? describeUnconfirmed(fault)}`);
+    if (!faultConfirmed(fault))
+      violations.push(`${fault.kind} ${fault.target} at ${fault.atSeconds} s not confirmed: ${fault.error ?? describeUnconfirmed(fault)}`);
   }
   for (const required of REQUIRED) {
     if (!report.faults.some((fault) => required.matches(fault) && faultConfirmed(fault))) violations.push(`missing: ${required.what}`);
@@ -97,19 +100,25 @@ export function violationsOf(report: ChaosReport): string[] {
   const convergence = report.convergence;
   for (const fault of report.faults) {
     if (convergence !== undefined && stops(fault) && fault.atSeconds > convergence.loadEndedAtSeconds) {
-      violations.push(`${fault.kind} ${fault.target} at ${fault.atSeconds} s came after the load ended (${convergence.loadEndedAtSeconds} s)`);
+      violations.push(
+        `${fault.kind} ${fault.target} at ${fault.atSeconds} s came after the load ended (${convergence.loadEndedAtSeconds} s)`,
+      );
     }
   }
   if (convergence !== undefined && !convergence.quiet) {
-    violations.push(`the pipeline never became quiet (relay lag ${convergence.lastSample.relayLag ?? 'unknown'}, consumer lag ${convergence.lastSample.consumerLag ?? 'unknown'})`);
+    violations.push(
+      `the pipeline never became quiet (relay lag ${convergence.lastSample.relayLag ?? 'unknown'}, consumer lag ${convergence.lastSample.consumerLag ?? 'unknown'})`,
+    );
   }
   const relayed = report.relayed;
   if (relayed !== undefined) {
     if ('error' in relayed) violations.push(`the topic could not be checked: ${relayed.error}`);
     else violations.push(...relayed.violations.map((violation) => `topic: ${violation}`));
   }
-  if (report.verify !== undefined && report.verify.exitCode !== 0) violations.push(`ledger verify --acks exited with code ${report.verify.exitCode}`);
-  if (report.aborted === undefined && (report.relayed === undefined || report.verify === undefined)) violations.push('the checks did not run');
+  if (report.verify !== undefined && report.verify.exitCode !== 0)
+    violations.push(`ledger verify --acks exited with code ${report.verify.exitCode}`);
+  if (report.aborted === undefined && (report.relayed === undefined || report.verify === undefined))
+    violations.push('the checks did not run');
   return violations;
 }
 
@@ -135,16 +144,20 @@ function retryCounts(summary: unknown): string | undefined {
   if (typeof summary !== 'object' || summary === null) return undefined;
   const retries = (summary as Record<string, unknown>)['idempotentRetries'];
   if (typeof retries !== 'object' || retries === null) return undefined;
-  const counts = Object.entries(retries as Record<string, unknown>).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  const counts = Object.entries(retries as Record<string, unknown>).filter(
+    (entry): entry is [string, number] => typeof entry[1] === 'number',
+  );
   return counts.length > 0 ? counts.map(([key, value]) => `${key} ${value}`).join(', ') : undefined;
 }
 
 function faultLine(fault: FaultRecord): string {
   const what = fault.kind === 'kill' ? `kill -9 ${fault.target}` : `${fault.kind} ${fault.target}`;
   const parts = [`${seconds(fault.atSeconds).padStart(8)}  ${what}${fault.note === undefined ? '' : ` (${fault.note})`}`];
-  if (fault.stoppedPid !== undefined) parts.push(`pid ${fault.stoppedPid} ended by ${fault.exit ?? '?'}${fault.stoppedPidGone === true ? '' : ' (STILL ALIVE)'}`);
+  if (fault.stoppedPid !== undefined)
+    parts.push(`pid ${fault.stoppedPid} ended by ${fault.exit ?? '?'}${fault.stoppedPidGone === true ? '' : ' (STILL ALIVE)'}`);
   if (fault.downMs !== undefined) parts.push(`down ${seconds(fault.downMs / 1000)}`);
-  if (fault.newPid !== undefined) parts.push(`pid ${fault.newPid} ready at ${fault.readyAtSeconds === undefined ? '?' : seconds(fault.readyAtSeconds)}`);
+  if (fault.newPid !== undefined)
+    parts.push(`pid ${fault.newPid} ready at ${fault.readyAtSeconds === undefined ? '?' : seconds(fault.readyAtSeconds)}`);
   if (fault.error !== undefined) parts.push(`FAILED: ${fault.error}`);
   return parts.join(', ');
 }
@@ -160,12 +173,16 @@ export function formatReport(report: ChaosReport, violations: readonly string[])
   }
   const relayed = report.relayed;
   if (relayed !== undefined && !('error' in relayed)) {
-    lines.push(`events: ${relayed.storedEvents} stored over ${relayed.streams} accounts; topic: ${relayed.messages} messages, ${relayed.duplicates} duplicates, ${relayed.missing} missing`);
+    lines.push(
+      `events: ${relayed.storedEvents} stored over ${relayed.streams} accounts; topic: ${relayed.messages} messages, ${relayed.duplicates} duplicates, ${relayed.missing} missing`,
+    );
   }
   lines.push('faults:', ...(report.faults.length > 0 ? report.faults.map(faultLine) : ['  none']));
   lines.push(
     'crashes (exits the run did not cause):',
-    ...(report.crashes.length > 0 ? report.crashes.map((c) => `${seconds(c.atSeconds).padStart(8)}  ${c.replica} pid ${c.pid}: ${c.exit}`) : ['  none']),
+    ...(report.crashes.length > 0
+      ? report.crashes.map((c) => `${seconds(c.atSeconds).padStart(8)}  ${c.replica} pid ${c.pid}: ${c.exit}`)
+      : ['  none']),
   );
   const convergence = report.convergence;
   if (convergence !== undefined) {
@@ -175,7 +192,8 @@ export function formatReport(report: ChaosReport, violations: readonly string[])
         : `NOT converged: relay lag ${convergence.lastSample.relayLag ?? 'unknown'}, consumer lag ${convergence.lastSample.consumerLag ?? 'unknown'}`,
     );
   }
-  if (report.verify !== undefined) lines.push(`verify --acks: exit code ${report.verify.exitCode}`, ...report.verify.output.split('\n').map((line) => `  | ${line}`));
+  if (report.verify !== undefined)
+    lines.push(`verify --acks: exit code ${report.verify.exitCode}`, ...report.verify.output.split('\n').map((line) => `  | ${line}`));
   lines.push(violations.length === 0 ? 'result: PASS' : `result: FAIL\n${violations.map((v) => `  - ${v}`).join('\n')}`);
   return lines.join('\n');
 }

@@ -39,7 +39,14 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
   const plan = planFaults({ seed: options.seed, durationMs: options.durationSeconds * 1_000, kills: options.kills });
   const stack = new ChaosStack(runDir, journal);
   const faults: FaultRecord[] = [];
-  let report: ChaosReport = { seed: options.seed, durationSeconds: options.durationSeconds, rate: options.rate, runDir, faults, crashes: [] };
+  let report: ChaosReport = {
+    seed: options.seed,
+    durationSeconds: options.durationSeconds,
+    rate: options.rate,
+    runDir,
+    faults,
+    crashes: [],
+  };
   try {
     journal.note(`seed ${options.seed}, run folder ${runDir}`);
     for (const fault of plan) journal.note(`plan: ${describePlanned(fault)}`);
@@ -99,13 +106,30 @@ function throwIfInterrupted(signal: AbortSignal): void {
   if (signal.aborted) throw new Error('interrupted');
 }
 
-async function underLoad(context: RunContext, faults: FaultRecord[]): Promise<{ readonly load: LoadOutcome; readonly loadEndedAtSeconds: number }> {
+async function underLoad(
+  context: RunContext,
+  faults: FaultRecord[],
+): Promise<{ readonly load: LoadOutcome; readonly loadEndedAtSeconds: number }> {
   const { options, stack, journal, runDir, signal } = context;
   const ackLog = join(runDir, 'acks.ndjson');
   const loadJson = join(runDir, 'load.json');
   const loadLog = join(stack.logsDir, 'load.log');
-  const args = ['--rate', String(options.rate), '--duration', String(options.durationSeconds), '--seed', String(options.seed),
-    '--accounts', String(options.accounts), '--command-url', stack.replica('command-1').baseUrl, '--ack-log', ackLog, '--json', loadJson];
+  const args = [
+    '--rate',
+    String(options.rate),
+    '--duration',
+    String(options.durationSeconds),
+    '--seed',
+    String(options.seed),
+    '--accounts',
+    String(options.accounts),
+    '--command-url',
+    stack.replica('command-1').baseUrl,
+    '--ack-log',
+    ackLog,
+    '--json',
+    loadJson,
+  ];
   const load = startWorkspaceCli(LOAD_CLI, args, {}, loadLog);
   const loadStartedMs = journal.elapsedMs();
   journal.note(`load started (pid ${load.pid}): ${args.join(' ')}`);
@@ -143,7 +167,13 @@ async function injectAll(context: RunContext, loadStartedMs: number, faults: Fau
   faults.sort((a, b) => a.atSeconds - b.atSeconds);
 }
 
-async function waitForLoad(load: ManagedProcess, options: ChaosOptions, journal: RunJournal, startedMs: number, signal: AbortSignal): Promise<number | null> {
+async function waitForLoad(
+  load: ManagedProcess,
+  options: ChaosOptions,
+  journal: RunJournal,
+  startedMs: number,
+  signal: AbortSignal,
+): Promise<number | null> {
   const deadline = startedMs + options.durationSeconds * 1_000 + LOAD_OVERRUN_MS;
   const ended = await Promise.race([load.exited, sleep(Math.max(0, deadline - journal.elapsedMs()), signal).then(() => undefined)]);
   if (ended !== undefined) return ended.code;
@@ -161,7 +191,11 @@ function readJson(file: string): unknown {
 }
 
 function countAcks(file: string): Pick<LoadOutcome, 'acknowledged' | 'unknownOutcome' | 'unreadableLines'> {
-  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '') : [];
+  const lines = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+    : [];
   const parsed = lines.map(parseAcknowledgedCommand);
   return {
     acknowledged: parsed.filter((line) => typeof line !== 'string' && line.outcome === 'acknowledged').length,
@@ -183,7 +217,10 @@ async function waitForQuiet(context: RunContext, loadEndedAtSeconds: number, las
       if (Date.now() > deadline) return { quiet: false, loadEndedAtSeconds, lastFaultAtSeconds, lastSample: lagFigures(lag) };
       await sleep(QUIET_POLL_MS, signal);
       throwIfInterrupted(signal);
-      connected ||= await admin.connect().then(() => true, () => false);
+      connected ||= await admin.connect().then(
+        () => true,
+        () => false,
+      );
       lag = await samplePipelineLag({ relays, admin, topic: TOPIC, groupId: PROJECTOR_GROUP });
       quietSamples = isQuiet(lag) ? quietSamples + 1 : 0;
     }
@@ -192,7 +229,13 @@ async function waitForQuiet(context: RunContext, loadEndedAtSeconds: number, las
   }
   const quietAtSeconds = journal.seconds() - (QUIET_SAMPLES - 1) * (QUIET_POLL_MS / 1000);
   journal.note(`quiet (relay leader ${lag.relayLeader})`);
-  return { quiet: true, loadEndedAtSeconds, lastFaultAtSeconds, quietAtSeconds: Math.round(quietAtSeconds * 10) / 10, lastSample: lagFigures(lag) };
+  return {
+    quiet: true,
+    loadEndedAtSeconds,
+    lastFaultAtSeconds,
+    quietAtSeconds: Math.round(quietAtSeconds * 10) / 10,
+    lastSample: lagFigures(lag),
+  };
 }
 
 const lagFigures = (lag: PipelineLag) => ({
@@ -205,9 +248,11 @@ async function checks(stack: ChaosStack, journal: RunJournal, runDir: string): P
   const kafka = stack.kafka;
   if (postgres === undefined || kafka === undefined) throw new Error('the stack is not started');
   journal.note('checking the topic against the event store');
-  const relayed = await checkRelayedOrder({ kafka: quietKafka('chaos-audit', kafka.brokers), topic: TOPIC, databaseUrl: postgres.url() }).catch(
-    (error: unknown) => ({ error: messageOf(error) }),
-  );
+  const relayed = await checkRelayedOrder({
+    kafka: quietKafka('chaos-audit', kafka.brokers),
+    topic: TOPIC,
+    databaseUrl: postgres.url(),
+  }).catch((error: unknown) => ({ error: messageOf(error) }));
   journal.note('running ledger verify --acks');
   return { relayed, verify: await verify(postgres.url(), join(runDir, 'acks.ndjson'), join(stack.logsDir, 'verify.log')) };
 }

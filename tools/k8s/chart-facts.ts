@@ -8,7 +8,14 @@ interface ChartDefaults {
   readonly apps: Record<string, { readonly port: number }>;
 }
 interface PodOwner extends Manifest {
-  readonly spec: { readonly template: { readonly spec: { readonly containers: ReadonlyArray<{ readonly image?: string }>; readonly initContainers?: ReadonlyArray<{ readonly image?: string }> } } };
+  readonly spec: {
+    readonly template: {
+      readonly spec: {
+        readonly containers: ReadonlyArray<{ readonly image?: string }>;
+        readonly initContainers?: ReadonlyArray<{ readonly image?: string }>;
+      };
+    };
+  };
 }
 
 /** The chart's default values (k8s/ledger/values.yaml). */
@@ -23,9 +30,14 @@ export async function chartFacts(): Promise<ChartFacts> {
   const appOfImage = new Map(
     manifests
       .filter((manifest) => manifest.kind === 'Deployment')
-      .map((deployment) => [deployment.spec.template.spec.containers[0]?.image, deployment.metadata.labels?.['app.kubernetes.io/component'] ?? '']),
+      .map((deployment) => [
+        deployment.spec.template.spec.containers[0]?.image,
+        deployment.metadata.labels?.['app.kubernetes.io/component'] ?? '',
+      ]),
   );
   const job = manifests.find((manifest) => manifest.kind === 'Job');
-  const jobImages = job ? [...(job.spec.template.spec.initContainers ?? []), ...job.spec.template.spec.containers].map((container) => container.image) : [];
+  const jobImages = job
+    ? [...(job.spec.template.spec.initContainers ?? []), ...job.spec.template.spec.containers].map((container) => container.image)
+    : [];
   return { ports, migratingApps: jobImages.map((image) => appOfImage.get(image) ?? `unknown image ${image}`) };
 }

@@ -43,12 +43,42 @@ export interface Refusal extends ChartValues {
 /** Values that must make the render fail, with the message it must give. */
 export const REFUSALS: readonly Refusal[] = [
   { name: 'no database.url and no existingSecret', expect: /database\.url/ },
-  { name: 'a database.url that is not postgres://', valuesFiles: ['ci/default-values.yaml'], set: ['database.url=mysql://u@h/db'], expect: /postgres:\/\/ URL/ },
+  {
+    name: 'a database.url that is not postgres://',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['database.url=mysql://u@h/db'],
+    expect: /postgres:\/\/ URL/,
+  },
   { name: 'no cursorSecret.value and no existingSecret', set: ['database.url=postgres://u@h/db'], expect: /cursorSecret\.value/ },
-  { name: 'a cursor secret too short to sign with', valuesFiles: ['ci/default-values.yaml'], set: ['cursorSecret.value=short'], expect: /cursorSecret\.value/ },
-  { name: 'more projector replicas than partitions', valuesFiles: ['ci/default-values.yaml'], set: ['apps.projector.replicaCount=13'], expect: /must not exceed kafka\.partitions/ },
+  {
+    name: 'a cursor secret too short to sign with',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['cursorSecret.value=short'],
+    expect: /cursorSecret\.value/,
+  },
+  {
+    name: 'more projector replicas than partitions',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['apps.projector.replicaCount=13'],
+    expect: /must not exceed kafka\.partitions/,
+  },
   { name: 'malformed broker list', valuesFiles: ['ci/default-values.yaml'], set: ['kafka.brokers=kafka'], expect: /kafka\.brokers/ },
-  { name: 'an invalid dead-letter topic', valuesFiles: ['ci/default-values.yaml'], set: ['kafka.deadLetterTopic=no spaces allowed'], expect: /kafka\.deadLetterTopic/ },
-  { name: 'no relay replica', valuesFiles: ['ci/default-values.yaml'], set: ['apps.relay.replicaCount=0'], expect: /apps\.relay\.replicaCount/ },
-  { name: 'grace period shorter than preStop sleep', valuesFiles: ['ci/default-values.yaml'], set: ['shutdown.preStopSleepSeconds=60'], expect: /terminationGracePeriodSeconds/ },
+  {
+    name: 'an invalid dead-letter topic',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['kafka.deadLetterTopic=no spaces allowed'],
+    expect: /kafka\.deadLetterTopic/,
+  },
+  {
+    name: 'no relay replica',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['apps.relay.replicaCount=0'],
+    expect: /apps\.relay\.replicaCount/,
+  },
+  {
+    name: 'grace period shorter than preStop sleep',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['shutdown.preStopSleepSeconds=60'],
+    expect: /terminationGracePeriodSeconds/,
+  },
 ];

@@ -12,6 +12,21 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const args = ['nx', 'run-many', '-t', 'test', '-p', 'deploy', 'command', 'query', 'relay', 'projector', '--outputStyle=stream', '--', '--testPathPatterns', '(tools/k8s/|\\.deployment\\.spec\\.ts$)'];
+const args = [
+  'nx',
+  'run-many',
+  '-t',
+  'test',
+  '-p',
+  'deploy',
+  'command',
+  'query',
+  'relay',
+  'projector',
+  '--outputStyle=stream',
+  '--',
+  '--testPathPatterns',
+  '(tools/k8s/|\\.deployment\\.spec\\.ts$)',
+];
 const result = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } });
 process.exit(result.status ?? 1);

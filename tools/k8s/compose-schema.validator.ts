@@ -30,5 +30,8 @@ const validate = new Ajv2019({ strict: false, validateFormats: false, allErrors:
 /** Where a compose file breaks the compose-spec schema, e.g. `/services/command must NOT have additional properties`. */
 export function composeSchemaProblems(compose: ComposeFile | Record<string, unknown>): string[] {
   if (validate(compose)) return [];
-  return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}${error.params && 'additionalProperty' in error.params ? ` (${String(error.params['additionalProperty'])})` : ''}`);
+  return (validate.errors ?? []).map(
+    (error) =>
+      `${error.instancePath || '/'} ${error.message}${error.params && 'additionalProperty' in error.params ? ` (${String(error.params['additionalProperty'])})` : ''}`,
+  );
 }

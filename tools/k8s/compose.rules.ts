@@ -20,8 +20,10 @@ function dependencyProblems(name: string, service: ComposeService, services: Rec
   return Object.entries(dependencies as Record<string, { condition?: string }>).flatMap(([dependency, { condition }]) => {
     const target = services[dependency];
     if (!target) return [`${name}: depends on unknown service ${dependency}`];
-    if (condition === 'service_healthy' && !target.healthcheck?.test) return [`${name}: waits for ${dependency} to be healthy, which has no healthcheck`];
-    if (condition === 'service_completed_successfully' && target['restart'] !== 'no') return [`${name}: waits for ${dependency} to complete, which restarts`];
+    if (condition === 'service_healthy' && !target.healthcheck?.test)
+      return [`${name}: waits for ${dependency} to be healthy, which has no healthcheck`];
+    if (condition === 'service_completed_successfully' && target['restart'] !== 'no')
+      return [`${name}: waits for ${dependency} to complete, which restarts`];
     return [];
   });
 }
@@ -31,11 +33,14 @@ function appServiceProblems(name: string, service: ComposeService, ports: ChartF
   const port = ports[app];
   if (port === undefined) return [`${name}: build arg APP=${app} is not an app of the chart`];
   const problems: string[] = [];
-  if (Number(service.build?.args?.['PORT']) !== port) problems.push(`${name}: build arg PORT=${service.build?.args?.['PORT']}, ${app} listens on ${port}`);
-  if (!existsSync(resolve(dirname(composeFile), service.build?.context ?? '.', service.build?.dockerfile ?? 'Dockerfile'))) problems.push(`${name}: Dockerfile not found`);
+  if (Number(service.build?.args?.['PORT']) !== port)
+    problems.push(`${name}: build arg PORT=${service.build?.args?.['PORT']}, ${app} listens on ${port}`);
+  if (!existsSync(resolve(dirname(composeFile), service.build?.context ?? '.', service.build?.dockerfile ?? 'Dockerfile')))
+    problems.push(`${name}: Dockerfile not found`);
   if (!isMigration(service)) {
     const env = composeEnvironment(service);
-    if (Number(env[`${app.toUpperCase()}_PORT`]) !== port) problems.push(`${name}: ${app.toUpperCase()}_PORT is ${env[`${app.toUpperCase()}_PORT`]}, not ${port}`);
+    if (Number(env[`${app.toUpperCase()}_PORT`]) !== port)
+      problems.push(`${name}: ${app.toUpperCase()}_PORT is ${env[`${app.toUpperCase()}_PORT`]}, not ${port}`);
     if (!service.healthcheck?.test) problems.push(`${name}: no healthcheck`);
   }
   return problems;
@@ -57,7 +62,9 @@ export function composeProblems(compose: ComposeFile, chart: ChartFacts, compose
       ...dependencyProblems(name, service, services),
     ]),
     ...built.flatMap(([name, service]) => appServiceProblems(name, service, ports, composeFile)),
-    ...Object.keys(ports).filter((app) => !appsServed.has(app)).map((app) => `no service runs ${app}`),
+    ...Object.keys(ports)
+      .filter((app) => !appsServed.has(app))
+      .map((app) => `no service runs ${app}`),
     ...chart.migratingApps.filter((app) => !appsMigrated.has(app)).map((app) => `no service runs the ${app} image's migrations`),
   ];
 }

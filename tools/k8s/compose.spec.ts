@@ -34,11 +34,18 @@ describe('docker/compose.yaml', () => {
 
   it('fails the rules on a wrong port, an unknown dependency and a missing app', () => {
     const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
-    broken.services['relay'] = { ...broken.services['relay'], build: { context: '..', dockerfile: 'docker/Dockerfile', args: { APP: 'relay', PORT: '9999' } } };
+    broken.services['relay'] = {
+      ...broken.services['relay'],
+      build: { context: '..', dockerfile: 'docker/Dockerfile', args: { APP: 'relay', PORT: '9999' } },
+    };
     broken.services['query'] = { ...broken.services['query'], depends_on: { nowhere: { condition: 'service_started' } } };
     delete broken.services['projector'];
     expect(composeProblems(broken as never, chart)).toEqual(
-      expect.arrayContaining(['relay: build arg PORT=9999, relay listens on 3003', 'query: depends on unknown service nowhere', 'no service runs projector']),
+      expect.arrayContaining([
+        'relay: build arg PORT=9999, relay listens on 3003',
+        'query: depends on unknown service nowhere',
+        'no service runs projector',
+      ]),
     );
   });
 });

@@ -40,14 +40,21 @@ function panelProblems(panel: DashboardPanel, variables: ReadonlySet<string>): s
   if (!panel.type || !PANEL_TYPES.has(panel.type)) problems.push(`${where}: unknown type ${panel.type}`);
   if (!panel.title) problems.push(`${where}: no title`);
   const grid = panel.gridPos;
-  if (!grid || ![grid.x, grid.y, grid.w, grid.h].every((n) => Number.isInteger(n) && n >= 0) || grid.w < 1 || grid.h < 1 || grid.x + grid.w > GRID_COLUMNS) {
+  if (
+    !grid ||
+    ![grid.x, grid.y, grid.w, grid.h].every((n) => Number.isInteger(n) && n >= 0) ||
+    grid.w < 1 ||
+    grid.h < 1 ||
+    grid.x + grid.w > GRID_COLUMNS
+  ) {
     problems.push(`${where}: gridPos ${JSON.stringify(grid)} is not within the ${GRID_COLUMNS}-column grid`);
   }
   if (panel.type === 'row') return problems;
   const targets = panel.targets ?? [];
   if (targets.length === 0) problems.push(`${where}: no queries`);
   const refIds = targets.map((target) => target.refId);
-  if (new Set(refIds).size !== refIds.length || refIds.some((refId) => !refId)) problems.push(`${where}: refIds ${refIds.join(',')} are not unique`);
+  if (new Set(refIds).size !== refIds.length || refIds.some((refId) => !refId))
+    problems.push(`${where}: refIds ${refIds.join(',')} are not unique`);
   for (const target of targets) {
     if (!target.expr?.trim()) problems.push(`${where}: empty expr`);
     for (const [, name] of (target.expr ?? '').matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
@@ -78,7 +85,8 @@ export function dashboardProblems(dashboard: Dashboard): string[] {
   problems.push(...panels.flatMap((panel) => panelProblems(panel, variables)));
   panels.forEach((panel, index) => {
     for (const other of panels.slice(index + 1)) {
-      if (panel.gridPos && other.gridPos && overlaps(panel.gridPos, other.gridPos)) problems.push(`panels ${panel.id} and ${other.id} overlap`);
+      if (panel.gridPos && other.gridPos && overlaps(panel.gridPos, other.gridPos))
+        problems.push(`panels ${panel.id} and ${other.id} overlap`);
     }
   });
   return problems;

@@ -49,8 +49,20 @@ describe('the Grafana dashboard (k8s/ledger/dashboards/ledger-dashboard.json)', 
         ...dashboard,
         panels: [
           ...panels,
-          { id: 900, type: 'timeseries', title: 'typo', gridPos: { x: 0, y: 0, w: 6, h: 4 }, targets: [{ refId: 'A', expr: 'rate(ledger_comands_total{namespace=~"$cluster"}[5m])' }] },
-          { id: 901, type: 'stat', title: 'too wide', gridPos: { x: 20, y: 500, w: 8, h: 4 }, targets: [{ refId: 'A', expr: 'ledger_relay_leader' }] },
+          {
+            id: 900,
+            type: 'timeseries',
+            title: 'typo',
+            gridPos: { x: 0, y: 0, w: 6, h: 4 },
+            targets: [{ refId: 'A', expr: 'rate(ledger_comands_total{namespace=~"$cluster"}[5m])' }],
+          },
+          {
+            id: 901,
+            type: 'stat',
+            title: 'too wide',
+            gridPos: { x: 20, y: 500, w: 8, h: 4 },
+            targets: [{ refId: 'A', expr: 'ledger_relay_leader' }],
+          },
         ],
       };
       expect(unknownMetrics(expressionsOf(broken), known)).toEqual(['ledger_comands_total']);

@@ -8,7 +8,11 @@ const HELM_TIMEOUT_MS = 300_000;
 
 const kindsOf = (manifests: readonly Manifest[]) => manifests.map((manifest) => manifest.kind);
 const byComponent = (manifests: readonly Manifest[], kind: string) =>
-  Object.fromEntries(manifests.filter((manifest) => manifest.kind === kind).map((manifest) => [manifest.metadata.labels?.['app.kubernetes.io/component'], manifest]));
+  Object.fromEntries(
+    manifests
+      .filter((manifest) => manifest.kind === kind)
+      .map((manifest) => [manifest.metadata.labels?.['app.kubernetes.io/component'], manifest]),
+  );
 const replicasOf = (manifest: Manifest | undefined) => (manifest as { spec?: { replicas?: number } } | undefined)?.spec?.replicas;
 
 describe('the ledger Helm chart', () => {
@@ -40,7 +44,15 @@ describe('the ledger Helm chart', () => {
     it(
       'installs with --dry-run=client, NOTES.txt included',
       async () => {
-        const install = await runHelm(['install', scenario.release ?? 'ledger', CHART_DIR, '--dry-run=client', '--namespace', RENDER_NAMESPACE, ...valueArguments(scenario)]);
+        const install = await runHelm([
+          'install',
+          scenario.release ?? 'ledger',
+          CHART_DIR,
+          '--dry-run=client',
+          '--namespace',
+          RENDER_NAMESPACE,
+          ...valueArguments(scenario),
+        ]);
         expect(install.stderr).toBe('');
         expect(install.stdout).toContain('NOTES:');
       },
@@ -95,15 +107,27 @@ describe('the ledger Helm chart', () => {
     });
 
     it('scrapes all four Services with the ServiceMonitor', () => {
-      const monitor = manifests.find((manifest) => manifest.kind === 'ServiceMonitor') as { spec?: { selector?: { matchLabels?: Record<string, string> } } } | undefined;
+      const monitor = manifests.find((manifest) => manifest.kind === 'ServiceMonitor') as
+        | { spec?: { selector?: { matchLabels?: Record<string, string> } } }
+        | undefined;
       const selector = Object.entries(monitor?.spec?.selector?.matchLabels ?? {});
-      const scraped = manifests.filter((manifest) => manifest.kind === 'Service' && selector.length > 0 && selector.every(([key, value]) => manifest.metadata.labels?.[key] === value));
-      expect(scraped.map((service) => service.metadata.labels?.['app.kubernetes.io/component']).sort()).toEqual(['command', 'projector', 'query', 'relay']);
+      const scraped = manifests.filter(
+        (manifest) =>
+          manifest.kind === 'Service' && selector.length > 0 && selector.every(([key, value]) => manifest.metadata.labels?.[key] === value),
+      );
+      expect(scraped.map((service) => service.metadata.labels?.['app.kubernetes.io/component']).sort()).toEqual([
+        'command',
+        'projector',
+        'query',
+        'relay',
+      ]);
     });
 
     it('renders the ServiceMonitor, the PrometheusRule and the Grafana dashboard ConfigMap', () => {
       expect(kindsOf(manifests)).toEqual(expect.arrayContaining(['ServiceMonitor', 'PrometheusRule']));
-      const dashboard = manifests.find((manifest) => manifest.metadata.labels?.['grafana_dashboard'] === '1') as { data?: Record<string, string> } | undefined;
+      const dashboard = manifests.find((manifest) => manifest.metadata.labels?.['grafana_dashboard'] === '1') as
+        | { data?: Record<string, string> }
+        | undefined;
       expect(JSON.parse(dashboard?.data?.['ledger-dashboard.json'] ?? '{}')).toMatchObject({ uid: 'ledger-overview' });
     });
   });

@@ -7,9 +7,17 @@ const HELM_TIMEOUT_MS = 300_000;
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- edits deep inside rendered objects
 
 /** The default render with one object changed, so each check is seen failing on what it guards against. */
-function withChange(manifests: readonly Manifest[], kind: string, component: string | undefined, change: (object: Mutable) => void): Manifest[] {
+function withChange(
+  manifests: readonly Manifest[],
+  kind: string,
+  component: string | undefined,
+  change: (object: Mutable) => void,
+): Manifest[] {
   const copy = structuredClone(manifests) as unknown as Mutable[];
-  const target = copy.find((object) => object['kind'] === kind && (component === undefined || object['metadata'].labels?.['app.kubernetes.io/component'] === component));
+  const target = copy.find(
+    (object) =>
+      object['kind'] === kind && (component === undefined || object['metadata'].labels?.['app.kubernetes.io/component'] === component),
+  );
   if (!target) throw new Error(`no ${kind} ${component ?? ''} in the render`);
   change(target);
   return copy as unknown as Manifest[];
@@ -38,18 +46,36 @@ describe('the manifest checks, on a broken copy of the default render', () => {
     const problems = broken.flatMap(schemaProblems).join('\n');
     expect(problems).toContain('containerPort must be integer');
     expect(problems).toContain('memory must match format "quantity"');
-    expect(schemaProblems({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual(['Widget/w: no schema for example.com/v1 Widget']);
+    expect(schemaProblems({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([
+      'Widget/w: no schema for example.com/v1 Widget',
+    ]);
   });
 
   it.each([
     ['root user', (d: Mutable) => (d['spec'].template.spec.securityContext.runAsNonRoot = false), 'pod does not run as non-root'],
-    ['writable root filesystem', (d: Mutable) => (container(d).securityContext.readOnlyRootFilesystem = false), 'root filesystem is not read-only'],
+    [
+      'writable root filesystem',
+      (d: Mutable) => (container(d).securityContext.readOnlyRootFilesystem = false),
+      'root filesystem is not read-only',
+    ],
     ['capabilities kept', (d: Mutable) => (container(d).securityContext.capabilities = {}), 'capabilities are not all dropped'],
     ['no memory limit', (d: Mutable) => delete container(d).resources.limits, 'no memory limit'],
-    ['readiness on the wrong path', (d: Mutable) => (container(d).readinessProbe.httpGet.path = '/health/live'), 'readiness is not /health/ready'],
-    ['preStop longer than the grace period', (d: Mutable) => (d['spec'].template.spec.terminationGracePeriodSeconds = 5), 'not longer than preStop sleep'],
+    [
+      'readiness on the wrong path',
+      (d: Mutable) => (container(d).readinessProbe.httpGet.path = '/health/live'),
+      'readiness is not /health/ready',
+    ],
+    [
+      'preStop longer than the grace period',
+      (d: Mutable) => (d['spec'].template.spec.terminationGracePeriodSeconds = 5),
+      'not longer than preStop sleep',
+    ],
     ['an unpinned image', (d: Mutable) => (container(d).image = 'ledger/query:latest'), 'has no pinned tag'],
-    ['a missing Secret', (d: Mutable) => (container(d).env[0].valueFrom.secretKeyRef.name = 'nowhere'), 'secretKeyRef names missing Secret nowhere'],
+    [
+      'a missing Secret',
+      (d: Mutable) => (container(d).env[0].valueFrom.secretKeyRef.name = 'nowhere'),
+      'secretKeyRef names missing Secret nowhere',
+    ],
   ])('the rules catch %s', (_name, change, expected) => {
     const problems = manifestProblems(withChange(manifests, 'Deployment', 'query', change), context);
     expect(problems.some((problem) => problem.includes(expected))).toBe(true);

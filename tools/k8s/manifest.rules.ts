@@ -18,7 +18,11 @@ interface PodTemplate {
   readonly spec: IPodSpec;
 }
 interface PodOwner extends Manifest {
-  readonly spec: { readonly replicas?: number; readonly selector?: { readonly matchLabels?: Record<string, string> }; readonly template: PodTemplate };
+  readonly spec: {
+    readonly replicas?: number;
+    readonly selector?: { readonly matchLabels?: Record<string, string> };
+    readonly template: PodTemplate;
+  };
 }
 interface DataObject extends Manifest {
   readonly data?: Record<string, string>;
@@ -46,7 +50,8 @@ const matches = (selector: Record<string, string> | undefined, labels: Record<st
   selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 const hookOf = (manifest: Manifest) => manifest.metadata.annotations?.['helm.sh/hook'];
 const hookWeight = (manifest: Manifest) => Number(manifest.metadata.annotations?.['helm.sh/hook-weight'] ?? 0);
-const ofKind = <T extends Manifest>(manifests: readonly Manifest[], kind: string) => manifests.filter((manifest) => manifest.kind === kind) as T[];
+const ofKind = <T extends Manifest>(manifests: readonly Manifest[], kind: string) =>
+  manifests.filter((manifest) => manifest.kind === kind) as T[];
 const containersOf = (pod: IPodSpec): IContainer[] => [...(pod.initContainers ?? []), ...pod.containers];
 
 export function namingProblems(manifests: readonly Manifest[], context: RuleContext): string[] {
@@ -59,7 +64,8 @@ export function namingProblems(manifests: readonly Manifest[], context: RuleCont
     if (seen.has(key)) problems.push(`${ref(manifest)}: rendered twice`);
     seen.add(key);
     for (const [label, value] of Object.entries(manifest.metadata?.labels ?? {})) {
-      if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) problems.push(`${ref(manifest)}: label ${label}="${value}" is not a valid label value`);
+      if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value))
+        problems.push(`${ref(manifest)}: label ${label}="${value}" is not a valid label value`);
     }
     const namespace = manifest.metadata?.namespace;
     if (namespace && namespace !== context.namespace) problems.push(`${ref(manifest)}: hard-coded namespace ${namespace}`);
@@ -97,13 +103,21 @@ function containerProblems(owner: PodOwner, container: IContainer, context: Rule
   return problems;
 }
 
-function secretReferenceProblems(owner: Manifest, where: string, name: string, key: string, context: RuleContext, manifests: readonly Manifest[]): string[] {
+function secretReferenceProblems(
+  owner: Manifest,
+  where: string,
+  name: string,
+  key: string,
+  context: RuleContext,
+  manifests: readonly Manifest[],
+): string[] {
   if (context.externalSecrets.includes(name)) return [];
   const secret = ofKind<DataObject>(manifests, 'Secret').find((candidate) => candidate.metadata.name === name);
   if (!secret) return [`${where}: secretKeyRef names missing Secret ${name}`];
   if (!Object.keys({ ...secret.data, ...secret.stringData }).includes(key)) return [`${where}: Secret ${name} has no key ${key}`];
   // A pre-install hook runs before ordinary resources exist: it may only use a hook Secret created earlier.
-  if (hookOf(owner) && !(hookOf(secret) && hookWeight(secret) < hookWeight(owner))) return [`${where}: hook uses Secret ${name}, which is not an earlier hook`];
+  if (hookOf(owner) && !(hookOf(secret) && hookWeight(secret) < hookWeight(owner)))
+    return [`${where}: hook uses Secret ${name}, which is not an earlier hook`];
   return [];
 }
 
@@ -120,15 +134,23 @@ function deploymentProblems(deployment: PodOwner, deployments: readonly PodOwner
   const grace = pod.terminationGracePeriodSeconds;
   const annotations = template.metadata?.annotations ?? {};
   const ports = pod.containers.flatMap((container) => container.ports ?? []);
-  if (annotations['prometheus.io/scrape'] === 'true' && !ports.some((port) => String(port.containerPort) === annotations['prometheus.io/port'])) {
+  if (
+    annotations['prometheus.io/scrape'] === 'true' &&
+    !ports.some((port) => String(port.containerPort) === annotations['prometheus.io/port'])
+  ) {
     problem(`prometheus.io/port ${annotations['prometheus.io/port']} is not a container port`);
   }
   for (const container of pod.containers) {
     const where = `container ${container.name}`;
     const portNames = new Set((container.ports ?? []).map((port) => port.name));
-    for (const [kind, probe] of Object.entries({ startupProbe: container.startupProbe, livenessProbe: container.livenessProbe, readinessProbe: container.readinessProbe })) {
+    for (const [kind, probe] of Object.entries({
+      startupProbe: container.startupProbe,
+      livenessProbe: container.livenessProbe,
+      readinessProbe: container.readinessProbe,
+    })) {
       if (!probe) problem(`${where}: no ${kind}`);
-      else if (typeof probe.httpGet?.port === 'string' && !portNames.has(probe.httpGet.port)) problem(`${where}: ${kind} uses unknown port ${probe.httpGet.port}`);
+      else if (typeof probe.httpGet?.port === 'string' && !portNames.has(probe.httpGet.port))
+        problem(`${where}: ${kind} uses unknown port ${probe.httpGet.port}`);
     }
     if (container.livenessProbe?.httpGet?.path !== '/health/live') problem(`${where}: liveness is not /health/live`);
     if (container.readinessProbe?.httpGet?.path !== '/health/ready') problem(`${where}: readiness is not /health/ready`);
@@ -149,7 +171,8 @@ function migrationJobProblems(job: PodOwner): string[] {
   if (pod.securityContext?.runAsNonRoot !== true) problems.push(`${ref(job)}: pod does not run as non-root`);
   for (const container of containersOf(pod)) {
     const command = [...(container.command ?? []), ...(container.args ?? [])].join(' ');
-    if (command !== 'node main.js migrate') problems.push(`${ref(job)} container ${container.name}: runs "${command}", not "node main.js migrate"`);
+    if (command !== 'node main.js migrate')
+      problems.push(`${ref(job)} container ${container.name}: runs "${command}", not "node main.js migrate"`);
   }
   return problems;
 }
@@ -171,7 +194,8 @@ export function referenceProblems(manifests: readonly Manifest[]): string[] {
   const problems: string[] = [];
   const deployments = ofKind<PodOwner>(manifests, 'Deployment');
   const services = ofKind<Selecting>(manifests, 'Service');
-  const selected = (selector: Record<string, string> | undefined) => deployments.filter((deployment) => matches(selector, deployment.spec.template.metadata?.labels));
+  const selected = (selector: Record<string, string> | undefined) =>
+    deployments.filter((deployment) => matches(selector, deployment.spec.template.metadata?.labels));
   for (const service of services) {
     // A Service's selector is a plain label map, not a LabelSelector.
     const targets = selected(service.spec.selector as Record<string, string> | undefined);
@@ -179,9 +203,12 @@ export function referenceProblems(manifests: readonly Manifest[]): string[] {
       problems.push(`${ref(service)}: selector matches ${targets.length} Deployments, expected 1`);
       continue;
     }
-    const portNames = new Set(targets[0]?.spec.template.spec.containers.flatMap((container) => container.ports ?? []).map((port) => port.name));
+    const portNames = new Set(
+      targets[0]?.spec.template.spec.containers.flatMap((container) => container.ports ?? []).map((port) => port.name),
+    );
     for (const port of service.spec.ports ?? []) {
-      if (typeof port.targetPort === 'string' && !portNames.has(port.targetPort)) problems.push(`${ref(service)}: targetPort ${port.targetPort} is not a port of ${ref(targets[0] as Manifest)}`);
+      if (typeof port.targetPort === 'string' && !portNames.has(port.targetPort))
+        problems.push(`${ref(service)}: targetPort ${port.targetPort} is not a port of ${ref(targets[0] as Manifest)}`);
     }
   }
   for (const pdb of ofKind<Selecting>(manifests, 'PodDisruptionBudget')) {
@@ -207,7 +234,9 @@ export function referenceProblems(manifests: readonly Manifest[]): string[] {
 
 /** The projector's replicas (or its HPA's maximum) never exceed the partitions the Kafka ConfigMap declares. */
 export function partitionProblems(manifests: readonly Manifest[]): string[] {
-  const projector = ofKind<PodOwner>(manifests, 'Deployment').find((deployment) => deployment.metadata.labels?.['app.kubernetes.io/component'] === 'projector');
+  const projector = ofKind<PodOwner>(manifests, 'Deployment').find(
+    (deployment) => deployment.metadata.labels?.['app.kubernetes.io/component'] === 'projector',
+  );
   const partitions = ofKind<DataObject>(manifests, 'ConfigMap')
     .map((configMap) => configMap.data?.['KAFKA_TOPIC_PARTITIONS'])
     .find((value) => value !== undefined);
@@ -219,5 +248,10 @@ export function partitionProblems(manifests: readonly Manifest[]): string[] {
 
 /** Every rule above. */
 export function manifestProblems(manifests: readonly Manifest[], context: RuleContext): string[] {
-  return [...namingProblems(manifests, context), ...workloadProblems(manifests, context), ...referenceProblems(manifests), ...partitionProblems(manifests)];
+  return [
+    ...namingProblems(manifests, context),
+    ...workloadProblems(manifests, context),
+    ...referenceProblems(manifests),
+    ...partitionProblems(manifests),
+  ];
 }

@@ -32,11 +32,19 @@ function definitionsIn(file: string): MetricDefinition[] {
   const visit = (node: ts.Node) => {
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && METRIC_CLASSES.has(node.expression.text)) {
       const options = node.arguments?.[0];
-      const name = options && ts.isObjectLiteralExpression(options)
-        ? options.properties.find((property): property is ts.PropertyAssignment => ts.isPropertyAssignment(property) && property.name.getText(source) === 'name')
-        : undefined;
+      const name =
+        options && ts.isObjectLiteralExpression(options)
+          ? options.properties.find(
+              (property): property is ts.PropertyAssignment =>
+                ts.isPropertyAssignment(property) && property.name.getText(source) === 'name',
+            )
+          : undefined;
       if (name && ts.isStringLiteralLike(name.initializer)) {
-        found.push({ name: name.initializer.text, type: node.expression.text.toLowerCase() as MetricType, definedIn: relative(repoRoot, file) });
+        found.push({
+          name: name.initializer.text,
+          type: node.expression.text.toLowerCase() as MetricType,
+          definedIn: relative(repoRoot, file),
+        });
       }
     }
     ts.forEachChild(node, visit);
@@ -51,13 +59,19 @@ async function defaultMetrics(): Promise<MetricDefinition[]> {
   collectDefaultMetrics({ register: registry });
   const metrics = await registry.getMetricsAsJSON();
   registry.clear();
-  return metrics.map((metric) => ({ name: metric.name, type: String(metric.type) as MetricType, definedIn: 'prom-client default metrics' }));
+  return metrics.map((metric) => ({
+    name: metric.name,
+    type: String(metric.type) as MetricType,
+    definedIn: 'prom-client default metrics',
+  }));
 }
 
 /** Every metric the apps can expose: read from the sources of apps/ and libs/, plus prom-client's defaults. */
 export async function metricDefinitions(): Promise<MetricDefinition[]> {
   const roots = ['apps', 'libs'].flatMap((top) =>
-    readdirSync(join(repoRoot, top)).map((project) => join(repoRoot, top, project, 'src')).filter((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory()),
+    readdirSync(join(repoRoot, top))
+      .map((project) => join(repoRoot, top, project, 'src'))
+      .filter((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory()),
   );
   return [...roots.flatMap(sourceFiles).flatMap(definitionsIn), ...(await defaultMetrics())];
 }

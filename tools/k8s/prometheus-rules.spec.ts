@@ -29,7 +29,12 @@ describe('the PrometheusRule (metrics.prometheusRule.enabled)', () => {
 
   it('alerts only on metrics the apps define', () => {
     expect(rules.length).toBeGreaterThan(0);
-    expect(unknownMetrics(rules.map((rule) => rule.expr), known)).toEqual([]);
+    expect(
+      unknownMetrics(
+        rules.map((rule) => rule.expr),
+        known,
+      ),
+    ).toEqual([]);
   });
 
   it('links every alert to its section of docs/operations.md, which says what it means and what to do', () => {

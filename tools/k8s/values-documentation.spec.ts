@@ -24,7 +24,10 @@ describe('k8s/ledger/values.yaml', () => {
       const edited = original
         .replace('nameOverride: ""\n', 'nameOverride: ""\nundocumentedTop: 1\n')
         .replace('image:\n  # Prepended', 'image:\n  undocumentedFirst: 1\n  # Prepended')
-        .replace('    # Pods, when autoscaling is off.\n    replicaCount: 2\n    # The container', '    replicaCount: 2\n    # The container');
+        .replace(
+          '    # Pods, when autoscaling is off.\n    replicaCount: 2\n    # The container',
+          '    replicaCount: 2\n    # The container',
+        );
       expect(edited).not.toBe(original);
       writeFileSync(file, edited);
       expect(undocumentedValues(file)).toEqual(['undocumentedTop', 'image.undocumentedFirst', 'apps.command.replicaCount']);

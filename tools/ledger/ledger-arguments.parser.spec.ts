@@ -13,37 +13,52 @@ describe('parseLedgerArguments', () => {
   });
 
   it('names every command and the exit statuses in the general help', () => {
-    for (const name of ['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify', 'rebuild']) expect(GENERAL_HELP).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of ['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify', 'rebuild'])
+      expect(GENERAL_HELP).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(GENERAL_HELP).toMatch(/Exit status: 0 .* 1 failed, 2 bad arguments, 3 /);
   });
 
-  it.each(['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify'])('given %s --help, then that command\'s help, even with other arguments', (name) => {
-    const invocation = parseLedgerArguments([name, 'whatever', '--help']);
-    expect(invocation.kind).toBe('help');
-    expect(invocation.kind === 'help' && invocation.text).toMatch(new RegExp(`^Usage: npm run ledger -- ${name}`));
-  });
+  it.each(['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify'])(
+    "given %s --help, then that command's help, even with other arguments",
+    (name) => {
+      const invocation = parseLedgerArguments([name, 'whatever', '--help']);
+      expect(invocation.kind).toBe('help');
+      expect(invocation.kind === 'help' && invocation.text).toMatch(new RegExp(`^Usage: npm run ledger -- ${name}`));
+    },
+  );
 
-  it('warns in skip\'s help that skipping a real event leaves a gap that heal repairs', () => {
+  it("warns in skip's help that skipping a real event leaves a gap that heal repairs", () => {
     const invocation = parseLedgerArguments(['skip', '--help']);
     expect(invocation.kind === 'help' && invocation.text).toMatch(/gap[\s\S]*heal/);
   });
 
   it('hands rebuild its own arguments, untouched', () => {
-    expect(parseLedgerArguments(['rebuild', '--batch', '5000', '--help'])).toEqual({ kind: 'rebuild', argv: ['--batch', '5000', '--help'] });
+    expect(parseLedgerArguments(['rebuild', '--batch', '5000', '--help'])).toEqual({
+      kind: 'rebuild',
+      argv: ['--batch', '5000', '--help'],
+    });
   });
 
   describe('listings', () => {
     it('given no options, then defaults', () => {
-      expect(parseLedgerArguments(['dead-letters'])).toEqual({ kind: 'command', command: { name: 'dead-letters', json: false, limit: 50 } });
+      expect(parseLedgerArguments(['dead-letters'])).toEqual({
+        kind: 'command',
+        command: { name: 'dead-letters', json: false, limit: 50 },
+      });
       expect(parseLedgerArguments(['parked'])).toEqual({ kind: 'command', command: { name: 'parked', json: false, limit: 100 } });
     });
 
     it('given every option, then each is taken, the account id in lower case', () => {
-      expect(parseLedgerArguments(['dead-letters', '--account', ACCOUNT.toUpperCase(), '--status', 'open', '--limit', '7', '--json'])).toEqual({
+      expect(
+        parseLedgerArguments(['dead-letters', '--account', ACCOUNT.toUpperCase(), '--status', 'open', '--limit', '7', '--json']),
+      ).toEqual({
         kind: 'command',
         command: { name: 'dead-letters', json: true, limit: 7, status: 'open', accountId: ACCOUNT },
       });
-      expect(parseLedgerArguments(['parked', '--limit=3', '--json'])).toEqual({ kind: 'command', command: { name: 'parked', json: true, limit: 3 } });
+      expect(parseLedgerArguments(['parked', '--limit=3', '--json'])).toEqual({
+        kind: 'command',
+        command: { name: 'parked', json: true, limit: 3 },
+      });
     });
 
     it.each([
@@ -66,7 +81,10 @@ describe('parseLedgerArguments', () => {
 
   describe('actions', () => {
     it.each(['redrive', 'heal'] as const)('given %s <account>, then the account in lower case and no actor', (name) => {
-      expect(parseLedgerArguments([name, ACCOUNT.toUpperCase()])).toEqual({ kind: 'command', command: { name, json: false, accountId: ACCOUNT } });
+      expect(parseLedgerArguments([name, ACCOUNT.toUpperCase()])).toEqual({
+        kind: 'command',
+        command: { name, json: false, accountId: ACCOUNT },
+      });
     });
 
     it('given --actor and --json, then both are taken, the actor trimmed', () => {
@@ -108,7 +126,9 @@ describe('parseLedgerArguments', () => {
     });
 
     it('given every option, then each is taken, the account id in lower case', () => {
-      expect(parseLedgerArguments(['verify', '--account', ACCOUNT.toUpperCase(), '--acks', 'acks.ndjson', '--batch', '200', '--json'])).toEqual({
+      expect(
+        parseLedgerArguments(['verify', '--account', ACCOUNT.toUpperCase(), '--acks', 'acks.ndjson', '--batch', '200', '--json']),
+      ).toEqual({
         kind: 'command',
         command: { name: 'verify', json: true, batch: 200, accountId: ACCOUNT, acksFile: 'acks.ndjson' },
       });

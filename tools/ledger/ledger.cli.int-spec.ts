@@ -65,7 +65,8 @@ describe('npm run ledger against PostgreSQL', () => {
 
   const poison = (accountId: string): Message => ({ key: accountId, value: Buffer.from('{"not": "an envelope"}') });
   const performers = async (target: string) =>
-    (await pool.query(`SELECT action, outcome, performed_by FROM read_model.operator_actions WHERE target = $1 ORDER BY id`, [target])).rows;
+    (await pool.query(`SELECT action, outcome, performed_by FROM read_model.operator_actions WHERE target = $1 ORDER BY id`, [target]))
+      .rows;
 
   it('given nothing went wrong, then the listings say so', async () => {
     expect(await ledger(['dead-letters'])).toEqual({ code: 0, out: 'No dead letters.', err: '' });
@@ -88,7 +89,9 @@ describe('npm run ledger against PostgreSQL', () => {
     expect(json[0].error).toMatch(/undecodable/);
 
     const parked = JSON.parse((await ledger(['parked', '--json'])).out);
-    expect(parked).toContainEqual(expect.objectContaining({ accountId: history.accountId, heldEvents: 2, version: 1, deadLetterId: json[0].id }));
+    expect(parked).toContainEqual(
+      expect.objectContaining({ accountId: history.accountId, heldEvents: 2, version: 1, deadLetterId: json[0].id }),
+    );
     expect((await ledger(['parked'])).out).toMatch(new RegExp(`${history.accountId}\\s+1\\s+2\\s+${json[0].id}\\s`));
   });
 
@@ -103,11 +106,20 @@ describe('npm run ledger against PostgreSQL', () => {
     const [deadLetter] = JSON.parse((await ledger(['dead-letters', '--account', history.accountId, '--json'])).out);
     const skipped = await ledger(['skip', deadLetter.id, '--actor', 'dave', '--json']);
     expect(skipped.code).toBe(0);
-    expect(JSON.parse(skipped.out)).toMatchObject({ action: 'skip', kind: 'unparked', accountId: history.accountId, applied: 2, version: 3 });
+    expect(JSON.parse(skipped.out)).toMatchObject({
+      action: 'skip',
+      kind: 'unparked',
+      accountId: history.accountId,
+      applied: 2,
+      version: 3,
+    });
 
     const again = await ledger(['skip', deadLetter.id]);
     expect(again).toMatchObject({ code: 0, out: `Dead letter ${deadLetter.id} is already skipped: nothing to skip.` });
-    expect(await ledger(['redrive', history.accountId])).toMatchObject({ code: 0, out: `Account ${history.accountId} is not parked: nothing to redrive.` });
+    expect(await ledger(['redrive', history.accountId])).toMatchObject({
+      code: 0,
+      out: `Account ${history.accountId} is not parked: nothing to redrive.`,
+    });
     expect(await performers(history.accountId)).toEqual([
       { action: 'redrive', outcome: 're-parked', performed_by: 'carol' },
       { action: 'redrive', outcome: 'not-parked', performed_by: 'carol' },
@@ -122,14 +134,22 @@ describe('npm run ledger against PostgreSQL', () => {
     const accountId = randomUUID();
     const store = new PostgresEventStore(pool, { notify: false });
     const events: AccountEvent[] = [
-      { type: 'AccountOpened', data: { accountId, owner: 'Eve', currency: 'EUR', initialDeposit: 10n, balanceAfter: 10n, openedAt: new Date() } },
+      {
+        type: 'AccountOpened',
+        data: { accountId, owner: 'Eve', currency: 'EUR', initialDeposit: 10n, balanceAfter: 10n, openedAt: new Date() },
+      },
       { type: 'MoneyDeposited', data: { accountId, amount: 5n, balanceAfter: 15n, depositedAt: new Date() } },
       { type: 'MoneyWithdrawn', data: { accountId, amount: 3n, balanceAfter: 12n, withdrawnAt: new Date() } },
     ];
     const appended = await store.append({
       streamId: accountId,
       expectedVersion: 0,
-      events: events.map((e) => ({ ...encodeEvent(e), eventId: randomUUID(), metadata: { correlationId: 'c', causationId: null }, occurredAt: new Date() })),
+      events: events.map((e) => ({
+        ...encodeEvent(e),
+        eventId: randomUUID(),
+        metadata: { correlationId: 'c', causationId: null },
+        occurredAt: new Date(),
+      })),
     });
     if (appended.kind !== 'appended') throw new Error(appended.kind);
     const gapped = [1, 3].map((version) => required(appended.events[version - 1], `appended version ${version}`));
@@ -154,7 +174,9 @@ describe('npm run ledger against PostgreSQL', () => {
 
   it('given bad arguments, then usage on stderr, exit 2, and nothing touches the database', async () => {
     const before = (await pool.query(`SELECT count(*)::int AS n FROM read_model.operator_actions`)).rows[0].n;
-    const run = await ledger(['redrive', 'robert"); DROP TABLE read_model.accounts;--'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const run = await ledger(['redrive', 'robert"); DROP TABLE read_model.accounts;--'], {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
     expect(run.code).toBe(2);
     expect(run.out).toBe('');
     expect(run.err).toMatch(/^ledger: <account> must be an account id[\s\S]*Usage: npm run ledger -- redrive <account>/);
@@ -181,7 +203,8 @@ describe('npm run ledger against PostgreSQL', () => {
         ['-r', './tools/bench/lib/register.js', 'tools/ledger/ledger.cli.ts', 'dead-letters', '--status', 'skipped', '--json'],
         // A clean environment, as a shell has: the test runner's own (ts-node settings) must not leak in.
         { cwd: root, env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: database.url }, timeout: 90_000 },
-        (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
       );
     });
     expect(child.stderr).toBe('');

@@ -1,11 +1,6 @@
 // The stack's infrastructure (PostgreSQL + Kafka) as functions, shared by tools/infra.mjs and tools/stack.mjs.
 import { ensureKafka, kafkaStatus, stopKafka } from './kafka.mjs';
-import {
-  ensurePostgres,
-  postgresStatus,
-  redact,
-  stopPostgres,
-} from './postgres.mjs';
+import { ensurePostgres, postgresStatus, redact, stopPostgres } from './postgres.mjs';
 
 export { redact };
 
@@ -13,30 +8,18 @@ export { redact };
  * Brings up whatever is missing. Returns { databaseUrl, kafkaBrokers, started, stop }; stop() stops only what
  * this call started, so a broker left running by `infra up` survives a test run.
  */
-export async function ensureInfra({
-  env = process.env,
-  log = console.log,
-} = {}) {
+export async function ensureInfra({ env = process.env, log = console.log } = {}) {
   // Concurrently: the broker's JVM start dominates, PostgreSQL is usually just a check.
-  const [postgres, kafka] = await Promise.allSettled([
-    ensurePostgres({ env, log }),
-    ensureKafka({ env, log }),
-  ]);
+  const [postgres, kafka] = await Promise.allSettled([ensurePostgres({ env, log }), ensureKafka({ env, log })]);
   const started = {
     postgres: postgres.status === 'fulfilled' && postgres.value.startedHere,
     kafka: kafka.status === 'fulfilled' && kafka.value.startedHere,
   };
   const stop = () => stopStarted(started, log);
-  const failures = [postgres, kafka].filter(
-    (result) => result.status === 'rejected',
-  );
+  const failures = [postgres, kafka].filter((result) => result.status === 'rejected');
   if (failures.length > 0) {
     await stop();
-    throw new Error(
-      failures
-        .map((failure) => failure.reason?.message ?? String(failure.reason))
-        .join('\n'),
-    );
+    throw new Error(failures.map((failure) => failure.reason?.message ?? String(failure.reason)).join('\n'));
   }
   log(`postgres: ${postgres.value.origin} -> ${redact(postgres.value.url)}`);
   log(`kafka: ${kafka.value.origin} -> ${kafka.value.brokers}`);
@@ -60,10 +43,7 @@ export async function stopInfra({ log = console.log } = {}) {
 }
 
 export async function infraStatus({ env = process.env } = {}) {
-  const [postgres, kafka] = await Promise.all([
-    postgresStatus({ env }),
-    kafkaStatus({ env }),
-  ]);
+  const [postgres, kafka] = await Promise.all([postgresStatus({ env }), kafkaStatus({ env })]);
   return { postgres, kafka };
 }
 

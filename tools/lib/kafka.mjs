@@ -1,27 +1,9 @@
 // A local single-node Apache Kafka broker (KRaft) run from Maven Central jars, or the one KAFKA_BROKERS names.
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canConnect, parseHostPort, waitUntil } from './net.mjs';
 import { kafkaPaths as paths } from './paths.mjs';
-import {
-  capture,
-  hasCommand,
-  liveRecord,
-  removePidFile,
-  run,
-  spawnDaemon,
-  stopProcess,
-  withLock,
-  writePidFile,
-} from './process.mjs';
+import { capture, hasCommand, liveRecord, removePidFile, run, spawnDaemon, stopProcess, withLock, writePidFile } from './process.mjs';
 import { readFrom, sha256Of, shown, sizeOf, tailOf } from './files.mjs';
 
 const LOCAL_BROKERS = '127.0.0.1:9092';
@@ -35,10 +17,7 @@ const POM_HASH_FILE = join(paths.libs, '.pom.sha256');
  * Makes sure a broker answers. Returns { brokers, origin, startedHere }; startedHere is true only when
  * this call launched the broker (the caller then owns stopping it).
  */
-export async function ensureKafka({
-  env = process.env,
-  log = console.log,
-} = {}) {
+export async function ensureKafka({ env = process.env, log = console.log } = {}) {
   if (env.KAFKA_BROKERS) return useConfiguredBrokers(env.KAFKA_BROKERS);
   return withLock(paths.startLock, () => reuseOrStart(log));
 }
@@ -121,10 +100,7 @@ export async function kafkaStatus({ env = process.env } = {}) {
 
 async function useConfiguredBrokers(brokers) {
   const { host, port } = parseHostPort(brokers.split(',')[0]);
-  if (!(await canConnect(host, port, 3_000)))
-    throw new Error(
-      `KAFKA_BROKERS=${brokers}: ${host}:${port} does not accept connections`,
-    );
+  if (!(await canConnect(host, port, 3_000))) throw new Error(`KAFKA_BROKERS=${brokers}: ${host}:${port} does not accept connections`);
   return { brokers, origin: 'KAFKA_BROKERS', startedHere: false };
 }
 
@@ -141,19 +117,10 @@ export function ensureKafkaJars({ log = console.log } = {}) {
 /** Copies the runtime jars of tools/kafka/pom.xml into tools/.local/kafka/libs unless they match the POM. */
 async function ensureJars(log) {
   const pomHash = sha256Of(paths.pom);
-  if (
-    existsSync(POM_HASH_FILE) &&
-    readFileSync(POM_HASH_FILE, 'utf8').trim() === pomHash
-  )
-    return;
-  if (!(await hasCommand('mvn')))
-    throw new Error(
-      'Maven (mvn) is needed to fetch the Kafka jars; install it (e.g. apt-get install maven)',
-    );
+  if (existsSync(POM_HASH_FILE) && readFileSync(POM_HASH_FILE, 'utf8').trim() === pomHash) return;
+  if (!(await hasCommand('mvn'))) throw new Error('Maven (mvn) is needed to fetch the Kafka jars; install it (e.g. apt-get install maven)');
   if (!(await hasCommand('java')))
-    throw new Error(
-      'Java 17+ is needed to run Kafka; install it (e.g. apt-get install openjdk-17-jre-headless)',
-    );
+    throw new Error('Java 17+ is needed to run Kafka; install it (e.g. apt-get install openjdk-17-jre-headless)');
 
   log(`kafka: resolving broker jars with Maven into ${shown(paths.libs)} ...`);
   const staging = `${paths.libs}.partial`;
@@ -173,54 +140,31 @@ async function ensureJars(log) {
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  if (code !== 0)
-    throw new Error(`Maven could not resolve the Kafka jars (exit ${code})`);
+  if (code !== 0) throw new Error(`Maven could not resolve the Kafka jars (exit ${code})`);
   // Swapped in whole so that an interrupted download never looks complete.
   rmSync(paths.libs, { recursive: true, force: true });
   renameSync(staging, paths.libs);
   writeFileSync(POM_HASH_FILE, pomHash + '\n');
-  log(
-    `kafka: ${readdirSync(paths.libs).filter((name) => name.endsWith('.jar')).length} jars ready`,
-  );
+  log(`kafka: ${readdirSync(paths.libs).filter((name) => name.endsWith('.jar')).length} jars ready`);
 }
 
 function writeServerProperties() {
   mkdirSync(paths.data, { recursive: true });
   const template = readFileSync(paths.propertiesTemplate, 'utf8');
-  writeFileSync(
-    paths.properties,
-    template.replaceAll('@LOG_DIRS@', paths.data),
-  );
+  writeFileSync(paths.properties, template.replaceAll('@LOG_DIRS@', paths.data));
 }
 
 function javaArgs(logConfig, main, args) {
   // Java expands the trailing '*' of a classpath entry itself, so no shell is involved.
-  return [
-    `-Dlog4j2.configurationFile=${logConfig}`,
-    '-cp',
-    join(paths.libs, '*'),
-    main,
-    ...args,
-  ];
+  return [`-Dlog4j2.configurationFile=${logConfig}`, '-cp', join(paths.libs, '*'), main, ...args];
 }
 
 /** Formats the storage directory once (a fresh cluster id); later starts reuse it. */
 async function ensureFormatted(log) {
   if (existsSync(join(paths.data, 'meta.properties'))) return;
-  const tool = (args) =>
-    capture(
-      'java',
-      javaArgs(paths.toolsLogConfig, 'kafka.tools.StorageTool', args),
-    );
+  const tool = (args) => capture('java', javaArgs(paths.toolsLogConfig, 'kafka.tools.StorageTool', args));
   const clusterId = (await tool(['random-uuid'])).trim();
-  await tool([
-    'format',
-    '--standalone',
-    '-t',
-    clusterId,
-    '-c',
-    paths.properties,
-  ]);
+  await tool(['format', '--standalone', '-t', clusterId, '-c', paths.properties]);
   log(`kafka: formatted ${shown(paths.data)} (cluster ${clusterId})`);
 }
 
@@ -228,13 +172,7 @@ async function startBroker(log) {
   const logOffset = sizeOf(paths.serverLog);
   const child = spawnDaemon(
     'java',
-    [
-      '-Xms512m',
-      '-Xmx1g',
-      '-XX:+UseG1GC',
-      '-Djava.awt.headless=true',
-      ...javaArgs(paths.brokerLogConfig, BROKER_MAIN, [paths.properties]),
-    ],
+    ['-Xms512m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', ...javaArgs(paths.brokerLogConfig, BROKER_MAIN, [paths.properties])],
     { logFile: paths.serverLog, cwd: paths.home },
   );
   writePidFile(paths.pidFile, {
@@ -249,9 +187,7 @@ async function startBroker(log) {
   } catch (error) {
     await stopProcess(child.pid, { graceMs: 5_000 }).catch(() => undefined);
     removePidFile(paths.pidFile);
-    throw new Error(
-      `${error.message}\n--- last lines of ${shown(paths.serverLog)} ---\n${tailOf(paths.serverLog)}`,
-    );
+    throw new Error(`${error.message}\n--- last lines of ${shown(paths.serverLog)} ---\n${tailOf(paths.serverLog)}`);
   }
   return child.pid;
 }
@@ -259,15 +195,11 @@ async function startBroker(log) {
 /** Ready = the port accepts connections and (for a fresh start) the log says the server started. */
 function waitForBroker(pid, logOffset, { requireLogLine }) {
   return waitUntil(
-    async () =>
-      (await brokerPortAnswers()) &&
-      (!requireLogLine ||
-        readFrom(paths.serverLog, logOffset).includes(READY_LINE)),
+    async () => (await brokerPortAnswers()) && (!requireLogLine || readFrom(paths.serverLog, logOffset).includes(READY_LINE)),
     {
       timeoutMs: START_TIMEOUT_MS,
       what: `Kafka broker (pid ${pid})`,
-      abort: () =>
-        liveRecord(paths.pidFile) ? undefined : 'the process exited',
+      abort: () => (liveRecord(paths.pidFile) ? undefined : 'the process exited'),
     },
   );
 }

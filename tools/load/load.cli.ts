@@ -37,7 +37,9 @@ export async function runLoadCli(argv: readonly string[], output: LoadOutput, si
       // A full disk must not crash the run; it fails it at the end, once the log is closed.
       ackLog.on('error', (error) => (writeFailure ??= error));
     }
-    output.out(`Sending ${parsed.rate} commands/s for ${parsed.durationSeconds} s to ${parsed.commandUrl}, seed ${parsed.seed} (--seed ${parsed.seed} repeats this run).`);
+    output.out(
+      `Sending ${parsed.rate} commands/s for ${parsed.durationSeconds} s to ${parsed.commandUrl}, seed ${parsed.seed} (--seed ${parsed.seed} repeats this run).`,
+    );
     const summary = await runLoad(
       {
         ...parsed,
@@ -47,7 +49,8 @@ export async function runLoadCli(argv: readonly string[], output: LoadOutput, si
       send,
     );
     if (ackLog !== undefined) await close(ackLog);
-    if (writeFailure !== undefined) throw new Error(`the acknowledgement log ${parsed.ackLog} could not be written: ${messageOf(writeFailure)}`);
+    if (writeFailure !== undefined)
+      throw new Error(`the acknowledgement log ${parsed.ackLog} could not be written: ${messageOf(writeFailure)}`);
     if (parsed.json !== undefined) writeFileSync(parsed.json, `${JSON.stringify(summary, null, 2)}\n`);
     output.out(formatLoadReport(summary));
     return summary.interrupted ? LOAD_EXIT.interrupted : LOAD_EXIT.ok;
@@ -76,7 +79,11 @@ if (require.main === module) {
     controller.abort();
     process.once('SIGINT', () => process.exit(LOAD_EXIT.interrupted));
   });
-  runLoadCli(process.argv.slice(2), { out: (t) => void process.stdout.write(`${t}\n`), err: (t) => void process.stderr.write(`${t}\n`) }, controller.signal).then(
+  runLoadCli(
+    process.argv.slice(2),
+    { out: (t) => void process.stdout.write(`${t}\n`), err: (t) => void process.stderr.write(`${t}\n`) },
+    controller.signal,
+  ).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
       process.stderr.write(`load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -51,7 +51,12 @@ describe('npm run load against the command app', () => {
       tsconfig: 'apps/command/tsconfig.app.json',
       env: { DATABASE_URL: database.url, COMMAND_PORT: String(port), LOG_LEVEL: 'warn' },
     });
-    await eventually(async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200, 120_000, 'the command app ready', () => app.output.slice(-10));
+    await eventually(
+      async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200,
+      120_000,
+      'the command app ready',
+      () => app.output.slice(-10),
+    );
   }, 150_000);
 
   afterAll(async () => {
@@ -66,7 +71,22 @@ describe('npm run load against the command app', () => {
     const ackLog = join(dir, 'acks.ndjson');
     const json = join(dir, 'load.json');
 
-    const run = await load(['--rate', '40', '--duration', '6', '--seed', '42', '--accounts', '25', '--command-url', url, '--ack-log', ackLog, '--json', json]);
+    const run = await load([
+      '--rate',
+      '40',
+      '--duration',
+      '6',
+      '--seed',
+      '42',
+      '--accounts',
+      '25',
+      '--command-url',
+      url,
+      '--ack-log',
+      ackLog,
+      '--json',
+      json,
+    ]);
 
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
@@ -95,7 +115,11 @@ describe('npm run load against the command app', () => {
     );
     const byKey = new Map(stored.rows.map((row) => [row.key, row]));
     for (const ack of acknowledged) {
-      expect(byKey.get(`${ack.accountId}:${ack.version}`)).toEqual({ key: `${ack.accountId}:${ack.version}`, type: COMMAND_EVENT_TYPES[ack.kind], event_id: ack.eventId });
+      expect(byKey.get(`${ack.accountId}:${ack.version}`)).toEqual({
+        key: `${ack.accountId}:${ack.version}`,
+        type: COMMAND_EVENT_TYPES[ack.kind],
+        event_id: ack.eventId,
+      });
     }
 
     // The log is what ledger verify --acks reads: once the store is projected, nothing is missing.
@@ -110,7 +134,12 @@ describe('npm run load against the command app', () => {
       const differences: Difference[] = [];
       const options = { batchSize: 50 };
       const checked = await checkConsistency(
-        { events: eventsInStreamOrder(client, options), accounts: accountsInIdOrder(client, options), transactions: transactionsInIdOrder(client, options), acknowledgements: book },
+        {
+          events: eventsInStreamOrder(client, options),
+          accounts: accountsInIdOrder(client, options),
+          transactions: transactionsInIdOrder(client, options),
+          acknowledgements: book,
+        },
         (d) => differences.push(d),
       );
       expect(differences).toEqual([]);

@@ -61,7 +61,8 @@ describe('LoadPlan', () => {
 
   it('given money amounts, then safe positive integers, the opening deposit possibly 0, status changes without one', () => {
     for (const request of plan(5, 3_000)) {
-      if (request.kind === 'deposit' || request.kind === 'withdraw') expect(Number.isSafeInteger(request.amount) && (request.amount ?? 0) >= 1).toBe(true);
+      if (request.kind === 'deposit' || request.kind === 'withdraw')
+        expect(Number.isSafeInteger(request.amount) && (request.amount ?? 0) >= 1).toBe(true);
       else if (request.kind === 'open') expect(request.amount).toBeGreaterThanOrEqual(0);
       else expect(request.amount).toBeNull();
     }

@@ -81,7 +81,14 @@ export class LoadPlan {
   next(): PlannedRequest {
     const draft = this.draft();
     const index = this.index++;
-    const modifier = draft.kind === 'open' ? 'none' : this.random.chance(IDEMPOTENT_SHARE) ? 'idempotent' : this.random.chance(IF_MATCH_SHARE) ? 'if-match' : 'none';
+    const modifier =
+      draft.kind === 'open'
+        ? 'none'
+        : this.random.chance(IDEMPOTENT_SHARE)
+          ? 'idempotent'
+          : this.random.chance(IF_MATCH_SHARE)
+            ? 'if-match'
+            : 'none';
     const stale = modifier === 'if-match' && this.random.chance(STALE_SHARE);
     const { command, ...request } = draft;
     const expected = stale ? 'version-mismatch' : this.apply(draft.accountId, command);
@@ -111,7 +118,8 @@ export class LoadPlan {
     let roll = this.random.next();
     const take = (share: number) => (roll -= share) < 0;
     if (take(MIX.deposit)) return this.deposit(accountId);
-    if (take(MIX.withdraw)) return balance > 0n ? this.withdraw(accountId, this.random.between(1, Number(balance))) : this.deposit(accountId);
+    if (take(MIX.withdraw))
+      return balance > 0n ? this.withdraw(accountId, this.random.between(1, Number(balance))) : this.deposit(accountId);
     if (take(MIX.overdraw)) return this.withdraw(accountId, Number(balance) + this.random.between(1, 10_000));
     if (take(MIX.freeze)) return this.simple('freeze', accountId);
     if (take(MIX.close)) {
@@ -134,7 +142,10 @@ export class LoadPlan {
       path: '/accounts',
       body: { owner, currency: 'EUR', initialDeposit, accountId },
       amount: initialDeposit,
-      command: { type: 'OpenAccount', data: { accountId, owner, currency: 'EUR', initialDeposit: BigInt(initialDeposit), now: this.now() } },
+      command: {
+        type: 'OpenAccount',
+        data: { accountId, owner, currency: 'EUR', initialDeposit: BigInt(initialDeposit), now: this.now() },
+      },
     };
   }
 

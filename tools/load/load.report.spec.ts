@@ -36,7 +36,17 @@ describe('LoadTally', () => {
   it('given commands of every outcome, then counts in all and by kind, causes by outcome', () => {
     const summary = tally().summary(PARAMETERS, 30.5, SCHEDULING, false);
 
-    expect(summary).toMatchObject({ sent: 6, acknowledged: 2, refused: 2, failed: 1, unknown: 1, unexpectedAnswers: 3, lateStarts: 2, maxStartDelayMs: 40.25, dropped: 1 });
+    expect(summary).toMatchObject({
+      sent: 6,
+      acknowledged: 2,
+      refused: 2,
+      failed: 1,
+      unknown: 1,
+      unexpectedAnswers: 3,
+      lateStarts: 2,
+      maxStartDelayMs: 40.25,
+      dropped: 1,
+    });
     expect(summary.byKind.withdraw).toEqual({ sent: 2, acknowledged: 0, refused: 2, failed: 0, unknown: 0 });
     expect(summary.byKind.freeze).toEqual({ sent: 0, acknowledged: 0, refused: 0, failed: 0, unknown: 0 });
     expect(summary.refusedByProblem).toEqual({ 'insufficient-funds': 2 });

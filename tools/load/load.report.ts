@@ -129,7 +129,8 @@ export class LoadTally {
 /** Nearest-rank percentiles; zeros when nothing was timed. */
 export function latencySummary(latencies: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();
-  const at = (p: number) => (sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0));
+  const at = (p: number) =>
+    sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0);
   return { count: sorted.length, p50: at(50), p90: at(90), p99: at(99), max: sorted.length === 0 ? 0 : (sorted[sorted.length - 1] ?? 0) };
 }
 

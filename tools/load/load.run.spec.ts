@@ -2,7 +2,15 @@ import type { AcknowledgedCommand } from '@ledger/read-model';
 import type { AttemptOutcome, CommandAttempt } from './command.client';
 import { runLoad, type LoadOptions, type Send } from './load.run';
 
-const OPTIONS: LoadOptions = { rate: 400, durationSeconds: 0.25, seed: 9, accounts: 8, commandUrl: 'http://unused', maxInFlight: 50, timeoutMs: 1000 };
+const OPTIONS: LoadOptions = {
+  rate: 400,
+  durationSeconds: 0.25,
+  seed: 9,
+  accounts: 8,
+  commandUrl: 'http://unused',
+  maxInFlight: 50,
+  timeoutMs: 1000,
+};
 
 /** A stand-in service: every command appended, each account's version counted, If-Match honoured. */
 function fakeService(): { send: Send; attempts: CommandAttempt[] } {
@@ -17,7 +25,11 @@ function fakeService(): { send: Send; attempts: CommandAttempt[] } {
       return answered(412, { type: 'https://ledger.example.com/problems/version-mismatch', currentVersion: version });
     }
     versions.set(accountId, version + 1);
-    return answered(201, { accountId, version: version + 1, events: [{ eventId: `00000000-0000-4000-8000-${String(attempts.length).padStart(12, '0')}`, version: version + 1 }] });
+    return answered(201, {
+      accountId,
+      version: version + 1,
+      events: [{ eventId: `00000000-0000-4000-8000-${String(attempts.length).padStart(12, '0')}`, version: version + 1 }],
+    });
   };
   return { send, attempts };
 }
@@ -25,7 +37,15 @@ function fakeService(): { send: Send; attempts: CommandAttempt[] } {
 function answered(status: number, body: Record<string, unknown>): AttemptOutcome {
   const text = JSON.stringify(body);
   const type = typeof body['type'] === 'string' ? { problem: body['type'].split('/').pop() } : {};
-  return { kind: 'answered', status, text, latencyMs: 1, ...type, ...(typeof body['version'] === 'number' ? { version: body['version'], eventId: 'e' } : {}), ...(typeof body['currentVersion'] === 'number' ? { currentVersion: body['currentVersion'] } : {}) };
+  return {
+    kind: 'answered',
+    status,
+    text,
+    latencyMs: 1,
+    ...type,
+    ...(typeof body['version'] === 'number' ? { version: body['version'], eventId: 'e' } : {}),
+    ...(typeof body['currentVersion'] === 'number' ? { currentVersion: body['currentVersion'] } : {}),
+  };
 }
 
 async function run(send: Send): Promise<{ acks: AcknowledgedCommand[]; summary: Awaited<ReturnType<typeof runLoad>> }> {
@@ -46,7 +66,9 @@ describe('runLoad', () => {
     expect(summary.acknowledged + summary.refused).toBe(100);
     expect(summary.ifMatch.staleRefused412).toBe(summary.ifMatch.stale);
     // The account's version as last answered is what a current If-Match names.
-    expect(summary.ifMatch.current).toBe(service.attempts.filter((a) => a.headers['if-match'] !== undefined).length - summary.ifMatch.stale);
+    expect(summary.ifMatch.current).toBe(
+      service.attempts.filter((a) => a.headers['if-match'] !== undefined).length - summary.ifMatch.stale,
+    );
   });
 
   it('given the same seed twice, then the same requests, in the same order on each account', async () => {
@@ -72,15 +94,17 @@ describe('runLoad', () => {
   it('given idempotent requests whose first answer is lost, then the retry settles them: acknowledged when it answers 2xx, unknown when it cannot connect', async () => {
     const service = fakeService();
     const seen = new Set<string>();
-    const losing = (retryFails: boolean): Send => async (attempt) => {
-      const key = attempt.headers['idempotency-key'];
-      if (key === undefined) return service.send(attempt);
-      if (!seen.has(key)) {
-        seen.add(key);
-        return { kind: 'unknown', cause: 'timeout', latencyMs: 1000 };
-      }
-      return retryFails ? { kind: 'failed', cause: 'connection-refused', latencyMs: 1 } : service.send(attempt);
-    };
+    const losing =
+      (retryFails: boolean): Send =>
+      async (attempt) => {
+        const key = attempt.headers['idempotency-key'];
+        if (key === undefined) return service.send(attempt);
+        if (!seen.has(key)) {
+          seen.add(key);
+          return { kind: 'unknown', cause: 'timeout', latencyMs: 1000 };
+        }
+        return retryFails ? { kind: 'failed', cause: 'connection-refused', latencyMs: 1 } : service.send(attempt);
+      };
 
     const resolved = await run(losing(false));
     seen.clear();

@@ -26,7 +26,10 @@ export type Send = (attempt: CommandAttempt) => Promise<AttemptOutcome>;
  * account go one after another (as one client would send them, so the plan's order holds on each
  * account and If-Match can name the version last answered); different accounts go concurrently.
  */
-export async function runLoad(options: LoadOptions, send: Send = (attempt) => sendCommand(options.commandUrl, attempt, options.timeoutMs)): Promise<LoadSummary> {
+export async function runLoad(
+  options: LoadOptions,
+  send: Send = (attempt) => sendCommand(options.commandUrl, attempt, options.timeoutMs),
+): Promise<LoadSummary> {
   const plan = new LoadPlan({ seed: options.seed, accounts: options.accounts });
   const tally = new LoadTally();
   const versions = new Map<string, number>();
@@ -34,7 +37,11 @@ export async function runLoad(options: LoadOptions, send: Send = (attempt) => se
   const started = performance.now();
 
   const execute = async (request: PlannedRequest): Promise<void> => {
-    const attempt: CommandAttempt = { path: request.path, body: request.body, headers: headersOf(request, versions.get(request.accountId)) };
+    const attempt: CommandAttempt = {
+      path: request.path,
+      body: request.body,
+      headers: headersOf(request, versions.get(request.accountId)),
+    };
     const first = await send(attempt);
     timed(tally, first);
     let last = first;
@@ -58,7 +65,12 @@ export async function runLoad(options: LoadOptions, send: Send = (attempt) => se
   };
 
   const scheduling = await runOpenLoop(
-    { rate: options.rate, durationMs: options.durationSeconds * 1000, maxInFlight: options.maxInFlight, ...(options.signal ? { signal: options.signal } : {}) },
+    {
+      rate: options.rate,
+      durationMs: options.durationSeconds * 1000,
+      maxInFlight: options.maxInFlight,
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
     () => {
       const request = plan.next();
       const previous = queues.get(request.accountId) ?? Promise.resolve();
@@ -94,7 +106,10 @@ function timed(tally: LoadTally, outcome: AttemptOutcome): void {
 
 function retryResult(first: AttemptOutcome, retry: AttemptOutcome): 'replayed' | 'mismatched' | 'resolved' | 'other' {
   const ok = (o: AttemptOutcome) => o.kind === 'answered' && o.status >= 200 && o.status < 300;
-  if (ok(first)) return retry.kind === 'answered' && first.kind === 'answered' && retry.status === first.status && retry.text === first.text ? 'replayed' : 'mismatched';
+  if (ok(first))
+    return retry.kind === 'answered' && first.kind === 'answered' && retry.status === first.status && retry.text === first.text
+      ? 'replayed'
+      : 'mismatched';
   if (first.kind !== 'answered' && ok(retry)) return 'resolved';
   return 'other';
 }
@@ -121,6 +136,11 @@ function report(options: LoadOptions, request: PlannedRequest, final: AttemptOut
   };
   if (outcome === 'unknown') options.onAcknowledgement({ outcome: 'unknown', ...common });
   if (outcome === 'acknowledged' && final.kind === 'answered' && final.version !== undefined) {
-    options.onAcknowledgement({ outcome: 'acknowledged', ...common, version: final.version, ...(final.eventId === undefined ? {} : { eventId: final.eventId }) });
+    options.onAcknowledgement({
+      outcome: 'acknowledged',
+      ...common,
+      version: final.version,
+      ...(final.eventId === undefined ? {} : { eventId: final.eventId }),
+    });
   }
 }

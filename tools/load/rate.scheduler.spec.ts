@@ -17,7 +17,10 @@ describe('runOpenLoop', () => {
     const clock = virtualClock();
     const starts: [number, number, number][] = [];
 
-    const result = await runOpenLoop({ rate: 4, durationMs: 2_000, maxInFlight: 10, clock }, async (index, dueAt) => void starts.push([index, dueAt, clock.now()]));
+    const result = await runOpenLoop(
+      { rate: 4, durationMs: 2_000, maxInFlight: 10, clock },
+      async (index, dueAt) => void starts.push([index, dueAt, clock.now()]),
+    );
 
     expect(result).toEqual({ started: 8, late: 0, maxDelayMs: 0, dropped: 0 });
     expect(starts).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i, i * 250, i * 250]));
@@ -69,7 +72,10 @@ describe('runOpenLoop', () => {
     const clock = virtualClock();
     const pending: (() => void)[] = [];
 
-    const run = runOpenLoop({ rate: 10, durationMs: 1_000, maxInFlight: 3, clock }, () => new Promise<void>((resolve) => pending.push(resolve)));
+    const run = runOpenLoop(
+      { rate: 10, durationMs: 1_000, maxInFlight: 3, clock },
+      () => new Promise<void>((resolve) => pending.push(resolve)),
+    );
     await new Promise((resolve) => setImmediate(resolve));
     clock.time = 1_500;
     pending.shift()?.();
@@ -93,10 +99,13 @@ describe('runOpenLoop', () => {
     const controller = new AbortController();
     let finished = 0;
 
-    const result = await runOpenLoop({ rate: 100, durationMs: 10_000, maxInFlight: 10, clock, signal: controller.signal }, async (index) => {
-      if (index === 4) controller.abort();
-      finished++;
-    });
+    const result = await runOpenLoop(
+      { rate: 100, durationMs: 10_000, maxInFlight: 10, clock, signal: controller.signal },
+      async (index) => {
+        if (index === 4) controller.abort();
+        finished++;
+      },
+    );
 
     expect(result.started).toBe(5);
     expect(finished).toBe(5);

@@ -41,7 +41,10 @@ export interface OpenLoopResult {
  * those still waiting when the duration is over are dropped. Every request due within the duration is
  * started otherwise, even by a loop running late; `start` gets the time each request was due.
  */
-export async function runOpenLoop(options: OpenLoopOptions, start: (index: number, dueAt: number) => Promise<void>): Promise<OpenLoopResult> {
+export async function runOpenLoop(
+  options: OpenLoopOptions,
+  start: (index: number, dueAt: number) => Promise<void>,
+): Promise<OpenLoopResult> {
   const clock = options.clock ?? realClock;
   const begin = clock.now();
   const end = begin + options.durationMs;

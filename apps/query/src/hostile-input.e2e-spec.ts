@@ -74,16 +74,56 @@ const cases: HostileCase[] = [
   { name: 'garbage cursor', path: (f) => `${history(f)}?cursor=abc`, status: 400, type: 'invalid-cursor' },
   { name: 'empty cursor', path: (f) => `${history(f)}?cursor=`, status: 400, type: 'invalid-cursor' },
   { name: 'SQL cursor', path: (f) => `${history(f)}?cursor=${q("' OR 1=1 --")}`, status: 400, type: 'invalid-cursor' },
-  { name: 'oversized cursor', path: (f) => `${history(f)}?cursor=${'a'.repeat(5_000)}.${'b'.repeat(43)}`, status: 400, type: 'invalid-cursor' },
-  { name: 'cursor with its payload tampered', path: (f) => `${history(f)}?cursor=${flip(f.historyCursor, 3)}`, status: 400, type: 'invalid-cursor' },
-  { name: 'cursor with its signature tampered', path: (f) => `${history(f)}?cursor=${flip(f.historyCursor, f.historyCursor.length - 1)}`, status: 400, type: 'invalid-cursor' },
-  { name: 'cursor without its signature', path: (f) => `${history(f)}?cursor=${f.historyCursor.split('.')[0]}`, status: 400, type: 'invalid-cursor' },
+  {
+    name: 'oversized cursor',
+    path: (f) => `${history(f)}?cursor=${'a'.repeat(5_000)}.${'b'.repeat(43)}`,
+    status: 400,
+    type: 'invalid-cursor',
+  },
+  {
+    name: 'cursor with its payload tampered',
+    path: (f) => `${history(f)}?cursor=${flip(f.historyCursor, 3)}`,
+    status: 400,
+    type: 'invalid-cursor',
+  },
+  {
+    name: 'cursor with its signature tampered',
+    path: (f) => `${history(f)}?cursor=${flip(f.historyCursor, f.historyCursor.length - 1)}`,
+    status: 400,
+    type: 'invalid-cursor',
+  },
+  {
+    name: 'cursor without its signature',
+    path: (f) => `${history(f)}?cursor=${f.historyCursor.split('.')[0]}`,
+    status: 400,
+    type: 'invalid-cursor',
+  },
   { name: "another account's cursor", path: (f) => `${history(f)}?cursor=${f.otherHistoryCursor}`, status: 400, type: 'invalid-cursor' },
-  { name: "the owner listing's cursor on a history", path: (f) => `${history(f)}?cursor=${f.ownerCursor}`, status: 400, type: 'invalid-cursor' },
-  { name: "a history's cursor on the owner listing", path: (f) => `${owner}&cursor=${f.historyCursor}`, status: 400, type: 'invalid-cursor' },
+  {
+    name: "the owner listing's cursor on a history",
+    path: (f) => `${history(f)}?cursor=${f.ownerCursor}`,
+    status: 400,
+    type: 'invalid-cursor',
+  },
+  {
+    name: "a history's cursor on the owner listing",
+    path: (f) => `${owner}&cursor=${f.historyCursor}`,
+    status: 400,
+    type: 'invalid-cursor',
+  },
   { name: "another owner's cursor", path: (f) => `/accounts?owner=Mallorie&cursor=${f.ownerCursor}`, status: 400, type: 'invalid-cursor' },
-  { name: 'cursor signed with another secret', path: (f) => `${history(f)}?cursor=${new CursorCodec('x'.repeat(40)).encode(TRANSACTIONS_CURSOR, f.account, 2)}`, status: 400, type: 'invalid-cursor' },
-  { name: 'cursor twice', path: (f) => `${history(f)}?cursor=${f.historyCursor}&cursor=${f.historyCursor}`, status: 400, type: 'validation' },
+  {
+    name: 'cursor signed with another secret',
+    path: (f) => `${history(f)}?cursor=${new CursorCodec('x'.repeat(40)).encode(TRANSACTIONS_CURSOR, f.account, 2)}`,
+    status: 400,
+    type: 'invalid-cursor',
+  },
+  {
+    name: 'cursor twice',
+    path: (f) => `${history(f)}?cursor=${f.historyCursor}&cursor=${f.historyCursor}`,
+    status: 400,
+    type: 'validation',
+  },
   { name: 'unknown parameter on a history', path: (f) => `${history(f)}?offset=10`, status: 400, type: 'validation' },
   // Owners
   { name: 'missing owner', path: () => '/accounts', status: 400, type: 'validation' },
@@ -100,8 +140,20 @@ const cases: HostileCase[] = [
   { name: 'non-numeric Last-Event-ID', path: stream, headers: { 'last-event-id': 'abc' }, status: 400, type: 'invalid-last-event-id' },
   { name: 'negative Last-Event-ID', path: stream, headers: { 'last-event-id': '-1' }, status: 400, type: 'invalid-last-event-id' },
   { name: 'fractional Last-Event-ID', path: stream, headers: { 'last-event-id': '1.5' }, status: 400, type: 'invalid-last-event-id' },
-  { name: 'Last-Event-ID past the safe range', path: stream, headers: { 'last-event-id': '9007199254740992' }, status: 400, type: 'invalid-last-event-id' },
-  { name: 'SQL Last-Event-ID', path: stream, headers: { 'last-event-id': "1; DROP TABLE read_model.accounts" }, status: 400, type: 'invalid-last-event-id' },
+  {
+    name: 'Last-Event-ID past the safe range',
+    path: stream,
+    headers: { 'last-event-id': '9007199254740992' },
+    status: 400,
+    type: 'invalid-last-event-id',
+  },
+  {
+    name: 'SQL Last-Event-ID',
+    path: stream,
+    headers: { 'last-event-id': '1; DROP TABLE read_model.accounts' },
+    status: 400,
+    type: 'invalid-last-event-id',
+  },
 ];
 
 async function rowCounts(query: QueryApp): Promise<string> {
@@ -148,7 +200,10 @@ describe('hostile input to the query API', () => {
 
     const reply = await query.get(c.path(fixture), c.headers);
 
-    expect({ status: reply.status, type: reply.body?.type }).toEqual({ status: c.status, type: `https://ledger.example.com/problems/${c.type}` });
+    expect({ status: reply.status, type: reply.body?.type }).toEqual({
+      status: c.status,
+      type: `https://ledger.example.com/problems/${c.type}`,
+    });
     expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(reply.body).toMatchObject({ status: c.status, title: expect.any(String) });
     expect(await rowCounts(query)).toEqual(before);

@@ -26,11 +26,19 @@ describe('OpenAPI at /docs', () => {
     const ui = await query.get('/docs');
     expect(ui.status).toBe(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);
-    expect(Object.keys(document.paths).sort()).toEqual(['/accounts', '/accounts/{accountId}', '/accounts/{accountId}/stream', '/accounts/{accountId}/transactions']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/accounts',
+      '/accounts/{accountId}',
+      '/accounts/{accountId}/stream',
+      '/accounts/{accountId}/transactions',
+    ]);
   });
 
   it('documents every parameter', () => {
-    const names = (path: string) => operation(path).parameters?.map((p) => `${p.in}:${p.name}${p.required ? '!' : ''}`).sort();
+    const names = (path: string) =>
+      operation(path)
+        .parameters?.map((p) => `${p.in}:${p.name}${p.required ? '!' : ''}`)
+        .sort();
     expect(names('/accounts/{accountId}')).toEqual(['path:accountId!', 'query:minVersion', 'query:waitMs']);
     expect(names('/accounts/{accountId}/transactions')).toEqual(['path:accountId!', 'query:cursor', 'query:limit']);
     expect(names('/accounts')).toEqual(['query:cursor', 'query:limit', 'query:owner!']);
@@ -41,7 +49,11 @@ describe('OpenAPI at /docs', () => {
     expect(problemTypes(operation('/accounts/{accountId}'), '400')).toEqual(['validation', 'invalid-account-id']);
     expect(problemTypes(operation('/accounts/{accountId}'), '404')).toEqual(['account-not-found']);
     expect(problemTypes(operation('/accounts/{accountId}'), '504')).toEqual(['read-your-writes-timeout']);
-    expect(problemTypes(operation('/accounts/{accountId}/transactions'), '400')).toEqual(['validation', 'invalid-account-id', 'invalid-cursor']);
+    expect(problemTypes(operation('/accounts/{accountId}/transactions'), '400')).toEqual([
+      'validation',
+      'invalid-account-id',
+      'invalid-cursor',
+    ]);
     expect(problemTypes(operation('/accounts/{accountId}/transactions'), '404')).toEqual(['account-not-found']);
     expect(problemTypes(operation('/accounts'), '400')).toEqual(['validation', 'invalid-cursor']);
     const stream = operation('/accounts/{accountId}/stream');
@@ -63,8 +75,15 @@ describe('OpenAPI at /docs', () => {
     expect(Object.keys(schemas.AccountResponse.properties)).toEqual(
       expect.arrayContaining(['accountId', 'owner', 'currency', 'balance', 'status', 'version', 'openedAt', 'updatedAt', 'summary']),
     );
-    expect(Object.keys(schemas.AccountSummaryResponse.properties).sort()).toEqual(['lastActivityAt', 'totalDeposited', 'totalWithdrawn', 'transactionCount']);
-    expect(Object.keys(schemas.StreamEventData.properties)).toEqual(expect.arrayContaining(['version', 'amount', 'balanceAfter', 'balance', 'status']));
+    expect(Object.keys(schemas.AccountSummaryResponse.properties).sort()).toEqual([
+      'lastActivityAt',
+      'totalDeposited',
+      'totalWithdrawn',
+      'transactionCount',
+    ]);
+    expect(Object.keys(schemas.StreamEventData.properties)).toEqual(
+      expect.arrayContaining(['version', 'amount', 'balanceAfter', 'balance', 'status']),
+    );
     expect(Object.keys(schemas.ProblemResponse.properties)).toEqual(expect.arrayContaining(['type', 'title', 'status', 'reachedVersion']));
   });
 });

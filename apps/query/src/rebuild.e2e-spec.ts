@@ -8,7 +8,14 @@ import {
   type CommittedEvent,
 } from '@ledger/event-store';
 import { loadConfig, sleep } from '@ledger/platform';
-import { inputFromStore, ProjectionWriter, READ_MODEL_MIGRATIONS_TABLE, readModelMigrations, rebuildReadModels, type RebuildResult } from '@ledger/read-model';
+import {
+  inputFromStore,
+  ProjectionWriter,
+  READ_MODEL_MIGRATIONS_TABLE,
+  readModelMigrations,
+  rebuildReadModels,
+  type RebuildResult,
+} from '@ledger/read-model';
 import {
   AccountTraffic,
   appendTraffic,
@@ -213,7 +220,10 @@ describe('rebuild under the running query service', () => {
       const items: unknown[] = [];
       let cursor: string | undefined;
       do {
-        const reply = await send(app.url, `/accounts/${id}/transactions?limit=200${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+        const reply = await send(
+          app.url,
+          `/accounts/${id}/transactions?limit=200${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+        );
         expect(reply.status).toBe(200);
         items.push(...reply.body.items);
         cursor = reply.body.nextCursor;

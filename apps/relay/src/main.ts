@@ -11,11 +11,14 @@ async function main(): Promise<void> {
   await listen(app, config.RELAY_PORT, 'relay');
   // A halted relay exits rather than idling unready: on Kubernetes the pod goes to CrashLoopBackOff with
   // the reason in its last log lines, and every restart checks again (docs/design.md, relay).
-  void app.get(RelayService).whenHalted().then(async () => {
-    // The exit code is the message: a failing shutdown must not turn it into a crash's code 1.
-    await app.close().catch(() => undefined);
-    process.exit(RELAY_HALTED_EXIT_CODE);
-  });
+  void app
+    .get(RelayService)
+    .whenHalted()
+    .then(async () => {
+      // The exit code is the message: a failing shutdown must not turn it into a crash's code 1.
+      await app.close().catch(() => undefined);
+      process.exit(RELAY_HALTED_EXIT_CODE);
+    });
 }
 
 runMain(main);

@@ -153,57 +153,71 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
     const read = await client.account(account.accountId, writers + 1);
     expect(read.status).toBe(200);
     const total = replies.reduce((sum, r, i) => (r.status === 201 ? sum + 100 + i : sum), 0);
-    expect(read.body).toMatchObject({ balance: total, version: writers + 1, summary: { totalDeposited: total, transactionCount: writers } });
+    expect(read.body).toMatchObject({
+      balance: total,
+      version: writers + 1,
+      summary: { totalDeposited: total, transactionCount: writers },
+    });
     const history = await client.transactions(account.accountId);
     expect(history.body.items.map((item) => item.version)).toEqual(Array.from({ length: writers + 1 }, (_, i) => writers + 1 - i));
   });
 
-  it('converges 50 accounts x 10 commands sent concurrently to the expected balances, by id and by owner', async () => {
-    const accounts = 50;
-    const commandsEach = 10;
-    const owner = 'Many Accounts Ltd';
-    const opened = await Promise.all(Array.from({ length: accounts }, () => client.open({ owner, currency: 'EUR', initialDeposit: 1_000 })));
-    expect(opened.map((r) => r.status)).toEqual(Array(accounts).fill(201));
+  it(
+    'converges 50 accounts x 10 commands sent concurrently to the expected balances, by id and by owner',
+    async () => {
+      const accounts = 50;
+      const commandsEach = 10;
+      const owner = 'Many Accounts Ltd';
+      const opened = await Promise.all(
+        Array.from({ length: accounts }, () => client.open({ owner, currency: 'EUR', initialDeposit: 1_000 })),
+      );
+      expect(opened.map((r) => r.status)).toEqual(Array(accounts).fill(201));
 
-    // Deposits and withdrawals that never overdraw, in a different mix per account; accounts run concurrently.
-    const expected = await Promise.all(
-      opened.map(async ({ body: { accountId } }, a) => {
-        let balance = 1_000;
-        let deposited = 1_000;
-        let withdrawn = 0;
-        for (let c = 0; c < commandsEach; c++) {
-          const amount = 10 * (a + 1) + c;
-          const withdraw = (a + c) % 3 === 0;
-          const reply = withdraw ? await client.withdraw(accountId, amount) : await client.deposit(accountId, amount);
-          expect([reply.status, reply.body.version]).toEqual([201, c + 2]);
-          balance += withdraw ? -amount : amount;
-          if (withdraw) withdrawn += amount;
-          else deposited += amount;
-          expect(reply.body.balance).toBe(balance);
-        }
-        return { accountId, balance, deposited, withdrawn };
-      }),
-    );
-
-    const reads = await Promise.all(expected.map((e) => client.account(e.accountId, commandsEach + 1)));
-    expect(reads.map((r) => r.status)).toEqual(Array(accounts).fill(200));
-    expect(reads.map((r) => r.body)).toEqual(
-      expected.map((e) =>
-        expect.objectContaining({
-          accountId: e.accountId,
-          owner,
-          balance: e.balance,
-          status: 'ACTIVE',
-          version: commandsEach + 1,
-          summary: expect.objectContaining({ totalDeposited: e.deposited, totalWithdrawn: e.withdrawn, transactionCount: commandsEach + 1 }),
+      // Deposits and withdrawals that never overdraw, in a different mix per account; accounts run concurrently.
+      const expected = await Promise.all(
+        opened.map(async ({ body: { accountId } }, a) => {
+          let balance = 1_000;
+          let deposited = 1_000;
+          let withdrawn = 0;
+          for (let c = 0; c < commandsEach; c++) {
+            const amount = 10 * (a + 1) + c;
+            const withdraw = (a + c) % 3 === 0;
+            const reply = withdraw ? await client.withdraw(accountId, amount) : await client.deposit(accountId, amount);
+            expect([reply.status, reply.body.version]).toEqual([201, c + 2]);
+            balance += withdraw ? -amount : amount;
+            if (withdraw) withdrawn += amount;
+            else deposited += amount;
+            expect(reply.body.balance).toBe(balance);
+          }
+          return { accountId, balance, deposited, withdrawn };
         }),
-      ),
-    );
+      );
 
-    const listed = await client.accountsOf(owner);
-    expect(listed.status).toBe(200);
-    expect(listed.body.nextCursor).toBeUndefined();
-    const byId = (x: { accountId: string }, y: { accountId: string }) => x.accountId.localeCompare(y.accountId);
-    expect([...listed.body.items].sort(byId)).toEqual(reads.map((r) => r.body).sort(byId));
-  }, MANY_ACCOUNTS_TIMEOUT_MS);
+      const reads = await Promise.all(expected.map((e) => client.account(e.accountId, commandsEach + 1)));
+      expect(reads.map((r) => r.status)).toEqual(Array(accounts).fill(200));
+      expect(reads.map((r) => r.body)).toEqual(
+        expected.map((e) =>
+          expect.objectContaining({
+            accountId: e.accountId,
+            owner,
+            balance: e.balance,
+            status: 'ACTIVE',
+            version: commandsEach + 1,
+            summary: expect.objectContaining({
+              totalDeposited: e.deposited,
+              totalWithdrawn: e.withdrawn,
+              transactionCount: commandsEach + 1,
+            }),
+          }),
+        ),
+      );
+
+      const listed = await client.accountsOf(owner);
+      expect(listed.status).toBe(200);
+      expect(listed.body.nextCursor).toBeUndefined();
+      const byId = (x: { accountId: string }, y: { accountId: string }) => x.accountId.localeCompare(y.accountId);
+      expect([...listed.body.items].sort(byId)).toEqual(reads.map((r) => r.body).sort(byId));
+    },
+    MANY_ACCOUNTS_TIMEOUT_MS,
+  );
 });

@@ -13,10 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import {
-  EVENT_STORE_MIGRATIONS_TABLE,
-  eventStoreMigrations,
-} from '@ledger/event-store';
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
 import { runMigrations } from '@ledger/platform';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
 import { startChildApp, freePort } from '../lib/child-app';
@@ -25,15 +22,7 @@ import { BackendCpu } from '../lib/backend-cpu';
 import { machineInfo } from '../lib/machine-info';
 import { formatTable } from '../lib/table';
 import { AccountWorkload } from './account-workload';
-import {
-  benchStore,
-  ContenderResult,
-  httpDeposits,
-  libraryAppend,
-  RAW_CONTENDER,
-  rawInsert,
-  RunShape,
-} from './contenders';
+import { benchStore, ContenderResult, httpDeposits, libraryAppend, RAW_CONTENDER, rawInsert, RunShape } from './contenders';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const APP_MAIN = join(ROOT, 'dist', 'apps', 'command', 'main.js');
@@ -63,8 +52,7 @@ function options() {
   });
   const positive = (name: string, value: string) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new Error(`--${name} must be a positive number, got ${value}`);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`);
     return n;
   };
   return {
@@ -73,17 +61,12 @@ function options() {
     connections: Math.round(positive('connections', values.connections)),
     accounts: Math.round(positive('accounts', values.accounts)),
     poolSize: Math.round(positive('pool', values.pool)),
-    batches:
-      values.batches === undefined
-        ? undefined
-        : Math.round(positive('batches', values.batches)),
+    batches: values.batches === undefined ? undefined : Math.round(positive('batches', values.batches)),
     build: !values['no-build'],
     appNodeArgs: values['app-node-args'].split(' ').filter(Boolean),
     appMain: values['app-main'],
     contenders: new Set(values.contenders.split(',')),
-    appEnv: Object.fromEntries(
-      values['app-env'].map((pair) => pair.split('=', 2) as [string, string]),
-    ),
+    appEnv: Object.fromEntries(values['app-env'].map((pair) => pair.split('=', 2) as [string, string])),
   };
 }
 
@@ -94,15 +77,10 @@ function buildApp(): void {
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  if (build.status !== 0)
-    throw new Error(`nx build command failed (exit ${build.status})`);
+  if (build.status !== 0) throw new Error(`nx build command failed (exit ${build.status})`);
 }
 
-async function openAccounts(
-  url: string,
-  count: number,
-  poolSize: number,
-): Promise<string[]> {
+async function openAccounts(url: string, count: number, poolSize: number): Promise<string[]> {
   const accounts = Array.from({ length: count }, () => randomUUID());
   const pool = new Pool({ connectionString: url, max: poolSize });
   try {
@@ -132,14 +110,8 @@ async function main(): Promise<void> {
     backends = await BackendCpu.open(database.url, database.name);
     const shape: RunShape = { ...opts, backends };
     const t0 = performance.now();
-    const accounts = await openAccounts(
-      database.url,
-      opts.accounts,
-      opts.poolSize,
-    );
-    process.stdout.write(
-      `opened ${accounts.length} accounts in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
-    );
+    const accounts = await openAccounts(database.url, opts.accounts, opts.poolSize);
+    process.stdout.write(`opened ${accounts.length} accounts in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
     const seconds = `${opts.durationMs / 1000} s (+${opts.warmupMs / 1000} s warm-up)`;
     const results: ContenderResult[] = [];
@@ -149,11 +121,8 @@ async function main(): Promise<void> {
     }
     if (opts.contenders.has('group')) {
       process.stdout.write(`library append with group commit, ${seconds}...\n`);
-      const groupCommit =
-        opts.batches === undefined ? {} : { maxBatchesInFlight: opts.batches };
-      results.push(
-        await libraryAppend(database.url, accounts, shape, groupCommit),
-      );
+      const groupCommit = opts.batches === undefined ? {} : { maxBatchesInFlight: opts.batches };
+      results.push(await libraryAppend(database.url, accounts, shape, groupCommit));
     }
     if (opts.contenders.has('single')) {
       process.stdout.write(`library append, one commit each, ${seconds}...\n`);
@@ -179,14 +148,7 @@ async function main(): Promise<void> {
       });
       try {
         process.stdout.write(`HTTP deposits, ${seconds}...\n`);
-        results.push(
-          await httpDeposits(
-            app.baseUrl,
-            app.process.pid ?? 0,
-            accounts,
-            shape,
-          ),
-        );
+        results.push(await httpDeposits(app.baseUrl, app.process.pid ?? 0, accounts, shape));
       } finally {
         await app.stop();
       }
@@ -195,22 +157,11 @@ async function main(): Promise<void> {
     const raw = results.find((r) => r.contender === RAW_CONTENDER);
     const rows = results.map((r) => ({
       ...r,
-      percentOfRaw: raw
-        ? (100 * r.opsPerSecond) / raw.opsPerSecond
-        : Number.NaN,
+      percentOfRaw: raw ? (100 * r.opsPerSecond) / raw.opsPerSecond : Number.NaN,
     }));
     process.stdout.write(
       `\n${formatTable(
-        [
-          'contender',
-          'ops/s',
-          'p50 ms',
-          'p99 ms',
-          '% of raw',
-          'node CPU ms/op',
-          'pg CPU ms/op',
-          'appends/commit',
-        ],
+        ['contender', 'ops/s', 'p50 ms', 'p99 ms', '% of raw', 'node CPU ms/op', 'pg CPU ms/op', 'appends/commit'],
         rows.map((r) => [
           r.contender,
           r.opsPerSecond.toFixed(0),
@@ -251,14 +202,9 @@ async function main(): Promise<void> {
             p50Ms: Number(r.p50Ms.toFixed(3)),
             p99Ms: Number(r.p99Ms.toFixed(3)),
             percentOfRaw: Number(r.percentOfRaw.toFixed(1)),
-            nodeCpuMsPerOp:
-              r.cpuMsPerOp === null ? null : Number(r.cpuMsPerOp.toFixed(4)),
-            appendsPerCommit:
-              r.meanBatch === undefined ? null : Number(r.meanBatch.toFixed(2)),
-            pgBackendCpuMsPerOp:
-              r.pgCpuMsPerOp === null
-                ? null
-                : Number(r.pgCpuMsPerOp.toFixed(4)),
+            nodeCpuMsPerOp: r.cpuMsPerOp === null ? null : Number(r.cpuMsPerOp.toFixed(4)),
+            appendsPerCommit: r.meanBatch === undefined ? null : Number(r.meanBatch.toFixed(2)),
+            pgBackendCpuMsPerOp: r.pgCpuMsPerOp === null ? null : Number(r.pgCpuMsPerOp.toFixed(4)),
           })),
         },
         null,
@@ -273,8 +219,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `bench:command failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`bench:command failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

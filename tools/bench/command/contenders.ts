@@ -1,20 +1,14 @@
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
 import { accountEventUpcaster } from '@ledger/domain';
-import {
-  PostgresEventStore,
-  type PostgresEventStoreOptions,
-} from '@ledger/event-store';
+import { PostgresEventStore, type PostgresEventStoreOptions } from '@ledger/event-store';
 import { closedLoop, LoopResult } from '../lib/closed-loop';
 import { BackendCpu } from '../lib/backend-cpu';
 import { processCpuSeconds } from '../lib/process-cpu';
 import { AccountWorkload } from './account-workload';
 
 /** `false`, or how many batches may run at once and how large they may be. */
-export type GroupCommitSetting = Exclude<
-  PostgresEventStoreOptions['groupCommit'],
-  undefined | true
->;
+export type GroupCommitSetting = Exclude<PostgresEventStoreOptions['groupCommit'], undefined | true>;
 
 export interface ContenderResult extends LoopResult {
   readonly contender: string;
@@ -48,9 +42,7 @@ function newPool(url: string, max: number): Pool {
     max,
     application_name: 'bench',
   });
-  pool.on('error', (error) =>
-    process.stderr.write(`bench pool: ${error.message}\n`),
-  );
+  pool.on('error', (error) => process.stderr.write(`bench pool: ${error.message}\n`));
   return pool;
 }
 
@@ -82,13 +74,9 @@ async function warmThenMeasure(
     ...result,
     cpuMsPerOp: (used.user + used.system) / 1000 / result.ops,
     pgCpuMsPerOp: pg === null ? null : (pg * 1000) / result.ops,
-    ...(batchesBefore &&
-    batchesAfter &&
-    batchesAfter.batches > batchesBefore.batches
+    ...(batchesBefore && batchesAfter && batchesAfter.batches > batchesBefore.batches
       ? {
-          meanBatch:
-            (batchesAfter.items - batchesBefore.items) /
-            (batchesAfter.batches - batchesBefore.batches),
+          meanBatch: (batchesAfter.items - batchesBefore.items) / (batchesAfter.batches - batchesBefore.batches),
         }
       : {}),
   };
@@ -97,11 +85,7 @@ async function warmThenMeasure(
 export const RAW_CONTENDER = 'raw insert (pg)';
 
 /** (a) The floor of any durable write: one single-row INSERT, one commit, per operation. */
-export async function rawInsert(
-  url: string,
-  accounts: readonly string[],
-  shape: RunShape,
-): Promise<ContenderResult> {
+export async function rawInsert(url: string, accounts: readonly string[], shape: RunShape): Promise<ContenderResult> {
   const pool = newPool(url, shape.poolSize);
   try {
     await pool.query(
@@ -126,10 +110,7 @@ export async function rawInsert(
 }
 
 /** The store as the command app builds it; `groupCommit` false = one statement and commit per append. */
-export function benchStore(
-  pool: Pool,
-  groupCommit: GroupCommitSetting,
-): PostgresEventStore {
+export function benchStore(pool: Pool, groupCommit: GroupCommitSetting): PostgresEventStore {
   return new PostgresEventStore(pool, {
     upcast: accountEventUpcaster,
     groupCommit,
@@ -157,10 +138,7 @@ export async function libraryAppend(
       () => store.groupCommitStats(),
     );
     return {
-      contender:
-        groupCommit === false
-          ? 'library, commit per append'
-          : 'library, group commit',
+      contender: groupCommit === false ? 'library, commit per append' : 'library, group commit',
       description:
         groupCommit === false
           ? 'load + decide + PostgresEventStore.append, one statement and commit per append, no HTTP'
@@ -182,12 +160,7 @@ interface CannonRun {
   readonly p99Ms: number;
 }
 
-async function cannon(
-  baseUrl: string,
-  accounts: readonly string[],
-  connections: number,
-  durationMs: number,
-): Promise<CannonRun> {
+async function cannon(baseUrl: string, accounts: readonly string[], connections: number, durationMs: number): Promise<CannonRun> {
   const account = cycle(accounts);
   const started = performance.now();
   const result = await autocannon({
@@ -225,14 +198,10 @@ export async function httpDeposits(
   accounts: readonly string[],
   shape: RunShape,
 ): Promise<ContenderResult> {
-  const runs = [
-    await cannon(baseUrl, accounts, shape.connections, shape.warmupMs),
-  ];
+  const runs = [await cannon(baseUrl, accounts, shape.connections, shape.warmupMs)];
   await shape.backends?.begin();
   const cpuBefore = processCpuSeconds(appPid);
-  runs.push(
-    await cannon(baseUrl, accounts, shape.connections, shape.durationMs),
-  );
+  runs.push(await cannon(baseUrl, accounts, shape.connections, shape.durationMs));
   const cpuAfter = processCpuSeconds(appPid);
   const pg = (await shape.backends?.end()) ?? null;
   for (const [i, run] of runs.entries()) {
@@ -245,17 +214,13 @@ export async function httpDeposits(
   const run = runs[1] as CannonRun;
   return {
     contender: 'HTTP deposit (app)',
-    description:
-      'POST /accounts/{id}/deposits to the built command app via autocannon',
+    description: 'POST /accounts/{id}/deposits to the built command app via autocannon',
     ops: run.ok,
     seconds: run.seconds,
     opsPerSecond: run.ok / run.seconds,
     p50Ms: run.p50Ms,
     p99Ms: run.p99Ms,
-    cpuMsPerOp:
-      cpuBefore === null || cpuAfter === null
-        ? null
-        : ((cpuAfter - cpuBefore) * 1000) / run.ok,
+    cpuMsPerOp: cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / run.ok,
     pgCpuMsPerOp: pg === null ? null : (pg * 1000) / run.ok,
   };
 }

@@ -167,15 +167,32 @@ const cell = (n: number) => (Number.isNaN(n) ? 'n/a' : n.toFixed(1));
 function report(results: readonly VariantResult[]): void {
   const header = ['variant', 'measure', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'mean ms'];
   const rows = results.flatMap((r) =>
-    r.distributions.map((d) => [r.variant, d.measure, String(d.samples), cell(d.p50Ms), cell(d.p95Ms), cell(d.p99Ms), cell(d.maxMs), cell(d.meanMs)]),
+    r.distributions.map((d) => [
+      r.variant,
+      d.measure,
+      String(d.samples),
+      cell(d.p50Ms),
+      cell(d.p95Ms),
+      cell(d.p99Ms),
+      cell(d.maxMs),
+      cell(d.meanMs),
+    ]),
   );
   process.stdout.write(`\n${formatTable(header, rows)}\n`);
   for (const r of results) {
-    const cores = Object.entries(r.cores).map(([name, c]) => `${name} ${c.toFixed(2)}`).join(', ');
+    const cores = Object.entries(r.cores)
+      .map(([name, c]) => `${name} ${c.toFixed(2)}`)
+      .join(', ');
     process.stdout.write(
       `\n${r.variant}: sent ${r.load.sent} in ${r.load.seconds.toFixed(1)} s (schedule lag p99 ${r.load.p99LagMs.toFixed(1)} ms, ` +
         `max ${r.load.maxLagMs.toFixed(1)} ms); failed commands ${r.failures.commands}, failed reads ${r.failures.reads}` +
-        `${Object.keys(r.failures.causes).length === 0 ? '' : ` (${Object.entries(r.failures.causes).map(([cause, n]) => `${cause}: ${n}`).join(', ')})`}\n` +
+        `${
+          Object.keys(r.failures.causes).length === 0
+            ? ''
+            : ` (${Object.entries(r.failures.causes)
+                .map(([cause, n]) => `${cause}: ${n}`)
+                .join(', ')})`
+        }\n` +
         `  CPU cores used: ${cores}\n`,
     );
     for (const [app, profile] of Object.entries(r.profiles ?? {})) {

@@ -20,7 +20,11 @@ export async function openAccounts(commandUrl: string, count: number, concurrenc
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         const n = next++;
-        const opened = await postJson(`${commandUrl}/accounts`, { owner: `bench-e2e-${n}`, currency: 'EUR', initialDeposit: 1_000_000_000 });
+        const opened = await postJson(`${commandUrl}/accounts`, {
+          owner: `bench-e2e-${n}`,
+          currency: 'EUR',
+          initialDeposit: 1_000_000_000,
+        });
         if (opened.status !== 201) throw new Error(`opening an account failed with ${opened.status}`);
         ids.push(opened.body.accountId);
       }
@@ -79,7 +83,10 @@ function fail(failures: Failures, what: 'commands' | 'reads', cause: string): vo
 }
 
 const causeOf = (error: unknown): string =>
-  String((error instanceof Error ? (error.cause as { code?: string } | undefined)?.code : undefined) ?? (error instanceof Error ? error.message : error));
+  String(
+    (error instanceof Error ? (error.cause as { code?: string } | undefined)?.code : undefined) ??
+      (error instanceof Error ? error.message : error),
+  );
 
 /**
  * One command of the load: mostly deposits, every fifth a withdrawal; once accepted, optionally the

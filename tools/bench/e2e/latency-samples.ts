@@ -58,13 +58,37 @@ export function summarise(samples: readonly CommandSample[], stages: ReadonlyMap
       : [];
   });
   return [
-    distribution('201 -> minVersion read answered', defined(samples.map((s) => (s.readOkAt === undefined ? undefined : s.readOkAt - s.acceptedAt)))),
-    distribution('201 -> SSE message received', defined(samples.map((s) => (s.streamedAt === undefined ? undefined : s.streamedAt - s.acceptedAt)))),
-    distribution('command: sent -> 201', samples.map((s) => s.acceptedAt - s.sentAt)),
-    distribution('stage: append tx start -> 201', staged.map((x) => x.s.acceptedAt - x.appended)),
-    distribution('stage: append tx start -> relayed', staged.map((x) => x.relayed - x.appended)),
-    distribution('stage: relayed -> projector tx start', staged.map((x) => x.projected - x.relayed)),
-    distribution('stage: projector tx start -> SSE seen', staged.map((x) => x.streamed - x.projected)),
-    distribution('append tx start -> SSE seen (sum)', staged.map((x) => x.streamed - x.appended)),
+    distribution(
+      '201 -> minVersion read answered',
+      defined(samples.map((s) => (s.readOkAt === undefined ? undefined : s.readOkAt - s.acceptedAt))),
+    ),
+    distribution(
+      '201 -> SSE message received',
+      defined(samples.map((s) => (s.streamedAt === undefined ? undefined : s.streamedAt - s.acceptedAt))),
+    ),
+    distribution(
+      'command: sent -> 201',
+      samples.map((s) => s.acceptedAt - s.sentAt),
+    ),
+    distribution(
+      'stage: append tx start -> 201',
+      staged.map((x) => x.s.acceptedAt - x.appended),
+    ),
+    distribution(
+      'stage: append tx start -> relayed',
+      staged.map((x) => x.relayed - x.appended),
+    ),
+    distribution(
+      'stage: relayed -> projector tx start',
+      staged.map((x) => x.projected - x.relayed),
+    ),
+    distribution(
+      'stage: projector tx start -> SSE seen',
+      staged.map((x) => x.streamed - x.projected),
+    ),
+    distribution(
+      'append tx start -> SSE seen (sum)',
+      staged.map((x) => x.streamed - x.appended),
+    ),
   ];
 }

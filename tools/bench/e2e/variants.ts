@@ -14,7 +14,7 @@ export interface Variant {
 export const VARIANTS: readonly Variant[] = [
   {
     name: 'defaults',
-    description: "the apps with their defaults, as `npm start` runs them",
+    description: 'the apps with their defaults, as `npm start` runs them',
     env: {},
   },
 ];

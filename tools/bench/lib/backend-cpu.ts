@@ -44,8 +44,7 @@ export class BackendCpu {
     const now = await this.sample();
     if (now.size === 0) return null;
     let total = 0;
-    for (const [pid, seconds] of now)
-      total += seconds - (this.start.get(pid) ?? 0);
+    for (const [pid, seconds] of now) total += seconds - (this.start.get(pid) ?? 0);
     return total;
   }
 

@@ -15,10 +15,7 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function admin<T>(
-  serverUrl: string,
-  work: (client: Client) => Promise<T>,
-): Promise<T> {
+async function admin<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({
     connectionString: withDatabase(serverUrl, 'postgres'),
   });
@@ -31,18 +28,12 @@ async function admin<T>(
 }
 
 /** A fresh, empty database `<prefix>_<random>` on the server of `serverUrl`, dropped by `drop()`. */
-export async function createBenchDatabase(
-  serverUrl: string,
-  prefix: string,
-): Promise<BenchDatabase> {
+export async function createBenchDatabase(serverUrl: string, prefix: string): Promise<BenchDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   return {
     name,
     url: withDatabase(serverUrl, name),
-    drop: () =>
-      admin(serverUrl, (client) =>
-        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-      ).then(() => undefined),
+    drop: () => admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

@@ -11,10 +11,7 @@ export interface LoopResult {
 /** Nearest-rank percentile of an ascending array. */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(
-    sorted.length - 1,
-    Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
-  );
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank] as number;
 }
 
@@ -22,11 +19,7 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
  * `concurrency` workers each run `op` back to back until the duration is up (a closed loop, like
  * autocannon's connections). An op that throws fails the run: a benchmark that hides errors lies.
  */
-export async function closedLoop(
-  concurrency: number,
-  durationMs: number,
-  op: () => Promise<void>,
-): Promise<LoopResult> {
+export async function closedLoop(concurrency: number, durationMs: number, op: () => Promise<void>): Promise<LoopResult> {
   const latencies: number[] = [];
   const start = performance.now();
   const deadline = start + durationMs;
@@ -51,11 +44,7 @@ export async function closedLoop(
 }
 
 /** Runs `op` over `items` with at most `concurrency` in flight. */
-export async function forEachConcurrently<T>(
-  items: readonly T[],
-  concurrency: number,
-  op: (item: T) => Promise<void>,
-): Promise<void> {
+export async function forEachConcurrently<T>(items: readonly T[], concurrency: number, op: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {

@@ -17,12 +17,8 @@ export async function machineInfo(databaseUrl: string): Promise<MachineInfo> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const version = await client.query<{ server_version: string }>(
-      'SHOW server_version',
-    );
-    const sync = await client.query<{ synchronous_commit: string }>(
-      'SHOW synchronous_commit',
-    );
+    const version = await client.query<{ server_version: string }>('SHOW server_version');
+    const sync = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
     const all = cpus();
     return {
       date: new Date().toISOString(),

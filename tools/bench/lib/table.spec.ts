@@ -18,9 +18,7 @@ describe('formatTable', () => {
   });
 
   it('sizes a column by its header when every cell is shorter', () => {
-    expect(formatTable(['name', 'events/s'], [['a', '1']]).split('\n')).toEqual(
-      ['name  events/s', '----  --------', 'a            1'],
-    );
+    expect(formatTable(['name', 'events/s'], [['a', '1']]).split('\n')).toEqual(['name  events/s', '----  --------', 'a            1']);
   });
 
   it('prints the header and rule alone when there are no rows', () => {

@@ -67,7 +67,14 @@ const SIZE = {
 const PARTITIONS = 12;
 const TARGETS = { projectorEventsPerSecond: 20_000, projectorVsNaive: 10, rebuildSeconds: 60 };
 
-const NOT_RUN: DrainResult = { events: 0, seconds: 0, eventsPerSecond: Number.NaN, totalSeconds: 0, processCpuSeconds: null, postgresCpuSeconds: null };
+const NOT_RUN: DrainResult = {
+  events: 0,
+  seconds: 0,
+  eventsPerSecond: Number.NaN,
+  totalSeconds: 0,
+  processCpuSeconds: null,
+  postgresCpuSeconds: null,
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -191,7 +198,8 @@ async function drainWithProjector(admin: Admin, topic: string): Promise<DrainRes
     const postgresCpu = await cpu.end();
     await app.stop();
     const { rows } = await observer.query<{ count: number }>(`SELECT count(*)::int AS count FROM read_model.account_transactions`);
-    if (rows[0]?.count !== SIZE.backlogEvents) throw new Error(`projector: ${rows[0]?.count} history rows for ${SIZE.backlogEvents} events`);
+    if (rows[0]?.count !== SIZE.backlogEvents)
+      throw new Error(`projector: ${rows[0]?.count} history rows for ${SIZE.backlogEvents} events`);
     return result(SIZE.backlogEvents, first, last, started, processCpu, postgresCpu);
   } finally {
     await cpu.close();
@@ -339,7 +347,9 @@ function progressLine(label: string): (progress: RebuildProgress) => void {
     if (!process.stdout.isTTY || performance.now() - drawnAt < 500) return;
     drawnAt = performance.now();
     const eta = progress.etaSeconds === null ? '' : `, ETA ${Math.ceil(progress.etaSeconds)} s`;
-    process.stdout.write(`\r  ${label}: ${progress.phase} ${rate(progress.events)} events, ${rate(progress.eventsPerSecond)}/s${eta}\u001b[K`);
+    process.stdout.write(
+      `\r  ${label}: ${progress.phase} ${rate(progress.events)} events, ${rate(progress.eventsPerSecond)}/s${eta}\u001b[K`,
+    );
   };
 }
 
@@ -405,14 +415,12 @@ async function main(): Promise<void> {
       const naive = SKIP_NAIVE ? NOT_RUN : await drainNaively(kafka, topic);
       const ratio = projector.eventsPerSecond / naive.eventsPerSecond;
       const versus = `${SKIP_NAIVE ? '' : `${ratio.toFixed(1)}x naive; `}CPU ${cpuNote(projector)}`;
-      rows.push(
-        [
-          `projector app, ${rate(SIZE.backlogEvents)}-event backlog`,
-          rate(projector.eventsPerSecond),
-          `${projector.seconds.toFixed(1)} s (${projector.totalSeconds.toFixed(1)} s from start)`,
-          versus,
-        ],
-      );
+      rows.push([
+        `projector app, ${rate(SIZE.backlogEvents)}-event backlog`,
+        rate(projector.eventsPerSecond),
+        `${projector.seconds.toFixed(1)} s (${projector.totalSeconds.toFixed(1)} s from start)`,
+        versus,
+      ]);
       if (!SKIP_NAIVE) {
         rows.push([
           `naive: one transaction per event`,

@@ -53,7 +53,15 @@ interface Samples {
 function summary(samples: Samples): string[] {
   const sorted = Float64Array.from(samples.ms).sort();
   const at = (p: number) => (sorted.length === 0 ? 'n/a' : percentile(sorted, p).toFixed(1));
-  return [samples.name, String(sorted.length), at(50), at(95), at(99), sorted.length ? (sorted[sorted.length - 1] as number).toFixed(1) : 'n/a', String(samples.failures)];
+  return [
+    samples.name,
+    String(sorted.length),
+    at(50),
+    at(95),
+    at(99),
+    sorted.length ? (sorted[sorted.length - 1] as number).toFixed(1) : 'n/a',
+    String(samples.failures),
+  ];
 }
 
 async function postJson(url: string, body: unknown): Promise<{ status: number; body: { accountId: string; version: number } }> {

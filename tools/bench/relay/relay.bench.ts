@@ -9,17 +9,8 @@
  *     under 1,000 appends/s for 20 s.
  * Prints a table and writes tools/bench/results/relay.json.
  */
-import {
-  EVENT_STORE_MIGRATIONS_TABLE,
-  eventStoreMigrations,
-  PostgresEventStore,
-} from '@ledger/event-store';
-import {
-  accountPartitioner,
-  createKafka,
-  toEnvelope,
-  toKafkaMessage,
-} from '@ledger/messaging';
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, PostgresEventStore } from '@ledger/event-store';
+import { accountPartitioner, createKafka, toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import { sleep } from '@ledger/platform';
 import {
   createTestDatabase,
@@ -52,10 +43,7 @@ const STEADY_SECONDS = Number(process.env['BENCH_RELAY_STEADY_SECONDS'] ?? 20);
 const PARTITIONS = 12;
 const DRAIN_TIMEOUT_MS = 15 * 60_000;
 
-async function seedBacklog(
-  pool: Pool,
-  accounts: readonly string[],
-): Promise<void> {
+async function seedBacklog(pool: Pool, accounts: readonly string[]): Promise<void> {
   const chunk = 50_000;
   for (let start = 0; start < BACKLOG; start += chunk) {
     await pool.query(
@@ -70,11 +58,7 @@ async function seedBacklog(
   }
 }
 
-function relayFor(
-  databaseUrl: string,
-  topic: string,
-  log: string,
-): Promise<ChildApp> {
+function relayFor(databaseUrl: string, topic: string, log: string): Promise<ChildApp> {
   return startRelay({
     databaseUrl,
     topic,
@@ -86,16 +70,10 @@ function relayFor(
 }
 
 /** Waits for `done`, failing if the relay exits first or the deadline passes. */
-async function waitFor(
-  relay: ChildApp,
-  done: () => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
+async function waitFor(relay: ChildApp, done: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
-    if (relay.process.exitCode !== null || relay.process.signalCode !== null)
-      throw new Error(`the relay exited while ${what}`);
+    if (relay.process.exitCode !== null || relay.process.signalCode !== null) throw new Error(`the relay exited while ${what}`);
     if (Date.now() > deadline) throw new Error(`timed out ${what}`);
     await sleep(50);
   }
@@ -108,21 +86,12 @@ interface Drain {
   readonly wallSeconds: number;
 }
 
-async function drainWithRelay(
-  kafka: Kafka,
-  databaseUrl: string,
-  topic: string,
-): Promise<Drain> {
+async function drainWithRelay(kafka: Kafka, databaseUrl: string, topic: string): Promise<Drain> {
   const observer = await observeTopic(kafka, topic, false);
   const spawned = Date.now();
   const relay = await relayFor(databaseUrl, topic, 'relay-drain.log');
   try {
-    await waitFor(
-      relay,
-      () => observer.count() >= BACKLOG,
-      DRAIN_TIMEOUT_MS,
-      'draining the backlog',
-    );
+    await waitFor(relay, () => observer.count() >= BACKLOG, DRAIN_TIMEOUT_MS, 'draining the backlog');
     const wallSeconds = (Date.now() - spawned) / 1000;
     const { first, last } = observer.createTimeSpan();
     return {
@@ -158,11 +127,7 @@ async function backlogMessages(pool: Pool): Promise<Message[]> {
   );
 }
 
-async function plainKafkajs(
-  kafka: Kafka,
-  topic: string,
-  messages: readonly Message[],
-): Promise<number> {
+async function plainKafkajs(kafka: Kafka, topic: string, messages: readonly Message[]): Promise<number> {
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -182,10 +147,7 @@ async function plainKafkajs(
   return messages.length / seconds;
 }
 
-function producerPerformance(
-  topic: string,
-  recordSize: number,
-): Promise<{ rate: number; line: string }> {
+function producerPerformance(topic: string, recordSize: number): Promise<{ rate: number; line: string }> {
   const libs = join(root, 'tools', '.local', 'kafka', 'libs', '*');
   const args = [
     `-Dlog4j2.configurationFile=${join(root, 'tools', 'kafka', 'log4j2-tools.xml')}`,
@@ -215,10 +177,7 @@ function producerPerformance(
           .filter((l) => l.includes('records sent'))
           .pop() ?? '';
       const match = /records sent, ([\d.]+) records\/sec/.exec(line);
-      if (!match)
-        return reject(
-          new Error(`unexpected ProducerPerformance output: ${stdout}`),
-        );
+      if (!match) return reject(new Error(`unexpected ProducerPerformance output: ${stdout}`));
       resolve({ rate: Number(match[1]), line });
     });
   });
@@ -250,9 +209,7 @@ function lagOf(lags: number[]): Lag {
 }
 
 /** Appends at a clock-scheduled rate over 200 accounts; returns each event's commit time. */
-async function appendSteadily(
-  databaseUrl: string,
-): Promise<{ committedAt: Map<string, number>; rate: number }> {
+async function appendSteadily(databaseUrl: string): Promise<{ committedAt: Map<string, number>; rate: number }> {
   const pool = new Pool({ connectionString: databaseUrl, max: 32 });
   const store = new PostgresEventStore(pool);
   const committedAt = new Map<string, number>();
@@ -298,8 +255,7 @@ async function appendSteadily(
             ],
           })
           .then((result) => {
-            if (result.kind !== 'appended')
-              throw new Error(`unexpected ${result.kind}`);
+            if (result.kind !== 'appended') throw new Error(`unexpected ${result.kind}`);
             committedAt.set(eventId, Date.now());
             account.version = result.nextVersion;
             account.busy = false;
@@ -313,22 +269,13 @@ async function appendSteadily(
   }
 }
 
-async function steadyLag(
-  kafka: Kafka,
-  databaseUrl: string,
-  topic: string,
-): Promise<SteadyLag> {
+async function steadyLag(kafka: Kafka, databaseUrl: string, topic: string): Promise<SteadyLag> {
   const observer: TopicObserver = await observeTopic(kafka, topic, true);
   const relay = await relayFor(databaseUrl, topic, 'relay-steady.log');
   try {
     await sleep(2_000);
     const { committedAt, rate } = await appendSteadily(databaseUrl);
-    await waitFor(
-      relay,
-      () => observer.records.size >= committedAt.size,
-      60_000,
-      'relaying the steady load',
-    ).catch(() => undefined);
+    await waitFor(relay, () => observer.records.size >= committedAt.size, 60_000, 'relaying the steady load').catch(() => undefined);
     const sent: number[] = [];
     const consumed: number[] = [];
     for (const [id, at] of committedAt) {
@@ -351,10 +298,7 @@ async function steadyLag(
 }
 
 function eventStoreDatabase(): Promise<TestDatabase> {
-  return createTestDatabase(
-    [...eventStoreMigrations],
-    EVENT_STORE_MIGRATIONS_TABLE,
-  );
+  return createTestDatabase([...eventStoreMigrations], EVENT_STORE_MIGRATIONS_TABLE);
 }
 
 const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : String(value));
@@ -380,13 +324,10 @@ async function main(): Promise<void> {
   try {
     // Leaders elected before anyone reads or writes: a busy broker otherwise answers "does not
     // host this topic-partition" for a while, and the observing consumer crash-loops meanwhile.
-    for (const topic of Object.values(topics))
-      await createTopicAndWait(admin, topic, PARTITIONS, 120_000);
+    for (const topic of Object.values(topics)) await createTopicAndWait(admin, topic, PARTITIONS, 120_000);
     // Lag first, while this process's heap is small: the drain phases hold hundreds of MB of
     // messages here, and garbage-collector pauses would delay the observing consumer.
-    process.stdout.write(
-      `steady ${STEADY_RATE} appends/s for ${STEADY_SECONDS} s ...\n`,
-    );
+    process.stdout.write(`steady ${STEADY_RATE} appends/s for ${STEADY_SECONDS} s ...\n`);
     const lag = await steadyLag(kafka, steadyDb.url, topics.steady);
 
     const accounts = Array.from({ length: ACCOUNTS }, () => randomUUID());
@@ -394,10 +335,7 @@ async function main(): Promise<void> {
     await seedBacklog(pool, accounts);
     await pool.query('VACUUM ANALYZE event_store.events');
     const messages = await backlogMessages(pool);
-    const recordSize = Math.round(
-      messages.reduce((n, m) => n + (m.value as Buffer).length, 0) /
-        messages.length,
-    );
+    const recordSize = Math.round(messages.reduce((n, m) => n + (m.value as Buffer).length, 0) / messages.length);
 
     process.stdout.write('draining with the relay ...\n');
     const drain = await drainWithRelay(kafka, drainDb.url, topics.relay);
@@ -454,8 +392,7 @@ async function main(): Promise<void> {
           },
           drain: {
             relayEventsPerSecond: relayRate,
-            relayRateDefinition:
-              'events / (last - first record CreateTime) on the topic, read by a consumer of the bench',
+            relayRateDefinition: 'events / (last - first record CreateTime) on the topic, read by a consumer of the bench',
             relaySpawnToLastRecordSeconds: drain.wallSeconds,
             kafkajsEventsPerSecond: plainRate,
             producerPerformanceRecordsPerSecond: perf.rate,
@@ -480,9 +417,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await pool.end();
-    await admin
-      .deleteTopics({ topics: Object.values(topics) })
-      .catch(() => undefined);
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
     await admin.disconnect();
     await steadyDb.drop();
     await drainDb.drop();
@@ -490,8 +425,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,10 +1,4 @@
-import {
-  builtAppMain,
-  freePort,
-  startChildApp,
-  testKafkaBrokers,
-  type ChildApp,
-} from '@ledger/testing';
+import { builtAppMain, freePort, startChildApp, testKafkaBrokers, type ChildApp } from '@ledger/testing';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -27,8 +21,7 @@ export function buildRelay(): void {
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  if (run.status !== 0)
-    throw new Error(`nx build relay failed (exit ${run.status})`);
+  if (run.status !== 0) throw new Error(`nx build relay failed (exit ${run.status})`);
 }
 
 /**

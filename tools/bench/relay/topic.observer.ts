@@ -24,11 +24,7 @@ export interface TopicObserver {
  * Reads a topic from its beginning with a consumer group of its own, so the benchmark sees what the
  * relay published without reaching into the relay's process.
  */
-export async function observeTopic(
-  kafka: Kafka,
-  topic: string,
-  keepRecords: boolean,
-): Promise<TopicObserver> {
+export async function observeTopic(kafka: Kafka, topic: string, keepRecords: boolean): Promise<TopicObserver> {
   const consumer: Consumer = kafka.consumer({
     groupId: `bench-relay-observer-${randomUUID()}`,
   });
@@ -47,8 +43,7 @@ export async function observeTopic(
         first = Math.min(first, createTime);
         last = Math.max(last, createTime);
         const eventId = message.headers?.[EVENT_HEADERS.eventId]?.toString();
-        if (keepRecords && eventId !== undefined)
-          records.set(eventId, { createTime, arrivedAt });
+        if (keepRecords && eventId !== undefined) records.set(eventId, { createTime, arrivedAt });
       }
     },
   });

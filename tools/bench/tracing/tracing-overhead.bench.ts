@@ -86,7 +86,9 @@ async function main(): Promise<void> {
     pick(off).toFixed(2),
     pick(on).toFixed(2),
   ];
-  console.log(`tracing overhead (${quick ? 'quick' : 'full'} run; ${ROUNDS} batches of ${BATCH}, ${CALLS} calls; Node ${process.version})\n`);
+  console.log(
+    `tracing overhead (${quick ? 'quick' : 'full'} run; ${ROUNDS} batches of ${BATCH}, ${CALLS} calls; Node ${process.version})\n`,
+  );
   console.log(
     formatTable(
       ['operation', 'unit', 'no tracing call', 'tracing off', 'tracing on'],

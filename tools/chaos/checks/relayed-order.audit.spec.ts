@@ -41,7 +41,16 @@ describe('RelayedOrderAudit', () => {
   });
 
   it('given a version relayed twice as different events, or not as stored, then both are reported', () => {
-    const report = audit([event('a', 1), { streamId: 'a', version: 1, eventId: 'other' }, { streamId: 'a', version: 2, eventId: 'x' }, event('a', 3), event('b', 1)], store);
+    const report = audit(
+      [
+        event('a', 1),
+        { streamId: 'a', version: 1, eventId: 'other' },
+        { streamId: 'a', version: 2, eventId: 'x' },
+        event('a', 3),
+        event('b', 1),
+      ],
+      store,
+    );
     expect(report.violations).toEqual(['a@1: relayed again as event other, first as a-e1', 'a@2: stored as event a-e2, relayed as x']);
   });
 

@@ -32,7 +32,10 @@ async function readTopic(kafka: Kafka, topic: string, audit: RelayedOrderAudit):
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the topic was not read to its end within ${READ_TIMEOUT_MS / 1000} s`)), READ_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`the topic was not read to its end within ${READ_TIMEOUT_MS / 1000} s`)),
+        READ_TIMEOUT_MS,
+      );
       consumer
         .run({
           autoCommit: false,

@@ -65,7 +65,14 @@ export class ChaosKafka {
     const broker = startProcess(
       'java',
       // A small, lightly loaded broker: the serial collector and the quick compiler only spare the shared CPUs.
-      ['-Xms256m', '-Xmx768m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', ...javaArgs('log4j2.xml', 'kafka.Kafka', [join(this.home, 'server.properties')])],
+      [
+        '-Xms256m',
+        '-Xmx768m',
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+        '-Djava.awt.headless=true',
+        ...javaArgs('log4j2.xml', 'kafka.Kafka', [join(this.home, 'server.properties')]),
+      ],
       { env: { PATH: process.env['PATH'] ?? '' }, logFile, cwd: this.home },
     );
     this.broker = broker;

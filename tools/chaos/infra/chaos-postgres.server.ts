@@ -48,8 +48,18 @@ export class ChaosPostgres {
   async start(): Promise<number> {
     const server = startProcess(
       postgresBinary(),
-      ['-D', join(this.home, 'data'), '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-        '-c', `max_connections=${MAX_CONNECTIONS}`],
+      [
+        '-D',
+        join(this.home, 'data'),
+        '-p',
+        String(this.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        `max_connections=${MAX_CONNECTIONS}`,
+      ],
       { env: { PATH: process.env['PATH'] ?? '' }, logFile: join(this.home, 'server.log'), ...serverOwner() },
     );
     this.server = server;

@@ -57,14 +57,24 @@ export class ChaosStack {
   }
 
   async start(): Promise<void> {
-    const [postgres, kafka] = await Promise.all([ChaosPostgres.create(join(this.runDir, 'postgres')), ChaosKafka.create(join(this.runDir, 'kafka'))]);
+    const [postgres, kafka] = await Promise.all([
+      ChaosPostgres.create(join(this.runDir, 'postgres')),
+      ChaosKafka.create(join(this.runDir, 'kafka')),
+    ]);
     this.postgres = postgres;
     this.kafka = kafka;
     const [postgresPid, kafkaPid] = await Promise.all([postgres.start(), kafka.start()]);
     this.journal.note(`postgres pid ${postgresPid} on port ${postgres.port}; kafka pid ${kafkaPid} on ${kafka.brokers}`);
     const env = appEnv(postgres.url(), kafka.brokers);
     for (const app of ['command', 'projector'] as const) await this.migrate(app, env);
-    const replicas: readonly [AppName, number][] = [['command', 1], ['query', 1], ['relay', 1], ['relay', 2], ['projector', 1], ['projector', 2]];
+    const replicas: readonly [AppName, number][] = [
+      ['command', 1],
+      ['query', 1],
+      ['relay', 1],
+      ['relay', 2],
+      ['projector', 1],
+      ['projector', 2],
+    ];
     for (const [app, index] of replicas) {
       const name = `${app}-${index}`;
       this.replicas.set(name, new AppReplica(app, name, await freePort(), env, this.logsDir, this.journal));

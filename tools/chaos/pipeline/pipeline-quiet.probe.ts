@@ -40,7 +40,11 @@ async function relayLag(relays: readonly AppReplica[]): Promise<Pick<PipelineLag
   return { relayLag: undefined, relayLeader: undefined };
 }
 
-async function consumerGroupLag(options: { readonly admin: Admin; readonly topic: string; readonly groupId: string }): Promise<number | undefined> {
+async function consumerGroupLag(options: {
+  readonly admin: Admin;
+  readonly topic: string;
+  readonly groupId: string;
+}): Promise<number | undefined> {
   try {
     const [ends, groups] = await Promise.all([
       options.admin.fetchTopicOffsets(options.topic),

@@ -5,5 +5,12 @@ import { Kafka, logLevel } from 'kafkajs';
  * connection would otherwise print a line, and the run's journal already says what is going on.
  */
 export function quietKafka(clientId: string, brokers: string): Kafka {
-  return new Kafka({ clientId, brokers: [brokers], logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 15_000, retry: { retries: 3 } });
+  return new Kafka({
+    clientId,
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3_000,
+    requestTimeout: 15_000,
+    retry: { retries: 3 },
+  });
 }

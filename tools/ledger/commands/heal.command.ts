@@ -17,7 +17,10 @@ export async function healCommand(command: Extract<LedgerCommand, { name: 'heal'
 
 export function describeHeal(outcome: HealOutcome): Report {
   if (outcome.kind === 'unknown-account') {
-    return { text: `Neither the event store nor the read model knows account ${outcome.accountId}: nothing to heal.`, exit: EXIT.unresolved };
+    return {
+      text: `Neither the event store nor the read model knows account ${outcome.accountId}: nothing to heal.`,
+      exit: EXIT.unresolved,
+    };
   }
   const cleared = [
     outcome.wasParked ? 'unparked' : 'was not parked',

@@ -64,10 +64,15 @@ describe('ledger rebuild', () => {
     const terminal = capture();
     const shown: string[] = [];
 
-    const code = await rebuildCommand(['--json', '--actor', 'ops on call', '--batch', '100'], terminal, { DATABASE_URL: database.url }, {
-      show: (p) => void shown.push(p.phase),
-      done: () => undefined,
-    });
+    const code = await rebuildCommand(
+      ['--json', '--actor', 'ops on call', '--batch', '100'],
+      terminal,
+      { DATABASE_URL: database.url },
+      {
+        show: (p) => void shown.push(p.phase),
+        done: () => undefined,
+      },
+    );
 
     expect({ code, errors: terminal.errors }).toEqual({ code: EXIT.ok, errors: [] });
     const printed = JSON.parse(terminal.output.join('\n'));
@@ -75,7 +80,9 @@ describe('ledger rebuild', () => {
     expect(shown).toEqual(expect.arrayContaining(['load', 'index', 'catch-up', 'swap', 'done']));
     const rows = await pool.query(`SELECT count(*)::int AS count FROM read_model.account_transactions`);
     expect(rows.rows[0].count).toBe(stored);
-    const action = await pool.query(`SELECT performed_by, outcome FROM read_model.operator_actions WHERE id = $1`, [printed.operatorActionId]);
+    const action = await pool.query(`SELECT performed_by, outcome FROM read_model.operator_actions WHERE id = $1`, [
+      printed.operatorActionId,
+    ]);
     expect(action.rows).toEqual([{ performed_by: 'ops on call', outcome: 'completed' }]);
   }, 60_000);
 

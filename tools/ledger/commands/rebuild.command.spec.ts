@@ -29,7 +29,14 @@ describe('rebuild command arguments', () => {
 
 describe('rebuild command output', () => {
   it('given progress with a store count, then phase, counts, rate and ETA on one line', () => {
-    const line = formatProgress({ phase: 'load', events: 412_000, totalEstimate: 1_000_000, eventsPerSecond: 27_345.4, etaSeconds: 21.5, elapsedSeconds: 15 });
+    const line = formatProgress({
+      phase: 'load',
+      events: 412_000,
+      totalEstimate: 1_000_000,
+      eventsPerSecond: 27_345.4,
+      etaSeconds: 21.5,
+      elapsedSeconds: 15,
+    });
     expect(line).toBe('rebuild load     412,000 / 1,000,000 events  27,345 events/s  ETA 22 s');
   });
 

@@ -31,7 +31,7 @@ export const REBUILD_HELP = [
   '',
   'Rebuilds read_model.accounts and read_model.account_transactions from the event store without',
   'downtime: fresh tables are loaded beside the live ones, caught up, and swapped in by renames in one',
-  'short transaction. Queries keep being answered throughout; the projector\'s writes wait only for the',
+  "short transaction. Queries keep being answered throughout; the projector's writes wait only for the",
   'final tail and the swap, then continue from Kafka, its version guard skipping what the rebuild applied.',
   'Dead letters and parked accounts are left as they are. One rebuild at a time.',
   '',

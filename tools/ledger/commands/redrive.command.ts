@@ -4,10 +4,7 @@ import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';
 import { printJson } from '../ledger.output';
 
-export async function redriveCommand(
-  command: Extract<LedgerCommand, { name: 'redrive' }>,
-  context: CommandContext,
-): Promise<ExitCode> {
+export async function redriveCommand(command: Extract<LedgerCommand, { name: 'redrive' }>, context: CommandContext): Promise<ExitCode> {
   const outcome = await redrive({ pool: context.readModel, performedBy: context.actor }, command.accountId);
   const report = describeRedrive(outcome);
   if (command.json) printJson(context.terminal, { action: 'redrive', ...outcome });

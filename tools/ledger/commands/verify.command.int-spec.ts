@@ -1,6 +1,12 @@
 import { EVENT_STORE_MIGRATIONS_TABLE, eventsInStreamOrder, eventStoreMigrations, PostgresEventStore } from '@ledger/event-store';
 import { required } from '@ledger/platform';
-import { formatAcknowledgedCommand, inputFromStore, ProjectionWriter, readModelMigrations, type AcknowledgedCommand } from '@ledger/read-model';
+import {
+  formatAcknowledgedCommand,
+  inputFromStore,
+  ProjectionWriter,
+  readModelMigrations,
+  type AcknowledgedCommand,
+} from '@ledger/read-model';
 import { AccountTraffic, createTestDatabase, testPool, type TestDatabase, type TrafficEvent } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,7 +82,11 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
   }
 
   const account = () => required(accounts[3], 'account 4');
-  const moneyEvent = () => required(events.find((e) => e.streamId === account() && e.type === 'MoneyDeposited'), 'a deposit of account 4');
+  const moneyEvent = () =>
+    required(
+      events.find((e) => e.streamId === account() && e.type === 'MoneyDeposited'),
+      'a deposit of account 4',
+    );
 
   it('given a read model projected from the store, then no differences, exit 0, in one page or many', async () => {
     const run = await verify([]);
@@ -92,7 +102,10 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
   });
 
   it('given a balance changed in the read model, then that difference and exit 4', async () => {
-    const { rows } = await pool.query<{ balance: string }>(`SELECT balance::text AS balance FROM read_model.accounts WHERE account_id = $1`, [account()]);
+    const { rows } = await pool.query<{ balance: string }>(
+      `SELECT balance::text AS balance FROM read_model.accounts WHERE account_id = $1`,
+      [account()],
+    );
     const balance = BigInt(required(rows[0], 'row').balance);
 
     const run = await tampered(
@@ -106,7 +119,7 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
     expect(run.out).toMatch(/^1 difference: 1 account-field\.$/m);
   });
 
-  it('given a history row with another amount, then that row\'s field', async () => {
+  it("given a history row with another amount, then that row's field", async () => {
     const event = moneyEvent();
     const amount = BigInt(String(event.data['amount']));
 
@@ -164,7 +177,11 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
     );
 
     expect(run.code).toBe(4);
-    expect(run.out.split('\n')).toEqual([`${account()}  version: expected ${last}, actual ${last - 1}`, expect.stringMatching(/^Checked 12 accounts/), '1 difference: 1 account-field.']);
+    expect(run.out.split('\n')).toEqual([
+      `${account()}  version: expected ${last}, actual ${last - 1}`,
+      expect.stringMatching(/^Checked 12 accounts/),
+      '1 difference: 1 account-field.',
+    ]);
   });
 
   it('given --account, then only that account is checked; an unknown one exits 3', async () => {
@@ -177,15 +194,25 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
       expect(clean.code).toBe(0);
       expect(clean.out).toMatch(/^Checked 1 account: 1 stream \(\d+ events\) against 1 account row and \d+ history rows\.$/m);
       expect(dirty.code).toBe(4);
-      const json = JSON.parse(dirty.out) as { consistent: boolean; summary: { accountsChecked: number; differences: number }; differences: { accountId: string; field: string }[] };
+      const json = JSON.parse(dirty.out) as {
+        consistent: boolean;
+        summary: { accountsChecked: number; differences: number };
+        differences: { accountId: string; field: string }[];
+      };
       expect(json.consistent).toBe(false);
       expect(json.summary).toMatchObject({ accountsChecked: 1, differences: 2 });
-      expect(json.differences.map((d) => [d.accountId, d.field])).toEqual([[other, 'owner'], [other, 'balance']]);
+      expect(json.differences.map((d) => [d.accountId, d.field])).toEqual([
+        [other, 'owner'],
+        [other, 'balance'],
+      ]);
     } finally {
       await pool.query(`UPDATE read_model.accounts SET balance = balance - 5, owner = left(owner, -1) WHERE account_id = $1`, [other]);
     }
     const unknown = await verify(['--account', randomUUID()]);
-    expect(unknown).toMatchObject({ code: 3, out: expect.stringMatching(/^Neither the event store nor the read model knows account .*: nothing to verify\.$/) });
+    expect(unknown).toMatchObject({
+      code: 3,
+      out: expect.stringMatching(/^Neither the event store nor the read model knows account .*: nothing to verify\.$/),
+    });
     expect((await verify([])).code).toBe(0);
   });
 
@@ -209,17 +236,25 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
 
     it('given every acknowledged command in the store and the read model, then exit 0 and the count', async () => {
       const all = acks();
-      const path = file('good.ndjson', [...all.map(formatAcknowledgedCommand), '', formatAcknowledgedCommand({ outcome: 'unknown', kind: 'close', accountId: account(), amount: null })]);
+      const path = file('good.ndjson', [
+        ...all.map(formatAcknowledgedCommand),
+        '',
+        formatAcknowledgedCommand({ outcome: 'unknown', kind: 'close', accountId: account(), amount: null }),
+      ]);
 
       const run = await verify(['--acks', path]);
 
       expect(run.code).toBe(0);
-      expect(run.out).toMatch(new RegExp(`; ${all.length} acknowledged commands \\(and 1 command of unknown outcome, not checked\\)\\.\\nNo differences`));
+      expect(run.out).toMatch(
+        new RegExp(`; ${all.length} acknowledged commands \\(and 1 command of unknown outcome, not checked\\)\\.\\nNo differences`),
+      );
     });
 
     it('given an acknowledged command the store does not have, then it is reported missing', async () => {
       const stranger = randomUUID();
-      const path = file('lost.ndjson', [formatAcknowledgedCommand({ outcome: 'acknowledged', kind: 'deposit', accountId: stranger, version: 2, amount: 500 })]);
+      const path = file('lost.ndjson', [
+        formatAcknowledgedCommand({ outcome: 'acknowledged', kind: 'deposit', accountId: stranger, version: 2, amount: 500 }),
+      ]);
 
       const run = await verify(['--acks', path]);
 

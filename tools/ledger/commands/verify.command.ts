@@ -25,7 +25,11 @@ export const MAX_JSON_DIFFERENCES = 10_000;
 /** A bad acknowledgement log is a bad argument: nothing is read from the databases. */
 export class AcknowledgementLogError extends Error {}
 
-export async function verifyCommand(command: VerifyCommand, context: CommandContext, status: StatusLine = stderrStatusLine()): Promise<ExitCode> {
+export async function verifyCommand(
+  command: VerifyCommand,
+  context: CommandContext,
+  status: StatusLine = stderrStatusLine(),
+): Promise<ExitCode> {
   let acknowledgements: AcknowledgementBook | undefined;
   if (command.acksFile !== undefined) {
     try {
@@ -50,21 +54,37 @@ export async function verifyCommand(command: VerifyCommand, context: CommandCont
     const options = { batchSize: command.batch, ...(command.accountId === undefined ? {} : { accountId: command.accountId }) };
     return checkConsistency(
       {
-        events: eventsInStreamOrder(store, { batchSize: command.batch, ...(command.accountId === undefined ? {} : { streamId: command.accountId }) }),
+        events: eventsInStreamOrder(store, {
+          batchSize: command.batch,
+          ...(command.accountId === undefined ? {} : { streamId: command.accountId }),
+        }),
         accounts: accountsInIdOrder(readModel, options),
         transactions: transactionsInIdOrder(readModel, options),
         ...(acknowledgements === undefined ? {} : { acknowledgements }),
       },
       report,
-      (progress) => status.show(`verify  ${grouped(progress.accounts)} accounts  ${grouped(progress.events)} events  ${grouped(progress.events / Math.max(0.001, (Date.now() - started) / 1000))} events/s`),
+      (progress) =>
+        status.show(
+          `verify  ${grouped(progress.accounts)} accounts  ${grouped(progress.events)} events  ${grouped(progress.events / Math.max(0.001, (Date.now() - started) / 1000))} events/s`,
+        ),
     );
   });
   status.clear();
   const unknownAccount = command.accountId !== undefined && summary.accountsChecked === 0;
   if (command.json) {
-    printJson(context.terminal, { action: 'verify', consistent: summary.differences === 0, ...(unknownAccount ? { unknownAccount: command.accountId } : {}), summary, differences: shown });
+    printJson(context.terminal, {
+      action: 'verify',
+      consistent: summary.differences === 0,
+      ...(unknownAccount ? { unknownAccount: command.accountId } : {}),
+      summary,
+      differences: shown,
+    });
   } else {
-    context.terminal.out(unknownAccount ? `Neither the event store nor the read model knows account ${command.accountId}: nothing to verify.` : describeSummary(summary));
+    context.terminal.out(
+      unknownAccount
+        ? `Neither the event store nor the read model knows account ${command.accountId}: nothing to verify.`
+        : describeSummary(summary),
+    );
   }
   if (unknownAccount) return EXIT.unresolved;
   return summary.differences === 0 ? EXIT.ok : EXIT.differences;
@@ -134,7 +154,9 @@ export function describeSummary(summary: ConsistencySummary): string {
       : `; ${counted(summary.acknowledgedCommands, 'acknowledged command')}` +
         (summary.unknownOutcomes === 0 ? '' : ` (and ${counted(summary.unknownOutcomes, 'command')} of unknown outcome, not checked)`);
   if (summary.differences === 0) return `${checked}${acks}.\nNo differences: the read model agrees with the event store.`;
-  const kinds = DIFFERENCE_KINDS.filter((kind) => summary.differencesByKind[kind] > 0).map((kind) => `${grouped(summary.differencesByKind[kind])} ${kind}`);
+  const kinds = DIFFERENCE_KINDS.filter((kind) => summary.differencesByKind[kind] > 0).map(
+    (kind) => `${grouped(summary.differencesByKind[kind])} ${kind}`,
+  );
   return `${checked}${acks}.\n${counted(summary.differences, 'difference')}: ${kinds.join(', ')}.`;
 }
 

@@ -81,33 +81,37 @@ describe('snapshot + tail equals full replay', () => {
   it('for random command sequences, each command gets the answer a model predicts, and loading from the latest snapshot gives the state and version of replaying every event', async () => {
     let accepted = 0;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 2_000 }), fc.array(step, { minLength: 1, maxLength: 25 }), async (initialDeposit, steps) => {
-        const accountId = randomUUID();
-        const opened = await app.post('/accounts', { owner: 'Replay', currency: 'EUR', initialDeposit, accountId });
-        expect(opened.status).toBe(201);
-        const model: Model = { balance: initialDeposit, status: 'ACTIVE' };
-        let version = 1;
-        for (const s of steps) {
-          const answer = await app.post(`/accounts/${accountId}/${s.path}`, s.body);
-          const expected = expectedAnswer(model, s);
-          expect({ step: s, status: answer.status }).toEqual({ step: s, status: expected.status });
-          if (expected.status === 201) {
-            version += 1;
-            accepted += 1;
-            expect(answer.body).toMatchObject({ version, balance: model.balance, status: model.status });
-          } else {
-            expect(answer.body['type']).toBe(`https://ledger.example.com/problems/${expected.slug}`);
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2_000 }),
+        fc.array(step, { minLength: 1, maxLength: 25 }),
+        async (initialDeposit, steps) => {
+          const accountId = randomUUID();
+          const opened = await app.post('/accounts', { owner: 'Replay', currency: 'EUR', initialDeposit, accountId });
+          expect(opened.status).toBe(201);
+          const model: Model = { balance: initialDeposit, status: 'ACTIVE' };
+          let version = 1;
+          for (const s of steps) {
+            const answer = await app.post(`/accounts/${accountId}/${s.path}`, s.body);
+            const expected = expectedAnswer(model, s);
+            expect({ step: s, status: answer.status }).toEqual({ step: s, status: expected.status });
+            if (expected.status === 201) {
+              version += 1;
+              accepted += 1;
+              expect(answer.body).toMatchObject({ version, balance: model.balance, status: model.status });
+            } else {
+              expect(answer.body['type']).toBe(`https://ledger.example.com/problems/${expected.slug}`);
+            }
           }
-        }
 
-        const fromSnapshot = await accounts.load(accountId);
-        const replayed = await fullReplay(accountId);
+          const fromSnapshot = await accounts.load(accountId);
+          const replayed = await fullReplay(accountId);
 
-        expect(replayed.version).toBe(version);
-        expect(fromSnapshot).toEqual(replayed);
-        const { rows } = await app.db.query('SELECT version FROM event_store.snapshots WHERE stream_id = $1', [accountId]);
-        if (replayed.version >= 3) expect(Number(rows[0]?.version)).toBe(Math.floor(replayed.version / 3) * 3);
-      }),
+          expect(replayed.version).toBe(version);
+          expect(fromSnapshot).toEqual(replayed);
+          const { rows } = await app.db.query('SELECT version FROM event_store.snapshots WHERE stream_id = $1', [accountId]);
+          if (replayed.version >= 3) expect(Number(rows[0]?.version)).toBe(Math.floor(replayed.version / 3) * 3);
+        },
+      ),
       { numRuns: 40 },
     );
     // The property is about states built by many accepted commands, not only by refusals.

@@ -30,7 +30,9 @@ describe('events stored in an old schema', () => {
 
     expect(deposited.status).toBe(201);
     expect(deposited.body).toMatchObject({ accountId, version: 2, balance: 750, status: 'ACTIVE' });
-    const { rows } = await app.db.query('SELECT schema_version, data FROM event_store.events WHERE stream_id = $1 ORDER BY version', [accountId]);
+    const { rows } = await app.db.query('SELECT schema_version, data FROM event_store.events WHERE stream_id = $1 ORDER BY version', [
+      accountId,
+    ]);
     // Upcasting happens on read: the stored v1 event is left as it was written.
     expect(rows[0]).toMatchObject({ schema_version: 1, data: { ownerName: 'Legacy Owner' } });
   }, 30_000);

@@ -69,7 +69,9 @@ describe('concurrent commands over HTTP against the real event store', () => {
 
       // Every request on one account at once, through both replicas: each round only one append can win.
       const results = await Promise.all(
-        range(80).map((i) => untilNotConflicted(() => (i % 2 ? racing.app : racing.replica).post(`/accounts/${accountId}/withdrawals`, { amount: 1 }))),
+        range(80).map((i) =>
+          untilNotConflicted(() => (i % 2 ? racing.app : racing.replica).post(`/accounts/${accountId}/withdrawals`, { amount: 1 })),
+        ),
       );
 
       // Every run, whatever the interleaving: exactly the money there was moved, once each.

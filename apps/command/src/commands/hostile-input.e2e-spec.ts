@@ -45,14 +45,58 @@ const cases: HostileCase[] = [
   { name: 'amount one past the safe range', path: deposit, raw: '{"amount":9007199254740992}', status: 400, type: 'validation' },
   { name: 'amount of 20 digits', path: deposit, raw: '{"amount":12345678901234567890}', status: 400, type: 'validation' },
   { name: '__proto__ pollution', path: deposit, raw: '{"__proto__":{"amount":1}}', status: 400, type: 'validation' },
-  { name: '__proto__ beside a valid amount', path: deposit, raw: '{"amount":1,"__proto__":{"admin":true}}', status: 400, type: 'validation' },
-  { name: 'constructor pollution', path: deposit, raw: '{"amount":1,"constructor":{"prototype":{"admin":true}}}', status: 400, type: 'validation' },
-  { name: 'text/plain content type', path: deposit, raw: '{"amount":1}', headers: { 'content-type': 'text/plain' }, status: 415, type: 'unsupported-media-type' },
-  { name: 'form content type', path: deposit, raw: 'amount=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, type: 'unsupported-media-type' },
+  {
+    name: '__proto__ beside a valid amount',
+    path: deposit,
+    raw: '{"amount":1,"__proto__":{"admin":true}}',
+    status: 400,
+    type: 'validation',
+  },
+  {
+    name: 'constructor pollution',
+    path: deposit,
+    raw: '{"amount":1,"constructor":{"prototype":{"admin":true}}}',
+    status: 400,
+    type: 'validation',
+  },
+  {
+    name: 'text/plain content type',
+    path: deposit,
+    raw: '{"amount":1}',
+    headers: { 'content-type': 'text/plain' },
+    status: 415,
+    type: 'unsupported-media-type',
+  },
+  {
+    name: 'form content type',
+    path: deposit,
+    raw: 'amount=1',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 415,
+    type: 'unsupported-media-type',
+  },
   { name: '100 KiB body', path: open, body: { ...validOpen, owner: 'x'.repeat(100 * 1024) }, status: 413, type: 'payload-too-large' },
-  { name: 'malformed account id', path: () => '/accounts/not-a-uuid/deposits', body: { amount: 1 }, status: 400, type: 'invalid-account-id' },
-  { name: 'SQL in the account id', path: () => `/accounts/${encodeURIComponent("1' OR '1'='1")}/deposits`, body: { amount: 1 }, status: 400, type: 'invalid-account-id' },
-  { name: 'unknown account', path: () => `/accounts/${randomUUID()}/deposits`, body: { amount: 1 }, status: 404, type: 'account-not-found' },
+  {
+    name: 'malformed account id',
+    path: () => '/accounts/not-a-uuid/deposits',
+    body: { amount: 1 },
+    status: 400,
+    type: 'invalid-account-id',
+  },
+  {
+    name: 'SQL in the account id',
+    path: () => `/accounts/${encodeURIComponent("1' OR '1'='1")}/deposits`,
+    body: { amount: 1 },
+    status: 400,
+    type: 'invalid-account-id',
+  },
+  {
+    name: 'unknown account',
+    path: () => `/accounts/${randomUUID()}/deposits`,
+    body: { amount: 1 },
+    status: 404,
+    type: 'account-not-found',
+  },
   { name: 'unknown route', path: (ids) => `/accounts/${ids.active}/transfers`, body: { amount: 1 }, status: 404, type: 'not-found' },
   { name: 'empty owner', path: open, body: { ...validOpen, owner: '' }, status: 400, type: 'validation' },
   { name: 'blank owner', path: open, body: { ...validOpen, owner: '   ' }, status: 400, type: 'validation' },
@@ -66,22 +110,79 @@ const cases: HostileCase[] = [
   { name: 'negative initial deposit', path: open, body: { ...validOpen, initialDeposit: -1 }, status: 400, type: 'validation' },
   { name: 'fractional initial deposit', path: open, body: { ...validOpen, initialDeposit: 0.5 }, status: 400, type: 'validation' },
   { name: 'null initial deposit', path: open, body: { ...validOpen, initialDeposit: null }, status: 400, type: 'validation' },
-  { name: 'malformed client account id', path: open, body: { ...validOpen, accountId: "abc'; DROP TABLE event_store.events; --" }, status: 400, type: 'validation' },
+  {
+    name: 'malformed client account id',
+    path: open,
+    body: { ...validOpen, accountId: "abc'; DROP TABLE event_store.events; --" },
+    status: 400,
+    type: 'validation',
+  },
   { name: 'existing account id', path: open, body: { ...validOpen, accountId: 'ACTIVE' }, status: 409, type: 'account-already-exists' },
-  { name: 'reason of 501 characters', path: (ids) => `/accounts/${ids.active}/freeze`, body: { reason: 'r'.repeat(501) }, status: 400, type: 'validation' },
+  {
+    name: 'reason of 501 characters',
+    path: (ids) => `/accounts/${ids.active}/freeze`,
+    body: { reason: 'r'.repeat(501) },
+    status: 400,
+    type: 'validation',
+  },
   { name: 'numeric reason', path: (ids) => `/accounts/${ids.active}/freeze`, body: { reason: 7 }, status: 400, type: 'validation' },
-  { name: 'unfreeze an active account', path: (ids) => `/accounts/${ids.active}/unfreeze`, body: {}, status: 409, type: 'account-not-frozen' },
+  {
+    name: 'unfreeze an active account',
+    path: (ids) => `/accounts/${ids.active}/unfreeze`,
+    body: {},
+    status: 409,
+    type: 'account-not-frozen',
+  },
   { name: 'close with money left', path: (ids) => `/accounts/${ids.active}/close`, body: {}, status: 409, type: 'balance-not-zero' },
   { name: 'close with a field', path: (ids) => `/accounts/${ids.active}/close`, body: { force: true }, status: 400, type: 'validation' },
   { name: 'withdraw more than the balance', path: withdraw, body: { amount: 1001 }, status: 409, type: 'insufficient-funds' },
-  { name: 'deposit to a frozen account', path: (ids) => `/accounts/${ids.frozen}/deposits`, body: { amount: 1 }, status: 409, type: 'account-frozen' },
-  { name: 'deposit to a closed account', path: (ids) => `/accounts/${ids.closed}/deposits`, body: { amount: 1 }, status: 409, type: 'account-closed' },
-  { name: 'deposit past the safe balance', path: (ids) => `/accounts/${ids.full}/deposits`, body: { amount: 1 }, status: 409, type: 'balance-overflow' },
+  {
+    name: 'deposit to a frozen account',
+    path: (ids) => `/accounts/${ids.frozen}/deposits`,
+    body: { amount: 1 },
+    status: 409,
+    type: 'account-frozen',
+  },
+  {
+    name: 'deposit to a closed account',
+    path: (ids) => `/accounts/${ids.closed}/deposits`,
+    body: { amount: 1 },
+    status: 409,
+    type: 'account-closed',
+  },
+  {
+    name: 'deposit past the safe balance',
+    path: (ids) => `/accounts/${ids.full}/deposits`,
+    body: { amount: 1 },
+    status: 409,
+    type: 'balance-overflow',
+  },
   { name: 'malformed If-Match', path: deposit, body: { amount: 1 }, headers: { 'if-match': 'abc' }, status: 400, type: 'invalid-if-match' },
   { name: 'stale If-Match', path: deposit, body: { amount: 1 }, headers: { 'if-match': '"99"' }, status: 412, type: 'version-mismatch' },
-  { name: 'Idempotency-Key of 201 characters', path: deposit, body: { amount: 1 }, headers: { 'idempotency-key': 'k'.repeat(201) }, status: 400, type: 'invalid-idempotency-key' },
-  { name: 'Idempotency-Key with spaces', path: deposit, body: { amount: 1 }, headers: { 'idempotency-key': 'a key' }, status: 400, type: 'invalid-idempotency-key' },
-  { name: 'oversized headers', path: deposit, body: { amount: 1 }, headers: { 'x-filler': 'h'.repeat(20_000) }, status: 431, type: 'headers-too-large' },
+  {
+    name: 'Idempotency-Key of 201 characters',
+    path: deposit,
+    body: { amount: 1 },
+    headers: { 'idempotency-key': 'k'.repeat(201) },
+    status: 400,
+    type: 'invalid-idempotency-key',
+  },
+  {
+    name: 'Idempotency-Key with spaces',
+    path: deposit,
+    body: { amount: 1 },
+    headers: { 'idempotency-key': 'a key' },
+    status: 400,
+    type: 'invalid-idempotency-key',
+  },
+  {
+    name: 'oversized headers',
+    path: deposit,
+    body: { amount: 1 },
+    headers: { 'x-filler': 'h'.repeat(20_000) },
+    status: 431,
+    type: 'headers-too-large',
+  },
 ];
 
 /** Raw node:http, so the test controls bytes and headers exactly (fetch would refuse some). */
@@ -130,7 +231,12 @@ describe('hostile input to the command API', () => {
       for (const step of then) expect((await app.post(`/accounts/${accountId}/${step}`, {})).status).toBe(201);
       return accountId;
     };
-    ids = { active: await opened(1000), frozen: await opened(5, ['freeze']), closed: await opened(0, ['close']), full: await opened(MAX_SAFE) };
+    ids = {
+      active: await opened(1000),
+      frozen: await opened(5, ['freeze']),
+      closed: await opened(0, ['close']),
+      full: await opened(MAX_SAFE),
+    };
   }, 60_000);
 
   afterAll(async () => {
@@ -173,7 +279,11 @@ describe('hostile input to the command API', () => {
     expect(sane.status).toBe(400);
     const echoed = await app.post(`/accounts/${ids.active}/deposits`, { amount: 'x' }, { 'X-Correlation-Id': 'abc-123' });
     expect(echoed.headers.get('x-correlation-id')).toBe('abc-123');
-    const hostile = await app.post(`/accounts/${ids.active}/deposits`, { amount: 'x' }, { 'X-Correlation-Id': '<script>alert(1)</script>' });
+    const hostile = await app.post(
+      `/accounts/${ids.active}/deposits`,
+      { amount: 'x' },
+      { 'X-Correlation-Id': '<script>alert(1)</script>' },
+    );
     expect(hostile.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -28,9 +28,15 @@ export function accountProblem(error: AccountError): ProblemException {
         balance: Number(error.balance),
       });
     case 'BalanceOverflow':
-      return problem(409, 'balance-overflow', 'Balance overflow', 'The deposit would take the balance beyond the largest amount supported.', {
-        balance: Number(error.balance),
-      });
+      return problem(
+        409,
+        'balance-overflow',
+        'Balance overflow',
+        'The deposit would take the balance beyond the largest amount supported.',
+        {
+          balance: Number(error.balance),
+        },
+      );
     default: {
       const _exhaustive: never = error;
       throw new Error(`unmapped account error ${JSON.stringify(_exhaustive)}`);

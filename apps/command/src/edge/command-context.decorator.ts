@@ -82,6 +82,6 @@ export function commandContextOf(request: FastifyRequest): CommandContext {
 }
 
 /** The command's edge metadata: correlation and trace ids, If-Match and Idempotency-Key. */
-export const Context = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext =>
-  commandContextOf(context.switchToHttp().getRequest<FastifyRequest>()),
+export const Context = createParamDecorator(
+  (_: unknown, context: ExecutionContext): CommandContext => commandContextOf(context.switchToHttp().getRequest<FastifyRequest>()),
 );

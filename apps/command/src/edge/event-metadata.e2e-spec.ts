@@ -26,7 +26,11 @@ describe('event metadata from the edge', () => {
     const headers = { 'Idempotency-Key': `open-${accountId}`, 'X-Correlation-Id': 'checkout-42' };
 
     const first = await app.post('/accounts', { owner: 'Cause', currency: 'EUR', accountId }, headers);
-    const again = await app.post('/accounts', { owner: 'Cause', currency: 'EUR', accountId }, { ...headers, 'X-Correlation-Id': 'retry-43' });
+    const again = await app.post(
+      '/accounts',
+      { owner: 'Cause', currency: 'EUR', accountId },
+      { ...headers, 'X-Correlation-Id': 'retry-43' },
+    );
 
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
@@ -36,7 +40,11 @@ describe('event metadata from the edge', () => {
 
   it('given no Idempotency-Key, when commands are appended, then each is caused by its own request: the correlation id it was answered with', async () => {
     const accountId = randomUUID();
-    const opened = await app.post('/accounts', { owner: 'Cause', currency: 'EUR', initialDeposit: 5, accountId }, { 'X-Correlation-Id': 'corr-1' });
+    const opened = await app.post(
+      '/accounts',
+      { owner: 'Cause', currency: 'EUR', initialDeposit: 5, accountId },
+      { 'X-Correlation-Id': 'corr-1' },
+    );
     const deposited = await app.post(`/accounts/${accountId}/deposits`, { amount: 1 });
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const withdrawn = await app.post(`/accounts/${accountId}/withdrawals`, { amount: 1 }, { 'X-Correlation-Id': 'corr-3', traceparent });

@@ -8,7 +8,13 @@ import { IsInt, Max, Min } from 'class-validator';
  */
 export function MinorUnits(options: { min: 0 | 1; description: string }) {
   return applyDecorators(
-    ApiProperty({ type: 'integer', minimum: options.min, maximum: Number.MAX_SAFE_INTEGER, description: options.description, example: 1500 }),
+    ApiProperty({
+      type: 'integer',
+      minimum: options.min,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: options.description,
+      example: 1500,
+    }),
     IsInt({ message: '$property must be an integer number of minor units' }),
     Min(options.min),
     Max(Number.MAX_SAFE_INTEGER),

@@ -65,10 +65,9 @@ export async function countEvents(db: Pool, streamId?: string): Promise<number> 
 }
 
 export async function versionsOf(db: Pool, streamId: string): Promise<number[]> {
-  const { rows } = await db.query<{ version: string }>(
-    'SELECT version FROM event_store.events WHERE stream_id = $1 ORDER BY version',
-    [streamId],
-  );
+  const { rows } = await db.query<{ version: string }>('SELECT version FROM event_store.events WHERE stream_id = $1 ORDER BY version', [
+    streamId,
+  ]);
   return rows.map((row) => Number(row.version));
 }
 

@@ -45,7 +45,12 @@ describe('ChangeAnnouncer (real Postgres)', () => {
         { accountId: B, version: 7 },
       ]);
       await subject.announce([]);
-      await eventually(() => heard.length >= 2, 10_000, 'two notifications', () => heard);
+      await eventually(
+        () => heard.length >= 2,
+        10_000,
+        'two notifications',
+        () => heard,
+      );
       expect(heard).toEqual(['*', `${A}:3,${B}:7`]);
     } finally {
       await subject.onApplicationShutdown();
@@ -60,7 +65,12 @@ describe('ChangeAnnouncer (real Postgres)', () => {
         subject.announce([{ accountId: A, version: 2 }]),
         subject.announce([{ accountId: B, version: 3 }]),
       ]);
-      await eventually(() => heard.length >= 3, 10_000, 'three notifications', () => heard);
+      await eventually(
+        () => heard.length >= 3,
+        10_000,
+        'three notifications',
+        () => heard,
+      );
       expect(heard).toEqual(['*', `${A}:1`, `${A}:2,${B}:3`]);
     } finally {
       await subject.onApplicationShutdown();
@@ -72,7 +82,9 @@ describe('ChangeAnnouncer (real Postgres)', () => {
     try {
       await subject.announce([{ accountId: A, version: 1 }]);
       await eventually(() => heard.length >= 2, 10_000, 'the first session to notify');
-      await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'projector-notify' AND datname = current_database()`);
+      await pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'projector-notify' AND datname = current_database()`,
+      );
       heard.length = 0;
       // The first attempt may find the session dead and give up; one of the next ones reconnects.
       await eventually(

@@ -12,9 +12,13 @@ describe('isRebalanceError', () => {
   );
 
   it('finds the protocol error under the wrappers kafkajs retriers put around it', () => {
-    const protocol = new KafkaJSProtocolError(Object.assign(new Error('rebalancing'), { type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false }));
+    const protocol = new KafkaJSProtocolError(
+      Object.assign(new Error('rebalancing'), { type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false }),
+    );
     // What createRetry rejects with: the error wrapped, its cause kept.
-    const wrapped = new (KafkaJSNonRetriableError as unknown as new (e: Error, o: { cause: Error }) => Error)(protocol, { cause: protocol });
+    const wrapped = new (KafkaJSNonRetriableError as unknown as new (e: Error, o: { cause: Error }) => Error)(protocol, {
+      cause: protocol,
+    });
     expect(isRebalanceError(protocol)).toBe(true);
     expect(isRebalanceError(wrapped)).toBe(true);
     expect(isRebalanceError(new KafkaJSNumberOfRetriesExceeded(wrapped, { retryCount: 5, retryTime: 1000 }))).toBe(true);

@@ -6,7 +6,12 @@ import { projectionLagsSeconds } from './projection-lag';
 function inputs(messages: readonly Message[]): ProjectionInput[] {
   return messages.map((m, i) =>
     decodeForProjection(
-      rawFromKafka('t', 0, { offset: String(i), key: m.key === null ? null : Buffer.from(m.key as string), value: m.value as Buffer, headers: m.headers }),
+      rawFromKafka('t', 0, {
+        offset: String(i),
+        key: m.key === null ? null : Buffer.from(m.key as string),
+        value: m.value as Buffer,
+        headers: m.headers,
+      }),
     ),
   );
 }

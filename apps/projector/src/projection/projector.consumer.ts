@@ -115,14 +115,14 @@ export class ProjectorConsumer implements OnApplicationBootstrap, BeforeApplicat
       for (const partition of previous) {
         if (!this.owned.has(partition)) this.metrics.consumerLag.remove({ partition: String(partition) });
       }
-      this.logger.log(
-        `joined group ${payload.groupId} with partitions [${this.ownedPartitions().join(',')}] of ${config.KAFKA_TOPIC}`,
-      );
+      this.logger.log(`joined group ${payload.groupId} with partitions [${this.ownedPartitions().join(',')}] of ${config.KAFKA_TOPIC}`);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.metrics.consumerCrashes.inc();
       this.forgetAssignment();
-      this.logger.error(`consumer crashed (${messageOf(payload.error)}); ${payload.restart ? 'kafkajs restarts it' : 'starting a new one'}`);
+      this.logger.error(
+        `consumer crashed (${messageOf(payload.error)}); ${payload.restart ? 'kafkajs restarts it' : 'starting a new one'}`,
+      );
       // kafkajs restarts itself after retriable errors; after the others it has disconnected for good.
       if (!payload.restart && !this.stopping.signal.aborted) this.starting = this.start();
     });

@@ -49,7 +49,12 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
     };
     const [victim, survivor] = [spawn('projector-victim'), spawn('projector-survivor')];
     const shared = () => [victim, survivor].every((p) => (latestAssignment(p)?.length ?? 0) > 0);
-    await waitUntil(async () => shared(), BOOT_MS, 'both replicas to own partitions', async () => [victim, survivor].map(latestAssignment));
+    await waitUntil(
+      async () => shared(),
+      BOOT_MS,
+      'both replicas to own partitions',
+      async () => [victim, survivor].map(latestAssignment),
+    );
 
     // A stream over several seconds, version by version across all accounts, so the kill lands mid-stream.
     const histories = Array.from({ length: ACCOUNTS }, () => new AccountHistory({ deposits: VERSIONS - 1 }));
@@ -65,11 +70,8 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
     // A transaction with an xid is a batch writing (the gauges' reads take none): kill it right there.
     await waitUntil(
       async () =>
-        (
-          await env.pool.query(
-            `SELECT 1 FROM pg_stat_activity WHERE application_name = 'projector-victim' AND backend_xid IS NOT NULL`,
-          )
-        ).rows.length > 0,
+        (await env.pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'projector-victim' AND backend_xid IS NOT NULL`))
+          .rows.length > 0,
       30_000,
       'the victim to be inside a batch transaction',
       undefined,
@@ -95,10 +97,17 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
               (SELECT coalesce(max(c), 0) FROM (SELECT count(*) AS c FROM read_model.account_transactions GROUP BY account_id, version) v) AS max_per_version
          FROM read_model.account_transactions`,
     );
-    expect(rows.rows[0]).toEqual({ n: String(messages.length), accounts: String(ACCOUNTS), events: String(messages.length), max_per_version: '1' });
+    expect(rows.rows[0]).toEqual({
+      n: String(messages.length),
+      accounts: String(ACCOUNTS),
+      events: String(messages.length),
+      max_per_version: '1',
+    });
     const processed = await env.pool.query(`SELECT count(*)::int AS n FROM read_model.processed_events`);
     expect(processed.rows[0].n).toBe(messages.length);
-    const failures = await env.pool.query(`SELECT (SELECT count(*) FROM read_model.dead_letters)::int AS dead, (SELECT count(*) FROM read_model.parked_accounts)::int AS parked`);
+    const failures = await env.pool.query(
+      `SELECT (SELECT count(*) FROM read_model.dead_letters)::int AS dead, (SELECT count(*) FROM read_model.parked_accounts)::int AS parked`,
+    );
     expect(failures.rows[0]).toEqual({ dead: 0, parked: 0 });
   }, 180_000);
 });

@@ -87,7 +87,13 @@ describe('projector with poison and gaps on a shared partition (real Kafka and P
     env = await projectorTestEnv();
     topic = await env.createTopic('projector-poison', 2);
     await env.produce(topic, messages(), PARTITION);
-    projector = await startProjector({ databaseUrl: env.db.url, brokers: env.brokers, topic, groupId: groupId(), env: { PROJECTOR_BATCH_SIZE: '500' } });
+    projector = await startProjector({
+      databaseUrl: env.db.url,
+      brokers: env.brokers,
+      topic,
+      groupId: groupId(),
+      env: { PROJECTOR_BATCH_SIZE: '500' },
+    });
     await waitForGroupAtEnd(env, groupId(), topic, 60_000);
   }, 90_000);
 
@@ -107,21 +113,29 @@ describe('projector with poison and gaps on a shared partition (real Kafka and P
     expect(Number(ends.get(PARTITION))).toBe(messages().length);
   });
 
-  it.each(POISON.map((c) => [c.name, c] as const))('given %s, then only its account is parked and its later events are held in order', async (_name, c) => {
-    const { accountId } = c.history;
-    expect((await accountSnapshots(env.pool)).get(accountId)).toEqual(expectedAccount(c.history, 1));
-    const dead = await env.pool.query(`SELECT version::int AS version, error, attempts FROM read_model.dead_letters WHERE account_id = $1`, [accountId]);
-    expect(dead.rows).toHaveLength(1);
-    expect(dead.rows[0].error).toMatch(c.error);
-    const parked = await env.pool.query(`SELECT reason FROM read_model.parked_accounts WHERE account_id = $1`, [accountId]);
-    expect(parked.rows).toEqual([{ reason: dead.rows[0].error }]);
-    expect(await heldVersions(accountId)).toEqual([3, 4]);
-  });
+  it.each(POISON.map((c) => [c.name, c] as const))(
+    'given %s, then only its account is parked and its later events are held in order',
+    async (_name, c) => {
+      const { accountId } = c.history;
+      expect((await accountSnapshots(env.pool)).get(accountId)).toEqual(expectedAccount(c.history, 1));
+      const dead = await env.pool.query(
+        `SELECT version::int AS version, error, attempts FROM read_model.dead_letters WHERE account_id = $1`,
+        [accountId],
+      );
+      expect(dead.rows).toHaveLength(1);
+      expect(dead.rows[0].error).toMatch(c.error);
+      const parked = await env.pool.query(`SELECT reason FROM read_model.parked_accounts WHERE account_id = $1`, [accountId]);
+      expect(parked.rows).toEqual([{ reason: dead.rows[0].error }]);
+      expect(await heldVersions(accountId)).toEqual([3, 4]);
+    },
+  );
 
   it('given a version gap, then the account is parked at the gap and nothing after it is applied', async () => {
     expect((await accountSnapshots(env.pool)).get(gapped.accountId)).toEqual(expectedAccount(gapped, 2));
     expect(await historyVersions(env.pool, gapped.accountId)).toEqual([1, 2]);
-    const dead = await env.pool.query(`SELECT version::int AS version, error FROM read_model.dead_letters WHERE account_id = $1`, [gapped.accountId]);
+    const dead = await env.pool.query(`SELECT version::int AS version, error FROM read_model.dead_letters WHERE account_id = $1`, [
+      gapped.accountId,
+    ]);
     expect(dead.rows).toEqual([{ version: 4, error: 'version gap: expected version 3, got 4' }]);
     expect(await heldVersions(gapped.accountId)).toEqual([5]);
   });
@@ -144,7 +158,11 @@ describe('projector with poison and gaps on a shared partition (real Kafka and P
       `SELECT id::text AS id, error, "offset"::text AS "offset", published_at IS NOT NULL AS published FROM read_model.dead_letters ORDER BY id`,
     );
     expect(deadLetters.rows).toHaveLength(POISON.length + 3);
-    await waitUntil(async () => (await env.endOffsets(`${topic}.dlq`)).get(0) === String(deadLetters.rows.length), 15_000, 'the dead-letter copies');
+    await waitUntil(
+      async () => (await env.endOffsets(`${topic}.dlq`)).get(0) === String(deadLetters.rows.length),
+      15_000,
+      'the dead-letter copies',
+    );
 
     const copies = await readTopic(`${topic}.dlq`, deadLetters.rows.length);
     const byId = new Map(copies.map((m) => [m.headers?.[DEAD_LETTER_HEADERS.id]?.toString(), m]));
@@ -169,7 +187,11 @@ describe('projector with poison and gaps on a shared partition (real Kafka and P
   it('shows the dead letters, held events and parked accounts on /metrics', async () => {
     const parkedAccounts = POISON.length + 1;
     const held = POISON.length * 2 + 1;
-    await waitUntil(async () => metricValue(await projector.metrics(), 'ledger_projector_parked_accounts') === parkedAccounts, 10_000, 'the gauges');
+    await waitUntil(
+      async () => metricValue(await projector.metrics(), 'ledger_projector_parked_accounts') === parkedAccounts,
+      10_000,
+      'the gauges',
+    );
     const text = await projector.metrics();
     expect(metricValue(text, 'ledger_projector_held_events')).toBe(held);
     expect(metricValue(text, 'ledger_projector_events_held_total')).toBe(held);

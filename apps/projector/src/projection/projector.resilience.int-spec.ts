@@ -40,9 +40,10 @@ describe('projector when the database refuses or goes away, and pruning (real Ka
     const accounts = await accountSnapshots(env.pool);
     for (const history of others) expect(accounts.get(history.accountId)).toEqual(expectedAccount(history));
     expect(accounts.has(refused.accountId)).toBe(false);
-    const dead = await env.pool.query(`SELECT version::int AS version, error, attempts FROM read_model.dead_letters WHERE account_id = $1`, [
-      refused.accountId,
-    ]);
+    const dead = await env.pool.query(
+      `SELECT version::int AS version, error, attempts FROM read_model.dead_letters WHERE account_id = $1`,
+      [refused.accountId],
+    );
     expect(dead.rows).toHaveLength(1);
     expect(dead.rows[0]).toMatchObject({ version: 1 });
     expect(dead.rows[0].error).toMatch(/^database refused the account's rows: .*0x00/);
@@ -90,7 +91,8 @@ describe('projector when the database refuses or goes away, and pruning (real Ka
     await env.produce(topic, history.messages(), PARTITION);
     await waitForGroupAtEnd(env, groupId(), topic, 30_000);
     const processed = async (ids: readonly string[]) =>
-      (await env.pool.query(`SELECT count(*)::int AS n FROM read_model.processed_events WHERE event_id = ANY($1::uuid[])`, [ids])).rows[0].n;
+      (await env.pool.query(`SELECT count(*)::int AS n FROM read_model.processed_events WHERE event_id = ANY($1::uuid[])`, [ids])).rows[0]
+        .n;
     const ids = history.envelopes.map((e) => e.eventId);
 
     // Retention 2 s, pruned every 300 ms.

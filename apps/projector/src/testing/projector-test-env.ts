@@ -112,7 +112,12 @@ export async function waitForGroupAtEnd(env: ProjectorTestEnv, groupId: string, 
   const behind = async () => {
     const [watermarks, committed] = await Promise.all([env.admin.fetchTopicOffsets(topic), env.committedOffsets(groupId, topic)]);
     return watermarks
-      .map(({ partition, high, low }) => ({ partition, high, committed: committed.get(partition), lag: consumerLag(high, committed.get(partition) ?? null, low) }))
+      .map(({ partition, high, low }) => ({
+        partition,
+        high,
+        committed: committed.get(partition),
+        lag: consumerLag(high, committed.get(partition) ?? null, low),
+      }))
       .filter((p) => p.lag > 0);
   };
   await waitUntil(async () => (await behind()).length === 0, timeoutMs, `group ${groupId} to commit the end of ${topic}`, behind);

@@ -7,16 +7,40 @@ const TOTAL_DESCRIPTION =
   'value as a decimal string (a sum of safe amounts can pass the range a JSON number holds exactly).';
 
 export class AccountSummaryResponse {
-  @ApiProperty({ oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^[0-9]+$' }], description: `Deposits, the opening deposit included. ${TOTAL_DESCRIPTION}`, example: 1500 })
+  @ApiProperty({
+    oneOf: [
+      { type: 'integer', minimum: 0 },
+      { type: 'string', pattern: '^[0-9]+$' },
+    ],
+    description: `Deposits, the opening deposit included. ${TOTAL_DESCRIPTION}`,
+    example: 1500,
+  })
   totalDeposited: number | string;
 
-  @ApiProperty({ oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^[0-9]+$' }], description: `Withdrawals. ${TOTAL_DESCRIPTION}`, example: 250 })
+  @ApiProperty({
+    oneOf: [
+      { type: 'integer', minimum: 0 },
+      { type: 'string', pattern: '^[0-9]+$' },
+    ],
+    description: `Withdrawals. ${TOTAL_DESCRIPTION}`,
+    example: 250,
+  })
   totalWithdrawn: number | string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Money movements: deposits, withdrawals, and the opening deposit when above zero. Status changes do not count.', example: 3 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Money movements: deposits, withdrawals, and the opening deposit when above zero. Status changes do not count.',
+    example: 3,
+  })
   transactionCount: number;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "When the account's latest event (of any kind) occurred." })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: "When the account's latest event (of any kind) occurred.",
+  })
   lastActivityAt: string | null;
 }
 
@@ -24,9 +48,11 @@ export class AccountResponse {
   @ApiProperty({ format: 'uuid' }) accountId: string;
   @ApiProperty({ example: 'Ada Lovelace' }) owner: string;
   @ApiProperty({ example: 'EUR' }) currency: string;
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Balance in minor units', example: 1250 }) balance: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Balance in minor units', example: 1250 })
+  balance: number;
   @ApiProperty({ enum: ['ACTIVE', 'FROZEN', 'CLOSED'] }) status: string;
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'Version of the last event the read model applied', example: 3 }) version: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Version of the last event the read model applied', example: 3 })
+  version: number;
   @ApiProperty({ format: 'date-time' }) openedAt: string;
   @ApiProperty({ format: 'date-time', description: "When the account's latest event occurred" }) updatedAt: string;
   @ApiProperty({ type: AccountSummaryResponse }) summary: AccountSummaryResponse;

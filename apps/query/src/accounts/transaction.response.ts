@@ -12,10 +12,20 @@ export class TransactionItemResponse {
   @ApiProperty({ type: 'integer', minimum: 1, example: 2 }) version: number;
   @ApiProperty({ enum: EVENT_TYPES }) type: string;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Minor units (the opening deposit for AccountOpened); null for status changes', example: 250 })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Minor units (the opening deposit for AccountOpened); null for status changes',
+    example: 250,
+  })
   amount: number | null;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Balance right after a money event; null for status changes', example: 1250 })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Balance right after a money event; null for status changes',
+    example: 1250,
+  })
   balanceAfter: number | null;
 
   @ApiProperty({ type: String, nullable: true, description: 'The reason given for a freeze; null otherwise' })

@@ -20,7 +20,10 @@ export class ProblemResponse {
   errors?: FieldErrorResponse[];
   @ApiPropertyOptional({ type: 'integer', description: '`read-your-writes-timeout` only: the version asked for' })
   minVersion?: number;
-  @ApiPropertyOptional({ type: 'integer', description: '`read-your-writes-timeout` only: the version the read model reached (0: not seen yet)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: '`read-your-writes-timeout` only: the version the read model reached (0: not seen yet)',
+  })
   reachedVersion?: number;
 }
 
@@ -30,13 +33,16 @@ const EDGE_PROBLEMS: readonly QueryProblemSlug[] = ['headers-too-large'];
 /** Documents the problems an endpoint answers with, one response per status listing its `type`s. */
 export function ApiProblems(...slugs: readonly QueryProblemSlug[]) {
   const byStatus = new Map<number, QueryProblemSlug[]>();
-  for (const slug of [...slugs, ...EDGE_PROBLEMS]) byStatus.set(QUERY_PROBLEMS[slug].status, [...(byStatus.get(QUERY_PROBLEMS[slug].status) ?? []), slug]);
+  for (const slug of [...slugs, ...EDGE_PROBLEMS])
+    byStatus.set(QUERY_PROBLEMS[slug].status, [...(byStatus.get(QUERY_PROBLEMS[slug].status) ?? []), slug]);
   const responses = [...byStatus].map(([status, grouped]) =>
     ApiResponse({
       status,
       description: grouped.map((slug) => `\`${slug}\`: ${QUERY_PROBLEMS[slug].detail}`).join(' '),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
-      ...(status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } } : {}),
+      ...(status === 503
+        ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } }
+        : {}),
     }),
   );
   return applyDecorators(ApiExtraModels(ProblemResponse), ...responses);

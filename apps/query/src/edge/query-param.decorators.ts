@@ -13,7 +13,13 @@ const DECIMAL = /^(0|[1-9]\d{0,15})$/;
  */
 export function QueryInteger(options: { min: number; max: number; default?: number; description: string }) {
   return applyDecorators(
-    ApiPropertyOptional({ type: 'integer', minimum: options.min, maximum: options.max, default: options.default, description: options.description }),
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: options.min,
+      maximum: options.max,
+      default: options.default,
+      description: options.description,
+    }),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value)),
     IsOptional(),
     IsInt({ message: '$property must be an integer' }),

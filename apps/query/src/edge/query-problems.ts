@@ -4,10 +4,22 @@ import { problem, ProblemException } from '@ledger/platform';
 export const QUERY_PROBLEMS = {
   validation: { status: 400, title: 'Validation failed', detail: 'A query parameter is malformed, out of range, repeated or unknown.' },
   'invalid-account-id': { status: 400, title: 'Invalid account id', detail: 'The account id must be a UUID.' },
-  'invalid-cursor': { status: 400, title: 'Invalid cursor', detail: 'The cursor is malformed, tampered with, or belongs to another listing.' },
-  'invalid-last-event-id': { status: 400, title: 'Invalid Last-Event-ID', detail: 'Last-Event-ID must be an account version (0 or a positive integer).' },
+  'invalid-cursor': {
+    status: 400,
+    title: 'Invalid cursor',
+    detail: 'The cursor is malformed, tampered with, or belongs to another listing.',
+  },
+  'invalid-last-event-id': {
+    status: 400,
+    title: 'Invalid Last-Event-ID',
+    detail: 'Last-Event-ID must be an account version (0 or a positive integer).',
+  },
   'account-not-found': { status: 404, title: 'Account not found', detail: 'The read model holds no such account.' },
-  'too-many-streams': { status: 503, title: 'Too many streams', detail: 'Every stream slot of this replica is taken; retry after Retry-After seconds.' },
+  'too-many-streams': {
+    status: 503,
+    title: 'Too many streams',
+    detail: 'Every stream slot of this replica is taken; retry after Retry-After seconds.',
+  },
   'headers-too-large': { status: 431, title: 'Request header fields too large', detail: 'The URL and headers together exceed 16 KiB.' },
   'read-your-writes-timeout': {
     status: 504,

@@ -22,7 +22,11 @@ export class GetAccountHttpController {
       'its own write. An account the read model has not seen yet waits the same way; without `minVersion` it is a 404 at once.',
   })
   @ApiParam({ name: 'accountId', format: 'uuid' })
-  @ApiOkResponse({ type: AccountResponse, description: 'The account as the read model holds it', headers: { ETag: { description: 'The version served, e.g. "3"', schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    type: AccountResponse,
+    description: 'The account as the read model holds it',
+    headers: { ETag: { description: 'The version served, e.g. "3"', schema: { type: 'string' } } },
+  })
   @ApiProblems('validation', 'invalid-account-id', 'account-not-found', 'read-your-writes-timeout')
   async get(
     @Param('accountId', AccountIdPipe) accountId: string,

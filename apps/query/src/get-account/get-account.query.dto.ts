@@ -11,6 +11,11 @@ export class GetAccountQueryDto {
   })
   minVersion?: number;
 
-  @QueryInteger({ min: 0, max: MAX_WAIT_MS, default: DEFAULT_WAIT_MS, description: 'How long to wait for minVersion, in ms; ignored without it' })
+  @QueryInteger({
+    min: 0,
+    max: MAX_WAIT_MS,
+    default: DEFAULT_WAIT_MS,
+    description: 'How long to wait for minVersion, in ms; ignored without it',
+  })
   waitMs: number = DEFAULT_WAIT_MS;
 }

@@ -138,10 +138,14 @@ describe('read-your-writes: GET /accounts/{id}?minVersion=', () => {
     const answered = await reply;
     expect(answered.status).toBe(200);
     expect(answered.body.version).toBe(2);
-    await eventually(async () => {
-      const now = await pid();
-      return now !== undefined && now !== first;
-    }, 15_000, 'a new LISTEN session');
+    await eventually(
+      async () => {
+        const now = await pid();
+        return now !== undefined && now !== first;
+      },
+      15_000,
+      'a new LISTEN session',
+    );
   });
 
   it('measures the wait from the commit to the answer at a steady rate', async () => {
@@ -158,7 +162,9 @@ describe('read-your-writes: GET /accounts/{id}?minVersion=', () => {
     }
     latencies.sort((a, b) => a - b);
     const [p50, p99] = [percentile(latencies, 50), percentile(latencies, 99)];
-    process.stdout.write(`read-your-writes, commit to answer over HTTP (${rounds} waits): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `read-your-writes, commit to answer over HTTP (${rounds} waits): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms\n`,
+    );
     expect(p99).toBeLessThan(2_000);
   }, 120_000);
 });

@@ -12,7 +12,10 @@ export class ListAccountsHttpController {
   constructor(private readonly handler: ListAccountsHandler) {}
 
   @Get()
-  @ApiOperation({ summary: "An owner's accounts", description: 'Exact owner match, oldest first (opened, then id): a stable order across pages.' })
+  @ApiOperation({
+    summary: "An owner's accounts",
+    description: 'Exact owner match, oldest first (opened, then id): a stable order across pages.',
+  })
   @ApiOkResponse({ type: AccountPageResponse, description: "One page of the owner's accounts (empty when there are none)" })
   @ApiProblems('validation', 'invalid-cursor')
   async list(@Query() query: ListAccountsQueryDto): Promise<AccountPageResponse> {

@@ -6,7 +6,16 @@ describe('GET /accounts/{id}/transactions', () => {
   let query: QueryApp;
   const story = new AccountStory({
     initialDeposit: 1_000n,
-    steps: [{ deposit: 500n }, { withdraw: 250n }, { freeze: 'court order' }, 'unfreeze', { freeze: null }, 'unfreeze', { withdraw: 1_250n }, 'close'],
+    steps: [
+      { deposit: 500n },
+      { withdraw: 250n },
+      { freeze: 'court order' },
+      'unfreeze',
+      { freeze: null },
+      'unfreeze',
+      { withdraw: 1_250n },
+      'close',
+    ],
   });
 
   beforeAll(async () => {

@@ -20,7 +20,10 @@ export class ListTransactionsHttpController {
   @ApiParam({ name: 'accountId', format: 'uuid' })
   @ApiOkResponse({ type: TransactionPageResponse, description: 'One page of the history, newest first' })
   @ApiProblems('validation', 'invalid-account-id', 'invalid-cursor', 'account-not-found')
-  async list(@Param('accountId', AccountIdPipe) accountId: string, @Query() query: ListTransactionsQueryDto): Promise<TransactionPageResponse> {
+  async list(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Query() query: ListTransactionsQueryDto,
+  ): Promise<TransactionPageResponse> {
     const result = await this.handler.handle({ accountId, limit: query.limit, cursor: query.cursor });
     switch (result.kind) {
       case 'page':

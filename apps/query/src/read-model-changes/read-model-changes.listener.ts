@@ -107,7 +107,10 @@ export class ReadModelChangesListener implements OnModuleInit, OnApplicationShut
         this.logger.warn(`cannot listen for read-model changes (${messageOf(error)})`);
       } finally {
         this.metrics.listening.set(0);
-        await settledWithin(client.end().catch(() => undefined), 2_000);
+        await settledWithin(
+          client.end().catch(() => undefined),
+          2_000,
+        );
       }
       await sleep(backoffDelay(failures++, RECONNECT), this.stopping.signal);
     }

@@ -36,7 +36,10 @@ describe('GET /accounts/{id}/stream (server-sent events)', () => {
   }
 
   it('delivers each projected change live, in version order, with the item plus balance and status after it', async () => {
-    const story = new AccountStory({ initialDeposit: 100n, steps: [{ deposit: 10n }, { freeze: 'audit' }, 'unfreeze', { withdraw: 30n }, { deposit: 5n }] });
+    const story = new AccountStory({
+      initialDeposit: 100n,
+      steps: [{ deposit: 10n }, { freeze: 'audit' }, 'unfreeze', { withdraw: 30n }, { deposit: 5n }],
+    });
     await query.project(story.messages([1]));
     const client = await follow(story);
     expect(client.status).toBe(200);
@@ -168,7 +171,11 @@ describe('GET /accounts/{id}/stream (server-sent events)', () => {
     socket.on('error', () => undefined);
     socket.write(`GET /accounts/${story.accountId}/stream HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: 0\r\n\r\n`);
 
-    await eventually(async () => (await query.metric('ledger_query_sse_dropped_total')) === dropped + 1, 30_000, 'the slow client to be dropped');
+    await eventually(
+      async () => (await query.metric('ledger_query_sse_dropped_total')) === dropped + 1,
+      30_000,
+      'the slow client to be dropped',
+    );
     await eventually(async () => (await query.metric(CLIENTS)) === 0, 10_000, 'its slot to be freed');
     socket.resume();
     await eventually(() => closed, 10_000, 'the socket to close');

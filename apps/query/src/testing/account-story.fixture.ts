@@ -4,12 +4,7 @@ import { envelopeOf } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
-export type Step =
-  | { readonly deposit: bigint }
-  | { readonly withdraw: bigint }
-  | { readonly freeze: string | null }
-  | 'unfreeze'
-  | 'close';
+export type Step = { readonly deposit: bigint } | { readonly withdraw: bigint } | { readonly freeze: string | null } | 'unfreeze' | 'close';
 
 export interface AccountStoryOptions {
   readonly accountId?: string;
@@ -37,7 +32,14 @@ export class AccountStory {
     const events: AccountEvent[] = [
       {
         type: 'AccountOpened',
-        data: { accountId, owner: options.owner ?? 'Ada', currency: 'EUR', initialDeposit: balance, balanceAfter: balance, openedAt: at(1) },
+        data: {
+          accountId,
+          owner: options.owner ?? 'Ada',
+          currency: 'EUR',
+          initialDeposit: balance,
+          balanceAfter: balance,
+          openedAt: at(1),
+        },
       },
     ];
     for (const step of options.steps ?? []) {

@@ -1,5 +1,12 @@
 import { loadConfig } from '@ledger/platform';
-import { decodeForProjection, ProjectionWriter, rawFromKafka, READ_MODEL_MIGRATIONS_TABLE, readModelMigrations, type BatchOutcome } from '@ledger/read-model';
+import {
+  decodeForProjection,
+  ProjectionWriter,
+  rawFromKafka,
+  READ_MODEL_MIGRATIONS_TABLE,
+  readModelMigrations,
+  type BatchOutcome,
+} from '@ledger/read-model';
 import { createTestDatabase, startHttpApp, testPool, type RunningHttpApp, type TestDatabase } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';

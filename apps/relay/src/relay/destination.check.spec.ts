@@ -33,7 +33,10 @@ describe('checkDestination', () => {
   });
 
   it('given the relay pointed at another topic name, when checked, then the topic changed, ids known or not', () => {
-    expect(checkDestination(at(), { ...RECORDED, topic: 'account-events-v2', topicId: null })).toEqual({ kind: 'changed', changes: ['topic'] });
+    expect(checkDestination(at(), { ...RECORDED, topic: 'account-events-v2', topicId: null })).toEqual({
+      kind: 'changed',
+      changes: ['topic'],
+    });
   });
 
   it('given a change while nothing was published yet, when checked, then the new destination is recorded, nothing is lost', () => {

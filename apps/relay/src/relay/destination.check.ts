@@ -24,9 +24,7 @@ export function checkDestination(checkpoint: RelayCheckpoint, current: RelayDest
     changes.push('topic');
   }
   if (changes.length > 0) {
-    return isOrigin(checkpoint.position)
-      ? { kind: 'record', reason: 'nothing was published before' }
-      : { kind: 'changed', changes };
+    return isOrigin(checkpoint.position) ? { kind: 'record', reason: 'nothing was published before' } : { kind: 'changed', changes };
   }
   if (recorded.topicId === null && current.topicId !== null) return { kind: 'record', reason: 'the broker now reports topic ids' };
   return { kind: 'unchanged' };

@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { COMMIT_ORIGIN, type CommitPosition, type RelayCheckpoint, type RelayCheckpoints, type RelayDestination } from '@ledger/event-store';
+import {
+  COMMIT_ORIGIN,
+  type CommitPosition,
+  type RelayCheckpoint,
+  type RelayCheckpoints,
+  type RelayDestination,
+} from '@ledger/event-store';
 import { required } from '@ledger/platform';
 import type { ClientBase } from 'pg';
 import type { OnNewTopic } from '../relay.config';

@@ -29,7 +29,9 @@ describe('prepareBatch', () => {
 
     const batch = prepareBatch(read, 1_000_000);
 
-    expect(batch?.messages.map((m) => decodeKafkaMessage({ key: m.key, value: m.value, headers: m.headers }).envelope.version)).toEqual([1, 2, 3]);
+    expect(batch?.messages.map((m) => decodeKafkaMessage({ key: m.key, value: m.value, headers: m.headers }).envelope.version)).toEqual([
+      1, 2, 3,
+    ]);
     expect(batch?.messages.map((m) => m.key)).toEqual(read.map((e) => e.streamId));
     expect(batch?.checkpoint).toEqual({ transactionId: '1001', globalPosition: '3' });
   });

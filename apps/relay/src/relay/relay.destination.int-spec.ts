@@ -178,32 +178,28 @@ describe('relay whose Kafka topic was recreated behind its checkpoint', () => {
     240_000,
   );
 
-  it(
-    'given RELAY_ON_NEW_TOPIC=stop and a recreated topic, when the relay process starts, then it logs why and exits non-zero',
-    async () => {
-      await publishThenStop();
-      await recreateTopic();
+  it('given RELAY_ON_NEW_TOPIC=stop and a recreated topic, when the relay process starts, then it logs why and exits non-zero', async () => {
+    await publishThenStop();
+    await recreateTopic();
 
-      const child = spawnRelayProcess({
-        databaseUrl: env.db.url,
-        brokers: env.brokers,
-        topic,
-        partitions: PARTITIONS,
-        env: { RELAY_ON_NEW_TOPIC: 'stop' },
-      });
-      processes.push(child);
-      const code = await withTimeout(child.exited, 120_000, 'the relay process to exit');
-      const explained = child.output.some((line) => line.includes('the Kafka topic changed') && line.includes('RELAY_ON_NEW_TOPIC=stop'));
+    const child = spawnRelayProcess({
+      databaseUrl: env.db.url,
+      brokers: env.brokers,
+      topic,
+      partitions: PARTITIONS,
+      env: { RELAY_ON_NEW_TOPIC: 'stop' },
+    });
+    processes.push(child);
+    const code = await withTimeout(child.exited, 120_000, 'the relay process to exit');
+    const explained = child.output.some((line) => line.includes('the Kafka topic changed') && line.includes('RELAY_ON_NEW_TOPIC=stop'));
 
-      expect({ code, explained, output: code === RELAY_HALTED_EXIT_CODE ? [] : child.output.slice(-20) }).toEqual({
-        code: RELAY_HALTED_EXIT_CODE,
-        explained: true,
-        output: [],
-      });
-      expect(await published()).toBe(0);
-    },
-    240_000,
-  );
+    expect({ code, explained, output: code === RELAY_HALTED_EXIT_CODE ? [] : child.output.slice(-20) }).toEqual({
+      code: RELAY_HALTED_EXIT_CODE,
+      explained: true,
+      output: [],
+    });
+    expect(await published()).toBe(0);
+  }, 240_000);
 });
 
 async function sampleCaughtUp(relay: InProcessRelay): Promise<number> {

@@ -74,12 +74,7 @@ export class RelayLoop {
     return null;
   }
 
-  private async relayFrom(
-    session: ClientBase,
-    from: CommitPosition,
-    signal: AbortSignal,
-    onProgress: () => void,
-  ): Promise<void> {
+  private async relayFrom(session: ClientBase, from: CommitPosition, signal: AbortSignal, onProgress: () => void): Promise<void> {
     const { settings, wake, publisher, checkpoints } = this.deps;
     const offsets = new AckedOffsets();
     let start = from;

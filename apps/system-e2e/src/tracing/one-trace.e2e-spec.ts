@@ -94,9 +94,13 @@ describe('tracing across the four services', () => {
     const traceId = hexId(16);
     const depositParent = hexId(8);
     const readParent = hexId(8);
-    const deposit = await postJson(`${pipeline.command.baseUrl}/accounts/${accountId}/deposits`, { amount: 2500 }, {
-      traceparent: `00-${traceId}-${depositParent}-01`,
-    });
+    const deposit = await postJson(
+      `${pipeline.command.baseUrl}/accounts/${accountId}/deposits`,
+      { amount: 2500 },
+      {
+        traceparent: `00-${traceId}-${depositParent}-01`,
+      },
+    );
     expect(deposit.status).toBe(201);
     const { version } = deposit.body;
     const eventId = deposit.body.events[0]?.eventId ?? '';
@@ -130,7 +134,10 @@ describe('tracing across the four services', () => {
     expect(request.name).toBe('POST /accounts/:accountId/deposits');
     // The append: the event store's insert into event_store.events, made inside the request.
     const appends = spans.filter(
-      (s) => s.service === 'command' && s.kind === OTLP_SPAN_KIND.client && String(s.attributes['db.query.text'] ?? '').includes('INSERT INTO event_store.events'),
+      (s) =>
+        s.service === 'command' &&
+        s.kind === OTLP_SPAN_KIND.client &&
+        String(s.attributes['db.query.text'] ?? '').includes('INSERT INTO event_store.events'),
     );
     expect(appends.length).toBeGreaterThan(0);
     expect(appends.every((s) => descendsFrom(s, request, spans))).toBe(true);
@@ -146,7 +153,11 @@ describe('tracing across the four services', () => {
     const served = only(spans, 'query request span', isRequest('query'));
     expect(served.parentSpanId).toBe(readParent);
     expect(served.name).toBe('GET /accounts/:accountId');
-    expect(served.attributes).toMatchObject({ 'ledger.account_id': accountId, 'ledger.read.min_version': version, 'ledger.read.version': version });
+    expect(served.attributes).toMatchObject({
+      'ledger.account_id': accountId,
+      'ledger.read.min_version': version,
+      'ledger.read.version': version,
+    });
 
     // The log lines of those requests carry the trace id.
     const logged = (app: string) =>

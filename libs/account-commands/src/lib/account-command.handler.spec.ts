@@ -19,7 +19,8 @@ const deposit = (accountId: string, amount: bigint): AccountCommand => ({ type: 
 const withdraw = (accountId: string, amount: bigint): AccountCommand => ({ type: 'WithdrawMoney', data: { accountId, amount, now: NOW } });
 
 function accepted(outcome: AccountCommandOutcome) {
-  if (outcome.kind !== 'accepted') throw new Error(`expected accepted, got ${JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+  if (outcome.kind !== 'accepted')
+    throw new Error(`expected accepted, got ${JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
   return outcome;
 }
 
@@ -174,11 +175,13 @@ describe('AccountCommandHandler on the in-memory event store', () => {
   it('given one Idempotency-Key, when 20 identical requests race on two handlers, then one appends and the others replay it', async () => {
     const handlers = [handlerOn(), handlerOn()];
     const accountId = randomUUID();
-    accepted(await handlers[0]?.handle(open(accountId), context()) ?? Promise.reject());
+    accepted((await handlers[0]?.handle(open(accountId), context())) ?? Promise.reject());
     const idempotency = { key: 'race', requestHash: 'same' };
 
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (handlers[i % 2] as AccountCommandHandler).handle(deposit(accountId, 5n), context({ idempotency }))),
+      Array.from({ length: 20 }, (_, i) =>
+        (handlers[i % 2] as AccountCommandHandler).handle(deposit(accountId, 5n), context({ idempotency })),
+      ),
     );
 
     expect(outcomes.filter((o) => o.kind === 'accepted')).toHaveLength(1);
@@ -189,7 +192,7 @@ describe('AccountCommandHandler on the in-memory event store', () => {
   it('given withdrawals racing without the per-account queue on two handlers, then none is lost or doubled', async () => {
     const handlers = [handlerOn({ serializePerAccount: false }), handlerOn({ serializePerAccount: false })];
     const accountId = randomUUID();
-    accepted(await handlers[0]?.handle(open(accountId, 30n), context()) ?? Promise.reject());
+    accepted((await handlers[0]?.handle(open(accountId, 30n), context())) ?? Promise.reject());
 
     const outcomes = await Promise.all(
       Array.from({ length: 40 }, (_, i) => (handlers[i % 2] as AccountCommandHandler).handle(withdraw(accountId, 1n), context())),
@@ -227,8 +230,16 @@ describe('AccountCommandHandler on the in-memory event store', () => {
     await store.append({
       streamId: accountId,
       expectedVersion: 2,
-      events: [{ eventId: randomUUID(), type: 'MoneyDeposited', schemaVersion: 1, occurredAt: NOW, metadata: { correlationId: 'c', causationId: 'x' },
-        data: { accountId, amount: '1', balanceAfter: '16', depositedAt: NOW.toISOString() } }],
+      events: [
+        {
+          eventId: randomUUID(),
+          type: 'MoneyDeposited',
+          schemaVersion: 1,
+          occurredAt: NOW,
+          metadata: { correlationId: 'c', causationId: 'x' },
+          data: { accountId, amount: '1', balanceAfter: '16', depositedAt: NOW.toISOString() },
+        },
+      ],
       snapshot: { version: 3, schemaVersion: 1, state: { status: 'BOGUS' } },
     });
 

@@ -65,9 +65,7 @@ function throughJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-function decodeFailure(
-  raw: Parameters<typeof decodeEvent>[0],
-): EventDecodeError {
+function decodeFailure(raw: Parameters<typeof decodeEvent>[0]): EventDecodeError {
   try {
     decodeEvent(raw);
   } catch (error) {
@@ -93,22 +91,15 @@ function encodedMoneyDeposited(data: Record<string, unknown>) {
 
 describe('event codec', () => {
   it('lists every event type once', () => {
-    expect([...ACCOUNT_EVENT_TYPES].sort()).toEqual(
-      Object.keys(sampleEvents).sort(),
-    );
+    expect([...ACCOUNT_EVENT_TYPES].sort()).toEqual(Object.keys(sampleEvents).sort());
   });
 
-  it.each(Object.values(sampleEvents))(
-    'given $type, when encoded, JSON-serialised and decoded, then it is unchanged',
-    (event) => {
-      const encoded = throughJson(encodeEvent(event));
+  it.each(Object.values(sampleEvents))('given $type, when encoded, JSON-serialised and decoded, then it is unchanged', (event) => {
+    const encoded = throughJson(encodeEvent(event));
 
-      expect(encoded.schemaVersion).toBe(
-        CURRENT_EVENT_SCHEMA_VERSIONS[event.type],
-      );
-      expect(decodeEvent(encoded)).toEqual(event);
-    },
-  );
+    expect(encoded.schemaVersion).toBe(CURRENT_EVENT_SCHEMA_VERSIONS[event.type]);
+    expect(decodeEvent(encoded)).toEqual(event);
+  });
 
   it('given a deposit, when encoded, then bigints are decimal strings and dates ISO strings', () => {
     expect(encodeEvent(sampleEvents.MoneyDeposited)).toEqual({
@@ -152,17 +143,13 @@ describe('event codec', () => {
     });
 
     it('given a type inherited from Object.prototype, then EventDecodeError', () => {
-      expect(
-        decodeFailure({ type: 'toString', schemaVersion: 1, data: {} }).reason,
-      ).toBe('unknown event type');
+      expect(decodeFailure({ type: 'toString', schemaVersion: 1, data: {} }).reason).toBe('unknown event type');
     });
 
     it('given a schema version other than the current one, then EventDecodeError (upcast first)', () => {
       const encoded = encodeEvent(sampleEvents.AccountOpened);
 
-      expect(decodeFailure({ ...encoded, schemaVersion: 1 }).reason).toContain(
-        'schema version 1',
-      );
+      expect(decodeFailure({ ...encoded, schemaVersion: 1 }).reason).toContain('schema version 1');
     });
 
     it.each([
@@ -170,35 +157,23 @@ describe('event codec', () => {
       ['an array', []],
       ['a string', 'data'],
     ])('given data that is %s, then EventDecodeError', (_label, data) => {
-      expect(
-        decodeFailure({ type: 'MoneyDeposited', schemaVersion: 1, data })
-          .reason,
-      ).toContain('JSON object');
+      expect(decodeFailure({ type: 'MoneyDeposited', schemaVersion: 1, data }).reason).toContain('JSON object');
     });
 
     const everyField = Object.values(sampleEvents).flatMap((event) =>
-      Object.keys(encodeEvent(event).data).map(
-        (field) => [event.type, field, event] as const,
-      ),
+      Object.keys(encodeEvent(event).data).map((field) => [event.type, field, event] as const),
     );
 
-    it.each(everyField)(
-      'given %s without %s, then EventDecodeError',
-      (_type, field, event) => {
-        const encoded = encodeEvent(event);
-        const data = { ...encoded.data };
-        delete data[field];
+    it.each(everyField)('given %s without %s, then EventDecodeError', (_type, field, event) => {
+      const encoded = encodeEvent(event);
+      const data = { ...encoded.data };
+      delete data[field];
 
-        expect(decodeFailure({ ...encoded, data }).reason).toBe(
-          `missing field ${field}`,
-        );
-      },
-    );
+      expect(decodeFailure({ ...encoded, data }).reason).toBe(`missing field ${field}`);
+    });
 
     it('given an unexpected extra field, then EventDecodeError', () => {
-      expect(decodeFailure(encodedMoneyDeposited({ fee: '1' })).reason).toBe(
-        'unexpected field fee',
-      );
+      expect(decodeFailure(encodedMoneyDeposited({ fee: '1' })).reason).toBe('unexpected field fee');
     });
 
     it.each([
@@ -218,17 +193,12 @@ describe('event codec', () => {
       ['a numeric account id', { accountId: 7 }],
       ['an empty account id', { accountId: '' }],
       ['a date without milliseconds', { depositedAt: '2024-05-01T10:30:00Z' }],
-      [
-        'a date with an offset',
-        { depositedAt: '2024-05-01T12:30:00.123+02:00' },
-      ],
+      ['a date with an offset', { depositedAt: '2024-05-01T12:30:00.123+02:00' }],
       ['a date-only string', { depositedAt: '2024-05-01' }],
       ['an impossible date', { depositedAt: '2024-02-30T10:30:00.000Z' }],
       ['a numeric timestamp', { depositedAt: AT.getTime() }],
     ])('given %s, then EventDecodeError', (_label, data) => {
-      expect(decodeFailure(encodedMoneyDeposited(data))).toBeInstanceOf(
-        EventDecodeError,
-      );
+      expect(decodeFailure(encodedMoneyDeposited(data))).toBeInstanceOf(EventDecodeError);
     });
 
     it('given AccountOpened with a lower-case currency, then EventDecodeError', () => {
@@ -245,10 +215,7 @@ describe('event codec', () => {
     it('given AccountFrozen with a numeric reason, then EventDecodeError', () => {
       const encoded = encodeEvent(sampleEvents.AccountFrozen);
 
-      expect(
-        decodeFailure({ ...encoded, data: { ...encoded.data, reason: 3 } })
-          .reason,
-      ).toContain('reason');
+      expect(decodeFailure({ ...encoded, data: { ...encoded.data, reason: 3 } }).reason).toContain('reason');
     });
 
     it('given valid data, then the control case decodes (the rejections above are not vacuous)', () => {
@@ -290,18 +257,12 @@ describe('state codec', () => {
   ];
 
   it('has a positive integer snapshot schema version', () => {
-    expect(
-      Number.isSafeInteger(ACCOUNT_SNAPSHOT_SCHEMA_VERSION) &&
-        ACCOUNT_SNAPSHOT_SCHEMA_VERSION > 0,
-    ).toBe(true);
+    expect(Number.isSafeInteger(ACCOUNT_SNAPSHOT_SCHEMA_VERSION) && ACCOUNT_SNAPSHOT_SCHEMA_VERSION > 0).toBe(true);
   });
 
-  it.each(states)(
-    'given a $status state, when encoded, JSON-serialised and decoded, then it is unchanged',
-    (state) => {
-      expect(decodeState(throughJson(encodeState(state)))).toEqual(state);
-    },
-  );
+  it.each(states)('given a $status state, when encoded, JSON-serialised and decoded, then it is unchanged', (state) => {
+    expect(decodeState(throughJson(encodeState(state)))).toEqual(state);
+  });
 
   it('given an active state, when encoded, then the balance is a decimal string', () => {
     expect(encodeState(states[2])).toMatchObject({
@@ -320,17 +281,9 @@ describe('state codec', () => {
     ['an extra field', { ...valid, version: 3 }],
     ['a negative balance', { ...valid, balance: '-1' }],
     ['a float balance', { ...valid, balance: '10.5' }],
-    [
-      'a balance above the safe maximum',
-      { ...valid, balance: '9007199254740992' },
-    ],
+    ['a balance above the safe maximum', { ...valid, balance: '9007199254740992' }],
     ['NOT_OPENED with account fields', { ...valid, status: 'NOT_OPENED' }],
-  ])(
-    'given a snapshot with %s, then SnapshotDecodeError',
-    (_label, snapshot) => {
-      expect(() => decodeState(throughJson(snapshot))).toThrow(
-        SnapshotDecodeError,
-      );
-    },
-  );
+  ])('given a snapshot with %s, then SnapshotDecodeError', (_label, snapshot) => {
+    expect(() => decodeState(throughJson(snapshot))).toThrow(SnapshotDecodeError);
+  });
 });

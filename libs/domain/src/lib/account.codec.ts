@@ -1,8 +1,4 @@
-import {
-  AccountEvent,
-  AccountEventType,
-  AccountStatus,
-} from './account.events';
+import { AccountEvent, AccountEventType, AccountStatus } from './account.events';
 import { MAX_MONEY_MINOR_UNITS } from './account.limits';
 import { AccountState } from './account.state';
 import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
@@ -15,9 +11,7 @@ import { JsonFieldsReader } from './json-fields.reader';
  */
 
 /** The schema version each event type is written with today. Older versions are upcast on read. */
-export const CURRENT_EVENT_SCHEMA_VERSIONS: Readonly<
-  Record<AccountEventType, number>
-> = {
+export const CURRENT_EVENT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, number>> = {
   AccountOpened: 2,
   MoneyDeposited: 1,
   MoneyWithdrawn: 1,
@@ -26,9 +20,7 @@ export const CURRENT_EVENT_SCHEMA_VERSIONS: Readonly<
   AccountClosed: 1,
 };
 
-export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = Object.keys(
-  CURRENT_EVENT_SCHEMA_VERSIONS,
-) as AccountEventType[];
+export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = Object.keys(CURRENT_EVENT_SCHEMA_VERSIONS) as AccountEventType[];
 
 /** Bump when the snapshot's shape changes: the store then ignores older snapshots and replays instead. */
 export const ACCOUNT_SNAPSHOT_SCHEMA_VERSION = 1;
@@ -46,10 +38,7 @@ export type RawAccountEvent = Readonly<{
 }>;
 
 export function isAccountEventType(value: unknown): value is AccountEventType {
-  return (
-    typeof value === 'string' &&
-    Object.hasOwn(CURRENT_EVENT_SCHEMA_VERSIONS, value)
-  );
+  return typeof value === 'string' && Object.hasOwn(CURRENT_EVENT_SCHEMA_VERSIONS, value);
 }
 
 export function encodeEvent(event: AccountEvent): EncodedAccountEvent {
@@ -128,9 +117,7 @@ export function encodeEvent(event: AccountEvent): EncodedAccountEvent {
       };
     default: {
       const _exhaustive: never = event;
-      throw new Error(
-        `unhandled event ${String((_exhaustive as { type: unknown }).type)}`,
-      );
+      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
     }
   }
 }
@@ -148,47 +135,26 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
   const type = raw.type;
   const current = CURRENT_EVENT_SCHEMA_VERSIONS[type];
   if (raw.schemaVersion !== current) {
-    return fail(
-      `schema version ${String(raw.schemaVersion)} is not the current version ${current}; upcast first`,
-    );
+    return fail(`schema version ${String(raw.schemaVersion)} is not the current version ${current}; upcast first`);
   }
 
   switch (type) {
     case 'AccountOpened': {
-      const r = JsonFieldsReader.of(
-        raw.data,
-        [
-          'accountId',
-          'owner',
-          'currency',
-          'initialDeposit',
-          'balanceAfter',
-          'openedAt',
-        ],
-        fail,
-      );
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'owner', 'currency', 'initialDeposit', 'balanceAfter', 'openedAt'], fail);
       return {
         type,
         data: {
           accountId: r.nonEmptyString('accountId'),
           owner: r.nonEmptyString('owner'),
           currency: r.currency('currency'),
-          initialDeposit: r.integer(
-            'initialDeposit',
-            0n,
-            MAX_MONEY_MINOR_UNITS,
-          ),
+          initialDeposit: r.integer('initialDeposit', 0n, MAX_MONEY_MINOR_UNITS),
           balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
           openedAt: r.date('openedAt'),
         },
       };
     }
     case 'MoneyDeposited': {
-      const r = JsonFieldsReader.of(
-        raw.data,
-        ['accountId', 'amount', 'balanceAfter', 'depositedAt'],
-        fail,
-      );
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'amount', 'balanceAfter', 'depositedAt'], fail);
       return {
         type,
         data: {
@@ -200,11 +166,7 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       };
     }
     case 'MoneyWithdrawn': {
-      const r = JsonFieldsReader.of(
-        raw.data,
-        ['accountId', 'amount', 'balanceAfter', 'withdrawnAt'],
-        fail,
-      );
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'amount', 'balanceAfter', 'withdrawnAt'], fail);
       return {
         type,
         data: {
@@ -216,11 +178,7 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       };
     }
     case 'AccountFrozen': {
-      const r = JsonFieldsReader.of(
-        raw.data,
-        ['accountId', 'reason', 'frozenAt'],
-        fail,
-      );
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'reason', 'frozenAt'], fail);
       return {
         type,
         data: {
@@ -231,11 +189,7 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       };
     }
     case 'AccountUnfrozen': {
-      const r = JsonFieldsReader.of(
-        raw.data,
-        ['accountId', 'unfrozenAt'],
-        fail,
-      );
+      const r = JsonFieldsReader.of(raw.data, ['accountId', 'unfrozenAt'], fail);
       return {
         type,
         data: {
@@ -261,15 +215,8 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
   }
 }
 
-const ACCOUNT_STATUSES: readonly AccountStatus[] = [
-  'ACTIVE',
-  'FROZEN',
-  'CLOSED',
-];
-const SNAPSHOT_STATUSES: readonly AccountState['status'][] = [
-  'NOT_OPENED',
-  ...ACCOUNT_STATUSES,
-];
+const ACCOUNT_STATUSES: readonly AccountStatus[] = ['ACTIVE', 'FROZEN', 'CLOSED'];
+const SNAPSHOT_STATUSES: readonly AccountState['status'][] = ['NOT_OPENED', ...ACCOUNT_STATUSES];
 
 /** Snapshot payload; stored alongside `ACCOUNT_SNAPSHOT_SCHEMA_VERSION`. */
 export function encodeState(state: AccountState): DomainJsonObject {
@@ -289,19 +236,12 @@ export function decodeState(value: unknown): AccountState {
   const fail = (reason: string): never => {
     throw new SnapshotDecodeError(reason);
   };
-  const status = JsonFieldsReader.anyKeys(value, fail).oneOf(
-    'status',
-    SNAPSHOT_STATUSES,
-  );
+  const status = JsonFieldsReader.anyKeys(value, fail).oneOf('status', SNAPSHOT_STATUSES);
   if (status === 'NOT_OPENED') {
     JsonFieldsReader.of(value, ['status'], fail);
     return { status };
   }
-  const r = JsonFieldsReader.of(
-    value,
-    ['status', 'accountId', 'owner', 'currency', 'balance', 'openedAt'],
-    fail,
-  );
+  const r = JsonFieldsReader.of(value, ['status', 'accountId', 'owner', 'currency', 'balance', 'openedAt'], fail);
   return {
     status,
     accountId: r.nonEmptyString('accountId'),

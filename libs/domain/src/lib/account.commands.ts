@@ -35,12 +35,6 @@ export type CloseAccount = Readonly<{
   data: Readonly<{ accountId: string; now: Date }>;
 }>;
 
-export type AccountCommand =
-  | OpenAccount
-  | DepositMoney
-  | WithdrawMoney
-  | FreezeAccount
-  | UnfreezeAccount
-  | CloseAccount;
+export type AccountCommand = OpenAccount | DepositMoney | WithdrawMoney | FreezeAccount | UnfreezeAccount | CloseAccount;
 
 export type AccountCommandType = AccountCommand['type'];

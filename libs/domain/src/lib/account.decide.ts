@@ -1,12 +1,4 @@
-import {
-  AccountCommand,
-  CloseAccount,
-  DepositMoney,
-  FreezeAccount,
-  OpenAccount,
-  UnfreezeAccount,
-  WithdrawMoney,
-} from './account.commands';
+import { AccountCommand, CloseAccount, DepositMoney, FreezeAccount, OpenAccount, UnfreezeAccount, WithdrawMoney } from './account.commands';
 import { AccountError, Decision } from './account.errors';
 import { AccountEvent } from './account.events';
 import {
@@ -28,10 +20,7 @@ import { AccountState, OpenedAccountState } from './account.state';
  * Order of checks: the command's own shape first (a malformed request is a client mistake whatever the
  * account's state), then existence, then the account's status, then balances.
  */
-export function decide(
-  command: AccountCommand,
-  state: AccountState,
-): Decision<AccountEvent> {
+export function decide(command: AccountCommand, state: AccountState): Decision<AccountEvent> {
   const malformed = validateCommand(command);
   if (malformed !== null) return reject(malformed);
 
@@ -63,20 +52,14 @@ export function decide(
       return closeAccount(command, state);
     default: {
       const _exhaustive: never = command;
-      throw new Error(
-        `unhandled command ${String((_exhaustive as { type: unknown }).type)}`,
-      );
+      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
     }
   }
 }
 
-function openAccount(
-  command: OpenAccount,
-  state: AccountState,
-): Decision<AccountEvent> {
+function openAccount(command: OpenAccount, state: AccountState): Decision<AccountEvent> {
   const { accountId, owner, currency, initialDeposit, now } = command.data;
-  if (state.status !== 'NOT_OPENED')
-    return reject({ type: 'AccountAlreadyExists', accountId });
+  if (state.status !== 'NOT_OPENED') return reject({ type: 'AccountAlreadyExists', accountId });
   return accept({
     type: 'AccountOpened',
     data: {
@@ -90,10 +73,7 @@ function openAccount(
   });
 }
 
-function depositMoney(
-  command: DepositMoney,
-  state: OpenedAccountState,
-): Decision<AccountEvent> {
+function depositMoney(command: DepositMoney, state: OpenedAccountState): Decision<AccountEvent> {
   const { accountId, amount, now } = command.data;
   const blocked = blockedByStatus(state);
   if (blocked !== null) return reject(blocked);
@@ -112,10 +92,7 @@ function depositMoney(
   });
 }
 
-function withdrawMoney(
-  command: WithdrawMoney,
-  state: OpenedAccountState,
-): Decision<AccountEvent> {
+function withdrawMoney(command: WithdrawMoney, state: OpenedAccountState): Decision<AccountEvent> {
   const { accountId, amount, now } = command.data;
   const blocked = blockedByStatus(state);
   if (blocked !== null) return reject(blocked);
@@ -139,10 +116,7 @@ function withdrawMoney(
   });
 }
 
-function freezeAccount(
-  command: FreezeAccount,
-  state: OpenedAccountState,
-): Decision<AccountEvent> {
+function freezeAccount(command: FreezeAccount, state: OpenedAccountState): Decision<AccountEvent> {
   const { accountId, now } = command.data;
   const blocked = blockedByStatus(state);
   if (blocked !== null) return reject(blocked);
@@ -156,10 +130,7 @@ function freezeAccount(
   });
 }
 
-function unfreezeAccount(
-  command: UnfreezeAccount,
-  state: OpenedAccountState,
-): Decision<AccountEvent> {
+function unfreezeAccount(command: UnfreezeAccount, state: OpenedAccountState): Decision<AccountEvent> {
   const { accountId, now } = command.data;
   switch (state.status) {
     case 'CLOSED':
@@ -178,13 +149,9 @@ function unfreezeAccount(
   }
 }
 
-function closeAccount(
-  command: CloseAccount,
-  state: OpenedAccountState,
-): Decision<AccountEvent> {
+function closeAccount(command: CloseAccount, state: OpenedAccountState): Decision<AccountEvent> {
   const { accountId, now } = command.data;
-  if (state.status === 'CLOSED')
-    return reject({ type: 'AccountClosed', accountId });
+  if (state.status === 'CLOSED') return reject({ type: 'AccountClosed', accountId });
   if (state.balance !== 0n)
     return reject({
       type: 'BalanceNotZero',
@@ -227,8 +194,7 @@ export function validateCommand(command: AccountCommand): AccountError | null {
       detail: 'accountId must be a non-empty string',
     };
   }
-  if (!isValidDate(now))
-    return { type: 'InvalidCommand', detail: 'now must be a valid Date' };
+  if (!isValidDate(now)) return { type: 'InvalidCommand', detail: 'now must be a valid Date' };
 
   switch (command.type) {
     case 'OpenAccount':
@@ -248,17 +214,14 @@ export function validateCommand(command: AccountCommand): AccountError | null {
       return null;
     default: {
       const _exhaustive: never = command;
-      throw new Error(
-        `unhandled command ${String((_exhaustive as { type: unknown }).type)}`,
-      );
+      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
     }
   }
 }
 
 function validateOpen(command: OpenAccount): AccountError | null {
   const { owner, currency, initialDeposit } = command.data;
-  if (typeof owner !== 'string')
-    return { type: 'InvalidCommand', detail: 'owner must be a string' };
+  if (typeof owner !== 'string') return { type: 'InvalidCommand', detail: 'owner must be a string' };
   const ownerLength = codePointLength(owner.trim());
   if (ownerLength < 1 || ownerLength > OWNER_MAX_LENGTH) {
     return {

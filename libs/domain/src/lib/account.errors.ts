@@ -27,6 +27,4 @@ export type AccountError =
 
 export type AccountErrorType = AccountError['type'];
 
-export type Decision<E> =
-  | Readonly<{ ok: true; events: readonly E[] }>
-  | Readonly<{ ok: false; error: AccountError }>;
+export type Decision<E> = Readonly<{ ok: true; events: readonly E[] }> | Readonly<{ ok: false; error: AccountError }>;

@@ -51,12 +51,6 @@ export type AccountClosed = Readonly<{
   data: Readonly<{ accountId: string; closedAt: Date }>;
 }>;
 
-export type AccountEvent =
-  | AccountOpened
-  | MoneyDeposited
-  | MoneyWithdrawn
-  | AccountFrozen
-  | AccountUnfrozen
-  | AccountClosed;
+export type AccountEvent = AccountOpened | MoneyDeposited | MoneyWithdrawn | AccountFrozen | AccountUnfrozen | AccountClosed;
 
 export type AccountEventType = AccountEvent['type'];

@@ -1,10 +1,6 @@
 import { AccountEvent, AccountEventType } from './account.events';
 import { evolve, foldAccount } from './account.evolve';
-import {
-  AccountState,
-  OpenedAccountState,
-  initialAccountState,
-} from './account.state';
+import { AccountState, OpenedAccountState, initialAccountState } from './account.state';
 
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
 const OPENED_AT = new Date('2024-01-15T09:00:00.000Z');
@@ -53,28 +49,13 @@ const active: OpenedAccountState = Object.freeze({
 
 describe('evolve', () => {
   // Typed by AccountEventType, so a new event does not compile until it has a case here.
-  const oneCasePerEvent: Record<
-    AccountEventType,
-    [AccountState, AccountEvent, AccountState]
-  > = {
+  const oneCasePerEvent: Record<AccountEventType, [AccountState, AccountEvent, AccountState]> = {
     AccountOpened: [initialAccountState, opened, active],
-    MoneyDeposited: [
-      active,
-      deposited(250n, 750n),
-      { ...active, balance: 750n },
-    ],
-    MoneyWithdrawn: [
-      active,
-      withdrawn(200n, 300n),
-      { ...active, balance: 300n },
-    ],
+    MoneyDeposited: [active, deposited(250n, 750n), { ...active, balance: 750n }],
+    MoneyWithdrawn: [active, withdrawn(200n, 300n), { ...active, balance: 300n }],
     AccountFrozen: [active, frozen, { ...active, status: 'FROZEN' }],
     AccountUnfrozen: [{ ...active, status: 'FROZEN' }, unfrozen, active],
-    AccountClosed: [
-      { ...active, balance: 0n },
-      closed,
-      { ...active, balance: 0n, status: 'CLOSED' },
-    ],
+    AccountClosed: [{ ...active, balance: 0n }, closed, { ...active, balance: 0n, status: 'CLOSED' }],
   };
 
   it.each(Object.entries(oneCasePerEvent))(
@@ -85,9 +66,7 @@ describe('evolve', () => {
   );
 
   it('given a frozen account, when it is closed, then the account is CLOSED', () => {
-    expect(
-      evolve({ ...active, status: 'FROZEN', balance: 0n }, closed),
-    ).toMatchObject({ status: 'CLOSED' });
+    expect(evolve({ ...active, status: 'FROZEN', balance: 0n }, closed)).toMatchObject({ status: 'CLOSED' });
   });
 
   it('given a balance, when a deposit is applied, then the recorded balanceAfter is taken, not recomputed', () => {
@@ -120,14 +99,7 @@ describe('foldAccount', () => {
   });
 
   it('given a whole history, when folded, then the final state', () => {
-    const history = [
-      opened,
-      deposited(1000n, 1500n),
-      frozen,
-      unfrozen,
-      withdrawn(1500n, 0n),
-      closed,
-    ];
+    const history = [opened, deposited(1000n, 1500n), frozen, unfrozen, withdrawn(1500n, 0n), closed];
 
     expect(foldAccount(history)).toEqual({
       ...active,
@@ -140,8 +112,6 @@ describe('foldAccount', () => {
     const head = [opened, deposited(100n, 600n)];
     const tail = [withdrawn(50n, 550n), frozen];
 
-    expect(foldAccount(tail, foldAccount(head))).toEqual(
-      foldAccount([...head, ...tail]),
-    );
+    expect(foldAccount(tail, foldAccount(head))).toEqual(foldAccount([...head, ...tail]));
   });
 });

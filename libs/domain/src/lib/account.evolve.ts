@@ -34,18 +34,13 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       return withStatus(state, 'CLOSED');
     default: {
       const _exhaustive: never = event;
-      throw new Error(
-        `unhandled event ${String((_exhaustive as { type: unknown }).type)}`,
-      );
+      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
     }
   }
 }
 
 /** Folds a stream (or its tail after a snapshot) into the state. */
-export function foldAccount(
-  events: Iterable<AccountEvent>,
-  from: AccountState = initialAccountState,
-): AccountState {
+export function foldAccount(events: Iterable<AccountEvent>, from: AccountState = initialAccountState): AccountState {
   let state = from;
   for (const event of events) state = evolve(state, event);
   return state;

@@ -11,16 +11,12 @@ const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 
 /** A deposit or withdrawal amount: 1 .. MAX_MONEY_MINOR_UNITS. */
 export function isValidAmount(value: unknown): value is bigint {
-  return (
-    typeof value === 'bigint' && value >= 1n && value <= MAX_MONEY_MINOR_UNITS
-  );
+  return typeof value === 'bigint' && value >= 1n && value <= MAX_MONEY_MINOR_UNITS;
 }
 
 /** An opening deposit: 0 .. MAX_MONEY_MINOR_UNITS. */
 export function isValidInitialDeposit(value: unknown): value is bigint {
-  return (
-    typeof value === 'bigint' && value >= 0n && value <= MAX_MONEY_MINOR_UNITS
-  );
+  return typeof value === 'bigint' && value >= 0n && value <= MAX_MONEY_MINOR_UNITS;
 }
 
 /** ISO 4217 shape only (three upper-case letters); whether the code is assigned is not checked. */

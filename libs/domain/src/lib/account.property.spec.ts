@@ -1,10 +1,5 @@
 import fc from 'fast-check';
-import {
-  decodeEvent,
-  decodeState,
-  encodeEvent,
-  encodeState,
-} from './account.codec';
+import { decodeEvent, decodeState, encodeEvent, encodeState } from './account.codec';
 import { AccountCommand } from './account.commands';
 import { decide } from './account.decide';
 import { AccountEvent } from './account.events';
@@ -43,30 +38,24 @@ const command: fc.Arbitrary<AccountCommand> = fc.oneof(
       },
     }),
   ),
-  fc
-    .record({ amount, now })
-    .map(
-      ({ amount, now }): AccountCommand => ({
-        type: 'DepositMoney',
-        data: { accountId: ACCOUNT_ID, amount, now },
-      }),
-    ),
-  fc
-    .record({ amount, now })
-    .map(
-      ({ amount, now }): AccountCommand => ({
-        type: 'WithdrawMoney',
-        data: { accountId: ACCOUNT_ID, amount, now },
-      }),
-    ),
-  fc
-    .record({ reason: fc.option(fc.string({ maxLength: 20 })), now })
-    .map(
-      ({ reason, now }): AccountCommand => ({
-        type: 'FreezeAccount',
-        data: { accountId: ACCOUNT_ID, reason, now },
-      }),
-    ),
+  fc.record({ amount, now }).map(
+    ({ amount, now }): AccountCommand => ({
+      type: 'DepositMoney',
+      data: { accountId: ACCOUNT_ID, amount, now },
+    }),
+  ),
+  fc.record({ amount, now }).map(
+    ({ amount, now }): AccountCommand => ({
+      type: 'WithdrawMoney',
+      data: { accountId: ACCOUNT_ID, amount, now },
+    }),
+  ),
+  fc.record({ reason: fc.option(fc.string({ maxLength: 20 })), now }).map(
+    ({ reason, now }): AccountCommand => ({
+      type: 'FreezeAccount',
+      data: { accountId: ACCOUNT_ID, reason, now },
+    }),
+  ),
   now.map(
     (now): AccountCommand => ({
       type: 'UnfreezeAccount',
@@ -120,15 +109,11 @@ describe('account properties', () => {
           if (state.status === 'NOT_OPENED') return;
           expect(state.balance).toBe(expected);
           expect(state.balance >= 0n && state.balance <= MAX).toBe(true);
-          expect(
-            decodeState(JSON.parse(JSON.stringify(encodeState(state)))),
-          ).toEqual(state);
+          expect(decodeState(JSON.parse(JSON.stringify(encodeState(state))))).toEqual(state);
         }
 
         for (const event of history) {
-          expect(
-            decodeEvent(JSON.parse(JSON.stringify(encodeEvent(event)))),
-          ).toEqual(event);
+          expect(decodeEvent(JSON.parse(JSON.stringify(encodeEvent(event))))).toEqual(event);
         }
         // Replaying the recorded facts from scratch gives the state built step by step.
         expect(foldAccount(history)).toEqual(state);
@@ -140,27 +125,23 @@ describe('account properties', () => {
 
   it('given any reachable state and any command, when decided twice, then the same decision, the state untouched, and at most one event for that account', () => {
     fc.assert(
-      fc.property(
-        fc.array(command, { maxLength: 20 }),
-        command,
-        (prefix, last) => {
-          const state = prefix.reduce<AccountState>((s, c) => {
-            const d = decide(c, s);
-            return d.ok ? foldAccount(d.events, s) : s;
-          }, initialAccountState);
-          const before = encodeState(state);
+      fc.property(fc.array(command, { maxLength: 20 }), command, (prefix, last) => {
+        const state = prefix.reduce<AccountState>((s, c) => {
+          const d = decide(c, s);
+          return d.ok ? foldAccount(d.events, s) : s;
+        }, initialAccountState);
+        const before = encodeState(state);
 
-          const first = decide(last, state);
-          const second = decide(last, state);
+        const first = decide(last, state);
+        const second = decide(last, state);
 
-          expect(second).toEqual(first);
-          expect(encodeState(state)).toEqual(before);
-          if (first.ok) {
-            expect(first.events).toHaveLength(1);
-            expect(first.events[0]?.data.accountId).toBe(last.data.accountId);
-          }
-        },
-      ),
+        expect(second).toEqual(first);
+        expect(encodeState(state)).toEqual(before);
+        if (first.ok) {
+          expect(first.events).toHaveLength(1);
+          expect(first.events[0]?.data.accountId).toBe(last.data.accountId);
+        }
+      }),
       { numRuns: 200 },
     );
   });

@@ -12,9 +12,6 @@ export type AccountState =
       openedAt: Date;
     }>;
 
-export type OpenedAccountState = Exclude<
-  AccountState,
-  { status: 'NOT_OPENED' }
->;
+export type OpenedAccountState = Exclude<AccountState, { status: 'NOT_OPENED' }>;
 
 export const initialAccountState: AccountState = { status: 'NOT_OPENED' };

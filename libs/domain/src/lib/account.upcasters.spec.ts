@@ -1,8 +1,4 @@
-import {
-  ACCOUNT_EVENT_TYPES,
-  CURRENT_EVENT_SCHEMA_VERSIONS,
-  encodeEvent,
-} from './account.codec';
+import { ACCOUNT_EVENT_TYPES, CURRENT_EVENT_SCHEMA_VERSIONS, encodeEvent } from './account.codec';
 import { AccountEvent } from './account.events';
 import {
   ACCOUNT_EVENT_UPCASTERS,
@@ -16,9 +12,7 @@ import { EventDecodeError } from './decode.errors';
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
 const OCCURRED_AT = new Date('2021-03-04T05:06:07.089Z');
 
-const openedV1 = (
-  data: Partial<Record<string, string | number>> = {},
-): UpcastableEvent => ({
+const openedV1 = (data: Partial<Record<string, string | number>> = {}): UpcastableEvent => ({
   type: 'AccountOpened',
   schemaVersion: 1,
   data: {
@@ -73,20 +67,15 @@ describe('upcastAccountEvent', () => {
   it.each([
     ['without ownerName', { ownerName: undefined }],
     ['with a float balance number', { balance: 1.5 }],
-  ])(
-    'given AccountOpened v1 %s, when upcast, then EventDecodeError',
-    (_label, data) => {
-      const raw = openedV1(data);
-      const cleaned = { ...raw, data: JSON.parse(JSON.stringify(raw.data)) };
+  ])('given AccountOpened v1 %s, when upcast, then EventDecodeError', (_label, data) => {
+    const raw = openedV1(data);
+    const cleaned = { ...raw, data: JSON.parse(JSON.stringify(raw.data)) };
 
-      expect(() => upcastAccountEvent(cleaned)).toThrow(EventDecodeError);
-    },
-  );
+    expect(() => upcastAccountEvent(cleaned)).toThrow(EventDecodeError);
+  });
 
   it('given AccountOpened v1 with a malformed balance string, when decoded after upcasting, then EventDecodeError', () => {
-    expect(() =>
-      decodeStoredAccountEvent(openedV1({ balance: '12.50' })),
-    ).toThrow(EventDecodeError);
+    expect(() => decodeStoredAccountEvent(openedV1({ balance: '12.50' }))).toThrow(EventDecodeError);
   });
 
   const currentEvents: AccountEvent[] = [
@@ -133,29 +122,19 @@ describe('upcastAccountEvent', () => {
     },
   ];
 
-  it.each(currentEvents)(
-    'given $type at its current version, when upcast, then it passes through unchanged',
-    (event) => {
-      const encoded = encodeEvent(event);
+  it.each(currentEvents)('given $type at its current version, when upcast, then it passes through unchanged', (event) => {
+    const encoded = encodeEvent(event);
 
-      expect(
-        upcastAccountEvent({ ...encoded, occurredAt: OCCURRED_AT }),
-      ).toEqual(encoded);
-    },
-  );
+    expect(upcastAccountEvent({ ...encoded, occurredAt: OCCURRED_AT })).toEqual(encoded);
+  });
 
   it.each([
     ['a future version', 3],
     ['version 0', 0],
     ['a fractional version', 1.5],
-  ])(
-    'given AccountOpened at %s, when upcast, then EventDecodeError',
-    (_label, schemaVersion) => {
-      expect(() =>
-        upcastAccountEvent({ ...openedV1(), schemaVersion }),
-      ).toThrow(EventDecodeError);
-    },
-  );
+  ])('given AccountOpened at %s, when upcast, then EventDecodeError', (_label, schemaVersion) => {
+    expect(() => upcastAccountEvent({ ...openedV1(), schemaVersion })).toThrow(EventDecodeError);
+  });
 
   it('given a future MoneyDeposited version, when upcast, then the error names the versions', () => {
     const raw: UpcastableEvent = {
@@ -165,23 +144,16 @@ describe('upcastAccountEvent', () => {
       occurredAt: OCCURRED_AT,
     };
 
-    expect(() => upcastAccountEvent(raw)).toThrow(
-      'schema version 2 is newer than the known version 1',
-    );
+    expect(() => upcastAccountEvent(raw)).toThrow('schema version 2 is newer than the known version 1');
   });
 
   it('given an unknown event type, when upcast, then EventDecodeError', () => {
-    expect(() =>
-      upcastAccountEvent({ ...openedV1(), type: 'AccountRenamed' }),
-    ).toThrow(EventDecodeError);
+    expect(() => upcastAccountEvent({ ...openedV1(), type: 'AccountRenamed' })).toThrow(EventDecodeError);
   });
 
   it('has an upcaster for every version below the current one of every event type', () => {
     const missing = ACCOUNT_EVENT_TYPES.flatMap((type) =>
-      Array.from(
-        { length: CURRENT_EVENT_SCHEMA_VERSIONS[type] - 1 },
-        (_, i) => i + 1,
-      )
+      Array.from({ length: CURRENT_EVENT_SCHEMA_VERSIONS[type] - 1 }, (_, i) => i + 1)
         .filter((version) => !ACCOUNT_EVENT_UPCASTERS[type].has(version))
         .map((version) => `${type} v${version}`),
     );

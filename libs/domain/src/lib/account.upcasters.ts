@@ -1,9 +1,4 @@
-import {
-  CURRENT_EVENT_SCHEMA_VERSIONS,
-  EncodedAccountEvent,
-  decodeEvent,
-  isAccountEventType,
-} from './account.codec';
+import { CURRENT_EVENT_SCHEMA_VERSIONS, EncodedAccountEvent, decodeEvent, isAccountEventType } from './account.codec';
 import { AccountEvent, AccountEventType } from './account.events';
 import { EventDecodeError } from './decode.errors';
 import { isPlainObject } from './json-fields.reader';
@@ -28,15 +23,10 @@ export type EventUpcaster = <T extends UpcastableEvent>(raw: T) => T;
 type UpcastContext = Readonly<{ occurredAt: Date }>;
 
 /** Lifts `data` from version N to N + 1. */
-type UpcastStep = (
-  data: DomainJsonObject,
-  context: UpcastContext,
-) => DomainJsonObject;
+type UpcastStep = (data: DomainJsonObject, context: UpcastContext) => DomainJsonObject;
 
 /** Keyed by the version an upcaster reads; every version below the current one needs an entry. */
-export const ACCOUNT_EVENT_UPCASTERS: Readonly<
-  Record<AccountEventType, ReadonlyMap<number, UpcastStep>>
-> = {
+export const ACCOUNT_EVENT_UPCASTERS: Readonly<Record<AccountEventType, ReadonlyMap<number, UpcastStep>>> = {
   AccountOpened: new Map([[1, accountOpenedV1ToV2]]),
   MoneyDeposited: new Map(),
   MoneyWithdrawn: new Map(),
@@ -52,34 +42,23 @@ export const ACCOUNT_EVENT_UPCASTERS: Readonly<
  */
 export function upcastAccountEvent(raw: UpcastableEvent): EncodedAccountEvent {
   const typeName = String(raw.type);
-  if (!isAccountEventType(raw.type))
-    throw new EventDecodeError(typeName, 'unknown event type');
+  if (!isAccountEventType(raw.type)) throw new EventDecodeError(typeName, 'unknown event type');
   const type = raw.type;
   const current = CURRENT_EVENT_SCHEMA_VERSIONS[type];
   const stored = raw.schemaVersion;
   if (!Number.isSafeInteger(stored) || stored < 1) {
-    throw new EventDecodeError(
-      typeName,
-      `invalid schema version ${String(stored)}`,
-    );
+    throw new EventDecodeError(typeName, `invalid schema version ${String(stored)}`);
   }
   if (stored > current) {
-    throw new EventDecodeError(
-      typeName,
-      `schema version ${stored} is newer than the known version ${current}`,
-    );
+    throw new EventDecodeError(typeName, `schema version ${stored} is newer than the known version ${current}`);
   }
-  if (!isPlainObject(raw.data))
-    throw new EventDecodeError(typeName, 'data must be a JSON object');
+  if (!isPlainObject(raw.data)) throw new EventDecodeError(typeName, 'data must be a JSON object');
 
   let data = raw.data;
   for (let version = stored; version < current; version += 1) {
     const step = ACCOUNT_EVENT_UPCASTERS[type].get(version);
     if (step === undefined) {
-      throw new EventDecodeError(
-        typeName,
-        `no upcaster from schema version ${version}`,
-      );
+      throw new EventDecodeError(typeName, `no upcaster from schema version ${version}`);
     }
     data = step(data, { occurredAt: raw.occurredAt });
   }
@@ -90,9 +69,7 @@ export function upcastAccountEvent(raw: UpcastableEvent): EncodedAccountEvent {
  * `upcastAccountEvent` in the store's generic form: the same stored event (id, version, metadata kept)
  * with type, schema version and data replaced; returned as is when already current.
  */
-export const accountEventUpcaster: EventUpcaster = <T extends UpcastableEvent>(
-  raw: T,
-): T => {
+export const accountEventUpcaster: EventUpcaster = <T extends UpcastableEvent>(raw: T): T => {
   const upcast = upcastAccountEvent(raw);
   if (upcast.schemaVersion === raw.schemaVersion) return raw;
   return {
@@ -113,10 +90,7 @@ export function decodeStoredAccountEvent(raw: UpcastableEvent): AccountEvent {
  * the opening balance was the only amount (so it is also the initial deposit) and there was no
  * `openedAt` (the event's own `occurredAt` is when the account was opened).
  */
-function accountOpenedV1ToV2(
-  data: DomainJsonObject,
-  context: UpcastContext,
-): DomainJsonObject {
+function accountOpenedV1ToV2(data: DomainJsonObject, context: UpcastContext): DomainJsonObject {
   const fail = (reason: string): never => {
     throw new EventDecodeError('AccountOpened', `schema v1: ${reason}`);
   };
@@ -127,10 +101,7 @@ function accountOpenedV1ToV2(
   if (typeof ownerName !== 'string') return fail('ownerName must be a string');
   if (typeof currency !== 'string') return fail('currency must be a string');
   const balance = v1Balance(data['balance'], fail);
-  if (
-    !(context.occurredAt instanceof Date) ||
-    Number.isNaN(context.occurredAt.getTime())
-  ) {
+  if (!(context.occurredAt instanceof Date) || Number.isNaN(context.occurredAt.getTime())) {
     return fail('occurredAt must be a valid Date');
   }
   return {
@@ -144,12 +115,8 @@ function accountOpenedV1ToV2(
 }
 
 /** A decimal string as encoded; a JSON number is accepted only while it is an exact (safe) integer. */
-function v1Balance(
-  value: DomainJsonValue | undefined,
-  fail: (reason: string) => never,
-): string {
+function v1Balance(value: DomainJsonValue | undefined, fail: (reason: string) => never): string {
   if (typeof value === 'string') return value; // range and format are checked by decodeEvent
-  if (typeof value === 'number' && Number.isSafeInteger(value))
-    return String(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return fail('balance must be a decimal integer string or a safe integer');
 }

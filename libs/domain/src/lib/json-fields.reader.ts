@@ -23,11 +23,7 @@ export class JsonFieldsReader {
     return new JsonFieldsReader(value, fail);
   }
 
-  static of(
-    value: unknown,
-    keys: readonly string[],
-    fail: Fail,
-  ): JsonFieldsReader {
+  static of(value: unknown, keys: readonly string[], fail: Fail): JsonFieldsReader {
     if (!isPlainObject(value)) return fail('data must be a JSON object');
     for (const key of keys) {
       if (!Object.hasOwn(value, key)) fail(`missing field ${key}`);
@@ -58,37 +54,28 @@ export class JsonFieldsReader {
 
   currency(key: string): string {
     const value = this.data[key];
-    if (!isCurrencyCode(value))
-      return this.fail(`${key} must be three upper-case letters`);
+    if (!isCurrencyCode(value)) return this.fail(`${key} must be three upper-case letters`);
     return value;
   }
 
   /** A decimal string of an integer in [min, max]: no sign, no leading zeros, no fraction, no exponent. */
   integer(key: string, min: bigint, max: bigint): bigint {
     const value = this.data[key];
-    if (
-      typeof value !== 'string' ||
-      value.length > MAX_INTEGER_DIGITS ||
-      !NON_NEGATIVE_INTEGER.test(value)
-    ) {
+    if (typeof value !== 'string' || value.length > MAX_INTEGER_DIGITS || !NON_NEGATIVE_INTEGER.test(value)) {
       return this.fail(`${key} must be a non-negative decimal integer string`);
     }
     const parsed = BigInt(value);
-    if (parsed < min || parsed > max)
-      return this.fail(`${key} must be between ${min} and ${max}`);
+    if (parsed < min || parsed > max) return this.fail(`${key} must be between ${min} and ${max}`);
     return parsed;
   }
 
   /** An ISO 8601 UTC timestamp exactly as `Date.prototype.toISOString` writes it. */
   date(key: string): Date {
     const value = this.data[key];
-    if (typeof value !== 'string')
-      return this.fail(`${key} must be an ISO 8601 timestamp string`);
+    if (typeof value !== 'string') return this.fail(`${key} must be an ISO 8601 timestamp string`);
     const parsed = new Date(value);
     if (Number.isNaN(parsed.getTime()) || parsed.toISOString() !== value) {
-      return this.fail(
-        `${key} must be an ISO 8601 UTC timestamp (YYYY-MM-DDTHH:mm:ss.sssZ)`,
-      );
+      return this.fail(`${key} must be an ISO 8601 UTC timestamp (YYYY-MM-DDTHH:mm:ss.sssZ)`);
     }
     return parsed;
   }
@@ -96,17 +83,13 @@ export class JsonFieldsReader {
   oneOf<T extends string>(key: string, allowed: readonly T[]): T {
     const value = this.data[key];
     const match = allowed.find((candidate) => candidate === value);
-    if (match === undefined)
-      return this.fail(`${key} must be one of ${allowed.join(', ')}`);
+    if (match === undefined) return this.fail(`${key} must be one of ${allowed.join(', ')}`);
     return match;
   }
 }
 
-export function isPlainObject(
-  value: unknown,
-): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return false;
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }

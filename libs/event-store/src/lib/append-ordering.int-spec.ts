@@ -46,9 +46,7 @@ describe('append ordering under contention', () => {
             streamId,
             expectedVersion: version,
             events: keyed ? [newEvent(), newEvent()] : [newEvent()],
-            ...(keyed
-              ? { idempotency: { key: `w${w}-${i}`, requestHash: 'h', result: { status: 201, body: {} } } }
-              : {}),
+            ...(keyed ? { idempotency: { key: `w${w}-${i}`, requestHash: 'h', result: { status: 201, body: {} } } } : {}),
           });
           if (result.kind === 'appended') appendedCount += result.events.length;
           else if (result.kind === 'conflict') conflicts += 1;
@@ -72,10 +70,7 @@ describe('append ordering under contention', () => {
         expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1));
       }
       for (const streamId of streams) {
-        const stream = await pool.query<{ version: string }>(
-          `SELECT version FROM event_store.streams WHERE stream_id = $1`,
-          [streamId],
-        );
+        const stream = await pool.query<{ version: string }>(`SELECT version FROM event_store.streams WHERE stream_id = $1`, [streamId]);
         expect(Number(stream.rows[0]?.version)).toBe(byStream.get(streamId)?.length);
       }
     },

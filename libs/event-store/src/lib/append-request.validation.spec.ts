@@ -27,12 +27,25 @@ describe('assertValidAppendRequest', () => {
     ['NaN expected version', { expectedVersion: Number.NaN }, /expectedVersion/],
     ['unsafe expected version', { expectedVersion: 2 ** 53 }, /expectedVersion/],
     ['stream id with NUL', { streamId: 'a\u0000b' }, /NUL/],
-    ['duplicate event ids', { events: [newEvent({ eventId: '5f0c1d1e-6a4b-4a53-9a47-0e0b4c1a2b3c' }), newEvent({ eventId: '5F0C1D1E-6A4B-4A53-9A47-0E0B4C1A2B3C' })] }, /distinct/],
+    [
+      'duplicate event ids',
+      {
+        events: [
+          newEvent({ eventId: '5f0c1d1e-6a4b-4a53-9a47-0e0b4c1a2b3c' }),
+          newEvent({ eventId: '5F0C1D1E-6A4B-4A53-9A47-0E0B4C1A2B3C' }),
+        ],
+      },
+      /distinct/,
+    ],
     ['empty event type', { events: [newEvent({ type: '' })] }, /type/],
     ['array as data', { events: [newEvent({ data: [] as unknown as Record<string, never> })] }, /data/],
     ['snapshot version 0', { snapshot: { version: 0, schemaVersion: 1, state: {} } }, /snapshot.version/],
     ['snapshot schema version 0', { snapshot: { version: 1, schemaVersion: 0, state: {} } }, /snapshot.schemaVersion/],
-    ['201-character key', { idempotency: { key: 'k'.repeat(201), requestHash: 'h', result: { status: 201, body: {} } } }, /longer than 200/],
+    [
+      '201-character key',
+      { idempotency: { key: 'k'.repeat(201), requestHash: 'h', result: { status: 201, body: {} } } },
+      /longer than 200/,
+    ],
     ['empty request hash', { idempotency: { key: 'k', requestHash: '', result: { status: 201, body: {} } } }, /requestHash/],
     ['a result that is not JSON', { idempotency: { key: 'k', requestHash: 'h', result: undefined as unknown as null } }, /result/],
     ['a function as result', { idempotency: { key: 'k', requestHash: 'h', result: (() => 1) as unknown as null } }, /result/],

@@ -118,6 +118,9 @@ describe('committed events reader', () => {
       { stream_id: 'x', version: 3 },
       { stream_id: 'y', version: 3 },
     ]);
-    expect(await store.append({ streamId: 'x', expectedVersion: 3, events: newEvents(1) })).toMatchObject({ kind: 'appended', nextVersion: 4 });
+    expect(await store.append({ streamId: 'x', expectedVersion: 3, events: newEvents(1) })).toMatchObject({
+      kind: 'appended',
+      nextVersion: 4,
+    });
   });
 });

@@ -31,10 +31,7 @@ describe('PostgresEventStore with group commit', () => {
   };
 
   const countEvents = async (streamId: string): Promise<number> =>
-    Number(
-      (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1`, [streamId])).rows[0]
-        ?.n,
-    );
+    Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1`, [streamId])).rows[0]?.n);
 
   beforeAll(async () => {
     db = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
@@ -147,7 +144,7 @@ describe('PostgresEventStore with group commit', () => {
     expect((await versionsInCommitOrder([streamId])).get(streamId)).toEqual([1, 2, 3]);
   });
 
-  it('writes each item\'s snapshot in the batch, and none for an item that conflicted', async () => {
+  it("writes each item's snapshot in the batch, and none for an item that conflicted", async () => {
     const store = new PostgresEventStore(pool);
     const [a, b, c] = [uniqueStreamId('sa'), uniqueStreamId('sb'), uniqueStreamId('sc')];
     appended(await store.append(create(c)));
@@ -218,9 +215,7 @@ describe('PostgresEventStore with group commit', () => {
     const [held, contender, bystander] = [uniqueStreamId('held'), uniqueStreamId('contender'), uniqueStreamId('bystander')];
     try {
       await holder.query('BEGIN');
-      appended(
-        await new PostgresEventStore(holder).append({ ...create(held), idempotency: { key, requestHash: 'first', result: 1 } }),
-      );
+      appended(await new PostgresEventStore(holder).append({ ...create(held), idempotency: { key, requestHash: 'first', result: 1 } }));
       const batch = Promise.all([
         store.append({ ...create(contender), idempotency: { key, requestHash: 'second', result: 2 } }),
         store.append(create(bystander)),
@@ -306,8 +301,7 @@ async function waitForLockWait(pool: Pool, url: string): Promise<void> {
   const database = new URL(url).pathname.slice(1);
   await eventually(
     async () =>
-      (await pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [database]))
-        .rowCount !== 0,
+      (await pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [database])).rowCount !== 0,
     20_000,
     'a backend waiting on a lock',
   );

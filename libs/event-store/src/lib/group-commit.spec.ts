@@ -49,7 +49,10 @@ describe('GroupCommitter', () => {
     expect(runner.batches).toEqual([['a', 'b', 'c']]);
     await runner.finishNext();
     expect(await Promise.all(first)).toEqual(['a', 'b', 'c']);
-    expect(runner.batches).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+    expect(runner.batches).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+    ]);
     await runner.finishNext();
     expect(await Promise.all(second)).toEqual(['d', 'e']);
     expect(committer.stats()).toEqual({ batches: 2, items: 5, largestBatch: 3 });
@@ -88,7 +91,10 @@ describe('GroupCommitter', () => {
     const runner = controlledRunner();
     const committer = new GroupCommitter(runner.run, { maxBatchesInFlight: 2, maxBatchSize: 2 });
 
-    submitAll(committer, ['a', 'b', 'c', 'd', 'e'].map((id) => item(id)));
+    submitAll(
+      committer,
+      ['a', 'b', 'c', 'd', 'e'].map((id) => item(id)),
+    );
     await turn();
 
     expect(runner.batches).toEqual([

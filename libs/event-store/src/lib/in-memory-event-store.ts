@@ -1,8 +1,4 @@
-import {
-  assertValidAppendRequest,
-  assertValidIdempotencyKey,
-  assertValidStreamId,
-} from './append-request.validation';
+import { assertValidAppendRequest, assertValidIdempotencyKey, assertValidStreamId } from './append-request.validation';
 import {
   AppendRequest,
   AppendResult,

@@ -20,10 +20,7 @@ describe('PostgresEventStore', () => {
 
   const streamVersions = async (streamId: string): Promise<number[]> =>
     (
-      await pool.query<{ version: string }>(
-        `SELECT version FROM event_store.events WHERE stream_id = $1 ORDER BY version`,
-        [streamId],
-      )
+      await pool.query<{ version: string }>(`SELECT version FROM event_store.events WHERE stream_id = $1 ORDER BY version`, [streamId])
     ).rows.map((r) => Number(r.version));
 
   beforeAll(async () => {
@@ -53,11 +50,8 @@ describe('PostgresEventStore', () => {
       expect(created.events[0]?.transactionId).toBe(created.events[1]?.transactionId);
       expect(continued.nextVersion).toBe(3);
       expect(continued.events[0]?.version).toBe(3);
-      expect(BigInt(continued.events[0]?.transactionId ?? '0')).toBeGreaterThan(
-        BigInt(created.events[0]?.transactionId ?? '0'),
-      );
-      const row = (await pool.query(`SELECT version::int FROM event_store.streams WHERE stream_id = $1`, [streamId]))
-        .rows[0];
+      expect(BigInt(continued.events[0]?.transactionId ?? '0')).toBeGreaterThan(BigInt(created.events[0]?.transactionId ?? '0'));
+      const row = (await pool.query(`SELECT version::int FROM event_store.streams WHERE stream_id = $1`, [streamId])).rows[0];
       expect(row.version).toBe(3);
     });
 
@@ -129,18 +123,15 @@ describe('PostgresEventStore', () => {
       const result = await store.append({ streamId, expectedVersion: 1, events: [newEvent()] });
 
       expect(result).toEqual({ kind: 'conflict', expectedVersion: 1 });
-      const row = (await pool.query(`SELECT version::int FROM event_store.streams WHERE stream_id = $1`, [streamId]))
-        .rows[0];
+      const row = (await pool.query(`SELECT version::int FROM event_store.streams WHERE stream_id = $1`, [streamId])).rows[0];
       expect(row.version).toBe(1);
     });
 
-    it('refuses an append whose transaction id is below the stream\'s last one (commit-order guard)', async () => {
+    it("refuses an append whose transaction id is below the stream's last one (commit-order guard)", async () => {
       const streamId = uniqueStreamId();
       appended(await store.append({ streamId, expectedVersion: 0, events: [newEvent()] }));
       // As if the last append came from a transaction far in the future.
-      await pool.query(`UPDATE event_store.streams SET last_transaction_id = '9000000000000000' WHERE stream_id = $1`, [
-        streamId,
-      ]);
+      await pool.query(`UPDATE event_store.streams SET last_transaction_id = '9000000000000000' WHERE stream_id = $1`, [streamId]);
 
       const result = await store.append({ streamId, expectedVersion: 1, events: [newEvent()] });
 
@@ -169,9 +160,7 @@ describe('PostgresEventStore', () => {
       ['a snapshot beyond the new version', { snapshot: { version: 9, schemaVersion: 1, state: {} } }, /snapshot/],
     ])('throws on %s', async (_label, overrides, message) => {
       const streamId = uniqueStreamId();
-      await expect(
-        store.append({ streamId, expectedVersion: 0, events: [newEvent()], ...overrides }),
-      ).rejects.toThrow(message);
+      await expect(store.append({ streamId, expectedVersion: 0, events: [newEvent()], ...overrides })).rejects.toThrow(message);
       expect(await countEvents(streamId)).toBe(0);
     });
   });
@@ -263,9 +252,7 @@ describe('PostgresEventStore', () => {
       const streamId = uniqueStreamId();
       const key = 'k'.repeat(200);
 
-      appended(
-        await store.append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', result } }),
-      );
+      appended(await store.append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', result } }));
 
       expect(await store.findIdempotencyRecord(key)).toEqual({ requestHash: 'h', result });
     });
@@ -347,8 +334,7 @@ describe('PostgresEventStore', () => {
         }),
       );
 
-      const rows = (await pool.query(`SELECT version::int, state FROM event_store.snapshots WHERE stream_id = $1`, [streamId]))
-        .rows;
+      const rows = (await pool.query(`SELECT version::int, state FROM event_store.snapshots WHERE stream_id = $1`, [streamId])).rows;
 
       expect(rows).toEqual([{ version: 2, state: { s: 2 } }]);
     });
@@ -427,37 +413,35 @@ describe('PostgresEventStore', () => {
   });
 
   describe('hostile input', () => {
-    it.each([
-      `it's "quoted"`,
-      `x'; DROP TABLE event_store.events; --`,
-      `$1 $$ \\ % _ ; SELECT pg_sleep(10)`,
-      `ünïcødé 🧾 \t\n`,
-    ])('stores stream id %j verbatim', async (suffix) => {
-      const streamId = `${uniqueStreamId()}${suffix}`;
-      const key = `k${suffix}${streamId.slice(7, 20)}`;
+    it.each([`it's "quoted"`, `x'; DROP TABLE event_store.events; --`, `$1 $$ \\ % _ ; SELECT pg_sleep(10)`, `ünïcødé 🧾 \t\n`])(
+      'stores stream id %j verbatim',
+      async (suffix) => {
+        const streamId = `${uniqueStreamId()}${suffix}`;
+        const key = `k${suffix}${streamId.slice(7, 20)}`;
 
-      const result = appended(
-        await store.append({
-          streamId,
-          expectedVersion: 0,
-          events: [newEvent({ data: { note: suffix } })],
-          snapshot: { version: 1, schemaVersion: 1, state: { note: suffix } },
-          idempotency: { key, requestHash: suffix, result: { status: 201, body: { note: suffix } } },
-        }),
-      );
-      const withSnapshot = await store.readStream(streamId, { snapshotSchemaVersion: 1 });
-      const full = await store.readStream(streamId, { snapshotSchemaVersion: 2 });
+        const result = appended(
+          await store.append({
+            streamId,
+            expectedVersion: 0,
+            events: [newEvent({ data: { note: suffix } })],
+            snapshot: { version: 1, schemaVersion: 1, state: { note: suffix } },
+            idempotency: { key, requestHash: suffix, result: { status: 201, body: { note: suffix } } },
+          }),
+        );
+        const withSnapshot = await store.readStream(streamId, { snapshotSchemaVersion: 1 });
+        const full = await store.readStream(streamId, { snapshotSchemaVersion: 2 });
 
-      expect(result.events[0]?.streamId).toBe(streamId);
-      expect(withSnapshot.snapshot?.state).toEqual({ note: suffix });
-      expect(full.events.map((e) => [e.streamId, e.data])).toEqual([[streamId, { note: suffix }]]);
-      expect((await store.findIdempotencyRecord(key))?.requestHash).toBe(suffix);
-      const stored = await pool.query(`SELECT stream_id FROM event_store.streams WHERE stream_id = $1`, [streamId]);
-      expect(stored.rows).toEqual([{ stream_id: streamId }]);
-      expect(await pool.query(`SELECT to_regclass('event_store.events') IS NOT NULL AS present`)).toMatchObject({
-        rows: [{ present: true }],
-      });
-    });
+        expect(result.events[0]?.streamId).toBe(streamId);
+        expect(withSnapshot.snapshot?.state).toEqual({ note: suffix });
+        expect(full.events.map((e) => [e.streamId, e.data])).toEqual([[streamId, { note: suffix }]]);
+        expect((await store.findIdempotencyRecord(key))?.requestHash).toBe(suffix);
+        const stored = await pool.query(`SELECT stream_id FROM event_store.streams WHERE stream_id = $1`, [streamId]);
+        expect(stored.rows).toEqual([{ stream_id: streamId }]);
+        expect(await pool.query(`SELECT to_regclass('event_store.events') IS NOT NULL AS present`)).toMatchObject({
+          rows: [{ present: true }],
+        });
+      },
+    );
 
     it('surfaces a database refusal of the data without writing anything', async () => {
       const streamId = uniqueStreamId();

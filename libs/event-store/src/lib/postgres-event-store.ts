@@ -1,10 +1,6 @@
 import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
-import {
-  assertValidAppendRequest,
-  assertValidIdempotencyKey,
-  assertValidStreamId,
-} from './append-request.validation';
+import { assertValidAppendRequest, assertValidIdempotencyKey, assertValidStreamId } from './append-request.validation';
 import {
   AppendRequest,
   AppendResult,
@@ -18,12 +14,7 @@ import {
   StoredEvent,
   StreamRead,
 } from './event-store.port';
-import {
-  appendStatement,
-  FIND_IDEMPOTENCY_RECORD_STATEMENT,
-  NOTIFY_STATEMENT,
-  READ_STREAM_STATEMENT,
-} from './event-store.sql';
+import { appendStatement, FIND_IDEMPOTENCY_RECORD_STATEMENT, NOTIFY_STATEMENT, READ_STREAM_STATEMENT } from './event-store.sql';
 import { batchKeysOf, runAppendBatch, type BatchAppendHost } from './batch-append';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
 import { isPool } from './pool-detection';

@@ -27,11 +27,7 @@ export const READ_STREAM_EVENTS_STATEMENT: NamedStatement = {
  * stream does not exist. One statement, so one consistent view: appends to a stream are serialised by
  * its stream row, so what a reader sees is always a gap-free prefix of the stream.
  */
-export async function readStreamEvents(
-  db: Queryable,
-  streamId: string,
-  options: ReadStreamEventsOptions = {},
-): Promise<StoredEvent[]> {
+export async function readStreamEvents(db: Queryable, streamId: string, options: ReadStreamEventsOptions = {}): Promise<StoredEvent[]> {
   assertValidStreamId(streamId);
   const { rows } = await db.query<StoredEventRow>({ ...READ_STREAM_EVENTS_STATEMENT, values: [streamId] });
   return rows.map((row) => storedEventFromRow(streamId, row, options.upcast));

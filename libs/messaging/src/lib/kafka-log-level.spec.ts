@@ -17,7 +17,7 @@ describe('appLogLevelOf', () => {
     expect(appLogLevelOf(logLevel.NOTHING, 'Connection error', { error: 42 })).toBe('error');
   });
 
-  it('given warnings and the relay\'s own retry limit notice, when logged, then warn and debug', () => {
+  it("given warnings and the relay's own retry limit notice, when logged, then warn and debug", () => {
     expect(appLogLevelOf(logLevel.WARN, 'Group rebalancing', {})).toBe('warn');
     expect(appLogLevelOf(logLevel.WARN, 'Limiting retries for the idempotent producer to 1', {})).toBe('debug');
     expect(appLogLevelOf(logLevel.INFO, 'Consumer has joined the group', {})).toBe('debug');

@@ -57,9 +57,7 @@ describe('kafka message mapping', () => {
   it('given a key that is not the stream id, when decoded, then it is rejected', () => {
     const produced = toKafkaMessage(envelope());
 
-    expect(() => decodeKafkaMessage({ ...produced, key: 'other-account' })).toThrow(
-      expect.objectContaining({ reason: 'key-mismatch' }),
-    );
+    expect(() => decodeKafkaMessage({ ...produced, key: 'other-account' })).toThrow(expect.objectContaining({ reason: 'key-mismatch' }));
   });
 
   it('given an event-id header that disagrees with the value, when decoded, then it is rejected', () => {

@@ -21,11 +21,21 @@ export class AccountHistory {
     const events: AccountEvent[] = [
       {
         type: 'AccountOpened',
-        data: { accountId: this.accountId, owner: options.owner ?? 'Ada', currency: 'EUR', initialDeposit: initial, balanceAfter: initial, openedAt: at(1) },
+        data: {
+          accountId: this.accountId,
+          owner: options.owner ?? 'Ada',
+          currency: 'EUR',
+          initialDeposit: initial,
+          balanceAfter: initial,
+          openedAt: at(1),
+        },
       },
     ];
     for (let n = 1; n <= (options.deposits ?? 0); n++) {
-      events.push({ type: 'MoneyDeposited', data: { accountId: this.accountId, amount: step, balanceAfter: initial + step * BigInt(n), depositedAt: at(n + 1) } });
+      events.push({
+        type: 'MoneyDeposited',
+        data: { accountId: this.accountId, amount: step, balanceAfter: initial + step * BigInt(n), depositedAt: at(n + 1) },
+      });
     }
     this.envelopes = events.map((event, index) => envelopeOf(this.accountId, index + 1, event, at(index + 1)));
   }

@@ -69,7 +69,9 @@ export function buildPipelineApps(): void {
 export function assertPipelineBuilt(): void {
   const missing = PIPELINE_APPS.filter((app) => !existsSync(builtAppMain(app)));
   if (missing.length > 0) {
-    throw new Error(`not built: ${missing.map((app) => builtAppMain(app)).join(', ')}; run npx nx run-many -t build -p ${PIPELINE_APPS.join(' ')}`);
+    throw new Error(
+      `not built: ${missing.map((app) => builtAppMain(app)).join(', ')}; run npx nx run-many -t build -p ${PIPELINE_APPS.join(' ')}`,
+    );
   }
 }
 

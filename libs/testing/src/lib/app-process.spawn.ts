@@ -41,7 +41,12 @@ export function spawnAppProcess(options: AppProcessOptions): AppProcess {
   const output: string[] = [];
   let waiters: Array<() => void> = [];
   const collect = (chunk: Buffer) => {
-    output.push(...chunk.toString('utf8').split('\n').filter((line) => line.length > 0));
+    output.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.length > 0),
+    );
     for (const waiter of [...waiters]) waiter();
   };
   child.stdout?.on('data', collect);

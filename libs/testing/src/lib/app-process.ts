@@ -17,9 +17,7 @@ if (main === undefined) {
 const base = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as {
   compilerOptions: { paths: Record<string, string[]> };
 };
-const aliases = new Map(
-  Object.entries(base.compilerOptions.paths).map(([alias, [target]]) => [alias, join(root, target ?? '')]),
-);
+const aliases = new Map(Object.entries(base.compilerOptions.paths).map(([alias, [target]]) => [alias, join(root, target ?? '')]));
 type Resolve = (request: string, ...rest: unknown[]) => string;
 const loader = Module as unknown as { _resolveFilename: Resolve };
 const resolveFilename = loader._resolveFilename;

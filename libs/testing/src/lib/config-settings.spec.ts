@@ -30,13 +30,21 @@ describe('configSettingsOf', () => {
       expect.arrayContaining(['DATABASE_URL', 'LOG_LEVEL', 'EXAMPLE_REGION', 'EXAMPLE_LABEL', 'EXAMPLE_WORKERS']),
     );
     expect(settings.filter((setting) => setting.required).map((setting) => setting.name)).toEqual(['EXAMPLE_REGION']);
-    expect(settings.find((setting) => setting.name === 'EXAMPLE_LABEL')).toMatchObject({ optional: true, hasDefault: false, required: false });
+    expect(settings.find((setting) => setting.name === 'EXAMPLE_LABEL')).toMatchObject({
+      optional: true,
+      hasDefault: false,
+      required: false,
+    });
   });
 });
 
 describe('deployedEnvironmentProblems', () => {
   it('accepts an environment that sets what is required and only what is declared (and Node variables)', () => {
-    expect(deployedEnvironmentProblems(ExampleConfig, [env({ EXAMPLE_REGION: 'eu', EXAMPLE_WORKERS: '4', NODE_OPTIONS: '--enable-source-maps' })])).toEqual([]);
+    expect(
+      deployedEnvironmentProblems(ExampleConfig, [
+        env({ EXAMPLE_REGION: 'eu', EXAMPLE_WORKERS: '4', NODE_OPTIONS: '--enable-source-maps' }),
+      ]),
+    ).toEqual([]);
   });
 
   it('names a missing required setting, an undeclared variable and a value the config refuses', () => {
@@ -58,7 +66,9 @@ describe('deployedEnvironmentProblems', () => {
 
 describe('interpolate (compose variables)', () => {
   it('applies defaults, the shell, and $$ escapes', () => {
-    expect(interpolate('${TAG:-local}/${NAME-x}/$$HOME/${EMPTY:-fallback}/${EMPTY-unused}/${UNSET-kept}', { NAME: 'n', EMPTY: '' })).toBe('local/n/$HOME/fallback//kept');
+    expect(interpolate('${TAG:-local}/${NAME-x}/$$HOME/${EMPTY:-fallback}/${EMPTY-unused}/${UNSET-kept}', { NAME: 'n', EMPTY: '' })).toBe(
+      'local/n/$HOME/fallback//kept',
+    );
     expect(() => interpolate('${SECRET:?set it}')).toThrow('SECRET is required: set it');
   });
 });

@@ -74,7 +74,9 @@ export function deployedEnvironmentProblems(schema: ConfigClass, environments: r
 /** What loadConfig says about the values; a variable whose value comes from a Secret it cannot read is not judged. */
 function refusedValues(schema: ConfigClass, where: string, variables: readonly DeployedVariable[]): string[] {
   const unread = new Set(variables.filter((variable) => variable.value === undefined).map((variable) => variable.name));
-  const env = Object.fromEntries(variables.filter((variable) => !unread.has(variable.name)).map((variable) => [variable.name, variable.value]));
+  const env = Object.fromEntries(
+    variables.filter((variable) => !unread.has(variable.name)).map((variable) => [variable.name, variable.value]),
+  );
   try {
     loadConfig(schema, env);
     return [];

@@ -19,7 +19,9 @@ interface Container {
 }
 
 interface PodOwner extends Manifest {
-  readonly spec: { readonly template: { readonly spec: { readonly containers: readonly Container[]; readonly initContainers?: readonly Container[] } } };
+  readonly spec: {
+    readonly template: { readonly spec: { readonly containers: readonly Container[]; readonly initContainers?: readonly Container[] } };
+  };
 }
 
 interface DataObject extends Manifest {
@@ -42,7 +44,10 @@ function dataOf(manifests: readonly Manifest[], kind: 'ConfigMap' | 'Secret', na
   const object = manifests.find((manifest) => manifest.kind === kind && manifest.metadata.name === name) as DataObject | undefined;
   if (!object) return undefined;
   const decoded = Object.fromEntries(
-    Object.entries(object.data ?? {}).map(([key, value]) => [key, kind === 'Secret' ? Buffer.from(value, 'base64').toString('utf8') : value]),
+    Object.entries(object.data ?? {}).map(([key, value]) => [
+      key,
+      kind === 'Secret' ? Buffer.from(value, 'base64').toString('utf8') : value,
+    ]),
   );
   return { ...decoded, ...object.stringData };
 }
@@ -62,7 +67,8 @@ function containerVariables(manifests: readonly Manifest[], container: Container
     const secretRef = variable.valueFrom?.secretKeyRef;
     const configMapRef = variable.valueFrom?.configMapKeyRef;
     if (secretRef) variables.push({ name: variable.name, value: dataOf(manifests, 'Secret', secretRef.name)?.[secretRef.key] });
-    else if (configMapRef) variables.push({ name: variable.name, value: dataOf(manifests, 'ConfigMap', configMapRef.name)?.[configMapRef.key] });
+    else if (configMapRef)
+      variables.push({ name: variable.name, value: dataOf(manifests, 'ConfigMap', configMapRef.name)?.[configMapRef.key] });
     else variables.push({ name: variable.name, value: variable.value ?? '' });
   }
   return { variables, problems };
@@ -72,7 +78,11 @@ function containerVariables(manifests: readonly Manifest[], container: Container
  * Every container of a render that runs an app's image: the app's Deployment (labelled with the app as
  * its component) and any other pod, such as the migration Job, started from the same image.
  */
-export function chartEnvironmentsOf(manifests: readonly Manifest[], app: string, scenario: string): { environments: DeployedEnvironment[]; problems: string[] } {
+export function chartEnvironmentsOf(
+  manifests: readonly Manifest[],
+  app: string,
+  scenario: string,
+): { environments: DeployedEnvironment[]; problems: string[] } {
   const owners = manifests.filter((manifest) => POD_OWNERS.has(manifest.kind)) as PodOwner[];
   const appDeployment = owners.find((owner) => owner.kind === 'Deployment' && componentOf(owner) === app);
   if (!appDeployment) return { environments: [], problems: [`chart[${scenario}]: no Deployment with component ${app}`] };

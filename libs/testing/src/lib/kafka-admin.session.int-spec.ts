@@ -25,7 +25,13 @@ describe('KafkaAdminSession against the real broker', () => {
 
   it('given no broker, when probed, then it fails and the next use tries again', async () => {
     const session = new KafkaAdminSession(
-      new Kafka({ clientId: 'nowhere', brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 500 }),
+      new Kafka({
+        clientId: 'nowhere',
+        brokers: ['127.0.0.1:1'],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+        connectionTimeout: 500,
+      }),
     );
     await expect(session.probe()).rejects.toThrow();
     await expect(session.probe()).rejects.toThrow();

@@ -50,7 +50,13 @@ describe('KafkaProducerSession against the real broker', () => {
 
   it('given no broker, then each use fails and the next one tries again', async () => {
     const session = new KafkaProducerSession(
-      new Kafka({ clientId: 'nowhere', brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 500 }),
+      new Kafka({
+        clientId: 'nowhere',
+        brokers: ['127.0.0.1:1'],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+        connectionTimeout: 500,
+      }),
     );
     await expect(session.get()).rejects.toThrow();
     await expect(session.get()).rejects.toThrow();

@@ -23,10 +23,9 @@ export async function accountSnapshots(pool: Pool): Promise<Map<string, AccountS
 
 /** One account's row; undefined when the read model has none. */
 export async function accountSnapshot(pool: Pool, accountId: string): Promise<AccountSnapshot | undefined> {
-  const { rows } = await pool.query<AccountSnapshot>(
-    `SELECT ${SNAPSHOT_COLUMNS} FROM read_model.accounts WHERE account_id = $1`,
-    [accountId],
-  );
+  const { rows } = await pool.query<AccountSnapshot>(`SELECT ${SNAPSHOT_COLUMNS} FROM read_model.accounts WHERE account_id = $1`, [
+    accountId,
+  ]);
   return rows[0];
 }
 

@@ -1,12 +1,4 @@
-import {
-  context,
-  isSpanContextValid,
-  ProxyTracerProvider,
-  ROOT_CONTEXT,
-  trace,
-  type Attributes,
-  type Context,
-} from '@opentelemetry/api';
+import { context, isSpanContextValid, ProxyTracerProvider, ROOT_CONTEXT, trace, type Attributes, type Context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /** W3C trace context as it travels in event metadata and Kafka headers. */

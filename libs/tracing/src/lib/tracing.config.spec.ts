@@ -18,7 +18,11 @@ describe('readTracingConfig', () => {
   });
 
   it('is on with an exporter; an empty variable counts as unset', () => {
-    const config = readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SERVICE_NAME: '', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
+    const config = readTracingConfig({
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_SERVICE_NAME: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+    });
     expect(tracingEnabled(config)).toBe(true);
     expect(config.OTEL_SERVICE_NAME).toBeUndefined();
     expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');

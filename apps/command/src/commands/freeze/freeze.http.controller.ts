@@ -28,6 +28,10 @@ export class FreezeHttpController {
     @Context() context: CommandContext,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AccountCommandResponse> {
-    return this.endpoint.run({ type: 'FreezeAccount', data: { accountId, reason: dto.reason ?? null, now: this.clock.now() } }, context, response);
+    return this.endpoint.run(
+      { type: 'FreezeAccount', data: { accountId, reason: dto.reason ?? null, now: this.clock.now() } },
+      context,
+      response,
+    );
   }
 }

@@ -28,6 +28,10 @@ export class WithdrawHttpController {
     @Context() context: CommandContext,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AccountCommandResponse> {
-    return this.endpoint.run({ type: 'WithdrawMoney', data: { accountId, amount: BigInt(dto.amount), now: this.clock.now() } }, context, response);
+    return this.endpoint.run(
+      { type: 'WithdrawMoney', data: { accountId, amount: BigInt(dto.amount), now: this.clock.now() } },
+      context,
+      response,
+    );
   }
 }

@@ -110,6 +110,8 @@ describe('CommandHandler', () => {
   });
 
   it('refuses a retry policy without attempts', () => {
-    expect(() => handlerOn(new InMemoryEventStore(), { retry: { maxAttempts: 0, backoff: { initialMs: 1, maxMs: 1 } } })).toThrow(/maxAttempts/);
+    expect(() => handlerOn(new InMemoryEventStore(), { retry: { maxAttempts: 0, backoff: { initialMs: 1, maxMs: 1 } } })).toThrow(
+      /maxAttempts/,
+    );
   });
 });

@@ -110,7 +110,11 @@ export class CommandHandler<C, S, E, R> {
     return { state, version: read.version };
   }
 
-  private async decideOn(streamId: string, command: C, expectedVersion?: number): Promise<{ loaded: Loaded<S>; decision: DecisionResult<E, R> }> {
+  private async decideOn(
+    streamId: string,
+    command: C,
+    expectedVersion?: number,
+  ): Promise<{ loaded: Loaded<S>; decision: DecisionResult<E, R> }> {
     const cached = this.cache?.get(streamId, expectedVersion);
     if (cached !== undefined) {
       const decision = this.decider.decide(command, cached.state);

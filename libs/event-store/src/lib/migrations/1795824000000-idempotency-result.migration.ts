@@ -21,9 +21,7 @@ export class IdempotencyResult1795824000000 implements MigrationInterface {
 
   /** Fails (and changes nothing) when a stored result is not a `{status, body}` response. */
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `ALTER TABLE event_store.idempotency_keys ADD COLUMN response_status int, ADD COLUMN response_body json`,
-    );
+    await queryRunner.query(`ALTER TABLE event_store.idempotency_keys ADD COLUMN response_status int, ADD COLUMN response_body json`);
     await queryRunner.query(`
       UPDATE event_store.idempotency_keys
          SET response_status = (result->>'status')::int, response_body = result->'body'`);

@@ -59,9 +59,7 @@ describe('IdempotencyResult1795824000000', () => {
   it('splits the result back into status and body when undone', async () => {
     await dataSource.undoLastMigration({ transaction: 'each' });
 
-    const rows = await dataSource.query(
-      `SELECT response_status, response_body::text AS body FROM event_store.idempotency_keys`,
-    );
+    const rows = await dataSource.query(`SELECT response_status, response_body::text AS body FROM event_store.idempotency_keys`);
     expect(rows).toEqual([{ response_status: 201, body: '{"zeta":1,"alpha":{"b":"x","a":null}}' }]);
     expect(await columns()).toContain('response_body:json');
     expect(await columns()).not.toContain('result:json');

@@ -62,10 +62,14 @@ describe('relay lag', () => {
       await sleep(300);
 
       let age = 0;
-      await eventually(async () => {
-        age = (await sampleRelayLag(pool, 'lagging')).oldestOpenTransactionAgeSeconds;
-        return age >= 0.3;
-      }, 15_000, 'the open transaction to show');
+      await eventually(
+        async () => {
+          age = (await sampleRelayLag(pool, 'lagging')).oldestOpenTransactionAgeSeconds;
+          return age >= 0.3;
+        },
+        15_000,
+        'the open transaction to show',
+      );
 
       expect(age).toBeGreaterThanOrEqual(0.3);
     } finally {

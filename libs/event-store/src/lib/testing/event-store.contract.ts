@@ -55,10 +55,13 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
         const continued = appended(await store().append({ streamId, expectedVersion: 2, events: [newEvent()] }));
 
         assert.equal(created.nextVersion, 2);
-        assert.deepEqual(created.events.map((e) => [e.version, e.eventId, e.streamId]), [
-          [1, first[0]?.eventId, streamId],
-          [2, first[1]?.eventId, streamId],
-        ]);
+        assert.deepEqual(
+          created.events.map((e) => [e.version, e.eventId, e.streamId]),
+          [
+            [1, first[0]?.eventId, streamId],
+            [2, first[1]?.eventId, streamId],
+          ],
+        );
         assert.equal(created.events[0]?.transactionId, created.events[1]?.transactionId, 'one append, one transaction');
         assert.equal(continued.nextVersion, 3);
         assert.ok(BigInt(continued.events[0]?.transactionId ?? 0) > BigInt(created.events[0]?.transactionId ?? 0));
@@ -157,7 +160,9 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       t.it('returns the first record on a reused key, byte for byte, and appends nothing', async () => {
         const streamId = uniqueStreamId();
         const key = `key-${streamId}`;
-        appended(await store().append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h1', result } }));
+        appended(
+          await store().append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h1', result } }),
+        );
 
         const again = await store().append({
           streamId,
@@ -176,7 +181,14 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
         const first = uniqueStreamId();
         const second = uniqueStreamId();
         const key = `key-${first}`;
-        appended(await store().append({ streamId: first, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', result } }));
+        appended(
+          await store().append({
+            streamId: first,
+            expectedVersion: 0,
+            events: [newEvent()],
+            idempotency: { key, requestHash: 'h', result },
+          }),
+        );
 
         const reused = await store().append({
           streamId: second,
@@ -234,7 +246,14 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
         for (const value of ['text', 42, [3, 'x', { b: 1, a: 2 }], null, { nested: { deep: ['ü', '🧾'] } }]) {
           const streamId = uniqueStreamId();
           const key = `any-${streamId}`;
-          appended(await store().append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', result: value } }));
+          appended(
+            await store().append({
+              streamId,
+              expectedVersion: 0,
+              events: [newEvent()],
+              idempotency: { key, requestHash: 'h', result: value },
+            }),
+          );
           assert.equal(JSON.stringify((await store().findIdempotencyRecord(key))?.result), JSON.stringify(value));
         }
       });
@@ -253,7 +272,10 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
 
         assert.equal(read.snapshot, null);
         assert.equal(read.version, 3);
-        assert.deepEqual(read.events.map((e) => e.version), [1, 2, 3]);
+        assert.deepEqual(
+          read.events.map((e) => e.version),
+          [1, 2, 3],
+        );
       });
 
       t.it('returns the snapshot and only the events after it; alone when none follows', async () => {
@@ -274,22 +296,40 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       t.it('keeps the newest snapshot: an older one never replaces it', async () => {
         const streamId = uniqueStreamId();
         appended(
-          await store().append({ streamId, expectedVersion: 0, events: newEvents(2), snapshot: { version: 2, schemaVersion: 1, state: { s: 2 } } }),
+          await store().append({
+            streamId,
+            expectedVersion: 0,
+            events: newEvents(2),
+            snapshot: { version: 2, schemaVersion: 1, state: { s: 2 } },
+          }),
         );
         appended(
-          await store().append({ streamId, expectedVersion: 2, events: [newEvent()], snapshot: { version: 1, schemaVersion: 1, state: { s: 1 } } }),
+          await store().append({
+            streamId,
+            expectedVersion: 2,
+            events: [newEvent()],
+            snapshot: { version: 1, schemaVersion: 1, state: { s: 1 } },
+          }),
         );
 
         const read = await store().readStream(streamId, SNAPSHOTS);
 
         assert.deepEqual(read.snapshot, { version: 2, schemaVersion: 1, state: { s: 2 } });
-        assert.deepEqual(read.events.map((e) => e.version), [3]);
+        assert.deepEqual(
+          read.events.map((e) => e.version),
+          [3],
+        );
       });
 
       t.it('ignores a snapshot of another schema version, or when asked to, and returns every event', async () => {
         const streamId = uniqueStreamId();
         const all = appended(
-          await store().append({ streamId, expectedVersion: 0, events: newEvents(4), snapshot: { version: 4, schemaVersion: 1, state: { old: true } } }),
+          await store().append({
+            streamId,
+            expectedVersion: 0,
+            events: newEvents(4),
+            snapshot: { version: 4, schemaVersion: 1, state: { old: true } },
+          }),
         );
 
         const otherSchema = await store().readStream(streamId, { snapshotSchemaVersion: 2 });
@@ -326,7 +366,12 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       t.it('hands out copies: changing what it returned changes nothing stored', async () => {
         const streamId = uniqueStreamId();
         const { events } = appended(
-          await store().append({ streamId, expectedVersion: 0, events: [newEvent({ data: { n: 1 } })], snapshot: { version: 1, schemaVersion: 1, state: { s: 1 } } }),
+          await store().append({
+            streamId,
+            expectedVersion: 0,
+            events: [newEvent({ data: { n: 1 } })],
+            snapshot: { version: 1, schemaVersion: 1, state: { s: 1 } },
+          }),
         );
         (events[0]?.data as { n: number }).n = 99;
         const first = await store().readStream(streamId, { snapshotSchemaVersion: 1, ignoreSnapshot: true });
@@ -359,10 +404,13 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
         const read = await subject.upcasting(upcast).readStream(streamId, SNAPSHOTS);
         const raw = await store().readStream(streamId, SNAPSHOTS);
 
-        assert.deepEqual(read.events.map((e) => [e.version, e.type, e.schemaVersion, e.data]), [
-          [1, 'Other', 1, { n: 1 }],
-          [2, 'TestDeposited', 2, { amount: '250' }],
-        ]);
+        assert.deepEqual(
+          read.events.map((e) => [e.version, e.type, e.schemaVersion, e.data]),
+          [
+            [1, 'Other', 1, { n: 1 }],
+            [2, 'TestDeposited', 2, { amount: '250' }],
+          ],
+        );
         assert.deepEqual(read.events[1]?.occurredAt, occurredAt);
         assert.deepEqual(raw.events[1]?.data, { cents: 250 });
       });

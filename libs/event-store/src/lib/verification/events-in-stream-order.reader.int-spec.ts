@@ -45,7 +45,9 @@ describe('eventsInStreamOrder', () => {
   it.each([1, 5, 12, 1000])('given pages of %i, then every event once, by stream id then version, as stored', async (batchSize) => {
     const events = await all({ batchSize });
 
-    expect(events.map((e) => `${e.streamId}:${e.version}`)).toEqual(streams.flatMap(([id, n]) => Array.from({ length: n }, (_, i) => `${id}:${i + 1}`)));
+    expect(events.map((e) => `${e.streamId}:${e.version}`)).toEqual(
+      streams.flatMap(([id, n]) => Array.from({ length: n }, (_, i) => `${id}:${i + 1}`)),
+    );
     const whole = (await Promise.all(streams.map(([id]) => readStreamEvents(pool, id)))).flat();
     expect(events).toEqual(whole);
   });

@@ -47,7 +47,8 @@ export const READ_ONE_STREAM_IN_PAGES: NamedStatement = {
  * transaction on `session` for one consistent view across pages.
  */
 export async function* eventsInStreamOrder(session: ClientBase, options: EventsInStreamOrderOptions): AsyncGenerator<StoredEvent> {
-  if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) throw new Error(`batch size must be a positive integer, got ${options.batchSize}`);
+  if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)
+    throw new Error(`batch size must be a positive integer, got ${options.batchSize}`);
   if (options.streamId !== undefined) assertValidStreamId(options.streamId);
   const statement = options.streamId === undefined ? READ_EVENTS_IN_STREAM_ORDER : READ_ONE_STREAM_IN_PAGES;
   let after: { streamId: string; version: string } = { streamId: options.streamId ?? '', version: '0' };

@@ -52,7 +52,18 @@ describe('Kafka Metadata protocol for topic ids', () => {
     const request = encodeMetadataRequest(12, 2, 'probe', 'r-proto-test');
 
     expect(request.toString('hex')).toBe(
-      '0003' + '000c' + '00000002' + '000570726f6265' + '00' + '02' + '00'.repeat(16) + '0d722d70726f746f2d74657374' + '00' + '00' + '00' + '00',
+      '0003' +
+        '000c' +
+        '00000002' +
+        '000570726f6265' +
+        '00' +
+        '02' +
+        '00'.repeat(16) +
+        '0d722d70726f746f2d74657374' +
+        '00' +
+        '00' +
+        '00' +
+        '00',
     );
     expect(encodeMetadataRequest(10, 2, 'probe', 'r-proto-test').length).toBe(request.length + 1);
     expect(() => encodeMetadataRequest(9, 2, 'probe', 'r-proto-test')).toThrow(RangeError);

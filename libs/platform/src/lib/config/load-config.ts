@@ -10,9 +10,7 @@ export class ConfigError extends Error {
 }
 
 function describe(errors: readonly ValidationError[]): string[] {
-  return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
-  );
+  return errors.flatMap((error) => Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`));
 }
 
 /**
@@ -20,14 +18,9 @@ function describe(errors: readonly ValidationError[]): string[] {
  * variable names; defaults are the class's initialisers. A missing or malformed setting throws a
  * ConfigError naming every bad variable, so the app stops before it serves anything.
  */
-export function loadConfig<T extends object>(
-  schema: new () => T,
-  env: Record<string, string | undefined> = process.env,
-): T {
+export function loadConfig<T extends object>(schema: new () => T, env: Record<string, string | undefined> = process.env): T {
   const known = Object.keys(new schema());
-  const present = Object.fromEntries(
-    known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
-  );
+  const present = Object.fromEntries(known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
   const config = plainToInstance(schema, present, { enableImplicitConversion: true, exposeDefaultValues: true });
   const problems = describe(validateSync(config, { forbidUnknownValues: true }));
   if (problems.length > 0) throw new ConfigError(problems);

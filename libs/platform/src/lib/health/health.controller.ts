@@ -9,7 +9,9 @@ const PROBE_TIMEOUT_MS = 2_000;
 function withTimeout(probe: ReadinessProbe): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
-    probe().then(resolve, reject).finally(() => clearTimeout(timer));
+    probe()
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
   });
 }
 

@@ -20,7 +20,12 @@ describe('toProblem', () => {
   });
 
   it('keeps its own status when the exception body has a `status` of its own (terminus health results)', () => {
-    const health = new ServiceUnavailableException({ status: 'error', info: {}, error: { kafka: { status: 'down' } }, details: { kafka: { status: 'down' } } });
+    const health = new ServiceUnavailableException({
+      status: 'error',
+      info: {},
+      error: { kafka: { status: 'down' } },
+      details: { kafka: { status: 'down' } },
+    });
     expect(toProblem(health)).toMatchObject({ status: 503, details: { kafka: { status: 'down' } } });
   });
 

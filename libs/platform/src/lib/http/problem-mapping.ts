@@ -80,8 +80,17 @@ function fromHttpException(error: HttpException): ProblemDetails {
   const detail = typeof body.message === 'string' ? body.message : undefined;
   // Members a problem defines itself are never taken from the exception's body (terminus puts its
   // own `status: "error"` there); the rest (e.g. health `details`) travel as extensions.
-  const { message: _m, error: _e, statusCode: _s, status: _t, type: _y, title: _i, detail: _d, instance: _n, ...rest } =
-    body as Record<string, unknown>;
+  const {
+    message: _m,
+    error: _e,
+    statusCode: _s,
+    status: _t,
+    type: _y,
+    title: _i,
+    detail: _d,
+    instance: _n,
+    ...rest
+  } = body as Record<string, unknown>;
   return generic(status, detail, rest);
 }
 

@@ -23,7 +23,11 @@ const fieldsByClass = new WeakMap<Metatype, ReadonlySet<string>>();
 function declaredFields(metatype: Metatype): ReadonlySet<string> {
   let fields = fieldsByClass.get(metatype);
   if (!fields) {
-    fields = new Set(getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).map((m) => m.propertyName));
+    fields = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(metatype, '', true, false)
+        .map((m) => m.propertyName),
+    );
     fieldsByClass.set(metatype, fields);
   }
   return fields;

@@ -1,11 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import {
-  deadLetterBase,
-  rawFromRow,
-  type DeadLetterBase,
-  type DeadLetterBaseRow,
-  type StoredMessageRow,
-} from '../projection/message-rows';
+import { deadLetterBase, rawFromRow, type DeadLetterBase, type DeadLetterBaseRow, type StoredMessageRow } from '../projection/message-rows';
 import type { RawMessage } from '../projection/projection-input';
 
 /** A dead letter, with its message, whose copy has not yet been acknowledged by the dead-letter topic. */

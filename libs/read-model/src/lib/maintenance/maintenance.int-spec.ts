@@ -70,7 +70,10 @@ describe('read-model maintenance against PostgreSQL', () => {
   });
 
   it('given unpublished dead letters, then a drain publishes each once, oldest first, and marks them', async () => {
-    await apply([{ key: null, value: Buffer.from('garbage 1') }, { key: null, value: Buffer.from('garbage 2') }]);
+    await apply([
+      { key: null, value: Buffer.from('garbage 1') },
+      { key: null, value: Buffer.from('garbage 2') },
+    ]);
     const unpublished = await count(`SELECT count(*) AS n FROM read_model.dead_letters WHERE published_at IS NULL`);
     expect(unpublished).toBeGreaterThanOrEqual(3);
 

@@ -118,7 +118,15 @@ export class CreateReadModelTables1767225600200 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['operator_actions', 'parked_events', 'parked_accounts', 'dead_letters', 'processed_events', 'account_transactions', 'accounts']) {
+    for (const table of [
+      'operator_actions',
+      'parked_events',
+      'parked_accounts',
+      'dead_letters',
+      'processed_events',
+      'account_transactions',
+      'accounts',
+    ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS read_model.${table}`);
     }
   }

@@ -25,7 +25,10 @@ const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 9, 0, second));
 /** Opened with 1000, then money in and out, a freeze and an unfreeze: every kind of row the read model keeps. */
 function lifeOf(accountId: string): AccountEvent[] {
   return [
-    { type: 'AccountOpened', data: { accountId, owner: 'Grace', currency: 'EUR', initialDeposit: 1000n, balanceAfter: 1000n, openedAt: at(1) } },
+    {
+      type: 'AccountOpened',
+      data: { accountId, owner: 'Grace', currency: 'EUR', initialDeposit: 1000n, balanceAfter: 1000n, openedAt: at(1) },
+    },
     { type: 'MoneyDeposited', data: { accountId, amount: 500n, balanceAfter: 1500n, depositedAt: at(2) } },
     { type: 'MoneyWithdrawn', data: { accountId, amount: 200n, balanceAfter: 1300n, withdrawnAt: at(3) } },
     { type: 'AccountFrozen', data: { accountId, reason: 'review', frozenAt: at(4) } },
@@ -135,14 +138,25 @@ describe('heal against PostgreSQL', () => {
       parkedBehind: null,
     });
     await expectFoldOfStore(accountId);
-    expect(await accountSnapshot(pool, accountId)).toMatchObject({ balance: '1050', total_deposited: '1550', total_withdrawn: '500', transaction_count: 5 });
+    expect(await accountSnapshot(pool, accountId)).toMatchObject({
+      balance: '1050',
+      total_deposited: '1550',
+      total_withdrawn: '500',
+      transaction_count: 5,
+    });
     expect(await parkedRow(pool, accountId)).toBeUndefined();
     expect(await heldOffsets(pool, accountId)).toEqual([]);
     expect(await deadLettersOf(pool, accountId)).toEqual([expect.objectContaining({ status: 'healed' })]);
-    expect(await actionsOn(pool, accountId)).toEqual([expect.objectContaining({ action: 'heal', outcome: 'healed', performed_by: 'ops-test' })]);
+    expect(await actionsOn(pool, accountId)).toEqual([
+      expect.objectContaining({ action: 'heal', outcome: 'healed', performed_by: 'ops-test' }),
+    ]);
 
     // The projector carries on: a replay is all duplicates, the next event applies.
-    const next = await append(accountId, [{ type: 'MoneyDeposited', data: { accountId, amount: 1n, balanceAfter: 1051n, depositedAt: at(8) } }], 7);
+    const next = await append(
+      accountId,
+      [{ type: 'MoneyDeposited', data: { accountId, amount: 1n, balanceAfter: 1051n, depositedAt: at(8) } }],
+      7,
+    );
     expect(await projector.deliver([...messagesOf(stored, [1, 2, 3, 4, 5, 6, 7]), ...messagesOf(next, [1])])).toMatchObject({
       applied: 1,
       duplicates: 7,
@@ -161,7 +175,9 @@ describe('heal against PostgreSQL', () => {
     const again = await heal(operatorContext(pool), accountId, load(accountId));
 
     expect(again).toMatchObject({ kind: 'healed', wasParked: false, discarded: 0, deadLettersHealed: [], version: 7 });
-    expect((await pool.query(`SELECT * FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [accountId])).rows).toEqual(rows.rows);
+    expect(
+      (await pool.query(`SELECT * FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [accountId])).rows,
+    ).toEqual(rows.rows);
     await expectFoldOfStore(accountId);
     expect((await actionsOn(pool, accountId)).map((a) => a.outcome)).toEqual(['healed', 'healed']);
   });
@@ -214,7 +230,11 @@ describe('heal against PostgreSQL', () => {
     const outcome = await heal(operatorContext(pool), accountId, async () => {
       const events = await load(accountId)();
       // An event committed after the load, whose batch reaches the read model while heal still holds it.
-      late = await append(accountId, [{ type: 'MoneyDeposited', data: { accountId, amount: 5n, balanceAfter: 1055n, depositedAt: at(8) } }], 7);
+      late = await append(
+        accountId,
+        [{ type: 'MoneyDeposited', data: { accountId, amount: 5n, balanceAfter: 1055n, depositedAt: at(8) } }],
+        7,
+      );
       batch = projector.deliver(messagesOf(stored, [6, 7]).concat(messagesOf(late, [1])));
       await waitForLockWaiters(pool, 1);
       return events;
@@ -233,7 +253,16 @@ describe('heal against PostgreSQL', () => {
     await store.append({
       streamId: accountId,
       expectedVersion: 2,
-      events: [{ eventId: randomUUID(), type: 'AccountRenamed', schemaVersion: 1, data: { accountId }, metadata: { correlationId: 'x', causationId: null }, occurredAt: at(3) }],
+      events: [
+        {
+          eventId: randomUUID(),
+          type: 'AccountRenamed',
+          schemaVersion: 1,
+          data: { accountId },
+          metadata: { correlationId: 'x', causationId: null },
+          occurredAt: at(3),
+        },
+      ],
     });
     await append(accountId, [{ type: 'MoneyDeposited', data: { accountId, amount: 1n, balanceAfter: 1501n, depositedAt: at(4) } }], 3);
     await projector.deliver(messagesOf(stored, [1, 2]));
@@ -244,7 +273,9 @@ describe('heal against PostgreSQL', () => {
     const parked = await parkedRowOf(pool, accountId);
     expect(parked.reason).toMatch(/AccountRenamed/);
     expect(await heldOffsets(pool, accountId)).toHaveLength(1);
-    expect(await deadLettersOf(pool, accountId)).toEqual([expect.objectContaining({ id: parked.dead_letter_id, status: 'open', version: 3 })]);
+    expect(await deadLettersOf(pool, accountId)).toEqual([
+      expect.objectContaining({ id: parked.dead_letter_id, status: 'open', version: 3 }),
+    ]);
     expect(await actionsOn(pool, accountId)).toEqual([expect.objectContaining({ action: 'heal', outcome: 'parked' })]);
   });
 
@@ -280,7 +311,9 @@ describe('heal against PostgreSQL', () => {
 async function waitForLockWaiters(pool: Pool, count: number): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
     if (rows[0].n >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -3,13 +3,7 @@ import type { ClientBase } from 'pg';
 import { rawFromRow, type StoredMessageRow } from '../projection/message-rows';
 import type { ProjectionInput, RawMessage } from '../projection/projection-input';
 import type { ProjectionWriter } from '../projection/projection.writer';
-import {
-  ACCOUNT_STANDING,
-  DELETE_HELD_MESSAGES,
-  REPARK_ACCOUNT,
-  SELECT_HELD_MESSAGES,
-  UNPARK_ACCOUNT,
-} from './operations.sql';
+import { ACCOUNT_STANDING, DELETE_HELD_MESSAGES, REPARK_ACCOUNT, SELECT_HELD_MESSAGES, UNPARK_ACCOUNT } from './operations.sql';
 
 /** Where an account stands after an action: its read-model version and, if still parked, behind what. */
 export interface AccountStanding {
@@ -66,10 +60,9 @@ export async function applyAsUnparked(
 }
 
 export async function accountStanding(client: ClientBase, accountId: string): Promise<AccountStanding> {
-  const { rows } = await client.query<{ version: string | null; dead_letter_id: string | null; reason: string | null }>(
-    ACCOUNT_STANDING,
-    [accountId],
-  );
+  const { rows } = await client.query<{ version: string | null; dead_letter_id: string | null; reason: string | null }>(ACCOUNT_STANDING, [
+    accountId,
+  ]);
   const row = first(rows, `the standing of account ${accountId}`);
   return {
     version: row.version === null ? 0 : Number(row.version),

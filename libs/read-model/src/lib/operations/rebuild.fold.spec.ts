@@ -41,10 +41,7 @@ describe('RebuildFold', () => {
     const unappliable = new Unappliable();
     const fold = new RebuildFold(unappliable);
 
-    const rows = [
-      ...fold.apply([opened!, bogus, later[0]!].map(inputFromStore)),
-      ...fold.apply(later.slice(1).map(inputFromStore)),
-    ];
+    const rows = [...fold.apply([opened!, bogus, later[0]!].map(inputFromStore)), ...fold.apply(later.slice(1).map(inputFromStore))];
 
     expect(rows.map((r) => r.version)).toEqual([1]);
     expect(unappliable.accounts).toEqual([opened!.streamId]);

@@ -21,7 +21,20 @@ describe('history rows as array literals', () => {
   });
 
   it('given free text that means something to an array literal, when inserted, then every row reads back exactly', async () => {
-    const texts = ['NULL', 'null', '', ' ', 'a,b', '{x}', 'quote " and backslash \\', '\\"', 'line\nbreak', 'tab\there', 'ünïcödé ✓', "it's"];
+    const texts = [
+      'NULL',
+      'null',
+      '',
+      ' ',
+      'a,b',
+      '{x}',
+      'quote " and backslash \\',
+      '\\"',
+      'line\nbreak',
+      'tab\there',
+      'ünïcödé ✓',
+      "it's",
+    ];
     const rows: TransactionRow[] = texts.map((text, i) => ({
       accountId: '6f0b3c1e-1d2a-4c3b-8e4f-5a6b7c8d9e0f',
       version: i + 1,

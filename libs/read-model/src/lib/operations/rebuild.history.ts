@@ -10,7 +10,16 @@ export function historyArrays(rows: readonly TransactionRow[]): string[] {
   const n = rows.length;
   const columns = Array.from({ length: 10 }, () => new Array<string>(n));
   const [accounts, versions, events, types, amounts, balances, statuses, reasons, times, correlations] = columns as [
-    string[], string[], string[], string[], string[], string[], string[], string[], string[], string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
   ];
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;

@@ -27,7 +27,6 @@ import { RebuildAlreadyRunningError, rebuildReadModels, type RebuildResult } fro
 import type { RebuildProgress } from './rebuild.progress';
 import { RELEASE_REBUILD_LOCK, TRY_REBUILD_LOCK } from './rebuild.sql';
 
-
 /** Small chunks, so a few thousand events go through every phase more than once. */
 const TUNING = { loadChunk: 700, catchUpChunk: 250, smallTail: 60 };
 
@@ -318,7 +317,11 @@ describe('rebuildReadModels against PostgreSQL', () => {
       await pool.query(`GRANT SELECT ON read_model.accounts, read_model.account_transactions TO ${role}`);
       const source = await sourceSession();
 
-      await rebuildReadModels({ pool, readEvents: (after, limit) => readCommittedBatch(source, after, limit), performedBy: 'rebuild test' });
+      await rebuildReadModels({
+        pool,
+        readEvents: (after, limit) => readCommittedBatch(source, after, limit),
+        performedBy: 'rebuild test',
+      });
 
       const allowed = await pool.query(
         `SELECT has_table_privilege($1, 'read_model.accounts', 'SELECT') AS accounts,
@@ -338,9 +341,9 @@ describe('rebuildReadModels against PostgreSQL', () => {
     await holder.query(TRY_REBUILD_LOCK);
     const before = await pool.query(`SELECT count(*)::int AS count FROM read_model.operator_actions`);
     try {
-      await expect(
-        rebuildReadModels({ pool, readEvents: () => Promise.resolve([]), performedBy: 'rebuild test' }),
-      ).rejects.toBeInstanceOf(RebuildAlreadyRunningError);
+      await expect(rebuildReadModels({ pool, readEvents: () => Promise.resolve([]), performedBy: 'rebuild test' })).rejects.toBeInstanceOf(
+        RebuildAlreadyRunningError,
+      );
     } finally {
       await holder.query(RELEASE_REBUILD_LOCK);
     }

@@ -4,7 +4,11 @@ describe('RebuildProgressMeter', () => {
   it('given events over time, then the rate is the run average and the ETA what remains of the store at that rate', () => {
     let now = 0;
     const reports: RebuildProgress[] = [];
-    const meter = new RebuildProgressMeter(10_000, (p) => reports.push(p), () => now);
+    const meter = new RebuildProgressMeter(
+      10_000,
+      (p) => reports.push(p),
+      () => now,
+    );
 
     now = 2_000;
     meter.add(4_000);
@@ -12,7 +16,14 @@ describe('RebuildProgressMeter', () => {
     now = 4_000;
     meter.enter('done');
 
-    expect(reports[0]).toEqual({ phase: 'load', events: 4_000, totalEstimate: 10_000, eventsPerSecond: 2_000, etaSeconds: 3, elapsedSeconds: 2 });
+    expect(reports[0]).toEqual({
+      phase: 'load',
+      events: 4_000,
+      totalEstimate: 10_000,
+      eventsPerSecond: 2_000,
+      etaSeconds: 3,
+      elapsedSeconds: 2,
+    });
     expect(reports[1]).toMatchObject({ phase: 'index', etaSeconds: 3 });
     expect(reports[2]).toMatchObject({ phase: 'done', etaSeconds: 0, eventsPerSecond: 1_000 });
   });

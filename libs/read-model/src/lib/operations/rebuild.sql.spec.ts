@@ -26,7 +26,7 @@ describe('rebuild statements', () => {
   it('given a partial unique index, then UNIQUE and the predicate are kept', () => {
     const sql = createNextIndex('accounts', {
       name: 'x',
-      definition: 'CREATE UNIQUE INDEX x ON read_model.accounts USING btree (owner) WHERE (status = \'ACTIVE\'::text)',
+      definition: "CREATE UNIQUE INDEX x ON read_model.accounts USING btree (owner) WHERE (status = 'ACTIVE'::text)",
       unique: true,
       constraint_definition: null,
     });

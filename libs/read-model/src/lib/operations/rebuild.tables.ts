@@ -107,5 +107,8 @@ export class RebuildTables {
 }
 
 function names(indexes: readonly LiveIndexRow[]): string {
-  return indexes.map((index) => index.name).sort().join(', ');
+  return indexes
+    .map((index) => index.name)
+    .sort()
+    .join(', ');
 }

@@ -57,7 +57,11 @@ describe('redrive against PostgreSQL', () => {
       version: 5,
       parkedBehind: null,
     });
-    expect(await accountSnapshot(pool, history.accountId)).toMatchObject({ version: 5, balance: String(history.balanceAt(5)), transaction_count: 5 });
+    expect(await accountSnapshot(pool, history.accountId)).toMatchObject({
+      version: 5,
+      balance: String(history.balanceAt(5)),
+      transaction_count: 5,
+    });
     expect(await historyVersions(pool, history.accountId)).toEqual([1, 2, 3, 4, 5]);
     expect(await parkedRow(pool, history.accountId)).toBeUndefined();
     expect(await heldOffsets(pool, history.accountId)).toEqual([]);
@@ -183,8 +187,11 @@ describe('redrive against PostgreSQL', () => {
     await accept(history.accountId);
   });
 
-  it.each([['not-a-uuid'], [''], ["x'; DROP TABLE read_model.accounts; --"]])('given account id %j, then it throws and logs nothing', async (id) => {
-    await expect(redrive(operatorContext(pool), id)).rejects.toThrow(RangeError);
-    expect(await actionsOn(pool, id)).toEqual([]);
-  });
+  it.each([['not-a-uuid'], [''], ["x'; DROP TABLE read_model.accounts; --"]])(
+    'given account id %j, then it throws and logs nothing',
+    async (id) => {
+      await expect(redrive(operatorContext(pool), id)).rejects.toThrow(RangeError);
+      expect(await actionsOn(pool, id)).toEqual([]);
+    },
+  );
 });

@@ -111,7 +111,7 @@ describe('skip against PostgreSQL', () => {
     expect(await actionsOn(pool, '987654321')).toEqual([expect.objectContaining({ action: 'skip', outcome: 'not-found' })]);
   });
 
-  it.each([['0'], ['-1'], ['1.5'], ['abc'], ['01'], ['9223372036854775808'], ["1; DELETE FROM read_model.dead_letters"]])(
+  it.each([['0'], ['-1'], ['1.5'], ['abc'], ['01'], ['9223372036854775808'], ['1; DELETE FROM read_model.dead_letters']])(
     'given dead letter id %j, then it throws and logs nothing',
     async (id) => {
       await expect(skip(operatorContext(pool), id)).rejects.toThrow(RangeError);

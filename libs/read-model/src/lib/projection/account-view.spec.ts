@@ -85,12 +85,22 @@ describe('projectEvent', () => {
 
   it('given status changes, then status follows and the history row carries the reason but no amount', () => {
     let view = fold([opened(10n)]);
-    const frozen = projectEvent(view, projectable(2, { type: 'AccountFrozen', data: { accountId: ACCOUNT_ID, reason: 'fraud check', frozenAt: T0 } }));
-    expect(frozen).toMatchObject({ ok: true, view: { status: 'FROZEN', transactionCount: 1 }, row: { amount: null, reason: 'fraud check', balanceAfter: 10n, statusAfter: 'FROZEN' } });
+    const frozen = projectEvent(
+      view,
+      projectable(2, { type: 'AccountFrozen', data: { accountId: ACCOUNT_ID, reason: 'fraud check', frozenAt: T0 } }),
+    );
+    expect(frozen).toMatchObject({
+      ok: true,
+      view: { status: 'FROZEN', transactionCount: 1 },
+      row: { amount: null, reason: 'fraud check', balanceAfter: 10n, statusAfter: 'FROZEN' },
+    });
     view = (frozen as { view: AccountView }).view;
     const unfrozen = projectEvent(view, projectable(3, { type: 'AccountUnfrozen', data: { accountId: ACCOUNT_ID, unfrozenAt: T0 } }));
     expect(unfrozen).toMatchObject({ ok: true, view: { status: 'ACTIVE' } });
-    const closed = projectEvent((unfrozen as { view: AccountView }).view, projectable(4, { type: 'AccountClosed', data: { accountId: ACCOUNT_ID, closedAt: T0 } }));
+    const closed = projectEvent(
+      (unfrozen as { view: AccountView }).view,
+      projectable(4, { type: 'AccountClosed', data: { accountId: ACCOUNT_ID, closedAt: T0 } }),
+    );
     expect(closed).toMatchObject({ ok: true, view: { status: 'CLOSED', version: 4, updatedAt: at(4), lastActivityAt: at(1) } });
   });
 

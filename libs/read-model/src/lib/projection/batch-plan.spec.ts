@@ -12,7 +12,10 @@ function raw(offset: number): RawMessage {
 }
 
 function opened(accountId: string): AccountEvent {
-  return { type: 'AccountOpened', data: { accountId, owner: 'Ada', currency: 'EUR', initialDeposit: 100n, balanceAfter: 100n, openedAt: T0 } };
+  return {
+    type: 'AccountOpened',
+    data: { accountId, owner: 'Ada', currency: 'EUR', initialDeposit: 100n, balanceAfter: 100n, openedAt: T0 },
+  };
 }
 
 function deposit(accountId: string, version: number): AccountEvent {
@@ -74,7 +77,10 @@ describe('planBatch', () => {
   });
 
   it('given events at or below the stored version, then they are duplicates and nothing is written for them', () => {
-    const plan = planBatch([event(A, 2), event(A, 3), event(A, 3), event(A, 4)], { views: new Map([[A, viewAt(A, 3)]]), parked: new Set() });
+    const plan = planBatch([event(A, 2), event(A, 3), event(A, 3), event(A, 4)], {
+      views: new Map([[A, viewAt(A, 3)]]),
+      parked: new Set(),
+    });
     expect(plan.duplicates).toBe(3);
     expect(plan.views.map((v) => v.version)).toEqual([4]);
     expect(plan.transactions.map((t) => t.version)).toEqual([4]);

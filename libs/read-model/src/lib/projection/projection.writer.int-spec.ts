@@ -55,9 +55,23 @@ describe('ProjectionWriter against PostgreSQL', () => {
   it('given a history delivered in order, then the account and one history row per event are written', async () => {
     const history = new AccountHistory({ deposits: 3 });
     const outcome = await apply(history.messages());
-    expect(outcome).toMatchObject({ applied: 4, duplicates: 0, held: 0, deadLettered: 0, moved: [{ accountId: history.accountId, version: 4 }] });
-    expect(await account(history.accountId)).toEqual({ balance: '130', version: 4, status: 'ACTIVE', total_deposited: '130', transaction_count: 4 });
-    const rows = await pool.query(`SELECT version::int FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [history.accountId]);
+    expect(outcome).toMatchObject({
+      applied: 4,
+      duplicates: 0,
+      held: 0,
+      deadLettered: 0,
+      moved: [{ accountId: history.accountId, version: 4 }],
+    });
+    expect(await account(history.accountId)).toEqual({
+      balance: '130',
+      version: 4,
+      status: 'ACTIVE',
+      total_deposited: '130',
+      transaction_count: 4,
+    });
+    const rows = await pool.query(`SELECT version::int FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [
+      history.accountId,
+    ]);
     expect(rows.rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
@@ -72,7 +86,10 @@ describe('ProjectionWriter against PostgreSQL', () => {
   it('given a gap, then the account is parked, later events are held, and other accounts keep flowing', async () => {
     const gapped = new AccountHistory({ deposits: 4 });
     const healthy = new AccountHistory({ deposits: 1 });
-    const outcome = await apply([...gapped.messages([1, 2]), ...healthy.messages([1]), ...gapped.messages([4, 5]), ...healthy.messages([2])], 100);
+    const outcome = await apply(
+      [...gapped.messages([1, 2]), ...healthy.messages([1]), ...gapped.messages([4, 5]), ...healthy.messages([2])],
+      100,
+    );
     expect(outcome).toMatchObject({ applied: 4, deadLettered: 1, held: 1, parked: [gapped.accountId] });
     expect(await account(gapped.accountId)).toMatchObject({ version: 2 });
     expect(await account(healthy.accountId)).toMatchObject({ version: 2 });
@@ -80,7 +97,9 @@ describe('ProjectionWriter against PostgreSQL', () => {
     expect(dead.rows).toEqual([{ version: 4, error: 'version gap: expected version 3, got 4' }]);
     const later = await apply(gapped.messages([3]), 200);
     expect(later).toMatchObject({ applied: 0, held: 1 });
-    const held = await pool.query(`SELECT "offset"::int FROM read_model.parked_events WHERE account_id = $1 ORDER BY id`, [gapped.accountId]);
+    const held = await pool.query(`SELECT "offset"::int FROM read_model.parked_events WHERE account_id = $1 ORDER BY id`, [
+      gapped.accountId,
+    ]);
     expect(held.rows.map((r) => r.offset)).toEqual([104, 200]);
   });
 

@@ -4,7 +4,15 @@ const ACCOUNT = '7f9c2ba4-e88f-4d8e-9f27-1c2b3d4e5f60';
 
 describe('acknowledgement log lines', () => {
   it.each<AcknowledgedCommand>([
-    { outcome: 'acknowledged', kind: 'deposit', accountId: ACCOUNT, version: 3, amount: 500, eventId: '0b6b9f1e-52a4-4a4c-9a7e-7f0d9b0b6b9f', idempotencyKey: 'k-1' },
+    {
+      outcome: 'acknowledged',
+      kind: 'deposit',
+      accountId: ACCOUNT,
+      version: 3,
+      amount: 500,
+      eventId: '0b6b9f1e-52a4-4a4c-9a7e-7f0d9b0b6b9f',
+      idempotencyKey: 'k-1',
+    },
     { outcome: 'acknowledged', kind: 'freeze', accountId: ACCOUNT, version: 9, amount: null },
     { outcome: 'unknown', kind: 'open', accountId: ACCOUNT, amount: 0 },
   ])('given a command written to the log, when read back, then the same command (%#)', (command) => {

@@ -30,7 +30,13 @@ export type AcknowledgedCommand =
       readonly eventId?: string;
       readonly idempotencyKey?: string;
     }
-  | { readonly outcome: 'unknown'; readonly kind: CommandKind; readonly accountId: string; readonly amount: number | null; readonly idempotencyKey?: string };
+  | {
+      readonly outcome: 'unknown';
+      readonly kind: CommandKind;
+      readonly accountId: string;
+      readonly amount: number | null;
+      readonly idempotencyKey?: string;
+    };
 
 /** Longer lines are refused before parsing: the file is input, never trusted to be small. */
 export const MAX_ACK_LINE_LENGTH = 4096;
@@ -73,7 +79,12 @@ export function parseAcknowledgedCommand(line: string): AcknowledgedCommand | st
   if (outcome === 'unknown') return { outcome, ...common };
   if (!(Number.isSafeInteger(version) && (version as number) >= 1)) return 'version must be a positive integer';
   if (eventId !== undefined && !isUuid(eventId)) return 'eventId must be a UUID';
-  return { outcome, ...common, version: version as number, ...(eventId === undefined ? {} : { eventId: (eventId as string).toLowerCase() }) };
+  return {
+    outcome,
+    ...common,
+    version: version as number,
+    ...(eventId === undefined ? {} : { eventId: (eventId as string).toLowerCase() }),
+  };
 }
 
 type Acknowledged = Extract<AcknowledgedCommand, { outcome: 'acknowledged' }>;

@@ -27,7 +27,10 @@ function stored(accountId: string, version: number, event: AccountEvent, overrid
 /** Opened with 100, deposited 50, withdrew 30, frozen: balance 120 at version 4. */
 function history(accountId: string): StoreEvent[] {
   return [
-    stored(accountId, 1, { type: 'AccountOpened', data: { accountId, owner: 'Ada', currency: 'EUR', initialDeposit: 100n, balanceAfter: 100n, openedAt: at(1) } }),
+    stored(accountId, 1, {
+      type: 'AccountOpened',
+      data: { accountId, owner: 'Ada', currency: 'EUR', initialDeposit: 100n, balanceAfter: 100n, openedAt: at(1) },
+    }),
     stored(accountId, 2, { type: 'MoneyDeposited', data: { accountId, amount: 50n, balanceAfter: 150n, depositedAt: at(2) } }),
     stored(accountId, 3, { type: 'MoneyWithdrawn', data: { accountId, amount: 30n, balanceAfter: 120n, withdrawnAt: at(3) } }),
     stored(accountId, 4, { type: 'AccountFrozen', data: { accountId, reason: 'audit', frozenAt: at(4) } }),
@@ -36,7 +39,14 @@ function history(accountId: string): StoreEvent[] {
 
 /** What a correct read model holds for `history`, written out by hand from the API contract. */
 function readModelOf(accountId: string): { account: AccountView; rows: TransactionRow[] } {
-  const row = (version: number, type: TransactionRow['type'], amount: bigint | null, balanceAfter: bigint, statusAfter: TransactionRow['statusAfter'], reason: string | null = null): TransactionRow => ({
+  const row = (
+    version: number,
+    type: TransactionRow['type'],
+    amount: bigint | null,
+    balanceAfter: bigint,
+    statusAfter: TransactionRow['statusAfter'],
+    reason: string | null = null,
+  ): TransactionRow => ({
     accountId,
     version,
     eventId: `e${String(version).padStart(7, '0')}-0000-4000-8000-${accountId.slice(-12)}`,
@@ -133,13 +143,15 @@ describe('checkConsistency', () => {
     expect(summary.differencesByKind['account-field']).toBe(1);
   });
 
-  it('given a history row whose amount differs, then that row\'s field', async () => {
+  it("given a history row whose amount differs, then that row's field", async () => {
     const { events, accounts, rows } = both();
     const tampered = rows.map((r) => (r.accountId === B && r.version === 2 ? { ...r, amount: 49n } : r));
 
     const { differences } = await check(events, accounts, tampered);
 
-    expect(differences).toEqual([{ kind: 'transaction-field', accountId: B, field: 'transaction v2 amount', expected: '50', actual: '49' }]);
+    expect(differences).toEqual([
+      { kind: 'transaction-field', accountId: B, field: 'transaction v2 amount', expected: '50', actual: '49' },
+    ]);
   });
 
   it.each([
@@ -162,10 +174,20 @@ describe('checkConsistency', () => {
   it('given a missing history row, then it is named with what it should hold', async () => {
     const { events, accounts, rows } = both();
 
-    const { differences, summary } = await check(events, accounts, rows.filter((r) => !(r.accountId === A && r.version === 3)));
+    const { differences, summary } = await check(
+      events,
+      accounts,
+      rows.filter((r) => !(r.accountId === A && r.version === 3)),
+    );
 
     expect(differences).toEqual([
-      { kind: 'missing-transaction', accountId: A, field: 'transaction v3', expected: `MoneyWithdrawn 30 (event e0000003-0000-4000-8000-${A.slice(-12)})`, actual: 'absent' },
+      {
+        kind: 'missing-transaction',
+        accountId: A,
+        field: 'transaction v3',
+        expected: `MoneyWithdrawn 30 (event e0000003-0000-4000-8000-${A.slice(-12)})`,
+        actual: 'absent',
+      },
     ]);
     expect(summary.transactionRows).toBe(7);
   });
@@ -176,7 +198,14 @@ describe('checkConsistency', () => {
 
     const { differences } = await check(events, accounts, [...rows.slice(0, 4), extra, ...rows.slice(4)]);
 
-    expect(differences).toEqual([expect.objectContaining({ kind: 'extra-transaction', accountId: A, field: 'transaction v5', actual: expect.stringMatching(/^AccountFrozen/) })]);
+    expect(differences).toEqual([
+      expect.objectContaining({
+        kind: 'extra-transaction',
+        accountId: A,
+        field: 'transaction v5',
+        actual: expect.stringMatching(/^AccountFrozen/),
+      }),
+    ]);
   });
 
   it('given an account row with no stream, and a stream with no account row, then both, in account order', async () => {
@@ -186,9 +215,13 @@ describe('checkConsistency', () => {
     const { differences, summary } = await check(history(A), [a.account, b.account], [...a.rows]);
     const second = await check([...history(A), ...history(B)], [a.account], [...a.rows, ...b.rows]);
 
-    expect(differences).toEqual([{ kind: 'extra-account', accountId: B, field: 'account', expected: 'absent (no stream in the event store)', actual: 'version 4' }]);
+    expect(differences).toEqual([
+      { kind: 'extra-account', accountId: B, field: 'account', expected: 'absent (no stream in the event store)', actual: 'version 4' },
+    ]);
     expect(summary).toMatchObject({ streams: 1, accountRows: 2, accountsChecked: 2 });
-    expect(second.differences).toEqual([{ kind: 'missing-account', accountId: B, field: 'account', expected: 'version 4', actual: 'absent' }]);
+    expect(second.differences).toEqual([
+      { kind: 'missing-account', accountId: B, field: 'account', expected: 'version 4', actual: 'absent' },
+    ]);
   });
 
   it('given a read model behind the store, then the missing rows and the version it stopped at', async () => {
@@ -212,11 +245,23 @@ describe('checkConsistency', () => {
   });
 
   describe('acknowledged commands', () => {
-    const ack = (version: number, kind: 'deposit' | 'withdraw' | 'freeze', amount: number | null, accountId = A): AcknowledgedCommand => ({ outcome: 'acknowledged', kind, accountId, version, amount });
+    const ack = (version: number, kind: 'deposit' | 'withdraw' | 'freeze', amount: number | null, accountId = A): AcknowledgedCommand => ({
+      outcome: 'acknowledged',
+      kind,
+      accountId,
+      version,
+      amount,
+    });
 
     it('given acknowledgements matching the store and the read model, then none are reported, duplicates count once', async () => {
       const { events, accounts, rows } = both();
-      const acks = [ack(2, 'deposit', 50), ack(2, 'deposit', 50), ack(3, 'withdraw', 30), ack(4, 'freeze', null, B), { outcome: 'unknown', kind: 'deposit', accountId: A, amount: 5 } as const];
+      const acks = [
+        ack(2, 'deposit', 50),
+        ack(2, 'deposit', 50),
+        ack(3, 'withdraw', 30),
+        ack(4, 'freeze', null, B),
+        { outcome: 'unknown', kind: 'deposit', accountId: A, amount: 5 } as const,
+      ];
 
       const { differences, summary } = await check(events, accounts, rows, acks);
 
@@ -231,8 +276,20 @@ describe('checkConsistency', () => {
       const { differences } = await check(events, accounts, rows, [ack(5, 'deposit', 10), ack(1, 'deposit', 7, stranger)]);
 
       expect(differences).toEqual([
-        { kind: 'missing-ack', accountId: A, field: 'ack v5 deposit', expected: 'MoneyDeposited 10', actual: 'absent from the event store' },
-        { kind: 'missing-ack', accountId: stranger, field: 'ack v1 deposit', expected: 'MoneyDeposited 7', actual: 'absent from the event store' },
+        {
+          kind: 'missing-ack',
+          accountId: A,
+          field: 'ack v5 deposit',
+          expected: 'MoneyDeposited 10',
+          actual: 'absent from the event store',
+        },
+        {
+          kind: 'missing-ack',
+          accountId: stranger,
+          field: 'ack v1 deposit',
+          expected: 'MoneyDeposited 7',
+          actual: 'absent from the event store',
+        },
       ]);
     });
 
@@ -241,13 +298,25 @@ describe('checkConsistency', () => {
 
       const { differences } = await check(events, accounts, rows, [ack(3, 'deposit', 30)]);
 
-      expect(differences).toEqual([expect.objectContaining({ kind: 'ack-mismatch', field: 'ack v3 deposit', expected: 'MoneyDeposited 30', actual: expect.stringMatching(/^in the event store: MoneyWithdrawn 30/) })]);
+      expect(differences).toEqual([
+        expect.objectContaining({
+          kind: 'ack-mismatch',
+          field: 'ack v3 deposit',
+          expected: 'MoneyDeposited 30',
+          actual: expect.stringMatching(/^in the event store: MoneyWithdrawn 30/),
+        }),
+      ]);
     });
 
     it('given an acknowledged event the read model lacks, then it is missing from the read model too', async () => {
       const { events, accounts, rows } = both();
 
-      const { differences } = await check(events, accounts, rows.filter((r) => !(r.accountId === A && r.version === 2)), [ack(2, 'deposit', 50)]);
+      const { differences } = await check(
+        events,
+        accounts,
+        rows.filter((r) => !(r.accountId === A && r.version === 2)),
+        [ack(2, 'deposit', 50)],
+      );
 
       expect(differences.map((d) => d.kind)).toEqual(['missing-transaction', 'missing-ack']);
     });
@@ -261,21 +330,35 @@ describe('ExpectedAccount', () => {
 
     const { differences } = await check(events, [readModelOf(A).account], readModelOf(A).rows);
 
-    expect(differences).toEqual([{ kind: 'event-store', accountId: A, field: 'event v2', expected: 'an event this release can read', actual: expect.stringMatching(/^unreadable MoneyDeposited: /) }]);
+    expect(differences).toEqual([
+      {
+        kind: 'event-store',
+        accountId: A,
+        field: 'event v2',
+        expected: 'an event this release can read',
+        actual: expect.stringMatching(/^unreadable MoneyDeposited: /),
+      },
+    ]);
   });
 
   it('given a gap, a money event before the opening, or a second opening, then the store problem', () => {
     const [opened, deposited] = history(A) as [StoreEvent, StoreEvent];
     const gap = new ExpectedAccount(A);
     gap.apply(opened);
-    expect(gap.apply({ ...deposited, version: 3 }).problems).toEqual([expect.objectContaining({ field: 'event v3', actual: 'version 3 (a gap in the stream)' })]);
+    expect(gap.apply({ ...deposited, version: 3 }).problems).toEqual([
+      expect.objectContaining({ field: 'event v3', actual: 'version 3 (a gap in the stream)' }),
+    ]);
     expect(gap.view).toBeNull();
 
-    expect(new ExpectedAccount(A).apply({ ...deposited, version: 1 }).problems).toEqual([expect.objectContaining({ actual: 'MoneyDeposited before AccountOpened' })]);
+    expect(new ExpectedAccount(A).apply({ ...deposited, version: 1 }).problems).toEqual([
+      expect.objectContaining({ actual: 'MoneyDeposited before AccountOpened' }),
+    ]);
 
     const twice = new ExpectedAccount(A);
     twice.apply(opened);
-    expect(twice.apply({ ...opened, version: 2 }).problems).toEqual([expect.objectContaining({ actual: 'AccountOpened of an open account' })]);
+    expect(twice.apply({ ...opened, version: 2 }).problems).toEqual([
+      expect.objectContaining({ actual: 'AccountOpened of an open account' }),
+    ]);
   });
 
   it('given a balanceAfter that does not add up, then the store problem, and the row follows the stored balance', () => {
@@ -283,7 +366,9 @@ describe('ExpectedAccount', () => {
     const fold = new ExpectedAccount(A);
     fold.apply(opened);
 
-    const step = fold.apply(stored(A, 2, { type: 'MoneyDeposited', data: { accountId: A, amount: 50n, balanceAfter: 170n, depositedAt: at(2) } }));
+    const step = fold.apply(
+      stored(A, 2, { type: 'MoneyDeposited', data: { accountId: A, amount: 50n, balanceAfter: 170n, depositedAt: at(2) } }),
+    );
 
     expect(step.problems).toEqual([{ kind: 'event-store', accountId: A, field: 'event v2 balanceAfter', expected: '150', actual: '170' }]);
     expect(step.row?.balanceAfter).toBe(170n);
@@ -291,9 +376,21 @@ describe('ExpectedAccount', () => {
 
   it('given an opening without a deposit and status changes only, then no money movement is counted', () => {
     const fold = new ExpectedAccount(B);
-    fold.apply(stored(B, 1, { type: 'AccountOpened', data: { accountId: B, owner: 'Bo', currency: 'EUR', initialDeposit: 0n, balanceAfter: 0n, openedAt: at(1) } }));
+    fold.apply(
+      stored(B, 1, {
+        type: 'AccountOpened',
+        data: { accountId: B, owner: 'Bo', currency: 'EUR', initialDeposit: 0n, balanceAfter: 0n, openedAt: at(1) },
+      }),
+    );
     fold.apply(stored(B, 2, { type: 'AccountClosed', data: { accountId: B, closedAt: at(2) } }));
 
-    expect(fold.view).toMatchObject({ status: 'CLOSED', version: 2, transactionCount: 0, totalDeposited: 0n, lastActivityAt: null, updatedAt: at(2) });
+    expect(fold.view).toMatchObject({
+      status: 'CLOSED',
+      version: 2,
+      transactionCount: 0,
+      totalDeposited: 0n,
+      lastActivityAt: null,
+      updatedAt: at(2),
+    });
   });
 });

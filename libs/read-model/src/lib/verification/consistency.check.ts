@@ -106,14 +106,28 @@ export async function checkConsistency(
 }
 
 /** An acknowledged command must be the event at its version, in the store and in the read model. */
-function checkAcks(accountId: string, acks: readonly Acknowledged[], event: StoreEvent, row: TransactionRow | null, broken: boolean): Difference[] {
+function checkAcks(
+  accountId: string,
+  acks: readonly Acknowledged[],
+  event: StoreEvent,
+  row: TransactionRow | null,
+  broken: boolean,
+): Difference[] {
   return acks.flatMap((ack): Difference[] => {
     const field = `ack v${ack.version} ${ack.kind}`;
     const wanted = describeAck(ack);
     const storeAmount = amountIn(event);
     const typeDue = COMMAND_EVENT_TYPES[ack.kind];
     if (event.type !== typeDue || storeAmount !== ack.amount || (ack.eventId !== undefined && ack.eventId !== event.eventId)) {
-      return [{ kind: 'ack-mismatch', accountId, field, expected: wanted, actual: `in the event store: ${event.type}${storeAmount === null ? '' : ` ${storeAmount}`} (event ${event.eventId})` }];
+      return [
+        {
+          kind: 'ack-mismatch',
+          accountId,
+          field,
+          expected: wanted,
+          actual: `in the event store: ${event.type}${storeAmount === null ? '' : ` ${storeAmount}`} (event ${event.eventId})`,
+        },
+      ];
     }
     if (broken) return [];
     if (row === null) return [{ kind: 'missing-ack', accountId, field, expected: `${wanted} in the read model`, actual: ABSENT }];
@@ -125,7 +139,13 @@ function checkAcks(accountId: string, acks: readonly Acknowledged[], event: Stor
 }
 
 function notInStore(ack: Acknowledged, version: number): Difference {
-  return { kind: 'missing-ack', accountId: ack.accountId, field: `ack v${version} ${ack.kind}`, expected: describeAck(ack), actual: `${ABSENT} from the event store` };
+  return {
+    kind: 'missing-ack',
+    accountId: ack.accountId,
+    field: `ack v${version} ${ack.kind}`,
+    expected: describeAck(ack),
+    actual: `${ABSENT} from the event store`,
+  };
 }
 
 function describeAck(ack: Acknowledged): string {
@@ -134,7 +154,12 @@ function describeAck(ack: Acknowledged): string {
 
 /** The amount as stored (before decoding: an acknowledgement is checked even where the stream broke). */
 function amountIn(event: StoreEvent): number | null {
-  const field = event.type === 'AccountOpened' ? 'initialDeposit' : event.type === 'MoneyDeposited' || event.type === 'MoneyWithdrawn' ? 'amount' : null;
+  const field =
+    event.type === 'AccountOpened'
+      ? 'initialDeposit'
+      : event.type === 'MoneyDeposited' || event.type === 'MoneyWithdrawn'
+        ? 'amount'
+        : null;
   if (field === null) return null;
   const value = event.data[field];
   return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : null;
@@ -169,7 +194,8 @@ class OrderedCursor<T> {
       this.head = result.done === true ? null : { item: result.value };
       if (this.head !== null) {
         const key = this.keyOf(this.head.item);
-        if (this.lastKey !== undefined && key < this.lastKey) throw new Error(`${this.name} is not in account id order: ${key} after ${this.lastKey}`);
+        if (this.lastKey !== undefined && key < this.lastKey)
+          throw new Error(`${this.name} is not in account id order: ${key} after ${this.lastKey}`);
         this.lastKey = key;
       }
     }

@@ -35,10 +35,23 @@ const TRANSACTION_FIELDS: readonly (keyof TransactionRow)[] = [
 export function compareAccounts(accountId: string, expected: AccountView | null, actual: AccountView | null): Difference[] {
   if (expected === null && actual === null) return [];
   if (expected === null) {
-    return [{ kind: 'extra-account', accountId, field: 'account', expected: `${ABSENT} (no stream in the event store)`, actual: `version ${actual?.version}` }];
+    return [
+      {
+        kind: 'extra-account',
+        accountId,
+        field: 'account',
+        expected: `${ABSENT} (no stream in the event store)`,
+        actual: `version ${actual?.version}`,
+      },
+    ];
   }
-  if (actual === null) return [{ kind: 'missing-account', accountId, field: 'account', expected: `version ${expected.version}`, actual: ABSENT }];
-  return ACCOUNT_FIELDS.flatMap((field) => differs(expected[field], actual[field]) ? [{ kind: 'account-field' as const, accountId, field, expected: rendered(expected[field]), actual: rendered(actual[field]) }] : []);
+  if (actual === null)
+    return [{ kind: 'missing-account', accountId, field: 'account', expected: `version ${expected.version}`, actual: ABSENT }];
+  return ACCOUNT_FIELDS.flatMap((field) =>
+    differs(expected[field], actual[field])
+      ? [{ kind: 'account-field' as const, accountId, field, expected: rendered(expected[field]), actual: rendered(actual[field]) }]
+      : [],
+  );
 }
 
 /** One event's history row against the read model's row at that version (either may be absent). */
@@ -46,14 +59,38 @@ export function compareTransactions(accountId: string, expected: TransactionRow 
   if (expected === null && actual === null) return [];
   if (expected === null) {
     const row = actual as TransactionRow;
-    return [{ kind: 'extra-transaction', accountId, field: `transaction v${row.version}`, expected: `${ABSENT} (no such event in the event store)`, actual: describeRow(row) }];
+    return [
+      {
+        kind: 'extra-transaction',
+        accountId,
+        field: `transaction v${row.version}`,
+        expected: `${ABSENT} (no such event in the event store)`,
+        actual: describeRow(row),
+      },
+    ];
   }
   if (actual === null) {
-    return [{ kind: 'missing-transaction', accountId, field: `transaction v${expected.version}`, expected: describeRow(expected), actual: ABSENT }];
+    return [
+      {
+        kind: 'missing-transaction',
+        accountId,
+        field: `transaction v${expected.version}`,
+        expected: describeRow(expected),
+        actual: ABSENT,
+      },
+    ];
   }
   return TRANSACTION_FIELDS.flatMap((field) =>
     differs(expected[field], actual[field])
-      ? [{ kind: 'transaction-field' as const, accountId, field: `transaction v${expected.version} ${field}`, expected: rendered(expected[field]), actual: rendered(actual[field]) }]
+      ? [
+          {
+            kind: 'transaction-field' as const,
+            accountId,
+            field: `transaction v${expected.version} ${field}`,
+            expected: rendered(expected[field]),
+            actual: rendered(actual[field]),
+          },
+        ]
       : [],
   );
 }

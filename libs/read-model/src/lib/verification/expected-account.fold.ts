@@ -66,13 +66,19 @@ export class ExpectedAccount {
     }
     let event: AccountEvent;
     try {
-      event = decodeStoredAccountEvent({ type: stored.type, schemaVersion: stored.schemaVersion, data: stored.data, occurredAt: stored.occurredAt });
+      event = decodeStoredAccountEvent({
+        type: stored.type,
+        schemaVersion: stored.schemaVersion,
+        data: stored.data,
+        occurredAt: stored.occurredAt,
+      });
     } catch (error) {
       return this.stop(stored.version, 'an event this release can read', `unreadable ${stored.type}: ${messageOf(error)}`);
     }
     const opened = this.state.status !== 'NOT_OPENED';
     if (event.type === 'AccountOpened' && opened) return this.stop(stored.version, 'one AccountOpened', 'AccountOpened of an open account');
-    if (event.type !== 'AccountOpened' && !opened) return this.stop(stored.version, 'AccountOpened first', `${event.type} before AccountOpened`);
+    if (event.type !== 'AccountOpened' && !opened)
+      return this.stop(stored.version, 'AccountOpened first', `${event.type} before AccountOpened`);
 
     const problems = [...this.arithmetic(stored.version, event), ...this.ownership(stored.version, event)];
     const before = this.state;
@@ -105,11 +111,15 @@ export class ExpectedAccount {
       default:
         return [];
     }
-    return due === event.data.balanceAfter ? [] : [this.storeProblem(`event v${version} balanceAfter`, rendered(due), rendered(event.data.balanceAfter))];
+    return due === event.data.balanceAfter
+      ? []
+      : [this.storeProblem(`event v${version} balanceAfter`, rendered(due), rendered(event.data.balanceAfter))];
   }
 
   private ownership(version: number, event: AccountEvent): Difference[] {
-    return event.data.accountId === this.accountId ? [] : [this.storeProblem(`event v${version} accountId`, this.accountId, event.data.accountId)];
+    return event.data.accountId === this.accountId
+      ? []
+      : [this.storeProblem(`event v${version} accountId`, this.accountId, event.data.accountId)];
   }
 
   private storeProblem(field: string, expected: string, actual: string): Difference {

@@ -52,13 +52,22 @@ describe('read-model rows in account id order', () => {
     const accounts = await collect(accountsInIdOrder(client, { batchSize }));
 
     expect(accounts.map((a) => a.accountId)).toEqual(ACCOUNTS);
-    expect(accounts[0]).toMatchObject({ balance: 9007199254740991n, totalDeposited: 18014398509481982n, totalWithdrawn: 0n, version: 12, status: 'FROZEN', lastActivityAt: null });
+    expect(accounts[0]).toMatchObject({
+      balance: 9007199254740991n,
+      totalDeposited: 18014398509481982n,
+      totalWithdrawn: 0n,
+      version: 12,
+      status: 'FROZEN',
+      lastActivityAt: null,
+    });
   });
 
   it.each([1, 5, 12, 500])('given pages of %i, then every history row once, by account then version', async (batchSize) => {
     const rows = await collect(transactionsInIdOrder(client, { batchSize }));
 
-    expect(rows.map((r) => `${r.accountId.slice(0, 1)}:${r.version}`)).toEqual(ACCOUNTS.flatMap((id, i) => Array.from({ length: LENGTHS[i] ?? 0 }, (_, v) => `${id.slice(0, 1)}:${v + 1}`)));
+    expect(rows.map((r) => `${r.accountId.slice(0, 1)}:${r.version}`)).toEqual(
+      ACCOUNTS.flatMap((id, i) => Array.from({ length: LENGTHS[i] ?? 0 }, (_, v) => `${id.slice(0, 1)}:${v + 1}`)),
+    );
     expect(rows[0]).toMatchObject({ type: 'AccountOpened', amount: 100n, balanceAfter: 100n, reason: null });
     expect(rows[1]).toMatchObject({ type: 'AccountFrozen', amount: null });
   });
@@ -67,6 +76,8 @@ describe('read-model rows in account id order', () => {
     const [first] = ACCOUNTS as [string];
 
     expect((await collect(accountsInIdOrder(client, { batchSize: 2, accountId: first }))).map((a) => a.accountId)).toEqual([first]);
-    expect((await collect(transactionsInIdOrder(client, { batchSize: 5, accountId: first }))).map((r) => r.version)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect((await collect(transactionsInIdOrder(client, { batchSize: 5, accountId: first }))).map((r) => r.version)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
   });
 });

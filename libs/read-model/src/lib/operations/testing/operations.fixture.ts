@@ -125,7 +125,10 @@ export async function heldOffsets(pool: Pool, accountId: string): Promise<number
   return rows.map((r) => r.offset);
 }
 
-export async function deadLettersOf(pool: Pool, accountId: string): Promise<{ id: string; status: string; attempts: number; version: number | null }[]> {
+export async function deadLettersOf(
+  pool: Pool,
+  accountId: string,
+): Promise<{ id: string; status: string; attempts: number; version: number | null }[]> {
   const { rows } = await pool.query(
     `SELECT id::text, status, attempts, version::int FROM read_model.dead_letters WHERE account_id = $1 ORDER BY id`,
     [accountId],
@@ -133,7 +136,10 @@ export async function deadLettersOf(pool: Pool, accountId: string): Promise<{ id
   return rows;
 }
 
-export async function actionsOn(pool: Pool, target: string): Promise<{ action: string; outcome: string; performed_by: string; detail: Record<string, unknown> }[]> {
+export async function actionsOn(
+  pool: Pool,
+  target: string,
+): Promise<{ action: string; outcome: string; performed_by: string; detail: Record<string, unknown> }[]> {
   const { rows } = await pool.query(
     `SELECT action, outcome, performed_by, detail FROM read_model.operator_actions WHERE target = $1 ORDER BY id`,
     [target],
