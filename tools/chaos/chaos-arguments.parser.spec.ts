@@ -65,7 +65,7 @@ describe('parseChaosArguments', () => {
     [['--rate', '1.5'], '--rate must be an integer from 1 to 5000, got "1.5"'],
     [['--rate=-3'], '--rate must be an integer from 1 to 5000, got "-3"'],
     [['--seed', '1e3'], '--seed must be an integer from 0 to 4294967295, got "1e3"'],
-    [['--accounts', '9'.repeat(100)], `--accounts must be an integer from 1 to 1000000, got "${'9'.repeat(40)}"`],
+    [['--accounts', '9'.repeat(100)], `--accounts must be an integer from 1 to 1000000, got "${'9'.repeat(60)}…"`],
     [['--json', ' '], '--json needs a file name'],
   ])('given %j, then it is a usage error saying what is wrong', (argv, message) => {
     expect(parse(...argv)).toEqual({ kind: 'usage-error', message, help: expect.any(String) });

@@ -1,3 +1,4 @@
+import { integerOption, type IntegerRange } from '@ledger/platform';
 import { parseArgs } from 'node:util';
 import { MIN_KILLS } from './chaos.plan';
 
@@ -45,11 +46,6 @@ reordered (ledger verify --acks, and the topic against the event store).
 
 Exit status: 0 every check passed, 1 a check failed, 2 bad arguments, 3 the run could not be carried out.`;
 
-interface Bound {
-  readonly min: number;
-  readonly max: number;
-}
-
 const BOUNDS = {
   duration: { min: 20, max: 86_400 },
   rate: { min: 1, max: 5_000 },
@@ -57,19 +53,12 @@ const BOUNDS = {
   kills: { min: MIN_KILLS, max: 1_000 },
   accounts: { min: 1, max: 1_000_000 },
   'converge-timeout': { min: 10, max: 86_400 },
-} as const satisfies Record<string, Bound>;
+} as const satisfies Record<string, IntegerRange>;
 
 type Bounded = keyof typeof BOUNDS;
 
 function integer(values: Record<string, unknown>, name: Bounded, fallback: number): number | string {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const { min, max } = BOUNDS[name];
-  const text = String(raw);
-  const value = /^\d{1,12}$/.test(text) ? Number(text) : Number.NaN;
-  return Number.isSafeInteger(value) && value >= min && value <= max
-    ? value
-    : `--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text.slice(0, 40))}`;
+  return integerOption(name, values[name], BOUNDS[name], fallback);
 }
 
 export function parseChaosArguments(argv: readonly string[], randomSeed: () => number): ChaosInvocation {

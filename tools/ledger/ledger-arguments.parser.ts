@@ -1,5 +1,5 @@
 import { isUuid } from '@ledger/domain';
-import { messageOf } from '@ledger/platform';
+import { integerOption, messageOf, quoteArgument } from '@ledger/platform';
 import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -67,14 +67,14 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     options: { ...common, account: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
     positionals: 0,
     build: (values) => {
-      const limit = parseLimit(values['limit'], DEFAULT_DEAD_LETTER_LIMIT);
+      const limit = integerOption('limit', values['limit'], { min: 1, max: MAX_LIST_LIMIT }, DEFAULT_DEAD_LETTER_LIMIT);
       if (typeof limit === 'string') return limit;
       const status = values['status'];
       if (typeof status === 'string' && !isStatus(status)) {
-        return `--status must be one of ${DEAD_LETTER_STATUSES.join(', ')}, got ${quote(status)}`;
+        return `--status must be one of ${DEAD_LETTER_STATUSES.join(', ')}, got ${quoteArgument(status)}`;
       }
       const account = values['account'];
-      if (typeof account === 'string' && !isUuid(account)) return `--account must be an account id (a UUID), got ${quote(account)}`;
+      if (typeof account === 'string' && !isUuid(account)) return `--account must be an account id (a UUID), got ${quoteArgument(account)}`;
       return {
         name: 'dead-letters',
         json: values['json'] === true,
@@ -98,7 +98,7 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     options: { ...common, limit: { type: 'string' } },
     positionals: 0,
     build: (values) => {
-      const limit = parseLimit(values['limit'], DEFAULT_PARKED_LIMIT);
+      const limit = integerOption('limit', values['limit'], { min: 1, max: MAX_LIST_LIMIT }, DEFAULT_PARKED_LIMIT);
       return typeof limit === 'string' ? limit : { name: 'parked', json: values['json'] === true, limit };
     },
   },
@@ -148,7 +148,7 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     positionals: 1,
     build: (values, [given]) => {
       const id = given ?? '';
-      if (!isDeadLetterId(id)) return `<dead-letter-id> must be a dead letter's id (a positive integer), got ${quote(id)}`;
+      if (!isDeadLetterId(id)) return `<dead-letter-id> must be a dead letter's id (a positive integer), got ${quoteArgument(id)}`;
       const actor = actorOf(values);
       return typeof actor === 'string' ? actor : { name: 'skip', json: values['json'] === true, deadLetterId: id, ...actor };
     },
@@ -179,14 +179,12 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     positionals: 0,
     build: (values) => {
       const account = values['account'];
-      if (typeof account === 'string' && !isUuid(account)) return `--account must be an account id (a UUID), got ${quote(account)}`;
+      if (typeof account === 'string' && !isUuid(account)) return `--account must be an account id (a UUID), got ${quoteArgument(account)}`;
       const acks = values['acks'];
-      if (typeof acks === 'string' && (acks.length === 0 || /\p{Cc}/u.test(acks))) return `--acks must name a file, got ${quote(acks)}`;
-      const batchText = values['batch'];
-      const batch = typeof batchText === 'string' ? (/^\d{1,6}$/.test(batchText) ? Number(batchText) : NaN) : DEFAULT_VERIFY_BATCH;
-      if (!(batch >= MIN_VERIFY_BATCH && batch <= MAX_VERIFY_BATCH)) {
-        return `--batch must be an integer from ${MIN_VERIFY_BATCH} to ${MAX_VERIFY_BATCH}, got ${quote(String(batchText))}`;
-      }
+      if (typeof acks === 'string' && (acks.length === 0 || /\p{Cc}/u.test(acks)))
+        return `--acks must name a file, got ${quoteArgument(acks)}`;
+      const batch = integerOption('batch', values['batch'], { min: MIN_VERIFY_BATCH, max: MAX_VERIFY_BATCH }, DEFAULT_VERIFY_BATCH);
+      if (typeof batch === 'string') return batch;
       return {
         name: 'verify',
         json: values['json'] === true,
@@ -228,7 +226,7 @@ export function parseLedgerArguments(argv: readonly string[]): LedgerInvocation 
   if (name === '--help' || name === '-h' || name === 'help') return { kind: 'help', text: GENERAL_HELP };
   if (name === 'rebuild') return { kind: 'rebuild', argv: rest };
   const spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (spec === undefined) return { kind: 'usage-error', message: `unknown command ${quote(name)}`, help: GENERAL_HELP };
+  if (spec === undefined) return { kind: 'usage-error', message: `unknown command ${quoteArgument(name)}`, help: GENERAL_HELP };
   const help = commandHelp(spec);
 
   let parsed: { values: Values; positionals: string[] };
@@ -251,7 +249,7 @@ function commandHelp(spec: CommandSpec): string {
 }
 
 function accountAction(name: 'redrive' | 'heal', values: Values, account: string): LedgerCommand | string {
-  if (!isUuid(account)) return `<account> must be an account id (a UUID), got ${quote(account)}`;
+  if (!isUuid(account)) return `<account> must be an account id (a UUID), got ${quoteArgument(account)}`;
   const actor = actorOf(values);
   return typeof actor === 'string' ? actor : { name, json: values['json'] === true, accountId: account.toLowerCase(), ...actor };
 }
@@ -267,20 +265,8 @@ function actorOf(values: Values): { readonly actor?: string } | string {
   return { actor: trimmed };
 }
 
-function parseLimit(value: Values[string], fallback: number): number | string {
-  if (typeof value !== 'string') return fallback;
-  const limit = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!(limit >= 1 && limit <= MAX_LIST_LIMIT)) return `--limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${quote(value)}`;
-  return limit;
-}
-
 function isStatus(value: string): value is DeadLetterStatus {
   return (DEAD_LETTER_STATUSES as readonly string[]).includes(value);
-}
-
-/** Quoted, and cut short: an argument is echoed back, never trusted to be small or printable. */
-function quote(value: string): string {
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }
 
 function capitalised(text: string): string {

@@ -1,4 +1,4 @@
-import { messageOf } from '@ledger/platform';
+import { integerOption, messageOf, quoteArgument } from '@ledger/platform';
 import { parseArgs } from 'node:util';
 
 export interface LoadArguments {
@@ -65,12 +65,7 @@ export function parseLoadArguments(argv: readonly string[], randomSeed: () => nu
     return messageOf(error);
   }
   if (values['help'] === true) return 'help';
-  const integer = (name: string, min: number, max: number, fallback?: number): number | string => {
-    const text = values[name];
-    if (typeof text !== 'string') return fallback ?? `--${name} is required`;
-    const value = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
-    return value >= min && value <= max ? value : `--${name} must be an integer from ${min} to ${max}, got ${quote(text)}`;
-  };
+  const integer = (name: string, min: number, max: number, fallback?: number) => integerOption(name, values[name], { min, max }, fallback);
   const rate = integer('rate', 1, 10_000);
   const durationSeconds = integer('duration', 1, 86_400);
   const seed = integer('seed', 0, 4_294_967_295, randomSeed());
@@ -79,13 +74,13 @@ export function parseLoadArguments(argv: readonly string[], randomSeed: () => nu
   const timeoutMs = integer('timeout-ms', 100, 120_000, DEFAULTS.timeoutMs);
   for (const value of [rate, durationSeconds, seed, accounts, maxInFlight, timeoutMs]) if (typeof value === 'string') return value;
   const commandUrl = urlOf(values['command-url']);
-  if (commandUrl === null) return `--command-url must be an http:// or https:// URL, got ${quote(String(values['command-url']))}`;
+  if (commandUrl === null) return `--command-url must be an http:// or https:// URL, got ${quoteArgument(String(values['command-url']))}`;
   const files: Record<string, string> = {};
   for (const name of ['ack-log', 'json']) {
     const file = values[name];
     if (file === undefined) continue;
     if (typeof file !== 'string' || file.length === 0 || /\p{Cc}/u.test(file))
-      return `--${name} must name a file, got ${quote(String(file))}`;
+      return `--${name} must name a file, got ${quoteArgument(String(file))}`;
     files[name] = file;
   }
   return {
@@ -112,8 +107,4 @@ function urlOf(value: string | boolean | undefined): string | null {
   } catch {
     return null;
   }
-}
-
-function quote(value: string): string {
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }

@@ -18,3 +18,4 @@ export * from './lib/async/wake-signal';
 export * from './lib/errors/error-message';
 export * from './lib/values/required';
 export * from './lib/values/seeded-random';
+export * from './lib/cli/command-line-values';

@@ -4,7 +4,7 @@
  * `node -r ./tools/bench/lib/register.js tools/ledger/commands/rebuild.command.ts --help`.
  */
 import { countStoredEvents, readCommittedBatch } from '@ledger/event-store';
-import { ConfigError, loadConfig } from '@ledger/platform';
+import { ConfigError, integerOption, loadConfig } from '@ledger/platform';
 import {
   DEFAULT_REBUILD_TUNING,
   messageOf,
@@ -124,11 +124,8 @@ export function parseRebuildArguments(argv: readonly string[]): RebuildArguments
     return messageOf(error);
   }
   if (values['help'] === true) return 'help';
-  const batchText = values['batch'];
-  const batch = typeof batchText === 'string' ? (/^\d{1,6}$/.test(batchText) ? Number(batchText) : NaN) : DEFAULT_REBUILD_TUNING.loadChunk;
-  if (!(batch >= MIN_BATCH && batch <= MAX_BATCH)) {
-    return `--batch must be an integer from ${MIN_BATCH} to ${MAX_BATCH}, got ${JSON.stringify(String(batchText).slice(0, 60))}`;
-  }
+  const batch = integerOption('batch', values['batch'], { min: MIN_BATCH, max: MAX_BATCH }, DEFAULT_REBUILD_TUNING.loadChunk);
+  if (typeof batch === 'string') return batch;
   const actor = typeof values['actor'] === 'string' ? values['actor'].trim() : undefined;
   if (actor !== undefined && (actor.length === 0 || actor.length > MAX_ACTOR_LENGTH || /\p{Cc}/u.test(actor))) {
     return `--actor must be 1 to ${MAX_ACTOR_LENGTH} printable characters`;
