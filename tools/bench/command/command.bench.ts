@@ -16,6 +16,7 @@ import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
 import { runMigrations } from '@ledger/platform';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
+import { positiveNumber } from '../lib/bench-options';
 import { startChildApp, freePort } from '../lib/child-app';
 import { forEachConcurrently } from '../lib/closed-loop';
 import { BackendCpu } from '../lib/backend-cpu';
@@ -50,18 +51,13 @@ function options() {
       'app-node-args': { type: 'string', default: '' },
     },
   });
-  const positive = (name: string, value: string) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`);
-    return n;
-  };
   return {
-    durationMs: positive('duration', values.duration) * 1000,
-    warmupMs: positive('warmup', values.warmup) * 1000,
-    connections: Math.round(positive('connections', values.connections)),
-    accounts: Math.round(positive('accounts', values.accounts)),
-    poolSize: Math.round(positive('pool', values.pool)),
-    batches: values.batches === undefined ? undefined : Math.round(positive('batches', values.batches)),
+    durationMs: positiveNumber('duration', values.duration) * 1000,
+    warmupMs: positiveNumber('warmup', values.warmup) * 1000,
+    connections: Math.round(positiveNumber('connections', values.connections)),
+    accounts: Math.round(positiveNumber('accounts', values.accounts)),
+    poolSize: Math.round(positiveNumber('pool', values.pool)),
+    batches: values.batches === undefined ? undefined : Math.round(positiveNumber('batches', values.batches)),
     build: !values['no-build'],
     appNodeArgs: values['app-node-args'].split(' ').filter(Boolean),
     appMain: values['app-main'],

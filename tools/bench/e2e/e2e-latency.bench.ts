@@ -21,14 +21,16 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPipeline, type Pipeline, type PipelineApp } from '@ledger/testing';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
+import { positiveNumber } from '../lib/bench-options';
+import { openAccounts } from '../lib/command-http';
 import { machineInfo } from '../lib/machine-info';
+import { openLoop, type OpenLoopResult } from '../lib/open-loop';
 import { buildApps } from '../lib/pipeline';
 import { processCpuSeconds } from '../lib/process-cpu';
 import { formatTable } from '../lib/table';
 import { profilesIn, summariseProfile } from './cpu-profile.summary';
-import { awaitProjected, commandAndRead, noFailures, openAccounts, StreamArrivals, type Failures } from './e2e-workload';
+import { awaitProjected, commandAndRead, noFailures, StreamArrivals, type Failures } from './e2e-workload';
 import { summarise, type CommandSample, type Distribution } from './latency-samples';
-import { openLoop, type OpenLoopResult } from './open-loop';
 import { stageTimes } from './stage-timestamps';
 import { baselineBuild, variantsNamed, type Variant } from './variants';
 
@@ -53,16 +55,11 @@ function options() {
       'no-build': { type: 'boolean', default: false },
     },
   });
-  const positive = (name: string, value: string) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`);
-    return n;
-  };
   return {
-    rate: positive('rate', values.rate),
-    durationMs: positive('duration', values.duration) * 1000,
+    rate: positiveNumber('rate', values.rate),
+    durationMs: positiveNumber('duration', values.duration) * 1000,
     warmupMs: Number(values.warmup) * 1000,
-    accounts: Math.round(positive('accounts', values.accounts)),
+    accounts: Math.round(positiveNumber('accounts', values.accounts)),
     variants: [
       ...(values.baseline === undefined ? [] : [baselineBuild(values.baseline)]),
       ...variantsNamed(values.variants.split(',').map((v) => v.trim())),

@@ -1,37 +1,6 @@
 import { SseClient } from '@ledger/testing';
+import { postJson } from '../lib/command-http';
 import { epochNow, type CommandSample } from './latency-samples';
-
-interface Accepted {
-  readonly accountId: string;
-  readonly version: number;
-  readonly events: ReadonlyArray<{ readonly eventId: string }>;
-}
-
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: Accepted }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Accepted };
-}
-
-/** `count` accounts with a balance no withdrawal of the run can exhaust, `concurrency` opens at a time. */
-export async function openAccounts(commandUrl: string, count: number, concurrency = 16): Promise<string[]> {
-  const ids: string[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const n = next++;
-        const opened = await postJson(`${commandUrl}/accounts`, {
-          owner: `bench-e2e-${n}`,
-          currency: 'EUR',
-          initialDeposit: 1_000_000_000,
-        });
-        if (opened.status !== 201) throw new Error(`opening an account failed with ${opened.status}`);
-        ids.push(opened.body.accountId);
-      }
-    }),
-  );
-  return ids;
-}
 
 /** Waits until the query service has every account (a read with minVersion=1 each). */
 export async function awaitProjected(queryUrl: string, accounts: readonly string[]): Promise<void> {

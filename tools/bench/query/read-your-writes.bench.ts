@@ -12,8 +12,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
+import { positiveNumber } from '../lib/bench-options';
 import { percentile } from '../lib/closed-loop';
+import { openAccounts, postJson } from '../lib/command-http';
 import { machineInfo } from '../lib/machine-info';
+import { openLoop } from '../lib/open-loop';
 import { buildApps, startPipeline } from '../lib/pipeline';
 import { formatTable } from '../lib/table';
 
@@ -30,15 +33,10 @@ function options() {
       'no-build': { type: 'boolean', default: false },
     },
   });
-  const positive = (name: string, value: string) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`);
-    return n;
-  };
   return {
-    rate: positive('rate', values.rate),
-    durationMs: positive('duration', values.duration) * 1000,
-    accounts: Math.round(positive('accounts', values.accounts)),
+    rate: positiveNumber('rate', values.rate),
+    durationMs: positiveNumber('duration', values.duration) * 1000,
+    accounts: Math.round(positiveNumber('accounts', values.accounts)),
     brokers: values.brokers,
     build: !values['no-build'],
   };
@@ -64,11 +62,6 @@ function summary(samples: Samples): string[] {
   ];
 }
 
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: { accountId: string; version: number } }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as { accountId: string; version: number } };
-}
-
 async function main(): Promise<void> {
   const opts = options();
   if (opts.build) buildApps();
@@ -85,14 +78,8 @@ async function main(): Promise<void> {
   try {
     const machine = await machineInfo(database.url);
     process.stdout.write(`opening ${opts.accounts} accounts...\n`);
-    const accounts: string[] = [];
-    for (let i = 0; i < opts.accounts; i++) {
-      const opened = await postJson(`${command}/accounts`, { owner: `bench-${i}`, currency: 'EUR', initialDeposit: 1000 });
-      if (opened.status !== 201) throw new Error(`open failed with ${opened.status}`);
-      accounts.push(opened.body.accountId);
-    }
+    const accounts = await openAccounts(command, opts.accounts);
     process.stdout.write(`deposits at ${opts.rate}/s for ${opts.durationMs / 1000} s, each read back with minVersion...\n`);
-    const inFlight = new Set<Promise<void>>();
     const one = async (accountId: string) => {
       const sent = performance.now();
       const deposit = await postJson(`${command}/accounts/${accountId}/deposits`, { amount: 1 });
@@ -112,19 +99,11 @@ async function main(): Promise<void> {
       if (again.status === 200) plain.ms.push(performance.now() - plainStart);
       else plain.failures += 1;
     };
-    const intervalMs = 1000 / opts.rate;
-    const start = performance.now();
-    for (let n = 0; performance.now() - start < opts.durationMs; n++) {
-      const due = start + n * intervalMs;
-      const ahead = due - performance.now();
-      if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
-      const task = one(accounts[n % accounts.length] as string).catch(() => {
+    await openLoop(opts.rate, opts.durationMs, (n) =>
+      one(accounts[n % accounts.length] as string).catch(() => {
         commands.failures += 1;
-      });
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
-    }
-    await Promise.all(inFlight);
+      }),
+    );
     const header = ['measure', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'failed'];
     process.stdout.write(`\n${formatTable(header, [summary(waits), summary(plain), summary(commands)])}\n`);
     process.stdout.write(

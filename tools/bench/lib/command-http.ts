@@ -1,0 +1,28 @@
+/** The command service's answer to an accepted command, as far as the benchmarks read it. */
+export interface Accepted {
+  readonly accountId: string;
+  readonly version: number;
+  readonly events: ReadonlyArray<{ readonly eventId: string }>;
+}
+
+export async function postJson(url: string, body: unknown): Promise<{ status: number; body: Accepted }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Accepted };
+}
+
+/** `count` accounts with a balance no withdrawal of a run can exhaust, `concurrency` opens at a time. */
+export async function openAccounts(commandUrl: string, count: number, concurrency = 16): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        const opened = await postJson(`${commandUrl}/accounts`, { owner: `bench-${n}`, currency: 'EUR', initialDeposit: 1_000_000_000 });
+        if (opened.status !== 201) throw new Error(`opening an account failed with ${opened.status}`);
+        ids.push(opened.body.accountId);
+      }
+    }),
+  );
+  return ids;
+}
