@@ -42,84 +42,53 @@ export function isAccountEventType(value: unknown): value is AccountEventType {
 }
 
 export function encodeEvent(event: AccountEvent): EncodedAccountEvent {
-  const schemaVersion = CURRENT_EVENT_SCHEMA_VERSIONS[event.type];
+  return { type: event.type, schemaVersion: CURRENT_EVENT_SCHEMA_VERSIONS[event.type], data: encodeEventData(event) };
+}
+
+function encodeEventData(event: AccountEvent): DomainJsonObject {
   switch (event.type) {
     case 'AccountOpened': {
       const d = event.data;
       return {
-        type: event.type,
-        schemaVersion,
-        data: {
-          accountId: d.accountId,
-          owner: d.owner,
-          currency: d.currency,
-          initialDeposit: d.initialDeposit.toString(),
-          balanceAfter: d.balanceAfter.toString(),
-          openedAt: d.openedAt.toISOString(),
-        },
+        accountId: d.accountId,
+        owner: d.owner,
+        currency: d.currency,
+        initialDeposit: d.initialDeposit.toString(),
+        balanceAfter: d.balanceAfter.toString(),
+        openedAt: d.openedAt.toISOString(),
       };
     }
-    case 'MoneyDeposited': {
-      const d = event.data;
-      return {
-        type: event.type,
-        schemaVersion,
-        data: {
-          accountId: d.accountId,
-          amount: d.amount.toString(),
-          balanceAfter: d.balanceAfter.toString(),
-          depositedAt: d.depositedAt.toISOString(),
-        },
-      };
-    }
-    case 'MoneyWithdrawn': {
-      const d = event.data;
-      return {
-        type: event.type,
-        schemaVersion,
-        data: {
-          accountId: d.accountId,
-          amount: d.amount.toString(),
-          balanceAfter: d.balanceAfter.toString(),
-          withdrawnAt: d.withdrawnAt.toISOString(),
-        },
-      };
-    }
-    case 'AccountFrozen': {
-      const d = event.data;
-      return {
-        type: event.type,
-        schemaVersion,
-        data: {
-          accountId: d.accountId,
-          reason: d.reason,
-          frozenAt: d.frozenAt.toISOString(),
-        },
-      };
-    }
+    case 'MoneyDeposited':
+      return { ...encodeMovement(event.data), depositedAt: event.data.depositedAt.toISOString() };
+    case 'MoneyWithdrawn':
+      return { ...encodeMovement(event.data), withdrawnAt: event.data.withdrawnAt.toISOString() };
+    case 'AccountFrozen':
+      return { accountId: event.data.accountId, reason: event.data.reason, frozenAt: event.data.frozenAt.toISOString() };
     case 'AccountUnfrozen':
-      return {
-        type: event.type,
-        schemaVersion,
-        data: {
-          accountId: event.data.accountId,
-          unfrozenAt: event.data.unfrozenAt.toISOString(),
-        },
-      };
+      return { accountId: event.data.accountId, unfrozenAt: event.data.unfrozenAt.toISOString() };
     case 'AccountClosed':
-      return {
-        type: event.type,
-        schemaVersion,
-        data: {
-          accountId: event.data.accountId,
-          closedAt: event.data.closedAt.toISOString(),
-        },
-      };
+      return { accountId: event.data.accountId, closedAt: event.data.closedAt.toISOString() };
     default: {
       const _exhaustive: never = event;
       throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
     }
   }
+}
+
+/** The fields a deposit and a withdrawal both carry; only the name of their timestamp differs. */
+type Movement = Readonly<{ accountId: string; amount: bigint; balanceAfter: bigint }>;
+const MOVEMENT_FIELDS = ['accountId', 'amount', 'balanceAfter'] as const;
+
+function encodeMovement(data: Movement): DomainJsonObject {
+  return { accountId: data.accountId, amount: data.amount.toString(), balanceAfter: data.balanceAfter.toString() };
+}
+
+function readMovement(r: JsonFieldsReader): Movement {
+  return {
+    accountId: r.nonEmptyString('accountId'),
+    amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS),
+    balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
+  };
 }
 
 /**
@@ -154,59 +123,24 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       };
     }
     case 'MoneyDeposited': {
-      const r = JsonFieldsReader.of(raw.data, ['accountId', 'amount', 'balanceAfter', 'depositedAt'], fail);
-      return {
-        type,
-        data: {
-          accountId: r.nonEmptyString('accountId'),
-          amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS),
-          balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
-          depositedAt: r.date('depositedAt'),
-        },
-      };
+      const r = JsonFieldsReader.of(raw.data, [...MOVEMENT_FIELDS, 'depositedAt'], fail);
+      return { type, data: { ...readMovement(r), depositedAt: r.date('depositedAt') } };
     }
     case 'MoneyWithdrawn': {
-      const r = JsonFieldsReader.of(raw.data, ['accountId', 'amount', 'balanceAfter', 'withdrawnAt'], fail);
-      return {
-        type,
-        data: {
-          accountId: r.nonEmptyString('accountId'),
-          amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS),
-          balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
-          withdrawnAt: r.date('withdrawnAt'),
-        },
-      };
+      const r = JsonFieldsReader.of(raw.data, [...MOVEMENT_FIELDS, 'withdrawnAt'], fail);
+      return { type, data: { ...readMovement(r), withdrawnAt: r.date('withdrawnAt') } };
     }
     case 'AccountFrozen': {
       const r = JsonFieldsReader.of(raw.data, ['accountId', 'reason', 'frozenAt'], fail);
-      return {
-        type,
-        data: {
-          accountId: r.nonEmptyString('accountId'),
-          reason: r.nullableString('reason'),
-          frozenAt: r.date('frozenAt'),
-        },
-      };
+      return { type, data: { accountId: r.nonEmptyString('accountId'), reason: r.nullableString('reason'), frozenAt: r.date('frozenAt') } };
     }
     case 'AccountUnfrozen': {
       const r = JsonFieldsReader.of(raw.data, ['accountId', 'unfrozenAt'], fail);
-      return {
-        type,
-        data: {
-          accountId: r.nonEmptyString('accountId'),
-          unfrozenAt: r.date('unfrozenAt'),
-        },
-      };
+      return { type, data: { accountId: r.nonEmptyString('accountId'), unfrozenAt: r.date('unfrozenAt') } };
     }
     case 'AccountClosed': {
       const r = JsonFieldsReader.of(raw.data, ['accountId', 'closedAt'], fail);
-      return {
-        type,
-        data: {
-          accountId: r.nonEmptyString('accountId'),
-          closedAt: r.date('closedAt'),
-        },
-      };
+      return { type, data: { accountId: r.nonEmptyString('accountId'), closedAt: r.date('closedAt') } };
     }
     default: {
       const _exhaustive: never = type;
