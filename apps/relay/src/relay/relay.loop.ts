@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { readCommittedBatch, type CommitPosition, type CommittedEvent, type RelayCheckpoints } from '@ledger/event-store';
+import {
+  committedEventsHeldBack,
+  readCommittedBatch,
+  type CommitPosition,
+  type CommittedEvent,
+  type RelayCheckpoints,
+} from '@ledger/event-store';
 import { backoffDelay, messageOf, sleep, type BackoffPolicy, type WakeSignal } from '@ledger/platform';
 import type { DestinationGuard } from './destination.guard';
 import { prepareBatch } from './relay.batch';
@@ -44,7 +50,11 @@ export interface RelayLoopDeps {
 export class RelayLoop {
   private readonly logger = new Logger('Relay');
 
-  constructor(private readonly deps: RelayLoopDeps) {}
+  private readonly heldBackRecheck: BackoffPolicy;
+
+  constructor(private readonly deps: RelayLoopDeps) {
+    this.heldBackRecheck = { initialMs: 1, maxMs: deps.settings.pollIntervalMs };
+  }
 
   /**
    * Runs until `signal` aborts (leadership lost or shutdown), then resolves with null; or until the
@@ -86,13 +96,18 @@ export class RelayLoop {
       return pending;
     };
     let next = read(start);
+    let heldBackChecks = 0;
     while (!signal.aborted) {
       const batch = prepareBatch(await next, settings.maxBatchBytes);
       if (batch === null) {
-        await wake.wait(settings.pollIntervalMs, signal);
+        // Events behind an older, still running transaction are released by its end, which no
+        // notification announces: look again soon (backing off) instead of waiting for the poll.
+        const heldBack = await committedEventsHeldBack(session, start);
+        await wake.wait(heldBack ? backoffDelay(heldBackChecks++, this.heldBackRecheck) : settings.pollIntervalMs, signal);
         next = read(start);
         continue;
       }
+      heldBackChecks = 0;
       // Leadership may have gone while reading: publish nothing more.
       if (signal.aborted) return;
       // The next batch is read while Kafka acknowledges this one; it is sent only after this one's ack.

@@ -1,6 +1,12 @@
 import { createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
 import { Client, type Pool, type PoolClient } from 'pg';
-import { COMMIT_ORIGIN, countStoredEvents, readCommittedBatch, type CommitPosition } from './committed-events.reader';
+import {
+  COMMIT_ORIGIN,
+  committedEventsHeldBack,
+  countStoredEvents,
+  readCommittedBatch,
+  type CommitPosition,
+} from './committed-events.reader';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
 import { PostgresEventStore } from './postgres-event-store';
 import { bulkAppend } from './testing/bulk-append';
@@ -66,11 +72,15 @@ describe('committed events reader', () => {
       await store.append({ streamId: 'fast', expectedVersion: 0, events: newEvents(2) });
 
       const whileOpen = await readCommittedBatch(session, COMMIT_ORIGIN, 100);
+      const heldBackWhileOpen = await committedEventsHeldBack(session, COMMIT_ORIGIN);
       await open.query('COMMIT');
       const afterCommit = await readAtLeast(session, COMMIT_ORIGIN, 100, 3);
+      const last = afterCommit[afterCommit.length - 1] ?? COMMIT_ORIGIN;
 
       expect(whileOpen).toEqual([]);
+      expect(heldBackWhileOpen).toBe(true);
       expect(afterCommit.map((e) => `${e.streamId}:${e.version}`)).toEqual(['slow:1', 'fast:1', 'fast:2']);
+      expect(await committedEventsHeldBack(session, last)).toBe(false);
     } finally {
       open.release();
     }

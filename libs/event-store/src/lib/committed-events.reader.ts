@@ -73,6 +73,32 @@ export async function readCommittedBatch(session: ClientBase, after: CommitPosit
   return rows.map(toCommittedEvent);
 }
 
+/**
+ * Whether events committed after `after` are hidden by the horizon: a transaction older than theirs (an
+ * append still committing, or any other writer in the cluster) is still running. The reader then has
+ * work the moment that transaction ends, which nothing announces, so it should look again soon rather
+ * than wait for the next append's notification.
+ */
+export const COMMITTED_BEYOND_HORIZON = {
+  name: 'event_store_committed_beyond_horizon',
+  text: `
+    SELECT EXISTS (
+      SELECT 1
+        FROM event_store.events e
+       WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+         AND e.transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+    ) AS held_back`,
+} as const;
+
+/** See COMMITTED_BEYOND_HORIZON. */
+export async function committedEventsHeldBack(session: Pick<ClientBase, 'query'>, after: CommitPosition): Promise<boolean> {
+  const { rows } = await session.query<{ held_back: boolean }>({
+    ...COMMITTED_BEYOND_HORIZON,
+    values: [after.transactionId, after.globalPosition],
+  });
+  return rows[0]?.held_back === true;
+}
+
 /** Every stored event, committed or not yet visible: an estimate of the work ahead of a full read. */
 export async function countStoredEvents(session: Pick<ClientBase, 'query'>): Promise<number> {
   const { rows } = await session.query<{ count: string }>(`SELECT count(*)::text AS count FROM event_store.events`);
