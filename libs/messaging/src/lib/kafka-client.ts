@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { connect } from 'node:net';
 import { Kafka, logLevel, type ISocketFactory, type logCreator } from 'kafkajs';
 import { appLogLevelOf } from './kafka-log-level';
 
@@ -12,10 +13,24 @@ const nestLogCreator: logCreator = () => {
   };
 };
 
+/** kafkajs' own plain-TCP factory, as it would build it. */
+const plainSocket: ISocketFactory = ({ host, port, onConnect }) =>
+  connect({ host, port, keepAlive: true, keepAliveInitialDelay: 60_000 }, onConnect);
+
+/**
+ * Broker connections with Nagle's algorithm off. kafkajs leaves it on, and a small request written
+ * while an earlier one's bytes are unacknowledged (an offset commit or heartbeat beside a long-poll
+ * fetch, a produce behind a produce) then waits for the broker's delayed ACK: tens of milliseconds
+ * added to a record's trip.
+ */
+function withNoDelay(factory: ISocketFactory): ISocketFactory {
+  return (options) => factory(options).setNoDelay(true);
+}
+
 /** `socketFactory` lets tests route broker connections through a proxy they can cut. */
-export function createKafka(clientId: string, brokers: readonly string[], socketFactory?: ISocketFactory): Kafka {
+export function createKafka(clientId: string, brokers: readonly string[], socketFactory: ISocketFactory = plainSocket): Kafka {
   return new Kafka({
-    ...(socketFactory ? { socketFactory } : {}),
+    socketFactory: withNoDelay(socketFactory),
     clientId,
     brokers: [...brokers],
     logLevel: logLevel.WARN,
