@@ -1,31 +1,25 @@
 import { AccountHistory } from '@ledger/testing';
-import type { Pool } from 'pg';
 import { listDeadLetters, type DeadLetterStatus } from './dead-letters.reader';
 import { listParkedAccounts } from './parked-accounts.reader';
 import { skip } from './skip.action';
-import { operationsTestEnv, operatorContext, parkedRowOf, poisonFor, type OperationsTestEnv } from './testing/operations.fixture';
+import { operationsSuite, operatorContext, parkedRowOf, poisonFor } from './testing/operations.fixture';
 
 describe('listing dead letters and parked accounts', () => {
-  let env: OperationsTestEnv;
-  let pool: Pool;
+  const env = operationsSuite({ poolSize: 4 });
   const gapped = new AccountHistory({ deposits: 4 });
   const poisoned = new AccountHistory({ deposits: 2 });
 
   beforeAll(async () => {
-    env = await operationsTestEnv({ poolSize: 4 });
-    pool = env.pool;
     // gapped: v1, v2 applied, v4 dead-lettered (gap), v5 held. poisoned: v1 applied, poison, v2 v3 held.
     // One keyless poison, skipped.
     await env.projector.deliver([...gapped.messages([1, 2, 4]), ...poisoned.messages([1]), poisonFor(poisoned.accountId)]);
     await env.projector.deliver([...gapped.messages([5]), ...poisoned.messages([2, 3]), poisonFor(null)]);
-    const { rows } = await pool.query(`SELECT id::text FROM read_model.dead_letters WHERE account_id IS NULL`);
-    await skip(operatorContext(pool), rows[0].id);
+    const { rows } = await env.pool.query(`SELECT id::text FROM read_model.dead_letters WHERE account_id IS NULL`);
+    await skip(operatorContext(env.pool), rows[0].id);
   }, 30_000);
 
-  afterAll(() => env.dispose());
-
   it('lists every dead letter newest first, with what it is and whether it parks its account', async () => {
-    const all = await listDeadLetters(pool, { limit: 10 });
+    const all = await listDeadLetters(env.pool, { limit: 10 });
 
     expect(all.map((d) => [d.accountId, d.version, d.status, d.parksAccount])).toEqual([
       [null, null, 'skipped', false],
@@ -55,18 +49,18 @@ describe('listing dead letters and parked accounts', () => {
     ['a limit', { limit: 2 }, 2],
   ])('filters by %s', async (_name, filter, count) => {
     const accountId = filter.accountId === 'GAPPED' ? gapped.accountId.toUpperCase() : filter.accountId;
-    expect(await listDeadLetters(pool, { ...filter, accountId })).toHaveLength(count);
+    expect(await listDeadLetters(env.pool, { ...filter, accountId })).toHaveLength(count);
   });
 
   it('lists parked accounts with their reason, dead letter, held events and version', async () => {
-    const parked = await listParkedAccounts(pool, { limit: 10 });
+    const parked = await listParkedAccounts(env.pool, { limit: 10 });
 
     // Parked in one transaction, so at the same time: then by account id.
     const expected = [
       {
         accountId: gapped.accountId,
         reason: 'version gap: expected version 3, got 4',
-        deadLetterId: (await parkedRowOf(pool, gapped.accountId)).dead_letter_id,
+        deadLetterId: (await parkedRowOf(env.pool, gapped.accountId)).dead_letter_id,
         heldEvents: 1,
         parkedAt: expect.any(Date),
         version: 2,
@@ -74,14 +68,14 @@ describe('listing dead letters and parked accounts', () => {
       {
         accountId: poisoned.accountId,
         reason: expect.stringMatching(/undecodable/),
-        deadLetterId: (await parkedRowOf(pool, poisoned.accountId)).dead_letter_id,
+        deadLetterId: (await parkedRowOf(env.pool, poisoned.accountId)).dead_letter_id,
         heldEvents: 2,
         parkedAt: expect.any(Date),
         version: 1,
       },
     ].sort((a, b) => a.accountId.localeCompare(b.accountId));
     expect(parked).toEqual(expected);
-    expect(await listParkedAccounts(pool, { limit: 1 })).toHaveLength(1);
+    expect(await listParkedAccounts(env.pool, { limit: 1 })).toHaveLength(1);
   });
 
   it.each([
@@ -91,6 +85,6 @@ describe('listing dead letters and parked accounts', () => {
     ['an account id that is not a UUID', { limit: 10, accountId: "' OR 1=1 --" }],
     ['an unknown status', { limit: 10, status: 'lost' as DeadLetterStatus }],
   ])('given %s, then it throws a RangeError', async (_name, filter) => {
-    await expect(listDeadLetters(pool, filter)).rejects.toThrow(RangeError);
+    await expect(listDeadLetters(env.pool, filter)).rejects.toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import { accountEventUpcaster, decodeStoredAccountEvent, encodeEvent, foldAccount, type AccountEvent } from '@ledger/domain';
 import { PostgresEventStore, readStreamEvents, type StoredEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
-import { required } from '@ledger/platform';
+import { required, sleep } from '@ledger/platform';
 import { accountSnapshot, historyVersions } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -11,13 +11,12 @@ import {
   actionsOn,
   deadLettersOf,
   heldOffsets,
-  operationsTestEnv,
+  operationsSuite,
   operatorContext,
   parkedRow,
   parkedRowOf,
   poisonFor,
-  TestProjector,
-  type OperationsTestEnv,
+  type TestProjector,
 } from './testing/operations.fixture';
 
 const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 9, 0, second));
@@ -39,22 +38,16 @@ function lifeOf(accountId: string): AccountEvent[] {
 }
 
 describe('heal against PostgreSQL', () => {
-  let env: OperationsTestEnv;
-  let pool: Pool;
+  const env = operationsSuite({ poolSize: 8, eventStore: true });
   let store: PostgresEventStore;
-  let projector: TestProjector;
 
-  beforeAll(async () => {
-    env = await operationsTestEnv({ poolSize: 8, eventStore: true });
-    ({ pool, projector } = env);
-    store = new PostgresEventStore(pool, { upcast: accountEventUpcaster, notify: false });
-  }, 30_000);
-
-  afterAll(() => env.dispose());
+  beforeAll(() => {
+    store = new PostgresEventStore(env.pool, { upcast: accountEventUpcaster, notify: false });
+  });
 
   // As stored: the projection upcasts each event itself, so one it cannot read parks the account
   // instead of failing the whole load.
-  const load = (accountId: string) => () => readStreamEvents(pool, accountId);
+  const load = (accountId: string) => () => readStreamEvents(env.pool, accountId);
 
   async function append(accountId: string, events: readonly AccountEvent[], expectedVersion = 0): Promise<StoredEvent[]> {
     const result = await store.append({
@@ -76,7 +69,7 @@ describe('heal against PostgreSQL', () => {
 
   /** What the read model must hold: the domain's fold of the store, and the summary summed from its events. */
   async function expectFoldOfStore(accountId: string): Promise<void> {
-    const stored = await readStreamEvents(pool, accountId, { upcast: accountEventUpcaster });
+    const stored = await readStreamEvents(env.pool, accountId, { upcast: accountEventUpcaster });
     const events = stored.map((e) => decodeStoredAccountEvent(e));
     const state = foldAccount(events);
     if (state.status === 'NOT_OPENED') throw new Error('the store has no opened account');
@@ -90,7 +83,7 @@ describe('heal against PostgreSQL', () => {
       if (event.type === 'MoneyWithdrawn') withdrawn += amount;
       else deposited += amount;
     }
-    expect(await accountSnapshot(pool, accountId)).toEqual({
+    expect(await accountSnapshot(env.pool, accountId)).toEqual({
       version: stored.length,
       balance: String(state.balance),
       status: state.status,
@@ -98,7 +91,7 @@ describe('heal against PostgreSQL', () => {
       total_withdrawn: String(withdrawn),
       transaction_count: movements,
     });
-    const { rows } = await pool.query(
+    const { rows } = await env.pool.query(
       `SELECT t.version::int, t.event_id::text, t.balance_after::text, t.status_after, a.last_activity_at
          FROM read_model.account_transactions t JOIN read_model.accounts a USING (account_id)
         WHERE t.account_id = $1 ORDER BY t.version`,
@@ -117,12 +110,12 @@ describe('heal against PostgreSQL', () => {
   it('given an account parked by a gap, then heal restores it from the event store, discards what was held and unparks it', async () => {
     const accountId = randomUUID();
     const stored = await append(accountId, lifeOf(accountId));
-    await projector.deliver(messagesOf(stored, [1, 2, 3]));
-    await projector.deliver(messagesOf(stored, [5, 6, 7]));
-    const parked = await parkedRowOf(pool, accountId);
-    expect(await heldOffsets(pool, accountId)).toHaveLength(2);
+    await env.projector.deliver(messagesOf(stored, [1, 2, 3]));
+    await env.projector.deliver(messagesOf(stored, [5, 6, 7]));
+    const parked = await parkedRowOf(env.pool, accountId);
+    expect(await heldOffsets(env.pool, accountId)).toHaveLength(2);
 
-    const outcome = await heal(operatorContext(pool), accountId, load(accountId));
+    const outcome = await heal(operatorContext(env.pool), accountId, load(accountId));
 
     expect(outcome).toEqual({
       kind: 'healed',
@@ -138,16 +131,16 @@ describe('heal against PostgreSQL', () => {
       parkedBehind: null,
     });
     await expectFoldOfStore(accountId);
-    expect(await accountSnapshot(pool, accountId)).toMatchObject({
+    expect(await accountSnapshot(env.pool, accountId)).toMatchObject({
       balance: '1050',
       total_deposited: '1550',
       total_withdrawn: '500',
       transaction_count: 5,
     });
-    expect(await parkedRow(pool, accountId)).toBeUndefined();
-    expect(await heldOffsets(pool, accountId)).toEqual([]);
-    expect(await deadLettersOf(pool, accountId)).toEqual([expect.objectContaining({ status: 'healed' })]);
-    expect(await actionsOn(pool, accountId)).toEqual([
+    expect(await parkedRow(env.pool, accountId)).toBeUndefined();
+    expect(await heldOffsets(env.pool, accountId)).toEqual([]);
+    expect(await deadLettersOf(env.pool, accountId)).toEqual([expect.objectContaining({ status: 'healed' })]);
+    expect(await actionsOn(env.pool, accountId)).toEqual([
       expect.objectContaining({ action: 'heal', outcome: 'healed', performed_by: 'ops-test' }),
     ]);
 
@@ -157,7 +150,7 @@ describe('heal against PostgreSQL', () => {
       [{ type: 'MoneyDeposited', data: { accountId, amount: 1n, balanceAfter: 1051n, depositedAt: at(8) } }],
       7,
     );
-    expect(await projector.deliver([...messagesOf(stored, [1, 2, 3, 4, 5, 6, 7]), ...messagesOf(next, [1])])).toMatchObject({
+    expect(await env.projector.deliver([...messagesOf(stored, [1, 2, 3, 4, 5, 6, 7]), ...messagesOf(next, [1])])).toMatchObject({
       applied: 1,
       duplicates: 7,
       held: 0,
@@ -168,28 +161,32 @@ describe('heal against PostgreSQL', () => {
   it('given a healed account, then healing it again yields the same rows', async () => {
     const accountId = randomUUID();
     const stored = await append(accountId, lifeOf(accountId));
-    await projector.deliver([...messagesOf(stored, [1, 2]), poisonFor(accountId), ...messagesOf(stored, [3])]);
-    await heal(operatorContext(pool), accountId, load(accountId));
-    const rows = await pool.query(`SELECT * FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [accountId]);
+    await env.projector.deliver([...messagesOf(stored, [1, 2]), poisonFor(accountId), ...messagesOf(stored, [3])]);
+    await heal(operatorContext(env.pool), accountId, load(accountId));
+    const rows = await env.pool.query(`SELECT * FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [accountId]);
 
-    const again = await heal(operatorContext(pool), accountId, load(accountId));
+    const again = await heal(operatorContext(env.pool), accountId, load(accountId));
 
     expect(again).toMatchObject({ kind: 'healed', wasParked: false, discarded: 0, deadLettersHealed: [], version: 7 });
     expect(
-      (await pool.query(`SELECT * FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [accountId])).rows,
+      (await env.pool.query(`SELECT * FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [accountId])).rows,
     ).toEqual(rows.rows);
     await expectFoldOfStore(accountId);
-    expect((await actionsOn(pool, accountId)).map((a) => a.outcome)).toEqual(['healed', 'healed']);
+    expect((await actionsOn(env.pool, accountId)).map((a) => a.outcome)).toEqual(['healed', 'healed']);
   });
 
   it('given a read model that drifted from the store, then heal puts it back', async () => {
     const accountId = randomUUID();
     const stored = await append(accountId, lifeOf(accountId));
-    await projector.deliver(messagesOf(stored, [1, 2, 3, 4, 5, 6, 7]));
-    await pool.query(`UPDATE read_model.accounts SET balance = 1, total_deposited = 99 WHERE account_id = $1`, [accountId]);
-    await pool.query(`DELETE FROM read_model.account_transactions WHERE account_id = $1 AND version = 4`, [accountId]);
+    await env.projector.deliver(messagesOf(stored, [1, 2, 3, 4, 5, 6, 7]));
+    await env.pool.query(`UPDATE read_model.accounts SET balance = 1, total_deposited = 99 WHERE account_id = $1`, [accountId]);
+    await env.pool.query(`DELETE FROM read_model.account_transactions WHERE account_id = $1 AND version = 4`, [accountId]);
 
-    expect(await heal(operatorContext(pool), accountId, load(accountId))).toMatchObject({ kind: 'healed', wasParked: false, version: 7 });
+    expect(await heal(operatorContext(env.pool), accountId, load(accountId))).toMatchObject({
+      kind: 'healed',
+      wasParked: false,
+      version: 7,
+    });
 
     await expectFoldOfStore(accountId);
   });
@@ -213,21 +210,21 @@ describe('heal against PostgreSQL', () => {
     expect(opened.kind).toBe('appended');
     await append(accountId, [{ type: 'MoneyWithdrawn', data: { accountId, amount: 100n, balanceAfter: 600n, withdrawnAt: at(2) } }], 1);
 
-    expect(await heal(operatorContext(pool), accountId, load(accountId))).toMatchObject({ kind: 'healed', version: 2 });
+    expect(await heal(operatorContext(env.pool), accountId, load(accountId))).toMatchObject({ kind: 'healed', version: 2 });
 
     await expectFoldOfStore(accountId);
-    expect(await accountSnapshot(pool, accountId)).toMatchObject({ balance: '600', total_deposited: '700', total_withdrawn: '100' });
+    expect(await accountSnapshot(env.pool, accountId)).toMatchObject({ balance: '600', total_deposited: '700', total_withdrawn: '100' });
   });
 
   it('given a projector batch arriving while heal holds the account, then it waits and lands on the healed version', async () => {
     const accountId = randomUUID();
     const stored = await append(accountId, lifeOf(accountId));
-    await projector.deliver(messagesOf(stored, [1, 2, 3]));
-    await projector.deliver(messagesOf(stored, [5]));
+    await env.projector.deliver(messagesOf(stored, [1, 2, 3]));
+    await env.projector.deliver(messagesOf(stored, [5]));
     let batch: ReturnType<TestProjector['deliver']> | undefined;
     let late: StoredEvent[] = [];
 
-    const outcome = await heal(operatorContext(pool), accountId, async () => {
+    const outcome = await heal(operatorContext(env.pool), accountId, async () => {
       const events = await load(accountId)();
       // An event committed after the load, whose batch reaches the read model while heal still holds it.
       late = await append(
@@ -235,16 +232,16 @@ describe('heal against PostgreSQL', () => {
         [{ type: 'MoneyDeposited', data: { accountId, amount: 5n, balanceAfter: 1055n, depositedAt: at(8) } }],
         7,
       );
-      batch = projector.deliver(messagesOf(stored, [6, 7]).concat(messagesOf(late, [1])));
-      await waitForLockWaiters(pool, 1);
+      batch = env.projector.deliver(messagesOf(stored, [6, 7]).concat(messagesOf(late, [1])));
+      await waitForLockWaiters(env.pool, 1);
       return events;
     });
 
     expect(outcome).toMatchObject({ kind: 'healed', version: 7 });
     expect(await batch).toMatchObject({ applied: 1, duplicates: 2, held: 0, deadLettered: 0 });
     await expectFoldOfStore(accountId);
-    expect(await accountSnapshot(pool, accountId)).toMatchObject({ version: 8, balance: '1055' });
-    expect(await parkedRow(pool, accountId)).toBeUndefined();
+    expect(await accountSnapshot(env.pool, accountId)).toMatchObject({ version: 8, balance: '1055' });
+    expect(await parkedRow(env.pool, accountId)).toBeUndefined();
   });
 
   it('given a store event this code cannot read, then heal applies up to it and parks the account behind it', async () => {
@@ -265,43 +262,43 @@ describe('heal against PostgreSQL', () => {
       ],
     });
     await append(accountId, [{ type: 'MoneyDeposited', data: { accountId, amount: 1n, balanceAfter: 1501n, depositedAt: at(4) } }], 3);
-    await projector.deliver(messagesOf(stored, [1, 2]));
+    await env.projector.deliver(messagesOf(stored, [1, 2]));
 
-    const outcome = await heal(operatorContext(pool), accountId, load(accountId));
+    const outcome = await heal(operatorContext(env.pool), accountId, load(accountId));
 
     expect(outcome).toMatchObject({ kind: 'parked', events: 4, applied: 2, held: 1, version: 2 });
-    const parked = await parkedRowOf(pool, accountId);
+    const parked = await parkedRowOf(env.pool, accountId);
     expect(parked.reason).toMatch(/AccountRenamed/);
-    expect(await heldOffsets(pool, accountId)).toHaveLength(1);
-    expect(await deadLettersOf(pool, accountId)).toEqual([
+    expect(await heldOffsets(env.pool, accountId)).toHaveLength(1);
+    expect(await deadLettersOf(env.pool, accountId)).toEqual([
       expect.objectContaining({ id: parked.dead_letter_id, status: 'open', version: 3 }),
     ]);
-    expect(await actionsOn(pool, accountId)).toEqual([expect.objectContaining({ action: 'heal', outcome: 'parked' })]);
+    expect(await actionsOn(env.pool, accountId)).toEqual([expect.objectContaining({ action: 'heal', outcome: 'parked' })]);
   });
 
   it('given an account neither side knows, then nothing changes and the no-op is logged', async () => {
     const accountId = randomUUID();
-    expect(await heal(operatorContext(pool), accountId, load(accountId))).toEqual({ kind: 'unknown-account', accountId });
-    expect(await accountSnapshot(pool, accountId)).toBeUndefined();
-    expect(await actionsOn(pool, accountId)).toEqual([expect.objectContaining({ action: 'heal', outcome: 'unknown-account' })]);
+    expect(await heal(operatorContext(env.pool), accountId, load(accountId))).toEqual({ kind: 'unknown-account', accountId });
+    expect(await accountSnapshot(env.pool, accountId)).toBeUndefined();
+    expect(await actionsOn(env.pool, accountId)).toEqual([expect.objectContaining({ action: 'heal', outcome: 'unknown-account' })]);
   });
 
   it('given an event store that cannot be read, then nothing changes and the failure is logged', async () => {
     const accountId = randomUUID();
     const stored = await append(accountId, lifeOf(accountId));
-    await projector.deliver(messagesOf(stored, [1, 2, 4]));
-    const parked = await parkedRow(pool, accountId);
+    await env.projector.deliver(messagesOf(stored, [1, 2, 4]));
+    const parked = await parkedRow(env.pool, accountId);
 
     await expect(
-      heal(operatorContext(pool), accountId, async () => {
+      heal(operatorContext(env.pool), accountId, async () => {
         throw new Error('event store unreachable');
       }),
     ).rejects.toThrow('event store unreachable');
 
-    expect(await parkedRow(pool, accountId)).toEqual(parked);
-    expect(await historyVersions(pool, accountId)).toEqual([1, 2]);
-    expect(await deadLettersOf(pool, accountId)).toEqual([expect.objectContaining({ status: 'open' })]);
-    expect(await actionsOn(pool, accountId)).toEqual([
+    expect(await parkedRow(env.pool, accountId)).toEqual(parked);
+    expect(await historyVersions(env.pool, accountId)).toEqual([1, 2]);
+    expect(await deadLettersOf(env.pool, accountId)).toEqual([expect.objectContaining({ status: 'open' })]);
+    expect(await actionsOn(env.pool, accountId)).toEqual([
       expect.objectContaining({ action: 'heal', outcome: 'failed', detail: { error: 'event store unreachable' } }),
     ]);
   });
@@ -315,7 +312,7 @@ async function waitForLockWaiters(pool: Pool, count: number): Promise<void> {
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
     );
     if (rows[0].n >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sleep(10);
   }
   throw new Error(`no backend waited on a lock within 20 s`);
 }

@@ -78,7 +78,28 @@ export interface OperationsTestEnvOptions {
   readonly eventStore?: boolean;
 }
 
-export async function operationsTestEnv(options: OperationsTestEnvOptions): Promise<OperationsTestEnv> {
+/**
+ * The enclosing describe's environment: created before its tests, disposed after them. Its pool and
+ * projector are read when a test runs (the object is returned before the database exists).
+ */
+export function operationsSuite(options: OperationsTestEnvOptions): Omit<OperationsTestEnv, 'dispose'> {
+  let env: OperationsTestEnv | undefined;
+  beforeAll(async () => {
+    env = await operationsTestEnv(options);
+  }, 30_000);
+  afterAll(() => env?.dispose());
+  const current = () => required(env, 'the suite environment (read before beforeAll ran)');
+  return {
+    get pool() {
+      return current().pool;
+    },
+    get projector() {
+      return current().projector;
+    },
+  };
+}
+
+async function operationsTestEnv(options: OperationsTestEnvOptions): Promise<OperationsTestEnv> {
   const database = options.eventStore
     ? await createTestDatabase([...eventStoreMigrations, ...readModelMigrations], EVENT_STORE_MIGRATIONS_TABLE)
     : await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
