@@ -14,3 +14,4 @@ export * from './lib/compose-file.read';
 export * from './lib/config-settings';
 export * from './lib/deployment-settings.check';
 export * from './lib/projection-timing.probe';
+export * from './lib/database-suite';

@@ -1,13 +1,12 @@
 import { SseClient } from '@ledger/testing';
-import { postJson } from '../lib/command-http';
+import { getStatus, postJson } from '../lib/command-http';
 import { epochNow, type CommandSample } from './latency-samples';
 
 /** Waits until the query service has every account (a read with minVersion=1 each). */
 export async function awaitProjected(queryUrl: string, accounts: readonly string[]): Promise<void> {
   for (const id of accounts) {
-    const read = await fetch(`${queryUrl}/accounts/${id}?minVersion=1&waitMs=10000`);
-    await read.arrayBuffer();
-    if (read.status !== 200) throw new Error(`account ${id} not projected: ${read.status}`);
+    const status = await getStatus(`${queryUrl}/accounts/${id}?minVersion=1&waitMs=10000`);
+    if (status !== 200) throw new Error(`account ${id} not projected: ${status}`);
   }
 }
 
@@ -53,7 +52,7 @@ function fail(failures: Failures, what: 'commands' | 'reads', cause: string): vo
 
 const causeOf = (error: unknown): string =>
   String(
-    (error instanceof Error ? (error.cause as { code?: string } | undefined)?.code : undefined) ??
+    (error instanceof Error ? ((error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code) : undefined) ??
       (error instanceof Error ? error.message : error),
   );
 
@@ -88,10 +87,9 @@ export async function commandAndRead(
   samples?.push(sample);
   if (!read) return;
   try {
-    const response = await fetch(`${urls.query}/accounts/${accountId}?minVersion=${sample.version}&waitMs=10000`);
-    await response.arrayBuffer();
-    if (response.status === 200) sample.readOkAt = epochNow();
-    else fail(failures, 'reads', String(response.status));
+    const status = await getStatus(`${urls.query}/accounts/${accountId}?minVersion=${sample.version}&waitMs=10000`);
+    if (status === 200) sample.readOkAt = epochNow();
+    else fail(failures, 'reads', String(status));
   } catch (error) {
     fail(failures, 'reads', causeOf(error));
   }

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
 import { positiveNumber } from '../lib/bench-options';
 import { percentile } from '../lib/closed-loop';
-import { openAccounts, postJson } from '../lib/command-http';
+import { getStatus, openAccounts, postJson } from '../lib/command-http';
 import { machineInfo } from '../lib/machine-info';
 import { openLoop } from '../lib/open-loop';
 import { buildApps, startPipeline } from '../lib/pipeline';
@@ -89,14 +89,12 @@ async function main(): Promise<void> {
         return;
       }
       commands.ms.push(acknowledged - sent);
-      const read = await fetch(`${query}/accounts/${accountId}?minVersion=${deposit.body.version}&waitMs=10000`);
-      await read.arrayBuffer();
-      if (read.status === 200) waits.ms.push(performance.now() - acknowledged);
+      const read = await getStatus(`${query}/accounts/${accountId}?minVersion=${deposit.body.version}&waitMs=10000`);
+      if (read === 200) waits.ms.push(performance.now() - acknowledged);
       else waits.failures += 1;
       const plainStart = performance.now();
-      const again = await fetch(`${query}/accounts/${accountId}`);
-      await again.arrayBuffer();
-      if (again.status === 200) plain.ms.push(performance.now() - plainStart);
+      const again = await getStatus(`${query}/accounts/${accountId}`);
+      if (again === 200) plain.ms.push(performance.now() - plainStart);
       else plain.failures += 1;
     };
     await openLoop(opts.rate, opts.durationMs, (n) =>
