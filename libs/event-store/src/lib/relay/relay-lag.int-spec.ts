@@ -1,6 +1,5 @@
-import { createTestDatabase, eventually, testPool, type TestDatabase } from '@ledger/testing';
+import { databaseSuite, eventually } from '@ledger/testing';
 import { sleep } from '@ledger/platform';
-import { Client, type Pool } from 'pg';
 import { COMMIT_ORIGIN, readCommittedBatch } from '../committed-events.reader';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '../event-store.migrations';
 import { bulkAppend } from '../testing/bulk-append';
@@ -11,42 +10,26 @@ import { sampleRelayLag } from './relay-lag';
 const event = (streamId: string, version: number) => ({ ...newEvent(), streamId, version });
 
 describe('relay lag', () => {
-  let db: TestDatabase;
-  let pool: Pool;
-  let session: Client;
+  const db = databaseSuite({ migrations: eventStoreMigrations, migrationsTable: EVENT_STORE_MIGRATIONS_TABLE, poolSize: 4, session: true });
   const checkpoints = new RelayCheckpoints('lagging');
 
-  beforeAll(async () => {
-    db = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
-    pool = testPool(db.url, 4);
-    session = new Client({ connectionString: db.url });
-    session.on('error', () => undefined);
-    await session.connect();
-  }, 30_000);
-
-  afterAll(async () => {
-    await session?.end();
-    await pool?.end();
-    await db?.drop();
-  });
-
   it('given an empty store, when sampled, then nothing is pending', async () => {
-    const lag = await sampleRelayLag(pool, 'lagging');
+    const lag = await sampleRelayLag(db.pool, 'lagging');
 
     expect(lag).toMatchObject({ pendingEvents: 0, oldestUnrelayedAgeSeconds: 0 });
   });
 
   it('given events after the checkpoint, when sampled, then they are pending until the checkpoint passes them', async () => {
-    await bulkAppend(pool, [event('a', 1), event('b', 1), event('a', 2)]);
+    await bulkAppend(db.pool, [event('a', 1), event('b', 1), event('a', 2)]);
     await sleep(50);
 
-    const behind = await sampleRelayLag(pool, 'lagging');
-    const read = await readCommittedBatch(session, COMMIT_ORIGIN, 2);
+    const behind = await sampleRelayLag(db.pool, 'lagging');
+    const read = await readCommittedBatch(db.session, COMMIT_ORIGIN, 2);
     const second = read[1];
     if (second === undefined) throw new Error('the two first events are not readable');
-    await checkpoints.save(session, second);
-    const oneLeft = await sampleRelayLag(pool, 'lagging');
-    const other = await sampleRelayLag(pool, 'another-relay');
+    await checkpoints.save(db.session, second);
+    const oneLeft = await sampleRelayLag(db.pool, 'lagging');
+    const other = await sampleRelayLag(db.pool, 'another-relay');
 
     expect(behind.pendingEvents).toBe(3);
     expect(behind.oldestUnrelayedAgeSeconds).toBeGreaterThan(0);
@@ -55,7 +38,7 @@ describe('relay lag', () => {
   });
 
   it('given a transaction that wrote and stays open, when sampled, then its age is reported', async () => {
-    const open = await pool.connect();
+    const open = await db.pool.connect();
     try {
       await open.query('BEGIN');
       await open.query('SELECT pg_current_xact_id()');
@@ -64,7 +47,7 @@ describe('relay lag', () => {
       let age = 0;
       await eventually(
         async () => {
-          age = (await sampleRelayLag(pool, 'lagging')).oldestOpenTransactionAgeSeconds;
+          age = (await sampleRelayLag(db.pool, 'lagging')).oldestOpenTransactionAgeSeconds;
           return age >= 0.3;
         },
         15_000,

@@ -1,5 +1,4 @@
-import { createTestDatabase, type TestDatabase, testPool } from '@ledger/testing';
-import type { Pool, PoolClient } from 'pg';
+import { databaseSuite } from '@ledger/testing';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '../event-store.migrations';
 import { PostgresEventStore } from '../postgres-event-store';
 import { readStreamEvents } from '../stream-events.reader';
@@ -7,9 +6,7 @@ import { newEvents } from '../testing/event.fixture';
 import { eventsInStreamOrder } from './events-in-stream-order.reader';
 
 describe('eventsInStreamOrder', () => {
-  let db: TestDatabase;
-  let pool: Pool;
-  let client: PoolClient;
+  const db = databaseSuite({ migrations: eventStoreMigrations, migrationsTable: EVENT_STORE_MIGRATIONS_TABLE, poolSize: 2, session: true });
   /** Stream ids in order, with their lengths: one of them past ten versions (text order would put 10 before 9). */
   const streams: [string, number][] = [
     ['stream-a', 12],
@@ -18,27 +15,18 @@ describe('eventsInStreamOrder', () => {
   ];
 
   beforeAll(async () => {
-    db = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
-    pool = testPool(db.url, 2);
-    const store = new PostgresEventStore(pool, { notify: false });
+    const store = new PostgresEventStore(db.pool, { notify: false });
     // Interleaved appends: the store's commit order is not the stream order the reader gives.
     for (let round = 0; round < 25; round++) {
       for (const [streamId, length] of [...streams].reverse()) {
         if (round < length) await store.append({ streamId, expectedVersion: round, events: newEvents(1) });
       }
     }
-    client = await pool.connect();
   }, 60_000);
-
-  afterAll(async () => {
-    client?.release();
-    await pool?.end();
-    await db?.drop();
-  });
 
   async function all(options: Parameters<typeof eventsInStreamOrder>[1]) {
     const events = [];
-    for await (const event of eventsInStreamOrder(client, options)) events.push(event);
+    for await (const event of eventsInStreamOrder(db.session, options)) events.push(event);
     return events;
   }
 
@@ -48,7 +36,7 @@ describe('eventsInStreamOrder', () => {
     expect(events.map((e) => `${e.streamId}:${e.version}`)).toEqual(
       streams.flatMap(([id, n]) => Array.from({ length: n }, (_, i) => `${id}:${i + 1}`)),
     );
-    const whole = (await Promise.all(streams.map(([id]) => readStreamEvents(pool, id)))).flat();
+    const whole = (await Promise.all(streams.map(([id]) => readStreamEvents(db.pool, id)))).flat();
     expect(events).toEqual(whole);
   });
 

@@ -1,72 +1,40 @@
-import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { sleep } from '@ledger/platform';
+import { AccountHistory } from '@ledger/testing';
 import type { Message } from 'kafkajs';
-import type { Pool } from 'pg';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
-import { decodeForProjection, rawFromKafka } from '../projection/projection-input';
-import { ProjectionWriter } from '../projection/projection.writer';
+import { operationsSuite } from '../operations/testing/operations.fixture';
 import { drainDeadLetterOutbox, type UnpublishedDeadLetter } from './dead-letter.outbox';
 import { parkingStats } from './parking.stats';
 import { pruneProcessedEvents } from './processed-events.pruning';
 
 describe('read-model maintenance against PostgreSQL', () => {
-  let database: TestDatabase;
-  let pool: Pool;
-  const writer = new ProjectionWriter({ projection: 'accounts', notify: false });
-  let nextOffset = 0;
+  const env = operationsSuite({ poolSize: 6 });
+  const apply = async (messages: readonly Message[]) => void (await env.projector.deliver(messages));
 
-  beforeAll(async () => {
-    database = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-    pool = testPool(database.url, 6);
-  }, 30_000);
-
-  afterAll(async () => {
-    await pool.end();
-    await database.drop();
-  });
-
-  async function apply(messages: readonly Message[]): Promise<void> {
-    const inputs = messages.map((m) =>
-      decodeForProjection(
-        rawFromKafka('account-events', 0, {
-          offset: String(nextOffset++),
-          key: m.key === undefined || m.key === null ? null : Buffer.from(m.key),
-          value: m.value === null ? null : Buffer.from(m.value as Buffer),
-          headers: m.headers,
-        }),
-      ),
-    );
-    const client = await pool.connect();
-    try {
-      await writer.apply(client, inputs);
-    } finally {
-      client.release();
-    }
-  }
-
-  const count = async (sql: string): Promise<number> => Number((await pool.query<{ n: string }>(sql)).rows[0]?.n);
+  const count = async (sql: string): Promise<number> => Number((await env.pool.query<{ n: string }>(sql)).rows[0]?.n);
 
   it('given processed ids older and younger than the retention, then only the old ones are deleted, in chunks', async () => {
     const history = new AccountHistory({ deposits: 11 });
     await apply(history.messages());
     const ids = history.envelopes.map((e) => e.eventId);
-    await pool.query(`UPDATE read_model.processed_events SET processed_at = now() - interval '2 hours' WHERE event_id = ANY($1::uuid[])`, [
-      ids.slice(0, 7),
-    ]);
+    await env.pool.query(
+      `UPDATE read_model.processed_events SET processed_at = now() - interval '2 hours' WHERE event_id = ANY($1::uuid[])`,
+      [ids.slice(0, 7)],
+    );
 
-    const pruned = await pruneProcessedEvents(pool, { olderThanSeconds: 3_600, chunkSize: 3 });
+    const pruned = await pruneProcessedEvents(env.pool, { olderThanSeconds: 3_600, chunkSize: 3 });
 
     expect(pruned).toBe(7);
-    const left = await pool.query<{ event_id: string }>(`SELECT event_id::text AS event_id FROM read_model.processed_events`);
+    const left = await env.pool.query<{ event_id: string }>(`SELECT event_id::text AS event_id FROM read_model.processed_events`);
     expect(left.rows.map((r) => r.event_id).sort()).toEqual(ids.slice(7).sort());
-    expect(await pruneProcessedEvents(pool, { olderThanSeconds: 3_600, chunkSize: 3 })).toBe(0);
+    expect(await pruneProcessedEvents(env.pool, { olderThanSeconds: 3_600, chunkSize: 3 })).toBe(0);
   });
 
   it('given parked accounts with held events, then the stats count both', async () => {
-    const before = await parkingStats(pool);
+    const before = await parkingStats(env.pool);
     const gapped = new AccountHistory({ deposits: 4 });
     await apply(gapped.messages([1, 3, 4, 5]));
 
-    expect(await parkingStats(pool)).toEqual({ parkedAccounts: before.parkedAccounts + 1, heldEvents: before.heldEvents + 2 });
+    expect(await parkingStats(env.pool)).toEqual({ parkedAccounts: before.parkedAccounts + 1, heldEvents: before.heldEvents + 2 });
   });
 
   it('given unpublished dead letters, then a drain publishes each once, oldest first, and marks them', async () => {
@@ -78,7 +46,7 @@ describe('read-model maintenance against PostgreSQL', () => {
     expect(unpublished).toBeGreaterThanOrEqual(3);
 
     const seen: UnpublishedDeadLetter[] = [];
-    const published = await drainDeadLetterOutbox(pool, { batchSize: 2, publish: async (rows) => void seen.push(...rows) });
+    const published = await drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: async (rows) => void seen.push(...rows) });
 
     expect(published).toBe(unpublished);
     expect(seen.map((d) => Number(d.id))).toEqual([...seen.map((d) => Number(d.id))].sort((a, b) => a - b));
@@ -87,12 +55,12 @@ describe('read-model maintenance against PostgreSQL', () => {
     expect(garbage).toMatchObject({ accountId: null, topic: 'account-events', partition: 0, key: null, attempts: 1 });
     expect(garbage?.error).toMatch(/undecodable/);
     expect(await count(`SELECT count(*) AS n FROM read_model.dead_letters WHERE published_at IS NULL`)).toBe(0);
-    expect(await drainDeadLetterOutbox(pool, { batchSize: 2, publish: async () => undefined })).toBe(0);
+    expect(await drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: async () => undefined })).toBe(0);
   });
 
   it('given a send that fails, then nothing is marked and the next drain publishes the rows', async () => {
     await apply([{ key: null, value: Buffer.from('garbage 3') }]);
-    const failing = drainDeadLetterOutbox(pool, {
+    const failing = drainDeadLetterOutbox(env.pool, {
       batchSize: 10,
       publish: async () => {
         throw new Error('broker unreachable');
@@ -102,7 +70,7 @@ describe('read-model maintenance against PostgreSQL', () => {
     expect(await count(`SELECT count(*) AS n FROM read_model.dead_letters WHERE published_at IS NULL`)).toBe(1);
 
     const seen: string[] = [];
-    await drainDeadLetterOutbox(pool, { batchSize: 10, publish: async (rows) => void seen.push(...rows.map((r) => String(r.value))) });
+    await drainDeadLetterOutbox(env.pool, { batchSize: 10, publish: async (rows) => void seen.push(...rows.map((r) => String(r.value))) });
     expect(seen).toEqual(['garbage 3']);
   });
 
@@ -110,13 +78,13 @@ describe('read-model maintenance against PostgreSQL', () => {
     await apply(Array.from({ length: 6 }, (_, i) => ({ key: null, value: Buffer.from(`concurrent ${i}`) })));
     const seen: string[] = [];
     const slowPublish = async (rows: readonly UnpublishedDeadLetter[]) => {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       seen.push(...rows.map((r) => r.id));
     };
 
     const [a, b] = await Promise.all([
-      drainDeadLetterOutbox(pool, { batchSize: 2, publish: slowPublish }),
-      drainDeadLetterOutbox(pool, { batchSize: 2, publish: slowPublish }),
+      drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: slowPublish }),
+      drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: slowPublish }),
     ]);
 
     expect(a + b).toBe(6);

@@ -1,51 +1,24 @@
-import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { AccountHistory, databaseSuite } from '@ledger/testing';
 import type { Message } from 'kafkajs';
-import type { Pool } from 'pg';
+import { projectionInputs } from '../operations/testing/operations.fixture';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
-import { decodeForProjection, rawFromKafka } from './projection-input';
 import { ProjectionWriter } from './projection.writer';
 
-const TOPIC = 'account-events';
-
-function inputs(messages: readonly Message[], firstOffset = 0) {
-  return messages.map((m, i) =>
-    decodeForProjection(
-      rawFromKafka(TOPIC, 0, {
-        offset: String(firstOffset + i),
-        key: m.key === undefined || m.key === null ? null : Buffer.from(m.key),
-        value: m.value === null ? null : Buffer.from(m.value as Buffer),
-        headers: m.headers,
-      }),
-    ),
-  );
-}
-
 describe('ProjectionWriter against PostgreSQL', () => {
-  let database: TestDatabase;
-  let pool: Pool;
+  const db = databaseSuite({ migrations: readModelMigrations, migrationsTable: READ_MODEL_MIGRATIONS_TABLE, poolSize: 4 });
   const writer = new ProjectionWriter({ projection: 'accounts' });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-    pool = testPool(database.url, 4);
-  }, 30_000);
-
-  afterAll(async () => {
-    await pool.end();
-    await database.drop();
-  });
-
   async function apply(messages: readonly Message[], firstOffset = 0) {
-    const client = await pool.connect();
+    const client = await db.pool.connect();
     try {
-      return await writer.apply(client, inputs(messages, firstOffset));
+      return await writer.apply(client, projectionInputs(messages, firstOffset));
     } finally {
       client.release();
     }
   }
 
   async function account(id: string) {
-    const { rows } = await pool.query(
+    const { rows } = await db.pool.query(
       `SELECT balance::text, version::int, status, total_deposited::text, transaction_count::int FROM read_model.accounts WHERE account_id = $1`,
       [id],
     );
@@ -69,7 +42,7 @@ describe('ProjectionWriter against PostgreSQL', () => {
       total_deposited: '130',
       transaction_count: 4,
     });
-    const rows = await pool.query(`SELECT version::int FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [
+    const rows = await db.pool.query(`SELECT version::int FROM read_model.account_transactions WHERE account_id = $1 ORDER BY version`, [
       history.accountId,
     ]);
     expect(rows.rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
@@ -93,11 +66,11 @@ describe('ProjectionWriter against PostgreSQL', () => {
     expect(outcome).toMatchObject({ applied: 4, deadLettered: 1, held: 1, parked: [gapped.accountId] });
     expect(await account(gapped.accountId)).toMatchObject({ version: 2 });
     expect(await account(healthy.accountId)).toMatchObject({ version: 2 });
-    const dead = await pool.query(`SELECT version::int, error FROM read_model.dead_letters WHERE account_id = $1`, [gapped.accountId]);
+    const dead = await db.pool.query(`SELECT version::int, error FROM read_model.dead_letters WHERE account_id = $1`, [gapped.accountId]);
     expect(dead.rows).toEqual([{ version: 4, error: 'version gap: expected version 3, got 4' }]);
     const later = await apply(gapped.messages([3]), 200);
     expect(later).toMatchObject({ applied: 0, held: 1 });
-    const held = await pool.query(`SELECT "offset"::int FROM read_model.parked_events WHERE account_id = $1 ORDER BY id`, [
+    const held = await db.pool.query(`SELECT "offset"::int FROM read_model.parked_events WHERE account_id = $1 ORDER BY id`, [
       gapped.accountId,
     ]);
     expect(held.rows.map((r) => r.offset)).toEqual([104, 200]);
@@ -106,7 +79,7 @@ describe('ProjectionWriter against PostgreSQL', () => {
   it('given poison without an account, then it is dead-lettered and nothing is parked', async () => {
     const outcome = await apply([{ key: null, value: Buffer.from('{not json') }], 300);
     expect(outcome).toMatchObject({ deadLettered: 1, parked: [] });
-    const dead = await pool.query(`SELECT account_id, error FROM read_model.dead_letters WHERE "offset" = 300`);
+    const dead = await db.pool.query(`SELECT account_id, error FROM read_model.dead_letters WHERE "offset" = 300`);
     expect(dead.rows[0]).toMatchObject({ account_id: null });
     expect(dead.rows[0].error).toMatch(/not JSON/);
   });

@@ -1,5 +1,4 @@
-import { createTestDatabase, type TestDatabase, testPool } from '@ledger/testing';
-import type { Pool, PoolClient } from 'pg';
+import { databaseSuite } from '@ledger/testing';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
 import { accountsInIdOrder, transactionsInIdOrder } from './read-model-rows.reader';
 
@@ -8,16 +7,12 @@ const ACCOUNTS = ['10000000-0000-4000-8000-000000000001', '20000000-0000-4000-80
 const LENGTHS = [12, 1, 3];
 
 describe('read-model rows in account id order', () => {
-  let db: TestDatabase;
-  let pool: Pool;
-  let client: PoolClient;
+  const db = databaseSuite({ migrations: readModelMigrations, migrationsTable: READ_MODEL_MIGRATIONS_TABLE, poolSize: 2, session: true });
 
   beforeAll(async () => {
-    db = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-    pool = testPool(db.url, 2);
     for (const [i, accountId] of [...ACCOUNTS.entries()].reverse()) {
       const length = LENGTHS[i] ?? 0;
-      await pool.query(
+      await db.pool.query(
         `INSERT INTO read_model.accounts (account_id, owner, currency, balance, status, version, opened_at, updated_at,
            total_deposited, total_withdrawn, transaction_count, last_activity_at)
          VALUES ($1, 'Ada', 'EUR', 9007199254740991, 'FROZEN', $2, '2026-03-01T10:00:00Z', '2026-03-01T11:00:00Z',
@@ -25,7 +20,7 @@ describe('read-model rows in account id order', () => {
         [accountId, length],
       );
       for (let version = length; version >= 1; version--) {
-        await pool.query(
+        await db.pool.query(
           `INSERT INTO read_model.account_transactions (account_id, version, event_id, type, amount, balance_after, status_after,
              reason, occurred_at, correlation_id)
            VALUES ($1, $2, gen_random_uuid(), $3, $4, 100, 'ACTIVE', NULL, '2026-03-01T10:00:00Z', 'c')`,
@@ -33,14 +28,7 @@ describe('read-model rows in account id order', () => {
         );
       }
     }
-    client = await pool.connect();
   }, 60_000);
-
-  afterAll(async () => {
-    client?.release();
-    await pool?.end();
-    await db?.drop();
-  });
 
   async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
     const items: T[] = [];
@@ -49,7 +37,7 @@ describe('read-model rows in account id order', () => {
   }
 
   it.each([1, 2, 5, 500])('given pages of %i, then every account once, in id order, money exact beyond 2^53', async (batchSize) => {
-    const accounts = await collect(accountsInIdOrder(client, { batchSize }));
+    const accounts = await collect(accountsInIdOrder(db.session, { batchSize }));
 
     expect(accounts.map((a) => a.accountId)).toEqual(ACCOUNTS);
     expect(accounts[0]).toMatchObject({
@@ -63,7 +51,7 @@ describe('read-model rows in account id order', () => {
   });
 
   it.each([1, 5, 12, 500])('given pages of %i, then every history row once, by account then version', async (batchSize) => {
-    const rows = await collect(transactionsInIdOrder(client, { batchSize }));
+    const rows = await collect(transactionsInIdOrder(db.session, { batchSize }));
 
     expect(rows.map((r) => `${r.accountId.slice(0, 1)}:${r.version}`)).toEqual(
       ACCOUNTS.flatMap((id, i) => Array.from({ length: LENGTHS[i] ?? 0 }, (_, v) => `${id.slice(0, 1)}:${v + 1}`)),
@@ -75,8 +63,8 @@ describe('read-model rows in account id order', () => {
   it('given an account id, then only its rows', async () => {
     const [first] = ACCOUNTS as [string];
 
-    expect((await collect(accountsInIdOrder(client, { batchSize: 2, accountId: first }))).map((a) => a.accountId)).toEqual([first]);
-    expect((await collect(transactionsInIdOrder(client, { batchSize: 5, accountId: first }))).map((r) => r.version)).toEqual(
+    expect((await collect(accountsInIdOrder(db.session, { batchSize: 2, accountId: first }))).map((a) => a.accountId)).toEqual([first]);
+    expect((await collect(transactionsInIdOrder(db.session, { batchSize: 5, accountId: first }))).map((r) => r.version)).toEqual(
       Array.from({ length: 12 }, (_, i) => i + 1),
     );
   });

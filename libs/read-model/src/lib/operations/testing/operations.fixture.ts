@@ -1,6 +1,6 @@
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
 import { required } from '@ledger/platform';
-import { createTestDatabase, testPool } from '@ledger/testing';
+import { databaseSuite } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import type { Pool } from 'pg';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../../read-model.migrations';
@@ -28,6 +28,20 @@ export function poisonFor(accountId: string | null): Message {
   return { key: accountId, value: Buffer.from('{not json') };
 }
 
+/** Producer messages as the projector would consume them: from one partition, at offsets from `firstOffset`. */
+export function projectionInputs(messages: readonly Message[], firstOffset: number): ProjectionInput[] {
+  return messages.map((m, i) =>
+    decodeForProjection(
+      rawFromKafka(TOPIC, 0, {
+        offset: String(firstOffset + i),
+        key: m.key === undefined || m.key === null ? null : Buffer.from(m.key),
+        value: m.value === null ? null : Buffer.from(m.value as Buffer),
+        headers: m.headers,
+      }),
+    ),
+  );
+}
+
 /**
  * Stands in for the projector: delivers messages at increasing offsets of one partition through the
  * real ProjectionWriter, and falls back to `applyIsolated` when the database refuses the batch, as the
@@ -39,21 +53,9 @@ export class TestProjector {
 
   constructor(private readonly pool: Pool) {}
 
-  inputs(messages: readonly Message[]): ProjectionInput[] {
-    return messages.map((m) =>
-      decodeForProjection(
-        rawFromKafka(TOPIC, 0, {
-          offset: String(this.offset++),
-          key: m.key === undefined || m.key === null ? null : Buffer.from(m.key),
-          value: m.value === null ? null : Buffer.from(m.value as Buffer),
-          headers: m.headers,
-        }),
-      ),
-    );
-  }
-
   async deliver(messages: readonly Message[]): Promise<BatchOutcome> {
-    const inputs = this.inputs(messages);
+    const inputs = projectionInputs(messages, this.offset);
+    this.offset += messages.length;
     const client = await this.pool.connect();
     try {
       return await this.writer.apply(client, inputs).catch(() => this.writer.applyIsolated(client, inputs, 5));
@@ -63,14 +65,7 @@ export class TestProjector {
   }
 }
 
-/** A fresh migrated database for one suite, with a TestProjector on it; `dispose` drops it. */
-export interface OperationsTestEnv {
-  readonly pool: Pool;
-  readonly projector: TestProjector;
-  dispose(): Promise<void>;
-}
-
-export interface OperationsTestEnvOptions {
+export interface OperationsSuiteOptions {
   readonly poolSize: number;
   /** Installs REFUSAL_TRIGGER, so a test can have the database refuse an account's rows. */
   readonly refusals?: boolean;
@@ -79,38 +74,29 @@ export interface OperationsTestEnvOptions {
 }
 
 /**
- * The enclosing describe's environment: created before its tests, disposed after them. Its pool and
- * projector are read when a test runs (the object is returned before the database exists).
+ * A fresh migrated database for the enclosing describe, with a TestProjector on it: created before its
+ * tests, dropped after them. Read `pool` and `projector` inside tests and hooks.
  */
-export function operationsSuite(options: OperationsTestEnvOptions): Omit<OperationsTestEnv, 'dispose'> {
-  let env: OperationsTestEnv | undefined;
-  beforeAll(async () => {
-    env = await operationsTestEnv(options);
-  }, 30_000);
-  afterAll(() => env?.dispose());
-  const current = () => required(env, 'the suite environment (read before beforeAll ran)');
+export function operationsSuite(options: OperationsSuiteOptions): { readonly pool: Pool; readonly projector: TestProjector } {
+  const db = options.eventStore
+    ? databaseSuite({
+        migrations: [...eventStoreMigrations, ...readModelMigrations],
+        migrationsTable: EVENT_STORE_MIGRATIONS_TABLE,
+        poolSize: options.poolSize,
+      })
+    : databaseSuite({ migrations: readModelMigrations, migrationsTable: READ_MODEL_MIGRATIONS_TABLE, poolSize: options.poolSize });
+  if (options.refusals === true) {
+    beforeAll(async () => {
+      await db.pool.query(REFUSAL_TRIGGER);
+    });
+  }
+  let projector: TestProjector | undefined;
   return {
     get pool() {
-      return current().pool;
+      return db.pool;
     },
     get projector() {
-      return current().projector;
-    },
-  };
-}
-
-async function operationsTestEnv(options: OperationsTestEnvOptions): Promise<OperationsTestEnv> {
-  const database = options.eventStore
-    ? await createTestDatabase([...eventStoreMigrations, ...readModelMigrations], EVENT_STORE_MIGRATIONS_TABLE)
-    : await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-  const pool = testPool(database.url, options.poolSize);
-  if (options.refusals === true) await pool.query(REFUSAL_TRIGGER);
-  return {
-    pool,
-    projector: new TestProjector(pool),
-    dispose: async () => {
-      await pool.end();
-      await database.drop();
+      return (projector ??= new TestProjector(db.pool));
     },
   };
 }
