@@ -1,3 +1,4 @@
+import { sleep } from '@ledger/platform';
 import { Partitioners, type Admin, type ICustomPartitioner } from 'kafkajs';
 
 export const DEFAULT_ACCOUNT_EVENTS_TOPIC = 'account-events';
@@ -67,6 +68,6 @@ async function partitionsWithLeaders(admin: Admin, topic: string, timeoutMs: num
       if (Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline) throw new Error(`topic ${topic}: partitions still without a leader after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }

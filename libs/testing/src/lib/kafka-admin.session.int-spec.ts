@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaAdminSession } from '@ledger/messaging';
-import { testKafkaBrokers } from './test-kafka';
+import { testKafkaBrokers, unreachableKafka } from './test-kafka';
 
 describe('KafkaAdminSession against the real broker', () => {
   const kafka = new Kafka({ clientId: 'admin-session', brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
@@ -24,15 +24,7 @@ describe('KafkaAdminSession against the real broker', () => {
   });
 
   it('given no broker, when probed, then it fails and the next use tries again', async () => {
-    const session = new KafkaAdminSession(
-      new Kafka({
-        clientId: 'nowhere',
-        brokers: ['127.0.0.1:1'],
-        logLevel: logLevel.NOTHING,
-        retry: { retries: 0 },
-        connectionTimeout: 500,
-      }),
-    );
+    const session = new KafkaAdminSession(unreachableKafka());
     await expect(session.probe()).rejects.toThrow();
     await expect(session.probe()).rejects.toThrow();
     await session.close();

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaProducerSession } from '@ledger/messaging';
-import { createTopicAndWait, testKafkaBrokers, uniqueTopicName } from './test-kafka';
+import { createTopicAndWait, testKafkaBrokers, uniqueTopicName, unreachableKafka } from './test-kafka';
 
 describe('KafkaProducerSession against the real broker', () => {
   const kafka = new Kafka({ clientId: 'producer-session', brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
@@ -49,15 +49,7 @@ describe('KafkaProducerSession against the real broker', () => {
   }, 30_000);
 
   it('given no broker, then each use fails and the next one tries again', async () => {
-    const session = new KafkaProducerSession(
-      new Kafka({
-        clientId: 'nowhere',
-        brokers: ['127.0.0.1:1'],
-        logLevel: logLevel.NOTHING,
-        retry: { retries: 0 },
-        connectionTimeout: 500,
-      }),
-    );
+    const session = new KafkaProducerSession(unreachableKafka());
     await expect(session.get()).rejects.toThrow();
     await expect(session.get()).rejects.toThrow();
     await session.reset();
