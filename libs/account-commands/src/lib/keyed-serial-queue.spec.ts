@@ -2,18 +2,24 @@ import { KeyedSerialQueue } from './keyed-serial-queue';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A task that logs its start and its end, one tick apart, and returns its name. */
+const loggedTask = (log: string[], name: string) => async () => {
+  log.push(`start ${name}`);
+  await tick();
+  log.push(`end ${name}`);
+  return name;
+};
+
 describe('KeyedSerialQueue', () => {
   it('given tasks on one key, when they overlap, then they run one after another in arrival order', async () => {
     const queue = new KeyedSerialQueue();
     const log: string[] = [];
-    const task = (name: string) => async () => {
-      log.push(`start ${name}`);
-      await tick();
-      log.push(`end ${name}`);
-      return name;
-    };
 
-    const results = await Promise.all([queue.run('a', task('1')), queue.run('a', task('2')), queue.run('a', task('3'))]);
+    const results = await Promise.all([
+      queue.run('a', loggedTask(log, '1')),
+      queue.run('a', loggedTask(log, '2')),
+      queue.run('a', loggedTask(log, '3')),
+    ]);
 
     expect(results).toEqual(['1', '2', '3']);
     expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
@@ -22,13 +28,8 @@ describe('KeyedSerialQueue', () => {
   it('given tasks on different keys, when they overlap, then they run concurrently', async () => {
     const queue = new KeyedSerialQueue();
     const log: string[] = [];
-    const task = (name: string) => async () => {
-      log.push(`start ${name}`);
-      await tick();
-      log.push(`end ${name}`);
-    };
 
-    await Promise.all([queue.run('a', task('a')), queue.run('b', task('b'))]);
+    await Promise.all([queue.run('a', loggedTask(log, 'a')), queue.run('b', loggedTask(log, 'b'))]);
 
     expect(log.slice(0, 2)).toEqual(['start a', 'start b']);
   });
