@@ -1,12 +1,4 @@
-import {
-  COMMIT_ORIGIN,
-  countStoredEvents,
-  eventStoreMigrations,
-  PostgresEventStore,
-  readCommittedBatch,
-  type CommitPosition,
-  type CommittedEvent,
-} from '@ledger/event-store';
+import { countStoredEvents, eventStoreMigrations, PostgresEventStore, readCommittedBatch, type CommittedEvent } from '@ledger/event-store';
 import { loadConfig, sleep } from '@ledger/platform';
 import {
   inputFromStore,
@@ -19,11 +11,14 @@ import {
 import {
   AccountTraffic,
   appendTraffic,
+  readAllCommitted,
+  seedTraffic,
   createTestDatabase,
   expectedReadModel,
   startHttpApp,
   StoreFollower,
   testPool,
+  testSession,
   type ExpectedAccountRow,
   type ExpectedTransactionRow,
   type RunningHttpApp,
@@ -117,9 +112,7 @@ describe('rebuild under the running query service', () => {
   const sessions: Client[] = [];
 
   async function session(): Promise<Client> {
-    const client = new Client({ connectionString: database.url });
-    client.on('error', () => undefined);
-    await client.connect();
+    const client = await testSession(database.url);
     sessions.push(client);
     return client;
   }
@@ -145,15 +138,7 @@ describe('rebuild under the running query service', () => {
       if (result.kind !== 'appended') throw new Error(`append to ${next.streamId}: ${result.kind}`);
     };
     const traffic = new AccountTraffic();
-    const owned: string[][] = [[], [], [], []];
-    for (let i = 0; i < 200; i++) {
-      const opening = traffic.openAccount();
-      await append(opening);
-      owned[i % owned.length]!.push(opening.streamId);
-    }
-    const seeding = appendTraffic(traffic, owned, append, 0);
-    while (seeding.appends < 3_000) await sleep(50);
-    await seeding.stop();
+    const owned = await seedTraffic(traffic, append, { accounts: 200, appends: 3_000 });
 
     const writer = new ProjectionWriter({ projection: 'accounts' });
     const source = await session();
@@ -201,14 +186,8 @@ describe('rebuild under the running query service', () => {
     expect(requestsDuringRebuild).toBeGreaterThan(0);
     expect(result).toMatchObject({ unappliableEvents: 0, oldTablesDropped: true });
 
-    const events: CommittedEvent[] = [];
-    let position: CommitPosition = COMMIT_ORIGIN;
-    while (events.length < total) {
-      const batch = await readCommittedBatch(rebuildSource, position, 5_000);
-      if (batch.length === 0) await sleep(50);
-      events.push(...batch);
-      position = batch[batch.length - 1] ?? position;
-    }
+    const events = await readAllCommitted((after, limit) => readCommittedBatch(rebuildSource, after, limit), total);
+    expect(events).toHaveLength(total);
     const expected = expectedReadModel(events);
     for (const [id, row] of expected.accounts) {
       const reply = await send(app.url, `/accounts/${id}`);

@@ -1,5 +1,6 @@
-import { createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
-import { Client, type Pool, type PoolClient } from 'pg';
+import { sleep } from '@ledger/platform';
+import { databaseSuite } from '@ledger/testing';
+import type { Client, PoolClient } from 'pg';
 import {
   COMMIT_ORIGIN,
   committedEventsHeldBack,
@@ -21,7 +22,7 @@ async function readAtLeast(session: Client, after: CommitPosition, limit: number
   for (;;) {
     const read = await readCommittedBatch(session, after, limit);
     if (read.length >= count || Date.now() > deadline) return read;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 
@@ -31,63 +32,50 @@ function storeOn(client: PoolClient): PostgresEventStore {
 }
 
 describe('committed events reader', () => {
-  let db: TestDatabase;
-  let pool: Pool;
-  let session: Client;
+  const db = databaseSuite({ migrations: eventStoreMigrations, migrationsTable: EVENT_STORE_MIGRATIONS_TABLE, poolSize: 8, session: true });
   let store: PostgresEventStore;
 
-  beforeAll(async () => {
-    db = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
-    pool = testPool(db.url, 8);
-    session = new Client({ connectionString: db.url });
-    session.on('error', () => undefined);
-    await session.connect();
-    store = new PostgresEventStore(pool);
-  }, 30_000);
-
-  afterAll(async () => {
-    await session?.end();
-    await pool?.end();
-    await db?.drop();
+  beforeAll(() => {
+    store = new PostgresEventStore(db.pool);
   });
 
   beforeEach(async () => {
-    await pool.query('TRUNCATE event_store.events, event_store.streams');
+    await db.pool.query('TRUNCATE event_store.events, event_store.streams');
   });
 
   it('given one append of 12 events, when read, then they come in position order (numerically, not as text)', async () => {
     await store.append({ streamId: 'a', expectedVersion: 0, events: newEvents(12) });
 
-    const read = await readAtLeast(session, COMMIT_ORIGIN, 100, 12);
+    const read = await readAtLeast(db.session, COMMIT_ORIGIN, 100, 12);
 
     expect(read.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(read.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
   it('given an open transaction with a lower xid, when a later one commits, then nothing after the open one is read until it ends', async () => {
-    const open = await pool.connect();
+    const open = await db.pool.connect();
     try {
       await open.query('BEGIN');
       await storeOn(open).append({ streamId: 'slow', expectedVersion: 0, events: newEvents(1) });
       await store.append({ streamId: 'fast', expectedVersion: 0, events: newEvents(2) });
 
-      const whileOpen = await readCommittedBatch(session, COMMIT_ORIGIN, 100);
-      const heldBackWhileOpen = await committedEventsHeldBack(session, COMMIT_ORIGIN);
+      const whileOpen = await readCommittedBatch(db.session, COMMIT_ORIGIN, 100);
+      const heldBackWhileOpen = await committedEventsHeldBack(db.session, COMMIT_ORIGIN);
       await open.query('COMMIT');
-      const afterCommit = await readAtLeast(session, COMMIT_ORIGIN, 100, 3);
+      const afterCommit = await readAtLeast(db.session, COMMIT_ORIGIN, 100, 3);
       const last = afterCommit[afterCommit.length - 1] ?? COMMIT_ORIGIN;
 
       expect(whileOpen).toEqual([]);
       expect(heldBackWhileOpen).toBe(true);
       expect(afterCommit.map((e) => `${e.streamId}:${e.version}`)).toEqual(['slow:1', 'fast:1', 'fast:2']);
-      expect(await committedEventsHeldBack(session, last)).toBe(false);
+      expect(await committedEventsHeldBack(db.session, last)).toBe(false);
     } finally {
       open.release();
     }
   });
 
   it('given a rolled-back append, when read, then its events never appear and later ones do', async () => {
-    const client = await pool.connect();
+    const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
       await storeOn(client).append({ streamId: 'gone', expectedVersion: 0, events: newEvents(3) });
@@ -97,18 +85,18 @@ describe('committed events reader', () => {
     }
     await store.append({ streamId: 'kept', expectedVersion: 0, events: newEvents(1) });
 
-    const read = await readAtLeast(session, COMMIT_ORIGIN, 100, 1);
+    const read = await readAtLeast(db.session, COMMIT_ORIGIN, 100, 1);
 
     expect(read.map((e) => e.streamId)).toEqual(['kept']);
   });
 
   it('given a position, when read with a limit, then reading resumes exactly after it', async () => {
     await store.append({ streamId: 'a', expectedVersion: 0, events: newEvents(5) });
-    const first = await readAtLeast(session, COMMIT_ORIGIN, 2, 2);
+    const first = await readAtLeast(db.session, COMMIT_ORIGIN, 2, 2);
     const last = first[first.length - 1];
     if (last === undefined) throw new Error('nothing read');
 
-    const rest = await readAtLeast(session, last, 100, 3);
+    const rest = await readAtLeast(db.session, last, 100, 3);
 
     expect(first.map((e) => e.version)).toEqual([1, 2]);
     expect(rest.map((e) => e.version)).toEqual([3, 4, 5]);
@@ -116,14 +104,14 @@ describe('committed events reader', () => {
 
   it('given a bulk append over several streams, when read, then each stream comes in version order and the count matches', async () => {
     const event = (streamId: string, version: number) => ({ ...newEvent({ data: { n: version } }), streamId, version });
-    await bulkAppend(pool, [event('x', 1), event('y', 1), event('x', 2), event('y', 2)]);
-    await bulkAppend(pool, [event('y', 3), event('x', 3)]);
+    await bulkAppend(db.pool, [event('x', 1), event('y', 1), event('x', 2), event('y', 2)]);
+    await bulkAppend(db.pool, [event('y', 3), event('x', 3)]);
 
-    const read = await readAtLeast(session, COMMIT_ORIGIN, 100, 6);
+    const read = await readAtLeast(db.session, COMMIT_ORIGIN, 100, 6);
 
     expect(read.map((e) => `${e.streamId}:${e.version}`)).toEqual(['x:1', 'y:1', 'x:2', 'y:2', 'y:3', 'x:3']);
-    expect(await countStoredEvents(pool)).toBe(6);
-    const streams = await pool.query(`SELECT stream_id, version::int FROM event_store.streams ORDER BY stream_id`);
+    expect(await countStoredEvents(db.pool)).toBe(6);
+    const streams = await db.pool.query(`SELECT stream_id, version::int FROM event_store.streams ORDER BY stream_id`);
     expect(streams.rows).toEqual([
       { stream_id: 'x', version: 3 },
       { stream_id: 'y', version: 3 },

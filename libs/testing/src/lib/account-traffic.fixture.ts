@@ -8,6 +8,7 @@ import {
   type AccountState,
   type DomainJsonObject,
 } from '@ledger/domain';
+import { sleep } from '@ledger/platform';
 import { randomUUID } from 'node:crypto';
 
 /** An encoded event as the event store takes it (`NewEvent`), with the stream position it goes to. */
@@ -224,25 +225,18 @@ export function expectedReadModel(events: Iterable<StoredAccountEventLike>): {
       const moved = { ...before, version: stored.version, updated_at: at };
       switch (event.type) {
         case 'MoneyDeposited':
+        case 'MoneyWithdrawn': {
+          const total = event.type === 'MoneyDeposited' ? 'total_deposited' : 'total_withdrawn';
           amount = event.data.amount.toString();
           after = {
             ...moved,
             balance: event.data.balanceAfter.toString(),
-            total_deposited: (BigInt(before.total_deposited) + event.data.amount).toString(),
+            [total]: (BigInt(before[total]) + event.data.amount).toString(),
             transaction_count: before.transaction_count + 1,
             last_activity_at: at,
           };
           break;
-        case 'MoneyWithdrawn':
-          amount = event.data.amount.toString();
-          after = {
-            ...moved,
-            balance: event.data.balanceAfter.toString(),
-            total_withdrawn: (BigInt(before.total_withdrawn) + event.data.amount).toString(),
-            transaction_count: before.transaction_count + 1,
-            last_activity_at: at,
-          };
-          break;
+        }
         case 'AccountFrozen':
           reason = event.data.reason;
           after = { ...moved, status: 'FROZEN' };
@@ -304,7 +298,7 @@ export function appendTraffic(
         await append(traffic.act(id));
       }
       appends += 1;
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      await sleep(pauseMs);
     }
   };
   const done = Promise.all(accountsPerWriter.map(writer));
@@ -320,11 +314,35 @@ export function appendTraffic(
   };
 }
 
+/**
+ * Opens `accounts` accounts, spread over `writers` lists (as appendTraffic takes them), then lets
+ * appendTraffic run flat out until `appends` more are stored. Returns the lists, for the live traffic after.
+ */
+export async function seedTraffic(
+  traffic: AccountTraffic,
+  append: (append: TrafficAppend) => Promise<void>,
+  shape: { readonly accounts: number; readonly appends: number; readonly writers?: number },
+): Promise<string[][]> {
+  const owned: string[][] = Array.from({ length: shape.writers ?? 4 }, () => []);
+  for (let i = 0; i < shape.accounts; i++) {
+    const opening = traffic.openAccount();
+    await append(opening);
+    owned[i % owned.length]?.push(opening.streamId);
+  }
+  const seeding = appendTraffic(traffic, owned, append, 0);
+  while (seeding.appends < shape.appends) await sleep(50);
+  await seeding.stop();
+  return owned;
+}
+
 /** What a store follower needs of a read: events in commit order with their position. */
 export interface CommitOrdered {
   readonly transactionId: string;
   readonly globalPosition: string;
 }
+
+/** Before the first event, as the event store's COMMIT_ORIGIN. */
+const BEFORE_FIRST_COMMIT: CommitOrdered = { transactionId: '0', globalPosition: '0' };
 
 /** What a store follower needs of an apply: the projection writer's outcome fits. */
 export interface FollowerOutcome {
@@ -347,7 +365,7 @@ export class StoreFollower<E extends CommitOrdered> {
   applied = 0;
   duplicates = 0;
   held = 0;
-  private position: CommitOrdered = { transactionId: '0', globalPosition: '0' };
+  private position: CommitOrdered = BEFORE_FIRST_COMMIT;
   private stopped = true;
   private loop: Promise<void> = Promise.resolve();
 
@@ -360,7 +378,7 @@ export class StoreFollower<E extends CommitOrdered> {
   start(): void {
     this.stopped = false;
     this.loop = (async () => {
-      while (!this.stopped) if ((await this.step()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (!this.stopped) if ((await this.step()) === 0) await sleep(20);
     })();
     this.loop.catch(() => undefined);
   }
@@ -376,7 +394,7 @@ export class StoreFollower<E extends CommitOrdered> {
     const deadline = Date.now() + timeoutMs;
     while (this.read < total) {
       if (Date.now() > deadline) throw new Error(`store follower: ${this.read} of ${total} events after ${timeoutMs} ms`);
-      if ((await this.step()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      if ((await this.step()) === 0) await sleep(50);
     }
   }
 
@@ -393,4 +411,28 @@ export class StoreFollower<E extends CommitOrdered> {
     this.position = last;
     return events.length;
   }
+}
+
+/**
+ * Every event of the store in commit order, reading until there are `total` of them: events committed
+ * late (behind the cluster-wide horizon another transaction holds back) are waited for, up to `timeoutMs`.
+ */
+export async function readAllCommitted<E extends CommitOrdered>(
+  readAfter: (after: CommitOrdered, limit: number) => Promise<readonly E[]>,
+  total: number,
+  timeoutMs = 60_000,
+): Promise<E[]> {
+  const events: E[] = [];
+  const deadline = Date.now() + timeoutMs;
+  let position: CommitOrdered = BEFORE_FIRST_COMMIT;
+  while (events.length < total && Date.now() < deadline) {
+    const batch = await readAfter(position, 5_000);
+    const last = batch[batch.length - 1];
+    if (last === undefined) await sleep(50);
+    else {
+      events.push(...batch);
+      position = last;
+    }
+  }
+  return events;
 }

@@ -1,6 +1,6 @@
 import { required } from '@ledger/platform';
-import { Client, type Pool } from 'pg';
-import { createTestDatabase, testPool, type MigrationClass, type TestDatabase } from './test-database';
+import type { Client, Pool } from 'pg';
+import { createTestDatabase, testPool, testSession, type MigrationClass, type TestDatabase } from './test-database';
 
 // Jest's hooks. Declared here rather than through Jest's types, so the tools that import this library
 // (benchmarks, chaos) still compile without them; only a test suite calls databaseSuite.
@@ -49,12 +49,4 @@ export function databaseSuite(options: DatabaseSuiteOptions): DatabaseSuite {
       return required(current().session, 'a session (databaseSuite({ session: true }))');
     },
   };
-}
-
-async function testSession(url: string): Promise<Client> {
-  const session = new Client({ connectionString: url });
-  // Ended by the database's forced drop; see testPool.
-  session.on('error', () => undefined);
-  await session.connect();
-  return session;
 }

@@ -72,3 +72,11 @@ export function testPool(url: string, max: number): Pool {
   pool.on('error', () => undefined);
   return pool;
 }
+
+/** A connected session of its own on a test database (outside any pool); like testPool's, it outlives the forced drop quietly. */
+export async function testSession(url: string): Promise<Client> {
+  const session = new Client({ connectionString: url });
+  session.on('error', () => undefined);
+  await session.connect();
+  return session;
+}

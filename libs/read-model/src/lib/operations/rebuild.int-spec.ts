@@ -1,20 +1,15 @@
-import { sleep } from '@ledger/platform';
-import {
-  COMMIT_ORIGIN,
-  eventStoreMigrations,
-  PostgresEventStore,
-  readCommittedBatch,
-  type CommitPosition,
-  type CommittedEvent,
-  type StoredEvent,
-} from '@ledger/event-store';
+import { first, required, sleep } from '@ledger/platform';
+import { eventStoreMigrations, PostgresEventStore, readCommittedBatch, type CommittedEvent, type StoredEvent } from '@ledger/event-store';
 import {
   AccountTraffic,
   appendTraffic,
+  readAllCommitted,
+  seedTraffic,
   createTestDatabase,
   expectedReadModel,
   StoreFollower,
   testPool,
+  testSession,
   type TestDatabase,
   type TrafficAppend,
 } from '@ledger/testing';
@@ -65,7 +60,7 @@ function startReaders(pool: Pool, reached: ReadonlyMap<string, number>, count: n
         await sleep(10);
         continue;
       }
-      const floor = reached.get(id)!;
+      const floor = reached.get(id) ?? 0;
       try {
         // One statement, one snapshot: the account row and its newest history row must agree.
         const { rows } = await pool.query<{ version: number; history: number | null }>(
@@ -97,20 +92,8 @@ function startReaders(pool: Pool, reached: ReadonlyMap<string, number>, count: n
   };
 }
 
-async function allCommittedEvents(source: Client, total: number): Promise<CommittedEvent[]> {
-  const events: CommittedEvent[] = [];
-  const deadline = Date.now() + 60_000;
-  let position: CommitPosition = COMMIT_ORIGIN;
-  while (events.length < total && Date.now() < deadline) {
-    const batch = await readCommittedBatch(source, position, 5_000);
-    if (batch.length === 0) await sleep(50);
-    else {
-      events.push(...batch);
-      position = batch[batch.length - 1]!;
-    }
-  }
-  return events;
-}
+const allCommittedEvents = (source: Client, total: number) =>
+  readAllCommitted((after, limit) => readCommittedBatch(source, after, limit), total);
 
 async function actualReadModel(pool: Pool) {
   const accounts = await pool.query(
@@ -165,9 +148,7 @@ describe('rebuildReadModels against PostgreSQL', () => {
   const sources: Client[] = [];
 
   async function sourceSession(): Promise<Client> {
-    const client = new Client({ connectionString: database.url });
-    client.on('error', () => undefined);
-    await client.connect();
+    const client = await testSession(database.url);
     sources.push(client);
     return client;
   }
@@ -186,16 +167,8 @@ describe('rebuildReadModels against PostgreSQL', () => {
 
   it('given live appends, projection and reads, when rebuilt, then the read model is the fold of the store and every read succeeded', async () => {
     const traffic = new AccountTraffic();
-    const owned: string[][] = [[], [], [], []];
-    for (let i = 0; i < 240; i++) {
-      const append = traffic.openAccount();
-      owned[i % owned.length]!.push(append.streamId);
-      await appendOrFail(store, append);
-    }
     const append = async (a: TrafficAppend) => void (await appendOrFail(store, a));
-    const seeding = appendTraffic(traffic, owned, append, 0);
-    while (seeding.appends < 3_000) await sleep(50);
-    await seeding.stop();
+    const owned = await seedTraffic(traffic, append, { accounts: 240, appends: 3_000 });
 
     // One account parked behind a gap, as the projector would park it: the rebuild must leave that be.
     const parked = traffic.openAccount();
@@ -204,8 +177,9 @@ describe('rebuildReadModels against PostgreSQL', () => {
     while (parkedVersion < 3) parkedVersion += (await appendOrFail(store, traffic.act(parkedId))).length;
     const parkedClient = await pool.connect();
     try {
-      const [first, , third] = await readAccount(store, parkedId);
-      await new ProjectionWriter({ projection: 'accounts' }).apply(parkedClient, [first!, third!].map(inputFromStore));
+      const [v1, , v3] = await readAccount(store, parkedId);
+      const gapped = [required(v1, 'version 1 of the parked account'), required(v3, 'version 3 of the parked account')];
+      await new ProjectionWriter({ projection: 'accounts' }).apply(parkedClient, gapped.map(inputFromStore));
     } finally {
       parkedClient.release();
     }
@@ -263,7 +237,9 @@ describe('rebuildReadModels against PostgreSQL', () => {
     const byKey = (rows: readonly { account_id: string; version: number }[]) =>
       [...rows].sort((a, b) => a.account_id.localeCompare(b.account_id) || a.version - b.version);
     expect(actual.transactions).toEqual(byKey(expected.transactions));
-    expect(actual.accounts.get(parkedId)).toMatchObject({ version: expected.accounts.get(parkedId)!.version });
+    expect(actual.accounts.get(parkedId)).toMatchObject({
+      version: required(expected.accounts.get(parkedId), 'the parked account').version,
+    });
 
     expect(await catalog(pool)).toEqual(catalogBefore);
     expect(await untouchedByRebuild(pool)).toEqual(untouchedBefore);
@@ -289,7 +265,7 @@ describe('rebuildReadModels against PostgreSQL', () => {
     const open = traffic.openAccount();
     await appendOrFail(store, open);
     await appendOrFail(store, traffic.act(open.streamId));
-    const bogus = { ...open.events[0]!, eventId: randomUUID(), type: 'AccountRenamed', data: { to: 'x' } };
+    const bogus = { ...first(open.events, 'the opening event'), eventId: randomUUID(), type: 'AccountRenamed', data: { to: 'x' } };
     expect((await store.append({ streamId: open.streamId, expectedVersion: 2, events: [bogus] })).kind).toBe('appended');
     await appendOrFail(store, { ...traffic.act(open.streamId), expectedVersion: 3 });
     const deadLettersBefore = await untouchedByRebuild(pool);
