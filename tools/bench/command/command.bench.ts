@@ -1,11 +1,12 @@
 /**
  * `npm run bench:command [-- --duration 15 --warmup 3 --connections 64 --accounts 10000 --pool 20
- *   --batches 2 --contenders raw,group,single,http --no-build]`
+ *   --batches 2 --contenders raw,group,single,http,floor --no-build]`
  *
  * Deposits over many accounts at fixed concurrency, four contenders in one run against one fresh
  * database: (a) a raw single-row INSERT per operation (the durable-write ceiling of this machine),
  * (b) the command pipeline in process on the event store with group commit, (c) the same with one
- * statement and commit per append, (d) the built command app over HTTP.
+ * statement and commit per append, (d) the built command app over HTTP, and (e) the HTTP floor: the
+ * same requests answered by Fastify alone (what one Node process can serve here at best).
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -23,10 +24,22 @@ import { BackendCpu } from '../lib/backend-cpu';
 import { machineInfo } from '../lib/machine-info';
 import { formatTable } from '../lib/table';
 import { AccountWorkload } from './account-workload';
-import { benchStore, ContenderResult, httpDeposits, libraryAppend, RAW_CONTENDER, rawInsert, RunShape } from './contenders';
+import {
+  benchStore,
+  ContenderResult,
+  HTTP_APP,
+  HTTP_FLOOR,
+  httpDeposits,
+  libraryAppend,
+  RAW_CONTENDER,
+  rawInsert,
+  RunShape,
+} from './contenders';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const APP_MAIN = join(ROOT, 'dist', 'apps', 'command', 'main.js');
+const FLOOR_MAIN = join(__dirname, 'http-floor.server.ts');
+const REGISTER = join(ROOT, 'tools', 'bench', 'lib', 'register.js');
 const RESULTS = join(ROOT, 'tools', 'bench', 'results', 'command.json');
 
 function options() {
@@ -44,7 +57,7 @@ function options() {
       // A subset, e.g. --contenders raw,http; % of raw needs raw.
       // Another build of the app to compare, e.g. a copy of main.js from before a change.
       'app-main': { type: 'string', default: APP_MAIN },
-      contenders: { type: 'string', default: 'raw,group,single,http' },
+      contenders: { type: 'string', default: 'raw,group,single,http,floor' },
       // Extra environment for the app, e.g. --app-env LOG_LEVEL=info
       'app-env': { type: 'string', multiple: true, default: [] },
       // Extra node flags for the app, e.g. --app-node-args=--cpu-prof
@@ -125,6 +138,25 @@ async function main(): Promise<void> {
       results.push(await libraryAppend(database.url, accounts, shape, false));
     }
     if (opts.contenders.has('http')) await runHttp();
+    if (opts.contenders.has('floor')) await runFloor();
+
+    async function runFloor(): Promise<void> {
+      const port = await freePort();
+      const floor = await startChildApp({
+        main: FLOOR_MAIN,
+        port,
+        nodeArgs: ['-r', REGISTER],
+        args: [String(port)],
+        readyPath: '/health/ready',
+        env: process.env,
+      });
+      try {
+        process.stdout.write(`HTTP floor, ${seconds}...\n`);
+        results.push(await httpDeposits({ ...HTTP_FLOOR, baseUrl: floor.baseUrl, pid: floor.process.pid ?? 0 }, accounts, shape));
+      } finally {
+        await floor.stop();
+      }
+    }
 
     async function runHttp(): Promise<void> {
       const port = await freePort();
@@ -144,7 +176,7 @@ async function main(): Promise<void> {
       });
       try {
         process.stdout.write(`HTTP deposits, ${seconds}...\n`);
-        results.push(await httpDeposits(app.baseUrl, app.process.pid ?? 0, accounts, shape));
+        results.push(await httpDeposits({ ...HTTP_APP, baseUrl: app.baseUrl, pid: app.process.pid ?? 0 }, accounts, shape));
       } finally {
         await app.stop();
       }

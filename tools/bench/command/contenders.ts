@@ -191,13 +191,27 @@ async function cannon(baseUrl: string, accounts: readonly string[], connections:
   };
 }
 
-/** (c) The built command app over HTTP: deposits from autocannon, spread over the accounts. */
-export async function httpDeposits(
-  baseUrl: string,
-  appPid: number,
-  accounts: readonly string[],
-  shape: RunShape,
-): Promise<ContenderResult> {
+export interface HttpTarget {
+  readonly contender: string;
+  readonly description: string;
+  readonly baseUrl: string;
+  /** The serving process, whose CPU is measured. */
+  readonly pid: number;
+}
+
+export const HTTP_APP = {
+  contender: 'HTTP deposit (app)',
+  description: 'POST /accounts/{id}/deposits to the built command app via autocannon',
+} as const;
+
+export const HTTP_FLOOR = {
+  contender: 'HTTP floor (bare Fastify)',
+  description: 'the same POSTs answered 201 by Fastify alone: no Nest, validation, logging or database',
+} as const;
+
+/** (d) Deposits over HTTP from autocannon, spread over the accounts: to the built app, or to the HTTP floor. */
+export async function httpDeposits(target: HttpTarget, accounts: readonly string[], shape: RunShape): Promise<ContenderResult> {
+  const { baseUrl, pid: appPid } = target;
   const runs = [await cannon(baseUrl, accounts, shape.connections, shape.warmupMs)];
   await shape.backends?.begin();
   const cpuBefore = processCpuSeconds(appPid);
@@ -213,8 +227,8 @@ export async function httpDeposits(
   }
   const run = runs[1] as CannonRun;
   return {
-    contender: 'HTTP deposit (app)',
-    description: 'POST /accounts/{id}/deposits to the built command app via autocannon',
+    contender: target.contender,
+    description: target.description,
     ops: run.ok,
     seconds: run.seconds,
     opsPerSecond: run.ok / run.seconds,
