@@ -21,8 +21,7 @@ export function historyArrays(rows: readonly TransactionRow[]): string[] {
     string[],
     string[],
   ];
-  for (let i = 0; i < n; i++) {
-    const row = rows[i]!;
+  rows.forEach((row, i) => {
     accounts[i] = row.accountId;
     versions[i] = String(row.version);
     events[i] = row.eventId;
@@ -33,7 +32,7 @@ export function historyArrays(rows: readonly TransactionRow[]): string[] {
     reasons[i] = row.reason === null ? 'NULL' : quoted(row.reason);
     times[i] = row.occurredAt.toISOString();
     correlations[i] = quoted(row.correlationId);
-  }
+  });
   return columns.map((column) => `{${column.join(',')}}`);
 }
 
