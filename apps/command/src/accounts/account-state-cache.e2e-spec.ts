@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { CommandAppHarness, startTwoReplicas, TwoReplicas, versionsOf } from '../testing/command-app.harness';
+import { CommandAppHarness, twoReplicasSuite, versionsOf } from '../testing/command-app.harness';
 
 /**
  * Each replica remembers the accounts it wrote last; another replica's writes make that memory
  * stale. These prove a stale entry never decides a command: not an append, not a refusal, not a 412.
  */
 describe('cached account state across two replicas', () => {
-  let replicas: TwoReplicas;
-  let app: CommandAppHarness;
-  let replica: CommandAppHarness;
-
-  beforeAll(async () => {
-    replicas = await startTwoReplicas();
-    ({ app, replica } = replicas);
-  }, 60_000);
-
-  afterAll(() => replicas.close());
+  const { app, replica } = twoReplicasSuite();
 
   async function openOn(harness: CommandAppHarness, initialDeposit: number): Promise<string> {
     const accountId = randomUUID();

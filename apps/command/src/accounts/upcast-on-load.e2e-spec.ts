@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { CommandAppHarness, startCommandApp } from '../testing/command-app.harness';
+import { commandAppSuite } from '../testing/command-app.harness';
 
 /**
  * An account opened by an earlier release, whose AccountOpened event was stored in schema v1
  * (`ownerName`, no `initialDeposit`), still takes commands: the event is upcast when read.
  */
 describe('events stored in an old schema', () => {
-  let app: CommandAppHarness;
-
-  beforeAll(async () => {
-    app = await startCommandApp();
-  }, 60_000);
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = commandAppSuite();
 
   it('given an account opened in schema v1, when depositing, then the balance builds on the upcast event', async () => {
     const accountId = randomUUID();

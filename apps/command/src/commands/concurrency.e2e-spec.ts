@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { backoffDelay, sleep } from '@ledger/platform';
-import { CommandAppHarness, countEvents, HttpResult, startTwoReplicas, TwoReplicas, versionsOf } from '../testing/command-app.harness';
+import { countEvents, HttpResult, startTwoReplicas, twoReplicasSuite, TwoReplicas, versionsOf } from '../testing/command-app.harness';
 
 const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => i + from);
 
@@ -15,16 +15,7 @@ async function untilNotConflicted(send: () => Promise<HttpResult>): Promise<Http
 }
 
 describe('concurrent commands over HTTP against the real event store', () => {
-  let replicas: TwoReplicas;
-  let app: CommandAppHarness;
-  let replica: CommandAppHarness;
-
-  beforeAll(async () => {
-    replicas = await startTwoReplicas();
-    ({ app, replica } = replicas);
-  }, 60_000);
-
-  afterAll(() => replicas.close());
+  const { app, replica } = twoReplicasSuite();
 
   /** Proof the two replicas really raced: optimistic concurrency refused some appends. */
   async function conflictsSeen(pair: TwoReplicas): Promise<number> {

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { CommandAppHarness, startCommandApp } from '../testing/command-app.harness';
+import { commandAppSuite } from '../testing/command-app.harness';
 
 /** Each event names what caused it: the command's Idempotency-Key, else the request's correlation id. */
 describe('event metadata from the edge', () => {
-  let app: CommandAppHarness;
-
-  beforeAll(async () => {
-    app = await startCommandApp();
-  }, 60_000);
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = commandAppSuite();
 
   async function metadataOf(accountId: string): Promise<Record<string, unknown>[]> {
     const { rows } = await app.db.query<{ metadata: Record<string, unknown> }>(

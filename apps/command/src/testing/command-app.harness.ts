@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
-import { loadConfig } from '@ledger/platform';
+import { loadConfig, required } from '@ledger/platform';
 import { createTestDatabase, startHttpApp, TestDatabase, testPool } from '@ledger/testing';
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
@@ -89,5 +89,50 @@ export async function startTwoReplicas(env: Record<string, string> = {}): Promis
       await replica.close();
       await app.close();
     },
+  };
+}
+
+/** The command app for the enclosing describe: started before its tests, closed after them. */
+export function commandAppSuite(): CommandAppHarness {
+  let harness: CommandAppHarness | undefined;
+  beforeAll(async () => {
+    harness = await startCommandApp();
+  }, 60_000);
+  afterAll(() => harness?.close());
+  return harnessWhenStarted(() => required(harness, 'the command app (read before beforeAll ran)'));
+}
+
+/** Two replicas on one database for the enclosing describe: started before its tests, closed after them. */
+export function twoReplicasSuite(): TwoReplicas {
+  let replicas: TwoReplicas | undefined;
+  beforeAll(async () => {
+    replicas = await startTwoReplicas();
+  }, 60_000);
+  afterAll(() => replicas?.close());
+  const current = () => required(replicas, 'the replicas (read before beforeAll ran)');
+  return {
+    app: harnessWhenStarted(() => current().app),
+    replica: harnessWhenStarted(() => current().replica),
+    close: () => current().close(),
+  };
+}
+
+/** A harness that reads through to the one `started` gives once the suite's beforeAll has run. */
+function harnessWhenStarted(started: () => CommandAppHarness): CommandAppHarness {
+  return {
+    get nest() {
+      return started().nest;
+    },
+    get baseUrl() {
+      return started().baseUrl;
+    },
+    get databaseUrl() {
+      return started().databaseUrl;
+    },
+    get db() {
+      return started().db;
+    },
+    post: (path, body, headers) => started().post(path, body, headers),
+    close: () => started().close(),
   };
 }
