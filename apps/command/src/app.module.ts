@@ -6,6 +6,7 @@ import { EVENT_STORE, PostgresEventStore } from '@ledger/event-store';
 import { PG_POOL, PlatformModule, PostgresPoolModule, StrictValidationPipe } from '@ledger/platform';
 import { accountCommandsProvider } from './accounts/account-commands.provider';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './accounts/clock';
+import { AppendBatchMetrics } from './accounts/append-batch.metrics';
 import { CommandMetrics } from './accounts/command.metrics';
 import { CommandObserver } from './accounts/command.observer';
 import { CloseHttpController } from './commands/close/close.http.controller';
@@ -37,10 +38,12 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },
         {
-          provide: EVENT_STORE,
+          provide: PostgresEventStore,
           inject: [PG_POOL],
           useFactory: (pool: Pool) => new PostgresEventStore(pool, { upcast: accountEventUpcaster }),
         },
+        { provide: EVENT_STORE, useExisting: PostgresEventStore },
+        AppendBatchMetrics,
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
         CommandMetrics,
