@@ -1,6 +1,6 @@
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
 import { loadConfig } from '@ledger/platform';
-import { createTestDatabase, RunningHttpApp, startHttpApp, testKafkaBrokers, TestDatabase, uniqueTopicName } from '@ledger/testing';
+import { databaseSuite, RunningHttpApp, startHttpApp, testKafkaBrokers, uniqueTopicName } from '@ledger/testing';
 import { createKafka } from '@ledger/messaging';
 import { AppModule } from './app.module';
 import { ProjectorConfig } from './projector.config';
@@ -8,7 +8,7 @@ import { ProjectorConfig } from './projector.config';
 const dlqTopics: string[] = [];
 
 /** A topic, dead-letter topic and group of its own: never the shared account-events. */
-function boot(database: TestDatabase, brokers: string): Promise<RunningHttpApp> {
+function boot(database: { readonly url: string }, brokers: string): Promise<RunningHttpApp> {
   const topic = uniqueTopicName('projector-e2e');
   dlqTopics.push(`${topic}.dlq`);
   const config = loadConfig(ProjectorConfig, {
@@ -23,14 +23,9 @@ function boot(database: TestDatabase, brokers: string): Promise<RunningHttpApp> 
 }
 
 describe('projector health and metrics over HTTP', () => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-  }, 30_000);
+  const database = databaseSuite({ migrations: readModelMigrations, migrationsTable: READ_MODEL_MIGRATIONS_TABLE, poolSize: 1 });
 
   afterAll(async () => {
-    await database.drop();
     await deleteTopicsQuietly(dlqTopics);
   });
 

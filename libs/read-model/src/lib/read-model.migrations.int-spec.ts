@@ -1,38 +1,24 @@
-import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '@ledger/testing';
+import { databaseSuite } from '@ledger/testing';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './read-model.migrations';
 
 describe('read-model migrations', () => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-  }, 30_000);
-
-  afterAll(async () => {
-    await database.drop();
-  });
+  const db = databaseSuite({ migrations: readModelMigrations, migrationsTable: READ_MODEL_MIGRATIONS_TABLE, poolSize: 1, session: true });
 
   it('creates the read_model schema and its tables, and records the migrations', async () => {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const schema = await client.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = 'read_model'`);
-      const applied = await client.query(`SELECT name FROM ${READ_MODEL_MIGRATIONS_TABLE}`);
-      expect(schema.rowCount).toBe(1);
-      expect(applied.rows.map((r) => r.name)).toEqual(['CreateReadModelSchema1767225600100', 'CreateReadModelTables1767225600200']);
-      const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_model' ORDER BY 1`);
-      expect(tables.rows.map((r) => r.table_name)).toEqual([
-        'account_transactions',
-        'accounts',
-        'dead_letters',
-        'operator_actions',
-        'parked_accounts',
-        'parked_events',
-        'processed_events',
-      ]);
-    } finally {
-      await client.end();
-    }
+    const client = db.session;
+    const schema = await client.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = 'read_model'`);
+    const applied = await client.query(`SELECT name FROM ${READ_MODEL_MIGRATIONS_TABLE}`);
+    expect(schema.rowCount).toBe(1);
+    expect(applied.rows.map((r) => r.name)).toEqual(['CreateReadModelSchema1767225600100', 'CreateReadModelTables1767225600200']);
+    const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_model' ORDER BY 1`);
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'account_transactions',
+      'accounts',
+      'dead_letters',
+      'operator_actions',
+      'parked_accounts',
+      'parked_events',
+      'processed_events',
+    ]);
   });
 });
