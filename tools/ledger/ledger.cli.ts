@@ -3,7 +3,7 @@
  * accounts, and the operator actions on them; `rebuild` rebuilds every read model without downtime;
  * `verify` checks the read models against the event store.
  */
-import { ConfigError, loadConfig, messageOf } from '@ledger/platform';
+import { messageOf } from '@ledger/platform';
 import { Pool } from 'pg';
 import type { CommandContext } from './command-context';
 import { deadLettersCommand } from './commands/dead-letters.command';
@@ -15,7 +15,7 @@ import { skipCommand } from './commands/skip.command';
 import { verifyCommand } from './commands/verify.command';
 import { EXIT } from './exit-codes';
 import { parseLedgerArguments, type LedgerCommand } from './ledger-arguments.parser';
-import { LedgerConfig } from './ledger.config';
+import { ledgerConfigOrReport, type LedgerConfig } from './ledger.config';
 import { printable, processTerminal, type Terminal } from './ledger.output';
 
 /** One action at a time: a connection for it, one for its failure record. */
@@ -38,14 +38,8 @@ export async function runLedger(argv: readonly string[], terminal: Terminal, env
 }
 
 async function runCommand(command: LedgerCommand, terminal: Terminal, env: NodeJS.ProcessEnv): Promise<number> {
-  let config: LedgerConfig;
-  try {
-    config = loadConfig(LedgerConfig, env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    terminal.err(error.message);
-    return EXIT.config;
-  }
+  const config = ledgerConfigOrReport(env, (message) => terminal.err(message));
+  if (config === null) return EXIT.config;
   const pools: Pool[] = [];
   const open = (url: string): Pool => {
     const pool = new Pool({ connectionString: url, max: POOL_SIZE, application_name: 'ledger-cli' });

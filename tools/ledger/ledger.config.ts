@@ -1,4 +1,4 @@
-import { CommonConfig } from '@ledger/platform';
+import { CommonConfig, ConfigError, loadConfig } from '@ledger/platform';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /** The ops CLI's settings, read once from the environment and validated before any command runs. */
@@ -16,5 +16,16 @@ export class LedgerConfig extends CommonConfig {
 
   eventStoreUrl(): string {
     return this.EVENT_STORE_DATABASE_URL ?? this.DATABASE_URL;
+  }
+}
+
+/** The configuration from `env`, or null once what is wrong with it has been printed (exit with EXIT.config). */
+export function ledgerConfigOrReport(env: NodeJS.ProcessEnv, report: (message: string) => void): LedgerConfig | null {
+  try {
+    return loadConfig(LedgerConfig, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    report(error.message);
+    return null;
   }
 }

@@ -4,7 +4,7 @@
  * `node -r ./tools/bench/lib/register.js tools/ledger/commands/rebuild.command.ts --help`.
  */
 import { countStoredEvents, readCommittedBatch } from '@ledger/event-store';
-import { ConfigError, integerOption, loadConfig } from '@ledger/platform';
+import { integerOption } from '@ledger/platform';
 import {
   DEFAULT_REBUILD_TUNING,
   messageOf,
@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { Client, Pool } from 'pg';
 import { plural } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
-import { LedgerConfig } from '../ledger.config';
+import { ledgerConfigOrReport } from '../ledger.config';
 import { printable, printJson, processTerminal, type Terminal } from '../ledger.output';
 
 const MIN_BATCH = 100;
@@ -66,14 +66,8 @@ export async function rebuildCommand(
     terminal.err(`ledger rebuild: ${printable(parsed)}\n\n${REBUILD_HELP}`);
     return EXIT.usage;
   }
-  let config: LedgerConfig;
-  try {
-    config = loadConfig(LedgerConfig, env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    terminal.err(error.message);
-    return EXIT.config;
-  }
+  const config = ledgerConfigOrReport(env, (message) => terminal.err(message));
+  if (config === null) return EXIT.config;
 
   // The rebuild's session and its failure record; the store is read on a session of its own.
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2, application_name: 'ledger-rebuild' });
