@@ -35,8 +35,6 @@ export interface RelayLoopDeps {
   readonly wake: WakeSignal;
   readonly metrics: RelayMetrics;
   readonly settings: RelayLoopSettings;
-  /** Called after a batch is acknowledged and checkpointed (benchmarks measure lag with it). */
-  readonly onRelayed?: (events: readonly CommittedEvent[]) => void;
 }
 
 /**
@@ -118,7 +116,6 @@ export class RelayLoop {
       start = batch.checkpoint;
       onProgress();
       this.record(batch.events);
-      this.deps.onRelayed?.(batch.events);
     }
   }
 

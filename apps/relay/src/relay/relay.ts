@@ -1,4 +1,4 @@
-import { RelayCheckpoints, type CommittedEvent } from '@ledger/event-store';
+import { RelayCheckpoints } from '@ledger/event-store';
 import { KafkaAdminSession } from '@ledger/messaging';
 import { brokerList, WakeSignal } from '@ledger/platform';
 import type { Kafka } from 'kafkajs';
@@ -20,7 +20,6 @@ export interface RelayDeps {
   /** For lag sampling only; reads and checkpoints go through the leader's own session. */
   readonly pool: Pool;
   readonly metrics: RelayMetrics;
-  readonly onRelayed?: (events: readonly CommittedEvent[]) => void;
 }
 
 /** The relay assembled from its parts: leader election, notifications, the loop, lag sampling. */
@@ -73,7 +72,6 @@ export class Relay {
           pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
           backoff,
         },
-        onRelayed: deps.onRelayed,
       }),
       publisher,
       metrics,

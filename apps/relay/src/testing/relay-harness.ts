@@ -1,4 +1,3 @@
-import type { CommittedEvent } from '@ledger/event-store';
 import { loadConfig } from '@ledger/platform';
 import { createKafka } from '@ledger/messaging';
 import { spawnAppProcess, type AppProcess } from '@ledger/testing';
@@ -40,17 +39,14 @@ export interface InProcessRelay {
 }
 
 /** The relay's real parts in this process; `kafka` lets a test route its broker traffic (e.g. through a proxy). */
-export function startRelay(
-  settings: RelaySettings,
-  options: { kafka?: Kafka; onRelayed?: (events: readonly CommittedEvent[]) => void } = {},
-): InProcessRelay {
+export function startRelay(settings: RelaySettings, options: { kafka?: Kafka } = {}): InProcessRelay {
   const config = loadConfig(RelayConfig, relayEnv(settings));
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
   pool.on('error', () => undefined);
   const registry = new Registry();
   const metrics = new RelayMetrics(registry);
   const kafka = options.kafka ?? createKafka('relay-test', settings.brokers);
-  const relay = new Relay({ config, kafka, pool, metrics, onRelayed: options.onRelayed });
+  const relay = new Relay({ config, kafka, pool, metrics });
   relay.start();
   let stopped: Promise<void> | null = null;
   return {
