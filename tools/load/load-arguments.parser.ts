@@ -1,14 +1,9 @@
 import { integerOption, messageOf, quoteArgument } from '@ledger/platform';
 import { parseArgs } from 'node:util';
+import type { LoadOptions } from './load.run';
 
-export interface LoadArguments {
-  readonly rate: number;
-  readonly durationSeconds: number;
-  readonly seed: number;
-  readonly accounts: number;
-  readonly commandUrl: string;
-  readonly maxInFlight: number;
-  readonly timeoutMs: number;
+/** The run's options as given on the command line, and where to write its records. */
+export interface LoadArguments extends Omit<LoadOptions, 'onAcknowledgement' | 'signal'> {
   readonly ackLog?: string;
   readonly json?: string;
 }
