@@ -85,21 +85,9 @@ function evolveView(view: AccountView, event: Exclude<AccountEvent, { type: 'Acc
   const moved = { ...view, version, updatedAt: at };
   switch (event.type) {
     case 'MoneyDeposited':
-      return {
-        ...moved,
-        balance: event.data.balanceAfter,
-        totalDeposited: view.totalDeposited + event.data.amount,
-        transactionCount: view.transactionCount + 1,
-        lastActivityAt: at,
-      };
+      return { ...moneyMoved(moved, event.data.balanceAfter), totalDeposited: view.totalDeposited + event.data.amount };
     case 'MoneyWithdrawn':
-      return {
-        ...moved,
-        balance: event.data.balanceAfter,
-        totalWithdrawn: view.totalWithdrawn + event.data.amount,
-        transactionCount: view.transactionCount + 1,
-        lastActivityAt: at,
-      };
+      return { ...moneyMoved(moved, event.data.balanceAfter), totalWithdrawn: view.totalWithdrawn + event.data.amount };
     case 'AccountFrozen':
       return { ...moved, status: 'FROZEN' };
     case 'AccountUnfrozen':
@@ -111,6 +99,11 @@ function evolveView(view: AccountView, event: Exclude<AccountEvent, { type: 'Acc
       throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
     }
   }
+}
+
+/** What a deposit and a withdrawal both change: the balance, the count of transactions, the last activity. */
+function moneyMoved(moved: AccountView, balance: bigint): AccountView {
+  return { ...moved, balance, transactionCount: moved.transactionCount + 1, lastActivityAt: moved.updatedAt };
 }
 
 function rowOf(projectable: ProjectableEvent, after: AccountView, amount: bigint | null, reason: string | null): TransactionRow {
