@@ -33,6 +33,7 @@ import { awaitProjected, commandAndRead, noFailures, StreamArrivals, type Failur
 import { summarise, type CommandSample, type Distribution } from './latency-samples';
 import { stageTimes } from './stage-timestamps';
 import { baselineBuild, variantsNamed, type Variant } from './variants';
+import { sleep } from '@ledger/platform';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'tools', 'bench', 'results', 'e2e.json');
@@ -119,7 +120,7 @@ async function measure(pipeline: Pipeline, opts: Options, databaseUrl: string) {
   // The last commands' changes may still be on their way to the streams.
   const deadline = Date.now() + 15_000;
   while (samples.some((s) => streams.at(s.accountId, s.version) === undefined) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   for (const sample of samples) sample.streamedAt = streams.at(sample.accountId, sample.version);
   streams.close();

@@ -3,6 +3,7 @@ import { createKafka, decodeKafkaMessage } from '@ledger/messaging';
 import { projectedAtByEvent } from '@ledger/testing';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import { sleep } from '@ledger/platform';
 
 /** Where one event was when: epoch milliseconds, each from the clock of the step that wrote it. */
 export interface StageTimes {
@@ -50,7 +51,8 @@ async function relayedAt(brokers: string, topic: string, expected: number, timeo
         if (times.size >= expected) done();
       },
     });
-    await Promise.race([complete, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    const completed = new AbortController();
+    await Promise.race([complete.then(() => completed.abort()), sleep(timeoutMs, completed.signal)]);
   } finally {
     await consumer.disconnect();
   }

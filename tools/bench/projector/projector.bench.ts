@@ -45,6 +45,7 @@ import { freePort, startChildApp } from '../lib/child-app';
 import { machineInfo } from '../lib/machine-info';
 import { processCpuSeconds } from '../lib/process-cpu';
 import { formatTable } from '../lib/table';
+import { sleep } from '@ledger/platform';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -75,7 +76,6 @@ const NOT_RUN: DrainResult = {
   processCpuSeconds: null,
   postgresCpuSeconds: null,
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 

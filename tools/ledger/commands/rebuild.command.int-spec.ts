@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { EXIT } from '../exit-codes';
 import type { Terminal } from '../ledger.output';
 import { rebuildCommand, type ProgressLine } from './rebuild.command';
+import { sleep } from '@ledger/platform';
 
 function capture(): Terminal & { readonly output: string[]; readonly errors: string[] } {
   const output: string[] = [];
@@ -25,7 +26,7 @@ async function untilVisible(pool: Pool): Promise<number> {
     const deadline = Date.now() + 30_000;
     while ((await readCommittedBatch(client, COMMIT_ORIGIN, stored)).length < stored) {
       if (Date.now() > deadline) throw new Error('stored events not visible to the committed read within 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   } finally {
     client.release();

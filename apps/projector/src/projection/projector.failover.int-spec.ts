@@ -1,6 +1,7 @@
 import { accountSnapshots, AccountHistory, expectedAccount, interleaved, type AppProcess } from '@ledger/testing';
 import { spawnProjector } from '../testing/projector-harness';
 import { projectorTestEnv, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
+import { sleep } from '@ledger/platform';
 
 const PARTITIONS = 6;
 const ACCOUNTS = 120;
@@ -62,7 +63,7 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
     const producing = (async () => {
       for (let start = 0; start < messages.length; start += ACCOUNTS) {
         await env.produce(topic, messages.slice(start, start + ACCOUNTS));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
     })();
     const applied = async () => Number((await env.pool.query(`SELECT count(*) AS n FROM read_model.account_transactions`)).rows[0].n);

@@ -4,6 +4,7 @@ import { createTestDatabase, createTopicAndWait, testKafkaBrokers, testPool, uni
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { consumerLag } from '../projection/consumer-lag';
+import { sleep } from '@ledger/platform';
 
 /** A fresh migrated read model, a Kafka client and producer for one suite; `dispose` removes what it made. */
 export interface ProjectorTestEnv {
@@ -103,7 +104,7 @@ export async function waitUntil(
       const seen = state === undefined ? '' : `; last seen: ${JSON.stringify(await state())}`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${seen}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs);
   }
 }
 

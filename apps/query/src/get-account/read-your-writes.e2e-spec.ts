@@ -1,5 +1,6 @@
 import { AccountHistory } from '@ledger/testing';
 import { eventually, startQueryApp, type QueryApp, type Reply } from '../testing/query-app.harness';
+import { sleep } from '@ledger/platform';
 
 const WAITS = 'ledger_query_read_your_writes_waits_total';
 const TIMEOUTS = 'ledger_query_read_your_writes_timeouts_total';
@@ -48,7 +49,7 @@ describe('read-your-writes: GET /accounts/{id}?minVersion=', () => {
 
     const { reply, started } = await waitingRequest(`/accounts/${history.accountId}?minVersion=4&waitMs=10000`);
     await query.project(history.messages([3]));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     await query.project(history.messages([4]));
 
     const answered = await reply;

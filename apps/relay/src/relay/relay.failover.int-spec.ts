@@ -4,6 +4,7 @@ import { checkDelivery } from '../testing/relay-delivery.checker';
 import { spawnRelayProcess } from '../testing/relay-harness';
 import { relayTestEnv, type RelayTestEnv } from '../testing/relay-test-env';
 import { readTopic, type TopicReader } from '../testing/topic-reader';
+import { sleep } from '@ledger/platform';
 
 const LEADER = 'acquired the relay lock';
 const STANDBY = 'another replica holds the relay lock';
@@ -14,7 +15,7 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

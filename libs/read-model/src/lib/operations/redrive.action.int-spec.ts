@@ -10,6 +10,7 @@ import {
   parkedRowOf,
   poisonFor,
 } from './testing/operations.fixture';
+import { sleep } from '@ledger/platform';
 
 describe('redrive against PostgreSQL', () => {
   const env = operationsSuite({ poolSize: 8, refusals: true });
@@ -124,7 +125,7 @@ describe('redrive against PostgreSQL', () => {
     for (let round = 0; round < 25; round++) {
       const history = new AccountHistory({ deposits: 5 });
       await parkedByRefusal(history, 4);
-      const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
+      const jitter = () => sleep(Math.random() * 4);
       const [redriven, batch] = await Promise.all([
         jitter().then(() => redrive(operatorContext(env.pool), history.accountId)),
         jitter().then(() => env.projector.deliver(history.messages([5, 6]))),
