@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandAppHarness, startCommandApp } from '../testing/command-app.harness';
+import { commandAppSuite, type CommandAppHarness } from '../testing/command-app.harness';
 
 async function metric(harness: CommandAppHarness, name: string): Promise<number> {
   const text = await (await fetch(`${harness.baseUrl}/metrics`)).text();
@@ -8,15 +8,7 @@ async function metric(harness: CommandAppHarness, name: string): Promise<number>
 }
 
 describe('group commit metrics', () => {
-  let app: CommandAppHarness;
-
-  beforeAll(async () => {
-    app = await startCommandApp();
-  }, 60_000);
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const app = commandAppSuite();
 
   it('given deposits to many accounts at once, when scraped, then every append is counted once and batches carried them all', async () => {
     const accounts = Array.from({ length: 24 }, () => randomUUID());
