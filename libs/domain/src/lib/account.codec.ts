@@ -2,7 +2,7 @@ import { AccountEvent, AccountEventType, AccountStatus } from './account.events'
 import { MAX_MONEY_MINOR_UNITS } from './account.limits';
 import { AccountState } from './account.state';
 import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
-import { DomainJsonObject } from './json.types';
+import { JsonObject } from './json.types';
 import { JsonFieldsReader } from './json-fields.reader';
 
 /**
@@ -28,7 +28,7 @@ export const ACCOUNT_SNAPSHOT_SCHEMA_VERSION = 1;
 export type EncodedAccountEvent = Readonly<{
   type: AccountEventType;
   schemaVersion: number;
-  data: DomainJsonObject;
+  data: JsonObject;
 }>;
 
 export type RawAccountEvent = Readonly<{
@@ -45,7 +45,7 @@ export function encodeEvent(event: AccountEvent): EncodedAccountEvent {
   return { type: event.type, schemaVersion: CURRENT_EVENT_SCHEMA_VERSIONS[event.type], data: encodeEventData(event) };
 }
 
-function encodeEventData(event: AccountEvent): DomainJsonObject {
+function encodeEventData(event: AccountEvent): JsonObject {
   switch (event.type) {
     case 'AccountOpened': {
       const d = event.data;
@@ -79,7 +79,7 @@ function encodeEventData(event: AccountEvent): DomainJsonObject {
 type Movement = Readonly<{ accountId: string; amount: bigint; balanceAfter: bigint }>;
 const MOVEMENT_FIELDS = ['accountId', 'amount', 'balanceAfter'] as const;
 
-function encodeMovement(data: Movement): DomainJsonObject {
+function encodeMovement(data: Movement): JsonObject {
   return { accountId: data.accountId, amount: data.amount.toString(), balanceAfter: data.balanceAfter.toString() };
 }
 
@@ -153,7 +153,7 @@ const ACCOUNT_STATUSES: readonly AccountStatus[] = ['ACTIVE', 'FROZEN', 'CLOSED'
 const SNAPSHOT_STATUSES: readonly AccountState['status'][] = ['NOT_OPENED', ...ACCOUNT_STATUSES];
 
 /** Snapshot payload; stored alongside `ACCOUNT_SNAPSHOT_SCHEMA_VERSION`. */
-export function encodeState(state: AccountState): DomainJsonObject {
+export function encodeState(state: AccountState): JsonObject {
   if (state.status === 'NOT_OPENED') return { status: state.status };
   return {
     status: state.status,

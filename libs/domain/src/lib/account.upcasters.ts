@@ -2,7 +2,7 @@ import { CURRENT_EVENT_SCHEMA_VERSIONS, EncodedAccountEvent, decodeEvent, isAcco
 import { AccountEvent, AccountEventType } from './account.events';
 import { EventDecodeError } from './decode.errors';
 import { isPlainObject } from './json-fields.reader';
-import { DomainJsonObject, DomainJsonValue } from './json.types';
+import { JsonObject, JsonValue } from './json.types';
 
 /**
  * Upcasting on read: stored events keep the schema they were written with, and are lifted one version
@@ -13,7 +13,7 @@ import { DomainJsonObject, DomainJsonValue } from './json.types';
 export type UpcastableEvent = Readonly<{
   type: string;
   schemaVersion: number;
-  data: DomainJsonObject;
+  data: JsonObject;
   occurredAt: Date;
 }>;
 
@@ -23,7 +23,7 @@ export type EventUpcaster = <T extends UpcastableEvent>(raw: T) => T;
 type UpcastContext = Readonly<{ occurredAt: Date }>;
 
 /** Lifts `data` from version N to N + 1. */
-type UpcastStep = (data: DomainJsonObject, context: UpcastContext) => DomainJsonObject;
+type UpcastStep = (data: JsonObject, context: UpcastContext) => JsonObject;
 
 /** Keyed by the version an upcaster reads; every version below the current one needs an entry. */
 export const ACCOUNT_EVENT_UPCASTERS: Readonly<Record<AccountEventType, ReadonlyMap<number, UpcastStep>>> = {
@@ -90,7 +90,7 @@ export function decodeStoredAccountEvent(raw: UpcastableEvent): AccountEvent {
  * the opening balance was the only amount (so it is also the initial deposit) and there was no
  * `openedAt` (the event's own `occurredAt` is when the account was opened).
  */
-function accountOpenedV1ToV2(data: DomainJsonObject, context: UpcastContext): DomainJsonObject {
+function accountOpenedV1ToV2(data: JsonObject, context: UpcastContext): JsonObject {
   const fail = (reason: string): never => {
     throw new EventDecodeError('AccountOpened', `schema v1: ${reason}`);
   };
@@ -115,7 +115,7 @@ function accountOpenedV1ToV2(data: DomainJsonObject, context: UpcastContext): Do
 }
 
 /** A decimal string as encoded; a JSON number is accepted only while it is an exact (safe) integer. */
-function v1Balance(value: DomainJsonValue | undefined, fail: (reason: string) => never): string {
+function v1Balance(value: JsonValue | undefined, fail: (reason: string) => never): string {
   if (typeof value === 'string') return value; // range and format are checked by decodeEvent
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return fail('balance must be a decimal integer string or a safe integer');

@@ -1,7 +1,8 @@
 /**
- * JSON as stored and sent. Same shape as the event store's `JsonValue` (the domain may not import it),
- * so encoded events and snapshots pass to the store without conversion.
+ * JSON as stored and sent: the one JSON type of the codebase. The event store keeps events, snapshots
+ * and idempotent results in it and the Kafka envelope carries it, so encoded events pass from the
+ * domain to the store and the broker without conversion.
  */
-export type DomainJsonValue = string | number | boolean | null | DomainJsonValue[] | { [key: string]: DomainJsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export type DomainJsonObject = { [key: string]: DomainJsonValue };
+export type JsonObject = { [key: string]: JsonValue };

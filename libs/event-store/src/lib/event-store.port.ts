@@ -2,8 +2,10 @@
  * The event store port. Generic over event payloads: it stores JSON and knows nothing of accounts.
  * `PostgresEventStore` is the adapter; apps bind the port to it in their Nest modules.
  */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+import type { JsonObject, JsonValue } from '@ledger/domain';
+
+/** The JSON the store keeps: the domain's one JSON type, named here as part of the port. */
+export type { JsonObject, JsonValue };
 
 export interface EventMetadata {
   readonly correlationId: string;

@@ -1,8 +1,5 @@
-import { isUuid } from '@ledger/domain';
+import { isUuid, type JsonObject } from '@ledger/domain';
 import { EnvelopeDecodeError } from './envelope.errors';
-
-export type EnvelopeJson = string | number | boolean | null | EnvelopeJson[] | { [key: string]: EnvelopeJson };
-export type EnvelopeJsonObject = { [key: string]: EnvelopeJson };
 
 export interface EnvelopeMetadata {
   readonly correlationId: string;
@@ -26,7 +23,7 @@ export interface EventEnvelope {
   readonly schemaVersion: number;
   /** ISO-8601 timestamp. */
   readonly occurredAt: string;
-  readonly data: EnvelopeJsonObject;
+  readonly data: JsonObject;
   readonly metadata: EnvelopeMetadata;
   /** bigserial in the event store, as a decimal string because it may exceed 2^53. */
   readonly globalPosition: string;
@@ -40,7 +37,7 @@ export interface EnvelopeSource {
   readonly type: string;
   readonly schemaVersion: number;
   readonly occurredAt: Date | string;
-  readonly data: EnvelopeJsonObject;
+  readonly data: JsonObject;
   readonly metadata: EnvelopeMetadata;
   readonly globalPosition: string;
 }
@@ -191,13 +188,13 @@ function timestamp(parsed: Record<string, unknown>, field: string): string {
   return value;
 }
 
-function object(parsed: Record<string, unknown>, field: string): EnvelopeJsonObject {
+function object(parsed: Record<string, unknown>, field: string): JsonObject {
   const value = parsed[field];
   if (!isPlainObject(value)) {
     throw invalid(field, 'a JSON object');
   }
   // JSON.parse only yields JSON values, so the object's contents need no further checks.
-  return value as EnvelopeJsonObject;
+  return value as JsonObject;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

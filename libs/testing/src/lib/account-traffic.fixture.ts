@@ -6,7 +6,7 @@ import {
   initialAccountState,
   type AccountCommand,
   type AccountState,
-  type DomainJsonObject,
+  type JsonObject,
 } from '@ledger/domain';
 import { sleep } from '@ledger/platform';
 import { randomUUID } from 'node:crypto';
@@ -18,7 +18,7 @@ export interface TrafficEvent {
   readonly version: number;
   readonly type: string;
   readonly schemaVersion: number;
-  readonly data: DomainJsonObject;
+  readonly data: JsonObject;
   readonly metadata: { readonly correlationId: string; readonly causationId: string | null };
   readonly occurredAt: Date;
 }
@@ -177,7 +177,7 @@ export interface StoredAccountEventLike {
   readonly version: number;
   readonly type: string;
   readonly schemaVersion: number;
-  readonly data: DomainJsonObject;
+  readonly data: JsonObject;
   readonly metadata: { readonly correlationId: string };
   readonly occurredAt: Date;
 }

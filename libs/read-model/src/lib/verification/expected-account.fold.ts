@@ -4,7 +4,7 @@ import {
   initialAccountState,
   type AccountEvent,
   type AccountState,
-  type DomainJsonObject,
+  type JsonObject,
 } from '@ledger/domain';
 import { messageOf } from '@ledger/platform';
 import type { AccountView, TransactionRow } from '../projection/account-view';
@@ -17,7 +17,7 @@ export interface StoreEvent {
   readonly eventId: string;
   readonly type: string;
   readonly schemaVersion: number;
-  readonly data: DomainJsonObject;
+  readonly data: JsonObject;
   readonly metadata: { readonly correlationId: string };
   readonly occurredAt: Date;
 }
