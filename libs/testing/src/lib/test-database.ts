@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { DataSource, MigrationInterface } from 'typeorm';
+import { runMigrations } from '@ledger/platform';
+import type { MigrationInterface } from 'typeorm';
 
 export type MigrationClass = new () => MigrationInterface;
 
@@ -42,21 +43,7 @@ export async function createTestDatabase(
   const name = `ledger_test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = withDatabase(testServerUrl(), name);
-  if (migrations.length > 0) {
-    const dataSource = new DataSource({
-      type: 'postgres',
-      url,
-      migrations: [...migrations],
-      migrationsTableName,
-      logging: false,
-    });
-    await dataSource.initialize();
-    try {
-      await dataSource.runMigrations({ transaction: 'each' });
-    } finally {
-      await dataSource.destroy();
-    }
-  }
+  if (migrations.length > 0) await runMigrations({ url, migrations, tableName: migrationsTableName });
   return {
     url,
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
