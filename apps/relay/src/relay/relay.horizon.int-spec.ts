@@ -1,10 +1,10 @@
 import { PostgresEventStore } from '@ledger/event-store';
 import { sleep } from '@ledger/platform';
-import { eventually, uniqueTopicName } from '@ledger/testing';
+import { eventually } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
-import { startRelay, type InProcessRelay } from '../testing/relay-harness';
-import { relayTestEnv, type RelayTestEnv } from '../testing/relay-test-env';
-import { readTopic, type TopicReader } from '../testing/topic-reader';
+import { startRelay } from '../testing/relay-harness';
+import { relaySuite } from '../testing/relay-test-env';
+import { readTopic } from '../testing/topic-reader';
 
 const POLL_INTERVAL_MS = 60_000;
 
@@ -20,36 +20,29 @@ function deposit() {
 }
 
 describe('relay behind an older open transaction', () => {
-  const topic = uniqueTopicName('relay-horizon');
-  let env: RelayTestEnv;
-  let relay: InProcessRelay | undefined;
-  let reader: TopicReader | undefined;
-
-  beforeAll(async () => {
-    env = await relayTestEnv();
-  }, 60_000);
-
-  afterAll(async () => {
-    await reader?.stop();
-    await relay?.stop();
-    await env.dispose([topic]);
-  }, 60_000);
+  const suite = relaySuite('relay-horizon');
 
   it('given an append committed while an older write transaction runs, when that transaction ends unannounced, then the relay sends the append long before its poll interval', async () => {
-    relay = startRelay({
+    const env = suite.env();
+    const relay = startRelay({
       databaseUrl: env.db.url,
       brokers: env.brokers,
-      topic,
+      topic: suite.topic,
       partitions: 3,
       env: { RELAY_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS) },
     });
+    suite.stopAfterwards(relay);
     const store = new PostgresEventStore(env.pool);
     const first = deposit();
     await store.append({ streamId: randomUUID(), expectedVersion: 0, events: [first] });
     // The relay creates the topic with its first batch.
-    const { metrics } = relay;
-    await eventually(async () => ((await metrics.eventsRelayed.get()).values[0]?.value ?? 0) >= 1, 30_000, 'the first append relayed');
-    reader = await readTopic(env.kafka, topic);
+    await eventually(
+      async () => ((await relay.metrics.eventsRelayed.get()).values[0]?.value ?? 0) >= 1,
+      30_000,
+      'the first append relayed',
+    );
+    const reader = await readTopic(env.kafka, suite.topic);
+    suite.stopAfterwards(reader);
     await reader.waitFor([first.eventId], 30_000);
 
     const older = await env.pool.connect();

@@ -1,5 +1,5 @@
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
-import { createTestDatabase, testKafkaBrokers, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, testKafkaBrokers, uniqueTopicName, type TestDatabase } from '@ledger/testing';
 import { createKafka } from '@ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -46,4 +46,33 @@ async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<vo
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+export interface RelaySuite {
+  readonly env: () => RelayTestEnv;
+  readonly topic: string;
+  /** Stopped (in reverse order) after the suite, with the environment. */
+  stopAfterwards(stoppable: { stop(): Promise<void> }): void;
+}
+
+/** For the enclosing describe: a test environment and a topic, and everything registered stopped after it. */
+export function relaySuite(topicPrefix: string): RelaySuite {
+  const topic = uniqueTopicName(topicPrefix);
+  const stoppables: Array<{ stop(): Promise<void> }> = [];
+  let env: RelayTestEnv | undefined;
+  beforeAll(async () => {
+    env = await relayTestEnv();
+  }, 60_000);
+  afterAll(async () => {
+    for (const stoppable of stoppables.reverse()) await stoppable.stop();
+    await env?.dispose([topic]);
+  }, 60_000);
+  return {
+    env: () => {
+      if (env === undefined) throw new Error('the relay test environment is read before beforeAll ran');
+      return env;
+    },
+    topic,
+    stopAfterwards: (stoppable) => stoppables.push(stoppable),
+  };
 }
