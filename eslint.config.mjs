@@ -8,7 +8,8 @@ const frameworkPackages = [
   'kafkajs',
   'class-validator',
   'class-transformer',
-  'express',
+  'fastify',
+  '@fastify/*',
   'pino',
   'prom-client',
 ];
