@@ -15,3 +15,4 @@ export * from './lib/config-settings';
 export * from './lib/deployment-settings.check';
 export * from './lib/projection-timing.probe';
 export * from './lib/database-suite';
+export * from './lib/suite-resource';

@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
-import { loadConfig, required } from '@ledger/platform';
-import { createTestDatabase, startHttpApp, TestDatabase, testPool } from '@ledger/testing';
+import { loadConfig } from '@ledger/platform';
+import { createTestDatabase, startHttpApp, suiteResource, TestDatabase, testPool } from '@ledger/testing';
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
 
@@ -94,22 +94,22 @@ export async function startTwoReplicas(env: Record<string, string> = {}): Promis
 
 /** The command app for the enclosing describe: started before its tests, closed after them. */
 export function commandAppSuite(): CommandAppHarness {
-  let harness: CommandAppHarness | undefined;
-  beforeAll(async () => {
-    harness = await startCommandApp();
-  }, 60_000);
-  afterAll(() => harness?.close());
-  return harnessWhenStarted(() => required(harness, 'the command app (read before beforeAll ran)'));
+  return harnessWhenStarted(
+    suiteResource(
+      'the command app',
+      () => startCommandApp(),
+      (app) => app.close(),
+    ),
+  );
 }
 
 /** Two replicas on one database for the enclosing describe: started before its tests, closed after them. */
 export function twoReplicasSuite(): TwoReplicas {
-  let replicas: TwoReplicas | undefined;
-  beforeAll(async () => {
-    replicas = await startTwoReplicas();
-  }, 60_000);
-  afterAll(() => replicas?.close());
-  const current = () => required(replicas, 'the replicas (read before beforeAll ran)');
+  const current = suiteResource(
+    'the replicas',
+    () => startTwoReplicas(),
+    (replicas) => replicas.close(),
+  );
   return {
     app: harnessWhenStarted(() => current().app),
     replica: harnessWhenStarted(() => current().replica),

@@ -1,11 +1,7 @@
 import { required } from '@ledger/platform';
 import type { Client, Pool } from 'pg';
-import { createTestDatabase, testPool, testSession, type MigrationClass, type TestDatabase } from './test-database';
-
-// Jest's hooks. Declared here rather than through Jest's types, so the tools that import this library
-// (benchmarks, chaos) still compile without them; only a test suite calls databaseSuite.
-declare const beforeAll: (hook: () => Promise<void>, timeoutMs?: number) => void;
-declare const afterAll: (hook: () => Promise<void>) => void;
+import { suiteResource } from './suite-resource';
+import { createTestDatabase, testPool, testSession, type MigrationClass } from './test-database';
 
 export interface DatabaseSuiteOptions {
   readonly migrations: readonly MigrationClass[];
@@ -26,18 +22,20 @@ export interface DatabaseSuite {
  * Its pool and session are read when a test runs (the object is returned before the database exists).
  */
 export function databaseSuite(options: DatabaseSuiteOptions): DatabaseSuite {
-  let state: { database: TestDatabase; pool: Pool; session?: Client } | undefined;
-  beforeAll(async () => {
-    const database = await createTestDatabase(options.migrations, options.migrationsTable);
-    const pool = testPool(database.url, options.poolSize);
-    state = { database, pool, ...(options.session === true ? { session: await testSession(database.url) } : {}) };
-  }, 30_000);
-  afterAll(async () => {
-    await state?.session?.end();
-    await state?.pool.end();
-    await state?.database.drop();
-  });
-  const current = () => required(state, 'the suite database (read before beforeAll ran)');
+  const current = suiteResource(
+    'the suite database',
+    async () => {
+      const database = await createTestDatabase(options.migrations, options.migrationsTable);
+      const pool = testPool(database.url, options.poolSize);
+      return { database, pool, ...(options.session === true ? { session: await testSession(database.url) } : {}) };
+    },
+    async ({ database, pool, session }) => {
+      await session?.end();
+      await pool.end();
+      await database.drop();
+    },
+    30_000,
+  );
   return {
     get url() {
       return current().database.url;
