@@ -32,7 +32,11 @@ function typeOrmOptions(config: QueryConfig): TypeOrmModuleOptions {
     logging: false,
     poolSize: config.DATABASE_POOL_SIZE,
     applicationName: 'query',
-    extra: { keepAlive: true, connectionTimeoutMillis: 5_000 },
+    extra: {
+      keepAlive: true,
+      connectionTimeoutMillis: config.QUERY_DATABASE_CONNECTION_TIMEOUT_MS,
+      statement_timeout: config.QUERY_STATEMENT_TIMEOUT_MS,
+    },
   };
 }
 

@@ -58,11 +58,13 @@ describe('OpenAPI at /docs', () => {
     expect(problemTypes(operation('/accounts'), '400')).toEqual(['validation', 'invalid-cursor']);
     const stream = operation('/accounts/{accountId}/stream');
     expect(problemTypes(stream, '400')).toEqual(['validation', 'invalid-account-id', 'invalid-last-event-id']);
-    expect(problemTypes(stream, '503')).toEqual(['too-many-streams']);
+    expect(problemTypes(stream, '503')).toEqual(['too-many-streams', 'unavailable']);
     expect(stream.responses['503']?.headers).toHaveProperty('Retry-After');
     expect(Object.keys(stream.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
     for (const path of Object.keys(document.paths)) {
       expect(problemTypes(operation(path), '431')).toEqual(['headers-too-large']);
+      expect(problemTypes(operation(path), '503')).toContain('unavailable');
+      expect(operation(path).responses['503']?.headers).toHaveProperty('Retry-After');
       for (const [status, response] of Object.entries(operation(path).responses)) {
         expect(response.description).not.toBe('');
         if (Number(status) >= 400) expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);

@@ -11,6 +11,8 @@ describe('QueryConfig', () => {
       QUERY_SSE_MAX_BUFFER_BYTES: 1024 * 1024,
       QUERY_SSE_DRAIN_TIMEOUT_MS: 30_000,
       QUERY_SSE_RETRY_AFTER_SECONDS: 5,
+      QUERY_DATABASE_CONNECTION_TIMEOUT_MS: 5_000,
+      QUERY_STATEMENT_TIMEOUT_MS: 5_000,
     });
   });
 
@@ -25,5 +27,10 @@ describe('QueryConfig', () => {
     expect(() => loadConfig(QueryConfig, { QUERY_SSE_MAX_CLIENTS: '0' })).toThrow(/QUERY_SSE_MAX_CLIENTS/);
     expect(() => loadConfig(QueryConfig, { QUERY_SSE_MAX_BUFFER_BYTES: '10' })).toThrow(/QUERY_SSE_MAX_BUFFER_BYTES/);
     expect(() => loadConfig(QueryConfig, { QUERY_SSE_HEARTBEAT_MS: 'often' })).toThrow(/QUERY_SSE_HEARTBEAT_MS/);
+  });
+
+  it('given a database wait of 0 (pg: wait forever), then boot stops', () => {
+    expect(() => loadConfig(QueryConfig, { QUERY_DATABASE_CONNECTION_TIMEOUT_MS: '0' })).toThrow(/QUERY_DATABASE_CONNECTION_TIMEOUT_MS/);
+    expect(() => loadConfig(QueryConfig, { QUERY_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/QUERY_STATEMENT_TIMEOUT_MS/);
   });
 });

@@ -45,6 +45,21 @@ export class QueryConfig extends CommonConfig {
   @Max(600_000)
   QUERY_SSE_DRAIN_TIMEOUT_MS: number = 30_000;
 
+  /**
+   * How long a request waits for a database connection (a free one from the pool, or a new one) before
+   * it is answered 503: an overloaded replica sheds load instead of queueing without bound.
+   */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  QUERY_DATABASE_CONNECTION_TIMEOUT_MS: number = 5_000;
+
+  /** Postgres' statement_timeout for this app's reads (index ranges, normally milliseconds); past it, 503. */
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  QUERY_STATEMENT_TIMEOUT_MS: number = 5_000;
+
   /** The Retry-After (seconds) sent with a refused stream. */
   @IsInt()
   @Min(1)

@@ -14,5 +14,6 @@ export * from './lib/compose-file.read';
 export * from './lib/config-settings';
 export * from './lib/deployment-settings.check';
 export * from './lib/projection-timing.probe';
+export * from './lib/tcp-proxy';
 export * from './lib/database-suite';
 export * from './lib/suite-resource';

@@ -1,4 +1,4 @@
-import { messageOf } from '@ledger/platform';
+import { databaseUnavailability, messageOf } from '@ledger/platform';
 
 /**
  * What a failed read-model transaction says about what to do next:
@@ -12,29 +12,8 @@ import { messageOf } from '@ledger/platform';
  */
 export type DatabaseFailure = 'outage' | 'data' | 'transient';
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
-/** node-postgres reports a lost or impossible connection with these messages and no SQLSTATE. */
-const CONNECTION_MESSAGES = [
-  'Connection terminated',
-  'timeout exceeded when trying to connect',
-  'Client has encountered a connection error',
-  'connection timeout',
-];
-
-/** 08 connection, 53 insufficient resources, 57P0x shutdown, 28 authorization, 3D/3F no such database/schema, 42 schema or grants. */
-const OUTAGE_CLASSES = new Set(['08', '53', '28', '3D', '3F', '42']);
-const OUTAGE_STATES = new Set(['57P01', '57P02', '57P03', '25006']);
+/** Deployment faults block every account alike: 28 authorization, 3D/3F no such database/schema, 42 schema or grants. */
+const DEPLOYMENT_CLASSES = new Set(['28', '3D', '3F', '42']);
 const DATA_CLASSES = new Set(['22', '23']);
 
 /** No connection could be had at all: whatever the cause, no account can be applied. */
@@ -46,17 +25,11 @@ export class DatabaseUnavailableError extends Error {
 }
 
 export function classifyDatabaseFailure(error: unknown): DatabaseFailure {
-  if (error instanceof DatabaseUnavailableError) return 'outage';
+  if (error instanceof DatabaseUnavailableError || databaseUnavailability(error) === 'unreachable') return 'outage';
   const code = stringField(error, 'code');
-  if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
-    if (OUTAGE_STATES.has(code) || OUTAGE_CLASSES.has(code.slice(0, 2))) return 'outage';
-    if (DATA_CLASSES.has(code.slice(0, 2))) return 'data';
-    return 'transient';
-  }
-  if (code !== undefined && NETWORK_CODES.has(code)) return 'outage';
-  const message = stringField(error, 'message') ?? '';
-  if (CONNECTION_MESSAGES.some((known) => message.includes(known))) return 'outage';
-  return 'transient';
+  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return 'transient';
+  if (DEPLOYMENT_CLASSES.has(code.slice(0, 2))) return 'outage';
+  return DATA_CLASSES.has(code.slice(0, 2)) ? 'data' : 'transient';
 }
 
 export interface RetryCounts {

@@ -20,6 +20,11 @@ export const QUERY_PROBLEMS = {
     title: 'Too many streams',
     detail: 'Every stream slot of this replica is taken; retry after Retry-After seconds.',
   },
+  unavailable: {
+    status: 503,
+    title: 'Service unavailable',
+    detail: 'The database is unavailable or overloaded; retry after Retry-After seconds.',
+  },
   'headers-too-large': { status: 431, title: 'Request header fields too large', detail: 'The URL and headers together exceed 16 KiB.' },
   'read-your-writes-timeout': {
     status: 504,

@@ -36,10 +36,16 @@ export interface QueryApp {
 
 const TOPIC = 'account-events';
 
+export interface QueryAppOptions {
+  /** The URL the app reaches its database by (e.g. through a proxy the test can cut); the writer always connects directly. */
+  readonly reachDatabase?: (url: string) => string;
+}
+
 /** The query app on a fresh read-model database, with a writer to fill it as the projector would. */
-export async function startQueryApp(env: Record<string, string> = {}): Promise<QueryApp> {
+export async function startQueryApp(env: Record<string, string> = {}, options: QueryAppOptions = {}): Promise<QueryApp> {
   const database: TestDatabase = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
-  const config = loadConfig(QueryConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '5', ...env });
+  const appDatabaseUrl = options.reachDatabase?.(database.url) ?? database.url;
+  const config = loadConfig(QueryConfig, { DATABASE_URL: appDatabaseUrl, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '5', ...env });
   const running: RunningHttpApp = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test'));
   const pool = testPool(database.url, 2);
   const writer = new ProjectionWriter({ projection: 'accounts' });

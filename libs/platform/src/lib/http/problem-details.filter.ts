@@ -1,7 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { databaseUnavailability } from '../database/database-unavailability';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { INTERNAL_PROBLEM, toProblem } from './problem-mapping';
+
+/** What a 503 tells the client to wait when its thrower did not set a Retry-After of its own. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 2;
 
 /** The one place where errors become HTTP responses: every error leaves as application/problem+json. */
 @Catch()
@@ -16,11 +20,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 export function writeProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const mapped = toProblem(error);
-  if (!mapped) logger.error({ err: error, path: request.url?.split('?')[0] }, 'unhandled error');
+  const path = request.url?.split('?')[0];
+  if (!mapped) logger.error({ err: error, path }, 'unhandled error');
+  else if (databaseUnavailability(error) !== null) logger.warn({ err: error, path }, 'database unavailable');
   const body = { ...(mapped ?? INTERNAL_PROBLEM), instance: request.url?.slice(0, 500) };
   if (reply.sent || reply.raw.headersSent) {
     reply.raw.end();
     return;
   }
+  if (body.status === 503 && !reply.hasHeader('retry-after')) reply.header('Retry-After', String(DEFAULT_RETRY_AFTER_SECONDS));
   reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

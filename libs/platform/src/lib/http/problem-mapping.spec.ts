@@ -58,6 +58,14 @@ describe('toProblem', () => {
     expect(toProblem({ status: 413, type: 'entity.too.large', expose: true })).toMatchObject({ status: 413 });
   });
 
+  it('maps a database that cannot serve now (refused, no pooled connection in time, statement timeout) to a 503 unavailable', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const timedOut = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    for (const error of [refused, timedOut, new Error('timeout exceeded when trying to connect')]) {
+      expect(toProblem(error)).toMatchObject({ status: 503, type: expect.stringMatching(/\/unavailable$/), title: 'Service unavailable' });
+    }
+  });
+
   it('returns null for anything unexpected, so the caller answers 500 and logs it', () => {
     expect(toProblem(new Error('db down'))).toBeNull();
     expect(toProblem({ status: 500, message: 'internal' })).toBeNull();

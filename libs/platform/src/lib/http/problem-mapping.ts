@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { databaseUnavailability } from '../database/database-unavailability';
 import { ProblemDetails, ProblemException, problemType } from './problem';
 
 const GENERIC: Record<number, [slug: string, title: string]> = {
@@ -34,6 +35,7 @@ interface BodyParserError {
 }
 
 const UNSUPPORTED_MEDIA_TYPE = 'Send the body as application/json.';
+const DATABASE_UNAVAILABLE = 'The database is unavailable or overloaded; retry after Retry-After seconds.';
 
 function fromFastify(error: BodyParserError): ProblemDetails | null {
   switch (error.code) {
@@ -98,6 +100,7 @@ function fromHttpException(error: HttpException): ProblemDetails {
 export function toProblem(error: unknown): ProblemDetails | null {
   if (error instanceof ProblemException) return error.problem;
   if (error instanceof HttpException) return fromHttpException(error);
+  if (databaseUnavailability(error) !== null) return generic(503, DATABASE_UNAVAILABLE);
   if (error && typeof error === 'object') return fromBodyParser(error as BodyParserError);
   return null;
 }
