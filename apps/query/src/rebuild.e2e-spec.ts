@@ -11,21 +11,17 @@ import {
 import {
   AccountTraffic,
   appendTraffic,
+  databaseSuite,
+  expectedReadModel,
   readAllCommitted,
   seedTraffic,
-  createTestDatabase,
-  expectedReadModel,
   startHttpApp,
   StoreFollower,
-  testPool,
-  testSession,
+  suiteResource,
   type ExpectedAccountRow,
   type ExpectedTransactionRow,
-  type RunningHttpApp,
-  type TestDatabase,
   type TrafficAppend,
 } from '@ledger/testing';
-import { Client, type Pool } from 'pg';
 import { AppModule } from './app.module';
 import { QueryConfig } from './query.config';
 import { send } from './testing/query-app.harness';
@@ -106,33 +102,19 @@ function startClients(url: string, reached: ReadonlyMap<string, number>, count: 
 }
 
 describe('rebuild under the running query service', () => {
-  let database: TestDatabase;
-  let pool: Pool;
-  let app: RunningHttpApp;
-  const sessions: Client[] = [];
-
-  async function session(): Promise<Client> {
-    const client = await testSession(database.url);
-    sessions.push(client);
-    return client;
-  }
-
-  beforeAll(async () => {
-    database = await createTestDatabase([...eventStoreMigrations, ...readModelMigrations], READ_MODEL_MIGRATIONS_TABLE);
-    pool = testPool(database.url, 16);
-    const config = loadConfig(QueryConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '8' });
-    app = await startHttpApp(AppModule.register(config));
-  }, 60_000);
-
-  afterAll(async () => {
-    await app?.close();
-    for (const client of sessions) await client.end().catch(() => undefined);
-    await pool?.end();
-    await database?.drop();
+  const db = databaseSuite({
+    migrations: [...eventStoreMigrations, ...readModelMigrations],
+    migrationsTable: READ_MODEL_MIGRATIONS_TABLE,
+    poolSize: 16,
   });
+  const app = suiteResource(
+    'the query app',
+    () => startHttpApp(AppModule.register(loadConfig(QueryConfig, { DATABASE_URL: db.url, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '8' }))),
+    (running) => running.close(),
+  );
 
   it('given live appends and projection, when the read models are rebuilt, then every GET answered 200 and the service serves the fold of the store', async () => {
-    const store = new PostgresEventStore(pool, { notify: false });
+    const store = new PostgresEventStore(db.pool, { notify: false });
     const append = async (next: TrafficAppend) => {
       const result = await store.append({ ...next, events: [...next.events] });
       if (result.kind !== 'appended') throw new Error(`append to ${next.streamId}: ${result.kind}`);
@@ -141,11 +123,11 @@ describe('rebuild under the running query service', () => {
     const owned = await seedTraffic(traffic, append, { accounts: 200, appends: 3_000 });
 
     const writer = new ProjectionWriter({ projection: 'accounts' });
-    const source = await session();
+    const source = await db.openSession();
     const projector = new StoreFollower<CommittedEvent>(
       (after, limit) => readCommittedBatch(source, after, limit),
       async (events) => {
-        const client = await pool.connect();
+        const client = await db.pool.connect();
         try {
           return await writer.apply(client, events.map(inputFromStore));
         } finally {
@@ -156,16 +138,16 @@ describe('rebuild under the running query service', () => {
     projector.start();
     while (projector.applied < 2_000) await sleep(50);
     const writers = appendTraffic(traffic, owned, append, 2);
-    const clients = startClients(app.url, projector.reached, 3);
+    const clients = startClients(app().url, projector.reached, 3);
 
-    const rebuildSource = await session();
+    const rebuildSource = await db.openSession();
     const requestsBefore = clients.requests;
     let result: RebuildResult;
     try {
       result = await rebuildReadModels({
-        pool,
+        pool: db.pool,
         readEvents: (after, limit) => readCommittedBatch(rebuildSource, after, limit),
-        countEvents: () => countStoredEvents(pool),
+        countEvents: () => countStoredEvents(db.pool),
         performedBy: 'query e2e',
         tuning: { loadChunk: 700, catchUpChunk: 250, smallTail: 60 },
       });
@@ -174,7 +156,7 @@ describe('rebuild under the running query service', () => {
       await writers.stop();
     }
     const requestsDuringRebuild = clients.requests - requestsBefore;
-    const total = await countStoredEvents(pool);
+    const total = await countStoredEvents(db.pool);
     await projector.drain(total);
     await clients.stop();
 
@@ -190,7 +172,7 @@ describe('rebuild under the running query service', () => {
     expect(events).toHaveLength(total);
     const expected = expectedReadModel(events);
     for (const [id, row] of expected.accounts) {
-      const reply = await send(app.url, `/accounts/${id}`);
+      const reply = await send(app().url, `/accounts/${id}`);
       expect({ id, status: reply.status, body: reply.body }).toEqual({ id, status: 200, body: accountBody(row) });
     }
     const sample = [...expected.accounts.keys()].slice(0, 25);
@@ -200,7 +182,7 @@ describe('rebuild under the running query service', () => {
       let cursor: string | undefined;
       do {
         const reply = await send(
-          app.url,
+          app().url,
           `/accounts/${id}/transactions?limit=200${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
         );
         expect(reply.status).toBe(200);

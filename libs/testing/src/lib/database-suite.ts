@@ -15,6 +15,8 @@ export interface DatabaseSuite {
   readonly url: string;
   readonly pool: Pool;
   readonly session: Client;
+  /** Another session of its own, ended with the suite. */
+  openSession(): Promise<Client>;
 }
 
 /**
@@ -27,10 +29,11 @@ export function databaseSuite(options: DatabaseSuiteOptions): DatabaseSuite {
     async () => {
       const database = await createTestDatabase(options.migrations, options.migrationsTable);
       const pool = testPool(database.url, options.poolSize);
-      return { database, pool, ...(options.session === true ? { session: await testSession(database.url) } : {}) };
+      const sessions = options.session === true ? [await testSession(database.url)] : [];
+      return { database, pool, sessions };
     },
-    async ({ database, pool, session }) => {
-      await session?.end();
+    async ({ database, pool, sessions }) => {
+      for (const session of sessions) await session.end().catch(() => undefined);
       await pool.end();
       await database.drop();
     },
@@ -44,7 +47,13 @@ export function databaseSuite(options: DatabaseSuiteOptions): DatabaseSuite {
       return current().pool;
     },
     get session() {
-      return required(current().session, 'a session (databaseSuite({ session: true }))');
+      return required(options.session === true ? current().sessions[0] : undefined, 'a session (databaseSuite({ session: true }))');
+    },
+    openSession: async () => {
+      const { database, sessions } = current();
+      const session = await testSession(database.url);
+      sessions.push(session);
+      return session;
     },
   };
 }

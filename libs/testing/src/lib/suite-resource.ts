@@ -5,17 +5,28 @@ import { required } from '@ledger/platform';
 declare const beforeAll: (hook: () => Promise<void>, timeoutMs?: number) => void;
 declare const afterAll: (hook: () => Promise<void>) => void;
 
+/** What this test file has started and not yet stopped, oldest first. */
+const running: (() => Promise<void>)[] = [];
+
 /**
  * Something the enclosing describe's tests share: started before them, stopped after them. The
  * returned function gives it inside tests and hooks (the describe body runs before it exists).
+ * Jest runs afterAll hooks in the order they were declared, but a resource may use an earlier one
+ * (an app on a database), so the first teardown stops everything started since, newest first.
  */
 export function suiteResource<T>(what: string, start: () => Promise<T>, stop: (resource: T) => Promise<void>, timeoutMs = 60_000): () => T {
   let resource: T | undefined;
+  let stopIt: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    resource = await start();
+    const started = await start();
+    resource = started;
+    stopIt = () => stop(started);
+    running.push(stopIt);
   }, timeoutMs);
   afterAll(async () => {
-    if (resource !== undefined) await stop(resource);
+    const at = stopIt === undefined ? -1 : running.indexOf(stopIt);
+    if (at < 0) return;
+    for (const stopOne of running.splice(at).reverse()) await stopOne();
   });
   return () => required(resource, `${what} (read before the suite's beforeAll ran)`);
 }

@@ -3,14 +3,11 @@ import { eventStoreMigrations, PostgresEventStore, readCommittedBatch, type Comm
 import {
   AccountTraffic,
   appendTraffic,
+  databaseSuite,
+  expectedReadModel,
   readAllCommitted,
   seedTraffic,
-  createTestDatabase,
-  expectedReadModel,
   StoreFollower,
-  testPool,
-  testSession,
-  type TestDatabase,
   type TrafficAppend,
 } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
@@ -142,27 +139,16 @@ const untouchedByRebuild = (pool: Pool) =>
     .then((r) => r.rows[0]);
 
 describe('rebuildReadModels against PostgreSQL', () => {
-  let database: TestDatabase;
-  let pool: Pool;
+  const db = databaseSuite({
+    migrations: [...eventStoreMigrations, ...readModelMigrations],
+    migrationsTable: READ_MODEL_MIGRATIONS_TABLE,
+    poolSize: 20,
+  });
+  const sourceSession = () => db.openSession();
   let store: PostgresEventStore;
-  const sources: Client[] = [];
 
-  async function sourceSession(): Promise<Client> {
-    const client = await testSession(database.url);
-    sources.push(client);
-    return client;
-  }
-
-  beforeAll(async () => {
-    database = await createTestDatabase([...eventStoreMigrations, ...readModelMigrations], READ_MODEL_MIGRATIONS_TABLE);
-    pool = testPool(database.url, 20);
-    store = new PostgresEventStore(pool, { notify: false });
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const client of sources) await client.end().catch(() => undefined);
-    await pool?.end();
-    await database?.drop();
+  beforeAll(() => {
+    store = new PostgresEventStore(db.pool, { notify: false });
   });
 
   it('given live appends, projection and reads, when rebuilt, then the read model is the fold of the store and every read succeeded', async () => {
@@ -175,7 +161,7 @@ describe('rebuildReadModels against PostgreSQL', () => {
     const parkedId = parked.streamId;
     let parkedVersion = (await appendOrFail(store, parked)).length;
     while (parkedVersion < 3) parkedVersion += (await appendOrFail(store, traffic.act(parkedId))).length;
-    const parkedClient = await pool.connect();
+    const parkedClient = await db.pool.connect();
     try {
       const [v1, , v3] = await readAccount(store, parkedId);
       const gapped = [required(v1, 'version 1 of the parked account'), required(v3, 'version 3 of the parked account')];
@@ -184,14 +170,14 @@ describe('rebuildReadModels against PostgreSQL', () => {
       parkedClient.release();
     }
 
-    const projector = standInProjector(pool, await sourceSession());
+    const projector = standInProjector(db.pool, await sourceSession());
     projector.reached.set(parkedId, 1);
     projector.start();
     while (projector.applied < 2_000) await sleep(50);
     const writers = appendTraffic(traffic, owned, append, 2);
-    const readers = startReaders(pool, projector.reached, 3);
-    const catalogBefore = await catalog(pool);
-    const untouchedBefore = await untouchedByRebuild(pool);
+    const readers = startReaders(db.pool, projector.reached, 3);
+    const catalogBefore = await catalog(db.pool);
+    const untouchedBefore = await untouchedByRebuild(db.pool);
 
     const rebuildSource = await sourceSession();
     const progress: RebuildProgress[] = [];
@@ -200,9 +186,9 @@ describe('rebuildReadModels against PostgreSQL', () => {
     let result: RebuildResult;
     try {
       result = await rebuildReadModels({
-        pool,
+        pool: db.pool,
         readEvents: (after, limit) => readCommittedBatch(rebuildSource, after, limit),
-        countEvents: async () => Number((await pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count),
+        countEvents: async () => Number((await db.pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count),
         performedBy: 'rebuild test',
         onProgress: (p) => progress.push(p),
         tuning: TUNING,
@@ -213,7 +199,7 @@ describe('rebuildReadModels against PostgreSQL', () => {
       await writers.stop();
     }
     const readsDuringRebuild = readers.reads - readsBefore;
-    const total = Number((await pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count);
+    const total = Number((await db.pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count);
     await projector.drain(total);
     await readers.stop();
 
@@ -230,7 +216,7 @@ describe('rebuildReadModels against PostgreSQL', () => {
     expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['load', 'index', 'catch-up', 'swap', 'done']));
 
     const expected = expectedReadModel(await allCommittedEvents(rebuildSource, total));
-    const actual = await actualReadModel(pool);
+    const actual = await actualReadModel(db.pool);
     expect(expected.transactions).toHaveLength(total);
     expect(actual.accounts.size).toBe(expected.accounts.size);
     for (const [id, account] of expected.accounts) expect(actual.accounts.get(id)).toEqual(account);
@@ -241,13 +227,14 @@ describe('rebuildReadModels against PostgreSQL', () => {
       version: required(expected.accounts.get(parkedId), 'the parked account').version,
     });
 
-    expect(await catalog(pool)).toEqual(catalogBefore);
-    expect(await untouchedByRebuild(pool)).toEqual(untouchedBefore);
-    const held = await pool.query(`SELECT count(*)::int AS count FROM read_model.parked_events`);
+    expect(await catalog(db.pool)).toEqual(catalogBefore);
+    expect(await untouchedByRebuild(db.pool)).toEqual(untouchedBefore);
+    const held = await db.pool.query(`SELECT count(*)::int AS count FROM read_model.parked_events`);
     expect(held.rows[0].count).toBe(projector.held);
-    const action = await pool.query(`SELECT action, target, outcome, detail, performed_by FROM read_model.operator_actions WHERE id = $1`, [
-      result.operatorActionId,
-    ]);
+    const action = await db.pool.query(
+      `SELECT action, target, outcome, detail, performed_by FROM read_model.operator_actions WHERE id = $1`,
+      [result.operatorActionId],
+    );
     expect(action.rows).toEqual([
       {
         action: 'rebuild',
@@ -268,38 +255,38 @@ describe('rebuildReadModels against PostgreSQL', () => {
     const bogus = { ...first(open.events, 'the opening event'), eventId: randomUUID(), type: 'AccountRenamed', data: { to: 'x' } };
     expect((await store.append({ streamId: open.streamId, expectedVersion: 2, events: [bogus] })).kind).toBe('appended');
     await appendOrFail(store, { ...traffic.act(open.streamId), expectedVersion: 3 });
-    const deadLettersBefore = await untouchedByRebuild(pool);
+    const deadLettersBefore = await untouchedByRebuild(db.pool);
     const source = await sourceSession();
     // Past the cluster-wide horizon first (another suite's open transaction can hold it back).
-    await allCommittedEvents(source, Number((await pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count));
+    await allCommittedEvents(source, Number((await db.pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count));
 
     const result = await rebuildReadModels({
-      pool,
+      pool: db.pool,
       readEvents: (after, limit) => readCommittedBatch(source, after, limit),
       performedBy: 'rebuild test',
       tuning: TUNING,
     });
 
     expect(result).toMatchObject({ unappliableEvents: 2, stuckAccounts: [open.streamId] });
-    const account = await pool.query(`SELECT version::int AS version FROM read_model.accounts WHERE account_id = $1`, [open.streamId]);
+    const account = await db.pool.query(`SELECT version::int AS version FROM read_model.accounts WHERE account_id = $1`, [open.streamId]);
     expect(account.rows).toEqual([{ version: 2 }]);
-    expect(await untouchedByRebuild(pool)).toEqual(deadLettersBefore);
+    expect(await untouchedByRebuild(db.pool)).toEqual(deadLettersBefore);
   }, 120_000);
 
   it('given another role allowed to read the live tables, when rebuilt, then it may still read them', async () => {
     const role = `ledger_test_reader_${randomUUID().slice(0, 8)}`;
-    await pool.query(`CREATE ROLE ${role}`);
+    await db.pool.query(`CREATE ROLE ${role}`);
     try {
-      await pool.query(`GRANT SELECT ON read_model.accounts, read_model.account_transactions TO ${role}`);
+      await db.pool.query(`GRANT SELECT ON read_model.accounts, read_model.account_transactions TO ${role}`);
       const source = await sourceSession();
 
       await rebuildReadModels({
-        pool,
+        pool: db.pool,
         readEvents: (after, limit) => readCommittedBatch(source, after, limit),
         performedBy: 'rebuild test',
       });
 
-      const allowed = await pool.query(
+      const allowed = await db.pool.query(
         `SELECT has_table_privilege($1, 'read_model.accounts', 'SELECT') AS accounts,
                 has_table_privilege($1, 'read_model.account_transactions', 'SELECT') AS transactions,
                 has_table_privilege($1, 'read_model.accounts', 'UPDATE') AS update`,
@@ -307,25 +294,25 @@ describe('rebuildReadModels against PostgreSQL', () => {
       );
       expect(allowed.rows).toEqual([{ accounts: true, transactions: true, update: false }]);
     } finally {
-      await pool.query(`DROP OWNED BY ${role}`);
-      await pool.query(`DROP ROLE ${role}`);
+      await db.pool.query(`DROP OWNED BY ${role}`);
+      await db.pool.query(`DROP ROLE ${role}`);
     }
   }, 60_000);
 
   it('given a rebuild running, when another starts, then it is refused and changes nothing', async () => {
     const holder = await sourceSession();
     await holder.query(TRY_REBUILD_LOCK);
-    const before = await pool.query(`SELECT count(*)::int AS count FROM read_model.operator_actions`);
+    const before = await db.pool.query(`SELECT count(*)::int AS count FROM read_model.operator_actions`);
     try {
-      await expect(rebuildReadModels({ pool, readEvents: () => Promise.resolve([]), performedBy: 'rebuild test' })).rejects.toBeInstanceOf(
-        RebuildAlreadyRunningError,
-      );
+      await expect(
+        rebuildReadModels({ pool: db.pool, readEvents: () => Promise.resolve([]), performedBy: 'rebuild test' }),
+      ).rejects.toBeInstanceOf(RebuildAlreadyRunningError);
     } finally {
       await holder.query(RELEASE_REBUILD_LOCK);
     }
-    const tables = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'read_model' AND tablename LIKE '%\\_next'`);
+    const tables = await db.pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'read_model' AND tablename LIKE '%\\_next'`);
     expect(tables.rows).toEqual([]);
-    expect((await pool.query(`SELECT count(*)::int AS count FROM read_model.operator_actions`)).rows).toEqual(before.rows);
+    expect((await db.pool.query(`SELECT count(*)::int AS count FROM read_model.operator_actions`)).rows).toEqual(before.rows);
   }, 60_000);
 });
 
