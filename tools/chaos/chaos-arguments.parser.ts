@@ -1,5 +1,4 @@
-import { integerOption, type IntegerRange } from '@ledger/platform';
-import { parseArgs } from 'node:util';
+import { integerOption, parseOptions, type IntegerRange } from '@ledger/platform';
 import { MIN_KILLS } from './chaos.plan';
 
 export interface ChaosOptions {
@@ -62,28 +61,19 @@ function integer(values: Record<string, unknown>, name: Bounded, fallback: numbe
 }
 
 export function parseChaosArguments(argv: readonly string[], randomSeed: () => number): ChaosInvocation {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        duration: { type: 'string' },
-        rate: { type: 'string' },
-        seed: { type: 'string' },
-        kills: { type: 'string' },
-        accounts: { type: 'string' },
-        'converge-timeout': { type: 'string' },
-        json: { type: 'string' },
-        keep: { type: 'boolean', default: false },
-        'skip-build': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    return { kind: 'usage-error', message: (error as Error).message, help: CHAOS_HELP };
-  }
+  const values = parseOptions(argv, {
+    duration: { type: 'string' },
+    rate: { type: 'string' },
+    seed: { type: 'string' },
+    kills: { type: 'string' },
+    accounts: { type: 'string' },
+    'converge-timeout': { type: 'string' },
+    json: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    'skip-build': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (typeof values === 'string') return { kind: 'usage-error', message: values, help: CHAOS_HELP };
   if (values['help'] === true) return { kind: 'help', text: CHAOS_HELP };
   const parsed = {
     durationSeconds: integer(values, 'duration', 120),

@@ -1,7 +1,7 @@
 import { isUuid } from '@ledger/domain';
-import { integerOption, messageOf, quoteArgument } from '@ledger/platform';
+import { integerOption, messageOf, quoteArgument, type CommandLineOptions, type CommandLineValues } from '@ledger/platform';
 import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 
 export type LedgerCommand =
   | {
@@ -24,8 +24,8 @@ export type LedgerInvocation =
   | { readonly kind: 'rebuild'; readonly argv: readonly string[] }
   | { readonly kind: 'command'; readonly command: LedgerCommand };
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+type Options = CommandLineOptions;
+type Values = CommandLineValues;
 
 interface CommandSpec {
   readonly synopsis: string;

@@ -1,5 +1,4 @@
-import { integerOption, messageOf, quoteArgument } from '@ledger/platform';
-import { parseArgs } from 'node:util';
+import { integerOption, parseOptions, quoteArgument, type CommandLineValues } from '@ledger/platform';
 import type { LoadOptions } from './load.run';
 
 /** The run's options as given on the command line, and where to write its records. */
@@ -37,28 +36,19 @@ const DEFAULTS = { accounts: 500, commandUrl: 'http://127.0.0.1:3001', maxInFlig
 
 /** The arguments, `'help'`, or why they are wrong. */
 export function parseLoadArguments(argv: readonly string[], randomSeed: () => number): LoadArguments | 'help' | string {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        seed: { type: 'string' },
-        accounts: { type: 'string' },
-        'command-url': { type: 'string' },
-        'ack-log': { type: 'string' },
-        json: { type: 'string' },
-        'max-in-flight': { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: false,
-      strict: true,
-    }));
-  } catch (error) {
-    return messageOf(error);
-  }
+  const values = parseOptions(argv, {
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    seed: { type: 'string' },
+    accounts: { type: 'string' },
+    'command-url': { type: 'string' },
+    'ack-log': { type: 'string' },
+    json: { type: 'string' },
+    'max-in-flight': { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (typeof values === 'string') return values;
   if (values['help'] === true) return 'help';
   const integer = (name: string, min: number, max: number, fallback?: number) => integerOption(name, values[name], { min, max }, fallback);
   const rate = integer('rate', 1, 10_000);
@@ -92,7 +82,7 @@ export function parseLoadArguments(argv: readonly string[], randomSeed: () => nu
 }
 
 /** The service's base URL without a trailing slash; null when it is not an http(s) URL. */
-function urlOf(value: string | boolean | undefined): string | null {
+function urlOf(value: CommandLineValues[string]): string | null {
   if (value === undefined) return DEFAULTS.commandUrl;
   if (typeof value !== 'string') return null;
   try {

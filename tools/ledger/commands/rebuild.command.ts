@@ -4,16 +4,14 @@
  * `node -r ./tools/bench/lib/register.js tools/ledger/commands/rebuild.command.ts --help`.
  */
 import { countStoredEvents, readCommittedBatch } from '@ledger/event-store';
-import { integerOption } from '@ledger/platform';
+import { integerOption, messageOf, parseOptions } from '@ledger/platform';
 import {
   DEFAULT_REBUILD_TUNING,
-  messageOf,
   RebuildAlreadyRunningError,
   rebuildReadModels,
   type RebuildProgress,
   type RebuildResult,
 } from '@ledger/read-model';
-import { parseArgs } from 'node:util';
 import { Client, Pool } from 'pg';
 import { plural } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -101,22 +99,13 @@ export async function rebuildCommand(
 
 /** The arguments, `'help'`, or why they are wrong. */
 export function parseRebuildArguments(argv: readonly string[]): RebuildArguments | 'help' | string {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        batch: { type: 'string' },
-        actor: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: false,
-      strict: true,
-    }));
-  } catch (error) {
-    return messageOf(error);
-  }
+  const values = parseOptions(argv, {
+    batch: { type: 'string' },
+    actor: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (typeof values === 'string') return values;
   if (values['help'] === true) return 'help';
   const batch = integerOption('batch', values['batch'], { min: MIN_BATCH, max: MAX_BATCH }, DEFAULT_REBUILD_TUNING.loadChunk);
   if (typeof batch === 'string') return batch;

@@ -1,4 +1,4 @@
-import { integerOption, quoteArgument } from './command-line-values';
+import { integerOption, parseOptions, quoteArgument } from './command-line-values';
 
 describe('integerOption', () => {
   const range = { min: 1, max: 100 };
@@ -32,5 +32,21 @@ describe('quoteArgument', () => {
   it('given a long or unprintable argument, then it is quoted, escaped and cut at 60 characters', () => {
     expect(quoteArgument('a\u0007b')).toBe('"a\\u0007b"');
     expect(quoteArgument('9'.repeat(100))).toBe(`"${'9'.repeat(60)}…"`);
+  });
+});
+
+describe('parseOptions', () => {
+  const options = { batch: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
+
+  it('given known options, then their values, defaults filled in', () => {
+    expect(parseOptions(['--batch', '500'], options)).toEqual({ batch: '500', json: false });
+  });
+
+  it.each([
+    [['--bogus'], /bogus/],
+    [['stray'], /stray/],
+    [['--batch'], /batch/],
+  ])('given %j, then why it is refused', (argv, message) => {
+    expect(parseOptions(argv, options)).toMatch(message);
   });
 });

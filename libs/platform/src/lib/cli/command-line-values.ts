@@ -1,3 +1,18 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { messageOf } from '../errors/error-message';
+
+export type CommandLineOptions = NonNullable<ParseArgsConfig['options']>;
+export type CommandLineValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+
+/** The options of `argv` (strictly: unknown options and positional arguments are refused), or why not. */
+export function parseOptions(argv: readonly string[], options: CommandLineOptions): CommandLineValues | string {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    return messageOf(error);
+  }
+}
+
 export interface IntegerRange {
   readonly min: number;
   readonly max: number;

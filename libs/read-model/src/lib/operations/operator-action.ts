@@ -76,6 +76,3 @@ export function canonicalAccountId(value: string): string {
   if (!isUuid(value)) throw new RangeError(`account id must be a UUID, got ${JSON.stringify(value)}`);
   return value.toLowerCase();
 }
-
-/** Also exported from here, where the rebuild operation and the ops CLI take it. */
-export { messageOf };

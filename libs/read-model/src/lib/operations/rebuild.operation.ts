@@ -1,5 +1,5 @@
 import type { EnvelopeSource } from '@ledger/messaging';
-import { backoffDelay, sleep } from '@ledger/platform';
+import { backoffDelay, messageOf, sleep } from '@ledger/platform';
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import { EVERYTHING_CHANGED, READ_MODEL_CHANGED_CHANNEL } from '../read-model.notifications';
 import type { AccountView, TransactionRow } from '../projection/account-view';
@@ -7,7 +7,7 @@ import type { BatchPlan } from '../projection/batch-plan';
 import { inputFromStore } from '../projection/projection-input';
 import { NOTIFY_CHANGES } from '../projection/projection.sql';
 import { ProjectionWriter } from '../projection/projection.writer';
-import { messageOf, recordOperatorAction } from './operator-action';
+import { recordOperatorAction } from './operator-action';
 import { RebuildFold, Unappliable } from './rebuild.fold';
 import { historyArrays } from './rebuild.history';
 import { RebuildProgressMeter, type RebuildProgress } from './rebuild.progress';
