@@ -170,16 +170,9 @@ export interface ExpectedTransactionRow {
   readonly correlation_id: string;
 }
 
-/** What the oracle reads: a stored event (the event store's committed events fit). */
-export interface StoredAccountEventLike {
-  readonly eventId: string;
-  readonly streamId: string;
-  readonly version: number;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: JsonObject;
+/** What the oracle reads: a stored event, as traffic writes it (the event store's committed events fit). */
+export interface StoredAccountEventLike extends Omit<TrafficEvent, 'metadata'> {
   readonly metadata: { readonly correlationId: string };
-  readonly occurredAt: Date;
 }
 
 /**
