@@ -45,13 +45,30 @@ export function distribution(measure: string, values: readonly number[]): Distri
 
 const defined = (values: ReadonlyArray<number | undefined>): number[] => values.filter((v): v is number => v !== undefined);
 
+interface Staged {
+  readonly s: CommandSample;
+  readonly appended: number;
+  readonly relayed: number;
+  readonly projected: number;
+  readonly streamed: number;
+}
+
+/** Each stage of an event's path through the apps, and the whole of it. */
+const STAGES: readonly (readonly [measure: string, time: (x: Staged) => number])[] = [
+  ['stage: append tx start -> 201', (x) => x.s.acceptedAt - x.appended],
+  ['stage: append tx start -> relayed', (x) => x.relayed - x.appended],
+  ['stage: relayed -> projector tx start', (x) => x.projected - x.relayed],
+  ['stage: projector tx start -> SSE seen', (x) => x.streamed - x.projected],
+  ['append tx start -> SSE seen (sum)', (x) => x.streamed - x.appended],
+];
+
 /**
  * The end-to-end figures and each stage's: client 201 -> visible (read, stream), and the path of the
  * event through the apps: append -> relayed (Kafka CreateTime) -> projected (read-model transaction)
  * -> seen on the stream. Stages are taken over the samples that have every timestamp.
  */
 export function summarise(samples: readonly CommandSample[], stages: ReadonlyMap<string, StageTimes>): Distribution[] {
-  const staged = samples.flatMap((s) => {
+  const staged = samples.flatMap((s): Staged[] => {
     const t = stages.get(s.eventId);
     return t?.relayedAt !== undefined && t.projectedAt !== undefined && s.streamedAt !== undefined
       ? [{ s, appended: t.appendedAt, relayed: t.relayedAt, projected: t.projectedAt, streamed: s.streamedAt }]
@@ -70,25 +87,6 @@ export function summarise(samples: readonly CommandSample[], stages: ReadonlyMap
       'command: sent -> 201',
       samples.map((s) => s.acceptedAt - s.sentAt),
     ),
-    distribution(
-      'stage: append tx start -> 201',
-      staged.map((x) => x.s.acceptedAt - x.appended),
-    ),
-    distribution(
-      'stage: append tx start -> relayed',
-      staged.map((x) => x.relayed - x.appended),
-    ),
-    distribution(
-      'stage: relayed -> projector tx start',
-      staged.map((x) => x.projected - x.relayed),
-    ),
-    distribution(
-      'stage: projector tx start -> SSE seen',
-      staged.map((x) => x.streamed - x.projected),
-    ),
-    distribution(
-      'append tx start -> SSE seen (sum)',
-      staged.map((x) => x.streamed - x.appended),
-    ),
+    ...STAGES.map(([measure, time]) => distribution(measure, staged.map(time))),
   ];
 }
