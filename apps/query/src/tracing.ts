@@ -1,4 +1,4 @@
 import { startTracing } from '@ledger/tracing';
 
-// Imported by the first line of main.ts: the instrumented modules (http, Express, pg) must load after it.
+// Imported by the first line of main.ts: the instrumented modules (http, pg) must load after it.
 startTracing('query');
