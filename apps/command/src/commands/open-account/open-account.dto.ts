@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO4217CurrencyCode, IsUUID, ValidateIf } from 'class-validator';
+import { IsISO4217CurrencyCode, ValidateIf } from 'class-validator';
 import { MinorUnits } from '../../edge/money.decorators';
 import { PlainText } from '../../edge/text.decorators';
+import { IsDomainUuid } from '../../edge/uuid.decorator';
 
 export class OpenAccountDto {
   @PlainText({ min: 1, max: 200, example: 'Ada Lovelace' })
@@ -18,6 +19,6 @@ export class OpenAccountDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Chosen by the client to make the open retry-safe' })
   @ValidateIf((dto: OpenAccountDto) => dto.accountId !== undefined)
-  @IsUUID('all')
+  @IsDomainUuid()
   accountId?: string;
 }
