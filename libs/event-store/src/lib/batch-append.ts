@@ -1,6 +1,7 @@
 import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
 import { batchAppendStatement } from './batch-append.sql';
+import { eventRecord } from './event-record';
 import type { AppendRequest, AppendResult, IdempotencyRecord } from './event-store.port';
 import type { BatchEntry } from './group-commit';
 import type { Queryable } from './queryable';
@@ -44,18 +45,7 @@ function encodeAppend({ streamId, expectedVersion, events, idempotency, snapshot
     snapshot_schema_version: snapshot?.schemaVersion,
     snapshot_state: snapshot?.state,
   });
-  const records = events.map((e, i) =>
-    JSON.stringify({
-      stream_id: streamId,
-      version: expectedVersion + i + 1,
-      event_id: e.eventId,
-      type: e.type,
-      schema_version: e.schemaVersion,
-      data: e.data,
-      metadata: e.metadata,
-      occurred_at: e.occurredAt.toISOString(),
-    }),
-  );
+  const records = events.map((e, i) => JSON.stringify({ stream_id: streamId, version: expectedVersion + i + 1, ...eventRecord(e) }));
   return [item, records.join(',')];
 }
 

@@ -21,6 +21,7 @@ import { isPool } from './pool-detection';
 import type { Queryable } from './queryable';
 import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-event.row';
 import { readStreamEvents } from './stream-events.reader';
+import { eventRecord } from './event-record';
 
 /** An event as stored, before upcasting. */
 export interface RawEvent {
@@ -166,21 +167,7 @@ export class PostgresEventStore implements EventStore {
       snapshot: snapshot !== undefined,
       notify: this.claimNotify(),
     });
-    const values: unknown[] = [
-      streamId,
-      expectedVersion,
-      nextVersion,
-      JSON.stringify(
-        events.map((e) => ({
-          event_id: e.eventId,
-          type: e.type,
-          schema_version: e.schemaVersion,
-          data: e.data,
-          metadata: e.metadata,
-          occurred_at: e.occurredAt.toISOString(),
-        })),
-      ),
-    ];
+    const values: unknown[] = [streamId, expectedVersion, nextVersion, JSON.stringify(events.map(eventRecord))];
     if (idempotency !== undefined) {
       values.push(idempotency.key, idempotency.requestHash, JSON.stringify(idempotency.result));
     }
