@@ -379,7 +379,7 @@ class Rebuild {
 }
 
 function planOf(views: readonly AccountView[], transactions: readonly TransactionRow[]): BatchPlan {
-  return { views, transactions, appliedEventIds: [], deadLetters: [], parks: [], held: [], duplicates: 0 };
+  return { views, transactions, appliedEventIds: [], deadLetters: [], parks: [], held: [], duplicates: 0, gapsClosed: [] };
 }
 
 function positionOf(event: RebuildSourceEvent): RebuildPosition {

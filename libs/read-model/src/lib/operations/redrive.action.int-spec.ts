@@ -64,6 +64,31 @@ describe('redrive against PostgreSQL', () => {
     expect(await accountSnapshot(env.pool, history.accountId)).toMatchObject({ version: 6 });
   });
 
+  it('given an account parked at a gap whose history arrived after it (a recreated topic), then the redrive applies everything in version order', async () => {
+    const history = new AccountHistory({ deposits: 5 });
+    const early = await env.projector.deliver(history.messages([5, 6]));
+    expect(early).toMatchObject({ deadLettered: 1, parked: [history.accountId], held: 1, gapsClosed: [] });
+    const republished = await env.projector.deliver(history.messages([1, 2, 3, 4, 5, 6]));
+    expect(republished).toMatchObject({ applied: 0, held: 6, gapsClosed: [history.accountId] });
+    const { dead_letter_id: deadLetterId } = await parkedRowOf(env.pool, history.accountId);
+
+    const outcome = await redrive(operatorContext(env.pool), history.accountId);
+
+    expect(outcome).toEqual({
+      kind: 'redriven',
+      accountId: history.accountId,
+      deadLetterId,
+      applied: 6,
+      duplicates: 2,
+      held: 0,
+      version: 6,
+      parkedBehind: null,
+    });
+    expect(await accountSnapshot(env.pool, history.accountId)).toMatchObject({ version: 6, balance: String(history.balanceAt(6)) });
+    expect(await historyVersions(env.pool, history.accountId)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await heldOffsets(env.pool, history.accountId)).toEqual([]);
+  });
+
   it('given a second redrive, then it is a logged no-op', async () => {
     const history = new AccountHistory({ deposits: 3 });
     await parkedByRefusal(history, 4);

@@ -104,6 +104,23 @@ describe('planBatch', () => {
     expect(plan.views.map((v) => v.accountId)).toEqual([B]);
   });
 
+  it('given newer events ahead of the history they follow (a recreated topic), then the account parks at the gap and is listed to re-drive once the missing version is held', () => {
+    const plan = planBatch([event(A, 5), event(A, 6), event(B, 1), event(A, 1), event(A, 2)], empty);
+    expect(plan.parks).toEqual([{ accountId: A, deadLetterIndex: 0, reason: 'version gap: expected version 1, got 5' }]);
+    expect(plan.held).toHaveLength(3);
+    expect(plan.gapsClosed).toEqual([A]);
+    expect(plan.views.map((v) => v.accountId)).toEqual([B]);
+  });
+
+  it('given an account parked behind a gap, then only its next version closes the gap; an account parked behind poison at its next version is never listed', () => {
+    const behindGap = { views: new Map([[A, viewAt(A, 2)]]), parked: new Set([A]), parkedBehind: new Map([[A, 5]]) };
+    expect(planBatch([event(A, 4), event(A, 5)], behindGap).gapsClosed).toEqual([]);
+    expect(planBatch([event(A, 4), event(A, 3)], behindGap).gapsClosed).toEqual([A]);
+    const behindPoison = { views: new Map([[A, viewAt(A, 2)]]), parked: new Set([A]), parkedBehind: new Map([[A, 3]]) };
+    expect(planBatch([event(A, 3), event(A, 4)], behindPoison).gapsClosed).toEqual([]);
+    expect(planBatch([event(A, 3)], { views: new Map([[A, viewAt(A, 2)]]), parked: new Set([A]) }).gapsClosed).toEqual([]);
+  });
+
   it('given poison naming an account, then that account alone is parked', () => {
     const plan = planBatch([event(A, 1), poison(B), event(B, 1), event(A, 2)], empty, 3);
     expect(plan.deadLetters).toEqual([expect.objectContaining({ accountId: B, error: 'unknown event type', attempts: 3 })]);

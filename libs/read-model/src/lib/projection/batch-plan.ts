@@ -32,17 +32,26 @@ export interface BatchPlan {
   readonly parks: readonly ParkDraft[];
   readonly held: readonly HeldEventDraft[];
   readonly duplicates: number;
+  /**
+   * Accounts parked behind a version gap for which this batch held the missing version (a topic
+   * recreated and republished delivers newer events ahead of the history): re-driving them in version
+   * order now applies what they hold.
+   */
+  readonly gapsClosed: readonly string[];
 }
 
 export interface ProjectionState {
   /** The accounts of the batch as the read model holds them now (locked by the caller). */
   readonly views: ReadonlyMap<string, AccountView>;
   readonly parked: ReadonlySet<string>;
+  /** The version of the dead-lettered message each parked account waits behind, where it has one. */
+  readonly parkedBehind?: ReadonlyMap<string, number>;
 }
 
 /**
  * Applies a batch, in order, to the current state, per account:
- * - a parked account's events are held, in order, whatever they are;
+ * - a parked account's events are held, in order, whatever they are; when the held event is the one a
+ *   gap was missing, the account is listed in `gapsClosed` for the caller to re-drive;
  * - an event at or below the account's version is a duplicate and is skipped;
  * - an event beyond the next version (a gap), poison, or an event that cannot attach parks the
  *   account behind a dead letter, so nothing of it is ever applied out of order;
@@ -52,6 +61,8 @@ export interface ProjectionState {
 export function planBatch(inputs: readonly ProjectionInput[], state: ProjectionState, attempts = 1): BatchPlan {
   const views = new Map(state.views);
   const parked = new Set(state.parked);
+  const parkedBehind = new Map(state.parkedBehind);
+  const gapsClosed = new Set<string>();
   const moved = new Map<string, AccountView>();
   const transactions: TransactionRow[] = [];
   const appliedEventIds: string[] = [];
@@ -64,17 +75,19 @@ export function planBatch(inputs: readonly ProjectionInput[], state: ProjectionS
     deadLetters.push({ ...draft, attempts });
     if (draft.accountId !== null) {
       parked.add(draft.accountId);
+      if (draft.version !== null) parkedBehind.set(draft.accountId, draft.version);
       parks.push({ accountId: draft.accountId, deadLetterIndex: deadLetters.length - 1, reason: draft.error });
     }
   };
 
   for (const input of inputs) {
     const { accountId } = input;
+    const current = accountId === null ? 0 : (views.get(accountId)?.version ?? 0);
     if (accountId !== null && parked.has(accountId)) {
       held.push({ accountId, raw: input.raw() });
+      if (input.kind === 'event' && closesGap(parkedBehind.get(accountId), current, input.event.version)) gapsClosed.add(accountId);
       continue;
     }
-    const current = accountId === null ? 0 : (views.get(accountId)?.version ?? 0);
     if (input.kind === 'poison') {
       if (input.version !== null && input.version <= current) duplicates += 1;
       else deadLetter({ accountId, eventId: input.eventId, version: input.version, raw: input.raw(), error: input.error });
@@ -100,7 +113,12 @@ export function planBatch(inputs: readonly ProjectionInput[], state: ProjectionS
     transactions.push(step.row);
     appliedEventIds.push(event.eventId);
   }
-  return { views: [...moved.values()], transactions, appliedEventIds, deadLetters, parks, held, duplicates };
+  return { views: [...moved.values()], transactions, appliedEventIds, deadLetters, parks, held, duplicates, gapsClosed: [...gapsClosed] };
+}
+
+/** Whether `version` is the one an account at `current`, parked behind a later version, was missing. */
+function closesGap(parkedBehind: number | undefined, current: number, version: number): boolean {
+  return parkedBehind !== undefined && parkedBehind > current + 1 && version === current + 1;
 }
 
 /** The accounts a batch touches (poison without an account touches none), for locking. */

@@ -16,9 +16,13 @@ export const ACCOUNT_COLUMNS = `account_id::text AS account_id, owner, currency,
   version::text AS version, opened_at, updated_at, total_deposited::text AS total_deposited,
   total_withdrawn::text AS total_withdrawn, transaction_count::text AS transaction_count, last_activity_at`;
 
-/** Parked rows first, then accounts, each in id order: every writer locks in the same order. */
-export const LOCK_PARKED_SHARE = `SELECT account_id::text AS account_id FROM read_model.parked_accounts
-  WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR SHARE`;
+/**
+ * Parked rows first, then accounts, each in id order: every writer locks in the same order. With the
+ * version of the dead-lettered message each account is parked behind (only the parked row is locked).
+ */
+export const LOCK_PARKED_SHARE = `SELECT p.account_id::text AS account_id, d.version::text AS parked_behind
+  FROM read_model.parked_accounts p JOIN read_model.dead_letters d ON d.id = p.dead_letter_id
+  WHERE p.account_id = ANY($1::uuid[]) ORDER BY p.account_id FOR SHARE OF p`;
 
 export const LOCK_PARKED_UPDATE = `SELECT account_id::text AS account_id, dead_letter_id::text AS dead_letter_id
   FROM read_model.parked_accounts WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE`;

@@ -33,6 +33,8 @@ export interface BatchOutcome {
   readonly parked: readonly string[];
   /** Where each account that moved now stands. */
   readonly moved: readonly AccountMoved[];
+  /** Parked accounts whose missing version this batch held (see `BatchPlan.gapsClosed`). */
+  readonly gapsClosed: readonly string[];
 }
 
 export interface AccountRow {
@@ -116,13 +118,18 @@ export class ProjectionWriter {
   /** Locks what the batch touches, then plans against it. Exposed for the operator actions. */
   async planLocked(client: ClientBase, inputs: readonly ProjectionInput[], attempts: number, ignoreParked = false): Promise<BatchPlan> {
     const ids = accountsOf(inputs);
-    const parked = ignoreParked ? { rows: [] } : await client.query<{ account_id: string }>(LOCK_PARKED_SHARE, [ids]);
+    const parked = ignoreParked
+      ? { rows: [] }
+      : await client.query<{ account_id: string; parked_behind: string | null }>(LOCK_PARKED_SHARE, [ids]);
     const accounts = await client.query<AccountRow>(lockAccounts(this.tables), [ids]);
     return planBatch(
       inputs,
       {
         views: new Map(accounts.rows.map((row) => [row.account_id, viewFromRow(row)])),
         parked: new Set(parked.rows.map((row) => row.account_id)),
+        parkedBehind: new Map(
+          parked.rows.flatMap((row) => (row.parked_behind === null ? [] : [[row.account_id, Number(row.parked_behind)]])),
+        ),
       },
       attempts,
     );
@@ -164,6 +171,7 @@ export class ProjectionWriter {
       deadLettered: plan.deadLetters.length,
       parked: plan.parks.map((p) => p.accountId),
       moved,
+      gapsClosed: plan.gapsClosed,
     };
   }
 
@@ -257,6 +265,7 @@ function refuse(group: readonly ProjectionInput[], error: string, attempts: numb
     parks: accountId === null ? [] : [{ accountId, deadLetterIndex: 0, reason: error }],
     held: accountId === null ? [] : rest.map((input) => ({ accountId, raw: input.raw() })),
     duplicates: 0,
+    gapsClosed: [],
   };
 }
 
@@ -269,5 +278,6 @@ function mergePlans(plans: readonly BatchPlan[]): BatchPlan {
     parks: plans.flatMap((p) => p.parks),
     held: plans.flatMap((p) => p.held),
     duplicates: plans.reduce((sum, p) => sum + p.duplicates, 0),
+    gapsClosed: plans.flatMap((p) => p.gapsClosed),
   };
 }

@@ -1,0 +1,204 @@
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
+import { fetchTopicId } from '@ledger/messaging';
+import { AccountHistory, createTestDatabase, eventually, testPool, type TestDatabase } from '@ledger/testing';
+import type { Pool } from 'pg';
+import { storedMessages, storeVersions, verifyReadModel } from '../testing/event-store.fixture';
+import { metricValue, startProjector, type InProcessProjector } from '../testing/projector-harness';
+import { projectorTestEnv, waitForGroupAtEnd, type ProjectorTestEnv } from '../testing/projector-test-env';
+
+const PARTITIONS = 3;
+const ACCOUNTS = 12;
+/** Published to the first topic. */
+const BEFORE = [1, 2, 3, 4];
+/** Stored once the topic was recreated: what the relay sends to it before it notices the change. */
+const AFTER = [5, 6];
+const EVENTS = ACCOUNTS * (BEFORE.length + AFTER.length);
+
+/**
+ * The relay republishes the whole store to a topic deleted and created again (RELAY_ON_NEW_TOPIC=
+ * republish); until it notices, at most one batch per partition of new events reaches the new topic
+ * ahead of that history. Here the test plays the relay: it publishes the stored events exactly as the
+ * relay does (the relay's own recreation test covers how it notices), and the projector must end with
+ * a read model that `ledger verify` finds equal to the store.
+ */
+describe('projector on a topic deleted and created again, the store republished (real Kafka and Postgres)', () => {
+  let env: ProjectorTestEnv;
+  let storeDatabase: TestDatabase;
+  let store: Pool;
+  let topic: string;
+  const histories = Array.from({ length: ACCOUNTS }, () => new AccountHistory({ deposits: BEFORE.length + AFTER.length - 1 }));
+  const running: InProcessProjector[] = [];
+
+  const start = async (groupId: string) => {
+    const projector = await startProjector({
+      databaseUrl: env.db.url,
+      brokers: env.brokers,
+      topic,
+      groupId,
+      env: { PROJECTOR_BATCH_SIZE: '5' },
+    });
+    running.push(projector);
+    return projector;
+  };
+  const stop = async (projector: InProcessProjector) => {
+    running.splice(running.indexOf(projector), 1);
+    await projector.close();
+  };
+
+  /** Deletes the topic and creates it again, then waits until it answers under its new id. */
+  const recreateTopic = async () => {
+    const oldId = await fetchTopicId({ brokers: env.brokers, topic });
+    await env.admin.deleteTopics({ topics: [topic], timeout: 30_000 });
+    await eventually(
+      async () => {
+        await env.admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] }).catch(() => false);
+        const id = await fetchTopicId({ brokers: env.brokers, topic }).catch(() => null);
+        return id !== null && id !== oldId;
+      },
+      60_000,
+      `topic ${topic} to exist again under a new id`,
+      undefined,
+      500,
+    );
+    await eventually(async () => (await env.admin.fetchTopicOffsets(topic)).length === PARTITIONS, 30_000, 'the new partitions');
+  };
+
+  /** What the relay sends to the recreated topic: new events first (before it notices), then the whole store. */
+  const republish = async () => {
+    await env.produce(topic, await storedMessages(store, (event) => event.version > BEFORE.length));
+    await env.produce(topic, await storedMessages(store));
+  };
+
+  const unresolved = async (readModel: Pool) => {
+    const { rows } = await readModel.query<{ parked: number; open_dead_letters: number }>(
+      `SELECT (SELECT count(*) FROM read_model.parked_accounts)::int AS parked,
+              (SELECT count(*) FROM read_model.dead_letters WHERE status = 'open')::int AS open_dead_letters`,
+    );
+    return rows[0];
+  };
+
+  const expectConsistent = async (readModel: Pool) => {
+    const { summary, differences } = await verifyReadModel(store, readModel);
+    expect(differences).toEqual([]);
+    expect(summary).toMatchObject({ streams: ACCOUNTS, events: EVENTS, accountRows: ACCOUNTS, transactionRows: EVENTS });
+    expect(await unresolved(readModel)).toEqual({ parked: 0, open_dead_letters: 0 });
+  };
+
+  /** The group's committed offsets, once they are exactly the topic's end (not merely past it). */
+  const waitForCommittedAtEnd = async (groupId: string) => {
+    const state = async () => ({ committed: [...(await env.committedOffsets(groupId, topic))], ends: [...(await env.endOffsets(topic))] });
+    await eventually(
+      async () => {
+        const { committed, ends } = await state();
+        const at = new Map(committed);
+        return ends.every(([partition, end]) => at.get(partition) === end);
+      },
+      90_000,
+      `group ${groupId} to commit the end of the new ${topic}`,
+      state,
+      200,
+    );
+  };
+
+  /** Stops the first topic's projector, recreates the topic with the new events only, and leaves the group's old offsets on it. */
+  const recreateBehindStoppedProjector = async (groupId: string) => {
+    await stop(await projectFirstTopic(groupId));
+    const committed = await env.committedOffsets(groupId, topic);
+    await recreateTopic();
+    await storeVersions(store, histories, AFTER);
+    await env.produce(topic, await storedMessages(store, (event) => event.version > BEFORE.length));
+    return committed;
+  };
+
+  /** As a broker that kept the group's offsets through the deletion (or a late commit of the old consumer) would leave them. */
+  const restoreOffsets = (groupId: string, committed: ReadonlyMap<number, string>) =>
+    env.admin.setOffsets({ groupId, topic, partitions: [...committed].map(([partition, offset]) => ({ partition, offset })) });
+
+  /** The first topic's life: the stored history published, a projector at its end. */
+  const projectFirstTopic = async (groupId: string) => {
+    await storeVersions(store, histories, BEFORE);
+    await env.produce(topic, await storedMessages(store));
+    const projector = await start(groupId);
+    await waitForGroupAtEnd(env, groupId, topic, 60_000);
+    return projector;
+  };
+
+  beforeEach(async () => {
+    env = await projectorTestEnv();
+    storeDatabase = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
+    store = testPool(storeDatabase.url, 2);
+    topic = await env.createTopic('projector-recreated', PARTITIONS);
+  }, 60_000);
+
+  afterEach(async () => {
+    for (const projector of running.splice(0)) await projector.close();
+    await store?.end();
+    await storeDatabase?.drop();
+    await env?.dispose();
+  }, 60_000);
+
+  it('given a running projector, when its topic is recreated and republished, then it applies the new events once and skips the history', async () => {
+    const groupId = `running-${topic}`;
+    const projector = await projectFirstTopic(groupId);
+
+    await recreateTopic();
+    await storeVersions(store, histories, AFTER);
+    await republish();
+    await waitForCommittedAtEnd(groupId);
+
+    await expectConsistent(env.pool);
+    const metrics = await projector.metrics();
+    expect(metricValue(metrics, 'ledger_projector_events_projected_total')).toBe(EVENTS);
+    expect(metricValue(metrics, 'ledger_projector_dead_letters_total')).toBe(0);
+  }, 240_000);
+
+  it('given a group whose committed offsets lie beyond the new topic end, when the projector starts, then it reads the new topic from its start', async () => {
+    const groupId = `beyond-${topic}`;
+    const committed = await recreateBehindStoppedProjector(groupId);
+    await restoreOffsets(groupId, committed);
+    const ends = await env.endOffsets(topic);
+    for (const [partition, offset] of committed) expect(Number(offset)).toBeGreaterThan(Number(ends.get(partition)));
+
+    await start(groupId);
+    await waitForCommittedAtEnd(groupId);
+    await expectConsistent(env.pool);
+
+    await env.produce(topic, await storedMessages(store));
+    await waitForCommittedAtEnd(groupId);
+    await expectConsistent(env.pool);
+  }, 240_000);
+
+  it('given a group whose committed offsets lie inside the republished topic, when the projector starts, then what it skips is history it has', async () => {
+    const groupId = `inside-${topic}`;
+    const committed = await recreateBehindStoppedProjector(groupId);
+    await env.produce(topic, await storedMessages(store));
+    await restoreOffsets(groupId, committed);
+
+    await start(groupId);
+    await waitForCommittedAtEnd(groupId);
+
+    // The relay republishes in commit order to the same partitions: below the old offsets lie the new
+    // events sent before it noticed and the oldest of the history, all of them again further on.
+    await expectConsistent(env.pool);
+  }, 240_000);
+
+  it('given a fresh read model, when a projector reads a recreated topic from its start, then the gaps the early events open close by themselves', async () => {
+    await storeVersions(store, histories, BEFORE);
+    await env.produce(topic, await storedMessages(store));
+    await recreateTopic();
+    await storeVersions(store, histories, AFTER);
+    await republish();
+
+    const groupId = `fresh-${topic}`;
+    await start(groupId);
+    await waitForCommittedAtEnd(groupId);
+    await eventually(async () => (await unresolved(env.pool))?.parked === 0, 30_000, 'every account unparked');
+
+    await expectConsistent(env.pool);
+    const { rows } = await env.pool.query<{ performed_by: string; outcome: string }>(
+      `SELECT DISTINCT performed_by, outcome FROM read_model.operator_actions WHERE action = 'redrive' ORDER BY outcome`,
+    );
+    expect(rows.map((row) => row.performed_by)).toEqual(rows.map(() => 'projector'));
+    expect(rows.map((row) => row.outcome)).toContain('redriven');
+  }, 240_000);
+});
