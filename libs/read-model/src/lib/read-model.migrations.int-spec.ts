@@ -9,7 +9,11 @@ describe('read-model migrations', () => {
     const schema = await client.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = 'read_model'`);
     const applied = await client.query(`SELECT name FROM ${READ_MODEL_MIGRATIONS_TABLE}`);
     expect(schema.rowCount).toBe(1);
-    expect(applied.rows.map((r) => r.name)).toEqual(['CreateReadModelSchema1767225600100', 'CreateReadModelTables1767225600200']);
+    expect(applied.rows.map((r) => r.name)).toEqual([
+      'CreateReadModelSchema1767225600100',
+      'CreateReadModelTables1767225600200',
+      'MessageDigestKeys1795831200000',
+    ]);
     const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_model' ORDER BY 1`);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'account_transactions',

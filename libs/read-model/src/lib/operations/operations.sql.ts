@@ -56,11 +56,7 @@ export const UNPARK_ACCOUNT = `DELETE FROM read_model.parked_accounts WHERE acco
 
 /** Points a still-parked account at the dead letter that parks it now (the writer's insert kept the old row). */
 export const REPARK_ACCOUNT = `
-  UPDATE read_model.parked_accounts
-     SET dead_letter_id = (SELECT id FROM read_model.dead_letters
-                            WHERE topic = $2::text AND partition = $3::int AND "offset" = $4::bigint),
-         reason = $5::text
-   WHERE account_id = $1::uuid`;
+  UPDATE read_model.parked_accounts SET dead_letter_id = $2::bigint, reason = $3::text WHERE account_id = $1::uuid`;
 
 export const ACCOUNT_STANDING = `
   SELECT (SELECT version::text FROM read_model.accounts WHERE account_id = $1::uuid) AS version,

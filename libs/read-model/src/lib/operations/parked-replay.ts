@@ -42,13 +42,13 @@ export async function applyAsUnparked(
 ): Promise<ReplayResult> {
   await client.query(DELETE_HELD_MESSAGES, [accountId]);
   const plan = await writer.planLocked(client, inputs, 1, true);
-  await writer.write(client, plan);
+  const deadLetterIds = await writer.write(client, plan);
   const park = plan.parks.find((p) => p.accountId === accountId);
   if (park === undefined) {
     await client.query(UNPARK_ACCOUNT, [accountId]);
   } else {
-    const { raw } = required(plan.deadLetters[park.deadLetterIndex], 'the dead letter that parks the account');
-    await client.query(REPARK_ACCOUNT, [accountId, raw.topic, raw.partition, raw.offset, park.reason]);
+    const deadLetterId = required(deadLetterIds[park.deadLetterIndex], 'the dead letter that parks the account');
+    await client.query(REPARK_ACCOUNT, [accountId, deadLetterId, park.reason]);
   }
   const outcome = await writer.finish(client, plan);
   return {

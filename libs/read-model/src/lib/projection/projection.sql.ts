@@ -75,12 +75,15 @@ export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): s
     SELECT (SELECT count(*) FROM a)::int AS accounts, (SELECT count(*) FROM t)::int AS transactions`;
 }
 
-/** A redelivered message updates its dead letter (and reopens it) instead of adding another. */
+/**
+ * A redelivered message (the same bytes at the same position) updates its dead letter (and reopens it)
+ * instead of adding another; another message at that position (a recreated topic) gets its own.
+ */
 export const UPSERT_DEAD_LETTER = `
   INSERT INTO read_model.dead_letters (account_id, event_id, version, topic, partition, "offset",
     message_key, message_value, headers, error, attempts)
   VALUES ($1::uuid, $2::uuid, $3::bigint, $4, $5, $6::bigint, $7, $8, $9::jsonb, $10, $11)
-  ON CONFLICT (topic, partition, "offset") DO UPDATE SET
+  ON CONFLICT ON CONSTRAINT dead_letters_message_key DO UPDATE SET
     error = EXCLUDED.error, attempts = dead_letters.attempts + EXCLUDED.attempts,
     status = 'open', resolved_at = NULL, published_at = NULL
   RETURNING id::text AS id`;

@@ -76,6 +76,61 @@ describe('ProjectionWriter against PostgreSQL', () => {
     expect(held.rows.map((r) => r.offset)).toEqual([104, 200]);
   });
 
+  describe('given the topic deleted and created again, its offsets starting over', () => {
+    it('when another message is dead-lettered at an offset an old dead letter holds, then each keeps its own and the account parks behind its own', async () => {
+      const before = new AccountHistory({ deposits: 2 });
+      const after = new AccountHistory({ deposits: 2 });
+      await apply(before.messages([2]), 400);
+
+      const outcome = await apply(after.messages([3]), 400);
+
+      expect(outcome).toMatchObject({ deadLettered: 1, parked: [after.accountId] });
+      const dead = await db.pool.query(
+        `SELECT id::text, account_id::text, version::int, error FROM read_model.dead_letters WHERE "offset" = 400 ORDER BY id`,
+      );
+      expect(dead.rows).toEqual([
+        { id: expect.any(String), account_id: before.accountId, version: 2, error: 'version gap: expected version 1, got 2' },
+        { id: expect.any(String), account_id: after.accountId, version: 3, error: 'version gap: expected version 1, got 3' },
+      ]);
+      const parked = await db.pool.query(
+        `SELECT account_id::text, dead_letter_id::text FROM read_model.parked_accounts WHERE "account_id" = ANY($1)`,
+        [[before.accountId, after.accountId]],
+      );
+      expect(new Map(parked.rows.map((r) => [r.account_id, r.dead_letter_id]))).toEqual(
+        new Map([
+          [before.accountId, dead.rows[0].id],
+          [after.accountId, dead.rows[1].id],
+        ]),
+      );
+    });
+
+    it('when a parked account gets another message at an offset one of its held messages has, then both are held', async () => {
+      const history = new AccountHistory({ deposits: 4 });
+      await apply(history.messages([2, 3]), 500);
+
+      expect(await apply(history.messages([4]), 501)).toMatchObject({ held: 1 });
+
+      const held = await db.pool.query(`SELECT "offset"::int FROM read_model.parked_events WHERE account_id = $1 ORDER BY id`, [
+        history.accountId,
+      ]);
+      expect(held.rows.map((r) => r.offset)).toEqual([501, 501]);
+    });
+
+    it('when the same message comes again at its offset (a redelivery), then it is still one dead letter, or one held message', async () => {
+      const stray = { key: null, value: Buffer.from('{not json at 700') };
+      await apply([stray], 700);
+      await apply([stray], 700);
+      const dead = await db.pool.query(`SELECT attempts FROM read_model.dead_letters WHERE "offset" = 700`);
+      expect(dead.rows).toEqual([{ attempts: 2 }]);
+
+      const history = new AccountHistory({ deposits: 3 });
+      await apply(history.messages([2, 3]), 600);
+      await apply(history.messages([3]), 601);
+      const held = await db.pool.query(`SELECT "offset"::int FROM read_model.parked_events WHERE account_id = $1`, [history.accountId]);
+      expect(held.rows).toEqual([{ offset: 601 }]);
+    });
+  });
+
   it('given poison without an account, then it is dead-lettered and nothing is parked', async () => {
     const outcome = await apply([{ key: null, value: Buffer.from('{not json') }], 300);
     expect(outcome).toMatchObject({ deadLettered: 1, parked: [] });

@@ -135,7 +135,8 @@ export class ProjectionWriter {
     );
   }
 
-  async write(client: ClientBase, plan: BatchPlan): Promise<void> {
+  /** Writes the plan; returns the ids of its dead letters, in the plan's order. */
+  async write(client: ClientBase, plan: BatchPlan): Promise<readonly string[]> {
     if (plan.views.length > 0 || plan.transactions.length > 0) {
       await client.query(writeBatch(this.tables, this.options.projection !== null), this.batchValues(plan));
     }
@@ -156,6 +157,7 @@ export class ProjectionWriter {
         raws.map((r) => JSON.stringify(r.headers)),
       ]);
     }
+    return deadLetterIds;
   }
 
   /** One NOTIFY per batch (cut into payloads under Postgres' limit); returns the batch's outcome. */
