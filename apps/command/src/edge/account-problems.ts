@@ -1,5 +1,5 @@
 import { AccountError } from '@ledger/domain';
-import { problem, ProblemException } from '@ledger/platform';
+import { problem, ProblemException, sharedProblem } from '@ledger/platform';
 
 /** Domain errors become HTTP problems here and nowhere else. Each kind has its own stable `type`. */
 export function accountProblem(error: AccountError): ProblemException {
@@ -11,7 +11,7 @@ export function accountProblem(error: AccountError): ProblemException {
     case 'InvalidAmount':
       return problem(400, 'invalid-amount', 'Invalid amount', error.detail);
     case 'InvalidCommand':
-      return problem(400, 'validation', 'Validation failed', error.detail);
+      return sharedProblem('validation', error.detail);
     case 'InsufficientFunds':
       return problem(409, 'insufficient-funds', 'Insufficient funds', 'The balance does not cover the withdrawal.', {
         balance: Number(error.balance),

@@ -1,9 +1,9 @@
-import { problem, ProblemException } from '@ledger/platform';
+import { problem, ProblemException, SHARED_PROBLEMS } from '@ledger/platform';
 
 /** Every problem the query API answers with, by slug: what OpenAPI documents and clients switch on. */
 export const QUERY_PROBLEMS = {
-  validation: { status: 400, title: 'Validation failed', detail: 'A query parameter is malformed, out of range, repeated or unknown.' },
-  'invalid-account-id': { status: 400, title: 'Invalid account id', detail: 'The account id must be a UUID.' },
+  validation: { ...SHARED_PROBLEMS.validation, detail: 'A query parameter is malformed, out of range, repeated or unknown.' },
+  'invalid-account-id': { ...SHARED_PROBLEMS['invalid-account-id'], detail: 'The account id must be a UUID.' },
   'invalid-cursor': {
     status: 400,
     title: 'Invalid cursor',
@@ -21,11 +21,10 @@ export const QUERY_PROBLEMS = {
     detail: 'Every stream slot of this replica is taken; retry after Retry-After seconds.',
   },
   unavailable: {
-    status: 503,
-    title: 'Service unavailable',
+    ...SHARED_PROBLEMS.unavailable,
     detail: 'The database is unavailable or overloaded; retry after Retry-After seconds.',
   },
-  'headers-too-large': { status: 431, title: 'Request header fields too large', detail: 'The URL and headers together exceed 16 KiB.' },
+  'headers-too-large': { ...SHARED_PROBLEMS['headers-too-large'], detail: 'The URL and headers together exceed 16 KiB.' },
   'read-your-writes-timeout': {
     status: 504,
     title: 'Read-your-writes timeout',

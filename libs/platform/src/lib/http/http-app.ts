@@ -8,12 +8,13 @@ import type { Duplex } from 'node:stream';
 import { countHttpRequests } from '../metrics/http-metrics.hook';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { correlationIdOf } from './correlation-id';
-import { problem, problemType, PROBLEM_CONTENT_TYPE } from './problem';
+import { PROBLEM_CONTENT_TYPE, problemType, SHARED_PROBLEMS, sharedProblem } from './problem';
 
 export const BODY_LIMIT = '64kb';
 const BODY_LIMIT_BYTES = 64 * 1024;
 /** application/json and application/*+json, with or without parameters. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
+const NOT_JSON = 'The request body is not valid JSON.';
 
 /**
  * Errors Node's HTTP parser raises before the framework sees the request (oversized headers, garbage)
@@ -24,12 +25,9 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = JSON.stringify({
-    type: problemType(status === 431 ? 'headers-too-large' : 'bad-request'),
-    title: status === 431 ? 'Request header fields too large' : 'Bad request',
-    status,
-  });
+  const slug = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers-too-large' : 'bad-request';
+  const { status, title } = SHARED_PROBLEMS[slug];
+  const body = JSON.stringify({ type: problemType(slug), title, status });
   socket.end(
     `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
       `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -50,11 +48,11 @@ function parseJsonBody(_request: FastifyRequest, body: string, done: (error: Err
   try {
     value = JSON.parse(body);
   } catch {
-    done(problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.'));
+    done(sharedProblem('malformed-json', NOT_JSON));
     return;
   }
   if (typeof value !== 'object' || value === null) {
-    done(problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.'));
+    done(sharedProblem('malformed-json', NOT_JSON));
     return;
   }
   done(null, value);

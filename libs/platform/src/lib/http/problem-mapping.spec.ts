@@ -50,12 +50,22 @@ describe('toProblem', () => {
     });
   });
 
-  it('maps body-parser errors: malformed JSON is 400, an oversized body 413', () => {
-    expect(toProblem({ status: 400, type: 'entity.parse.failed', expose: true })).toMatchObject({
-      status: 400,
-      type: expect.stringMatching(/malformed-json$/),
+  it("maps fastify's errors before a route runs: an oversized body 413, another media type 415, a bad length 400", () => {
+    expect(toProblem({ statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: 'too large' })).toMatchObject({
+      status: 413,
+      type: expect.stringMatching(/payload-too-large$/),
+      title: 'Payload too large',
     });
-    expect(toProblem({ status: 413, type: 'entity.too.large', expose: true })).toMatchObject({ status: 413 });
+    expect(toProblem({ statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', message: 'nope' })).toMatchObject({
+      status: 415,
+      type: expect.stringMatching(/unsupported-media-type$/),
+      detail: 'Send the body as application/json.',
+    });
+    expect(toProblem({ statusCode: 400, code: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', message: 'bad length' })).toMatchObject({
+      status: 400,
+      type: expect.stringMatching(/bad-request$/),
+      detail: 'bad length',
+    });
   });
 
   it('maps a database that cannot serve now (refused, no pooled connection in time, statement timeout) to a 503 unavailable', () => {

@@ -1,9 +1,11 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { databaseUnavailability } from '../database/database-unavailability';
-import { ProblemDetails, ProblemException, problemType } from './problem';
+import { ProblemDetails, ProblemException, problemType, SHARED_PROBLEMS, type SharedProblemSlug } from './problem';
+
+const shared = (slug: SharedProblemSlug): [slug: string, title: string] => [slug, SHARED_PROBLEMS[slug].title];
 
 const GENERIC: Record<number, [slug: string, title: string]> = {
-  400: ['bad-request', 'Bad request'],
+  400: shared('bad-request'),
   401: ['unauthorized', 'Unauthorized'],
   403: ['forbidden', 'Forbidden'],
   404: ['not-found', 'Not found'],
@@ -11,11 +13,11 @@ const GENERIC: Record<number, [slug: string, title: string]> = {
   406: ['not-acceptable', 'Not acceptable'],
   409: ['conflict', 'Conflict'],
   412: ['precondition-failed', 'Precondition failed'],
-  413: ['payload-too-large', 'Payload too large'],
-  415: ['unsupported-media-type', 'Unsupported media type'],
+  413: shared('payload-too-large'),
+  415: shared('unsupported-media-type'),
   422: ['unprocessable-content', 'Unprocessable content'],
-  431: ['headers-too-large', 'Request header fields too large'],
-  503: ['unavailable', 'Service unavailable'],
+  431: shared('headers-too-large'),
+  503: shared('unavailable'),
   504: ['timeout', 'Gateway timeout'],
 };
 
@@ -24,11 +26,10 @@ function generic(status: number, detail?: string, extensions: Record<string, unk
   return { type: problemType(slug), title, status, ...(detail ? { detail } : {}), ...extensions };
 }
 
-/** Errors raised before any route runs (body-parser, fastify) carry a status and a `type` or `code`. */
-interface BodyParserError {
+/** Errors fastify raises before any route runs carry a status and a `code`. */
+interface FrameworkError {
   status?: number;
   statusCode?: number;
-  type?: string;
   code?: string;
   expose?: boolean;
   message?: string;
@@ -37,7 +38,7 @@ interface BodyParserError {
 const UNSUPPORTED_MEDIA_TYPE = 'Send the body as application/json.';
 const DATABASE_UNAVAILABLE = 'The database is unavailable or overloaded; retry after Retry-After seconds.';
 
-function fromFastify(error: BodyParserError): ProblemDetails | null {
+function fromFastify(error: FrameworkError): ProblemDetails | null {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return generic(413, 'The request body exceeds the size limit.');
@@ -48,22 +49,10 @@ function fromFastify(error: BodyParserError): ProblemDetails | null {
   }
 }
 
-function fromBodyParser(error: BodyParserError): ProblemDetails | null {
+function fromFramework(error: FrameworkError): ProblemDetails | null {
   const status = error.status ?? error.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500 || error.expose === false) return null;
-  const fastify = fromFastify(error);
-  if (fastify) return fastify;
-  switch (error.type) {
-    case 'entity.parse.failed':
-      return { ...generic(400, 'The request body is not valid JSON.'), type: problemType('malformed-json'), title: 'Malformed JSON' };
-    case 'entity.too.large':
-      return generic(413, 'The request body exceeds the size limit.');
-    case 'charset.unsupported':
-    case 'encoding.unsupported':
-      return generic(415, error.message);
-    default:
-      return generic(status, error.message);
-  }
+  return fromFastify(error) ?? generic(status, error.message);
 }
 
 function fromHttpException(error: HttpException): ProblemDetails {
@@ -75,7 +64,7 @@ function fromHttpException(error: HttpException): ProblemDetails {
     return {
       ...generic(400, 'The request is not valid.'),
       type: problemType('validation'),
-      title: 'Validation failed',
+      title: SHARED_PROBLEMS.validation.title,
       errors: body.message,
     };
   }
@@ -101,7 +90,7 @@ export function toProblem(error: unknown): ProblemDetails | null {
   if (error instanceof ProblemException) return error.problem;
   if (error instanceof HttpException) return fromHttpException(error);
   if (databaseUnavailability(error) !== null) return generic(503, DATABASE_UNAVAILABLE);
-  if (error && typeof error === 'object') return fromBodyParser(error as BodyParserError);
+  if (error && typeof error === 'object') return fromFramework(error as FrameworkError);
   return null;
 }
 

@@ -31,3 +31,22 @@ export function problem(
 ): ProblemException {
   return new ProblemException({ type: problemType(slug), title, status, ...(detail ? { detail } : {}), ...extensions });
 }
+
+/** The problems any of the HTTP apps answers with, whatever its use cases: one title per slug. */
+export const SHARED_PROBLEMS = {
+  'bad-request': { status: 400, title: 'Bad request' },
+  validation: { status: 400, title: 'Validation failed' },
+  'malformed-json': { status: 400, title: 'Malformed JSON' },
+  'invalid-account-id': { status: 400, title: 'Invalid account id' },
+  'payload-too-large': { status: 413, title: 'Payload too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'headers-too-large': { status: 431, title: 'Request header fields too large' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+} as const;
+
+export type SharedProblemSlug = keyof typeof SHARED_PROBLEMS;
+
+export function sharedProblem(slug: SharedProblemSlug, detail?: string, extensions: Record<string, unknown> = {}): ProblemException {
+  const { status, title } = SHARED_PROBLEMS[slug];
+  return problem(status, slug, title, detail, extensions);
+}

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { problem } from './problem';
+import { sharedProblem } from './problem';
 
 interface FieldError {
   readonly field: string;
@@ -41,7 +41,7 @@ function refuseUnknownFields(body: object, metatype: Metatype): void {
   const declared = declaredFields(metatype);
   const unknown = Object.keys(body).filter((field) => !declared.has(field));
   if (unknown.length === 0) return;
-  throw problem(400, 'validation', 'Validation failed', 'The request is not valid.', {
+  throw sharedProblem('validation', 'The request is not valid.', {
     errors: unknown.map((field) => ({ field, messages: [`property ${field} should not exist`] })),
   });
 }
@@ -60,14 +60,13 @@ export class StrictValidationPipe extends ValidationPipe {
       transform: true,
       transformOptions: { enableImplicitConversion: false },
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) =>
-        problem(400, 'validation', 'Validation failed', 'The request is not valid.', { errors: flatten(errors) }),
+      exceptionFactory: (errors) => sharedProblem('validation', 'The request is not valid.', { errors: flatten(errors) }),
     });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw problem(400, 'validation', 'Validation failed', 'The request body must be a JSON object.');
+      throw sharedProblem('validation', 'The request body must be a JSON object.');
     }
     // A whole query string bound to a DTO (`@Query() dto`) is held to the same rules as a body.
     const wholeObject = metadata.type === 'body' || (metadata.type === 'query' && metadata.data === undefined);
