@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assertPipelineBuilt,
@@ -127,6 +127,8 @@ describe('tracing across the four services', () => {
       services,
     );
     const spans = receiver.inTrace(traceId);
+    // Kept beside the apps' logs: the trace as a collector would have received it.
+    writeFileSync(join(logDir, 'deposit-trace.json'), `${JSON.stringify(spans, null, 2)}\n`);
     expect(services()).toEqual(['command', 'projector', 'query', 'relay']);
 
     const request = only(spans, 'command request span', isRequest('command'));
