@@ -21,14 +21,18 @@ describe('k8s/ledger/values.yaml', () => {
     it('finds a value without a comment, at the top, first in a block, and inside a documented section', () => {
       const file = join(dir, 'values.yaml');
       const original = readFileSync(valuesFile, 'utf8');
-      const edited = original
-        .replace('nameOverride: ""\n', 'nameOverride: ""\nundocumentedTop: 1\n')
-        .replace('image:\n  # Prepended', 'image:\n  undocumentedFirst: 1\n  # Prepended')
-        .replace(
-          '    # Pods, when autoscaling is off.\n    replicaCount: 2\n    # The container',
-          '    replicaCount: 2\n    # The container',
-        );
-      expect(edited).not.toBe(original);
+      // Each edit must find its place: a reformatted values.yaml must fail here, not pass with fewer edits.
+      const edit = (text: string, from: string, to: string) => {
+        expect(text).toContain(from);
+        return text.replace(from, to);
+      };
+      let edited = edit(original, "nameOverride: ''\n", "nameOverride: ''\nundocumentedTop: 1\n");
+      edited = edit(edited, 'image:\n  # Prepended', 'image:\n  undocumentedFirst: 1\n  # Prepended');
+      edited = edit(
+        edited,
+        '    # Pods, when autoscaling is off.\n    replicaCount: 2\n    # The container',
+        '    replicaCount: 2\n    # The container',
+      );
       writeFileSync(file, edited);
       expect(undocumentedValues(file)).toEqual(['undocumentedTop', 'image.undocumentedFirst', 'apps.command.replicaCount']);
     });
