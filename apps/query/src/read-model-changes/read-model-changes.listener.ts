@@ -97,9 +97,11 @@ export class ReadModelChangesListener implements OnModuleInit, OnApplicationShut
         // After LISTEN took effect: a change committed before it was never announced to us.
         this.wakeAll();
         this.settleFirstAttempt();
-        const stopped = new Promise<string>((resolve) =>
-          this.stopping.signal.addEventListener('abort', () => resolve('stopped'), { once: true }),
-        );
+        // Shutdown may have begun while this session was connecting: its abort event is then past.
+        const stopped = new Promise<string>((resolve) => {
+          if (this.stopping.signal.aborted) resolve('stopped');
+          else this.stopping.signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+        });
         const reason = await Promise.race([broken, stopped]);
         if (reason !== 'stopped') this.logger.warn(`notification session lost (${reason}); reconnecting`);
       } catch (error) {
