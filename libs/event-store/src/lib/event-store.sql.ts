@@ -153,40 +153,6 @@ export const READ_STREAM_STATEMENT: NamedStatement = {
      ORDER BY is_snapshot DESC, version`,
 };
 
-/**
- * READ_STREAM_STATEMENT for many streams at once ($1: their ids; $2: the snapshot schema version),
- * each row naming its stream. One statement, so each stream is read as of one snapshot, as alone.
- */
-export const READ_STREAMS_STATEMENT: NamedStatement = {
-  name: 'event_store_read_streams',
-  text: `
-    WITH ids AS (
-      SELECT DISTINCT unnest($1::text[]) AS stream_id
-    ),
-    sn AS (
-      SELECT s.stream_id, s.version, s.schema_version, s.state
-        FROM ids
-        JOIN event_store.snapshots s ON s.stream_id = ids.stream_id
-       WHERE s.schema_version = $2::int
-    )
-    SELECT sn.stream_id, true AS is_snapshot, sn.version, sn.schema_version, sn.state AS data,
-           NULL::text AS global_position, NULL::text AS transaction_id, NULL::text AS event_id,
-           NULL::text AS type, NULL::jsonb AS metadata, NULL::timestamptz AS occurred_at
-      FROM sn
-    UNION ALL
-    SELECT e.stream_id, false, e.version, e.schema_version, e.data,
-           e.global_position::text, e.transaction_id::text, e.event_id::text,
-           e.type, e.metadata, e.occurred_at
-      FROM ids
-      JOIN LATERAL (
-             SELECT *
-               FROM event_store.events e
-              WHERE e.stream_id = ids.stream_id
-                AND e.version > COALESCE((SELECT sn.version FROM sn WHERE sn.stream_id = ids.stream_id), 0)
-           ) e ON true
-     ORDER BY 1, 2 DESC, 3`,
-};
-
 export const FIND_IDEMPOTENCY_RECORD_STATEMENT: NamedStatement = {
   name: 'event_store_find_idempotency_record',
   text: `

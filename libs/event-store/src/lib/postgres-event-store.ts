@@ -14,15 +14,9 @@ import {
   StoredEvent,
   StreamRead,
 } from './event-store.port';
-import {
-  appendStatement,
-  FIND_IDEMPOTENCY_RECORD_STATEMENT,
-  NOTIFY_STATEMENT,
-  READ_STREAM_STATEMENT,
-  READ_STREAMS_STATEMENT,
-} from './event-store.sql';
+import { appendStatement, FIND_IDEMPOTENCY_RECORD_STATEMENT, NOTIFY_STATEMENT, READ_STREAM_STATEMENT } from './event-store.sql';
 import { batchKeysOf, runAppendBatch, type BatchAppendHost } from './batch-append';
-import { GroupCommitter, type BatchEntry, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
+import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
 import { isPool } from './pool-detection';
 import type { Queryable } from './queryable';
 import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-event.row';
@@ -68,12 +62,6 @@ export interface PostgresEventStoreOptions {
    * the store runs on a pool; on a single session appends always go one by one. `false` turns it off.
    */
   readonly groupCommit?: boolean | GroupCommitOptions;
-  /**
-   * Stream reads that arrive while others are in flight share one statement (the way appends share a
-   * commit): commands on accounts the caller has not cached cost one round trip between them, not
-   * one each. On by default on a pool; `false` reads each stream alone.
-   */
-  readonly batchReads?: boolean;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -84,8 +72,6 @@ const EVENT_ID_CONSTRAINT = 'events_event_id_key';
 const identity: Upcaster = ({ type, schemaVersion, data }) => ({ type, schemaVersion, data });
 
 interface ReadRow {
-  /** Only in READ_STREAMS_STATEMENT's rows. */
-  readonly stream_id?: string;
   readonly is_snapshot: boolean;
   readonly version: string;
   readonly schema_version: number;
@@ -120,25 +106,6 @@ function uniqueViolation(error: unknown): string | null {
   return null;
 }
 
-/** Stream reads in flight at once, each one statement (and one pooled connection) for many streams. */
-const READ_BATCHES_IN_FLIGHT = 4;
-
-interface StreamReadRequest {
-  readonly streamId: string;
-  readonly snapshotSchemaVersion: number;
-}
-
-function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [item]);
-    else group.push(item);
-  }
-  return groups;
-}
-
 export class PostgresEventStore implements EventStore {
   private readonly upcast: Upcaster;
   private readonly notify: boolean;
@@ -146,7 +113,6 @@ export class PostgresEventStore implements EventStore {
   private lastNotifyAt = Number.NEGATIVE_INFINITY;
   private trailingNotify: { streamId: string; timer: NodeJS.Timeout } | null = null;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult> | null;
-  private readonly reader: GroupCommitter<StreamReadRequest, StreamRead> | null;
   private fallbacks = 0;
 
   /** `pool`: a pg Pool (group commit possible), or a client or session (appends one by one). */
@@ -177,21 +143,12 @@ export class PostgresEventStore implements EventStore {
       groupCommit !== false && isPool(pool)
         ? new GroupCommitter((entries) => runAppendBatch(host, entries), groupCommit === true ? {} : groupCommit)
         : null;
-    this.reader =
-      options.batchReads !== false && isPool(pool)
-        ? new GroupCommitter((entries) => this.readBatch(entries), { maxBatchesInFlight: READ_BATCHES_IN_FLIGHT })
-        : null;
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
     // Checked before queueing, so a bad request never reaches a batch.
     assertValidAppendRequest(request);
     return this.committer === null ? this.appendAlone(request) : this.committer.submit(request, batchKeysOf(request));
-  }
-
-  /** Stream reads that shared a statement: batches, the reads they carried, the largest (zeros when off). */
-  readBatchStats(): GroupCommitStats {
-    return this.reader?.stats() ?? { batches: 0, items: 0, largestBatch: 0 };
   }
 
   /** Group commit's counters (zeros when it is off); `fallbacks` counts batches retried item by item. */
@@ -254,34 +211,10 @@ export class PostgresEventStore implements EventStore {
       const events = await readStreamEvents(this.pool, streamId, { upcast: this.upcast });
       return { version: events[events.length - 1]?.version ?? 0, snapshot: null, events };
     }
-    const request = { streamId, snapshotSchemaVersion: options.snapshotSchemaVersion };
-    return this.reader === null ? this.readAlone(request) : this.reader.submit(request, []);
-  }
-
-  private async readAlone({ streamId, snapshotSchemaVersion }: StreamReadRequest): Promise<StreamRead> {
-    const { rows } = await this.pool.query<ReadRow>({ ...READ_STREAM_STATEMENT, values: [streamId, snapshotSchemaVersion] });
-    return this.streamRead(streamId, rows);
-  }
-
-  /**
-   * Reads that arrived together (commands on accounts not in the caller's cache) as one statement per
-   * snapshot schema version; one read alone keeps the single-stream statement.
-   */
-  private async readBatch(entries: readonly BatchEntry<StreamReadRequest, StreamRead>[]): Promise<void> {
-    if (entries.length === 1) {
-      const [only] = entries as [BatchEntry<StreamReadRequest, StreamRead>];
-      only.resolve(await this.readAlone(only.item));
-      return;
-    }
-    for (const [schemaVersion, group] of groupBy(entries, (entry) => entry.item.snapshotSchemaVersion)) {
-      const ids = [...new Set(group.map((entry) => entry.item.streamId))];
-      const { rows } = await this.pool.query<ReadRow>({ ...READ_STREAMS_STATEMENT, values: [ids, schemaVersion] });
-      const byStream = groupBy(rows, (row) => row.stream_id ?? '');
-      for (const entry of group) entry.resolve(this.streamRead(entry.item.streamId, byStream.get(entry.item.streamId) ?? []));
-    }
-  }
-
-  private streamRead(streamId: string, rows: readonly ReadRow[]): StreamRead {
+    const { rows } = await this.pool.query<ReadRow>({
+      ...READ_STREAM_STATEMENT,
+      values: [streamId, options.snapshotSchemaVersion],
+    });
     let snapshot: Snapshot | null = null;
     const events: StoredEvent[] = [];
     for (const row of rows) {
