@@ -16,6 +16,7 @@ export * from './lib/database/database-unavailability';
 export * from './lib/platform.module';
 export * from './lib/resilience/backoff';
 export * from './lib/async/wake-signal';
+export * from './lib/async/when-aborted';
 export * from './lib/errors/error-message';
 export * from './lib/values/required';
 export * from './lib/values/seeded-random';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client, type Notification } from 'pg';
 import { decodeChangePayload, READ_MODEL_CHANGED_CHANNEL } from '@ledger/read-model';
-import { backoffDelay, messageOf, sleep } from '@ledger/platform';
+import { backoffDelay, messageOf, sleep, whenAborted } from '@ledger/platform';
 import { QueryMetrics } from '../query.metrics';
 import { QueryConfig } from '../query.config';
 
@@ -98,10 +98,7 @@ export class ReadModelChangesListener implements OnModuleInit, OnApplicationShut
         this.wakeAll();
         this.settleFirstAttempt();
         // Shutdown may have begun while this session was connecting: its abort event is then past.
-        const stopped = new Promise<string>((resolve) => {
-          if (this.stopping.signal.aborted) resolve('stopped');
-          else this.stopping.signal.addEventListener('abort', () => resolve('stopped'), { once: true });
-        });
+        const stopped = whenAborted(this.stopping.signal).then(() => 'stopped');
         const reason = await Promise.race([broken, stopped]);
         if (reason !== 'stopped') this.logger.warn(`notification session lost (${reason}); reconnecting`);
       } catch (error) {

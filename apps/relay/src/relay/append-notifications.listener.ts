@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EVENT_STORE_APPENDED_CHANNEL } from '@ledger/event-store';
 import { Client } from 'pg';
-import { backoffDelay, messageOf, sleep, type WakeSignal } from '@ledger/platform';
+import { backoffDelay, messageOf, sleep, whenAborted, type WakeSignal } from '@ledger/platform';
 
 /**
  * `LISTEN event_store_appended` on a dedicated session (a pooled one would lose the subscription),
@@ -47,9 +47,7 @@ export class AppendNotificationsListener {
         await client.query(`LISTEN ${EVENT_STORE_APPENDED_CHANNEL}`);
         failures = 0;
         this.wake.notify();
-        const stopped = new Promise<string>((resolve) =>
-          this.stopping.signal.addEventListener('abort', () => resolve('stopped'), { once: true }),
-        );
+        const stopped = whenAborted(this.stopping.signal).then(() => 'stopped');
         const reason = await Promise.race([broken, stopped]);
         if (reason !== 'stopped') this.logger.warn(`notification session lost (${reason}); reconnecting`);
       } catch (error) {
