@@ -69,7 +69,7 @@ describe('PostgresEventStore with group commit', () => {
   });
 
   it('fails only the item whose expected version is stale; the rest of its batch commits', async () => {
-    const store = new PostgresEventStore(pool);
+    const store = new PostgresEventStore(pool, { groupCommit: { maxBatchesInFlight: 1 } });
     const [a, b, c] = [uniqueStreamId('a'), uniqueStreamId('b'), uniqueStreamId('c')];
     await Promise.all([a, b, c].map((s) => store.append(create(s))));
     const before = store.groupCommitStats().batches;

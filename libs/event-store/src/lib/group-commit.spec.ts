@@ -106,13 +106,32 @@ describe('GroupCommitter', () => {
     expect(runner.batches[2]).toEqual(['e']);
   });
 
+  it('shares what waits evenly among the free slots, so batches in flight run side by side', async () => {
+    const runner = controlledRunner();
+    const committer = new GroupCommitter(runner.run, { maxBatchesInFlight: 2 });
+
+    submitAll(
+      committer,
+      ['a', 'b', 'c', 'd', 'e'].map((id) => item(id)),
+    );
+    await turn();
+
+    expect(runner.batches).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+    ]);
+  });
+
   it('rejects the items of a failing batch, and items the runner left unsettled, without stopping', async () => {
     let call = 0;
-    const committer = new GroupCommitter<Item, string>(async (entries) => {
-      call += 1;
-      if (call === 1) throw new Error('batch broke');
-      entries[0]?.resolve('only the first');
-    });
+    const committer = new GroupCommitter<Item, string>(
+      async (entries) => {
+        call += 1;
+        if (call === 1) throw new Error('batch broke');
+        entries[0]?.resolve('only the first');
+      },
+      { maxBatchesInFlight: 1 },
+    );
 
     const failed = committer.submit(item('a'), ['a']);
     await expect(failed).rejects.toThrow('batch broke');

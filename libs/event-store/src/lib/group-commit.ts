@@ -100,22 +100,27 @@ export class GroupCommitter<T, R> {
     });
   }
 
+  /**
+   * What waits is shared evenly among the free slots: batches in flight at once run side by side (on
+   * separate connections and cores), where one batch carrying everything would leave the others idle.
+   */
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
-      const batch = this.take();
+      const share = Math.ceil(this.waiting.length / (this.maxInFlight - this.inFlight));
+      const batch = this.take(Math.min(this.maxBatchSize, share));
       if (batch.length === 0) return;
       this.start(batch);
     }
   }
 
-  /** Waiting items in arrival order, skipping those whose keys are taken; skipped ones keep their place. */
-  private take(): Waiting<T, R>[] {
+  /** Up to `limit` waiting items in arrival order, skipping those whose keys are taken; skipped ones keep their place. */
+  private take(limit: number): Waiting<T, R>[] {
     const batch: Waiting<T, R>[] = [];
     const left: Waiting<T, R>[] = [];
     // Keys seen in this pass, taken or not: an item behind a skipped one of its key must not overtake it.
     const seen = new Set<string>();
     for (const entry of this.waiting) {
-      const free = batch.length < this.maxBatchSize && entry.keys.every((k) => !this.busyKeys.has(k) && !seen.has(k));
+      const free = batch.length < limit && entry.keys.every((k) => !this.busyKeys.has(k) && !seen.has(k));
       for (const key of entry.keys) seen.add(key);
       if (free) batch.push(entry);
       else left.push(entry);
