@@ -28,9 +28,7 @@ describe('relay while the broker is unreachable', () => {
 
   beforeAll(async () => {
     env = await relayTestEnv();
-    const [host, port] = (env.brokers[0] ?? '127.0.0.1:9092').split(':');
-    proxy = new KafkaProxy({ host: host ?? '127.0.0.1', port: Number(port) });
-    await proxy.start();
+    proxy = await KafkaProxy.inFrontOf(env.brokers[0] ?? '127.0.0.1:9092');
   }, 60_000);
 
   afterAll(async () => {
@@ -60,7 +58,7 @@ describe('relay while the broker is unreachable', () => {
     reader = await readTopic(env.kafka, topic);
     await until(() => (reader?.messages.length ?? 0) >= 200, 30_000, '200 relayed events');
 
-    proxy.disconnect();
+    await proxy.disconnect();
     await sleep(1_000);
     const relayedWhenCut = reader.messages.length;
     const checkpointWhenCut = await checkpoint(env);
@@ -68,7 +66,7 @@ describe('relay while the broker is unreachable', () => {
     const relayedDuringOutage = reader.messages.length - relayedWhenCut;
     const checkpointMovedDuringOutage = (await checkpoint(env)) !== checkpointWhenCut;
     const failures = (await relay.metrics.publishFailures.get()).values[0]?.value ?? 0;
-    proxy.restore();
+    await proxy.restore();
 
     await writing;
     const expected = await committedEvents(env.pool);
