@@ -28,5 +28,8 @@ const args = [
   '--testPathPatterns',
   '(tools/k8s/|\\.deployment\\.spec\\.ts$)',
 ];
-const result = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } });
+// Colour only on a terminal: Nx runs the tests in a pseudo-terminal, so they would colour a log file too.
+const colour = process.stdout.isTTY ? {} : { FORCE_COLOR: '0' };
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...colour };
+const result = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
 process.exit(result.status ?? 1);
