@@ -1,5 +1,5 @@
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
-import { createTestDatabase, testKafkaBrokers, uniqueTopicName, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, suiteResource, testKafkaBrokers, uniqueTopicName, type TestDatabase } from '@ledger/testing';
 import { createKafka } from '@ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -55,24 +55,13 @@ export interface RelaySuite {
   stopAfterwards(stoppable: { stop(): Promise<void> }): void;
 }
 
-/** For the enclosing describe: a test environment and a topic, and everything registered stopped after it. */
+/** For the enclosing describe: a test environment and a topic; what is registered is stopped, newest first, before both go. */
 export function relaySuite(topicPrefix: string): RelaySuite {
   const topic = uniqueTopicName(topicPrefix);
   const stoppables: Array<{ stop(): Promise<void> }> = [];
-  let env: RelayTestEnv | undefined;
-  beforeAll(async () => {
-    env = await relayTestEnv();
-  }, 60_000);
-  afterAll(async () => {
-    for (const stoppable of stoppables.reverse()) await stoppable.stop();
-    await env?.dispose([topic]);
-  }, 60_000);
-  return {
-    env: () => {
-      if (env === undefined) throw new Error('the relay test environment is read before beforeAll ran');
-      return env;
-    },
-    topic,
-    stopAfterwards: (stoppable) => stoppables.push(stoppable),
-  };
+  const env = suiteResource('the relay test environment', relayTestEnv, async (started) => {
+    for (const stoppable of stoppables.splice(0).reverse()) await stoppable.stop();
+    await started.dispose([topic]);
+  });
+  return { env, topic, stopAfterwards: (stoppable) => stoppables.push(stoppable) };
 }
