@@ -3,7 +3,8 @@ import { APP_PIPE } from '@nestjs/core';
 import { Pool } from 'pg';
 import { accountEventUpcaster } from '@ledger/domain';
 import { EVENT_STORE, PostgresEventStore } from '@ledger/event-store';
-import { PG_POOL, PlatformModule, PostgresPoolModule, StrictValidationPipe } from '@ledger/platform';
+import { AuthModule } from '@ledger/auth';
+import { PG_POOL, accessTokenOptionsOf, PlatformModule, PostgresPoolModule, StrictValidationPipe } from '@ledger/platform';
 import { accountCommandsProvider } from './accounts/account-commands.provider';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './accounts/clock';
 import { AppendBatchMetrics } from './accounts/append-batch.metrics';
@@ -25,6 +26,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ serviceName: 'command', config }),
+        AuthModule.forRoot(accessTokenOptionsOf(config)),
         PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'command' }),
       ],
       controllers: [

@@ -1,7 +1,7 @@
 import { IsIn, IsInt, Max, Min } from 'class-validator';
-import { CommonConfig } from '@ledger/platform';
+import { ApiConfig } from '@ledger/platform';
 
-export class CommandConfig extends CommonConfig {
+export class CommandConfig extends ApiConfig {
   @IsInt()
   @Min(1)
   @Max(65535)

@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model';
-import { PlatformModule, StrictValidationPipe } from '@ledger/platform';
+import { AuthModule } from '@ledger/auth';
+import { accessTokenOptionsOf, PlatformModule, StrictValidationPipe } from '@ledger/platform';
 import { AccountReader } from './accounts/account.reader';
 import { ReadModelReadiness } from './accounts/read-model.readiness';
 import { cursorCodecProvider } from './cursors/cursor-codec.provider';
@@ -47,6 +48,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ serviceName: 'query', config }),
+        AuthModule.forRoot(accessTokenOptionsOf(config)),
         TypeOrmModule.forRootAsync({ inject: [QueryConfig], useFactory: typeOrmOptions }),
         TypeOrmModule.forFeature(READ_MODEL_ENTITIES),
       ],

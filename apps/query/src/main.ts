@@ -8,7 +8,7 @@ import { QueryConfig } from './query.config';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(QueryConfig);
   const app = await createHttpApp(AppModule.register(config));
-  setupOpenApi(app, config.SERVICE_VERSION);
+  setupOpenApi(app, config.SERVICE_VERSION, config.OIDC_ISSUER);
   await listen(app, config.QUERY_PORT, 'query');
 }
 

@@ -1,5 +1,5 @@
 import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { CommonConfig } from '@ledger/platform';
+import { ApiConfig } from '@ledger/platform';
 
 /**
  * Signs the cursors of a development stack out of the box. Every replica behind one load balancer must
@@ -7,7 +7,7 @@ import { CommonConfig } from '@ledger/platform';
  */
 export const DEVELOPMENT_CURSOR_SECRET = 'ledger-development-cursor-secret-change-me';
 
-export class QueryConfig extends CommonConfig {
+export class QueryConfig extends ApiConfig {
   /** 0 picks a free port (tests). */
   @IsInt()
   @Min(0)

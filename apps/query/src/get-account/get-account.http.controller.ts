@@ -1,3 +1,4 @@
+import { RequiresScope } from '@ledger/auth';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -14,6 +15,7 @@ import { GetAccountQueryDto } from './get-account.query.dto';
 export class GetAccountHttpController {
   constructor(private readonly handler: GetAccountHandler) {}
 
+  @RequiresScope('ledger:read')
   @Get(':accountId')
   @ApiOperation({
     summary: 'Read an account with its summary',

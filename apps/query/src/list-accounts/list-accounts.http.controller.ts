@@ -1,3 +1,4 @@
+import { RequiresScope } from '@ledger/auth';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountPageResponse, toAccountResponse } from '../accounts/account.response';
@@ -11,6 +12,7 @@ import { ListAccountsQueryDto } from './list-accounts.query.dto';
 export class ListAccountsHttpController {
   constructor(private readonly handler: ListAccountsHandler) {}
 
+  @RequiresScope('ledger:read')
   @Get()
   @ApiOperation({
     summary: "An owner's accounts",

@@ -1,3 +1,4 @@
+import { RequiresScope } from '@ledger/auth';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccountIdPipe } from '@ledger/platform';
@@ -12,6 +13,7 @@ import { ListTransactionsQueryDto } from './list-transactions.query.dto';
 export class ListTransactionsHttpController {
   constructor(private readonly handler: ListTransactionsHandler) {}
 
+  @RequiresScope('ledger:read')
   @Get(':accountId/transactions')
   @ApiOperation({
     summary: "An account's history, newest first",

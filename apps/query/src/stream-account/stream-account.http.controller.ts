@@ -1,3 +1,4 @@
+import { RequiresScope } from '@ledger/auth';
 import { Controller, Get, Headers, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -26,6 +27,7 @@ export class StreamAccountHttpController {
     private readonly metrics: QueryMetrics,
   ) {}
 
+  @RequiresScope('ledger:read')
   @Get(':accountId/stream')
   @ApiOperation({
     summary: "Follow an account's changes (server-sent events)",

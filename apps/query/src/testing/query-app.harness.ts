@@ -46,7 +46,7 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
   const database: TestDatabase = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
   const appDatabaseUrl = options.reachDatabase?.(database.url) ?? database.url;
   const config = loadConfig(QueryConfig, { DATABASE_URL: appDatabaseUrl, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '5', ...env });
-  const running: RunningHttpApp = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test'));
+  const running: RunningHttpApp = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test', config.OIDC_ISSUER));
   const pool = testPool(database.url, 2);
   const writer = new ProjectionWriter({ projection: 'accounts' });
   let offset = 0;

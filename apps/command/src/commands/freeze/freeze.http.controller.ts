@@ -1,3 +1,4 @@
+import { RequiresScope } from '@ledger/auth';
 import { AccountIdPipe } from '@ledger/platform';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -17,6 +18,7 @@ export class FreezeHttpController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @RequiresScope('ledger:operate')
   @Post(':accountId/freeze')
   @ApiOperation({ summary: 'Freeze an account' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Append only at this version, e.g. "3"' })

@@ -1,3 +1,4 @@
+import { RequiresScope } from '@ledger/auth';
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -17,6 +18,7 @@ export class OpenAccountHttpController {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
+  @RequiresScope('ledger:write')
   @Post()
   @ApiOperation({ summary: 'Open an account' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })

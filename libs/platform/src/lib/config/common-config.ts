@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -49,4 +49,35 @@ export class KafkaConfig extends CommonConfig {
 
 export function brokerList(brokers: string): string[] {
   return brokers.split(',').map((broker) => broker.trim());
+}
+
+/** Settings of the apps that serve an API to callers with tokens (command, query). */
+export class ApiConfig extends CommonConfig {
+  /** The OpenID Connect issuer whose access tokens are accepted (`iss`); its discovery document names the keys. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be the issuer URL' })
+  OIDC_ISSUER: string = '';
+
+  /** `aud` must contain it. */
+  @Matches(/^\S{1,200}$/, { message: 'must be one audience' })
+  OIDC_AUDIENCE: string = 'ledger';
+
+  /** The `typ` header a token must carry (RFC 9068's `at+jwt`); `any` accepts tokens from issuers that send `JWT`. */
+  @Matches(/^(?:[\w.+-]{1,50}|any)$/, { message: 'must be a JOSE typ such as at+jwt, or any' })
+  OIDC_TOKEN_TYPE: string = 'at+jwt';
+
+  /** How soon a token with an unknown key id may make the app fetch the issuer's keys again. */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  OIDC_JWKS_COOLDOWN_MS: number = 30_000;
+}
+
+/** The verifier's options from the validated settings. */
+export function accessTokenOptionsOf(config: ApiConfig) {
+  return {
+    issuer: config.OIDC_ISSUER,
+    audience: config.OIDC_AUDIENCE,
+    tokenType: config.OIDC_TOKEN_TYPE === 'any' ? '' : config.OIDC_TOKEN_TYPE,
+    jwksCooldownMs: config.OIDC_JWKS_COOLDOWN_MS,
+  };
 }

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Public } from '@ledger/auth';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { messageOf } from '../errors/error-message';
@@ -16,6 +17,7 @@ function withTimeout(probe: ReadinessProbe): Promise<void> {
 }
 
 @ApiExcludeController()
+@Public()
 @Controller('health')
 export class HealthController implements BeforeApplicationShutdown {
   constructor(

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { databaseUnavailability } from '../database/database-unavailability';
 import { PROBLEM_CONTENT_TYPE } from './problem';
-import { INTERNAL_PROBLEM, toProblem } from './problem-mapping';
+import { challengeOf, INTERNAL_PROBLEM, toProblem } from './problem-mapping';
 
 /** What a 503 tells the client to wait when its thrower did not set a Retry-After of its own. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 2;
@@ -28,6 +28,8 @@ export function writeProblem(error: unknown, request: FastifyRequest, reply: Fas
     reply.raw.end();
     return;
   }
+  const challenge = challengeOf(error);
+  if (challenge !== undefined) reply.header('WWW-Authenticate', challenge);
   if (body.status === 503 && !reply.hasHeader('retry-after')) reply.header('Retry-After', String(DEFAULT_RETRY_AFTER_SECONDS));
   reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { InsufficientScopeError, IssuerUnavailableError, UnauthenticatedError } from '@ledger/auth';
 import { databaseUnavailability } from '../database/database-unavailability';
 import { ProblemDetails, ProblemException, problemType, SHARED_PROBLEMS, type SharedProblemSlug } from './problem';
 
@@ -85,9 +86,30 @@ function fromHttpException(error: HttpException): ProblemDetails {
   return generic(status, detail, rest);
 }
 
+const UNAUTHENTICATED = 'A valid bearer access token is required.';
+const ISSUER_UNAVAILABLE = 'The token issuer cannot be reached to verify the token; retry after Retry-After seconds.';
+
+function fromAccessError(error: unknown): ProblemDetails | null {
+  if (error instanceof UnauthenticatedError) return { ...generic(401, UNAUTHENTICATED), ...problemOf('unauthenticated') };
+  if (error instanceof InsufficientScopeError) return { ...generic(403, error.message), ...problemOf('insufficient-scope') };
+  if (error instanceof IssuerUnavailableError) return generic(503, ISSUER_UNAVAILABLE);
+  return null;
+}
+
+function problemOf(slug: SharedProblemSlug): Pick<ProblemDetails, 'type' | 'title'> {
+  return { type: problemType(slug), title: SHARED_PROBLEMS[slug].title };
+}
+
+/** The `WWW-Authenticate` challenge an access error answers with (RFC 6750), if any. */
+export function challengeOf(error: unknown): string | undefined {
+  return error instanceof UnauthenticatedError || error instanceof InsufficientScopeError ? error.wwwAuthenticate : undefined;
+}
+
 /** Maps anything thrown to a problem; `null` marks an unexpected error (a 500, logged by the caller). */
 export function toProblem(error: unknown): ProblemDetails | null {
   if (error instanceof ProblemException) return error.problem;
+  const access = fromAccessError(error);
+  if (access !== null) return access;
   if (error instanceof HttpException) return fromHttpException(error);
   if (databaseUnavailability(error) !== null) return generic(503, DATABASE_UNAVAILABLE);
   if (error && typeof error === 'object') return fromFramework(error as FrameworkError);

@@ -38,9 +38,12 @@ export const SHARED_PROBLEMS = {
   validation: { status: 400, title: 'Validation failed' },
   'malformed-json': { status: 400, title: 'Malformed JSON' },
   'invalid-account-id': { status: 400, title: 'Invalid account id' },
+  unauthenticated: { status: 401, title: 'Unauthenticated' },
+  'insufficient-scope': { status: 403, title: 'Insufficient scope' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'headers-too-large': { status: 431, title: 'Request header fields too large' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const;
 
