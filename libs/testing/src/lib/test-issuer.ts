@@ -115,6 +115,7 @@ export async function startTestIssuer(): Promise<TestIssuer> {
 async function issuerUrlOf(child: ChildProcess): Promise<string> {
   const errors: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => errors.push(chunk.toString('utf8')));
+  child.once('error', (error) => errors.push(String(error)));
   const lines = createInterface({ input: child.stdout! });
   const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
   try {
