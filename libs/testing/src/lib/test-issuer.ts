@@ -1,3 +1,4 @@
+import { required } from '@ledger/platform';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
@@ -115,7 +116,8 @@ export async function startTestIssuer(): Promise<TestIssuer> {
 async function issuerUrlOf(child: ChildProcess): Promise<string> {
   const errors: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => errors.push(chunk.toString('utf8')));
-  const lines = createInterface({ input: child.stdout! });
+  child.once('error', (error) => errors.push(String(error)));
+  const lines = createInterface({ input: required(child.stdout, "the issuer's stdout") });
   const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
   try {
     for await (const line of lines) if (/^http:\/\/127\.0\.0\.1:\d+$/.test(line)) return line;
