@@ -247,7 +247,7 @@ describe('hostile input to the command API', () => {
     const before = await tableCounts(app);
     const payload = c.raw ?? JSON.stringify(c.body === undefined ? {} : c.body).replace('"ACTIVE"', JSON.stringify(ids.active));
 
-    const response = await send(app.baseUrl, c.path(ids), payload, c.headers ?? {});
+    const response = await send(app.baseUrl, c.path(ids), payload, { authorization: app.authorization, ...c.headers });
 
     expect(response.status).toBe(c.status);
     expect(response.contentType).toMatch(/^application\/problem\+json/);
@@ -275,7 +275,7 @@ describe('hostile input to the command API', () => {
   });
 
   it('echoes a sane X-Correlation-Id and replaces a hostile one', async () => {
-    const sane = await send(app.baseUrl, `/accounts/${ids.active}/deposits`, '{"amount":"x"}', { 'x-correlation-id': 'abc-123' });
+    const sane = await send(app.baseUrl, `/accounts/${ids.active}/deposits`, '{"amount":"x"}', { authorization: app.authorization, 'x-correlation-id': 'abc-123' });
     expect(sane.status).toBe(400);
     const echoed = await app.post(`/accounts/${ids.active}/deposits`, { amount: 'x' }, { 'X-Correlation-Id': 'abc-123' });
     expect(echoed.headers.get('x-correlation-id')).toBe('abc-123');

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
 import { DEFAULT_RETRY_AFTER_SECONDS, loadConfig } from '@ledger/platform';
-import { createTestDatabase, eventually, startHttpApp, TcpProxy, testPool, type RunningHttpApp, type TestDatabase } from '@ledger/testing';
+import {
+  createTestDatabase,
+  eventually,
+  mintToken,
+  startHttpApp,
+  TcpProxy,
+  testIssuerUrl,
+  testPool,
+  type RunningHttpApp,
+  type TestDatabase,
+} from '@ledger/testing';
 import type { Pool } from 'pg';
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
@@ -12,11 +22,13 @@ describe('the command service when its database refuses connections', () => {
   let proxy: TcpProxy;
   let app: RunningHttpApp;
   let db: Pool;
+  let authorization: string;
 
   beforeAll(async () => {
+    authorization = `Bearer ${await mintToken({ sub: 'ada' })}`;
     database = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
     proxy = await TcpProxy.inFrontOf(database.url);
-    const config = loadConfig(CommandConfig, { DATABASE_URL: proxy.rewrite(database.url), LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '2' });
+    const config = loadConfig(CommandConfig, { DATABASE_URL: proxy.rewrite(database.url), LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '2', OIDC_ISSUER: testIssuerUrl() });
     app = await startHttpApp(AppModule.register(config));
     db = testPool(database.url, 1);
   }, 60_000);
@@ -31,7 +43,7 @@ describe('the command service when its database refuses connections', () => {
   const deposit = (accountId: string) =>
     fetch(`${app.url}/accounts/${accountId}/deposits`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `deposit-${accountId}` },
+      headers: { 'content-type': 'application/json', 'idempotency-key': `deposit-${accountId}`, authorization },
       body: JSON.stringify({ amount: 25 }),
     });
 
@@ -39,7 +51,7 @@ describe('the command service when its database refuses connections', () => {
     const accountId = randomUUID();
     const opened = await fetch(`${app.url}/accounts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ accountId, owner: 'Ada', currency: 'EUR', initialDeposit: 100 }),
     });
     expect(opened.status).toBe(201);

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
 import { loadConfig } from '@ledger/platform';
-import { createTestDatabase, startHttpApp, suiteResource, TestDatabase, testPool } from '@ledger/testing';
+import { createTestDatabase, mintToken, startHttpApp, suiteResource, TestDatabase, testIssuerUrl, testPool } from '@ledger/testing';
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
 
@@ -12,6 +12,8 @@ export interface CommandAppHarness {
   readonly databaseUrl: string;
   /** A direct connection to the test database, to check what was (not) appended. */
   readonly db: Pool;
+  /** The `Authorization` header of the harness's own requests (an operator's token). */
+  readonly authorization: string;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   close(): Promise<void>;
 }
@@ -22,6 +24,10 @@ export interface HttpResult {
   readonly body: Record<string, unknown>;
 }
 
+/** Whom the harness's requests come from unless a test sends its own `authorization`: an operator. */
+export const HARNESS_SUBJECT = 'command-harness';
+const ALL_SCOPES = 'ledger:read ledger:write ledger:operate';
+
 /**
  * The real command app on a fresh migrated database, listening on an ephemeral port. Given
  * `sharedWith`, a second replica on that app's database instead.
@@ -30,15 +36,17 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
   const database: TestDatabase = sharedWith
     ? { url: sharedWith.databaseUrl, drop: async () => undefined }
     : await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
-  const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', OIDC_ISSUER: testIssuerUrl(), ...env });
   const { app, url: baseUrl } = await startHttpApp(AppModule.register(config));
   const db = testPool(database.url, 2);
+  const authorization = `Bearer ${await mintToken({ sub: HARNESS_SUBJECT, scope: ALL_SCOPES }, config.OIDC_ISSUER)}`;
   return {
     nest: app,
     baseUrl,
     databaseUrl: database.url,
     db,
-    post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, headers),
+    authorization,
+    post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, { authorization, ...headers }),
     close: async () => {
       await app.close();
       await db.end();
@@ -131,6 +139,9 @@ function harnessWhenStarted(started: () => CommandAppHarness): CommandAppHarness
     },
     get db() {
       return started().db;
+    },
+    get authorization() {
+      return started().authorization;
     },
     post: (path, body, headers) => started().post(path, body, headers),
     close: () => started().close(),

@@ -7,7 +7,7 @@ import {
   readModelMigrations,
   type BatchOutcome,
 } from '@ledger/read-model';
-import { createTestDatabase, startHttpApp, testPool, type RunningHttpApp, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, mintToken, startHttpApp, testIssuerUrl, testPool, type RunningHttpApp, type TestDatabase } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { Pool } from 'pg';
@@ -35,6 +35,8 @@ export interface QueryApp {
 }
 
 const TOPIC = 'account-events';
+/** Whom the harness's requests come from unless a test sends its own `authorization`: an operator. */
+export const HARNESS_SUBJECT = 'query-harness';
 
 export interface QueryAppOptions {
   /** The URL the app reaches its database by (e.g. through a proxy the test can cut); the writer always connects directly. */
@@ -45,13 +47,20 @@ export interface QueryAppOptions {
 export async function startQueryApp(env: Record<string, string> = {}, options: QueryAppOptions = {}): Promise<QueryApp> {
   const database: TestDatabase = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
   const appDatabaseUrl = options.reachDatabase?.(database.url) ?? database.url;
-  const config = loadConfig(QueryConfig, { DATABASE_URL: appDatabaseUrl, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '5', ...env });
+  const config = loadConfig(QueryConfig, {
+    DATABASE_URL: appDatabaseUrl,
+    LOG_LEVEL: 'silent',
+    DATABASE_POOL_SIZE: '5',
+    OIDC_ISSUER: testIssuerUrl(),
+    ...env,
+  });
+  const authorization = `Bearer ${await mintToken({ sub: HARNESS_SUBJECT, scope: 'ledger:read ledger:operate' }, config.OIDC_ISSUER)}`;
   const running: RunningHttpApp = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test', config.OIDC_ISSUER));
   const pool = testPool(database.url, 2);
   const writer = new ProjectionWriter({ projection: 'accounts' });
   let offset = 0;
 
-  const get = (path: string, headers: Record<string, string> = {}) => send(running.url, path, headers);
+  const get = (path: string, headers: Record<string, string> = {}) => send(running.url, path, { authorization, ...headers });
   return {
     url: running.url,
     pool,
