@@ -120,7 +120,7 @@ database.* one (the migration owner's, which works but gives the app every right
 {{- if $db.existingSecret }}
 {{- $db.existingSecret }}
 {{- else if $db.url }}
-{{- printf "%s-database-%s" (include "ledger.fullname" .root) .app }}
+{{- printf "%s-%s" (include "ledger.fullname" .root) .app | trunc 60 | trimSuffix "-" }}-db
 {{- else }}
 {{- include "ledger.databaseSecretName" .root }}
 {{- end }}
