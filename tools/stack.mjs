@@ -18,24 +18,29 @@ import { importPackage } from './lib/modules.mjs';
 const APPS = [
   {
     name: 'command',
+    // Its own Postgres role, with only its grants (docs/design.md, Least privilege in Postgres).
+    role: 'ledger_command',
     portVariable: 'COMMAND_PORT',
     defaultPort: 3001,
     migrates: true,
   },
   {
     name: 'query',
+    role: 'ledger_query',
     portVariable: 'QUERY_PORT',
     defaultPort: 3002,
     migrates: false,
   },
   {
     name: 'relay',
+    role: 'ledger_relay',
     portVariable: 'RELAY_PORT',
     defaultPort: 3003,
     migrates: false,
   },
   {
     name: 'projector',
+    role: 'ledger_projector',
     portVariable: 'PROJECTOR_PORT',
     defaultPort: 3004,
     migrates: true,
@@ -238,6 +243,18 @@ async function build(env) {
   if (code !== 0 && !stopRequested) throw new Error(`build failed (exit ${code})`);
 }
 
+/**
+ * The migrations (and the ops CLI) use DATABASE_URL as given, an administrator's; each app connects as
+ * its own role on the same server and database. The roles have no password: the local server trusts
+ * local connections, and a server that asks for one needs them set (ALTER ROLE ... PASSWORD).
+ */
+function asRole(url, role) {
+  const parsed = new URL(url);
+  parsed.username = role;
+  parsed.password = '';
+  return parsed.toString();
+}
+
 function mainOf(app) {
   return join(repoRoot, 'dist', 'apps', app.name, 'main.js');
 }
@@ -283,7 +300,7 @@ async function consoleLine() {
 function startApp(app, env, display, onUnexpectedExit) {
   const logFile = join(appLogsDir, `${app.name}.log`);
   const { child, exited } = spawnTracked(process.execPath, [mainOf(app)], {
-    env,
+    env: { ...env, DATABASE_URL: asRole(env.DATABASE_URL, app.role) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const file = createWriteStream(logFile, { flags: 'a' });
@@ -349,7 +366,9 @@ function printUrls(env) {
     const base = `http://127.0.0.1:${env[app.portVariable]}`;
     console.log(`  ${app.name.padEnd(10)} ${base}   (health ${base}/health/ready, metrics ${base}/metrics)`);
   }
-  console.log(`  DATABASE_URL=${env.DATABASE_URL}`);
+  console.log(
+    `  DATABASE_URL=${env.DATABASE_URL}   (migrations and the ops CLI; the apps connect as ${APPS.map((app) => app.role).join(', ')})`,
+  );
   console.log(`  KAFKA_BROKERS=${env.KAFKA_BROKERS}`);
   console.log(`  OIDC_ISSUER=${env.OIDC_ISSUER}   (a token: npm run -s ledger -- token --sub <subject>)`);
   say('Ctrl-C stops the apps and the infrastructure started here');

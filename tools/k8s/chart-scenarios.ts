@@ -12,12 +12,14 @@ export interface ChartScenario extends ChartValues {
 interface SecretValues {
   readonly database?: { readonly existingSecret?: string };
   readonly cursorSecret?: { readonly existingSecret?: string };
+  readonly apps?: Record<string, { readonly database?: { readonly existingSecret?: string } } | undefined>;
 }
 
 /** The Secrets a values file names through existingSecret: managed outside the chart, so never rendered. */
 export function externalSecretsOf(valuesFile: string): string[] {
   const values = (parse(readFileSync(join(CHART_DIR, valuesFile), 'utf8')) ?? {}) as SecretValues;
-  return [values.database?.existingSecret, values.cursorSecret?.existingSecret].filter((name): name is string => Boolean(name));
+  const apps = Object.values(values.apps ?? {}).map((app) => app?.database?.existingSecret);
+  return [values.database?.existingSecret, values.cursorSecret?.existingSecret, ...apps].filter((name): name is string => Boolean(name));
 }
 
 /** Every values file in k8s/ledger/ci, plus the longest release name with migrations and the relay off. */
@@ -61,6 +63,12 @@ export const REFUSALS: readonly Refusal[] = [
     valuesFiles: ['ci/default-values.yaml'],
     set: ['apps.projector.replicaCount=13'],
     expect: /must not exceed kafka\.partitions/,
+  },
+  {
+    name: "an app's database.url that is not postgres://",
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['apps.query.database.url=mysql://ledger_query@h/db'],
+    expect: /apps\.query\.database\.url must be a postgres:\/\/ URL/,
   },
   { name: 'malformed broker list', valuesFiles: ['ci/default-values.yaml'], set: ['kafka.brokers=kafka'], expect: /kafka\.brokers/ },
   {

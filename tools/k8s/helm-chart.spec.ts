@@ -13,6 +13,9 @@ const byComponent = (manifests: readonly Manifest[], kind: string) =>
       .filter((manifest) => manifest.kind === kind)
       .map((manifest) => [manifest.metadata.labels?.['app.kubernetes.io/component'], manifest]),
   );
+interface ContainerEnv {
+  readonly env?: readonly { readonly name: string; readonly valueFrom?: { readonly secretKeyRef?: { readonly name?: string } } }[];
+}
 const replicasOf = (manifest: Manifest | undefined) => (manifest as { spec?: { replicas?: number } } | undefined)?.spec?.replicas;
 
 describe('the ledger Helm chart', () => {
@@ -78,6 +81,36 @@ describe('the ledger Helm chart', () => {
       expect(Object.keys(byComponent(manifests, 'PodDisruptionBudget')).sort()).toEqual(['command', 'projector', 'query', 'relay']);
       const job = manifests.find((manifest) => manifest.kind === 'Job');
       expect(job?.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    });
+
+    it('connects each app as its own role, and only the migration Job as the owner', () => {
+      const urlIn = (secretName: string | undefined) => {
+        const secret = manifests.find((manifest) => manifest.kind === 'Secret' && manifest.metadata.name === secretName) as
+          | { data?: Record<string, string> }
+          | undefined;
+        return new URL(Buffer.from(secret?.data?.['DATABASE_URL'] ?? '', 'base64').toString()).username;
+      };
+      const databaseSecretOf = (manifest: Manifest | undefined) => {
+        const spec = manifest as
+          | { spec?: { template?: { spec?: { containers?: ContainerEnv[]; initContainers?: ContainerEnv[] } } } }
+          | undefined;
+        const pod = spec?.spec?.template?.spec;
+        return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map(
+          (container) => container.env?.find((variable) => variable.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef?.name,
+        );
+      };
+      const deployments = byComponent(manifests, 'Deployment');
+      const users = Object.fromEntries(
+        Object.entries(deployments).map(([app, deployment]) => [app, databaseSecretOf(deployment).map(urlIn)]),
+      );
+      expect(users).toEqual({
+        command: ['ledger_command'],
+        query: ['ledger_query'],
+        relay: ['ledger_relay'],
+        projector: ['ledger_projector'],
+      });
+      const job = manifests.find((manifest) => manifest.kind === 'Job');
+      expect(databaseSecretOf(job).map(urlIn)).toEqual(['ledger_owner', 'ledger_owner']);
     });
 
     it('renders no HPA, ServiceMonitor, PrometheusRule or dashboard until asked', () => {

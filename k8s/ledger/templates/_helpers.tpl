@@ -100,6 +100,52 @@ DATABASE_URL
 {{- end }}
 {{- end }}
 
+{{/* One app's own database settings (apps.<app>.database), empty when it has none. Call with (dict "root" $ "app" "command"). */}}
+{{- define "ledger.appDatabase" -}}
+{{- toYaml ((index .root.Values.apps .app).database | default dict) }}
+{{- end }}
+
+{{/* Whether the chart renders a Secret with this app's own DATABASE_URL (its url is set, no existingSecret). */}}
+{{- define "ledger.appDatabaseSecretRendered" -}}
+{{- $db := include "ledger.appDatabase" . | fromYaml }}
+{{- if and $db.url (not $db.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{/*
+The Secret and key of one app's DATABASE_URL: its own role's (apps.<app>.database), or else the shared
+database.* one (the migration owner's, which works but gives the app every right the owner has).
+*/}}
+{{- define "ledger.appDatabaseSecretName" -}}
+{{- $db := include "ledger.appDatabase" . | fromYaml }}
+{{- if $db.existingSecret }}
+{{- $db.existingSecret }}
+{{- else if $db.url }}
+{{- printf "%s-%s" (include "ledger.fullname" .root) .app | trunc 60 | trimSuffix "-" }}-db
+{{- else }}
+{{- include "ledger.databaseSecretName" .root }}
+{{- end }}
+{{- end }}
+
+{{- define "ledger.appDatabaseSecretKey" -}}
+{{- $db := include "ledger.appDatabase" . | fromYaml }}
+{{- if $db.existingSecret }}
+{{- $db.existingSecretKey | default "DATABASE_URL" }}
+{{- else if $db.url -}}
+DATABASE_URL
+{{- else }}
+{{- include "ledger.databaseSecretKey" .root }}
+{{- end }}
+{{- end }}
+
+{{/* An app container's DATABASE_URL. Call with (dict "root" $ "app" "command"). */}}
+{{- define "ledger.appDatabaseEnv" -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "ledger.appDatabaseSecretName" . }}
+      key: {{ include "ledger.appDatabaseSecretKey" . }}
+{{- end }}
+
 {{/* Image reference of one app. Call with (dict "root" $ "app" "command"). */}}
 {{- define "ledger.image" -}}
 {{- $values := index .root.Values.apps .app }}
@@ -124,6 +170,12 @@ DATABASE_URL
 {{- end }}
 {{- if and .Values.database.url (not (regexMatch "^postgres(ql)?://\\S+$" .Values.database.url)) }}
 {{- fail "database.url must be a postgres:// URL" }}
+{{- end }}
+{{- range $app := splitList " " (include "ledger.appNames" .) }}
+{{- $db := include "ledger.appDatabase" (dict "root" $ "app" $app) | fromYaml }}
+{{- if and $db.url (not (regexMatch "^postgres(ql)?://\\S+$" $db.url)) }}
+{{- fail (printf "apps.%s.database.url must be a postgres:// URL" $app) }}
+{{- end }}
 {{- end }}
 {{- if not (regexMatch "^[\\w.-]+:\\d+(,[\\w.-]+:\\d+)*$" .Values.kafka.brokers) }}
 {{- fail "kafka.brokers must be host:port[,host:port...]" }}
@@ -151,7 +203,7 @@ DATABASE_URL
 {{- end }}
 {{- end }}
 
-{{/* Environment shared by the app containers and the migration containers. */}}
+{{/* The shared DATABASE_URL (database.*): the migration owner's. */}}
 {{- define "ledger.databaseEnv" -}}
 - name: DATABASE_URL
   valueFrom:

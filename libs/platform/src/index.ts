@@ -12,6 +12,7 @@ export * from './lib/health/readiness.registry';
 export * from './lib/metrics/metrics.registry';
 export * from './lib/database/postgres-pool.module';
 export * from './lib/database/run-migrations';
+export * from './lib/database/database-roles';
 export * from './lib/database/database-unavailability';
 export * from './lib/platform.module';
 export * from './lib/resilience/backoff';

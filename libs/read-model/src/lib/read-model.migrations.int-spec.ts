@@ -13,6 +13,7 @@ describe('read-model migrations', () => {
       'CreateReadModelSchema1767225600100',
       'CreateReadModelTables1767225600200',
       'MessageDigestKeys1795831200000',
+      'ReadModelRoles1796000000100',
     ]);
     const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_model' ORDER BY 1`);
     expect(tables.rows.map((r) => r.table_name)).toEqual([

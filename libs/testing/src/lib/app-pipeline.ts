@@ -2,8 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DATABASE_ROLES, required } from '@ledger/platform';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort, startChildApp, type ChildApp } from './built-app.process';
+import { asRole } from './test-database';
 
 const repoRoot = resolve(__dirname, '../../../..');
 
@@ -100,7 +102,8 @@ async function deleteTopics(brokers: string, topics: string[]): Promise<void> {
 
 /**
  * The four built apps as separate processes, started the way `npm start` starts them (migrations
- * first, then `node dist/apps/<app>/main.js`), on the given fresh database and a topic and consumer
+ * first, as the given URL's user, then `node dist/apps/<app>/main.js`, each as its own database role),
+ * on the given fresh database and a topic and consumer
  * group of their own, so a run never reads another run's messages.
  */
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
@@ -125,7 +128,13 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     started[app] = await startChildApp({
       main: builtAppMain(app, options.distDir),
       port,
-      env: { ...env, ...options.apps?.[app]?.env, [PORT_VARIABLES[app]]: String(port) },
+      env: {
+        ...env,
+        // Each app as its own role, with only its grants (the migrations above ran as the given URL's user).
+        DATABASE_URL: asRole(required(env['DATABASE_URL'], 'DATABASE_URL'), DATABASE_ROLES[app]),
+        ...options.apps?.[app]?.env,
+        [PORT_VARIABLES[app]]: String(port),
+      },
       nodeArgs: options.apps?.[app]?.nodeArgs,
       readyPath: '/health/ready',
       timeoutMs: options.readyTimeoutMs ?? 60_000,

@@ -16,6 +16,17 @@ export function testServerUrl(): string {
   return process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/ledger';
 }
 
+/**
+ * The same server and database as another role, e.g. an app's (DATABASE_ROLES): the roles have no
+ * password, which the test server's trust authentication does not ask for.
+ */
+export function asRole(url: string, role: string): string {
+  const parsed = new URL(url);
+  parsed.username = role;
+  parsed.password = '';
+  return parsed.toString();
+}
+
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;

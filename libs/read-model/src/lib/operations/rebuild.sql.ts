@@ -44,6 +44,16 @@ export const LIVE_INDEXES = `
 
 export const TABLE_OPTIONS = `SELECT reloptions FROM pg_class WHERE oid = $1::regclass`;
 
+/**
+ * What the fresh table ($1, unquoted name) got from its creator's default privileges, taken back
+ * ($2, qualified), so that it ends with exactly the live table's privileges (LIVE_GRANTS).
+ */
+export const DEFAULT_GRANTS = `
+  SELECT DISTINCT format('REVOKE ALL ON %s FROM %s', $2::text,
+                CASE WHEN grantee = 'PUBLIC' THEN 'PUBLIC' ELSE quote_ident(grantee) END) AS statement
+    FROM information_schema.table_privileges
+   WHERE table_schema = '${READ_MODEL_SCHEMA}' AND table_name = $1::text AND grantee <> current_user`;
+
 /** What other roles may do on the live table ($1, unquoted name), as GRANTs on the fresh one ($2). */
 export const LIVE_GRANTS = `
   SELECT format('GRANT %s ON %s TO %s', privilege_type, $2::text,

@@ -3,6 +3,7 @@ import {
   ANALYZE_NEXT_TABLES,
   createNextIndex,
   createNextTable,
+  DEFAULT_GRANTS,
   dropTables,
   LIVE_GRANTS,
   LIVE_INDEXES,
@@ -44,11 +45,19 @@ export class RebuildTables {
       const options = await this.session.query<{ reloptions: string[] | null }>(TABLE_OPTIONS, [qualified(table)]);
       const reloptions = options.rows[0]?.reloptions ?? null;
       if (reloptions !== null && reloptions.length > 0) await this.session.query(setTableOptions(table, reloptions));
-      const grants = await this.session.query<{ statement: string }>(LIVE_GRANTS, [table, qualified(table + NEXT_SUFFIX)]);
-      for (const { statement } of grants.rows) await this.session.query(statement);
+      await this.copyGrants(table);
       this.liveIndexes.set(table, await this.readLiveIndexes(table));
     }
     await this.buildIndexes('accounts', (index) => index.constraint_definition !== null);
+  }
+
+  /** The live table's privileges, and only those: not what the creator's default privileges added. */
+  private async copyGrants(table: RebuiltTable): Promise<void> {
+    const next = qualified(table + NEXT_SUFFIX);
+    const defaults = await this.session.query<{ statement: string }>(DEFAULT_GRANTS, [table + NEXT_SUFFIX, next]);
+    for (const { statement } of defaults.rows) await this.session.query(statement);
+    const grants = await this.session.query<{ statement: string }>(LIVE_GRANTS, [table, next]);
+    for (const { statement } of grants.rows) await this.session.query(statement);
   }
 
   /** Every index the live tables have and the fresh ones do not yet, then fresh planner statistics. */
