@@ -59,6 +59,18 @@ export const REFUSALS: readonly Refusal[] = [
     expect: /cursorSecret\.value/,
   },
   {
+    name: 'no auth.issuer',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['auth.issuer='],
+    expect: /set auth\.issuer/,
+  },
+  {
+    name: 'an auth.issuer that is not a URL',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['auth.issuer=keycloak'],
+    expect: /set auth\.issuer/,
+  },
+  {
     name: 'more projector replicas than partitions',
     valuesFiles: ['ci/default-values.yaml'],
     set: ['apps.projector.replicaCount=13'],

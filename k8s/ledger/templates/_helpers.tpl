@@ -183,6 +183,12 @@ DATABASE_URL
 {{- if and .Values.apps.query.enabled (not .Values.cursorSecret.existingSecret) (not (regexMatch "^\\S{32,512}$" (.Values.cursorSecret.value | default ""))) }}
 {{- fail "set cursorSecret.value (32..512 characters, no whitespace; the chart creates a Secret from it) or cursorSecret.existingSecret" }}
 {{- end }}
+{{- if and (or .Values.apps.command.enabled .Values.apps.query.enabled) (not (regexMatch "^https?://\\S+$" (.Values.auth.issuer | default ""))) }}
+{{- fail "set auth.issuer to the OpenID Connect issuer whose access tokens command and query accept (an http(s) URL)" }}
+{{- end }}
+{{- if not (regexMatch "^\\S{1,200}$" (.Values.auth.audience | default "")) }}
+{{- fail "auth.audience must be one audience (no whitespace)" }}
+{{- end }}
 {{- if lt (int .Values.kafka.partitions) 1 }}
 {{- fail "kafka.partitions must be at least 1" }}
 {{- end }}
@@ -223,4 +229,12 @@ failureThreshold: {{ .probe.failureThreshold }}
 {{- with .probe.initialDelaySeconds }}
 initialDelaySeconds: {{ . }}
 {{- end }}
+{{- end }}
+
+{{/* The token verification settings of the apps that serve callers (command, query). */}}
+{{- define "ledger.authEnv" -}}
+- name: OIDC_ISSUER
+  value: {{ .Values.auth.issuer | quote }}
+- name: OIDC_AUDIENCE
+  value: {{ .Values.auth.audience | quote }}
 {{- end }}
