@@ -19,24 +19,29 @@ const APPS = [
   {
     name: 'command',
     portVariable: 'COMMAND_PORT',
+    // The app's own MANAGEMENT_PORT default (its config class): /metrics is served there only.
+    managementPort: 9101,
     defaultPort: 3001,
     migrates: true,
   },
   {
     name: 'query',
     portVariable: 'QUERY_PORT',
+    managementPort: 9102,
     defaultPort: 3002,
     migrates: false,
   },
   {
     name: 'relay',
     portVariable: 'RELAY_PORT',
+    managementPort: 9103,
     defaultPort: 3003,
     migrates: false,
   },
   {
     name: 'projector',
     portVariable: 'PROJECTOR_PORT',
+    managementPort: 9104,
     defaultPort: 3004,
     migrates: true,
   },
@@ -346,7 +351,7 @@ function printUrls(env) {
   say('all apps are ready:');
   for (const app of APPS) {
     const base = `http://127.0.0.1:${env[app.portVariable]}`;
-    console.log(`  ${app.name.padEnd(10)} ${base}   (health ${base}/health/ready, metrics ${base}/metrics)`);
+    console.log(`  ${app.name.padEnd(10)} ${base}   (health ${base}/health/ready, metrics http://127.0.0.1:${app.managementPort}/metrics)`);
   }
   console.log(`  DATABASE_URL=${env.DATABASE_URL}`);
   console.log(`  KAFKA_BROKERS=${env.KAFKA_BROKERS}`);

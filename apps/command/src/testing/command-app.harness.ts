@@ -9,6 +9,8 @@ import { CommandConfig } from '../command.config';
 export interface CommandAppHarness {
   readonly nest: NestFastifyApplication;
   readonly baseUrl: string;
+  /** The management listener: `/metrics`, readiness details. */
+  readonly managementUrl: string;
   readonly databaseUrl: string;
   /** A direct connection to the test database, to check what was (not) appended. */
   readonly db: Pool;
@@ -31,11 +33,12 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     ? { url: sharedWith.databaseUrl, drop: async () => undefined }
     : await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
   const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
-  const { app, url: baseUrl } = await startHttpApp(AppModule.register(config));
+  const { app, url: baseUrl, managementUrl } = await startHttpApp(AppModule.register(config));
   const db = testPool(database.url, 2);
   return {
     nest: app,
     baseUrl,
+    managementUrl,
     databaseUrl: database.url,
     db,
     post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, headers),
@@ -125,6 +128,9 @@ function harnessWhenStarted(started: () => CommandAppHarness): CommandAppHarness
     },
     get baseUrl() {
       return started().baseUrl;
+    },
+    get managementUrl() {
+      return started().managementUrl;
     },
     get databaseUrl() {
       return started().databaseUrl;
