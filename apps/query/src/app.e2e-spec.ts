@@ -39,4 +39,10 @@ describe('query health and metrics over HTTP', () => {
     expect(JSON.parse(body)).toMatchObject({ type: 'https://ledger.example.com/problems/not-found', status: 404 });
     expect(body).not.toMatch(/process_cpu/);
   });
+
+  it('serves nothing of the API on the management port', async () => {
+    const response = await fetch(`${query.managementUrl}/accounts`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
 });
