@@ -21,6 +21,8 @@ const APPS = [
     // Its own Postgres role, with only its grants (docs/design.md, Least privilege in Postgres).
     role: 'ledger_command',
     portVariable: 'COMMAND_PORT',
+    // The app's own MANAGEMENT_PORT default (its config class): /metrics is served there only.
+    managementPort: 9101,
     defaultPort: 3001,
     migrates: true,
   },
@@ -28,6 +30,7 @@ const APPS = [
     name: 'query',
     role: 'ledger_query',
     portVariable: 'QUERY_PORT',
+    managementPort: 9102,
     defaultPort: 3002,
     migrates: false,
   },
@@ -35,6 +38,7 @@ const APPS = [
     name: 'relay',
     role: 'ledger_relay',
     portVariable: 'RELAY_PORT',
+    managementPort: 9103,
     defaultPort: 3003,
     migrates: false,
   },
@@ -42,6 +46,7 @@ const APPS = [
     name: 'projector',
     role: 'ledger_projector',
     portVariable: 'PROJECTOR_PORT',
+    managementPort: 9104,
     defaultPort: 3004,
     migrates: true,
   },
@@ -364,7 +369,7 @@ function printUrls(env) {
   say('all apps are ready:');
   for (const app of APPS) {
     const base = `http://127.0.0.1:${env[app.portVariable]}`;
-    console.log(`  ${app.name.padEnd(10)} ${base}   (health ${base}/health/ready, metrics ${base}/metrics)`);
+    console.log(`  ${app.name.padEnd(10)} ${base}   (health ${base}/health/ready, metrics http://127.0.0.1:${app.managementPort}/metrics)`);
   }
   console.log(
     `  DATABASE_URL=${env.DATABASE_URL}   (migrations and the ops CLI; the apps connect as ${APPS.map((app) => app.role).join(', ')})`,

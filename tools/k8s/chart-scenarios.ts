@@ -13,13 +13,15 @@ interface SecretValues {
   readonly database?: { readonly existingSecret?: string };
   readonly cursorSecret?: { readonly existingSecret?: string };
   readonly apps?: Record<string, { readonly database?: { readonly existingSecret?: string } } | undefined>;
+  readonly kafka?: { readonly sasl?: { readonly existingSecret?: string } };
 }
 
 /** The Secrets a values file names through existingSecret: managed outside the chart, so never rendered. */
 export function externalSecretsOf(valuesFile: string): string[] {
   const values = (parse(readFileSync(join(CHART_DIR, valuesFile), 'utf8')) ?? {}) as SecretValues;
-  const apps = Object.values(values.apps ?? {}).map((app) => app?.database?.existingSecret);
-  return [values.database?.existingSecret, values.cursorSecret?.existingSecret, ...apps].filter((name): name is string => Boolean(name));
+  return [values.database?.existingSecret, values.cursorSecret?.existingSecret, values.kafka?.sasl?.existingSecret].filter(
+    (name): name is string => Boolean(name),
+  );
 }
 
 /** Every values file in k8s/ledger/ci, plus the longest release name with migrations and the relay off. */
@@ -94,6 +96,24 @@ export const REFUSALS: readonly Refusal[] = [
     valuesFiles: ['ci/default-values.yaml'],
     set: ['apps.relay.replicaCount=0'],
     expect: /apps\.relay\.replicaCount/,
+  },
+  {
+    name: 'a Kafka SASL mechanism kafkajs does not speak',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['kafka.sasl.mechanism=gssapi', 'kafka.sasl.existingSecret=kafka-credentials'],
+    expect: /kafka\.sasl\.mechanism must be/,
+  },
+  {
+    name: 'a Kafka SASL mechanism without the Secret of its credentials',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['kafka.sasl.mechanism=scram-sha-512'],
+    expect: /kafka\.sasl\.existingSecret/,
+  },
+  {
+    name: 'a Kafka CA without TLS',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['kafka.tls.caSecret=kafka-ca'],
+    expect: /kafka\.tls\.caSecret needs kafka\.tls\.enabled/,
   },
   {
     name: 'grace period shorter than preStop sleep',

@@ -16,6 +16,32 @@ const byComponent = (manifests: readonly Manifest[], kind: string) =>
 interface ContainerEnv {
   readonly env?: readonly { readonly name: string; readonly valueFrom?: { readonly secretKeyRef?: { readonly name?: string } } }[];
 }
+interface PodOwner extends Manifest {
+  readonly spec: {
+    readonly template: {
+      readonly metadata: { readonly annotations: Record<string, string> };
+      readonly spec: {
+        readonly containers: ReadonlyArray<{
+          readonly ports?: readonly object[];
+          readonly env?: ReadonlyArray<{
+            readonly name: string;
+            readonly value?: string;
+            readonly valueFrom?: { readonly secretKeyRef?: { readonly name: string } };
+          }>;
+        }>;
+      };
+    };
+  };
+}
+interface ServiceManifest extends Manifest {
+  readonly spec: { readonly ports: readonly object[] };
+}
+interface PolicyManifest extends Manifest {
+  readonly spec: {
+    readonly ingress: readonly object[];
+    readonly egress: ReadonlyArray<{ readonly ports: ReadonlyArray<{ readonly port: number | string }> }>;
+  };
+}
 const replicasOf = (manifest: Manifest | undefined) => (manifest as { spec?: { replicas?: number } } | undefined)?.spec?.replicas;
 
 describe('the ledger Helm chart', () => {
@@ -101,7 +127,7 @@ describe('the ledger Helm chart', () => {
       };
       const deployments = byComponent(manifests, 'Deployment');
       const users = Object.fromEntries(
-        Object.entries(deployments).map(([app, deployment]) => [app, databaseSecretOf(deployment).map(urlIn)]),
+        Object.entries(deployments).map(([app, deployment]) => [app, databaseSecretOf(deployment as Manifest).map(urlIn)]),
       );
       expect(users).toEqual({
         command: ['ledger_command'],
@@ -111,6 +137,38 @@ describe('the ledger Helm chart', () => {
       });
       const job = manifests.find((manifest) => manifest.kind === 'Job');
       expect(databaseSecretOf(job).map(urlIn)).toEqual(['ledger_owner', 'ledger_owner']);
+    });
+
+    it('serves /metrics on a management port of its own per app, annotated for scraping and on the Service', () => {
+      const deployments = byComponent(manifests, 'Deployment');
+      const services = byComponent(manifests, 'Service');
+      const expected = { command: 9101, query: 9102, relay: 9103, projector: 9104 };
+      for (const [app, port] of Object.entries(expected)) {
+        const pod = (deployments[app] as PodOwner).spec.template;
+        expect(pod.spec.containers[0]?.ports).toContainEqual({ name: 'management', containerPort: port, protocol: 'TCP' });
+        expect(pod.spec.containers[0]?.env).toContainEqual({ name: 'MANAGEMENT_PORT', value: String(port) });
+        expect(pod.metadata.annotations['prometheus.io/port']).toBe(String(port));
+        expect((services[app] as ServiceManifest).spec.ports).toContainEqual(
+          expect.objectContaining({ name: 'management', port, targetPort: 'management' }),
+        );
+      }
+    });
+
+    it('gives every app a NetworkPolicy: public port open, management port from the monitoring namespace only', () => {
+      const policies = byComponent(manifests, 'NetworkPolicy') as Record<string, PolicyManifest>;
+      expect(Object.keys(policies).sort()).toEqual(['command', 'projector', 'query', 'relay']);
+      for (const policy of Object.values(policies)) {
+        const [publicRule, managementRule] = policy.spec.ingress;
+        expect(publicRule).toEqual({ ports: [{ port: 'http', protocol: 'TCP' }] });
+        expect(managementRule).toEqual({
+          ports: [{ port: 'management', protocol: 'TCP' }],
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }],
+        });
+      }
+      const egressPorts = (app: string) =>
+        policies[app]?.spec.egress.flatMap((rule) => rule.ports.map((port) => Number(port.port))).sort((a, b) => a - b);
+      expect(egressPorts('relay')).toEqual([53, 53, 5432, 9092]);
+      expect(egressPorts('command')).toEqual([53, 53, 443, 5432]);
     });
 
     it('renders no HPA, ServiceMonitor, PrometheusRule or dashboard until asked', () => {
@@ -154,6 +212,35 @@ describe('the ledger Helm chart', () => {
         'query',
         'relay',
       ]);
+    });
+
+    it('scrapes the management port, never the public one', () => {
+      const monitor = manifests.find((manifest) => manifest.kind === 'ServiceMonitor') as
+        | { spec?: { endpoints?: Array<{ port?: string }> } }
+        | undefined;
+      expect(monitor?.spec?.endpoints?.map((endpoint) => endpoint.port)).toEqual(['management']);
+    });
+
+    it('gives relay and projector (only) the Kafka credentials from their Secret, and TLS with the CA file', () => {
+      const deployments = byComponent(manifests, 'Deployment');
+      const credentialsOf = (app: string) =>
+        ((deployments[app] as PodOwner).spec.template.spec.containers[0]?.env ?? [])
+          .filter((variable) => variable.name.startsWith('KAFKA_SASL_'))
+          .map((variable) => [variable.name, variable.valueFrom?.secretKeyRef?.name]);
+      for (const app of ['relay', 'projector'])
+        expect(credentialsOf(app)).toEqual([
+          ['KAFKA_SASL_USERNAME', 'ledger-kafka-credentials'],
+          ['KAFKA_SASL_PASSWORD', 'ledger-kafka-credentials'],
+        ]);
+      for (const app of ['command', 'query']) expect(credentialsOf(app)).toEqual([]);
+      const kafkaConfig = manifests.find((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name.endsWith('-kafka')) as
+        | { data?: Record<string, string> }
+        | undefined;
+      expect(kafkaConfig?.data).toMatchObject({
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: '/etc/ledger/kafka-ca/ca.crt',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      });
     });
 
     it('renders the ServiceMonitor, the PrometheusRule and the Grafana dashboard ConfigMap', () => {

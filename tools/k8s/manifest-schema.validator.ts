@@ -1,6 +1,7 @@
 import * as appsV1 from 'kubernetes-models/apps/v1';
 import * as autoscalingV2 from 'kubernetes-models/autoscaling/v2';
 import * as batchV1 from 'kubernetes-models/batch/v1';
+import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as coreV1 from 'kubernetes-models/v1';
 import * as monitoringV1 from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
@@ -21,6 +22,7 @@ const MODELS_BY_API_VERSION: Record<string, Record<string, unknown>> = {
   v1: coreV1,
   'apps/v1': appsV1,
   'batch/v1': batchV1,
+  'networking.k8s.io/v1': networkingV1,
   'policy/v1': policyV1,
   'autoscaling/v2': autoscalingV2,
   'monitoring.coreos.com/v1': monitoringV1,

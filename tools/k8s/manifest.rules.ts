@@ -39,6 +39,13 @@ interface Selecting extends Manifest {
   };
 }
 
+interface Policy extends Manifest {
+  readonly spec: {
+    readonly podSelector?: { readonly matchLabels?: Record<string, string> };
+    readonly ingress?: ReadonlyArray<{ readonly ports?: ReadonlyArray<{ readonly port?: number | string }> }>;
+  };
+}
+
 export interface RuleContext {
   /** Secrets the values name but the chart does not create (existingSecret). */
   readonly externalSecrets: readonly string[];
@@ -189,7 +196,7 @@ export function workloadProblems(manifests: readonly Manifest[], context: RuleCo
   ];
 }
 
-/** Services, PDBs, HPAs and ServiceMonitors each point at what exists. */
+/** Services, PDBs, HPAs, NetworkPolicies and ServiceMonitors each point at what exists. */
 export function referenceProblems(manifests: readonly Manifest[]): string[] {
   const problems: string[] = [];
   const deployments = ofKind<PodOwner>(manifests, 'Deployment');
@@ -220,6 +227,19 @@ export function referenceProblems(manifests: readonly Manifest[]): string[] {
     if (!target) problems.push(`${ref(hpa)}: scaleTargetRef ${hpa.spec.scaleTargetRef?.name} is not a rendered Deployment`);
     else if (target.spec.replicas !== undefined) problems.push(`${ref(hpa)}: ${ref(target)} sets replicas although an HPA owns it`);
     if (!((hpa.spec.minReplicas ?? 1) <= hpa.spec.maxReplicas)) problems.push(`${ref(hpa)}: minReplicas > maxReplicas`);
+  }
+  for (const policy of ofKind<Policy>(manifests, 'NetworkPolicy')) {
+    const targets = selected(policy.spec.podSelector?.matchLabels);
+    if (targets.length !== 1) {
+      problems.push(`${ref(policy)}: podSelector matches ${targets.length} Deployments, expected 1`);
+      continue;
+    }
+    const portNames = new Set(
+      targets[0]?.spec.template.spec.containers.flatMap((container) => container.ports ?? []).map((port) => port.name),
+    );
+    const named = (policy.spec.ingress ?? []).flatMap((rule) => rule.ports ?? []).filter((port) => typeof port.port === 'string');
+    for (const port of named)
+      if (!portNames.has(port.port as string)) problems.push(`${ref(policy)}: ingress port ${port.port} is not a named port`);
   }
   for (const monitor of ofKind<Selecting>(manifests, 'ServiceMonitor')) {
     const targets = services.filter((service) => matches(monitor.spec.selector?.matchLabels, service.metadata.labels));

@@ -7,6 +7,17 @@ import { capture, hasCommand, liveRecord, removePidFile, run, spawnDaemon, stopP
 import { readFrom, sha256Of, shown, sizeOf, tailOf } from './files.mjs';
 
 const LOCAL_BROKERS = '127.0.0.1:9092';
+/**
+ * The second listener of the local broker (tools/kafka/server.properties) and its development user, for
+ * trying KAFKA_SASL_* settings: KAFKA_BROKERS=127.0.0.1:9094 KAFKA_SASL_MECHANISM=scram-sha-512 ...
+ */
+export const LOCAL_SASL = Object.freeze({
+  brokers: '127.0.0.1:9094',
+  mechanism: 'scram-sha-512',
+  username: 'ledger',
+  password: 'ledger-development-password',
+});
+const SCRAM_CREDENTIAL = `SCRAM-SHA-512=[iterations=8192,password=${LOCAL_SASL.password}]`;
 const BROKER_MAIN = 'kafka.Kafka';
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 60_000;
@@ -45,8 +56,10 @@ async function reuseOrStart(log) {
   const startedAt = Date.now();
   await ensureJars(log);
   writeServerProperties();
-  await ensureFormatted(log);
+  const formattedNow = await ensureFormatted(log);
   const pid = await startBroker(log);
+  // A data directory formatted before the SASL listener existed has no user yet; set it (idempotently).
+  if (!formattedNow) await addScramUser(log);
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   return {
     brokers: LOCAL_BROKERS,
@@ -159,13 +172,25 @@ function javaArgs(logConfig, main, args) {
   return [`-Dlog4j2.configurationFile=${logConfig}`, '-cp', join(paths.libs, '*'), main, ...args];
 }
 
-/** Formats the storage directory once (a fresh cluster id); later starts reuse it. */
+/**
+ * Formats the storage directory once (a fresh cluster id, the SASL listener's development user); later
+ * starts reuse it. True when it formatted now.
+ */
 async function ensureFormatted(log) {
-  if (existsSync(join(paths.data, 'meta.properties'))) return;
+  if (existsSync(join(paths.data, 'meta.properties'))) return false;
   const tool = (args) => capture('java', javaArgs(paths.toolsLogConfig, 'kafka.tools.StorageTool', args));
   const clusterId = (await tool(['random-uuid'])).trim();
-  await tool(['format', '--standalone', '-t', clusterId, '-c', paths.properties]);
-  log(`kafka: formatted ${shown(paths.data)} (cluster ${clusterId})`);
+  const user = `SCRAM-SHA-512=[name=${LOCAL_SASL.username},password=${LOCAL_SASL.password}]`;
+  await tool(['format', '--standalone', '-t', clusterId, '-c', paths.properties, '--add-scram', user]);
+  log(`kafka: formatted ${shown(paths.data)} (cluster ${clusterId}, SASL user ${LOCAL_SASL.username})`);
+  return true;
+}
+
+/** Creates or resets the development SCRAM user through the running broker (KRaft stores it in its metadata). */
+async function addScramUser(log) {
+  const args = ['--bootstrap-server', LOCAL_BROKERS, '--alter', '--entity-type', 'users', '--entity-name', LOCAL_SASL.username];
+  await capture('java', javaArgs(paths.toolsLogConfig, 'kafka.admin.ConfigCommand', [...args, '--add-config', SCRAM_CREDENTIAL]));
+  log(`kafka: SASL user ${LOCAL_SASL.username} set on ${LOCAL_SASL.brokers}`);
 }
 
 async function startBroker(log) {

@@ -7,6 +7,9 @@ export class CommandConfig extends ApiConfig {
   @Max(65535)
   COMMAND_PORT: number = 3001;
 
+  /** `/metrics` and readiness details (see CommonConfig). */
+  override MANAGEMENT_PORT: number = 9101;
+
   /** A snapshot is stored every N events of an account. */
   @IsInt()
   @Min(1)

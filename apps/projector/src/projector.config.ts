@@ -8,6 +8,9 @@ export class ProjectorConfig extends KafkaConfig {
   @Max(65535)
   PROJECTOR_PORT: number = 3004;
 
+  /** `/metrics` and readiness details (see CommonConfig). */
+  override MANAGEMENT_PORT: number = 9104;
+
   /** Replicas with the same group id share the partitions; another group id projects everything again. */
   @Matches(/^[\w.-]{1,200}$/, { message: 'must be 1..200 letters, digits, dots, dashes or underscores' })
   PROJECTOR_GROUP_ID: string = 'ledger-projector';

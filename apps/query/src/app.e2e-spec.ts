@@ -25,9 +25,24 @@ describe('query health and metrics over HTTP', () => {
     expect(await ready.json()).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' } } });
   });
 
-  it('serves Prometheus metrics, request latency included', async () => {
+  it('serves Prometheus metrics on the management port, request latency included', async () => {
     await fetch(`${query.url}/health/live`);
-    const text = await (await fetch(`${query.url}/metrics`)).text();
+    const text = await (await fetch(`${query.managementUrl}/metrics`)).text();
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/health\/live"[^}]*\} \d+/);
+  });
+
+  it('answers /metrics on the public port as any unknown route: 404 not-found', async () => {
+    const response = await fetch(`${query.url}/metrics`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const body = await response.text();
+    expect(JSON.parse(body)).toMatchObject({ type: 'https://ledger.example.com/problems/not-found', status: 404 });
+    expect(body).not.toMatch(/process_cpu/);
+  });
+
+  it('serves nothing of the API on the management port', async () => {
+    const response = await fetch(`${query.managementUrl}/accounts`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 });

@@ -14,6 +14,9 @@ export class QueryConfig extends ApiConfig {
   @Max(65535)
   QUERY_PORT: number = 3002;
 
+  /** `/metrics` and readiness details (see CommonConfig). */
+  override MANAGEMENT_PORT: number = 9102;
+
   /** HMAC-SHA256 key of the pagination cursors. */
   @IsString()
   @MinLength(32)

@@ -32,8 +32,9 @@ describe('relay health and metrics over HTTP', () => {
     expect(await ready.json()).toMatchObject({ details: { postgres: { status: 'up' }, kafka: { status: 'up' } } });
   });
 
-  it('exposes the relay metrics in Prometheus text format', async () => {
-    const response = await fetch(`${relay.url}/metrics`);
+  it('exposes the relay metrics in Prometheus text format on the management port, not on the public one', async () => {
+    expect((await fetch(`${relay.url}/metrics`)).status).toBe(404);
+    const response = await fetch(`${relay.managementUrl}/metrics`);
     const text = await response.text();
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(text).toMatch(/^ledger_relay_\w+/m);

@@ -14,6 +14,9 @@ export class RelayConfig extends KafkaConfig {
   @Max(65535)
   RELAY_PORT: number = 3003;
 
+  /** `/metrics` and readiness details (see CommonConfig). */
+  override MANAGEMENT_PORT: number = 9103;
+
   /** Names the checkpoint row: two relays with different names publish the same events independently. */
   @Matches(/^[\w.-]{1,100}$/, { message: 'must be 1..100 letters, digits, dots, dashes or underscores' })
   RELAY_NAME: string = 'account-events';

@@ -163,6 +163,36 @@ DATABASE_URL
 {{- if has .app (list "relay" "projector") }}true{{ end }}
 {{- end }}
 
+{{/* Where the brokers' CA Secret is mounted (KAFKA_SSL_CA_FILE is ca.crt inside). */}}
+{{- define "ledger.kafkaCaDir" -}}
+/etc/ledger/kafka-ca
+{{- end }}
+
+{{/* KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD from kafka.sasl.existingSecret, when a mechanism is set. */}}
+{{- define "ledger.kafkaSaslEnv" -}}
+{{- if .Values.kafka.sasl.mechanism }}
+- name: KAFKA_SASL_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.kafka.sasl.existingSecret }}
+      key: {{ .Values.kafka.sasl.usernameKey }}
+- name: KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.kafka.sasl.existingSecret }}
+      key: {{ .Values.kafka.sasl.passwordKey }}
+{{- end }}
+{{- end }}
+
+{{/* The distinct ports of kafka.brokers, for the egress NetworkPolicy. */}}
+{{- define "ledger.kafkaBrokerPorts" -}}
+{{- $ports := list }}
+{{- range $broker := splitList "," .Values.kafka.brokers }}
+{{- $ports = append $ports (last (splitList ":" (trim $broker))) }}
+{{- end }}
+{{- $ports | uniq | join " " }}
+{{- end }}
+
 {{/* Values that would deploy something broken fail the render instead. */}}
 {{- define "ledger.validate" -}}
 {{- if and (not .Values.database.existingSecret) (not .Values.database.url) }}
@@ -203,6 +233,17 @@ DATABASE_URL
 {{- end }}
 {{- if not (has (.Values.apps.relay.onNewTopic | default "republish") (list "republish" "stop")) }}
 {{- fail "apps.relay.onNewTopic must be republish or stop" }}
+{{- end }}
+{{- with .Values.kafka.sasl }}
+{{- if and .mechanism (not (has .mechanism (list "scram-sha-256" "scram-sha-512" "plain"))) }}
+{{- fail "kafka.sasl.mechanism must be scram-sha-256, scram-sha-512, plain or empty" }}
+{{- end }}
+{{- if and .mechanism (not .existingSecret) }}
+{{- fail "kafka.sasl.mechanism needs kafka.sasl.existingSecret (the Secret with the user name and password)" }}
+{{- end }}
+{{- end }}
+{{- if and .Values.kafka.tls.caSecret (not .Values.kafka.tls.enabled) }}
+{{- fail "kafka.tls.caSecret needs kafka.tls.enabled" }}
 {{- end }}
 {{- if gt (int .Values.shutdown.preStopSleepSeconds) (int .Values.shutdown.terminationGracePeriodSeconds) }}
 {{- fail "shutdown.terminationGracePeriodSeconds must exceed shutdown.preStopSleepSeconds" }}

@@ -9,6 +9,8 @@ export * from './lib/http/account-id.pipe';
 export * from './lib/http/correlation-id';
 export * from './lib/http/http-app';
 export * from './lib/health/readiness.registry';
+export * from './lib/health/readiness.check';
+export * from './lib/management/management.server';
 export * from './lib/metrics/metrics.registry';
 export * from './lib/database/postgres-pool.module';
 export * from './lib/database/run-migrations';

@@ -48,6 +48,8 @@ export class AppReplica {
     readonly app: AppName,
     readonly name: string,
     readonly port: number,
+    /** MANAGEMENT_PORT: where /metrics is served. */
+    readonly managementPort: number,
     private readonly env: NodeJS.ProcessEnv,
     private readonly logsDir: string,
     private readonly journal: RunJournal,
@@ -92,10 +94,10 @@ export class AppReplica {
     return exit;
   }
 
-  /** The text of /metrics, or undefined while the replica does not answer. */
+  /** The text of /metrics (management port), or undefined while the replica does not answer. */
   async metrics(): Promise<string | undefined> {
     try {
-      const response = await fetch(`${this.baseUrl}/metrics`, { signal: AbortSignal.timeout(3_000) });
+      const response = await fetch(`http://127.0.0.1:${this.managementPort}/metrics`, { signal: AbortSignal.timeout(3_000) });
       return response.ok ? await response.text() : undefined;
     } catch {
       return undefined;
@@ -134,7 +136,7 @@ export class AppReplica {
 
   private spawn(): ManagedProcess {
     const process = startProcess(global.process.execPath, [builtMain(this.app)], {
-      env: { ...this.env, [PORT_VARIABLES[this.app]]: String(this.port) },
+      env: { ...this.env, [PORT_VARIABLES[this.app]]: String(this.port), MANAGEMENT_PORT: String(this.managementPort) },
       logFile: this.logFile,
       cwd: repoRoot,
     });

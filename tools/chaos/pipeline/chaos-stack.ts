@@ -77,7 +77,7 @@ export class ChaosStack {
     ];
     for (const [app, index] of replicas) {
       const name = `${app}-${index}`;
-      this.replicas.set(name, new AppReplica(app, name, await freePort(), env, this.logsDir, this.journal));
+      this.replicas.set(name, new AppReplica(app, name, await freePort(), await freePort(), env, this.logsDir, this.journal));
     }
     const first = ['command-1', 'query-1', 'relay-1', 'projector-1'].map((name) => this.replica(name));
     const pids = await Promise.all(first.map((replica) => replica.start()));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { commandAppSuite, type CommandAppHarness } from '../testing/command-app.harness';
 
 async function metric(harness: CommandAppHarness, name: string): Promise<number> {
-  const text = await (await fetch(`${harness.baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${harness.managementUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return Number(line?.split(' ').pop() ?? 'NaN');
 }

@@ -26,7 +26,7 @@ describe('an account whose snapshot cannot be decoded', () => {
   });
 
   async function decodeFailures(harness: CommandAppHarness): Promise<number> {
-    const text = await (await fetch(`${harness.baseUrl}/metrics`)).text();
+    const text = await (await fetch(`${harness.managementUrl}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith('ledger_command_snapshot_decode_failures_total'));
     return Number(line?.split(' ').pop() ?? 'NaN');
   }

@@ -19,7 +19,7 @@ describe('concurrent commands over HTTP against the real event store', () => {
 
   /** Proof the two replicas really raced: optimistic concurrency refused some appends. */
   async function conflictsSeen(pair: TwoReplicas): Promise<number> {
-    const metrics = await Promise.all([pair.app, pair.replica].map((r) => fetch(`${r.baseUrl}/metrics`).then((res) => res.text())));
+    const metrics = await Promise.all([pair.app, pair.replica].map((r) => fetch(`${r.managementUrl}/metrics`).then((res) => res.text())));
     return metrics
       .flatMap((text) => text.split('\n'))
       .filter((line) => line.startsWith('ledger_command_conflicts_total{'))

@@ -65,7 +65,16 @@ describe('the command service when its database refuses connections', () => {
       expect(await refused.json()).toMatchObject({ type: 'https://ledger.example.com/problems/unavailable', status: 503 });
       const ready = await fetch(`${app.url}/health/ready`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ details: { postgres: { status: 'down' } } });
+      const publicBody = await ready.text();
+      expect(JSON.parse(publicBody)).toMatchObject({ details: { postgres: { status: 'down' } } });
+      // The reason is for operators (logs, management port): the public body names the dependency only.
+      const detailed = (await (await fetch(`${app.managementUrl}/health/ready`)).json()) as {
+        dependencies: Record<string, { status: string; message?: string }>;
+      };
+      const reason = detailed.dependencies['postgres']?.message;
+      expect(reason).toEqual(expect.stringMatching(/\S/));
+      expect(publicBody).not.toContain(reason);
+      expect(publicBody).not.toMatch(/message/);
     } finally {
       await proxy.restore();
     }

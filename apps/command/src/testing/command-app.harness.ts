@@ -9,6 +9,8 @@ import { CommandConfig } from '../command.config';
 export interface CommandAppHarness {
   readonly nest: NestFastifyApplication;
   readonly baseUrl: string;
+  /** The management listener: `/metrics`, readiness details. */
+  readonly managementUrl: string;
   readonly databaseUrl: string;
   /** A direct connection to the test database, to check what was (not) appended. */
   readonly db: Pool;
@@ -37,12 +39,13 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     ? { url: sharedWith.databaseUrl, drop: async () => undefined }
     : await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
   const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', OIDC_ISSUER: testIssuerUrl(), ...env });
-  const { app, url: baseUrl } = await startHttpApp(AppModule.register(config));
+  const { app, url: baseUrl, managementUrl } = await startHttpApp(AppModule.register(config));
   const db = testPool(database.url, 2);
   const authorization = `Bearer ${await mintToken({ sub: HARNESS_SUBJECT, scope: ALL_SCOPES }, config.OIDC_ISSUER)}`;
   return {
     nest: app,
     baseUrl,
+    managementUrl,
     databaseUrl: database.url,
     db,
     authorization,
@@ -133,6 +136,9 @@ function harnessWhenStarted(started: () => CommandAppHarness): CommandAppHarness
     },
     get baseUrl() {
       return started().baseUrl;
+    },
+    get managementUrl() {
+      return started().managementUrl;
     },
     get databaseUrl() {
       return started().databaseUrl;

@@ -1,6 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { createKafka, KafkaAdminSession } from '@ledger/messaging';
-import { brokerList } from '@ledger/platform';
+import { kafkaFromConfig, KafkaAdminSession } from '@ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import { ProjectorConfig } from '../projector.config';
 
@@ -11,7 +10,7 @@ export class ProjectorKafka implements OnApplicationShutdown {
   readonly admin: KafkaAdminSession;
 
   constructor(config: ProjectorConfig) {
-    this.kafka = createKafka('ledger-projector', brokerList(config.KAFKA_BROKERS));
+    this.kafka = kafkaFromConfig('ledger-projector', config);
     this.admin = new KafkaAdminSession(this.kafka);
   }
 

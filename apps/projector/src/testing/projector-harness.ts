@@ -41,7 +41,7 @@ export interface InProcessProjector extends RunningHttpApp {
 export async function startProjector(settings: ProjectorSettings): Promise<InProcessProjector> {
   const config = loadConfig(ProjectorConfig, projectorEnv(settings));
   const running = await startHttpApp(AppModule.register(config));
-  return { ...running, metrics: async () => (await fetch(`${running.url}/metrics`)).text() };
+  return { ...running, metrics: async () => (await fetch(`${running.managementUrl}/metrics`)).text() };
 }
 
 /** The real projector (main.ts) as a child process, so a test can kill -9 it. */

@@ -29,7 +29,7 @@ export interface QueryApp {
   /** Applies Kafka messages through the projector's writer, exactly as the projector does, in one batch. */
   project(messages: readonly Message[]): Promise<BatchOutcome>;
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
-  /** A metric's value from /metrics (the first series whose labels contain `labels`). */
+  /** A metric's value from the management port's /metrics (the first series whose labels contain `labels`). */
   metric(name: string, labels?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -84,7 +84,7 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
     },
     get,
     async metric(name, labels = '') {
-      const text = (await get('/metrics')).text;
+      const text = (await send(running.managementUrl, '/metrics')).text;
       const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels));
       return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
     },

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { brokerList, MetricsRegistry } from '@ledger/platform';
+import { MetricsRegistry } from '@ledger/platform';
 import { RelayConfig } from '../relay.config';
-import { createKafka } from '@ledger/messaging';
+import { kafkaFromConfig } from '@ledger/messaging';
 import { RelayMetrics } from './relay.metrics';
 import { RELAY_KAFKA, RelayService } from './relay.service';
 
@@ -11,7 +11,7 @@ export class RelayModule {
     return {
       module: RelayModule,
       providers: [
-        { provide: RELAY_KAFKA, useFactory: () => createKafka('ledger-relay', brokerList(config.KAFKA_BROKERS)) },
+        { provide: RELAY_KAFKA, useFactory: () => kafkaFromConfig('ledger-relay', config) },
         { provide: RelayMetrics, useFactory: (registry: MetricsRegistry) => new RelayMetrics(registry), inject: [MetricsRegistry] },
         RelayService,
       ],

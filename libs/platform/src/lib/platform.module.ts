@@ -4,10 +4,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { shutdownTracing } from '@ledger/tracing';
 import { CommonConfig } from './config/common-config';
 import { HealthController } from './health/health.controller';
+import { ReadinessCheck } from './health/readiness.check';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { LoggingModule } from './logging/logging.module';
-import { MetricsController } from './metrics/metrics.controller';
+import { ManagementServer } from './management/management.server';
 import { MetricsRegistry } from './metrics/metrics.registry';
 
 export interface PlatformOptions {
@@ -17,7 +18,7 @@ export interface PlatformOptions {
 
 /**
  * What every app needs: its validated config (injectable by its own class and as CommonConfig),
- * JSON logging, problem+json errors, health and Prometheus metrics.
+ * JSON logging, problem+json errors, health, and Prometheus metrics on the management port.
  */
 @Global()
 @Module({})
@@ -28,11 +29,13 @@ export class PlatformModule implements OnApplicationShutdown {
     return {
       module: PlatformModule,
       imports: [LoggingModule.forRoot(serviceName, config.LOG_LEVEL, config.LOG_FORMAT), TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController],
       providers: [
         ...configProviders,
         { provide: MetricsRegistry, useValue: new MetricsRegistry(serviceName) },
         ReadinessRegistry,
+        ReadinessCheck,
+        ManagementServer,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
       exports: [...configProviders.map((p) => p.provide), MetricsRegistry, ReadinessRegistry],

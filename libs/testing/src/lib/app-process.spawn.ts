@@ -34,7 +34,8 @@ export function spawnAppProcess(options: AppProcessOptions): AppProcess {
     ['-r', 'ts-node/register/transpile-only', APP_PROCESS_LOADER, join(repoRoot, options.main), ...(options.args ?? [])],
     {
       cwd: repoRoot,
-      env: { PATH: process.env['PATH'] ?? '', TS_NODE_PROJECT: join(repoRoot, options.tsconfig), ...options.env },
+      // A free management port unless the test names one: processes side by side never collide on the apps' defaults.
+      env: { PATH: process.env['PATH'] ?? '', TS_NODE_PROJECT: join(repoRoot, options.tsconfig), MANAGEMENT_PORT: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -7,6 +7,8 @@ import { sleep } from '@ledger/platform';
 /** A built app (`node dist/apps/<app>/main.js`) running as a child process. */
 export interface ChildApp {
   readonly baseUrl: string;
+  /** The management listener (MANAGEMENT_PORT): `/metrics`, readiness details. */
+  readonly managementUrl: string;
   readonly process: ChildProcess;
   /** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
   stop(): Promise<void>;
@@ -15,6 +17,8 @@ export interface ChildApp {
 export interface ChildAppOptions {
   readonly main: string;
   readonly port: number;
+  /** MANAGEMENT_PORT; a free port by default, so children never collide on the apps' fixed defaults. */
+  readonly managementPort?: number;
   readonly env: NodeJS.ProcessEnv;
   /** Node's own flags, before the main file (e.g. `--cpu-prof`). */
   readonly nodeArgs?: readonly string[];
@@ -63,8 +67,9 @@ function outputOf(logFile: string | undefined): ['ignore', 'ignore' | 'pipe', 'i
  */
 export async function startChildApp(options: ChildAppOptions): Promise<ChildApp> {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const managementPort = options.managementPort ?? (await freePort());
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main, ...(options.args ?? [])], {
-    env: options.env,
+    env: { ...options.env, MANAGEMENT_PORT: String(managementPort) },
     stdio: outputOf(options.logFile),
   });
   track(child);
@@ -94,7 +99,7 @@ export async function startChildApp(options: ChildAppOptions): Promise<ChildApp>
     }
     await sleep(READY_POLL_MS);
   }
-  return { baseUrl, process: child, stop: () => stopChild(child) };
+  return { baseUrl, managementUrl: `http://127.0.0.1:${managementPort}`, process: child, stop: () => stopChild(child) };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

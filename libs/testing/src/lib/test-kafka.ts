@@ -7,6 +7,19 @@ export function testKafkaBrokers(): string[] {
   return (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 }
 
+/**
+ * The local broker's SASL_PLAINTEXT listener and its development SCRAM-SHA-512 user (tools/lib/kafka.mjs),
+ * as the KafkaConfig variables an app would be given; `KAFKA_SASL_BROKERS` points elsewhere.
+ */
+export function testKafkaSaslEnv(): Record<string, string> {
+  return {
+    KAFKA_BROKERS: process.env['KAFKA_SASL_BROKERS'] ?? '127.0.0.1:9094',
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: 'ledger',
+    KAFKA_SASL_PASSWORD: 'ledger-development-password',
+  };
+}
+
 /** A topic name no other suite uses, so suites never read each other's messages. */
 export function uniqueTopicName(prefix: string): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { IsIn, IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf, type ValidationArguments } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -25,6 +26,43 @@ export class CommonConfig {
 
   @IsString()
   SERVICE_VERSION: string = '0.0.0';
+
+  /**
+   * The management listener: `/metrics` and readiness with reasons, never on the public port. Each
+   * app's config sets its own default (9101 command, 9102 query, 9103 relay, 9104 projector); 0 picks a free port.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  MANAGEMENT_PORT: number = 9100;
+}
+
+export const KAFKA_SASL_MECHANISMS = ['none', 'scram-sha-256', 'scram-sha-512', 'plain'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** `true`/`false` only: implicit conversion would read the string `false` as true. */
+function booleanSetting() {
+  return Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+    const raw = obj[key];
+    if (raw === undefined || typeof raw === 'boolean') return raw;
+    return raw === 'true' ? true : raw === 'false' ? false : raw;
+  });
+}
+
+/** A SASL user name or password: required with a mechanism, refused without one (a half-configured client). */
+function saslCredential(): PropertyDecorator {
+  const mechanismOf = (args: ValidationArguments) => (args.object as KafkaConfig).KAFKA_SASL_MECHANISM;
+  return ValidateBy({
+    name: 'saslCredential',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        args !== undefined && (mechanismOf(args) === 'none' ? value === '' : typeof value === 'string' && value !== ''),
+      defaultMessage: (args?: ValidationArguments) =>
+        args !== undefined && mechanismOf(args) === 'none'
+          ? 'is set but KAFKA_SASL_MECHANISM is not: set the mechanism, user name and password together'
+          : 'is required when KAFKA_SASL_MECHANISM is set',
+    },
+  });
 }
 
 /** Kafka settings for the apps that talk to the broker (relay, projector). */
@@ -45,6 +83,33 @@ export class KafkaConfig extends CommonConfig {
   @Min(1)
   @Max(16)
   KAFKA_REPLICATION_FACTOR: number = 1;
+
+  /** TLS to the brokers, verified against the system's CAs or KAFKA_SSL_CA_FILE. */
+  @booleanSetting()
+  @IsBoolean({ message: 'must be true or false' })
+  KAFKA_SSL: boolean = false;
+
+  /** A PEM file of the CA(s) that signed the brokers' certificates, read at boot; needs KAFKA_SSL=true. */
+  @ValidateIf((config: KafkaConfig) => config.KAFKA_SSL_CA_FILE !== '')
+  @Matches(/^\S+$/, { message: 'must be a file path without whitespace' })
+  @ValidateBy({
+    name: 'needsSsl',
+    validator: {
+      validate: (_value, args) => (args?.object as KafkaConfig | undefined)?.KAFKA_SSL === true,
+      defaultMessage: () => 'needs KAFKA_SSL=true',
+    },
+  })
+  KAFKA_SSL_CA_FILE: string = '';
+
+  /** SASL authentication to the brokers (`none`: none); a mechanism needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD. */
+  @IsIn(KAFKA_SASL_MECHANISMS)
+  KAFKA_SASL_MECHANISM: KafkaSaslMechanism = 'none';
+
+  @saslCredential()
+  KAFKA_SASL_USERNAME: string = '';
+
+  @saslCredential()
+  KAFKA_SASL_PASSWORD: string = '';
 }
 
 export function brokerList(brokers: string): string[] {

@@ -55,3 +55,51 @@ describe('loadConfig', () => {
     expect(loadConfig(AppConfig, { APP_PORT: '' }).APP_PORT).toBe(3000);
   });
 });
+
+describe('loadConfig of the Kafka security settings', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(KafkaConfig, env);
+      return [];
+    } catch (error) {
+      return [...(error as ConfigError).problems];
+    }
+  };
+
+  it('given nothing, then plaintext without SASL', () => {
+    expect(loadConfig(KafkaConfig, {})).toMatchObject({ KAFKA_SSL: false, KAFKA_SSL_CA_FILE: '', KAFKA_SASL_MECHANISM: 'none' });
+  });
+
+  it('reads KAFKA_SSL as true or false, and refuses anything else', () => {
+    expect(loadConfig(KafkaConfig, { KAFKA_SSL: 'true' }).KAFKA_SSL).toBe(true);
+    expect(loadConfig(KafkaConfig, { KAFKA_SSL: 'false' }).KAFKA_SSL).toBe(false);
+    expect(problemsOf({ KAFKA_SSL: 'yes' })).toEqual(['KAFKA_SSL: must be true or false']);
+  });
+
+  it('takes a CA file only with TLS on', () => {
+    expect(loadConfig(KafkaConfig, { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' }).KAFKA_SSL_CA_FILE).toBe(
+      '/etc/kafka/ca.pem',
+    );
+    expect(problemsOf({ KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' })).toEqual(['KAFKA_SSL_CA_FILE: needs KAFKA_SSL=true']);
+  });
+
+  it('given a SASL mechanism, then it needs both the user name and the password, never echoing them', () => {
+    const config = loadConfig(KafkaConfig, {
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'ledger',
+      KAFKA_SASL_PASSWORD: 's3cret',
+    });
+    expect(config).toMatchObject({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'ledger', KAFKA_SASL_PASSWORD: 's3cret' });
+    expect(problemsOf({ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'ledger' })).toEqual([
+      'KAFKA_SASL_PASSWORD: is required when KAFKA_SASL_MECHANISM is set',
+    ]);
+    const halfSet = problemsOf({ KAFKA_SASL_PASSWORD: 's3cret' });
+    expect(halfSet).toEqual([expect.stringMatching(/^KAFKA_SASL_PASSWORD: is set but KAFKA_SASL_MECHANISM is not/)]);
+    expect(halfSet.join()).not.toContain('s3cret');
+  });
+
+  it('refuses an unknown mechanism', () => {
+    const problems = problemsOf({ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'a', KAFKA_SASL_PASSWORD: 'b' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['KAFKA_SASL_MECHANISM']);
+  });
+});

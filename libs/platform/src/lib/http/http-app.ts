@@ -4,7 +4,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { nameHttpRoute } from '@ledger/tracing';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { CommonConfig } from '../config/common-config';
+import { ManagementServer } from '../management/management.server';
 import { countHttpRequests } from '../metrics/http-metrics.hook';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { correlationIdOf } from './correlation-id';
@@ -92,9 +96,14 @@ export async function createHttpApp(module: Type | DynamicModule): Promise<NestF
   return app;
 }
 
+/** The public port, then the management port (MANAGEMENT_PORT: metrics and readiness details). */
 export async function listen(app: INestApplication, port: number, serviceName: string): Promise<void> {
   await app.listen(port, '0.0.0.0');
-  app.get(Logger).log(`${serviceName} listening on http://127.0.0.1:${port}`);
+  const managementPort = await app.get(ManagementServer).start(app.get(CommonConfig).MANAGEMENT_PORT, '0.0.0.0');
+  const { port: publicPort } = (app.getHttpServer() as Server).address() as AddressInfo;
+  app
+    .get(Logger)
+    .log(`${serviceName} listening on http://127.0.0.1:${publicPort}, management (metrics) on http://127.0.0.1:${managementPort}`);
 }
 
 /** Entry point wrapper: a failure during boot exits non-zero with the error, never hangs half-started. */
