@@ -44,6 +44,7 @@ describe('limits that protect the query service', () => {
       QUERY_SSE_MAX_CLIENTS: '5',
       QUERY_SSE_MAX_STREAMS_PER_CALLER: '2',
       QUERY_SSE_RETRY_AFTER_SECONDS: '3',
+      HTTP_REQUEST_TIMEOUT_MS: '500',
     });
   }, 60_000);
 
@@ -135,6 +136,15 @@ describe('limits that protect the query service', () => {
       await query.project(story.messages());
       await expect(admitted.answered).resolves.toBe(200);
     });
+
+    it('given a wait longer than the request timeout, then it runs to its own end (the request was complete when it began)', async () => {
+      const operator = await tokenOf('ops-long-wait', 'ledger:read ledger:operate');
+
+      const reply = await readAs(operator, `/accounts/${randomUUID()}?minVersion=1&waitMs=2500`);
+
+      expect(reply.status).toBe(504);
+      expect(reply.body).toMatchObject({ type: `${PROBLEMS}read-your-writes-timeout`, reachedVersion: 0 });
+    });
   });
 
   describe('streams per caller', () => {
@@ -170,6 +180,39 @@ describe('limits that protect the query service', () => {
       carols[0]?.close();
       await eventually(async () => (await query.metric(STREAMS)) === 2, 15_000, "one of carol's streams to close");
       expect((await follow(carol)).status).toBe(200);
+    });
+  });
+
+  describe('a stream and the HTTP timeouts', () => {
+    let quiet: QueryApp;
+
+    beforeAll(async () => {
+      quiet = await startQueryApp({
+        OIDC_ISSUER: issuer.url,
+        QUERY_SSE_HEARTBEAT_MS: '1000',
+        HTTP_CONNECTION_TIMEOUT_MS: '300',
+        HTTP_REQUEST_TIMEOUT_MS: '300',
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await quiet?.close();
+    });
+
+    it('given a stream quieter than the connection timeout and older than the request timeout, then it stays open', async () => {
+      const story = new AccountStory();
+      await quiet.project(story.messages());
+      const token = await tokenOf('erin-quiet', 'ledger:read ledger:operate');
+      const client = await SseClient.connect(`${quiet.url}/accounts/${story.accountId}/stream`, { authorization: `Bearer ${token}` });
+      try {
+        await eventually(() => client.comments.length >= 3 || client.ended, 15_000, 'three heartbeats');
+
+        expect(client.status).toBe(200);
+        expect(client.ended).toBe(false);
+        expect(client.comments.slice(0, 3)).toEqual(['heartbeat', 'heartbeat', 'heartbeat']);
+      } finally {
+        client.close();
+      }
     });
   });
 });

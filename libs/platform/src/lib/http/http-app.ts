@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { nameHttpRoute } from '@ledger/tracing';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiConfig, CommonConfig } from '../config/common-config';
 import { countHttpRequests } from '../metrics/http-metrics.hook';
@@ -33,7 +33,9 @@ const CLIENT_ERRORS: Record<string, [slug: SharedProblemSlug, reason: string]> =
  * get a problem+json answer too, instead of a bare status line.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) {
+  // A response already under way (a route that answered before reading the whole body) must not get a second status line.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
@@ -84,10 +86,20 @@ function shareEdge(instance: FastifyInstance): void {
   });
 }
 
-/** The app's HTTP_* timeouts, set on the server as fastify sets its own (connectionTimeout, requestTimeout, keepAliveTimeout). */
+/** Node's own bound on the headers alone. */
+const HEADERS_TIMEOUT_MS = 60_000;
+
+/**
+ * The app's HTTP_* timeouts, set on the server as fastify sets its own (connectionTimeout,
+ * requestTimeout, keepAliveTimeout). In Node 20 a request whose body stalls is cut only once it is
+ * past the headers timeout too, which the server's constructor caps at requestTimeout: set after
+ * construction, the cap is applied here, or a stalled body would live on for the headers' 60 s.
+ */
 function applyTimeouts(server: Server, config: CommonConfig): void {
+  const requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
   server.setTimeout(config.HTTP_CONNECTION_TIMEOUT_MS);
-  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = requestTimeout > 0 ? Math.min(HEADERS_TIMEOUT_MS, requestTimeout) : HEADERS_TIMEOUT_MS;
   server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
 }
 
