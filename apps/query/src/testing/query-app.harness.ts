@@ -35,6 +35,8 @@ export interface QueryApp {
 }
 
 const TOPIC = 'account-events';
+/** Suites send hundreds of requests as one caller; only the ones about the rate limit set one. */
+const UNLIMITED_CALLERS = { RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '10000000' };
 
 export interface QueryAppOptions {
   /** The URL the app reaches its database by (e.g. through a proxy the test can cut); the writer always connects directly. */
@@ -45,7 +47,13 @@ export interface QueryAppOptions {
 export async function startQueryApp(env: Record<string, string> = {}, options: QueryAppOptions = {}): Promise<QueryApp> {
   const database: TestDatabase = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
   const appDatabaseUrl = options.reachDatabase?.(database.url) ?? database.url;
-  const config = loadConfig(QueryConfig, { DATABASE_URL: appDatabaseUrl, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '5', ...env });
+  const config = loadConfig(QueryConfig, {
+    DATABASE_URL: appDatabaseUrl,
+    LOG_LEVEL: 'silent',
+    DATABASE_POOL_SIZE: '5',
+    ...UNLIMITED_CALLERS,
+    ...env,
+  });
   const running: RunningHttpApp = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test', config.OIDC_ISSUER));
   const pool = testPool(database.url, 2);
   const writer = new ProjectionWriter({ projection: 'accounts' });
