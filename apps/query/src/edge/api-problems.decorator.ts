@@ -40,7 +40,7 @@ export function ApiProblems(...slugs: readonly QueryProblemSlug[]) {
       status,
       description: grouped.map((slug) => `\`${slug}\`: ${QUERY_PROBLEMS[slug].detail}`).join(' '),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
-      ...(status === 503
+      ...(status === 503 || status === 429
         ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } }
         : {}),
     }),
