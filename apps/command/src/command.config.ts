@@ -28,4 +28,13 @@ export class CommandConfig extends ApiConfig {
    */
   @IsIn(['serial', 'off'])
   COMMAND_ACCOUNT_QUEUE: 'serial' | 'off' = 'serial';
+
+  /**
+   * With `serial`: commands that may wait behind the running one on an account in this replica. One
+   * more is refused at once with 503 `unavailable` and Retry-After, and appends nothing.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  COMMAND_ACCOUNT_QUEUE_LIMIT: number = 100;
 }

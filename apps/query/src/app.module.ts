@@ -9,6 +9,7 @@ import { ReadModelReadiness } from './accounts/read-model.readiness';
 import { cursorCodecProvider } from './cursors/cursor-codec.provider';
 import { GetAccountHandler } from './get-account/get-account.handler';
 import { GetAccountHttpController } from './get-account/get-account.http.controller';
+import { ReadYourWritesWaiters } from './get-account/read-your-writes.waiters';
 import { ListAccountsHandler } from './list-accounts/list-accounts.handler';
 import { ListAccountsHttpController } from './list-accounts/list-accounts.http.controller';
 import { ListTransactionsHandler } from './list-transactions/list-transactions.handler';
@@ -61,6 +62,7 @@ export class AppModule {
         AccountReader,
         ReadModelChangesListener,
         StreamRegistry,
+        ReadYourWritesWaiters,
         GetAccountHandler,
         ListTransactionsHandler,
         ListAccountsHandler,

@@ -63,6 +63,8 @@ describe('OpenAPI at /docs', () => {
     expect(Object.keys(stream.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
     for (const path of Object.keys(document.paths)) {
       expect(problemTypes(operation(path), '431')).toEqual(['headers-too-large']);
+      expect(problemTypes(operation(path), '429')).toEqual(['rate-limited']);
+      expect(operation(path).responses['429']?.headers).toHaveProperty('Retry-After');
       expect(problemTypes(operation(path), '503')).toContain('unavailable');
       expect(operation(path).responses['503']?.headers).toHaveProperty('Retry-After');
       for (const [status, response] of Object.entries(operation(path).responses)) {

@@ -16,6 +16,33 @@ describe('QueryConfig', () => {
     });
   });
 
+  it('given only the issuer, then the limits have their documented defaults', () => {
+    expect(loadConfig(QueryConfig, { OIDC_ISSUER: 'https://issuer.example.com' })).toMatchObject({
+      QUERY_SSE_MAX_STREAMS_PER_CALLER: 10,
+      QUERY_MAX_WAITERS: 1_000,
+      RATE_LIMIT_PER_SECOND: 50,
+      RATE_LIMIT_BURST: 100,
+      RATE_LIMIT_OPERATOR_PER_SECOND: 0,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_CONNECTION_TIMEOUT_MS: 60_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+    });
+  });
+
+  it('given limits out of range, then boot stops naming them', () => {
+    for (const [name, value] of [
+      ['QUERY_MAX_WAITERS', '0'],
+      ['QUERY_SSE_MAX_STREAMS_PER_CALLER', '0'],
+      ['RATE_LIMIT_PER_SECOND', '0'],
+      ['RATE_LIMIT_BURST', 'many'],
+      ['RATE_LIMIT_OPERATOR_PER_SECOND', '-1'],
+      ['HTTP_REQUEST_TIMEOUT_MS', '-5'],
+      ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '0'],
+    ] as const) {
+      expect(() => loadConfig(QueryConfig, { [name]: value })).toThrow(new RegExp(name));
+    }
+  });
+
   it('given a cursor secret shorter than 32 characters or with spaces, then boot stops naming it', () => {
     for (const secret of ['too-short', 'a secret with spaces that is long enough']) {
       expect(() => loadConfig(QueryConfig, { QUERY_CURSOR_SECRET: secret })).toThrow(ConfigError);

@@ -36,6 +36,12 @@ export class QueryConfig extends ApiConfig {
   @Max(100_000)
   QUERY_SSE_MAX_CLIENTS: number = 1_000;
 
+  /** Open streams per caller (`sub`) in one process, within QUERY_SSE_MAX_CLIENTS; one more is refused with 503 and Retry-After. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  QUERY_SSE_MAX_STREAMS_PER_CALLER: number = 10;
+
   /** A stream whose unsent bytes pass this bound belongs to a client that stopped reading: it is dropped. */
   @IsInt()
   @Min(1_024)
@@ -62,6 +68,15 @@ export class QueryConfig extends ApiConfig {
   @Min(10)
   @Max(600_000)
   QUERY_STATEMENT_TIMEOUT_MS: number = 5_000;
+
+  /**
+   * Reads with minVersion waiting for the read model at once, per process; one more is refused with
+   * 503 `unavailable` and Retry-After. Each wait holds a subscription and a request until it ends.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  QUERY_MAX_WAITERS: number = 1_000;
 
   /** The Retry-After (seconds) sent with a refused stream. */
   @IsInt()

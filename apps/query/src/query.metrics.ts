@@ -10,6 +10,8 @@ export class QueryMetrics {
   readonly readYourWritesWaits: Counter;
   readonly readYourWritesTimeouts: Counter;
   readonly readYourWritesWait: Histogram<'outcome'>;
+  readonly readYourWritesWaiters: Gauge;
+  readonly readYourWritesRefused: Counter;
   readonly listening: Gauge;
 
   constructor(registry: MetricsRegistry) {
@@ -37,9 +39,19 @@ export class QueryMetrics {
     });
     this.readYourWritesWait = new Histogram({
       name: 'ledger_query_read_your_writes_wait_seconds',
-      help: 'How long reads with minVersion waited for the read model, by outcome (reached, timeout).',
+      help: 'How long reads with minVersion waited for the read model, by outcome (reached, timeout, abandoned by the client).',
       labelNames: ['outcome'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.readYourWritesWaiters = new Gauge({
+      name: 'ledger_query_read_your_writes_waiters',
+      help: 'Reads with minVersion waiting for the read model right now.',
+      registers,
+    });
+    this.readYourWritesRefused = new Counter({
+      name: 'ledger_query_read_your_writes_refused_total',
+      help: 'Reads with minVersion refused with 503 because QUERY_MAX_WAITERS were waiting already.',
       registers,
     });
     this.listening = new Gauge({

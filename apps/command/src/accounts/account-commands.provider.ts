@@ -19,5 +19,6 @@ export const accountCommandsProvider: Provider = {
       observer,
       newEventId: () => ids.next(),
       serializePerAccount: config.COMMAND_ACCOUNT_QUEUE === 'serial',
+      maxWaitingPerAccount: config.COMMAND_ACCOUNT_QUEUE_LIMIT,
     }),
 };

@@ -15,7 +15,8 @@ async function untilNotConflicted(send: () => Promise<HttpResult>): Promise<Http
 }
 
 describe('concurrent commands over HTTP against the real event store', () => {
-  const { app, replica } = twoReplicasSuite();
+  // 200 commands at once on one account: more than the default queue limit lets wait, and this suite is about ordering, not shedding.
+  const { app, replica } = twoReplicasSuite({ COMMAND_ACCOUNT_QUEUE_LIMIT: '1000' });
 
   /** Proof the two replicas really raced: optimistic concurrency refused some appends. */
   async function conflictsSeen(pair: TwoReplicas): Promise<number> {

@@ -22,6 +22,8 @@ function outcomeLabel(outcome: AccountCommandOutcome): string {
       return 'concurrency-conflict';
     case 'idempotency-key-reused':
       return 'idempotency-key-reused';
+    case 'account-busy':
+      return 'account-busy';
     default: {
       const _exhaustive: never = outcome;
       throw new Error(`unhandled command outcome ${JSON.stringify(_exhaustive)}`);

@@ -54,3 +54,7 @@ export const concurrencyConflict = (): ProblemException =>
 
 export const idempotencyKeyReused = (): ProblemException =>
   problem(422, 'idempotency-key-reused', 'Idempotency key reused', 'This Idempotency-Key was used with a different request.');
+
+/** 503 rather than 429: the account is hot in this replica, whoever sends; the filter adds Retry-After. */
+export const accountBusy = (accountId: string): ProblemException =>
+  sharedProblem('unavailable', `Too many commands on account ${accountId} are waiting in this replica; retry after Retry-After seconds.`);

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { AcceptedAccountCommand, AccountCommandOutcome } from '@ledger/account-commands';
 import { JsonObject, JsonValue } from '@ledger/event-store';
 import { AccountCommandResponse, toResponse } from './account-command.response';
-import { accountProblem, concurrencyConflict, idempotencyKeyReused, versionMismatch } from './account-problems';
+import { accountBusy, accountProblem, concurrencyConflict, idempotencyKeyReused, versionMismatch } from './account-problems';
 
 const CREATED = 201;
 
@@ -51,6 +51,8 @@ export function send(response: FastifyReply, outcome: AccountCommandOutcome): Ac
       throw concurrencyConflict();
     case 'idempotency-key-reused':
       throw idempotencyKeyReused();
+    case 'account-busy':
+      throw accountBusy(outcome.accountId);
     default: {
       const _exhaustive: never = outcome;
       throw new Error(`unhandled command outcome ${JSON.stringify(_exhaustive)}`);

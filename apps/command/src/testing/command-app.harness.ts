@@ -6,6 +6,9 @@ import { createTestDatabase, mintToken, startHttpApp, suiteResource, TestDatabas
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
 
+/** Suites send hundreds of requests as one caller; only the ones about the rate limit set one. */
+const UNLIMITED_CALLERS = { RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '10000000' };
+
 export interface CommandAppHarness {
   readonly nest: NestFastifyApplication;
   readonly baseUrl: string;
@@ -38,7 +41,13 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
   const database: TestDatabase = sharedWith
     ? { url: sharedWith.databaseUrl, drop: async () => undefined }
     : await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
-  const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', OIDC_ISSUER: testIssuerUrl(), ...env });
+  const config = loadConfig(CommandConfig, {
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'silent',
+    OIDC_ISSUER: testIssuerUrl(),
+    ...UNLIMITED_CALLERS,
+    ...env,
+  });
   const { app, url: baseUrl, managementUrl } = await startHttpApp(AppModule.register(config));
   const db = testPool(database.url, 2);
   const authorization = `Bearer ${await mintToken({ sub: HARNESS_SUBJECT, scope: ALL_SCOPES }, config.OIDC_ISSUER)}`;
@@ -115,10 +124,10 @@ export function commandAppSuite(): CommandAppHarness {
 }
 
 /** Two replicas on one database for the enclosing describe: started before its tests, closed after them. */
-export function twoReplicasSuite(): TwoReplicas {
+export function twoReplicasSuite(env: Record<string, string> = {}): TwoReplicas {
   const current = suiteResource(
     'the replicas',
-    () => startTwoReplicas(),
+    () => startTwoReplicas(env),
     (replicas) => replicas.close(),
   );
   return {

@@ -27,8 +27,8 @@ export class ProblemResponse {
   reachedVersion?: number;
 }
 
-/** Answered by the HTTP edge itself, for any endpoint (`unavailable`: the shared mapping of database outages). */
-const EDGE_PROBLEMS: readonly QueryProblemSlug[] = ['headers-too-large', 'unavailable'];
+/** Answered by the HTTP edge itself, for any endpoint (`unavailable`: the shared mapping of database outages and overload). */
+const EDGE_PROBLEMS: readonly QueryProblemSlug[] = ['headers-too-large', 'rate-limited', 'unavailable'];
 
 /** Documents the problems an endpoint answers with, one response per status listing its `type`s. */
 export function ApiProblems(...slugs: readonly QueryProblemSlug[]) {
@@ -40,7 +40,7 @@ export function ApiProblems(...slugs: readonly QueryProblemSlug[]) {
       status,
       description: grouped.map((slug) => `\`${slug}\`: ${QUERY_PROBLEMS[slug].detail}`).join(' '),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
-      ...(status === 503
+      ...(status === 503 || status === 429
         ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } }
         : {}),
     }),

@@ -18,8 +18,9 @@ export const QUERY_PROBLEMS = {
   'too-many-streams': {
     status: 503,
     title: 'Too many streams',
-    detail: 'Every stream slot of this replica is taken; retry after Retry-After seconds.',
+    detail: 'Every stream slot of this replica, or every one of this caller there, is taken; retry after Retry-After seconds.',
   },
+  'rate-limited': { ...SHARED_PROBLEMS['rate-limited'], detail: 'This caller sent too many requests; retry after Retry-After seconds.' },
   unavailable: {
     ...SHARED_PROBLEMS.unavailable,
     detail: 'The database is unavailable or overloaded; retry after Retry-After seconds.',
@@ -46,7 +47,16 @@ export const invalidCursor = (): ProblemException => queryProblem('invalid-curso
 
 export const invalidLastEventId = (): ProblemException => queryProblem('invalid-last-event-id');
 
-export const tooManyStreams = (): ProblemException => queryProblem('too-many-streams');
+export const tooManyStreams = (refused: 'process' | 'caller'): ProblemException =>
+  queryProblem(
+    'too-many-streams',
+    refused === 'caller'
+      ? 'This caller has as many streams open on this replica as it may; close one, or retry after Retry-After seconds.'
+      : undefined,
+  );
+
+export const tooManyWaiters = (): ProblemException =>
+  queryProblem('unavailable', 'Too many reads are waiting for the read model on this replica; retry after Retry-After seconds.');
 
 export const readYourWritesTimeout = (minVersion: number, reachedVersion: number, waitMs: number): ProblemException =>
   queryProblem(

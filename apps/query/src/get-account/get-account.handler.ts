@@ -4,19 +4,24 @@ import { AccountReader } from '../accounts/account.reader';
 import { QueryMetrics } from '../query.metrics';
 import { AccountChangesSubscription } from '../read-model-changes/account-changes.subscription';
 import { ReadModelChangesListener } from '../read-model-changes/read-model-changes.listener';
+import { ReadYourWritesWaiters } from './read-your-writes.waiters';
 
 export interface GetAccount {
   readonly accountId: string;
   /** Read-your-writes: the version the caller needs to see. */
   readonly minVersion?: number;
   readonly waitMs: number;
+  /** Aborts the wait (the client went away). */
+  readonly signal?: AbortSignal;
 }
 
 export type GetAccountResult =
   | { readonly kind: 'found'; readonly account: AccountEntity }
   | { readonly kind: 'not-found' }
   /** minVersion was not reached within waitMs; 0 when the read model has not seen the account at all. */
-  | { readonly kind: 'not-reached'; readonly reachedVersion: number };
+  | { readonly kind: 'not-reached'; readonly reachedVersion: number }
+  /** minVersion was not reached yet and QUERY_MAX_WAITERS reads are waiting already. */
+  | { readonly kind: 'busy' };
 
 /** The account when it has reached `minVersion`, else null. */
 const reached = (account: AccountEntity | null, minVersion: number): AccountEntity | null =>
@@ -33,6 +38,7 @@ export class GetAccountHandler {
     private readonly reader: AccountReader,
     private readonly changes: ReadModelChangesListener,
     private readonly metrics: QueryMetrics,
+    private readonly waiters: ReadYourWritesWaiters,
   ) {}
 
   async handle(query: GetAccount): Promise<GetAccountResult> {
@@ -40,23 +46,27 @@ export class GetAccountHandler {
       const account = await this.reader.findAccount(query.accountId);
       return account === null ? { kind: 'not-found' } : { kind: 'found', account };
     }
-    return this.waitFor(query.accountId, query.minVersion, query.waitMs);
+    return this.waitFor(query.accountId, query.minVersion, query.waitMs, query.signal);
   }
 
-  private async waitFor(accountId: string, minVersion: number, waitMs: number): Promise<GetAccountResult> {
+  private async waitFor(accountId: string, minVersion: number, waitMs: number, signal?: AbortSignal): Promise<GetAccountResult> {
     const changes = new AccountChangesSubscription(this.changes, accountId, (version) => version >= minVersion);
+    let leave: (() => void) | null = null;
     try {
       let account = await this.reader.findAccount(accountId);
       const already = reached(account, minVersion);
       if (already !== null) return { kind: 'found', account: already };
+      leave = this.waiters.tryEnter();
+      if (leave === null) return { kind: 'busy' };
       this.metrics.readYourWritesWaits.inc();
       const started = performance.now();
       const deadline = started + waitMs;
-      while (await changes.next(deadline - performance.now())) {
+      while (await changes.next(deadline - performance.now(), signal)) {
         account = await this.reader.findAccount(accountId);
         const now = reached(account, minVersion);
         if (now !== null) return this.answered(started, now);
       }
+      if (signal?.aborted) return this.abandoned(started, account);
       // One last look: a batch that committed as the wait ran out is served rather than refused.
       account = await this.reader.findAccount(accountId);
       const late = reached(account, minVersion);
@@ -65,8 +75,15 @@ export class GetAccountHandler {
       this.metrics.readYourWritesWait.observe({ outcome: 'timeout' }, (performance.now() - started) / 1_000);
       return { kind: 'not-reached', reachedVersion: account === null ? 0 : Number(account.version) };
     } finally {
+      leave?.();
       changes.close();
     }
+  }
+
+  /** The client went away: nobody reads the answer, so no last look and no timeout counted. */
+  private abandoned(started: number, account: AccountEntity | null): GetAccountResult {
+    this.metrics.readYourWritesWait.observe({ outcome: 'abandoned' }, (performance.now() - started) / 1_000);
+    return { kind: 'not-reached', reachedVersion: account === null ? 0 : Number(account.version) };
   }
 
   private answered(started: number, account: AccountEntity): GetAccountResult {

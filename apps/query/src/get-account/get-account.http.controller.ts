@@ -6,7 +6,8 @@ import { AccountIdPipe } from '@ledger/platform';
 import { annotateActiveSpan } from '@ledger/tracing';
 import { AccountResponse, toAccountResponse } from '../accounts/account.response';
 import { ApiProblems } from '../edge/api-problems.decorator';
-import { accountNotFound, readYourWritesTimeout } from '../edge/query-problems';
+import { clientGoneSignal } from '../edge/client-gone.signal';
+import { accountNotFound, readYourWritesTimeout, tooManyWaiters } from '../edge/query-problems';
 import { GetAccountHandler, type GetAccountResult } from './get-account.handler';
 import { GetAccountQueryDto } from './get-account.query.dto';
 
@@ -35,7 +36,8 @@ export class GetAccountHttpController {
     @Query() query: GetAccountQueryDto,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AccountResponse> {
-    const result = await this.handler.handle({ accountId, minVersion: query.minVersion, waitMs: query.waitMs });
+    const signal = query.minVersion === undefined ? undefined : clientGoneSignal(response);
+    const result = await this.handler.handle({ accountId, minVersion: query.minVersion, waitMs: query.waitMs, signal });
     annotateActiveSpan(readAttributes(accountId, query.minVersion, result));
     switch (result.kind) {
       case 'found':
@@ -45,6 +47,8 @@ export class GetAccountHttpController {
         throw accountNotFound(accountId);
       case 'not-reached':
         throw readYourWritesTimeout(query.minVersion ?? 0, result.reachedVersion, query.waitMs);
+      case 'busy':
+        throw tooManyWaiters();
     }
   }
 }

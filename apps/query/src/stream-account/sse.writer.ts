@@ -24,6 +24,8 @@ export class SseWriter implements StreamSink {
   /** From here on the socket is the stream's: fastify neither answers nor times out this request. */
   open(): void {
     this.reply.hijack();
+    // The heartbeat and the drain timeout keep a stream's socket honest; HTTP_CONNECTION_TIMEOUT_MS would cut a quiet one.
+    this.response.socket?.setTimeout(0);
     this.response.statusCode = 200;
     this.response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     this.response.setHeader('Cache-Control', 'no-cache, no-transform');

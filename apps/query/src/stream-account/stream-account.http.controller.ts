@@ -1,4 +1,4 @@
-import { RequiresScope } from '@ledger/auth';
+import { callerOf, RequiresScope } from '@ledger/auth';
 import { Controller, Get, Headers, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -62,10 +62,10 @@ export class StreamAccountHttpController {
     const lastEventId = parseLastEventId(lastEventIdHeader);
     if (lastEventId === null) throw invalidLastEventId();
     const writer = new SseWriter(reply, this.config.QUERY_SSE_MAX_BUFFER_BYTES, () => this.metrics.sseDropped.inc());
-    const slot = this.streams.tryAcquire(() => writer.end());
-    if (slot === null) {
+    const slot = this.streams.tryAcquire(callerOf(reply.request).subject, () => writer.end());
+    if (typeof slot === 'string') {
       reply.header('Retry-After', String(this.config.QUERY_SSE_RETRY_AFTER_SECONDS));
-      throw tooManyStreams();
+      throw tooManyStreams(slot);
     }
     try {
       const opened = await this.handler.open(accountId, lastEventId);

@@ -17,7 +17,13 @@ import { CommandContext } from './command-context';
 import { KeyedSerialQueue } from './keyed-serial-queue';
 import { RecentStateCache, RECENT_STATE_CACHE_SIZE } from './recent-state.cache';
 
-export type AccountCommandOutcome = CommandOutcome<AccountState, AccountEvent, AccountError>;
+/** Refused before it ran: COMMAND_ACCOUNT_QUEUE_LIMIT commands on the account wait in this process already. */
+export interface AccountQueueFull {
+  readonly kind: 'account-busy';
+  readonly accountId: string;
+}
+
+export type AccountCommandOutcome = CommandOutcome<AccountState, AccountEvent, AccountError> | AccountQueueFull;
 export type AcceptedAccountCommand = Accepted<AccountState, AccountEvent>;
 
 export interface AccountCommandHandlerOptions {
@@ -37,6 +43,8 @@ export interface AccountCommandHandlerOptions {
    * still guards across processes either way.
    */
   readonly serializePerAccount?: boolean;
+  /** Commands that may wait behind the running one on an account (with serializePerAccount); one more is refused. */
+  readonly maxWaitingPerAccount?: number;
 }
 
 /**
@@ -61,7 +69,7 @@ export class AccountCommandHandler {
       observer: options.observer,
       newEventId: options.newEventId,
     });
-    this.queue = options.serializePerAccount === false ? null : new KeyedSerialQueue();
+    this.queue = options.serializePerAccount === false ? null : new KeyedSerialQueue(options.maxWaitingPerAccount);
   }
 
   handle(command: AccountCommand, context: CommandContext): Promise<AccountCommandOutcome> {
@@ -73,7 +81,8 @@ export class AccountCommandHandler {
         expectedVersion: context.expectedVersion,
         idempotency: context.idempotency,
       });
-    return this.queue === null ? run() : this.queue.run(accountId, run);
+    if (this.queue === null) return run();
+    return this.queue.tryRun<AccountCommandOutcome>(accountId, run) ?? Promise.resolve({ kind: 'account-busy', accountId });
   }
 
   /** The account as the store has it now (for tests and tools that check what a command left behind). */

@@ -28,6 +28,28 @@ export class CommonConfig {
   SERVICE_VERSION: string = '0.0.0';
 
   /**
+   * A socket that moves no byte either way for this long is closed (0: never). It must exceed the
+   * longest silent wait a route has: a read-your-writes wait is at most 10 s (streams are exempt:
+   * their heartbeat and drain timeout govern them).
+   */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  HTTP_CONNECTION_TIMEOUT_MS: number = 60_000;
+
+  /** The whole request (headers and body) must arrive within this (0: no limit); a stalled one gets 408. */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS: number = 30_000;
+
+  /** An idle keep-alive connection is closed after this; above a load balancer's idle timeout (often 60 s), so it closes first. */
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
+
+  /**
    * The management listener: `/metrics` and readiness with reasons, never on the public port. Each
    * app's config sets its own default (9101 command, 9102 query, 9103 relay, 9104 projector); 0 picks a free port.
    */
@@ -135,6 +157,29 @@ export class ApiConfig extends CommonConfig {
   @Min(0)
   @Max(3_600_000)
   OIDC_JWKS_COOLDOWN_MS: number = 30_000;
+
+  /** Requests per second per caller without `ledger:operate` (by `sub`, or by IP without a valid token). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_SECOND: number = 50;
+
+  /** How many of them a caller may send at once: the limit counts per window of BURST / PER_SECOND seconds. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_BURST: number = 100;
+
+  /** The same for callers with `ledger:operate` (services, operators, benchmarks); 0: not limited. */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_OPERATOR_PER_SECOND: number = 0;
+
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_OPERATOR_BURST: number = 2_000;
 }
 
 /** The verifier's options from the validated settings. */

@@ -1,39 +1,51 @@
+import rateLimit from '@fastify/rate-limit';
+import { AccessTokenVerifier } from '@ledger/auth';
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { nameHttpRoute } from '@ledger/tracing';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { CommonConfig } from '../config/common-config';
+import { ApiConfig, CommonConfig } from '../config/common-config';
 import { ManagementServer } from '../management/management.server';
 import { countHttpRequests } from '../metrics/http-metrics.hook';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { correlationIdOf } from './correlation-id';
-import { PROBLEM_CONTENT_TYPE, problemType, SHARED_PROBLEMS, sharedProblem } from './problem';
+import { PROBLEM_CONTENT_TYPE, problemType, SHARED_PROBLEMS, sharedProblem, type SharedProblemSlug } from './problem';
+import { rateLimitOptions, rateLimitsOf } from './rate-limit';
 
 export const BODY_LIMIT = '64kb';
 const BODY_LIMIT_BYTES = 64 * 1024;
 /** application/json and application/*+json, with or without parameters. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
 const NOT_JSON = 'The request body is not valid JSON.';
+/** How often Node looks for requests past HTTP_REQUEST_TIMEOUT_MS (its default, 30 s, would let a stalled one live that much longer). */
+const REQUEST_TIMEOUT_CHECK_MS = 1_000;
+
+const CLIENT_ERRORS: Record<string, [slug: SharedProblemSlug, reason: string]> = {
+  HPE_HEADER_OVERFLOW: ['headers-too-large', 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: ['request-timeout', 'Request Timeout'],
+};
 
 /**
  * Errors Node's HTTP parser raises before the framework sees the request (oversized headers, garbage)
  * get a problem+json answer too, instead of a bare status line.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) {
+  // A response already under way (a route that answered before reading the whole body) must not get a second status line.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
-  const slug = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers-too-large' : 'bad-request';
+  const [slug, reason] = CLIENT_ERRORS[error.code ?? ''] ?? ['bad-request', 'Bad Request'];
   const { status, title } = SHARED_PROBLEMS[slug];
   const body = JSON.stringify({ type: problemType(slug), title, status });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+    `HTTP/1.1 ${status} ${reason}\r\n` +
       `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
@@ -76,10 +88,32 @@ function shareEdge(instance: FastifyInstance): void {
   });
 }
 
-/** Creates the Nest HTTP app with the shared edge: correlation ids, JSON-only bodies up to 64 KiB, problem+json. */
+/** Node's own bound on the headers alone. */
+const HEADERS_TIMEOUT_MS = 60_000;
+
+/**
+ * The app's HTTP_* timeouts, set on the server as fastify sets its own (connectionTimeout,
+ * requestTimeout, keepAliveTimeout). In Node 20 a request whose body stalls is cut only once it is
+ * past the headers timeout too, which the server's constructor caps at requestTimeout: set after
+ * construction, the cap is applied here, or a stalled body would live on for the headers' 60 s.
+ */
+function applyTimeouts(server: Server, config: CommonConfig): void {
+  const requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.setTimeout(config.HTTP_CONNECTION_TIMEOUT_MS);
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = requestTimeout > 0 ? Math.min(HEADERS_TIMEOUT_MS, requestTimeout) : HEADERS_TIMEOUT_MS;
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+}
+
+/**
+ * Creates the Nest HTTP app with the shared edge: correlation ids, JSON-only bodies up to 64 KiB,
+ * problem+json, the HTTP_* timeouts, and for the apps that serve callers with tokens, a rate limit
+ * per caller (routes are added later, at init, so the limiter sees each of them).
+ */
 export async function createHttpApp(module: Type | DynamicModule): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    http: { connectionsCheckingInterval: REQUEST_TIMEOUT_CHECK_MS },
     routerOptions: {
       // Ids longer than fastify's default of 100 must reach the id pipe (a 400), not fall through to a 404.
       maxParamLength: 1000,
@@ -92,6 +126,9 @@ export async function createHttpApp(module: Type | DynamicModule): Promise<NestF
   const instance = app.getHttpAdapter().getInstance();
   shareEdge(instance);
   countHttpRequests(instance, app.get(MetricsRegistry));
+  const config = app.get(CommonConfig);
+  applyTimeouts(instance.server, config);
+  if (config instanceof ApiConfig) await app.register(rateLimit, rateLimitOptions(rateLimitsOf(config), app.get(AccessTokenVerifier)));
   app.enableShutdownHooks();
   return app;
 }

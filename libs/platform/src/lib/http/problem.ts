@@ -40,6 +40,7 @@ export const SHARED_PROBLEMS = {
   'invalid-account-id': { status: 400, title: 'Invalid account id' },
   unauthenticated: { status: 401, title: 'Unauthenticated' },
   'insufficient-scope': { status: 403, title: 'Insufficient scope' },
+  'request-timeout': { status: 408, title: 'Request timeout' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'headers-too-large': { status: 431, title: 'Request header fields too large' },
