@@ -17,3 +17,4 @@ export * from './lib/projection-timing.probe';
 export * from './lib/tcp-proxy';
 export * from './lib/database-suite';
 export * from './lib/suite-resource';
+export * from './lib/open-api.lint';

@@ -5,6 +5,7 @@ import { loadConfig } from '@ledger/platform';
 import { createTestDatabase, startHttpApp, suiteResource, TestDatabase, testPool } from '@ledger/testing';
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
+import { setupOpenApi } from '../edge/open-api';
 
 export interface CommandAppHarness {
   readonly nest: NestFastifyApplication;
@@ -31,7 +32,7 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     ? { url: sharedWith.databaseUrl, drop: async () => undefined }
     : await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
   const config = loadConfig(CommandConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
-  const { app, url: baseUrl } = await startHttpApp(AppModule.register(config));
+  const { app, url: baseUrl } = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test', config.OIDC_ISSUER));
   const db = testPool(database.url, 2);
   return {
     nest: app,
