@@ -4,7 +4,7 @@ import { SHARED_PROBLEMS } from '@ledger/platform';
 export const COMMAND_PROBLEMS = {
   validation: {
     ...SHARED_PROBLEMS.validation,
-    detail: 'A body field is missing, malformed, out of range or unknown; `errors` lists each.',
+    detail: 'A body field is missing, malformed, out of range or unknown; errors lists each.',
   },
   'malformed-json': { ...SHARED_PROBLEMS['malformed-json'], detail: 'The body is not a JSON object.' },
   'invalid-account-id': { ...SHARED_PROBLEMS['invalid-account-id'], detail: 'The account id must be a UUID.' },
@@ -24,7 +24,7 @@ export const COMMAND_PROBLEMS = {
   'insufficient-funds': {
     status: 409,
     title: 'Insufficient funds',
-    detail: 'The balance does not cover the withdrawal (`balance`, `requested`).',
+    detail: 'The balance does not cover the withdrawal (balance and requested say by how much).',
   },
   'account-frozen': {
     status: 409,
@@ -33,11 +33,15 @@ export const COMMAND_PROBLEMS = {
   },
   'account-not-frozen': { status: 409, title: 'Account not frozen', detail: 'Only a frozen account can be unfrozen.' },
   'account-closed': { status: 409, title: 'Account closed', detail: 'The account is closed: nothing changes it any more.' },
-  'balance-not-zero': { status: 409, title: 'Balance not zero', detail: 'Only an account with a zero balance can be closed (`balance`).' },
+  'balance-not-zero': {
+    status: 409,
+    title: 'Balance not zero',
+    detail: 'Only an account with a zero balance can be closed (balance says what is left).',
+  },
   'balance-overflow': {
     status: 409,
     title: 'Balance overflow',
-    detail: 'The deposit would take the balance beyond the largest amount supported (`balance`).',
+    detail: 'The deposit would take the balance beyond the largest amount supported.',
   },
   'concurrency-conflict': {
     status: 409,
@@ -47,7 +51,7 @@ export const COMMAND_PROBLEMS = {
   'version-mismatch': {
     status: 412,
     title: 'Version mismatch',
-    detail: 'The account is not at the version If-Match names (`currentVersion`).',
+    detail: 'The account is not at the version If-Match names (currentVersion says where it is).',
   },
   'payload-too-large': { ...SHARED_PROBLEMS['payload-too-large'], detail: 'The body exceeds 64 KiB.' },
   'unsupported-media-type': { ...SHARED_PROBLEMS['unsupported-media-type'], detail: 'Send the body as application/json.' },

@@ -1,6 +1,6 @@
 import { problem, ProblemException, SHARED_PROBLEMS } from '@ledger/platform';
 
-/** Every problem the query API answers with, by slug: what OpenAPI documents and clients switch on. */
+/** Every problem a query answers with, besides the ones any protected route may: what OpenAPI documents and clients switch on. */
 export const QUERY_PROBLEMS = {
   validation: { ...SHARED_PROBLEMS.validation, detail: 'A query parameter is malformed, out of range, repeated or unknown.' },
   'invalid-account-id': { ...SHARED_PROBLEMS['invalid-account-id'], detail: 'The account id must be a UUID.' },
@@ -20,11 +20,6 @@ export const QUERY_PROBLEMS = {
     title: 'Too many streams',
     detail: 'Every stream slot of this replica is taken; retry after Retry-After seconds.',
   },
-  unavailable: {
-    ...SHARED_PROBLEMS.unavailable,
-    detail: 'The database is unavailable or overloaded; retry after Retry-After seconds.',
-  },
-  'headers-too-large': { ...SHARED_PROBLEMS['headers-too-large'], detail: 'The URL and headers together exceed 16 KiB.' },
   'read-your-writes-timeout': {
     status: 504,
     title: 'Read-your-writes timeout',
