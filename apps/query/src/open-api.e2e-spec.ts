@@ -11,7 +11,7 @@ describe('OpenAPI at /docs', () => {
   let document: any;
 
   beforeAll(async () => {
-    query = await startQueryApp();
+    query = await startQueryApp({ OIDC_ISSUER: 'http://127.0.0.1:3005' });
     document = (await query.get('/docs-json')).body;
   }, 60_000);
 

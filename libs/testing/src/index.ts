@@ -19,3 +19,4 @@ export * from './lib/database-suite';
 export * from './lib/suite-resource';
 export * from './lib/test-issuer';
 export * from './lib/hostile-tokens';
+export * from './lib/open-api.lint';

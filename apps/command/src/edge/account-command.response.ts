@@ -1,18 +1,31 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AcceptedAccountCommand } from '@ledger/account-commands';
+import { ACCOUNT_EVENT_TYPES } from '@ledger/domain';
+
+const UUID = { format: 'uuid', minLength: 36, maxLength: 36 } as const;
+const VERSION = { type: 'integer', format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 
 export class AppendedEventView {
-  @ApiProperty({ format: 'uuid' }) eventId: string;
-  @ApiProperty({ example: 'MoneyDeposited' }) type: string;
-  @ApiProperty({ example: 2 }) version: number;
+  @ApiProperty(UUID) eventId: string;
+  @ApiProperty({ enum: [...ACCOUNT_EVENT_TYPES], example: 'MoneyDeposited' }) type: string;
+  @ApiProperty({ ...VERSION, example: 2 }) version: number;
 }
 
 export class AccountCommandResponse {
-  @ApiProperty({ format: 'uuid' }) accountId: string;
-  @ApiProperty({ example: 2 }) version: number;
-  @ApiProperty({ description: 'Balance in minor units', example: 1500 }) balance: number;
+  @ApiProperty(UUID) accountId: string;
+  @ApiProperty({ ...VERSION, description: "The account's version after the command", example: 2 }) version: number;
+  @ApiProperty({
+    type: 'integer',
+    format: 'int64',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'Balance in minor units',
+    example: 1500,
+  })
+  balance: number;
   @ApiProperty({ enum: ['ACTIVE', 'FROZEN', 'CLOSED'] }) status: string;
-  @ApiProperty({ type: [AppendedEventView] }) events: AppendedEventView[];
+  @ApiProperty({ type: [AppendedEventView], minItems: 1, maxItems: 1, description: 'The event the command appended' })
+  events: AppendedEventView[];
 }
 
 /** Balances stay within the safe-integer range (a domain rule), so a JSON number is exact. */

@@ -1,42 +1,43 @@
 import { AccountError } from '@ledger/domain';
 import { problem, ProblemException, sharedProblem } from '@ledger/platform';
+import { COMMAND_PROBLEMS, type CommandProblemSlug } from './command-problems';
+
+/** A command problem with its catalogued status and title, and the detail of this occurrence. */
+function commandProblem(slug: CommandProblemSlug, detail: string, extensions: Record<string, unknown> = {}): ProblemException {
+  const { status, title } = COMMAND_PROBLEMS[slug];
+  return problem(status, slug, title, detail, extensions);
+}
 
 /** Domain errors become HTTP problems here and nowhere else. Each kind has its own stable `type`. */
 export function accountProblem(error: AccountError): ProblemException {
   switch (error.type) {
     case 'AccountNotFound':
-      return problem(404, 'account-not-found', 'Account not found', `Account ${error.accountId} does not exist.`);
+      return commandProblem('account-not-found', `Account ${error.accountId} does not exist.`);
     case 'AccountAlreadyExists':
-      return problem(409, 'account-already-exists', 'Account already exists', `Account ${error.accountId} already exists.`);
+      return commandProblem('account-already-exists', `Account ${error.accountId} already exists.`);
     case 'InvalidAmount':
-      return problem(400, 'invalid-amount', 'Invalid amount', error.detail);
+      return commandProblem('invalid-amount', error.detail);
     case 'InvalidCommand':
-      return sharedProblem('validation', error.detail);
+      return commandProblem('validation', error.detail);
     case 'InsufficientFunds':
-      return problem(409, 'insufficient-funds', 'Insufficient funds', 'The balance does not cover the withdrawal.', {
+      return commandProblem('insufficient-funds', 'The balance does not cover the withdrawal.', {
         balance: Number(error.balance),
         requested: Number(error.requested),
       });
     case 'AccountFrozen':
-      return problem(409, 'account-frozen', 'Account frozen', `Account ${error.accountId} is frozen.`);
+      return commandProblem('account-frozen', `Account ${error.accountId} is frozen.`);
     case 'AccountNotFrozen':
-      return problem(409, 'account-not-frozen', 'Account not frozen', `Account ${error.accountId} is not frozen.`);
+      return commandProblem('account-not-frozen', `Account ${error.accountId} is not frozen.`);
     case 'AccountClosed':
-      return problem(409, 'account-closed', 'Account closed', `Account ${error.accountId} is closed.`);
+      return commandProblem('account-closed', `Account ${error.accountId} is closed.`);
     case 'BalanceNotZero':
-      return problem(409, 'balance-not-zero', 'Balance not zero', 'Only an account with a zero balance can be closed.', {
+      return commandProblem('balance-not-zero', 'Only an account with a zero balance can be closed.', {
         balance: Number(error.balance),
       });
     case 'BalanceOverflow':
-      return problem(
-        409,
-        'balance-overflow',
-        'Balance overflow',
-        'The deposit would take the balance beyond the largest amount supported.',
-        {
-          balance: Number(error.balance),
-        },
-      );
+      return commandProblem('balance-overflow', 'The deposit would take the balance beyond the largest amount supported.', {
+        balance: Number(error.balance),
+      });
     default: {
       const _exhaustive: never = error;
       throw new Error(`unmapped account error ${JSON.stringify(_exhaustive)}`);
@@ -45,15 +46,15 @@ export function accountProblem(error: AccountError): ProblemException {
 }
 
 export const versionMismatch = (expected: number, actual: number): ProblemException =>
-  problem(412, 'version-mismatch', 'Version mismatch', `If-Match expected version ${expected}, the account is at ${actual}.`, {
+  commandProblem('version-mismatch', `If-Match expected version ${expected}, the account is at ${actual}.`, {
     currentVersion: actual,
   });
 
 export const concurrencyConflict = (): ProblemException =>
-  problem(409, 'concurrency-conflict', 'Concurrent modification', 'The account kept changing while this command ran; retry it.');
+  commandProblem('concurrency-conflict', 'The account kept changing while this command ran; retry it.');
 
 export const idempotencyKeyReused = (): ProblemException =>
-  problem(422, 'idempotency-key-reused', 'Idempotency key reused', 'This Idempotency-Key was used with a different request.');
+  commandProblem('idempotency-key-reused', 'This Idempotency-Key was used with a different request.');
 
 /** 503 rather than 429: the account is hot in this replica, whoever sends; the filter adds Retry-After. */
 export const accountBusy = (accountId: string): ProblemException =>

@@ -5,6 +5,7 @@ import { loadConfig } from '@ledger/platform';
 import { createTestDatabase, mintToken, startHttpApp, suiteResource, TestDatabase, testIssuerUrl, testPool } from '@ledger/testing';
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
+import { setupOpenApi } from '../edge/open-api';
 
 /** Suites send hundreds of requests as one caller; only the ones about the rate limit set one. */
 const UNLIMITED_CALLERS = { RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '10000000' };
@@ -48,7 +49,9 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     ...UNLIMITED_CALLERS,
     ...env,
   });
-  const { app, url: baseUrl, managementUrl } = await startHttpApp(AppModule.register(config));
+  const { app, url: baseUrl, managementUrl } = await startHttpApp(AppModule.register(config), (app) =>
+    setupOpenApi(app, 'test', config.OIDC_ISSUER),
+  );
   const db = testPool(database.url, 2);
   const authorization = `Bearer ${await mintToken({ sub: HARNESS_SUBJECT, scope: ALL_SCOPES }, config.OIDC_ISSUER)}`;
   return {

@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { OWNER_MAX_LENGTH } from '@ledger/domain';
 import type { AccountEntity } from '@ledger/read-model';
 import { exactInteger, safeInteger } from '../edge/json-integer';
+import { CURRENCY, LARGE_INTEGER, PRINTABLE_PATTERN, SAFE_INTEGER, TIMESTAMP, UUID } from '../edge/open-api-shapes';
+import { MAX_PAGE_SIZE } from '../edge/page-query.dto';
+import { CURSOR_SHAPE } from '../cursors/cursor.codec';
 
 const TOTAL_DESCRIPTION =
   'Sum in minor units. A JSON integer while it is at most 2^53 - 1 (9007199254740991); beyond that, the exact ' +
@@ -8,28 +12,21 @@ const TOTAL_DESCRIPTION =
 
 export class AccountSummaryResponse {
   @ApiProperty({
-    oneOf: [
-      { type: 'integer', minimum: 0 },
-      { type: 'string', pattern: '^[0-9]+$' },
-    ],
+    oneOf: [SAFE_INTEGER, LARGE_INTEGER],
     description: `Deposits, the opening deposit included. ${TOTAL_DESCRIPTION}`,
     example: 1500,
   })
   totalDeposited: number | string;
 
   @ApiProperty({
-    oneOf: [
-      { type: 'integer', minimum: 0 },
-      { type: 'string', pattern: '^[0-9]+$' },
-    ],
+    oneOf: [SAFE_INTEGER, LARGE_INTEGER],
     description: `Withdrawals. ${TOTAL_DESCRIPTION}`,
     example: 250,
   })
   totalWithdrawn: number | string;
 
   @ApiProperty({
-    type: 'integer',
-    minimum: 0,
+    ...SAFE_INTEGER,
     description: 'Money movements: deposits, withdrawals, and the opening deposit when above zero. Status changes do not count.',
     example: 3,
   })
@@ -37,7 +34,7 @@ export class AccountSummaryResponse {
 
   @ApiProperty({
     type: String,
-    format: 'date-time',
+    ...TIMESTAMP,
     nullable: true,
     description: "When the account's latest event (of any kind) occurred.",
   })
@@ -45,22 +42,22 @@ export class AccountSummaryResponse {
 }
 
 export class AccountResponse {
-  @ApiProperty({ format: 'uuid' }) accountId: string;
-  @ApiProperty({ example: 'Ada Lovelace' }) owner: string;
-  @ApiProperty({ example: 'EUR' }) currency: string;
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Balance in minor units', example: 1250 })
+  @ApiProperty(UUID) accountId: string;
+  @ApiProperty({ maxLength: OWNER_MAX_LENGTH, pattern: PRINTABLE_PATTERN, example: 'Ada Lovelace' }) owner: string;
+  @ApiProperty({ ...CURRENCY, example: 'EUR' }) currency: string;
+  @ApiProperty({ ...SAFE_INTEGER, description: 'Balance in minor units', example: 1250 })
   balance: number;
   @ApiProperty({ enum: ['ACTIVE', 'FROZEN', 'CLOSED'] }) status: string;
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'Version of the last event the read model applied', example: 3 })
+  @ApiProperty({ ...SAFE_INTEGER, minimum: 1, description: 'Version of the last event the read model applied', example: 3 })
   version: number;
-  @ApiProperty({ format: 'date-time' }) openedAt: string;
-  @ApiProperty({ format: 'date-time', description: "When the account's latest event occurred" }) updatedAt: string;
+  @ApiProperty(TIMESTAMP) openedAt: string;
+  @ApiProperty({ ...TIMESTAMP, description: "When the account's latest event occurred" }) updatedAt: string;
   @ApiProperty({ type: AccountSummaryResponse }) summary: AccountSummaryResponse;
 }
 
 export class AccountPageResponse {
-  @ApiProperty({ type: [AccountResponse] }) items: AccountResponse[];
-  @ApiProperty({ required: false, description: 'Opaque; pass it as `cursor` for the next page. Absent on the last page.' })
+  @ApiProperty({ type: [AccountResponse], maxItems: MAX_PAGE_SIZE }) items: AccountResponse[];
+  @ApiProperty({ ...CURSOR_SHAPE, required: false, description: 'Opaque; pass it as `cursor` for the next page. Absent on the last page.' })
   nextCursor?: string;
 }
 

@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { FREEZE_REASON_MAX_LENGTH } from '@ledger/domain';
 import type { AccountTransactionEntity } from '@ledger/read-model';
+import { CURSOR_SHAPE } from '../cursors/cursor.codec';
 import { safeInteger } from '../edge/json-integer';
+import { PRINTABLE_PATTERN, SAFE_INTEGER, TIMESTAMP, UUID } from '../edge/open-api-shapes';
+import { MAX_PAGE_SIZE } from '../edge/page-query.dto';
 
 /** Events that move money (or set the opening balance); the others only change the status. */
 const MONEY_EVENTS: ReadonlySet<string> = new Set(['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn']);
@@ -8,12 +12,12 @@ const MONEY_EVENTS: ReadonlySet<string> = new Set(['AccountOpened', 'MoneyDeposi
 const EVENT_TYPES = ['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn', 'AccountFrozen', 'AccountUnfrozen', 'AccountClosed'];
 
 export class TransactionItemResponse {
-  @ApiProperty({ format: 'uuid' }) eventId: string;
-  @ApiProperty({ type: 'integer', minimum: 1, example: 2 }) version: number;
+  @ApiProperty(UUID) eventId: string;
+  @ApiProperty({ ...SAFE_INTEGER, minimum: 1, example: 2 }) version: number;
   @ApiProperty({ enum: EVENT_TYPES }) type: string;
 
   @ApiProperty({
-    type: 'integer',
+    ...SAFE_INTEGER,
     nullable: true,
     description: 'Minor units (the opening deposit for AccountOpened); null for status changes',
     example: 250,
@@ -21,22 +25,29 @@ export class TransactionItemResponse {
   amount: number | null;
 
   @ApiProperty({
-    type: 'integer',
+    ...SAFE_INTEGER,
     nullable: true,
     description: 'Balance right after a money event; null for status changes',
     example: 1250,
   })
   balanceAfter: number | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The reason given for a freeze; null otherwise' })
+  @ApiProperty({
+    type: String,
+    maxLength: FREEZE_REASON_MAX_LENGTH,
+    pattern: PRINTABLE_PATTERN,
+    nullable: true,
+    description: 'The reason given for a freeze; null otherwise',
+  })
   reason: string | null;
 
-  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty(TIMESTAMP) occurredAt: string;
 }
 
 export class TransactionPageResponse {
-  @ApiProperty({ type: [TransactionItemResponse], description: 'Newest first (version descending)' }) items: TransactionItemResponse[];
-  @ApiProperty({ required: false, description: 'Opaque; pass it as `cursor` for the next page. Absent on the last page.' })
+  @ApiProperty({ type: [TransactionItemResponse], maxItems: MAX_PAGE_SIZE, description: 'Newest first (version descending)' })
+  items: TransactionItemResponse[];
+  @ApiProperty({ ...CURSOR_SHAPE, required: false, description: 'Opaque; pass it as `cursor` for the next page. Absent on the last page.' })
   nextCursor?: string;
 }
 

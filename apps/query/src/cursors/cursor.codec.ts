@@ -34,6 +34,9 @@ const MAX_TOKEN_LENGTH = 2_048;
 const TOKEN = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/;
 const DOMAIN = 'ledger-query-cursor.v1.';
 
+/** A cursor as OpenAPI describes it: any other text is an `invalid-cursor`. */
+export const CURSOR_SHAPE = { maxLength: MAX_TOKEN_LENGTH, pattern: TOKEN.source } as const;
+
 /**
  * Opaque, tamper-proof pagination cursors: base64url of `{"k": kind, "s": scope, "p": position}`, a
  * dot, and the base64url HMAC-SHA256 of that text. The scope (the account id, or the owner) is signed

@@ -5,6 +5,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** Plain decimal digits, no sign, no leading zero, no exponent: the only way an integer is written here. */
 const DECIMAL = /^(0|[1-9]\d{0,15})$/;
+const INT32_MAX = 2_147_483_647;
 
 /**
  * An optional integer query parameter. Query strings are text, and nothing is coerced implicitly: a
@@ -15,6 +16,7 @@ export function QueryInteger(options: { min: number; max: number; default?: numb
   return applyDecorators(
     ApiPropertyOptional({
       type: 'integer',
+      format: options.max > INT32_MAX ? 'int64' : 'int32',
       minimum: options.min,
       maximum: options.max,
       default: options.default,

@@ -1,6 +1,6 @@
-import { problem, ProblemException, SHARED_PROBLEMS } from '@ledger/platform';
+import { problem, ProblemException, SHARED_PROBLEMS, sharedProblem } from '@ledger/platform';
 
-/** Every problem the query API answers with, by slug: what OpenAPI documents and clients switch on. */
+/** Every problem a query answers with, besides the ones any protected route may: what OpenAPI documents and clients switch on. */
 export const QUERY_PROBLEMS = {
   validation: { ...SHARED_PROBLEMS.validation, detail: 'A query parameter is malformed, out of range, repeated or unknown.' },
   'invalid-account-id': { ...SHARED_PROBLEMS['invalid-account-id'], detail: 'The account id must be a UUID.' },
@@ -20,12 +20,6 @@ export const QUERY_PROBLEMS = {
     title: 'Too many streams',
     detail: 'Every stream slot of this replica, or every one of this caller there, is taken; retry after Retry-After seconds.',
   },
-  'rate-limited': { ...SHARED_PROBLEMS['rate-limited'], detail: 'This caller sent too many requests; retry after Retry-After seconds.' },
-  unavailable: {
-    ...SHARED_PROBLEMS.unavailable,
-    detail: 'The database is unavailable or overloaded; retry after Retry-After seconds.',
-  },
-  'headers-too-large': { ...SHARED_PROBLEMS['headers-too-large'], detail: 'The URL and headers together exceed 16 KiB.' },
   'read-your-writes-timeout': {
     status: 504,
     title: 'Read-your-writes timeout',
@@ -56,7 +50,7 @@ export const tooManyStreams = (refused: 'process' | 'caller'): ProblemException 
   );
 
 export const tooManyWaiters = (): ProblemException =>
-  queryProblem('unavailable', 'Too many reads are waiting for the read model on this replica; retry after Retry-After seconds.');
+  sharedProblem('unavailable', 'Too many reads are waiting for the read model on this replica; retry after Retry-After seconds.');
 
 export const readYourWritesTimeout = (minVersion: number, reachedVersion: number, waitMs: number): ProblemException =>
   queryProblem(

@@ -1,8 +1,8 @@
 import { RequiresScope } from '@ledger/auth';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AccountIdPipe } from '@ledger/platform';
+import { AccountIdPipe, ApiAccountIdParam } from '@ledger/platform';
 import { annotateActiveSpan } from '@ledger/tracing';
 import { AccountResponse, toAccountResponse } from '../accounts/account.response';
 import { ApiProblems } from '../edge/api-problems.decorator';
@@ -24,11 +24,13 @@ export class GetAccountHttpController {
       'With `minVersion`, waits (up to `waitMs`) until the read model has applied that version, so a client reads ' +
       'its own write. An account the read model has not seen yet waits the same way; without `minVersion` it is a 404 at once.',
   })
-  @ApiParam({ name: 'accountId', format: 'uuid' })
+  @ApiAccountIdParam()
   @ApiOkResponse({
     type: AccountResponse,
     description: 'The account as the read model holds it',
-    headers: { ETag: { description: 'The version served, e.g. "3"', schema: { type: 'string' } } },
+    headers: {
+      ETag: { description: 'The version served, e.g. "3"', schema: { type: 'string', maxLength: 17, pattern: '^"[0-9]{1,15}"$' } },
+    },
   })
   @ApiProblems('validation', 'invalid-account-id', 'account-not-found', 'read-your-writes-timeout')
   async get(

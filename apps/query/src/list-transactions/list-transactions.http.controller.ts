@@ -1,7 +1,7 @@
 import { RequiresScope } from '@ledger/auth';
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AccountIdPipe } from '@ledger/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccountIdPipe, ApiAccountIdParam } from '@ledger/platform';
 import { TransactionPageResponse, toTransactionItem } from '../accounts/transaction.response';
 import { ApiProblems } from '../edge/api-problems.decorator';
 import { accountNotFound, invalidCursor } from '../edge/query-problems';
@@ -19,7 +19,7 @@ export class ListTransactionsHttpController {
     summary: "An account's history, newest first",
     description: 'Every event of the account: money movements (with `amount` and `balanceAfter`) and status changes (both null).',
   })
-  @ApiParam({ name: 'accountId', format: 'uuid' })
+  @ApiAccountIdParam()
   @ApiOkResponse({ type: TransactionPageResponse, description: 'One page of the history, newest first' })
   @ApiProblems('validation', 'invalid-account-id', 'invalid-cursor', 'account-not-found')
   async list(

@@ -1,8 +1,8 @@
 import { callerOf, RequiresScope } from '@ledger/auth';
 import { Controller, Get, Headers, Logger, Param, Query, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AccountIdPipe } from '@ledger/platform';
+import { AccountIdPipe, ApiAccountIdParam } from '@ledger/platform';
 import { ApiProblems } from '../edge/api-problems.decorator';
 import { accountNotFound, invalidLastEventId, tooManyStreams } from '../edge/query-problems';
 import { QueryConfig } from '../query.config';
@@ -37,15 +37,19 @@ export class StreamAccountHttpController {
       'Without it, the stream starts after the current version. A `: heartbeat` comment line is sent every 15 s (QUERY_SSE_HEARTBEAT_MS). ' +
       'A client that stops reading is dropped; reconnect with Last-Event-ID.',
   })
-  @ApiParam({ name: 'accountId', format: 'uuid' })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The last version received: 0 or a positive integer' })
+  @ApiAccountIdParam()
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The last version received: 0 or a positive integer',
+    schema: { type: 'string', maxLength: 16, pattern: '^(0|[1-9][0-9]{0,15})$' },
+  })
   @ApiProduces('text/event-stream')
   @ApiResponse({
     status: 200,
     description: `An endless \`text/event-stream\`; the \`data\` of each message is a ${getSchemaPath(StreamEventData)} as one line of JSON.`,
     content: {
       'text/event-stream': {
-        schema: { type: 'string' },
         example:
           'id: 2\nevent: MoneyDeposited\ndata: {"eventId":"…","version":2,"type":"MoneyDeposited","amount":250,"balanceAfter":1250,' +
           '"reason":null,"occurredAt":"2026-03-01T10:00:02.000Z","balance":1250,"status":"ACTIVE"}\n\n',

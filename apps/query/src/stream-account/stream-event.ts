@@ -2,10 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { AccountTransactionEntity } from '@ledger/read-model';
 import { TransactionItemResponse, toTransactionItem } from '../accounts/transaction.response';
 import { safeInteger } from '../edge/json-integer';
+import { SAFE_INTEGER } from '../edge/open-api-shapes';
 
 /** The `data` of a stream message: the history item, plus the account as it stood right after it. */
 export class StreamEventData extends TransactionItemResponse {
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Balance after the event, in minor units (for every event)', example: 1250 })
+  @ApiProperty({ ...SAFE_INTEGER, description: 'Balance after the event, in minor units (for every event)', example: 1250 })
   balance: number;
 
   @ApiProperty({ enum: ['ACTIVE', 'FROZEN', 'CLOSED'], description: 'Status after the event' })

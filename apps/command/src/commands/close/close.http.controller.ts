@@ -1,12 +1,13 @@
 import { RequiresScope } from '@ledger/auth';
 import { AccountIdPipe } from '@ledger/platform';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '@ledger/account-commands';
 import { CLOCK, Clock } from '../../accounts/clock';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
 import { AccountCommandResponse } from '../../edge/account-command.response';
+import { ApiCommand } from '../../edge/api-command.decorator';
 import { Context } from '../../edge/command-context.decorator';
 import { CloseDto } from './close.dto';
 
@@ -20,10 +21,12 @@ export class CloseHttpController {
 
   @RequiresScope('ledger:write')
   @Post(':accountId/close')
-  @ApiOperation({ summary: 'Close an account (balance must be zero)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Append only at this version, e.g. "3"' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: AccountCommandResponse })
+  @ApiCommand({
+    summary: 'Close an account (balance must be zero)',
+    description: 'Closes an account whose balance is zero, frozen or not; nothing changes a closed account.',
+    onAccount: true,
+    refusals: ['balance-not-zero', 'account-closed'],
+  })
   close(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() _dto: CloseDto,

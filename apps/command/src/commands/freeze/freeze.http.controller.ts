@@ -1,12 +1,13 @@
 import { RequiresScope } from '@ledger/auth';
 import { AccountIdPipe } from '@ledger/platform';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '@ledger/account-commands';
 import { CLOCK, Clock } from '../../accounts/clock';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
 import { AccountCommandResponse } from '../../edge/account-command.response';
+import { ApiCommand } from '../../edge/api-command.decorator';
 import { Context } from '../../edge/command-context.decorator';
 import { FreezeDto } from './freeze.dto';
 
@@ -20,10 +21,12 @@ export class FreezeHttpController {
 
   @RequiresScope('ledger:operate')
   @Post(':accountId/freeze')
-  @ApiOperation({ summary: 'Freeze an account' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Append only at this version, e.g. "3"' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: AccountCommandResponse })
+  @ApiCommand({
+    summary: 'Freeze an account',
+    description: 'Stops money moving on the account until it is unfrozen. Needs `ledger:operate`.',
+    onAccount: true,
+    refusals: ['account-frozen', 'account-closed'],
+  })
   freeze(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() dto: FreezeDto,

@@ -1,11 +1,12 @@
 import { RequiresScope } from '@ledger/auth';
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '@ledger/account-commands';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../accounts/clock';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
 import { AccountCommandResponse } from '../../edge/account-command.response';
+import { ApiCommand } from '../../edge/api-command.decorator';
 import { Context } from '../../edge/command-context.decorator';
 import { OpenAccountDto } from './open-account.dto';
 
@@ -20,9 +21,13 @@ export class OpenAccountHttpController {
 
   @RequiresScope('ledger:write')
   @Post()
-  @ApiOperation({ summary: 'Open an account' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: AccountCommandResponse })
+  @ApiCommand({
+    summary: 'Open an account',
+    description:
+      'Opens an account for the caller, with an optional opening deposit. A client-chosen `accountId` makes the open retry-safe.',
+    onAccount: false,
+    refusals: [],
+  })
   open(
     @Body() dto: OpenAccountDto,
     @Context() context: CommandContext,

@@ -1,12 +1,13 @@
 import { RequiresScope } from '@ledger/auth';
 import { AccountIdPipe } from '@ledger/platform';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '@ledger/account-commands';
 import { CLOCK, Clock } from '../../accounts/clock';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
 import { AccountCommandResponse } from '../../edge/account-command.response';
+import { ApiCommand } from '../../edge/api-command.decorator';
 import { Context } from '../../edge/command-context.decorator';
 import { UnfreezeDto } from './unfreeze.dto';
 
@@ -20,10 +21,12 @@ export class UnfreezeHttpController {
 
   @RequiresScope('ledger:operate')
   @Post(':accountId/unfreeze')
-  @ApiOperation({ summary: 'Unfreeze an account' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Append only at this version, e.g. "3"' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: AccountCommandResponse })
+  @ApiCommand({
+    summary: 'Unfreeze an account',
+    description: 'Lets money move on a frozen account again. Needs `ledger:operate`.',
+    onAccount: true,
+    refusals: ['account-not-frozen', 'account-closed'],
+  })
   unfreeze(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() _dto: UnfreezeDto,

@@ -1,12 +1,13 @@
 import { RequiresScope } from '@ledger/auth';
 import { AccountIdPipe } from '@ledger/platform';
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '@ledger/account-commands';
 import { CLOCK, Clock } from '../../accounts/clock';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
 import { AccountCommandResponse } from '../../edge/account-command.response';
+import { ApiCommand } from '../../edge/api-command.decorator';
 import { Context } from '../../edge/command-context.decorator';
 import { WithdrawDto } from './withdraw.dto';
 
@@ -20,10 +21,12 @@ export class WithdrawHttpController {
 
   @RequiresScope('ledger:write')
   @Post(':accountId/withdrawals')
-  @ApiOperation({ summary: 'Withdraw money' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Append only at this version, e.g. "3"' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: AccountCommandResponse })
+  @ApiCommand({
+    summary: 'Withdraw money',
+    description: 'Takes `amount` minor units from the balance of an active account; the balance never goes below zero.',
+    onAccount: true,
+    refusals: ['insufficient-funds', 'account-frozen', 'account-closed'],
+  })
   withdrawals(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() dto: WithdrawDto,
