@@ -13,6 +13,8 @@ export interface CommandAppHarness {
   /** A direct connection to the test database, to check what was (not) appended. */
   readonly db: Pool;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  /** The app as the holder of `token` sees it: each request carries it as its bearer token. */
+  as(token: string): Pick<CommandAppHarness, 'post'>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,9 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     databaseUrl: database.url,
     db,
     post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, headers),
+    as: (token) => ({
+      post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, { authorization: `Bearer ${token}`, ...headers }),
+    }),
     close: async () => {
       await app.close();
       await db.end();
@@ -133,6 +138,7 @@ function harnessWhenStarted(started: () => CommandAppHarness): CommandAppHarness
       return started().db;
     },
     post: (path, body, headers) => started().post(path, body, headers),
+    as: (token) => started().as(token),
     close: () => started().close(),
   };
 }
