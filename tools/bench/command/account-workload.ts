@@ -31,6 +31,7 @@ export class AccountWorkload {
       data: {
         accountId,
         owner: 'Bench Account',
+        ownerId: 'ledger-bench',
         currency: 'EUR',
         initialDeposit: 0n,
         now: new Date(),
