@@ -1,40 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { startTestIssuer, suiteResource, type TestIssuer } from '@ledger/testing';
-import { countEvents, startCommandApp, type CommandAppHarness, type HttpResult } from '../testing/command-app.harness';
-
-const WRITE = 'ledger:read ledger:write';
-const OPERATE = 'ledger:read ledger:write ledger:operate';
-
-interface Suite {
-  readonly issuer: TestIssuer;
-  readonly app: CommandAppHarness;
-}
+import { countEvents, type HttpResult } from '../testing/command-app.harness';
+import { commandAppWithIssuerSuite, OPERATOR_SCOPES as OPERATE } from '../testing/command-app-with-issuer.suite';
 
 /** Tokens from a real OpenID Connect issuer, verified by the real app: who may command which account. */
 describe('account ownership on the command side', () => {
-  const suite = suiteResource<Suite>(
-    'the issuer and the command app',
-    async () => {
-      const issuer = await startTestIssuer();
-      try {
-        return { issuer, app: await startCommandApp({ OIDC_ISSUER: issuer.url }) };
-      } catch (error) {
-        await issuer.stop();
-        throw error;
-      }
-    },
-    async ({ issuer, app }) => {
-      await app.close();
-      await issuer.stop();
-    },
-  );
-  const tokens = new Map<string, Promise<string>>();
-  const tokenOf = (sub: string, scope = WRITE) => {
-    const key = `${sub} ${scope}`;
-    if (!tokens.has(key)) tokens.set(key, suite().issuer.mint({ sub, scope }));
-    return tokens.get(key) as Promise<string>;
-  };
-  const as = async (sub: string, scope = WRITE) => suite().app.as(await tokenOf(sub, scope));
+  const suite = commandAppWithIssuerSuite();
+  const as = (sub: string, scope?: string) => suite().as(sub, scope);
   const db = () => suite().app.db;
 
   async function openedBy(sub: string, body: Record<string, unknown> = {}): Promise<string> {
