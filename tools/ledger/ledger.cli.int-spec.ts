@@ -136,7 +136,7 @@ describe('npm run ledger against PostgreSQL', () => {
     const events: AccountEvent[] = [
       {
         type: 'AccountOpened',
-        data: { accountId, owner: 'Eve', currency: 'EUR', initialDeposit: 10n, balanceAfter: 10n, openedAt: new Date() },
+        data: { accountId, owner: 'Eve', ownerId: null, currency: 'EUR', initialDeposit: 10n, balanceAfter: 10n, openedAt: new Date() },
       },
       { type: 'MoneyDeposited', data: { accountId, amount: 5n, balanceAfter: 15n, depositedAt: new Date() } },
       { type: 'MoneyWithdrawn', data: { accountId, amount: 3n, balanceAfter: 12n, withdrawnAt: new Date() } },

@@ -144,7 +144,8 @@ export class LoadPlan {
       amount: initialDeposit,
       command: {
         type: 'OpenAccount',
-        data: { accountId, owner, currency: 'EUR', initialDeposit: BigInt(initialDeposit), now: this.now() },
+        // The owner is whoever's token the requests carry; the model's answers do not depend on it.
+        data: { accountId, owner, ownerId: 'load', currency: 'EUR', initialDeposit: BigInt(initialDeposit), now: this.now() },
       },
     };
   }

@@ -18,6 +18,7 @@ import { UnfreezeHttpController } from './commands/unfreeze/unfreeze.http.contro
 import { WithdrawHttpController } from './commands/withdraw/withdraw.http.controller';
 import { CommandConfig } from './command.config';
 import { AccountCommandEndpoint } from './edge/account-command.endpoint';
+import { IdempotencyKeysPruner } from './idempotency/idempotency-keys.pruner';
 
 @Module({})
 export class AppModule {
@@ -52,6 +53,7 @@ export class AppModule {
         CommandObserver,
         accountCommandsProvider,
         AccountCommandEndpoint,
+        IdempotencyKeysPruner,
       ],
     };
   }

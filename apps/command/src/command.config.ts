@@ -1,5 +1,6 @@
-import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { ApiConfig } from '@ledger/platform';
+import { DURATION } from './idempotency/idempotency-retention';
 
 export class CommandConfig extends ApiConfig {
   @IsInt()
@@ -37,4 +38,7 @@ export class CommandConfig extends ApiConfig {
   @Min(0)
   @Max(1_000_000)
   COMMAND_ACCOUNT_QUEUE_LIMIT: number = 100;
+  /** How long an Idempotency-Key is kept (a client may retry with it that long); then it is pruned. */
+  @Matches(DURATION, { message: 'must be a duration: a whole number and s, m, h or d, such as 24h' })
+  IDEMPOTENCY_RETENTION: string = '24h';
 }

@@ -5,6 +5,7 @@ export * from './lib/account.errors';
 export * from './lib/account.limits';
 export * from './lib/account.decide';
 export * from './lib/account.evolve';
+export * from './lib/account.access';
 export * from './lib/account.codec';
 export * from './lib/account.upcasters';
 export * from './lib/decode.errors';

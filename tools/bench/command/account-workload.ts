@@ -3,6 +3,9 @@ import { AccountCommandHandler } from '@ledger/account-commands';
 import { AccountCommand } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 
+/** The benchmark acts as a trusted service, as it does over HTTP with the ledger-bench client. */
+const BENCH_ACTOR = { subject: 'ledger-bench', clientId: 'ledger-bench', operator: true } as const;
+
 /**
  * The command app's pipeline without Nest, HTTP or metrics: the same `AccountCommandHandler` the app
  * wires up (load from the recent-state cache or snapshot + tail, decide, append; per-account queue),
@@ -17,7 +20,7 @@ export class AccountWorkload {
 
   async execute(command: AccountCommand): Promise<void> {
     const id = randomUUID();
-    const outcome = await this.accounts.handle(command, { correlationId: id, causationId: id });
+    const outcome = await this.accounts.handle(command, { actor: BENCH_ACTOR, correlationId: id, causationId: id });
     // Workers take distinct accounts, so anything but an append means the bench itself is wrong.
     if (outcome.kind !== 'accepted')
       throw new Error(
@@ -31,6 +34,7 @@ export class AccountWorkload {
       data: {
         accountId,
         owner: 'Bench Account',
+        ownerId: 'ledger-bench',
         currency: 'EUR',
         initialDeposit: 0n,
         now: new Date(),

@@ -2,7 +2,9 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { correlationIdOf, problem } from '@ledger/platform';
-import { activeTraceCarrier, type TraceCarrier } from '@ledger/tracing';
+import { activeTraceCarrier, annotateActiveSpan, type TraceCarrier } from '@ledger/tracing';
+import { callerOf, isOperator } from '@ledger/auth';
+import type { Actor } from '@ledger/domain';
 import type { CommandContext } from '@ledger/account-commands';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -65,11 +67,20 @@ function callerTraceContextOf(request: FastifyRequest): TraceCarrier {
   };
 }
 
+/** Who sends the command, from the token the access guard verified; the trace names them too. */
+function actorOf(request: FastifyRequest): Actor {
+  const caller = callerOf(request);
+  annotateActiveSpan({ 'enduser.id': caller.subject, ...(caller.clientId === null ? {} : { 'ledger.client_id': caller.clientId }) });
+  return { subject: caller.subject, clientId: caller.clientId, operator: isOperator(caller) };
+}
+
 export function commandContextOf(request: FastifyRequest): CommandContext {
+  const actor = actorOf(request);
   const correlationId = correlationIdOf(request.raw);
   const expectedVersion = expectedVersionOf(request);
   const idempotency = idempotencyOf(request);
   return {
+    actor,
     correlationId,
     // What caused the events: the command itself, named by its Idempotency-Key (the same on each of the
     // client's retries), else this request, named by its correlation id (echoed as X-Correlation-Id).
@@ -81,7 +92,7 @@ export function commandContextOf(request: FastifyRequest): CommandContext {
   };
 }
 
-/** The command's edge metadata: correlation and trace ids, If-Match and Idempotency-Key. */
+/** The command's edge metadata: the verified caller, correlation and trace ids, If-Match and Idempotency-Key. */
 export const Context = createParamDecorator(
   (_: unknown, context: ExecutionContext): CommandContext => commandContextOf(context.switchToHttp().getRequest<FastifyRequest>()),
 );

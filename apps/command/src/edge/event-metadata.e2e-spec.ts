@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { commandAppSuite } from '../testing/command-app.harness';
 
+const ANY_ACTOR = { sub: expect.any(String), clientId: expect.anything() };
+
 /** Each event names what caused it: the command's Idempotency-Key, else the request's correlation id. */
 describe('event metadata from the edge', () => {
   const app = commandAppSuite();
@@ -27,7 +29,8 @@ describe('event metadata from the edge', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(await metadataOf(accountId)).toEqual([{ correlationId: 'checkout-42', causationId: `open-${accountId}` }]);
+    // The actor is whoever the harness's token names (account-ownership.e2e-spec checks it exactly).
+    expect(await metadataOf(accountId)).toEqual([{ correlationId: 'checkout-42', causationId: `open-${accountId}`, actor: ANY_ACTOR }]);
   });
 
   it('given no Idempotency-Key, when commands are appended, then each is caused by its own request: the correlation id it was answered with', async () => {

@@ -21,6 +21,8 @@ export interface CommandAppHarness {
   /** The `Authorization` header of the harness's own requests (an operator's token). */
   readonly authorization: string;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  /** The app as the holder of `token` sees it: each request carries it as its bearer token. */
+  as(token: string): Pick<CommandAppHarness, 'post'>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,9 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     db,
     authorization,
     post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, { authorization, ...headers }),
+    as: (token) => ({
+      post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, { authorization: `Bearer ${token}`, ...headers }),
+    }),
     close: async () => {
       await app.close();
       await db.end();
@@ -162,6 +167,7 @@ function harnessWhenStarted(started: () => CommandAppHarness): CommandAppHarness
       return started().authorization;
     },
     post: (path, body, headers) => started().post(path, body, headers),
+    as: (token) => started().as(token),
     close: () => started().close(),
   };
 }

@@ -35,6 +35,7 @@ export class AccountStory {
         data: {
           accountId,
           owner: options.owner ?? 'Ada',
+          ownerId: null,
           currency: 'EUR',
           initialDeposit: balance,
           balanceAfter: balance,

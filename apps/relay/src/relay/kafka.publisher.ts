@@ -1,4 +1,4 @@
-import { KafkaProducerSession } from '@ledger/messaging';
+import { EVENT_HEADERS, KafkaProducerSession } from '@ledger/messaging';
 import { SpanKind, withMessageSpans } from '@ledger/tracing';
 import type { Kafka, Message, RecordMetadata } from 'kafkajs';
 
@@ -45,6 +45,14 @@ function sendAttributes(topic: string) {
     'messaging.operation.name': 'send',
     'messaging.destination.name': topic,
     'messaging.kafka.message.key': message.key?.toString() ?? '',
-    'ledger.event_id': message.headers?.['event-id']?.toString() ?? '',
+    'ledger.event_id': message.headers?.[EVENT_HEADERS.eventId]?.toString() ?? '',
+    // Who caused the event (OpenTelemetry's end-user convention); absent on events stored before it was recorded.
+    ...actorAttributes(message),
   });
+}
+
+function actorAttributes(message: Message): Record<string, string> {
+  const sub = message.headers?.[EVENT_HEADERS.actorSub]?.toString();
+  const clientId = message.headers?.[EVENT_HEADERS.actorClientId]?.toString();
+  return { ...(sub === undefined ? {} : { 'enduser.id': sub }), ...(clientId === undefined ? {} : { 'ledger.client_id': clientId }) };
 }

@@ -55,4 +55,16 @@ describe('prepareBatch', () => {
 
     expect(batch?.events).toEqual([big]);
   });
+
+  it("given a stored event whose metadata names its actor, when prepared, then the message's headers and envelope carry it", () => {
+    const audited = event(1, { metadata: { correlationId: 'c-1', causationId: null, actor: { sub: 'user-ada', clientId: 'web' } } });
+
+    const [message] = prepareBatch([audited, event(2)], 1_000_000)?.messages ?? [];
+
+    expect(message?.headers).toMatchObject({ 'actor-sub': 'user-ada', 'actor-client-id': 'web' });
+    expect(decodeKafkaMessage({ key: message?.key, value: message?.value, headers: message?.headers }).envelope.metadata.actor).toEqual({
+      sub: 'user-ada',
+      clientId: 'web',
+    });
+  });
 });

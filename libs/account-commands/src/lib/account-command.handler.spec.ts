@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { AccountCommand } from '@ledger/domain';
+import { ACCOUNT_SNAPSHOT_SCHEMA_VERSION, AccountCommand, Actor } from '@ledger/domain';
 import { EventStore, InMemoryEventStore, StreamRead } from '@ledger/event-store';
 import { AccountCommandHandler, AccountCommandHandlerOptions, AccountCommandOutcome } from './account-command.handler';
 import { CommandContext } from './command-context';
 
 const NOW = new Date('2026-03-04T05:06:07.000Z');
+const ADA: Actor = { subject: 'user-ada', clientId: 'web', operator: false };
+const EVE: Actor = { subject: 'user-eve', clientId: null, operator: false };
+const OPERATOR: Actor = { subject: 'ops-1', clientId: 'ledger-ops', operator: true };
+const ADA_METADATA = { actor: { sub: 'user-ada', clientId: 'web' } };
+
 const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
+  actor: ADA,
   correlationId: 'corr-1',
   causationId: 'request-1',
   ...overrides,
@@ -13,7 +19,7 @@ const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
 
 const open = (accountId: string, initialDeposit = 0n): AccountCommand => ({
   type: 'OpenAccount',
-  data: { accountId, owner: 'Ada', currency: 'EUR', initialDeposit, now: NOW },
+  data: { accountId, owner: 'Ada', ownerId: 'user-ada', currency: 'EUR', initialDeposit, now: NOW },
 });
 const deposit = (accountId: string, amount: bigint): AccountCommand => ({ type: 'DepositMoney', data: { accountId, amount, now: NOW } });
 const withdraw = (accountId: string, amount: bigint): AccountCommand => ({ type: 'WithdrawMoney', data: { accountId, amount, now: NOW } });
@@ -76,8 +82,8 @@ describe('AccountCommandHandler on the in-memory event store', () => {
       [2, 'MoneyDeposited', deposited.events[0]?.eventId, NOW.toISOString()],
     ]);
     expect(events.map((e) => e.metadata)).toEqual([
-      { correlationId: 'corr-1', causationId: 'request-1' },
-      { correlationId: 'corr-1', causationId: 'key-7', traceparent: '00-a-b-01' },
+      { correlationId: 'corr-1', causationId: 'request-1', ...ADA_METADATA },
+      { correlationId: 'corr-1', causationId: 'key-7', ...ADA_METADATA, traceparent: '00-a-b-01' },
     ]);
   });
 
@@ -240,7 +246,7 @@ describe('AccountCommandHandler on the in-memory event store', () => {
           data: { accountId, amount: '1', balanceAfter: '16', depositedAt: NOW.toISOString() },
         },
       ],
-      snapshot: { version: 3, schemaVersion: 1, state: { status: 'BOGUS' } },
+      snapshot: { version: 3, schemaVersion: ACCOUNT_SNAPSHOT_SCHEMA_VERSION, state: { status: 'BOGUS' } },
     });
 
     const outcome = await handler.handle(deposit(accountId, 4n), context());
@@ -248,5 +254,64 @@ describe('AccountCommandHandler on the in-memory event store', () => {
     expect(accepted(outcome).version).toBe(4);
     expect(balanceOf(outcome)).toBe(20n);
     expect(undecodable).toEqual([accountId]);
+  });
+
+  describe('ownership', () => {
+    it("given Ada's account, when Eve sends any command, then AccountNotFound and nothing is appended", async () => {
+      const handler = handlerOn();
+      const accountId = randomUUID();
+      accepted(await handler.handle(open(accountId, 10n), context()));
+      const commands: AccountCommand[] = [
+        deposit(accountId, 1n),
+        withdraw(accountId, 1n),
+        { type: 'FreezeAccount', data: { accountId, reason: null, now: NOW } },
+        { type: 'UnfreezeAccount', data: { accountId, now: NOW } },
+        { type: 'CloseAccount', data: { accountId, now: NOW } },
+      ];
+
+      for (const command of commands) {
+        expect(await handler.handle(command, context({ actor: EVE }))).toEqual({
+          kind: 'rejected',
+          error: { type: 'AccountNotFound', accountId },
+        });
+      }
+      expect(await handler.handle(deposit(accountId, 1n), context({ actor: EVE, expectedVersion: 5 }))).toEqual({
+        kind: 'rejected',
+        error: { type: 'AccountNotFound', accountId },
+      });
+      expect((await store.readStream(accountId, { snapshotSchemaVersion: 1 })).version).toBe(1);
+    });
+
+    it("given Ada's account, when an operator deposits, then it is accepted and the event records the operator", async () => {
+      const handler = handlerOn();
+      const accountId = randomUUID();
+      accepted(await handler.handle(open(accountId, 10n), context()));
+
+      const outcome = await handler.handle(deposit(accountId, 5n), context({ actor: OPERATOR }));
+
+      expect(balanceOf(outcome)).toBe(15n);
+      const { events } = await store.readStream(accountId, { snapshotSchemaVersion: 1 });
+      expect(events.map((e) => e.metadata.actor)).toEqual([
+        { sub: 'user-ada', clientId: 'web' },
+        { sub: 'ops-1', clientId: 'ledger-ops' },
+      ]);
+    });
+
+    it("given Ada's Idempotency-Key, when Eve sends the same key and request, then it is not Ada's replay but Eve's own command: AccountNotFound", async () => {
+      const handler = handlerOn();
+      const accountId = randomUUID();
+      accepted(await handler.handle(open(accountId, 10n), context()));
+      const idempotency = { key: 'shared-key', requestHash: 'same' };
+      accepted(await handler.handle(deposit(accountId, 5n), context({ idempotency })));
+
+      const eve = await handler.handle(deposit(accountId, 5n), context({ actor: EVE, idempotency }));
+      const ada = await handler.handle(deposit(accountId, 5n), context({ idempotency }));
+
+      expect(eve).toEqual({ kind: 'rejected', error: { type: 'AccountNotFound', accountId } });
+      expect(ada.kind).toBe('replayed');
+      expect(await store.findIdempotencyRecord({ key: 'shared-key', scope: 'user-ada' })).not.toBeNull();
+      expect(await store.findIdempotencyRecord({ key: 'shared-key', scope: 'user-eve' })).toBeNull();
+      expect((await store.readStream(accountId, { snapshotSchemaVersion: 1 })).version).toBe(2);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { AccountCommand, AccountError, AccountEvent, AccountState } from '@ledger/domain';
+import { AccountCommand, AccountError, AccountEvent, AccountState, accountAccess } from '@ledger/domain';
 import {
   Accepted,
   CommandHandler,
@@ -50,7 +50,8 @@ export interface AccountCommandHandlerOptions {
 /**
  * The account aggregate's command handler: the generic `CommandHandler` wired to the domain's
  * decide/evolve and codec, with a per-account serial queue and a cache of recently written states.
- * The stream is the command's account, the events' time is the command's `now`.
+ * The stream is the command's account, the events' time is the command's `now`. Someone else's account
+ * answers as a missing one (see `accountAccess`), and Idempotency-Keys are scoped by the actor's subject.
  */
 export class AccountCommandHandler {
   private readonly handler: CommandHandler<AccountCommand, AccountState, AccountEvent, AccountError>;
@@ -74,12 +75,15 @@ export class AccountCommandHandler {
 
   handle(command: AccountCommand, context: CommandContext): Promise<AccountCommandOutcome> {
     const accountId = command.data.accountId;
+    const { actor, idempotency } = context;
     const run = () =>
       this.handler.handle(accountId, command, {
         metadata: metadataOf(context),
         occurredAt: command.data.now,
         expectedVersion: context.expectedVersion,
-        idempotency: context.idempotency,
+        idempotency: idempotency && { ...idempotency, scope: actor.subject },
+        // Checked against the write model, never the eventually consistent read model.
+        access: (state) => accountAccess(actor, command, state) ?? undefined,
       });
     if (this.queue === null) return run();
     return this.queue.tryRun<AccountCommandOutcome>(accountId, run) ?? Promise.resolve({ kind: 'account-busy', accountId });
@@ -95,6 +99,7 @@ function metadataOf(context: CommandContext): EventMetadata {
   return {
     correlationId: context.correlationId,
     causationId: context.causationId,
+    actor: { sub: context.actor.subject, clientId: context.actor.clientId },
     ...(context.traceparent ? { traceparent: context.traceparent } : {}),
     ...(context.tracestate ? { tracestate: context.tracestate } : {}),
   };

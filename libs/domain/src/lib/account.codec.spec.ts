@@ -22,6 +22,7 @@ const sampleEvents: Record<AccountEventType, AccountEvent> = {
     data: {
       accountId: ACCOUNT_ID,
       owner: 'Zoë Ölund 😀',
+      ownerId: 'auth0|5f7c 😀',
       currency: 'SEK',
       initialDeposit: 0n,
       balanceAfter: 0n,
@@ -114,8 +115,32 @@ describe('event codec', () => {
     });
   });
 
-  it('given AccountOpened, when encoded, then it is written as schema version 2', () => {
-    expect(encodeEvent(sampleEvents.AccountOpened).schemaVersion).toBe(2);
+  it('given AccountOpened, when encoded, then it is written as schema version 3 with its ownerId', () => {
+    const encoded = encodeEvent(sampleEvents.AccountOpened);
+
+    expect(encoded.schemaVersion).toBe(3);
+    expect(encoded.data['ownerId']).toBe('auth0|5f7c 😀');
+  });
+
+  it.each([
+    ['null (no owner recorded)', null, null],
+    ['a subject', 'user-ada', 'user-ada'],
+  ])('given AccountOpened v3 with ownerId %s, when decoded, then ownerId is %j', (_label, stored, expected) => {
+    const encoded = encodeEvent(sampleEvents.AccountOpened);
+
+    expect(decodeEvent({ ...encoded, data: { ...encoded.data, ownerId: stored } })).toMatchObject({ data: { ownerId: expected } });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['blank', '  '],
+    ['a number', 42],
+    ['missing', undefined],
+  ])('given AccountOpened v3 with an ownerId that is %s, when decoded, then EventDecodeError', (_label, ownerId) => {
+    const encoded = encodeEvent(sampleEvents.AccountOpened);
+    const data = JSON.parse(JSON.stringify({ ...encoded.data, ownerId }));
+
+    expect(() => decodeEvent({ ...encoded, data })).toThrow(EventDecodeError);
   });
 
   it('given a freeze without a reason, when round-tripped, then the reason stays null', () => {
@@ -234,6 +259,7 @@ describe('state codec', () => {
       status: 'ACTIVE',
       accountId: ACCOUNT_ID,
       owner: 'Ada',
+      ownerId: 'user-ada',
       currency: 'EUR',
       balance: 0n,
       openedAt: AT,
@@ -242,6 +268,7 @@ describe('state codec', () => {
       status: 'FROZEN',
       accountId: ACCOUNT_ID,
       owner: 'Ada',
+      ownerId: null,
       currency: 'EUR',
       balance: MAX,
       openedAt: AT,
@@ -250,6 +277,7 @@ describe('state codec', () => {
       status: 'CLOSED',
       accountId: ACCOUNT_ID,
       owner: 'Ada',
+      ownerId: 'user-ada',
       currency: 'EUR',
       balance: 0n,
       openedAt: AT,
@@ -283,6 +311,8 @@ describe('state codec', () => {
     ['a float balance', { ...valid, balance: '10.5' }],
     ['a balance above the safe maximum', { ...valid, balance: '9007199254740992' }],
     ['NOT_OPENED with account fields', { ...valid, status: 'NOT_OPENED' }],
+    ['no ownerId (the shape of schema version 1)', { ...valid, ownerId: undefined }],
+    ['an empty ownerId', { ...valid, ownerId: '' }],
   ])('given a snapshot with %s, then SnapshotDecodeError', (_label, snapshot) => {
     expect(() => decodeState(throughJson(snapshot))).toThrow(SnapshotDecodeError);
   });

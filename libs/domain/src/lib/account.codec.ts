@@ -12,7 +12,7 @@ import { JsonFieldsReader } from './json-fields.reader';
 
 /** The schema version each event type is written with today. Older versions are upcast on read. */
 export const CURRENT_EVENT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, number>> = {
-  AccountOpened: 2,
+  AccountOpened: 3,
   MoneyDeposited: 1,
   MoneyWithdrawn: 1,
   AccountFrozen: 1,
@@ -23,7 +23,7 @@ export const CURRENT_EVENT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, nu
 export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = Object.keys(CURRENT_EVENT_SCHEMA_VERSIONS) as AccountEventType[];
 
 /** Bump when the snapshot's shape changes: the store then ignores older snapshots and replays instead. */
-export const ACCOUNT_SNAPSHOT_SCHEMA_VERSION = 1;
+export const ACCOUNT_SNAPSHOT_SCHEMA_VERSION = 2;
 
 export type EncodedAccountEvent = Readonly<{
   type: AccountEventType;
@@ -52,6 +52,7 @@ function encodeEventData(event: AccountEvent): JsonObject {
       return {
         accountId: d.accountId,
         owner: d.owner,
+        ownerId: d.ownerId,
         currency: d.currency,
         initialDeposit: d.initialDeposit.toString(),
         balanceAfter: d.balanceAfter.toString(),
@@ -109,12 +110,17 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
 
   switch (type) {
     case 'AccountOpened': {
-      const r = JsonFieldsReader.of(raw.data, ['accountId', 'owner', 'currency', 'initialDeposit', 'balanceAfter', 'openedAt'], fail);
+      const r = JsonFieldsReader.of(
+        raw.data,
+        ['accountId', 'owner', 'ownerId', 'currency', 'initialDeposit', 'balanceAfter', 'openedAt'],
+        fail,
+      );
       return {
         type,
         data: {
           accountId: r.nonEmptyString('accountId'),
           owner: r.nonEmptyString('owner'),
+          ownerId: nullableOwnerId(r),
           currency: r.currency('currency'),
           initialDeposit: r.integer('initialDeposit', 0n, MAX_MONEY_MINOR_UNITS),
           balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
@@ -159,6 +165,7 @@ export function encodeState(state: AccountState): JsonObject {
     status: state.status,
     accountId: state.accountId,
     owner: state.owner,
+    ownerId: state.ownerId,
     currency: state.currency,
     balance: state.balance.toString(),
     openedAt: state.openedAt.toISOString(),
@@ -175,13 +182,20 @@ export function decodeState(value: unknown): AccountState {
     JsonFieldsReader.of(value, ['status'], fail);
     return { status };
   }
-  const r = JsonFieldsReader.of(value, ['status', 'accountId', 'owner', 'currency', 'balance', 'openedAt'], fail);
+  const r = JsonFieldsReader.of(value, ['status', 'accountId', 'owner', 'ownerId', 'currency', 'balance', 'openedAt'], fail);
   return {
     status,
     accountId: r.nonEmptyString('accountId'),
     owner: r.nonEmptyString('owner'),
+    ownerId: nullableOwnerId(r),
     currency: r.currency('currency'),
     balance: r.integer('balance', 0n, MAX_MONEY_MINOR_UNITS),
     openedAt: r.date('openedAt'),
   };
+}
+
+/** An owner id is a subject or null (no owner recorded); an empty one would name nobody, so it is refused. */
+function nullableOwnerId(r: JsonFieldsReader): string | null {
+  const ownerId = r.nullableString('ownerId');
+  return ownerId === null ? null : r.nonEmptyString('ownerId');
 }

@@ -4,6 +4,8 @@ export type OpenAccount = Readonly<{
   data: Readonly<{
     accountId: string;
     owner: string;
+    /** Whose account it is: the subject that may command it without operator rights. */
+    ownerId: string;
     currency: string;
     initialDeposit: bigint;
     now: Date;

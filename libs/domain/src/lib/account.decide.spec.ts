@@ -15,6 +15,7 @@ const openAccount = (data: Partial<OpenAccount['data']> = {}): OpenAccount => ({
   data: {
     accountId: ACCOUNT_ID,
     owner: 'Ada Lovelace',
+    ownerId: 'user-ada',
     currency: 'EUR',
     initialDeposit: 0n,
     now: NOW,
@@ -46,6 +47,7 @@ const account = (state: Partial<OpenedAccountState> = {}): OpenedAccountState =>
   status: 'ACTIVE',
   accountId: ACCOUNT_ID,
   owner: 'Ada Lovelace',
+  ownerId: 'user-ada',
   currency: 'EUR',
   balance: 0n,
   openedAt: OPENED_AT,
@@ -73,6 +75,7 @@ describe('decide', () => {
           data: {
             accountId: ACCOUNT_ID,
             owner: 'Ada Lovelace',
+            ownerId: 'user-ada',
             currency: 'EUR',
             initialDeposit: 1500n,
             balanceAfter: 1500n,
@@ -134,6 +137,23 @@ describe('decide', () => {
       expect(error).toEqual({
         type: 'InvalidCommand',
         detail: expect.stringContaining('owner'),
+      });
+    });
+
+    it('given an owner id, when opened, then AccountOpened records it as given', () => {
+      const [event] = eventsOf(decide(openAccount({ ownerId: 'auth0|Ada 42' }), initialAccountState));
+
+      expect(event).toMatchObject({ data: { ownerId: 'auth0|Ada 42' } });
+    });
+
+    it.each([
+      ['empty', ''],
+      ['256 characters', 'a'.repeat(256)],
+      ['missing', undefined as unknown as string],
+    ])('given an owner id that is %s, when opened, then InvalidCommand and no event', (_label, ownerId) => {
+      expect(decide(openAccount({ ownerId }), initialAccountState)).toEqual({
+        ok: false,
+        error: { type: 'InvalidCommand', detail: expect.stringContaining('ownerId') },
       });
     });
 

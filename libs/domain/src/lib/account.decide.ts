@@ -4,6 +4,7 @@ import { AccountEvent } from './account.events';
 import {
   FREEZE_REASON_MAX_LENGTH,
   MAX_MONEY_MINOR_UNITS,
+  OWNER_ID_MAX_LENGTH,
   OWNER_MAX_LENGTH,
   codePointLength,
   isCurrencyCode,
@@ -58,13 +59,14 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
 }
 
 function openAccount(command: OpenAccount, state: AccountState): Decision<AccountEvent> {
-  const { accountId, owner, currency, initialDeposit, now } = command.data;
+  const { accountId, owner, ownerId, currency, initialDeposit, now } = command.data;
   if (state.status !== 'NOT_OPENED') return reject({ type: 'AccountAlreadyExists', accountId });
   return accept({
     type: 'AccountOpened',
     data: {
       accountId,
       owner: owner.trim(),
+      ownerId,
       currency,
       initialDeposit,
       balanceAfter: initialDeposit,
@@ -220,8 +222,11 @@ export function validateCommand(command: AccountCommand): AccountError | null {
 }
 
 function validateOpen(command: OpenAccount): AccountError | null {
-  const { owner, currency, initialDeposit } = command.data;
+  const { owner, ownerId, currency, initialDeposit } = command.data;
   if (typeof owner !== 'string') return { type: 'InvalidCommand', detail: 'owner must be a string' };
+  if (typeof ownerId !== 'string' || ownerId.length === 0 || ownerId.length > OWNER_ID_MAX_LENGTH) {
+    return { type: 'InvalidCommand', detail: `ownerId must be 1 to ${OWNER_ID_MAX_LENGTH} characters` };
+  }
   const ownerLength = codePointLength(owner.trim());
   if (ownerLength < 1 || ownerLength > OWNER_MAX_LENGTH) {
     return {

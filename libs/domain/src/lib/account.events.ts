@@ -8,7 +8,10 @@ export type AccountOpened = Readonly<{
   type: 'AccountOpened';
   data: Readonly<{
     accountId: string;
+    /** The display name. */
     owner: string;
+    /** The `sub` of whoever the account belongs to; null for an account opened before owners were recorded. */
+    ownerId: string | null;
     currency: string;
     initialDeposit: bigint;
     balanceAfter: bigint;

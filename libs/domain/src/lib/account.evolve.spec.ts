@@ -11,6 +11,7 @@ const opened: AccountEvent = {
   data: {
     accountId: ACCOUNT_ID,
     owner: 'Ada Lovelace',
+    ownerId: 'user-ada',
     currency: 'EUR',
     initialDeposit: 500n,
     balanceAfter: 500n,
@@ -42,6 +43,7 @@ const active: OpenedAccountState = Object.freeze({
   status: 'ACTIVE',
   accountId: ACCOUNT_ID,
   owner: 'Ada Lovelace',
+  ownerId: 'user-ada',
   currency: 'EUR',
   balance: 500n,
   openedAt: OPENED_AT,

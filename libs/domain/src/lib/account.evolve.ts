@@ -12,11 +12,12 @@ import { AccountState, initialAccountState } from './account.state';
 export function evolve(state: AccountState, event: AccountEvent): AccountState {
   switch (event.type) {
     case 'AccountOpened': {
-      const { accountId, owner, currency, balanceAfter, openedAt } = event.data;
+      const { accountId, owner, ownerId, currency, balanceAfter, openedAt } = event.data;
       return {
         status: 'ACTIVE',
         accountId,
         owner,
+        ownerId,
         currency,
         balance: balanceAfter,
         openedAt,

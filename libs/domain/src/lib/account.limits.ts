@@ -5,6 +5,8 @@
 export const MAX_MONEY_MINOR_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
 
 export const OWNER_MAX_LENGTH = 200;
+/** An owner id is a token subject, which OpenID Connect caps at 255 ASCII characters. */
+export const OWNER_ID_MAX_LENGTH = 255;
 export const FREEZE_REASON_MAX_LENGTH = 500;
 
 const CURRENCY_PATTERN = /^[A-Z]{3}$/;

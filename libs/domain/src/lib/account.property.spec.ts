@@ -32,6 +32,7 @@ const command: fc.Arbitrary<AccountCommand> = fc.oneof(
       data: {
         accountId: ACCOUNT_ID,
         owner: 'Ada',
+        ownerId: 'user-ada',
         currency: 'EUR',
         initialDeposit,
         now,

@@ -7,6 +7,7 @@ export type AccountState =
       status: AccountStatus;
       accountId: string;
       owner: string;
+      ownerId: string | null;
       currency: string;
       balance: bigint;
       openedAt: Date;

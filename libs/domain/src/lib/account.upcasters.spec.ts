@@ -12,6 +12,20 @@ import { EventDecodeError } from './decode.errors';
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
 const OCCURRED_AT = new Date('2021-03-04T05:06:07.089Z');
 
+const openedV2 = (): UpcastableEvent => ({
+  type: 'AccountOpened',
+  schemaVersion: 2,
+  data: {
+    accountId: ACCOUNT_ID,
+    owner: 'Ada Lovelace',
+    currency: 'GBP',
+    initialDeposit: '2500',
+    balanceAfter: '2600',
+    openedAt: '2021-03-04T05:06:00.000Z',
+  },
+  occurredAt: OCCURRED_AT,
+});
+
 const openedV1 = (data: Partial<Record<string, string | number>> = {}): UpcastableEvent => ({
   type: 'AccountOpened',
   schemaVersion: 1,
@@ -26,10 +40,10 @@ const openedV1 = (data: Partial<Record<string, string | number>> = {}): Upcastab
 });
 
 describe('upcastAccountEvent', () => {
-  it('given AccountOpened v1, when upcast, then it is v2 with owner renamed, the balance as deposit and occurredAt as openedAt', () => {
+  it('given AccountOpened v1, when upcast, then it is v3 with owner renamed, the balance as deposit, occurredAt as openedAt and no owner id', () => {
     expect(upcastAccountEvent(openedV1())).toEqual({
       type: 'AccountOpened',
-      schemaVersion: 2,
+      schemaVersion: 3,
       data: {
         accountId: ACCOUNT_ID,
         owner: 'Ada Lovelace',
@@ -37,16 +51,18 @@ describe('upcastAccountEvent', () => {
         initialDeposit: '2500',
         balanceAfter: '2500',
         openedAt: '2021-03-04T05:06:07.089Z',
+        ownerId: null,
       },
     });
   });
 
-  it('given AccountOpened v1, when upcast and decoded, then a current AccountOpened event', () => {
+  it('given AccountOpened v1, when upcast and decoded, then a current AccountOpened event without an owner id', () => {
     const expected: AccountEvent = {
       type: 'AccountOpened',
       data: {
         accountId: ACCOUNT_ID,
         owner: 'Ada Lovelace',
+        ownerId: null,
         currency: 'GBP',
         initialDeposit: 2500n,
         balanceAfter: 2500n,
@@ -55,6 +71,30 @@ describe('upcastAccountEvent', () => {
     };
 
     expect(decodeStoredAccountEvent(openedV1())).toEqual(expected);
+  });
+
+  it('given AccountOpened v2 (before owners were recorded), when upcast and decoded, then ownerId is null and nothing else changes', () => {
+    const v2 = openedV2();
+
+    expect(upcastAccountEvent(v2)).toEqual({ type: 'AccountOpened', schemaVersion: 3, data: { ...v2.data, ownerId: null } });
+    expect(decodeStoredAccountEvent(v2)).toEqual({
+      type: 'AccountOpened',
+      data: {
+        accountId: ACCOUNT_ID,
+        owner: 'Ada Lovelace',
+        ownerId: null,
+        currency: 'GBP',
+        initialDeposit: 2500n,
+        balanceAfter: 2600n,
+        openedAt: new Date('2021-03-04T05:06:00.000Z'),
+      },
+    });
+  });
+
+  it('given AccountOpened v2 that already names an ownerId, when upcast, then EventDecodeError: v2 had no such field', () => {
+    const v2 = openedV2();
+
+    expect(() => upcastAccountEvent({ ...v2, data: { ...v2.data, ownerId: 'someone' } })).toThrow(EventDecodeError);
   });
 
   it('given AccountOpened v1 with the balance as an exact JSON number, when upcast, then it becomes a decimal string', () => {
@@ -84,6 +124,7 @@ describe('upcastAccountEvent', () => {
       data: {
         accountId: ACCOUNT_ID,
         owner: 'Ada',
+        ownerId: 'user-ada',
         currency: 'EUR',
         initialDeposit: 1n,
         balanceAfter: 1n,
@@ -129,7 +170,7 @@ describe('upcastAccountEvent', () => {
   });
 
   it.each([
-    ['a future version', 3],
+    ['a future version', 4],
     ['version 0', 0],
     ['a fractional version', 1.5],
   ])('given AccountOpened at %s, when upcast, then EventDecodeError', (_label, schemaVersion) => {
@@ -176,7 +217,7 @@ describe('accountEventUpcaster (the event store form)', () => {
 
     expect(upcast).toEqual({
       ...stored,
-      schemaVersion: 2,
+      schemaVersion: 3,
       data: upcastAccountEvent(stored).data,
     });
   });

@@ -27,7 +27,10 @@ type UpcastStep = (data: JsonObject, context: UpcastContext) => JsonObject;
 
 /** Keyed by the version an upcaster reads; every version below the current one needs an entry. */
 export const ACCOUNT_EVENT_UPCASTERS: Readonly<Record<AccountEventType, ReadonlyMap<number, UpcastStep>>> = {
-  AccountOpened: new Map([[1, accountOpenedV1ToV2]]),
+  AccountOpened: new Map([
+    [1, accountOpenedV1ToV2],
+    [2, accountOpenedV2ToV3],
+  ]),
   MoneyDeposited: new Map(),
   MoneyWithdrawn: new Map(),
   AccountFrozen: new Map(),
@@ -112,6 +115,15 @@ function accountOpenedV1ToV2(data: JsonObject, context: UpcastContext): JsonObje
     balanceAfter: balance,
     openedAt: context.occurredAt.toISOString(),
   };
+}
+
+/**
+ * AccountOpened v3 added `ownerId`, the subject the account belongs to. An account opened before then
+ * has no recorded owner (null): only operators reach it.
+ */
+function accountOpenedV2ToV3(data: JsonObject): JsonObject {
+  if (Object.hasOwn(data, 'ownerId')) throw new EventDecodeError('AccountOpened', 'schema v2: unexpected field ownerId');
+  return { ...data, ownerId: null };
 }
 
 /** A decimal string as encoded; a JSON number is accepted only while it is an exact (safe) integer. */

@@ -1,7 +1,8 @@
-import { AppendRequest, NewEvent } from './event-store.port';
+import { AppendRequest, IdempotencyClaim, NewEvent } from './event-store.port';
 
 export const MAX_STREAM_ID_LENGTH = 200;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+export const MAX_IDEMPOTENCY_SCOPE_LENGTH = 255;
 
 import { isUuid } from '@ledger/domain';
 
@@ -30,6 +31,18 @@ export function assertValidIdempotencyKey(key: string): void {
   }
   if (key.includes('\u0000')) {
     throw new Error('event store: idempotency key must not contain NUL characters');
+  }
+}
+
+/** The claim's key and scope (absent: the empty scope). */
+export function assertValidIdempotencyClaim(claim: IdempotencyClaim): void {
+  assertValidIdempotencyKey(claim.key);
+  const scope = claim.scope ?? '';
+  if (typeof scope !== 'string' || scope.length > MAX_IDEMPOTENCY_SCOPE_LENGTH) {
+    throw new Error(`event store: idempotency scope must be a string of at most ${MAX_IDEMPOTENCY_SCOPE_LENGTH} characters`);
+  }
+  if (scope.includes('\u0000')) {
+    throw new Error('event store: idempotency scope must not contain NUL characters');
   }
 }
 
@@ -90,8 +103,8 @@ export function assertValidAppendRequest(request: AppendRequest): void {
     }
   }
   if (request.idempotency !== undefined) {
-    const { key, requestHash, result } = request.idempotency;
-    assertValidIdempotencyKey(key);
+    const { requestHash, result } = request.idempotency;
+    assertValidIdempotencyClaim(request.idempotency);
     if (typeof requestHash !== 'string' || requestHash.length === 0) {
       throw new Error('event store: idempotency.requestHash must be a non-empty string');
     }

@@ -20,7 +20,7 @@ const ITEMS = `
     SELECT *
       FROM jsonb_to_recordset($1::jsonb) AS x (
              stream_id text, expected bigint, next bigint,
-             key text, request_hash text, result text,
+             key text, scope text, request_hash text, result text,
              snapshot_version bigint, snapshot_schema_version int, snapshot_state jsonb)
   )`;
 
@@ -32,7 +32,7 @@ const FRESH = `
     SELECT x.*
       FROM x
       LEFT JOIN LATERAL (
-             SELECT true AS used FROM event_store.idempotency_keys k WHERE k.key = x.key LIMIT 1
+             SELECT true AS used FROM event_store.idempotency_keys k WHERE k.scope = x.scope AND k.key = x.key LIMIT 1
            ) k ON true
       LEFT JOIN LATERAL (
              SELECT true AS present FROM event_store.streams st WHERE st.stream_id = x.stream_id LIMIT 1
@@ -72,11 +72,11 @@ const EVENTS = `
 // The result travels as text and is cast to json here: through jsonb its keys would be reordered.
 const KEYS = `
   k AS (
-    INSERT INTO event_store.idempotency_keys (key, request_hash, result, stream_id)
-    SELECT ok.key, ok.request_hash, ok.result::json, ok.stream_id
+    INSERT INTO event_store.idempotency_keys (key, scope, request_hash, result, stream_id)
+    SELECT ok.key, ok.scope, ok.request_hash, ok.result::json, ok.stream_id
       FROM ok
      WHERE ok.key IS NOT NULL
-     ORDER BY ok.key
+     ORDER BY ok.scope, ok.key
   )`;
 
 const SNAPSHOTS = `

@@ -2,7 +2,7 @@ import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
 import { batchAppendStatement } from './batch-append.sql';
 import { eventRecord } from './event-record';
-import type { AppendRequest, AppendResult, IdempotencyRecord } from './event-store.port';
+import type { AppendRequest, AppendResult, IdempotencyClaim, IdempotencyRecord } from './event-store.port';
 import type { BatchEntry } from './group-commit';
 import type { Queryable } from './queryable';
 
@@ -11,7 +11,7 @@ export interface BatchAppendHost {
   readonly db: Queryable;
   /** The one-statement append of a single request, for the fallback. */
   appendAlone(request: AppendRequest): Promise<AppendResult>;
-  findIdempotencyRecord(key: string): Promise<IdempotencyRecord | null>;
+  findIdempotencyRecord(claim: IdempotencyClaim): Promise<IdempotencyRecord | null>;
   /** Whether this commit should carry the NOTIFY; when it does not, `committedQuietly` is told. */
   claimNotify(): boolean;
   committedQuietly(streamId: string): void;
@@ -28,7 +28,7 @@ export type AppendEntry = BatchEntry<AppendRequest, AppendResult>;
 /** Streams and keys an append must not share a batch with (see GroupCommitter). */
 export function batchKeysOf(request: AppendRequest): string[] {
   const keys = [`s:${request.streamId}`];
-  if (request.idempotency !== undefined) keys.push(`k:${request.idempotency.key}`);
+  if (request.idempotency !== undefined) keys.push(`k:${JSON.stringify([request.idempotency.scope ?? '', request.idempotency.key])}`);
   return keys;
 }
 
@@ -39,6 +39,7 @@ function encodeAppend({ streamId, expectedVersion, events, idempotency, snapshot
     expected: expectedVersion,
     next: expectedVersion + events.length,
     key: idempotency?.key,
+    scope: idempotency === undefined ? undefined : (idempotency.scope ?? ''),
     request_hash: idempotency?.requestHash,
     result: idempotency === undefined ? undefined : JSON.stringify(idempotency.result),
     snapshot_version: snapshot?.version,
@@ -109,7 +110,7 @@ async function settle(host: BatchAppendHost, entry: AppendEntry, rows: BatchRow[
   try {
     if (rows !== undefined) return entry.resolve(appendedResult(request, rows));
     // Left out because its key was used, or refused on its version: only the record can tell.
-    const record = request.idempotency && (await host.findIdempotencyRecord(request.idempotency.key));
+    const record = request.idempotency && (await host.findIdempotencyRecord(request.idempotency));
     entry.resolve(record ? { kind: 'idempotency-key-used', record } : { kind: 'conflict', expectedVersion: request.expectedVersion });
   } catch (error: unknown) {
     entry.reject(error);

@@ -2,6 +2,7 @@ import { MigrationInterface } from 'typeorm';
 import { CreateEventStore1767225600000 } from './migrations/1767225600000-create-event-store.migration';
 import { IdempotencyResult1795824000000 } from './migrations/1795824000000-idempotency-result.migration';
 import { RelayCheckpointDestination1795827600000 } from './migrations/1795827600000-relay-checkpoint-destination.migration';
+import { IdempotencyKeyScope1795831200000 } from './migrations/1795831200000-idempotency-key-scope.migration';
 import { EventStoreRoles1796000000000 } from './migrations/1796000000000-event-store-roles.migration';
 
 /**
@@ -16,5 +17,6 @@ export const eventStoreMigrations: readonly (new () => MigrationInterface)[] = [
   CreateEventStore1767225600000,
   IdempotencyResult1795824000000,
   RelayCheckpointDestination1795827600000,
+  IdempotencyKeyScope1795831200000,
   EventStoreRoles1796000000000,
 ];

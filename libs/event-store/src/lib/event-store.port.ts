@@ -7,9 +7,17 @@ import type { JsonObject, JsonValue } from '@ledger/domain';
 /** The JSON the store keeps: the domain's one JSON type, named here as part of the port. */
 export type { JsonObject, JsonValue };
 
+/** Who caused an event: the token's subject and, when the token names one, its client. */
+export interface EventActor {
+  readonly sub: string;
+  readonly clientId: string | null;
+}
+
 export interface EventMetadata {
   readonly correlationId: string;
   readonly causationId: string | null;
+  /** The audit trail; absent on events stored before it was recorded. */
+  readonly actor?: EventActor;
   /** W3C trace context, carried on to Kafka headers by the relay. */
   readonly traceparent?: string;
   readonly tracestate?: string;
@@ -62,7 +70,16 @@ export interface AppendRequest {
   /** Written in the same transaction when given (the caller decides when a snapshot is due). */
   readonly snapshot?: Snapshot;
   /** Stored in the same transaction as the events, so a retry can replay the first result. */
-  readonly idempotency?: { readonly key: string; readonly requestHash: string; readonly result: JsonValue };
+  readonly idempotency?: IdempotencyClaim & { readonly requestHash: string; readonly result: JsonValue };
+}
+
+/**
+ * An idempotency key and whose it is: keys are unique per `scope` (opaque to the store, at most 255
+ * characters; the empty scope when absent), so the same key in two scopes are two keys.
+ */
+export interface IdempotencyClaim {
+  readonly key: string;
+  readonly scope?: string;
 }
 
 export type AppendResult =
@@ -85,7 +102,7 @@ export interface ReadStreamOptions {
 export interface EventStore {
   readStream(streamId: string, options: ReadStreamOptions): Promise<StreamRead>;
   append(request: AppendRequest): Promise<AppendResult>;
-  findIdempotencyRecord(key: string): Promise<IdempotencyRecord | null>;
+  findIdempotencyRecord(claim: IdempotencyClaim): Promise<IdempotencyRecord | null>;
 }
 
 /** Nest injection token for the port. */

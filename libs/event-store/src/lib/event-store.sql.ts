@@ -63,8 +63,8 @@ const INSERT_EVENTS = `
 function insertIdempotencyKey(p: number): string {
   return `
   k AS (
-    INSERT INTO event_store.idempotency_keys (key, request_hash, result, stream_id)
-    SELECT $${p}::text, $${p + 1}::text, $${p + 2}::json, s.stream_id FROM s
+    INSERT INTO event_store.idempotency_keys (key, scope, request_hash, result, stream_id)
+    SELECT $${p}::text, $${p + 1}::text, $${p + 2}::text, $${p + 3}::json, s.stream_id FROM s
   )`;
 }
 
@@ -105,7 +105,7 @@ function buildAppendStatement(shape: AppendStatementShape): AppendStatement {
   let next = 5;
   if (shape.idempotency) {
     ctes.push(insertIdempotencyKey(next));
-    next += 3;
+    next += 4;
   }
   if (shape.snapshot) {
     ctes.push(upsertSnapshot(next));
@@ -158,7 +158,7 @@ export const FIND_IDEMPOTENCY_RECORD_STATEMENT: NamedStatement = {
   text: `
     SELECT request_hash, result
       FROM event_store.idempotency_keys
-     WHERE key = $1::text`,
+     WHERE scope = $1::text AND key = $2::text`,
 };
 
 export const NOTIFY_STATEMENT: NamedStatement = {

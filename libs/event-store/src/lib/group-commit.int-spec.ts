@@ -106,7 +106,7 @@ describe('PostgresEventStore with group commit', () => {
     expect(JSON.stringify(reused.kind === 'idempotency-key-used' && reused.record.result)).toBe('{"z":1,"a":[2,{"y":"x"}]}');
     expect(appended(fresh).nextVersion).toBe(1);
     expect(await countEvents(reuse)).toBe(0);
-    expect(await store.findIdempotencyRecord(`key-${other}`)).toEqual({ requestHash: 'h3', result: 'plain' });
+    expect(await store.findIdempotencyRecord({ key: `key-${other}` })).toEqual({ requestHash: 'h3', result: 'plain' });
     expect(store.groupCommitStats().fallbacks).toBe(0);
   });
 

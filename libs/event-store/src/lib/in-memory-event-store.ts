@@ -1,8 +1,9 @@
-import { assertValidAppendRequest, assertValidIdempotencyKey, assertValidStreamId } from './append-request.validation';
+import { assertValidAppendRequest, assertValidIdempotencyClaim, assertValidStreamId } from './append-request.validation';
 import {
   AppendRequest,
   AppendResult,
   EventStore,
+  IdempotencyClaim,
   IdempotencyRecord,
   NewEvent,
   ReadStreamOptions,
@@ -68,7 +69,7 @@ export class InMemoryEventStore implements EventStore {
     const stream = this.storage.streams.get(streamId);
     if ((stream?.events.length ?? 0) !== expectedVersion) return { kind: 'conflict', expectedVersion };
     if (idempotency !== undefined) {
-      const record = this.storage.keys.get(idempotency.key);
+      const record = this.storage.keys.get(keyOf(idempotency));
       if (record !== undefined) return { kind: 'idempotency-key-used', record: copy(record) };
     }
     if (events.some((e) => this.storage.eventIds.has(e.eventId.toLowerCase()))) {
@@ -82,7 +83,7 @@ export class InMemoryEventStore implements EventStore {
     this.storage.streams.set(streamId, target);
     for (const event of events) this.storage.eventIds.add(event.eventId.toLowerCase());
     if (idempotency !== undefined) {
-      this.storage.keys.set(idempotency.key, { requestHash: idempotency.requestHash, result: copy(idempotency.result) });
+      this.storage.keys.set(keyOf(idempotency), { requestHash: idempotency.requestHash, result: copy(idempotency.result) });
     }
     if (snapshot !== undefined && (target.snapshot === null || target.snapshot.version <= snapshot.version)) {
       target.snapshot = copy(snapshot);
@@ -105,10 +106,10 @@ export class InMemoryEventStore implements EventStore {
     return { version: stream.events.length, snapshot: snapshot === null ? null : copy(snapshot), events };
   }
 
-  async findIdempotencyRecord(key: string): Promise<IdempotencyRecord | null> {
-    assertValidIdempotencyKey(key);
+  async findIdempotencyRecord(claim: IdempotencyClaim): Promise<IdempotencyRecord | null> {
+    assertValidIdempotencyClaim(claim);
     await Promise.resolve();
-    const record = this.storage.keys.get(key);
+    const record = this.storage.keys.get(keyOf(claim));
     return record === undefined ? null : copy(record);
   }
 
@@ -127,6 +128,11 @@ export class InMemoryEventStore implements EventStore {
     const { type, schemaVersion, data } = this.upcast(event);
     return { ...event, type, schemaVersion, data };
   }
+}
+
+/** Keys are unique per scope, as the table's (scope, key) primary key makes them. */
+function keyOf(claim: IdempotencyClaim): string {
+  return JSON.stringify([claim.scope ?? '', claim.key]);
 }
 
 /** A JSON round trip: what a json column gives back (key order kept, `undefined` fields gone). */

@@ -184,7 +184,7 @@ describe('PostgresEventStore', () => {
 
       expect(second).toEqual({ kind: 'idempotency-key-used', record: { requestHash: 'hash-1', result } });
       expect(await countEvents(streamId)).toBe(1);
-      const found = await store.findIdempotencyRecord(key);
+      const found = await store.findIdempotencyRecord({ key });
       expect(JSON.stringify(found?.result)).toBe(JSON.stringify(result));
     });
 
@@ -201,7 +201,7 @@ describe('PostgresEventStore', () => {
       });
 
       expect(outcome.kind).toBe('conflict');
-      expect(await store.findIdempotencyRecord(key)).toBeNull();
+      expect(await store.findIdempotencyRecord({ key })).toBeNull();
     });
 
     it('appends once for 20 concurrent requests with one key, each retrying on conflict', async () => {
@@ -229,7 +229,7 @@ describe('PostgresEventStore', () => {
     });
 
     it('returns null for an unknown key', async () => {
-      expect(await store.findIdempotencyRecord(`missing-${uniqueStreamId()}`)).toBeNull();
+      expect(await store.findIdempotencyRecord({ key: `missing-${uniqueStreamId()}` })).toBeNull();
     });
 
     it('refuses a 201-character key in the adapter and in the database', async () => {
@@ -240,8 +240,8 @@ describe('PostgresEventStore', () => {
         store.append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', result } }),
       ).rejects.toThrow(/idempotency key longer than 200/);
       const direct = pool.query(
-        `INSERT INTO event_store.idempotency_keys (key, request_hash, result, stream_id)
-         VALUES ($1, 'h', '{}', $2)`,
+        `INSERT INTO event_store.idempotency_keys (key, scope, request_hash, result, stream_id)
+         VALUES ($1, '', 'h', '{}', $2)`,
         [key, streamId],
       );
       await expect(direct).rejects.toMatchObject({ code: '23514' });
@@ -254,7 +254,7 @@ describe('PostgresEventStore', () => {
 
       appended(await store.append({ streamId, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', result } }));
 
-      expect(await store.findIdempotencyRecord(key)).toEqual({ requestHash: 'h', result });
+      expect(await store.findIdempotencyRecord({ key })).toEqual({ requestHash: 'h', result });
     });
   });
 
@@ -434,7 +434,7 @@ describe('PostgresEventStore', () => {
         expect(result.events[0]?.streamId).toBe(streamId);
         expect(withSnapshot.snapshot?.state).toEqual({ note: suffix });
         expect(full.events.map((e) => [e.streamId, e.data])).toEqual([[streamId, { note: suffix }]]);
-        expect((await store.findIdempotencyRecord(key))?.requestHash).toBe(suffix);
+        expect((await store.findIdempotencyRecord({ key }))?.requestHash).toBe(suffix);
         const stored = await pool.query(`SELECT stream_id FROM event_store.streams WHERE stream_id = $1`, [streamId]);
         expect(stored.rows).toEqual([{ stream_id: streamId }]);
         expect(await pool.query(`SELECT to_regclass('event_store.events') IS NOT NULL AS present`)).toMatchObject({

@@ -1,11 +1,12 @@
 import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
-import { assertValidAppendRequest, assertValidIdempotencyKey, assertValidStreamId } from './append-request.validation';
+import { assertValidAppendRequest, assertValidIdempotencyClaim, assertValidStreamId } from './append-request.validation';
 import {
   AppendRequest,
   AppendResult,
   EventMetadata,
   EventStore,
+  IdempotencyClaim,
   IdempotencyRecord,
   JsonObject,
   JsonValue,
@@ -130,7 +131,7 @@ export class PostgresEventStore implements EventStore {
     const host: BatchAppendHost = {
       db: pool,
       appendAlone: (request) => this.appendAlone(request),
-      findIdempotencyRecord: (key) => this.findIdempotencyRecord(key),
+      findIdempotencyRecord: (claim) => this.findIdempotencyRecord(claim),
       claimNotify: () => this.claimNotify(),
       committedQuietly: (streamId) => {
         if (this.notify) this.scheduleTrailingNotify(streamId);
@@ -169,7 +170,7 @@ export class PostgresEventStore implements EventStore {
     });
     const values: unknown[] = [streamId, expectedVersion, nextVersion, JSON.stringify(events.map(eventRecord))];
     if (idempotency !== undefined) {
-      values.push(idempotency.key, idempotency.requestHash, JSON.stringify(idempotency.result));
+      values.push(idempotency.key, idempotency.scope ?? '', idempotency.requestHash, JSON.stringify(idempotency.result));
     }
     if (snapshot !== undefined) {
       values.push(snapshot.version, snapshot.schemaVersion, JSON.stringify(snapshot.state));
@@ -183,7 +184,7 @@ export class PostgresEventStore implements EventStore {
         case IDEMPOTENCY_KEY_CONSTRAINT: {
           if (idempotency === undefined) throw error;
           // The key's first use has committed (a unique check waits for the other transaction).
-          const record = await this.findIdempotencyRecord(idempotency.key);
+          const record = await this.findIdempotencyRecord(idempotency);
           if (record === null) throw new Error('event store: idempotency key reported used but not found', { cause: error });
           return { kind: 'idempotency-key-used', record };
         }
@@ -229,9 +230,12 @@ export class PostgresEventStore implements EventStore {
     return { version, snapshot, events };
   }
 
-  async findIdempotencyRecord(key: string): Promise<IdempotencyRecord | null> {
-    assertValidIdempotencyKey(key);
-    const { rows } = await this.pool.query<IdempotencyRow>({ ...FIND_IDEMPOTENCY_RECORD_STATEMENT, values: [key] });
+  async findIdempotencyRecord(claim: IdempotencyClaim): Promise<IdempotencyRecord | null> {
+    assertValidIdempotencyClaim(claim);
+    const { rows } = await this.pool.query<IdempotencyRow>({
+      ...FIND_IDEMPOTENCY_RECORD_STATEMENT,
+      values: [claim.scope ?? '', claim.key],
+    });
     const row = rows[0];
     if (row === undefined) return null;
     return { requestHash: row.request_hash, result: row.result };

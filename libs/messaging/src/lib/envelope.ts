@@ -1,9 +1,17 @@
 import { isUuid, type JsonObject } from '@ledger/domain';
 import { EnvelopeDecodeError } from './envelope.errors';
 
+/** Who caused the event (the audit trail): the token's subject and client. */
+export interface EnvelopeActor {
+  readonly sub: string;
+  readonly clientId: string | null;
+}
+
 export interface EnvelopeMetadata {
   readonly correlationId: string;
   readonly causationId: string | null;
+  /** Absent on events stored before actors were recorded. */
+  readonly actor?: EnvelopeActor;
   readonly traceparent?: string;
   readonly tracestate?: string;
 }
@@ -54,6 +62,9 @@ export function toEnvelope(source: EnvelopeSource): EventEnvelope {
   const metadata: EnvelopeMetadata = {
     correlationId: source.metadata.correlationId,
     causationId: source.metadata.causationId ?? null,
+    ...(source.metadata.actor !== undefined
+      ? { actor: { sub: source.metadata.actor.sub, clientId: source.metadata.actor.clientId ?? null } }
+      : {}),
     ...(source.metadata.traceparent !== undefined ? { traceparent: source.metadata.traceparent } : {}),
     ...(source.metadata.tracestate !== undefined ? { tracestate: source.metadata.tracestate } : {}),
   };
@@ -128,9 +139,30 @@ function metadata(parsed: Record<string, unknown>): EnvelopeMetadata {
   return {
     correlationId: text(raw, 'correlationId', 'metadata.'),
     causationId: causation ?? null,
+    ...optionalActor(raw),
     ...optionalText(raw, 'traceparent'),
     ...optionalText(raw, 'tracestate'),
   };
+}
+
+/**
+ * The actor is copied from a verified token, not typed by a person: any non-empty string fits (no
+ * trimming rule), so an odd but valid subject never makes an event undeliverable.
+ */
+function optionalActor(raw: Record<string, unknown>): Partial<EnvelopeMetadata> {
+  const actor = raw['actor'];
+  if (actor === undefined || actor === null) return {};
+  if (!isPlainObject(actor)) throw invalid('metadata.actor', 'an object');
+  const { sub, clientId } = actor;
+  if (!isIdentity(sub)) throw invalid('metadata.actor.sub', `a non-empty string of at most ${MAX_TEXT} characters`);
+  if (clientId !== null && clientId !== undefined && !isIdentity(clientId)) {
+    throw invalid('metadata.actor.clientId', `a non-empty string of at most ${MAX_TEXT} characters, or null`);
+  }
+  return { actor: { sub, clientId: clientId ?? null } };
+}
+
+function isIdentity(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_TEXT;
 }
 
 function optionalText(raw: Record<string, unknown>, field: 'traceparent' | 'tracestate'): Partial<EnvelopeMetadata> {

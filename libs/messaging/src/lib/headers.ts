@@ -8,6 +8,9 @@ export const EVENT_HEADERS = {
   eventId: 'event-id',
   correlationId: 'correlation-id',
   causationId: 'causation-id',
+  /** Who caused the event (its metadata's actor), for audit and tracing without parsing the value. */
+  actorSub: 'actor-sub',
+  actorClientId: 'actor-client-id',
   /** W3C trace context names, unchanged, so standard propagators find them. */
   traceparent: 'traceparent',
   tracestate: 'tracestate',
@@ -19,6 +22,8 @@ export interface EventHeaders {
   readonly eventId?: string;
   readonly correlationId?: string;
   readonly causationId?: string;
+  readonly actorSub?: string;
+  readonly actorClientId?: string;
   readonly traceparent?: string;
   readonly tracestate?: string;
 }
@@ -32,6 +37,11 @@ export function envelopeHeaders(envelope: EventEnvelope): IHeaders {
   };
   if (envelope.metadata.causationId !== null) {
     headers[EVENT_HEADERS.causationId] = envelope.metadata.causationId;
+  }
+  const { actor } = envelope.metadata;
+  if (actor !== undefined) {
+    headers[EVENT_HEADERS.actorSub] = actor.sub;
+    if (actor.clientId !== null) headers[EVENT_HEADERS.actorClientId] = actor.clientId;
   }
   if (envelope.metadata.traceparent !== undefined) {
     headers[EVENT_HEADERS.traceparent] = envelope.metadata.traceparent;

@@ -2,6 +2,7 @@ import {
   eventStoreMigrations,
   PostgresEventStore,
   readCommittedBatch,
+  pruneIdempotencyKeysBatch,
   RelayCheckpoints,
   sampleRelayLag,
   type StoredEvent,
@@ -93,7 +94,7 @@ describe('database roles: each app connects with only the grants it needs', () =
       ...opening,
       events: [...opening.events],
       snapshot: { version: 1, schemaVersion: 1, state: { opened: true } },
-      idempotency: { key: `open-${opening.streamId}`, requestHash: 'h', result: { status: 201 } },
+      idempotency: { key: `open-${opening.streamId}`, scope: 'ada', requestHash: 'h', result: { status: 201 } },
     });
     expect(result.kind).toBe('appended');
     if (result.kind === 'appended') stored.push(...result.events);
@@ -101,7 +102,9 @@ describe('database roles: each app connects with only the grants it needs', () =
 
     const read = await store.readStream(opening.streamId, { snapshotSchemaVersion: 1 });
     expect(read.version).toBe(required(acted.at(-1), 'the last appended event').version);
-    expect(await store.findIdempotencyRecord(`open-${opening.streamId}`)).toMatchObject({ result: { status: 201 } });
+    expect(await store.findIdempotencyRecord({ key: `open-${opening.streamId}`, scope: 'ada' })).toMatchObject({ result: { status: 201 } });
+    // The pruner runs as the command role too; a key just written is not yet old enough to go.
+    expect(await pruneIdempotencyKeysBatch(as(command), { olderThanSeconds: 3600, batchSize: 10 })).toBe(0);
   });
 
   it('command may not rewrite history, touch the checkpoint, or read or write the read model', async () => {

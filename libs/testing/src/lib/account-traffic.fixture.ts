@@ -59,12 +59,14 @@ export class AccountTraffic {
     return this.open.has(accountId);
   }
 
-  openAccount(accountId: string = randomUUID(), owner = `Owner ${accountId.slice(0, 4)}`): TrafficAppend {
+  openAccount(accountId: string = randomUUID(), owner = `Owner ${accountId.slice(0, 4)}`, ownerId = 'traffic'): TrafficAppend {
     if (this.accounts.has(accountId)) throw new Error(`account ${accountId} is already open`);
     this.accounts.set(accountId, { state: initialAccountState, version: 0 });
     this.open.add(accountId);
     const initialDeposit = this.chance(0.2) ? 0n : this.amount(5_000);
-    return this.run(accountId, [{ type: 'OpenAccount', data: { accountId, owner, currency: 'EUR', initialDeposit, now: this.now() } }]);
+    return this.run(accountId, [
+      { type: 'OpenAccount', data: { accountId, owner, ownerId, currency: 'EUR', initialDeposit, now: this.now() } },
+    ]);
   }
 
   /** One command on an open account, chosen from what its state allows. */

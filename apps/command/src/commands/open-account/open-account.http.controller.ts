@@ -1,4 +1,4 @@
-import { RequiresScope } from '@ledger/auth';
+import { Caller, CurrentCaller, InsufficientScopeError, isOperator, RequiresScope } from '@ledger/auth';
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -30,16 +30,28 @@ export class OpenAccountHttpController {
   })
   open(
     @Body() dto: OpenAccountDto,
+    @CurrentCaller() caller: Caller,
     @Context() context: CommandContext,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AccountCommandResponse> {
     // A client-chosen id makes the open retry-safe; ids are compared in lower case everywhere.
     const accountId = dto.accountId?.toLowerCase() ?? this.ids.next();
     const initialDeposit = BigInt(dto.initialDeposit ?? 0);
+    const ownerId = ownerIdFor(caller, dto.ownerId);
     return this.endpoint.run(
-      { type: 'OpenAccount', data: { accountId, owner: dto.owner.trim(), currency: dto.currency, initialDeposit, now: this.clock.now() } },
+      {
+        type: 'OpenAccount',
+        data: { accountId, owner: dto.owner.trim(), ownerId, currency: dto.currency, initialDeposit, now: this.clock.now() },
+      },
       context,
       response,
     );
   }
+}
+
+/** The caller opens for itself; naming another owner is an operator's act, refused as a missing scope. */
+function ownerIdFor(caller: Caller, requested: string | undefined): string {
+  if (requested === undefined || requested === caller.subject) return caller.subject;
+  if (!isOperator(caller)) throw new InsufficientScopeError('ledger:operate');
+  return requested;
 }

@@ -95,7 +95,7 @@ describe('CommandHandler', () => {
     const outcome = await handlerOn(store).handle('s', { add: 0 }, { ...options, idempotency: { key: 'k', requestHash: 'h' } });
 
     expect(outcome).toMatchObject({ kind: 'accepted', version: 1, state: 5, events: [] });
-    expect(await store.findIdempotencyRecord('k')).toBeNull();
+    expect(await store.findIdempotencyRecord({ key: 'k' })).toBeNull();
   });
 
   it('writes a snapshot with the append that crosses each multiple of snapshotEvery', async () => {

@@ -18,6 +18,9 @@ import type {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, backoff: { initialMs: 2, maxMs: 50 } };
 
+/** The state a command was decided on and the decision, or the caller's refused access (nothing decided). */
+type Decided<S, E, R> = { readonly loaded: Loaded<S>; readonly decision: DecisionResult<E, R> } | { readonly refused: R };
+
 /** An attempt that lost the race for the stream's version and may be retried. */
 const CONFLICTED = Symbol('conflicted');
 
@@ -36,8 +39,13 @@ function defaultIdempotentResult<S, E>(accepted: Accepted<S, E>): JsonValue {
  *   With one, the stream must be at that version and nothing is retried.
  * - A cached state may decide an append, because the append's version check catches a stale one; it
  *   never decides a refusal, which nothing would check: refusals come from the store's state only.
- * - An idempotency key is looked up first, and stored with the events in the append's transaction, so
- *   of concurrent requests with one key exactly one appends and the others replay its result.
+ * - `access` (may this caller act on the stream?) runs on the loaded state before anything else that
+ *   could tell the caller about the stream: before the expected version is compared, before decide,
+ *   and before an idempotent replay. A cached state may grant it but never refuse it: the check is about
+ *   facts that never change (an owner), so a cached refusal would be true too, but one rule for every
+ *   refusal is simpler to trust, and a refusal is rare enough that its extra read costs nothing.
+ * - An idempotency key (within its scope) is looked up first, and stored with the events in the append's
+ *   transaction, so of concurrent requests with one key exactly one appends and the others replay it.
  * - A snapshot that cannot be decoded is reported to the observer and ignored: the state is folded
  *   from every event, so one corrupt row never blocks the stream.
  */
@@ -67,10 +75,13 @@ export class CommandHandler<C, S, E, R> {
     }
   }
 
-  async handle(streamId: string, command: C, options: HandleOptions): Promise<CommandOutcome<S, E, R>> {
+  async handle(streamId: string, command: C, options: HandleOptions<S, R>): Promise<CommandOutcome<S, E, R>> {
     if (options.idempotency !== undefined) {
-      const recorded = await this.store.findIdempotencyRecord(options.idempotency.key);
-      if (recorded !== null) return replay(recorded, options.idempotency);
+      const recorded = await this.store.findIdempotencyRecord(options.idempotency);
+      if (recorded !== null) {
+        const refused = await this.refusedAccess(streamId, options);
+        return refused === undefined ? replay(recorded, options.idempotency) : { kind: 'rejected', error: refused };
+      }
     }
     const { expectedVersion } = options;
     const attempts = expectedVersion === undefined ? this.retry.maxAttempts : 1;
@@ -110,23 +121,34 @@ export class CommandHandler<C, S, E, R> {
     return { state, version: read.version };
   }
 
-  private async decideOn(
-    streamId: string,
-    command: C,
-    expectedVersion?: number,
-  ): Promise<{ loaded: Loaded<S>; decision: DecisionResult<E, R> }> {
+  /** The access check for a replay: a cached state may grant it; only the store's state refuses. */
+  private async refusedAccess(streamId: string, options: HandleOptions<S, R>): Promise<R | undefined> {
+    const { access } = options;
+    if (access === undefined) return undefined;
+    const cached = this.cache?.get(streamId);
+    if (cached !== undefined && access(cached.state) === undefined) return undefined;
+    return access((await this.load(streamId)).state);
+  }
+
+  private async decideOn(streamId: string, command: C, options: HandleOptions<S, R>): Promise<Decided<S, E, R>> {
+    const { access, expectedVersion } = options;
     const cached = this.cache?.get(streamId, expectedVersion);
-    if (cached !== undefined) {
+    // A cached state the caller may not reach is not forgotten: it is still the stream's, only not theirs.
+    if (cached !== undefined && access?.(cached.state) === undefined) {
       const decision = this.decider.decide(command, cached.state);
       if (decision.ok) return { loaded: cached, decision };
       this.cache?.forget(streamId);
     }
     const loaded = await this.load(streamId);
+    const refused = access?.(loaded.state);
+    if (refused !== undefined) return { refused };
     return { loaded, decision: this.decider.decide(command, loaded.state) };
   }
 
-  private async attempt(streamId: string, command: C, options: HandleOptions): Promise<CommandOutcome<S, E, R> | typeof CONFLICTED> {
-    const { loaded, decision } = await this.decideOn(streamId, command, options.expectedVersion);
+  private async attempt(streamId: string, command: C, options: HandleOptions<S, R>): Promise<CommandOutcome<S, E, R> | typeof CONFLICTED> {
+    const decided = await this.decideOn(streamId, command, options);
+    if ('refused' in decided) return { kind: 'rejected', error: decided.refused };
+    const { loaded, decision } = decided;
     if (options.expectedVersion !== undefined && loaded.version !== options.expectedVersion) {
       return { kind: 'version-mismatch', expectedVersion: options.expectedVersion, actualVersion: loaded.version };
     }
@@ -161,7 +183,7 @@ export class CommandHandler<C, S, E, R> {
     return { kind: 'accepted', streamId, version: loaded.version + events.length, state, events: recorded };
   }
 
-  private appendRequest(accepted: Accepted<S, E>, expectedVersion: number, options: HandleOptions): AppendRequest {
+  private appendRequest(accepted: Accepted<S, E>, expectedVersion: number, options: HandleOptions<S, R>): AppendRequest {
     const { streamId, version, state } = accepted;
     return {
       streamId,

@@ -1,5 +1,5 @@
 import type { BackoffPolicy } from '@ledger/platform';
-import type { EventMetadata, EventStore, JsonObject, JsonValue, StoredEvent } from '../event-store.port';
+import type { EventMetadata, EventStore, IdempotencyClaim, JsonObject, JsonValue, StoredEvent } from '../event-store.port';
 
 /** A rule's answer: the new events, or why not (a value, never an exception). */
 export type DecisionResult<E, R> = { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly error: R };
@@ -71,13 +71,23 @@ export type CommandOutcome<S, E, R> =
   /** The idempotency key was used before with another request: nothing appended. */
   | { readonly kind: 'idempotency-key-reused'; readonly key: string };
 
-export interface HandleOptions {
+export interface HandleOptions<S = unknown, R = unknown> {
   readonly metadata: EventMetadata;
   readonly occurredAt: Date;
   /** Append only at this version; a mismatch is reported, never retried. */
   readonly expectedVersion?: number;
-  /** `requestHash` tells a retry of the same request (replayed) from another one (key reused). */
-  readonly idempotency?: { readonly key: string; readonly requestHash: string };
+  /**
+   * `requestHash` tells a retry of the same request (replayed) from another one (key reused); `scope`
+   * says whose key it is (keys of two scopes never meet).
+   */
+  readonly idempotency?: IdempotencyClaim & { readonly requestHash: string };
+  /**
+   * May the caller act on the stream at all? Undefined when it may, else the rejection to answer
+   * with. Checked on the store's state first, before the expected version is compared, before a
+   * replay and before `decide`, so a refused caller learns nothing else about the stream. It must
+   * depend only on facts that never change once the stream holds them (such as its owner).
+   */
+  readonly access?: (state: S) => R | undefined;
 }
 
 export interface CommandHandlerObserver<C> {

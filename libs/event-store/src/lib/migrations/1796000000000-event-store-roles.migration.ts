@@ -4,7 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 const { command, relay } = DATABASE_ROLES;
 
 /**
- * The command service appends (events are never updated or deleted, so it may not); the relay reads
+ * The command service appends (events are never updated or deleted, so it may not) and prunes expired idempotency keys; the relay reads
  * events and keeps its checkpoint. Neither owns anything: the migrating role does. Tables a later
  * migration creates get the same split through default privileges of the migrating role; a migration
  * that wants less for a table revokes it there.
@@ -12,7 +12,9 @@ const { command, relay } = DATABASE_ROLES;
 const GRANTS = [
   `GRANT USAGE ON SCHEMA event_store TO ${command}, ${relay}`,
   `GRANT SELECT, INSERT, UPDATE ON event_store.streams, event_store.snapshots TO ${command}`,
-  `GRANT SELECT, INSERT ON event_store.events, event_store.idempotency_keys TO ${command}`,
+  `GRANT SELECT, INSERT ON event_store.events TO ${command}`,
+  // Idempotency keys expire: the command service prunes them (never an event).
+  `GRANT SELECT, INSERT, DELETE ON event_store.idempotency_keys TO ${command}`,
   `GRANT USAGE ON SEQUENCE event_store.events_global_position_seq TO ${command}`,
   `GRANT SELECT ON event_store.events TO ${relay}`,
   `GRANT SELECT, INSERT, UPDATE ON event_store.relay_checkpoints TO ${relay}`,

@@ -149,7 +149,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
         );
 
         assert.equal((await store().readStream(streamId, SNAPSHOTS)).version, 0);
-        assert.equal(await store().findIdempotencyRecord(key), null);
+        assert.equal(await store().findIdempotencyRecord({ key }), null);
       });
     });
 
@@ -173,7 +173,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
 
         assert.equal(again.kind, 'idempotency-key-used');
         assert.equal(again.kind === 'idempotency-key-used' && JSON.stringify(again.record), JSON.stringify({ requestHash: 'h1', result }));
-        assert.equal(JSON.stringify(await store().findIdempotencyRecord(key)), JSON.stringify({ requestHash: 'h1', result }));
+        assert.equal(JSON.stringify(await store().findIdempotencyRecord({ key })), JSON.stringify({ requestHash: 'h1', result }));
         assert.deepEqual(await versions(streamId), [1]);
       });
 
@@ -215,7 +215,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
         });
 
         assert.equal(conflicted.kind, 'conflict');
-        assert.equal(await store().findIdempotencyRecord(key), null);
+        assert.equal(await store().findIdempotencyRecord({ key }), null);
       });
 
       t.it('appends once for 10 concurrent requests with one key, each retrying on conflict', async () => {
@@ -254,12 +254,12 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
               idempotency: { key, requestHash: 'h', result: value },
             }),
           );
-          assert.equal(JSON.stringify((await store().findIdempotencyRecord(key))?.result), JSON.stringify(value));
+          assert.equal(JSON.stringify((await store().findIdempotencyRecord({ key }))?.result), JSON.stringify(value));
         }
       });
 
       t.it('finds nothing for an unknown key', async () => {
-        assert.equal(await store().findIdempotencyRecord(`missing-${uniqueStreamId()}`), null);
+        assert.equal(await store().findIdempotencyRecord({ key: `missing-${uniqueStreamId()}` }), null);
       });
     });
 

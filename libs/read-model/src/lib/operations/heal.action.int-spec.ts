@@ -26,7 +26,7 @@ function lifeOf(accountId: string): AccountEvent[] {
   return [
     {
       type: 'AccountOpened',
-      data: { accountId, owner: 'Grace', currency: 'EUR', initialDeposit: 1000n, balanceAfter: 1000n, openedAt: at(1) },
+      data: { accountId, owner: 'Grace', ownerId: null, currency: 'EUR', initialDeposit: 1000n, balanceAfter: 1000n, openedAt: at(1) },
     },
     { type: 'MoneyDeposited', data: { accountId, amount: 500n, balanceAfter: 1500n, depositedAt: at(2) } },
     { type: 'MoneyWithdrawn', data: { accountId, amount: 200n, balanceAfter: 1300n, withdrawnAt: at(3) } },
