@@ -22,6 +22,7 @@ const sampleEvents: Record<AccountEventType, AccountEvent> = {
     data: {
       accountId: ACCOUNT_ID,
       owner: 'Zoë Ölund 😀',
+      ownerId: null,
       currency: 'SEK',
       initialDeposit: 0n,
       balanceAfter: 0n,
@@ -160,8 +161,11 @@ describe('event codec', () => {
       expect(decodeFailure({ type: 'MoneyDeposited', schemaVersion: 1, data }).reason).toContain('JSON object');
     });
 
+    // An opening without ownerId is one stored before owners existed: it decodes with no owner (below).
     const everyField = Object.values(sampleEvents).flatMap((event) =>
-      Object.keys(encodeEvent(event).data).map((field) => [event.type, field, event] as const),
+      Object.keys(encodeEvent(event).data)
+        .filter((field) => !(event.type === 'AccountOpened' && field === 'ownerId'))
+        .map((field) => [event.type, field, event] as const),
     );
 
     it.each(everyField)('given %s without %s, then EventDecodeError', (_type, field, event) => {
@@ -170,6 +174,18 @@ describe('event codec', () => {
       delete data[field];
 
       expect(decodeFailure({ ...encoded, data }).reason).toBe(`missing field ${field}`);
+    });
+
+    it('given AccountOpened without ownerId, then it decodes with no owner', () => {
+      const encoded = encodeEvent({
+        ...sampleEvents.AccountOpened,
+        data: { ...sampleEvents.AccountOpened.data, ownerId: 'user-1' },
+      } as AccountEvent);
+      const data = { ...encoded.data };
+      delete data['ownerId'];
+
+      expect(decodeEvent(encoded).data).toMatchObject({ ownerId: 'user-1' });
+      expect(decodeEvent({ ...encoded, data }).data).toMatchObject({ ownerId: null });
     });
 
     it('given an unexpected extra field, then EventDecodeError', () => {

@@ -3,7 +3,7 @@ import { MAX_MONEY_MINOR_UNITS } from './account.limits';
 import { AccountState } from './account.state';
 import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
 import { JsonObject } from './json.types';
-import { JsonFieldsReader } from './json-fields.reader';
+import { isPlainObject, JsonFieldsReader } from './json-fields.reader';
 
 /**
  * JSON codec for events and snapshots: bigint becomes a decimal string, Date an ISO 8601 UTC string,
@@ -52,6 +52,7 @@ function encodeEventData(event: AccountEvent): JsonObject {
       return {
         accountId: d.accountId,
         owner: d.owner,
+        ownerId: d.ownerId,
         currency: d.currency,
         initialDeposit: d.initialDeposit.toString(),
         balanceAfter: d.balanceAfter.toString(),
@@ -109,12 +110,16 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
 
   switch (type) {
     case 'AccountOpened': {
-      const r = JsonFieldsReader.of(raw.data, ['accountId', 'owner', 'currency', 'initialDeposit', 'balanceAfter', 'openedAt'], fail);
+      // Openings stored before owners existed have no ownerId: no owner, only operators reach them.
+      const hasOwnerId = isPlainObject(raw.data) && Object.hasOwn(raw.data, 'ownerId');
+      const keys = ['accountId', 'owner', ...(hasOwnerId ? ['ownerId'] : []), 'currency', 'initialDeposit', 'balanceAfter', 'openedAt'];
+      const r = JsonFieldsReader.of(raw.data, keys, fail);
       return {
         type,
         data: {
           accountId: r.nonEmptyString('accountId'),
           owner: r.nonEmptyString('owner'),
+          ownerId: hasOwnerId ? r.nullableString('ownerId') : null,
           currency: r.currency('currency'),
           initialDeposit: r.integer('initialDeposit', 0n, MAX_MONEY_MINOR_UNITS),
           balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),

@@ -73,6 +73,7 @@ describe('decide', () => {
           data: {
             accountId: ACCOUNT_ID,
             owner: 'Ada Lovelace',
+            ownerId: null,
             currency: 'EUR',
             initialDeposit: 1500n,
             balanceAfter: 1500n,

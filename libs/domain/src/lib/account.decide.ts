@@ -65,6 +65,7 @@ function openAccount(command: OpenAccount, state: AccountState): Decision<Accoun
     data: {
       accountId,
       owner: owner.trim(),
+      ownerId: null,
       currency,
       initialDeposit,
       balanceAfter: initialDeposit,

@@ -9,6 +9,8 @@ export type AccountOpened = Readonly<{
   data: Readonly<{
     accountId: string;
     owner: string;
+    /** The `sub` of the token that opened the account; null: no owner, only operators reach it. */
+    ownerId: string | null;
     currency: string;
     initialDeposit: bigint;
     balanceAfter: bigint;

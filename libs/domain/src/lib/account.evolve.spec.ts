@@ -11,6 +11,7 @@ const opened: AccountEvent = {
   data: {
     accountId: ACCOUNT_ID,
     owner: 'Ada Lovelace',
+    ownerId: null,
     currency: 'EUR',
     initialDeposit: 500n,
     balanceAfter: 500n,

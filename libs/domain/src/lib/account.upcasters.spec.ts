@@ -47,6 +47,7 @@ describe('upcastAccountEvent', () => {
       data: {
         accountId: ACCOUNT_ID,
         owner: 'Ada Lovelace',
+        ownerId: null,
         currency: 'GBP',
         initialDeposit: 2500n,
         balanceAfter: 2500n,
@@ -84,6 +85,7 @@ describe('upcastAccountEvent', () => {
       data: {
         accountId: ACCOUNT_ID,
         owner: 'Ada',
+        ownerId: null,
         currency: 'EUR',
         initialDeposit: 1n,
         balanceAfter: 1n,
