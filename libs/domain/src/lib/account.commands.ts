@@ -4,6 +4,8 @@ export type OpenAccount = Readonly<{
   data: Readonly<{
     accountId: string;
     owner: string;
+    /** The opener's subject; absent or null: no owner. */
+    ownerId?: string | null;
     currency: string;
     initialDeposit: bigint;
     now: Date;

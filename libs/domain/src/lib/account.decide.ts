@@ -58,14 +58,14 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
 }
 
 function openAccount(command: OpenAccount, state: AccountState): Decision<AccountEvent> {
-  const { accountId, owner, currency, initialDeposit, now } = command.data;
+  const { accountId, owner, ownerId, currency, initialDeposit, now } = command.data;
   if (state.status !== 'NOT_OPENED') return reject({ type: 'AccountAlreadyExists', accountId });
   return accept({
     type: 'AccountOpened',
     data: {
       accountId,
       owner: owner.trim(),
-      ownerId: null,
+      ownerId: ownerId ?? null,
       currency,
       initialDeposit,
       balanceAfter: initialDeposit,

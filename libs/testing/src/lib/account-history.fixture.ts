@@ -12,7 +12,16 @@ export class AccountHistory {
   readonly accountId: string;
   readonly envelopes: readonly EventEnvelope[];
 
-  constructor(options: { accountId?: string; deposits?: number; initialDeposit?: bigint; step?: bigint; owner?: string } = {}) {
+  constructor(
+    options: {
+      accountId?: string;
+      deposits?: number;
+      initialDeposit?: bigint;
+      step?: bigint;
+      owner?: string;
+      ownerId?: string | null;
+    } = {},
+  ) {
     this.accountId = options.accountId ?? randomUUID();
     const start = Date.parse('2026-03-01T10:00:00.000Z');
     const initial = options.initialDeposit ?? 100n;
@@ -24,6 +33,7 @@ export class AccountHistory {
         data: {
           accountId: this.accountId,
           owner: options.owner ?? 'Ada',
+          ownerId: options.ownerId ?? null,
           currency: 'EUR',
           initialDeposit: initial,
           balanceAfter: initial,

@@ -59,12 +59,19 @@ export class AccountTraffic {
     return this.open.has(accountId);
   }
 
-  openAccount(accountId: string = randomUUID(), owner = `Owner ${accountId.slice(0, 4)}`): TrafficAppend {
+  /** `ownerId` defaults to a subject of its own per account; null opens one without an owner. */
+  openAccount(
+    accountId: string = randomUUID(),
+    owner = `Owner ${accountId.slice(0, 4)}`,
+    ownerId: string | null = `user-${accountId.slice(0, 8)}`,
+  ): TrafficAppend {
     if (this.accounts.has(accountId)) throw new Error(`account ${accountId} is already open`);
     this.accounts.set(accountId, { state: initialAccountState, version: 0 });
     this.open.add(accountId);
     const initialDeposit = this.chance(0.2) ? 0n : this.amount(5_000);
-    return this.run(accountId, [{ type: 'OpenAccount', data: { accountId, owner, currency: 'EUR', initialDeposit, now: this.now() } }]);
+    return this.run(accountId, [
+      { type: 'OpenAccount', data: { accountId, owner, ownerId, currency: 'EUR', initialDeposit, now: this.now() } },
+    ]);
   }
 
   /** One command on an open account, chosen from what its state allows. */
@@ -145,6 +152,7 @@ export class AccountTraffic {
 export interface ExpectedAccountRow {
   readonly account_id: string;
   readonly owner: string;
+  readonly owner_id: string | null;
   readonly currency: string;
   readonly balance: string;
   readonly status: string;
@@ -197,11 +205,12 @@ export function expectedReadModel(events: Iterable<StoredAccountEventLike>): {
     let amount: string | null = null;
     let reason: string | null = null;
     if (event.type === 'AccountOpened') {
-      const { owner, currency, initialDeposit, balanceAfter, openedAt } = event.data;
+      const { owner, ownerId, currency, initialDeposit, balanceAfter, openedAt } = event.data;
       amount = initialDeposit.toString();
       after = {
         account_id: stored.streamId,
         owner,
+        owner_id: ownerId,
         currency,
         balance: balanceAfter.toString(),
         status: 'ACTIVE',

@@ -14,7 +14,7 @@ function raw(offset: number): RawMessage {
 function opened(accountId: string): AccountEvent {
   return {
     type: 'AccountOpened',
-    data: { accountId, owner: 'Ada', currency: 'EUR', initialDeposit: 100n, balanceAfter: 100n, openedAt: T0 },
+    data: { accountId, owner: 'Ada', ownerId: null, currency: 'EUR', initialDeposit: 100n, balanceAfter: 100n, openedAt: T0 },
   };
 }
 
@@ -49,6 +49,7 @@ function viewAt(accountId: string, version: number): AccountView {
   return {
     accountId,
     owner: 'Ada',
+    ownerId: null,
     currency: 'EUR',
     balance: 100n + 10n * BigInt(version - 1),
     status: 'ACTIVE',
