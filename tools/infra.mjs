@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Local infrastructure for the ledger: PostgreSQL and a single-node Kafka broker.
+// Local infrastructure for the ledger: PostgreSQL, a single-node Kafka broker and the development OpenID Connect issuer.
 //   node tools/infra.mjs up       start what is missing (idempotent), print the connection settings
 //   node tools/infra.mjs down     stop what `up` started
 //   node tools/infra.mjs status   what is running
-//   node tools/infra.mjs env      DATABASE_URL=... / KAFKA_BROKERS=... lines for what is up
+//   node tools/infra.mjs env      DATABASE_URL=... / KAFKA_BROKERS=... / OIDC_ISSUER=... lines for what is up
 import { ensureInfra, infraEnv, infraStatus, redact, stopInfra } from './lib/infra.mjs';
 
 const commands = {
@@ -13,15 +13,17 @@ const commands = {
     console.log(`infra up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
     console.log(`DATABASE_URL=${infra.databaseUrl}`);
     console.log(`KAFKA_BROKERS=${infra.kafkaBrokers}`);
+    console.log(`OIDC_ISSUER=${infra.oidcIssuer}`);
   },
   async down() {
     await stopInfra();
   },
   async status() {
-    const { postgres, kafka } = await infraStatus();
+    const { postgres, kafka, issuer } = await infraStatus();
     const line = (name, up, target, detail) => `${name.padEnd(9)} ${up ? 'up  ' : 'down'}  ${target}  (${detail})`;
     console.log(line('postgres', postgres.up, redact(postgres.url), postgres.detail));
     console.log(line('kafka', kafka.up, kafka.brokers, kafka.detail));
+    console.log(line('issuer', issuer.up, issuer.url, issuer.detail));
   },
   async env() {
     for (const line of await infraEnv()) console.log(line);

@@ -142,6 +142,7 @@ function workspaceEnv(infra) {
     ...(process.stdout.isTTY ? {} : { FORCE_COLOR: '0' }),
     DATABASE_URL: infra.databaseUrl,
     KAFKA_BROKERS: infra.kafkaBrokers,
+    OIDC_ISSUER: infra.oidcIssuer,
   };
 }
 
@@ -350,6 +351,7 @@ function printUrls(env) {
   }
   console.log(`  DATABASE_URL=${env.DATABASE_URL}`);
   console.log(`  KAFKA_BROKERS=${env.KAFKA_BROKERS}`);
+  console.log(`  OIDC_ISSUER=${env.OIDC_ISSUER}   (a token: npm run -s ledger -- token --sub <subject>)`);
   say('Ctrl-C stops the apps and the infrastructure started here');
 }
 

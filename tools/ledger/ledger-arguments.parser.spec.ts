@@ -13,12 +13,12 @@ describe('parseLedgerArguments', () => {
   });
 
   it('names every command and the exit statuses in the general help', () => {
-    for (const name of ['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify', 'rebuild'])
+    for (const name of ['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify', 'rebuild', 'token'])
       expect(GENERAL_HELP).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(GENERAL_HELP).toMatch(/Exit status: 0 .* 1 failed, 2 bad arguments, 3 /);
   });
 
-  it.each(['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify'])(
+  it.each(['dead-letters', 'parked', 'redrive', 'heal', 'skip', 'verify', 'token'])(
     "given %s --help, then that command's help, even with other arguments",
     (name) => {
       const invocation = parseLedgerArguments([name, 'whatever', '--help']);
@@ -141,6 +141,57 @@ describe('parseLedgerArguments', () => {
       [['verify', '--acks'], /argument missing|--acks/],
       [['verify', '--acks', 'a\u0000b'], /--acks must name a file/],
       [['verify', ACCOUNT], /verify takes no arguments, got 1/],
+    ])('given %j, then a usage error', (argv, message) => {
+      expect(usageError(parseLedgerArguments(argv))).toMatch(message);
+    });
+  });
+
+  describe('token', () => {
+    it('given only a subject, then the defaults: read and write, an hour, the ledger audience', () => {
+      expect(parseLedgerArguments(['token', '--sub', 'alice'])).toEqual({
+        kind: 'command',
+        command: { name: 'token', subject: 'alice', scope: 'ledger:read ledger:write', ttlSeconds: 3600, audience: 'ledger' },
+      });
+    });
+
+    it('given every option, then each is taken, the scopes each once, in the order given', () => {
+      expect(
+        parseLedgerArguments([
+          'token',
+          '--sub=svc|42',
+          '--scope',
+          ' ledger:operate  ledger:read ledger:operate ',
+          '--ttl',
+          '1',
+          '--audience',
+          'payments',
+        ]),
+      ).toEqual({
+        kind: 'command',
+        command: { name: 'token', subject: 'svc|42', scope: 'ledger:operate ledger:read', ttlSeconds: 1, audience: 'payments' },
+      });
+    });
+
+    it('mentions OIDC_ISSUER in the general help', () => {
+      expect(GENERAL_HELP).toMatch(/OIDC_ISSUER .*default http:\/\/127\.0\.0\.1:3005/);
+    });
+
+    it.each([
+      [['token'], /--sub is required/],
+      [['token', '--sub'], /argument missing|--sub/],
+      [['token', '--sub', ''], /--sub must be 1 to 255 visible ASCII characters/],
+      [['token', '--sub', 'ada lovelace'], /--sub must be/],
+      [['token', '--sub', 'a\u001b[31m'], /--sub must be/],
+      [['token', '--sub', 'x'.repeat(256)], /--sub must be/],
+      [['token', '--sub', 'a', '--scope', ''], /--scope must be one or more of ledger:read, ledger:write, ledger:operate/],
+      [['token', '--sub', 'a', '--scope', 'ledger:read admin'], /--scope must be/],
+      [['token', '--sub', 'a', '--scope', 'ledger:read,ledger:write'], /--scope must be/],
+      [['token', '--sub', 'a', '--ttl', '0'], /--ttl must be an integer from 1 to 86400/],
+      [['token', '--sub', 'a', '--ttl', '86401'], /--ttl must be an integer from 1 to 86400/],
+      [['token', '--sub', 'a', '--ttl', '1.5'], /--ttl must be/],
+      [['token', '--sub', 'a', '--audience', ''], /--audience must be 1 to 255 visible ASCII characters/],
+      [['token', '--sub', 'a', '--json'], /Unknown option '--json'/],
+      [['token', '--sub', 'a', 'b'], /token takes no arguments, got 1/],
     ])('given %j, then a usage error', (argv, message) => {
       expect(usageError(parseLedgerArguments(argv))).toMatch(message);
     });

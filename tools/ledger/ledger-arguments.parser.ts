@@ -15,7 +15,18 @@ export type LedgerCommand =
   | { readonly name: 'redrive'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
   | { readonly name: 'heal'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
   | { readonly name: 'skip'; readonly json: boolean; readonly deadLetterId: string; readonly actor?: string }
-  | { readonly name: 'verify'; readonly json: boolean; readonly batch: number; readonly accountId?: string; readonly acksFile?: string };
+  | { readonly name: 'verify'; readonly json: boolean; readonly batch: number; readonly accountId?: string; readonly acksFile?: string }
+  | TokenCommand;
+
+/** `token`: an access token from the development issuer; needs no database. */
+export interface TokenCommand {
+  readonly name: 'token';
+  readonly subject: string;
+  /** Space-separated ledger scopes, at least one. */
+  readonly scope: string;
+  readonly ttlSeconds: number;
+  readonly audience: string;
+}
 
 export type LedgerInvocation =
   | { readonly kind: 'help'; readonly text: string }
@@ -44,6 +55,13 @@ const DEFAULT_VERIFY_BATCH = 5000;
 const MIN_VERIFY_BATCH = 1;
 const MAX_VERIFY_BATCH = 100_000;
 const MAX_ACTOR_LENGTH = 100;
+export const LEDGER_SCOPES = ['ledger:read', 'ledger:write', 'ledger:operate'] as const;
+const DEFAULT_TOKEN_SCOPE = 'ledger:read ledger:write';
+const DEFAULT_TOKEN_TTL = 3600;
+const MAX_TOKEN_TTL = 86_400;
+const DEFAULT_AUDIENCE = 'ledger';
+/** What the issuer accepts as a subject or an audience: visible ASCII. */
+const TOKEN_NAME = /^[\x21-\x7e]{1,255}$/;
 
 const common: Options = { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } };
 const acting: Options = { ...common, actor: { type: 'string' } };
@@ -194,6 +212,33 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       };
     },
   },
+  token: {
+    synopsis: 'token --sub <subject> [--scope "<scopes>"] [--ttl <seconds>] [--audience <audience>]',
+    summary: 'print an access token for any subject, from the development issuer',
+    details: [
+      'Asks the development OpenID Connect issuer (OIDC_ISSUER, default http://127.0.0.1:3005, which the',
+      'local stack runs) for a JWT access token, as its development client, and prints the token alone on',
+      'stdout: TOKEN=$(npm run -s ledger -- token --sub alice). For local runs and tests only: a real',
+      'issuer has no such grant.',
+      '',
+      '  --sub <subject>        whom the token is for (the `sub` claim): 1 to 255 visible ASCII characters',
+      `  --scope "<scopes>"     space-separated, among ${LEDGER_SCOPES.join(', ')}`,
+      `                         (default "${DEFAULT_TOKEN_SCOPE}")`,
+      `  --ttl <seconds>        lifetime (1 to ${MAX_TOKEN_TTL}, default ${DEFAULT_TOKEN_TTL})`,
+      `  --audience <audience>  the \`aud\` claim (default ${DEFAULT_AUDIENCE}; another makes a token the ledger refuses)`,
+      '',
+      'Exit status: 0 printed, 1 the issuer refused or did not answer, 2 bad arguments, 78 bad environment.',
+    ],
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      sub: { type: 'string' },
+      scope: { type: 'string' },
+      ttl: { type: 'string' },
+      audience: { type: 'string' },
+    },
+    positionals: 0,
+    build: buildTokenCommand,
+  },
 };
 
 const REBUILD_SUMMARY = 'rebuild every read model from the event store beside the live tables, then swap them in';
@@ -202,7 +247,7 @@ export const GENERAL_HELP = [
   'Usage: npm run ledger -- <command> [options]',
   '',
   'Operator actions on the read side. Each action is one transaction, idempotent, and recorded in',
-  'read_model.operator_actions with who performed it.',
+  'read_model.operator_actions with who performed it. `token` prints an access token for local runs.',
   '',
   'Commands:',
   ...Object.entries(COMMANDS).map(([name, spec]) => `  ${name.padEnd(14)} ${spec.summary}`),
@@ -213,6 +258,7 @@ export const GENERAL_HELP = [
   'Environment:',
   "  DATABASE_URL               the read model's database (default postgres://postgres@127.0.0.1:5432/ledger)",
   "  EVENT_STORE_DATABASE_URL   the event store's, when it is another (default DATABASE_URL)",
+  '  OIDC_ISSUER                the issuer `token` asks (default http://127.0.0.1:3005)',
   '  USER                       recorded as who acted, unless --actor is given',
   '',
   'Exit status: 0 done or nothing to do, 1 failed, 2 bad arguments, 3 ran but unresolved (target not',
@@ -263,6 +309,32 @@ function actorOf(values: Values): { readonly actor?: string } | string {
     return `--actor must be 1 to ${MAX_ACTOR_LENGTH} printable characters`;
   }
   return { actor: trimmed };
+}
+
+function buildTokenCommand(values: Values): TokenCommand | string {
+  const subject = values['sub'];
+  if (subject === undefined) return '--sub is required';
+  if (typeof subject !== 'string' || !TOKEN_NAME.test(subject))
+    return `--sub must be 1 to 255 visible ASCII characters, got ${quoteArgument(String(subject))}`;
+  const scope = scopeOf(values['scope']);
+  if (scope === undefined) {
+    return `--scope must be one or more of ${LEDGER_SCOPES.join(', ')}, separated by spaces, got ${quoteArgument(String(values['scope']))}`;
+  }
+  const ttlSeconds = integerOption('ttl', values['ttl'], { min: 1, max: MAX_TOKEN_TTL }, DEFAULT_TOKEN_TTL);
+  if (typeof ttlSeconds === 'string') return ttlSeconds;
+  const audience = values['audience'] ?? DEFAULT_AUDIENCE;
+  if (typeof audience !== 'string' || !TOKEN_NAME.test(audience))
+    return `--audience must be 1 to 255 visible ASCII characters, got ${quoteArgument(String(audience))}`;
+  return { name: 'token', subject, scope, ttlSeconds, audience };
+}
+
+/** The scopes, each once, in the order given; undefined when empty or one is not a ledger scope. */
+function scopeOf(value: Values[string]): string | undefined {
+  if (value === undefined) return DEFAULT_TOKEN_SCOPE;
+  if (typeof value !== 'string') return undefined;
+  const scopes = [...new Set(value.split(' ').filter((scope) => scope.length > 0))];
+  const known = (scope: string) => (LEDGER_SCOPES as readonly string[]).includes(scope);
+  return scopes.length > 0 && scopes.every(known) ? scopes.join(' ') : undefined;
 }
 
 function isStatus(value: string): value is DeadLetterStatus {

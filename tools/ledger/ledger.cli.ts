@@ -1,7 +1,7 @@
 /**
  * The ops CLI: `npm run ledger -- <command>` (`--help` lists the commands). Dead letters and parked
  * accounts, and the operator actions on them; `rebuild` rebuilds every read model without downtime;
- * `verify` checks the read models against the event store.
+ * `verify` checks the read models against the event store; `token` prints a development access token.
  */
 import { messageOf } from '@ledger/platform';
 import { Pool } from 'pg';
@@ -12,6 +12,7 @@ import { parkedCommand } from './commands/parked.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { redriveCommand } from './commands/redrive.command';
 import { skipCommand } from './commands/skip.command';
+import { tokenCommand } from './commands/token.command';
 import { verifyCommand } from './commands/verify.command';
 import { EXIT } from './exit-codes';
 import { parseLedgerArguments, type LedgerCommand } from './ledger-arguments.parser';
@@ -33,11 +34,16 @@ export async function runLedger(argv: readonly string[], terminal: Terminal, env
     case 'rebuild':
       return rebuildCommand(invocation.argv, terminal, env);
     case 'command':
-      return runCommand(invocation.command, terminal, env);
+      return invocation.command.name === 'token'
+        ? tokenCommand(invocation.command, terminal, env)
+        : runCommand(invocation.command, terminal, env);
   }
 }
 
-async function runCommand(command: LedgerCommand, terminal: Terminal, env: NodeJS.ProcessEnv): Promise<number> {
+/** The commands that act on the database. */
+type DatabaseCommand = Exclude<LedgerCommand, { readonly name: 'token' }>;
+
+async function runCommand(command: DatabaseCommand, terminal: Terminal, env: NodeJS.ProcessEnv): Promise<number> {
   const config = ledgerConfigOrReport(env, (message) => terminal.err(message));
   if (config === null) return EXIT.config;
   const pools: Pool[] = [];
@@ -65,7 +71,7 @@ async function runCommand(command: LedgerCommand, terminal: Terminal, env: NodeJ
   }
 }
 
-function dispatch(command: LedgerCommand, context: CommandContext): Promise<number> {
+function dispatch(command: DatabaseCommand, context: CommandContext): Promise<number> {
   switch (command.name) {
     case 'dead-letters':
       return deadLettersCommand(command, context);
@@ -82,7 +88,7 @@ function dispatch(command: LedgerCommand, context: CommandContext): Promise<numb
   }
 }
 
-function actorOf(command: LedgerCommand, config: LedgerConfig): string {
+function actorOf(command: DatabaseCommand, config: LedgerConfig): string {
   const given = 'actor' in command ? command.actor : undefined;
   return given ?? config.USER ?? 'unknown';
 }

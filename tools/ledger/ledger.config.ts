@@ -1,5 +1,5 @@
 import { CommonConfig, ConfigError, loadConfig } from '@ledger/platform';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 
 /** The ops CLI's settings, read once from the environment and validated before any command runs. */
 export class LedgerConfig extends CommonConfig {
@@ -19,10 +19,20 @@ export class LedgerConfig extends CommonConfig {
   }
 }
 
+/** What `token` needs: no database, only the development issuer. */
+export class IssuerConfig {
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http(s) URL' })
+  OIDC_ISSUER: string = 'http://127.0.0.1:3005';
+}
+
 /** The configuration from `env`, or null once what is wrong with it has been printed (exit with EXIT.config). */
 export function ledgerConfigOrReport(env: NodeJS.ProcessEnv, report: (message: string) => void): LedgerConfig | null {
+  return configOrReport(LedgerConfig, env, report);
+}
+
+export function configOrReport<T extends object>(schema: new () => T, env: NodeJS.ProcessEnv, report: (message: string) => void): T | null {
   try {
-    return loadConfig(LedgerConfig, env);
+    return loadConfig(schema, env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     report(error.message);

@@ -29,4 +29,12 @@ export const postgresPaths = {
   startLock: join(localDir, 'postgres', 'start.lock'),
 };
 
+export const issuerPaths = {
+  entry: join(toolsDir, 'oidc-issuer', 'oidc-issuer.mjs'),
+  home: join(localDir, 'oidc-issuer'),
+  serverLog: join(localDir, 'oidc-issuer', 'issuer.log'),
+  pidFile: join(localDir, 'oidc-issuer', 'issuer.pid'),
+  startLock: join(localDir, 'oidc-issuer', 'start.lock'),
+};
+
 export const appLogsDir = join(localDir, 'logs');

@@ -17,3 +17,5 @@ export * from './lib/projection-timing.probe';
 export * from './lib/tcp-proxy';
 export * from './lib/database-suite';
 export * from './lib/suite-resource';
+export * from './lib/test-issuer';
+export * from './lib/hostile-tokens';
