@@ -1,12 +1,16 @@
+import type { Caller } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
 import type { AccountEntity } from '@ledger/read-model';
 import { AccountReader } from '../accounts/account.reader';
+import { visibleTo } from '../accounts/account.visibility';
 import { QueryMetrics } from '../query.metrics';
 import { AccountChangesSubscription } from '../read-model-changes/account-changes.subscription';
 import { ReadModelChangesListener } from '../read-model-changes/read-model-changes.listener';
 
 export interface GetAccount {
   readonly accountId: string;
+  /** An account the caller may not see reads as missing, waits included (its version never shows). */
+  readonly caller: Caller;
   /** Read-your-writes: the version the caller needs to see. */
   readonly minVersion?: number;
   readonly waitMs: number;
@@ -37,28 +41,28 @@ export class GetAccountHandler {
 
   async handle(query: GetAccount): Promise<GetAccountResult> {
     if (query.minVersion === undefined) {
-      const account = await this.reader.findAccount(query.accountId);
+      const account = await this.find(query.accountId, query.caller);
       return account === null ? { kind: 'not-found' } : { kind: 'found', account };
     }
-    return this.waitFor(query.accountId, query.minVersion, query.waitMs);
+    return this.waitFor(query.accountId, query.minVersion, query.waitMs, query.caller);
   }
 
-  private async waitFor(accountId: string, minVersion: number, waitMs: number): Promise<GetAccountResult> {
+  private async waitFor(accountId: string, minVersion: number, waitMs: number, caller: Caller): Promise<GetAccountResult> {
     const changes = new AccountChangesSubscription(this.changes, accountId, (version) => version >= minVersion);
     try {
-      let account = await this.reader.findAccount(accountId);
+      let account = await this.find(accountId, caller);
       const already = reached(account, minVersion);
       if (already !== null) return { kind: 'found', account: already };
       this.metrics.readYourWritesWaits.inc();
       const started = performance.now();
       const deadline = started + waitMs;
       while (await changes.next(deadline - performance.now())) {
-        account = await this.reader.findAccount(accountId);
+        account = await this.find(accountId, caller);
         const now = reached(account, minVersion);
         if (now !== null) return this.answered(started, now);
       }
       // One last look: a batch that committed as the wait ran out is served rather than refused.
-      account = await this.reader.findAccount(accountId);
+      account = await this.find(accountId, caller);
       const late = reached(account, minVersion);
       if (late !== null) return this.answered(started, late);
       this.metrics.readYourWritesTimeouts.inc();
@@ -67,6 +71,10 @@ export class GetAccountHandler {
     } finally {
       changes.close();
     }
+  }
+
+  private async find(accountId: string, caller: Caller): Promise<AccountEntity | null> {
+    return visibleTo(caller, await this.reader.findAccount(accountId));
   }
 
   private answered(started: number, account: AccountEntity): GetAccountResult {

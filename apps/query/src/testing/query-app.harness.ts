@@ -7,7 +7,7 @@ import {
   readModelMigrations,
   type BatchOutcome,
 } from '@ledger/read-model';
-import { createTestDatabase, startHttpApp, testPool, type RunningHttpApp, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, startHttpApp, testIssuerUrl, testPool, type RunningHttpApp, type TestDatabase } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { Pool } from 'pg';
@@ -29,6 +29,8 @@ export interface QueryApp {
   /** Applies Kafka messages through the projector's writer, exactly as the projector does, in one batch. */
   project(messages: readonly Message[]): Promise<BatchOutcome>;
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
+  /** Requests with `Authorization: Bearer <token>`. */
+  as(token: string): { get(path: string, headers?: Record<string, string>): Promise<Reply> };
   /** A metric's value from /metrics (the first series whose labels contain `labels`). */
   metric(name: string, labels?: string): Promise<number>;
   close(): Promise<void>;
@@ -45,7 +47,13 @@ export interface QueryAppOptions {
 export async function startQueryApp(env: Record<string, string> = {}, options: QueryAppOptions = {}): Promise<QueryApp> {
   const database: TestDatabase = await createTestDatabase(readModelMigrations, READ_MODEL_MIGRATIONS_TABLE);
   const appDatabaseUrl = options.reachDatabase?.(database.url) ?? database.url;
-  const config = loadConfig(QueryConfig, { DATABASE_URL: appDatabaseUrl, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '5', ...env });
+  const config = loadConfig(QueryConfig, {
+    DATABASE_URL: appDatabaseUrl,
+    LOG_LEVEL: 'silent',
+    DATABASE_POOL_SIZE: '5',
+    OIDC_ISSUER: testIssuerUrl(),
+    ...env,
+  });
   const running: RunningHttpApp = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test', config.OIDC_ISSUER));
   const pool = testPool(database.url, 2);
   const writer = new ProjectionWriter({ projection: 'accounts' });
@@ -74,6 +82,7 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
       }
     },
     get,
+    as: (token) => ({ get: (path, headers = {}) => get(path, { ...headers, authorization: `Bearer ${token}` }) }),
     async metric(name, labels = '') {
       const text = (await get('/metrics')).text;
       const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels));
