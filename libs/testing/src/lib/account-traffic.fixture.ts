@@ -59,12 +59,7 @@ export class AccountTraffic {
     return this.open.has(accountId);
   }
 
-  /** `ownerId` defaults to a subject of its own per account; null opens one without an owner. */
-  openAccount(
-    accountId: string = randomUUID(),
-    owner = `Owner ${accountId.slice(0, 4)}`,
-    ownerId: string | null = `user-${accountId.slice(0, 8)}`,
-  ): TrafficAppend {
+  openAccount(accountId: string = randomUUID(), owner = `Owner ${accountId.slice(0, 4)}`, ownerId = 'traffic'): TrafficAppend {
     if (this.accounts.has(accountId)) throw new Error(`account ${accountId} is already open`);
     this.accounts.set(accountId, { state: initialAccountState, version: 0 });
     this.open.add(accountId);

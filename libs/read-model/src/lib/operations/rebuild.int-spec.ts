@@ -157,8 +157,8 @@ describe('rebuildReadModels against PostgreSQL', () => {
     const owned = await seedTraffic(traffic, append, { accounts: 240, appends: 3_000 });
 
     // One account parked behind a gap, as the projector would park it: the rebuild must leave that be.
-    // Opened without an owner, so the fold must carry a null owner id as well as the others' subjects.
-    const parked = traffic.openAccount(randomUUID(), 'Parked', null);
+    // Opened by another subject than the rest, so the fold must carry each account's own owner id.
+    const parked = traffic.openAccount(randomUUID(), 'Parked', 'parked-owner');
     const parkedId = parked.streamId;
     let parkedVersion = (await appendOrFail(store, parked)).length;
     while (parkedVersion < 3) parkedVersion += (await appendOrFail(store, traffic.act(parkedId))).length;
