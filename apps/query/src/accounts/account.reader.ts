@@ -10,6 +10,9 @@ export interface OwnedAccount {
   readonly position: OwnerPosition;
 }
 
+/** Whose accounts a listing shows: an owner name, or an owner id (both served by an index in listing order). */
+export type OwnerFilter = { readonly owner: string } | { readonly ownerId: string };
+
 // A JavaScript Date keeps milliseconds; the keyset position must be what the row holds, exactly.
 const EXACT_OPENED_AT = `to_char("account"."opened_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -43,12 +46,12 @@ export class AccountReader {
     });
   }
 
-  /** The owner's accounts in (opened_at, account_id) order, after `after` when given (keyset). */
-  async byOwner(owner: string, after: OwnerPosition | null, take: number): Promise<OwnedAccount[]> {
+  /** An owner's accounts (by name or by id) in (opened_at, account_id) order, after `after` when given (keyset). */
+  async byOwner(owner: OwnerFilter, after: OwnerPosition | null, take: number): Promise<OwnedAccount[]> {
     const query = this.accounts
       .createQueryBuilder('account')
       .addSelect(EXACT_OPENED_AT, 'opened_at_exact')
-      .where('account.owner = :owner', { owner })
+      .where('owner' in owner ? 'account.owner = :owner' : 'account.ownerId = :ownerId', owner)
       .orderBy('account.openedAt', 'ASC')
       .addOrderBy('account.accountId', 'ASC')
       .limit(take);

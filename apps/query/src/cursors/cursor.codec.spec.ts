@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ACCOUNTS_CURSOR, CursorCodec, TRANSACTIONS_CURSOR } from './cursor.codec';
+import { ACCOUNTS_CURSOR, CursorCodec, OWNER_ID_ACCOUNTS_CURSOR, TRANSACTIONS_CURSOR } from './cursor.codec';
 
 const ACCOUNT = '3f2b8c1e-4a5d-4e6f-8a7b-9c0d1e2f3a4b';
 const OTHER_ACCOUNT = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -28,6 +28,16 @@ describe('CursorCodec', () => {
     const owned = codec.encode(ACCOUNTS_CURSOR, 'Ada', ['2026-03-01T10:00:01.000000Z', ACCOUNT]);
     expect(codec.decode(ACCOUNTS_CURSOR, 'ada', owned)).toBeNull();
     expect(codec.decode(TRANSACTIONS_CURSOR, 'Ada', owned)).toBeNull();
+  });
+
+  it("given a cursor of one owner id's listing, then it pages only that owner id's, never another's nor an owner name's", () => {
+    const position = ['2026-03-01T10:00:01.000000Z', ACCOUNT] as const;
+    const alices = codec.encode(OWNER_ID_ACCOUNTS_CURSOR, 'alice', position);
+
+    expect(codec.decode(OWNER_ID_ACCOUNTS_CURSOR, 'alice', alices)).toEqual(position);
+    expect(codec.decode(OWNER_ID_ACCOUNTS_CURSOR, 'bob', alices)).toBeNull();
+    expect(codec.decode(ACCOUNTS_CURSOR, 'alice', alices)).toBeNull();
+    expect(codec.decode(OWNER_ID_ACCOUNTS_CURSOR, 'alice', codec.encode(ACCOUNTS_CURSOR, 'alice', position))).toBeNull();
   });
 
   it('given a cursor signed with another secret, then it is refused', () => {

@@ -18,17 +18,23 @@ export type OwnerPosition = readonly [openedAt: string, accountId: string];
 
 const EXACT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
-export const ACCOUNTS_CURSOR: CursorKind<OwnerPosition> = {
-  name: 'accounts',
-  isPosition: (value): value is OwnerPosition =>
-    Array.isArray(value) &&
-    value.length === 2 &&
-    typeof value[0] === 'string' &&
-    EXACT_TIMESTAMP.test(value[0]) &&
-    !Number.isNaN(Date.parse(value[0])) &&
-    typeof value[1] === 'string' &&
-    isUuid(value[1]),
-};
+const isOwnerPosition = (value: unknown): value is OwnerPosition =>
+  Array.isArray(value) &&
+  value.length === 2 &&
+  typeof value[0] === 'string' &&
+  EXACT_TIMESTAMP.test(value[0]) &&
+  !Number.isNaN(Date.parse(value[0])) &&
+  typeof value[1] === 'string' &&
+  isUuid(value[1]);
+
+/** Pages of one owner name's accounts (scope: the name). */
+export const ACCOUNTS_CURSOR: CursorKind<OwnerPosition> = { name: 'accounts', isPosition: isOwnerPosition };
+
+/**
+ * Pages of one owner id's accounts (scope: the id): a caller's own listing, or an operator's `ownerId=`.
+ * A kind of its own, so a cursor of an owner name's listing never pages an owner id's, nor the reverse.
+ */
+export const OWNER_ID_ACCOUNTS_CURSOR: CursorKind<OwnerPosition> = { name: 'accounts-by-owner-id', isPosition: isOwnerPosition };
 
 const MAX_TOKEN_LENGTH = 2_048;
 const TOKEN = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/;
@@ -39,7 +45,7 @@ export const CURSOR_SHAPE = { maxLength: MAX_TOKEN_LENGTH, pattern: TOKEN.source
 
 /**
  * Opaque, tamper-proof pagination cursors: base64url of `{"k": kind, "s": scope, "p": position}`, a
- * dot, and the base64url HMAC-SHA256 of that text. The scope (the account id, or the owner) is signed
+ * dot, and the base64url HMAC-SHA256 of that text. The scope (the account id, the owner or owner id) is signed
  * in, so a cursor from another listing, account or owner is refused exactly like a forged one.
  */
 export class CursorCodec {

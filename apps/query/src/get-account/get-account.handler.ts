@@ -1,6 +1,8 @@
+import type { Caller } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
 import type { AccountEntity } from '@ledger/read-model';
 import { AccountReader } from '../accounts/account.reader';
+import { visibleTo } from '../accounts/account.visibility';
 import { QueryMetrics } from '../query.metrics';
 import { AccountChangesSubscription } from '../read-model-changes/account-changes.subscription';
 import { ReadModelChangesListener } from '../read-model-changes/read-model-changes.listener';
@@ -8,6 +10,8 @@ import { ReadYourWritesWaiters } from './read-your-writes.waiters';
 
 export interface GetAccount {
   readonly accountId: string;
+  /** An account the caller may not see reads as missing, waits included (its version never shows). */
+  readonly caller: Caller;
   /** Read-your-writes: the version the caller needs to see. */
   readonly minVersion?: number;
   readonly waitMs: number;
@@ -43,17 +47,23 @@ export class GetAccountHandler {
 
   async handle(query: GetAccount): Promise<GetAccountResult> {
     if (query.minVersion === undefined) {
-      const account = await this.reader.findAccount(query.accountId);
+      const account = await this.find(query.accountId, query.caller);
       return account === null ? { kind: 'not-found' } : { kind: 'found', account };
     }
-    return this.waitFor(query.accountId, query.minVersion, query.waitMs, query.signal);
+    return this.waitFor(query.accountId, query.minVersion, query.waitMs, query.caller, query.signal);
   }
 
-  private async waitFor(accountId: string, minVersion: number, waitMs: number, signal?: AbortSignal): Promise<GetAccountResult> {
+  private async waitFor(
+    accountId: string,
+    minVersion: number,
+    waitMs: number,
+    caller: Caller,
+    signal?: AbortSignal,
+  ): Promise<GetAccountResult> {
     const changes = new AccountChangesSubscription(this.changes, accountId, (version) => version >= minVersion);
     let leave: (() => void) | null = null;
     try {
-      let account = await this.reader.findAccount(accountId);
+      let account = await this.find(accountId, caller);
       const already = reached(account, minVersion);
       if (already !== null) return { kind: 'found', account: already };
       leave = this.waiters.tryEnter();
@@ -62,13 +72,13 @@ export class GetAccountHandler {
       const started = performance.now();
       const deadline = started + waitMs;
       while (await changes.next(deadline - performance.now(), signal)) {
-        account = await this.reader.findAccount(accountId);
+        account = await this.find(accountId, caller);
         const now = reached(account, minVersion);
         if (now !== null) return this.answered(started, now);
       }
       if (signal?.aborted) return this.abandoned(started, account);
       // One last look: a batch that committed as the wait ran out is served rather than refused.
-      account = await this.reader.findAccount(accountId);
+      account = await this.find(accountId, caller);
       const late = reached(account, minVersion);
       if (late !== null) return this.answered(started, late);
       this.metrics.readYourWritesTimeouts.inc();
@@ -84,6 +94,10 @@ export class GetAccountHandler {
   private abandoned(started: number, account: AccountEntity | null): GetAccountResult {
     this.metrics.readYourWritesWait.observe({ outcome: 'abandoned' }, (performance.now() - started) / 1_000);
     return { kind: 'not-reached', reachedVersion: account === null ? 0 : Number(account.version) };
+  }
+
+  private async find(accountId: string, caller: Caller): Promise<AccountEntity | null> {
+    return visibleTo(caller, await this.reader.findAccount(accountId));
   }
 
   private answered(started: number, account: AccountEntity): GetAccountResult {

@@ -1,4 +1,4 @@
-import { RequiresScope } from '@ledger/auth';
+import { CurrentCaller, RequiresScope, type Caller } from '@ledger/auth';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -37,9 +37,10 @@ export class GetAccountHttpController {
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query() query: GetAccountQueryDto,
     @Res({ passthrough: true }) response: FastifyReply,
+    @CurrentCaller() caller: Caller,
   ): Promise<AccountResponse> {
     const signal = query.minVersion === undefined ? undefined : clientGoneSignal(response);
-    const result = await this.handler.handle({ accountId, minVersion: query.minVersion, waitMs: query.waitMs, signal });
+    const result = await this.handler.handle({ accountId, caller, minVersion: query.minVersion, waitMs: query.waitMs, signal });
     annotateActiveSpan(readAttributes(accountId, query.minVersion, result));
     switch (result.kind) {
       case 'found':

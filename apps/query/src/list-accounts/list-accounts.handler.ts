@@ -1,17 +1,22 @@
+import { isOperator, type Caller, type Scope } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
 import type { AccountEntity } from '@ledger/read-model';
-import { AccountReader } from '../accounts/account.reader';
-import { ACCOUNTS_CURSOR, CursorCodec } from '../cursors/cursor.codec';
+import { AccountReader, type OwnerFilter } from '../accounts/account.reader';
+import { ACCOUNTS_CURSOR, CursorCodec, OWNER_ID_ACCOUNTS_CURSOR } from '../cursors/cursor.codec';
 
 export interface ListAccounts {
-  readonly owner: string;
+  readonly caller: Caller;
+  /** Another owner's accounts by name or by id: operators only. Neither: the caller's own accounts. */
+  readonly owner?: string;
+  readonly ownerId?: string;
   readonly limit: number;
   readonly cursor?: string;
 }
 
 export type ListAccountsResult =
   | { readonly kind: 'page'; readonly items: readonly AccountEntity[]; readonly nextCursor?: string }
-  | { readonly kind: 'invalid-cursor' };
+  | { readonly kind: 'invalid-cursor' }
+  | { readonly kind: 'needs-scope'; readonly scope: Scope };
 
 /** An owner's accounts in a stable order (opened_at, then id), in keyset pages. */
 @Injectable()
@@ -22,14 +27,26 @@ export class ListAccountsHandler {
   ) {}
 
   async handle(query: ListAccounts): Promise<ListAccountsResult> {
-    const after = query.cursor === undefined ? null : this.cursors.decode(ACCOUNTS_CURSOR, query.owner, query.cursor);
+    const filter = filterOf(query);
+    if (filter === null) return { kind: 'needs-scope', scope: 'ledger:operate' };
+    // The filter is signed into the cursor: a cursor pages only the listing that issued it.
+    const [kind, scope] = 'owner' in filter ? [ACCOUNTS_CURSOR, filter.owner] : [OWNER_ID_ACCOUNTS_CURSOR, filter.ownerId];
+    const after = query.cursor === undefined ? null : this.cursors.decode(kind, scope, query.cursor);
     if (after === null && query.cursor !== undefined) return { kind: 'invalid-cursor' };
-    const rows = await this.reader.byOwner(query.owner, after, query.limit + 1);
+    const rows = await this.reader.byOwner(filter, after, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const items = page.map((row) => row.account);
     return rows.length > query.limit && last !== undefined
-      ? { kind: 'page', items, nextCursor: this.cursors.encode(ACCOUNTS_CURSOR, query.owner, last.position) }
+      ? { kind: 'page', items, nextCursor: this.cursors.encode(kind, scope, last.position) }
       : { kind: 'page', items };
   }
+}
+
+/** The caller's own accounts without a filter; a filter names someone else's, which only operators may list. */
+function filterOf(query: ListAccounts): OwnerFilter | null {
+  const { caller, owner, ownerId } = query;
+  if (owner !== undefined) return isOperator(caller) ? { owner } : null;
+  if (ownerId !== undefined) return isOperator(caller) ? { ownerId } : null;
+  return { ownerId: caller.subject };
 }

@@ -1,10 +1,13 @@
+import type { Caller } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
 import type { AccountTransactionEntity } from '@ledger/read-model';
 import { AccountReader } from '../accounts/account.reader';
+import { visibleTo } from '../accounts/account.visibility';
 import { CursorCodec, TRANSACTIONS_CURSOR } from '../cursors/cursor.codec';
 
 export interface ListTransactions {
   readonly accountId: string;
+  readonly caller: Caller;
   readonly limit: number;
   readonly cursor?: string;
 }
@@ -30,7 +33,7 @@ export class ListTransactionsHandler {
       // One more than asked says whether another page follows, without a count.
       this.reader.history(query.accountId, before, query.limit + 1),
     ]);
-    if (account === null) return { kind: 'not-found' };
+    if (visibleTo(query.caller, account) === null) return { kind: 'not-found' };
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     return rows.length > query.limit && last !== undefined

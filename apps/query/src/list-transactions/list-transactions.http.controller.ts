@@ -1,4 +1,4 @@
-import { RequiresScope } from '@ledger/auth';
+import { CurrentCaller, RequiresScope, type Caller } from '@ledger/auth';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountIdPipe, ApiAccountIdParam } from '@ledger/platform';
@@ -25,8 +25,9 @@ export class ListTransactionsHttpController {
   async list(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query() query: ListTransactionsQueryDto,
+    @CurrentCaller() caller: Caller,
   ): Promise<TransactionPageResponse> {
-    const result = await this.handler.handle({ accountId, limit: query.limit, cursor: query.cursor });
+    const result = await this.handler.handle({ accountId, caller, limit: query.limit, cursor: query.cursor });
     switch (result.kind) {
       case 'page':
         return { items: result.items.map(toTransactionItem), ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };

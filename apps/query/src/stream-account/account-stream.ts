@@ -18,6 +18,8 @@ export interface AccountStreamOptions {
   readonly after: number;
   readonly heartbeatMs: number;
   readonly drainTimeoutMs: number;
+  /** When the stream ends by itself: the expiry of the token it was opened with. */
+  readonly until: Date;
 }
 
 /** Rows per read: a slow client gets at most one batch queued beyond what it has taken. */
@@ -42,18 +44,22 @@ export class AccountStream {
     this.lastSent = options.after;
   }
 
-  /** Replays what the client missed, then follows live changes until the stream closes. */
+  /** Replays what the client missed, then follows live changes until the stream closes or its time is up. */
   async run(): Promise<void> {
     const heartbeat = setInterval(() => this.sink.send(HEARTBEAT), this.options.heartbeatMs);
     try {
       await this.sendPending();
-      while (!this.sink.closed.aborted) {
-        if (await this.changes.next(IDLE_SLICE_MS, this.sink.closed)) await this.sendPending();
+      while (!this.sink.closed.aborted && this.remainingMs() > 0) {
+        if (await this.changes.next(Math.min(IDLE_SLICE_MS, this.remainingMs()), this.sink.closed)) await this.sendPending();
       }
     } finally {
       clearInterval(heartbeat);
       this.changes.close();
     }
+  }
+
+  private remainingMs(): number {
+    return this.options.until.getTime() - Date.now();
   }
 
   private async sendPending(): Promise<void> {

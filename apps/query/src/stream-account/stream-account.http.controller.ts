@@ -1,4 +1,4 @@
-import { callerOf, RequiresScope } from '@ledger/auth';
+import { CurrentCaller, RequiresScope, type Caller } from '@ledger/auth';
 import { Controller, Get, Headers, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -35,7 +35,8 @@ export class StreamAccountHttpController {
       'Each message: `id: <version>`, `event: <event type>`, `data: <StreamEventData as JSON>`. With `Last-Event-ID: v`, every ' +
       'change after version v is replayed first (0: the whole history), then the stream goes live, with no gap and no repeat. ' +
       'Without it, the stream starts after the current version. A `: heartbeat` comment line is sent every 15 s (QUERY_SSE_HEARTBEAT_MS). ' +
-      'A client that stops reading is dropped; reconnect with Last-Event-ID.',
+      'A client that stops reading is dropped, and the stream ends when the access token it was opened with expires; ' +
+      'reconnect with a fresh token and Last-Event-ID.',
   })
   @ApiAccountIdParam()
   @ApiHeader({
@@ -62,17 +63,18 @@ export class StreamAccountHttpController {
     @Query() _query: StreamAccountQueryDto,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Res() reply: FastifyReply,
+    @CurrentCaller() caller: Caller,
   ): Promise<void> {
     const lastEventId = parseLastEventId(lastEventIdHeader);
     if (lastEventId === null) throw invalidLastEventId();
     const writer = new SseWriter(reply, this.config.QUERY_SSE_MAX_BUFFER_BYTES, () => this.metrics.sseDropped.inc());
-    const slot = this.streams.tryAcquire(callerOf(reply.request).subject, () => writer.end());
+    const slot = this.streams.tryAcquire(caller.subject, () => writer.end());
     if (typeof slot === 'string') {
       reply.header('Retry-After', String(this.config.QUERY_SSE_RETRY_AFTER_SECONDS));
       throw tooManyStreams(slot);
     }
     try {
-      const opened = await this.handler.open(accountId, lastEventId);
+      const opened = await this.handler.open(accountId, lastEventId, caller);
       if (opened.kind === 'not-found') throw accountNotFound(accountId);
       writer.open();
       opened

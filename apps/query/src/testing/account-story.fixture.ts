@@ -4,11 +4,16 @@ import { envelopeOf } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
+/** The owner id of a story's account unless it names another: the subject a harness' default token may carry. */
+export const STORY_OWNER_ID = 'story-owner';
+
 export type Step = { readonly deposit: bigint } | { readonly withdraw: bigint } | { readonly freeze: string | null } | 'unfreeze' | 'close';
 
 export interface AccountStoryOptions {
   readonly accountId?: string;
   readonly owner?: string;
+  /** The opener's subject (default STORY_OWNER_ID); null: an account opened before owners existed. */
+  readonly ownerId?: string | null;
   readonly initialDeposit?: bigint;
   readonly steps?: readonly Step[];
   /** Version n occurs n - 1 seconds after this. */
@@ -35,7 +40,7 @@ export class AccountStory {
         data: {
           accountId,
           owner: options.owner ?? 'Ada',
-          ownerId: null,
+          ownerId: options.ownerId === undefined ? STORY_OWNER_ID : options.ownerId,
           currency: 'EUR',
           initialDeposit: balance,
           balanceAfter: balance,

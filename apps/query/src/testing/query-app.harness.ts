@@ -30,6 +30,9 @@ export interface QueryApp {
   project(messages: readonly Message[]): Promise<BatchOutcome>;
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
   /** A metric's value from the management port's /metrics (the first series whose labels contain `labels`). */
+  /** Requests with `Authorization: Bearer <token>`. */
+  as(token: string): { get(path: string, headers?: Record<string, string>): Promise<Reply> };
+  /** A metric's value from /metrics (the first series whose labels contain `labels`). */
   metric(name: string, labels?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -86,6 +89,7 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
       }
     },
     get,
+    as: (token) => ({ get: (path, headers = {}) => get(path, { ...headers, authorization: `Bearer ${token}` }) }),
     async metric(name, labels = '') {
       const text = (await send(running.managementUrl, '/metrics')).text;
       const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels));

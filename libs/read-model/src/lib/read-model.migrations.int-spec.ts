@@ -14,6 +14,7 @@ describe('read-model migrations', () => {
       'CreateReadModelTables1767225600200',
       'MessageDigestKeys1795831200000',
       'ReadModelRoles1796000000100',
+      'AccountOwnerId1796100000000',
     ]);
     const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_model' ORDER BY 1`);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
@@ -25,5 +26,17 @@ describe('read-model migrations', () => {
       'parked_events',
       'processed_events',
     ]);
+  });
+
+  it('gives accounts a nullable owner id, indexed for listing by owner id in the stable order', async () => {
+    const column = await db.session.query(
+      `SELECT data_type, is_nullable FROM information_schema.columns
+        WHERE table_schema = 'read_model' AND table_name = 'accounts' AND column_name = 'owner_id'`,
+    );
+    const index = await db.session.query(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = 'read_model' AND indexname = 'accounts_owner_id_idx'`,
+    );
+    expect(column.rows).toEqual([{ data_type: 'text', is_nullable: 'YES' }]);
+    expect(index.rows).toEqual([{ indexdef: expect.stringContaining('(owner_id, opened_at, account_id)') }]);
   });
 });

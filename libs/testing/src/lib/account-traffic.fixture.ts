@@ -147,6 +147,7 @@ export class AccountTraffic {
 export interface ExpectedAccountRow {
   readonly account_id: string;
   readonly owner: string;
+  readonly owner_id: string | null;
   readonly currency: string;
   readonly balance: string;
   readonly status: string;
@@ -199,11 +200,12 @@ export function expectedReadModel(events: Iterable<StoredAccountEventLike>): {
     let amount: string | null = null;
     let reason: string | null = null;
     if (event.type === 'AccountOpened') {
-      const { owner, currency, initialDeposit, balanceAfter, openedAt } = event.data;
+      const { owner, ownerId, currency, initialDeposit, balanceAfter, openedAt } = event.data;
       amount = initialDeposit.toString();
       after = {
         account_id: stored.streamId,
         owner,
+        owner_id: ownerId,
         currency,
         balance: balanceAfter.toString(),
         status: 'ACTIVE',

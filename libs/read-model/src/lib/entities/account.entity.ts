@@ -7,12 +7,17 @@ import type { AccountStatus } from '@ledger/domain';
  */
 @Entity({ schema: 'read_model', name: 'accounts' })
 @Index('accounts_owner_idx', ['owner', 'openedAt', 'accountId'])
+@Index('accounts_owner_id_idx', ['ownerId', 'openedAt', 'accountId'])
 export class AccountEntity {
   @PrimaryColumn({ name: 'account_id', type: 'uuid' })
   accountId!: string;
 
   @Column({ type: 'text' })
   owner!: string;
+
+  /** The `sub` of the token that opened the account; null: no owner, only operators see it. */
+  @Column({ name: 'owner_id', type: 'text', nullable: true })
+  ownerId!: string | null;
 
   @Column({ type: 'char', length: 3 })
   currency!: string;

@@ -26,7 +26,15 @@ function lifeOf(accountId: string): AccountEvent[] {
   return [
     {
       type: 'AccountOpened',
-      data: { accountId, owner: 'Grace', ownerId: null, currency: 'EUR', initialDeposit: 1000n, balanceAfter: 1000n, openedAt: at(1) },
+      data: {
+        accountId,
+        owner: 'Grace',
+        ownerId: 'grace-sub',
+        currency: 'EUR',
+        initialDeposit: 1000n,
+        balanceAfter: 1000n,
+        openedAt: at(1),
+      },
     },
     { type: 'MoneyDeposited', data: { accountId, amount: 500n, balanceAfter: 1500n, depositedAt: at(2) } },
     { type: 'MoneyWithdrawn', data: { accountId, amount: 200n, balanceAfter: 1300n, withdrawnAt: at(3) } },
@@ -105,6 +113,9 @@ describe('heal against PostgreSQL', () => {
       }),
     );
     expect(rows[rows.length - 1].last_activity_at).toEqual(required(stored.at(-1), 'a stored event').occurredAt);
+    const opening = required(events[0], 'the opening');
+    const owner = await env.pool.query(`SELECT owner_id FROM read_model.accounts WHERE account_id = $1`, [accountId]);
+    expect(owner.rows).toEqual([{ owner_id: opening.type === 'AccountOpened' ? opening.data.ownerId : 'not an opening' }]);
   }
 
   it('given an account parked by a gap, then heal restores it from the event store, discards what was held and unparks it', async () => {

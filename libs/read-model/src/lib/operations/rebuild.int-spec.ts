@@ -94,7 +94,7 @@ const allCommittedEvents = (source: Client, total: number) =>
 
 async function actualReadModel(pool: Pool) {
   const accounts = await pool.query(
-    `SELECT account_id::text AS account_id, owner, currency, balance::text AS balance, status, version::int AS version,
+    `SELECT account_id::text AS account_id, owner, owner_id, currency, balance::text AS balance, status, version::int AS version,
             opened_at, updated_at, total_deposited::text AS total_deposited, total_withdrawn::text AS total_withdrawn,
             transaction_count::int AS transaction_count, last_activity_at
        FROM read_model.accounts`,
@@ -157,7 +157,8 @@ describe('rebuildReadModels against PostgreSQL', () => {
     const owned = await seedTraffic(traffic, append, { accounts: 240, appends: 3_000 });
 
     // One account parked behind a gap, as the projector would park it: the rebuild must leave that be.
-    const parked = traffic.openAccount();
+    // Opened by another subject than the rest, so the fold must carry each account's own owner id.
+    const parked = traffic.openAccount(randomUUID(), 'Parked', 'parked-owner');
     const parkedId = parked.streamId;
     let parkedVersion = (await appendOrFail(store, parked)).length;
     while (parkedVersion < 3) parkedVersion += (await appendOrFail(store, traffic.act(parkedId))).length;

@@ -11,7 +11,15 @@ function projectable(version: number, event: AccountEvent, occurredAt = at(versi
 
 const opened = (initialDeposit: bigint): AccountEvent => ({
   type: 'AccountOpened',
-  data: { accountId: ACCOUNT_ID, owner: 'Ada', ownerId: null, currency: 'EUR', initialDeposit, balanceAfter: initialDeposit, openedAt: T0 },
+  data: {
+    accountId: ACCOUNT_ID,
+    owner: 'Ada',
+    ownerId: 'ada-sub',
+    currency: 'EUR',
+    initialDeposit,
+    balanceAfter: initialDeposit,
+    openedAt: T0,
+  },
 });
 const deposited = (amount: bigint, balanceAfter: bigint): AccountEvent => ({
   type: 'MoneyDeposited',
@@ -41,6 +49,7 @@ describe('projectEvent', () => {
       view: {
         accountId: ACCOUNT_ID,
         owner: 'Ada',
+        ownerId: 'ada-sub',
         currency: 'EUR',
         balance: 500n,
         status: 'ACTIVE',

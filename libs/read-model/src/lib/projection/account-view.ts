@@ -4,6 +4,8 @@ import type { AccountEvent, AccountStatus } from '@ledger/domain';
 export interface AccountView {
   readonly accountId: string;
   readonly owner: string;
+  /** The opener's `sub`; null: no owner (only operators see the account). */
+  readonly ownerId: string | null;
   readonly currency: string;
   readonly balance: bigint;
   readonly status: AccountStatus;
@@ -57,10 +59,11 @@ export function projectEvent(view: AccountView | null, projectable: ProjectableE
   const { event, version, occurredAt } = projectable;
   if (event.type === 'AccountOpened') {
     if (view !== null) return { ok: false, reason: 'AccountOpened for an account that is already open' };
-    const { owner, currency, initialDeposit, balanceAfter, openedAt } = event.data;
+    const { owner, ownerId, currency, initialDeposit, balanceAfter, openedAt } = event.data;
     const opened: AccountView = {
       accountId: projectable.accountId,
       owner,
+      ownerId,
       currency,
       balance: balanceAfter,
       status: 'ACTIVE',

@@ -49,6 +49,7 @@ function viewAt(accountId: string, version: number): AccountView {
   return {
     accountId,
     owner: 'Ada',
+    ownerId: null,
     currency: 'EUR',
     balance: 100n + 10n * BigInt(version - 1),
     status: 'ACTIVE',

@@ -12,7 +12,7 @@ export const LIVE_TABLES: ReadModelTables = {
   transactions: 'read_model.account_transactions',
 };
 
-export const ACCOUNT_COLUMNS = `account_id::text AS account_id, owner, currency, balance::text AS balance, status,
+export const ACCOUNT_COLUMNS = `account_id::text AS account_id, owner, owner_id, currency, balance::text AS balance, status,
   version::text AS version, opened_at, updated_at, total_deposited::text AS total_deposited,
   total_withdrawn::text AS total_withdrawn, transaction_count::text AS transaction_count, last_activity_at`;
 
@@ -45,7 +45,7 @@ export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): s
   const processed = recordProcessed
     ? `, p AS (
         INSERT INTO read_model.processed_events (projection, event_id)
-        SELECT $23::text, unnest($24::uuid[])
+        SELECT $24::text, unnest($25::uuid[])
         ON CONFLICT DO NOTHING
         RETURNING 1
       )`
@@ -53,12 +53,13 @@ export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): s
   return `
     WITH a AS (
       INSERT INTO ${tables.accounts} AS cur (account_id, owner, currency, balance, status, version, opened_at,
-        updated_at, total_deposited, total_withdrawn, transaction_count, last_activity_at)
+        updated_at, total_deposited, total_withdrawn, transaction_count, last_activity_at, owner_id)
       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
-        $7::timestamptz[], $8::timestamptz[], $9::numeric[], $10::numeric[], $11::bigint[], $12::timestamptz[])
+        $7::timestamptz[], $8::timestamptz[], $9::numeric[], $10::numeric[], $11::bigint[], $12::timestamptz[],
+        $13::text[])
       ON CONFLICT (account_id) DO UPDATE SET
-        owner = EXCLUDED.owner, currency = EXCLUDED.currency, balance = EXCLUDED.balance,
-        status = EXCLUDED.status, version = EXCLUDED.version, opened_at = EXCLUDED.opened_at,
+        owner = EXCLUDED.owner, owner_id = EXCLUDED.owner_id, currency = EXCLUDED.currency,
+        balance = EXCLUDED.balance, status = EXCLUDED.status, version = EXCLUDED.version, opened_at = EXCLUDED.opened_at,
         updated_at = EXCLUDED.updated_at, total_deposited = EXCLUDED.total_deposited,
         total_withdrawn = EXCLUDED.total_withdrawn, transaction_count = EXCLUDED.transaction_count,
         last_activity_at = EXCLUDED.last_activity_at
@@ -67,8 +68,8 @@ export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): s
     ), t AS (
       INSERT INTO ${tables.transactions} (account_id, version, event_id, type, amount, balance_after,
         status_after, reason, occurred_at, correlation_id)
-      SELECT * FROM unnest($13::uuid[], $14::bigint[], $15::uuid[], $16::text[], $17::bigint[], $18::bigint[],
-        $19::text[], $20::text[], $21::timestamptz[], $22::text[])
+      SELECT * FROM unnest($14::uuid[], $15::bigint[], $16::uuid[], $17::text[], $18::bigint[], $19::bigint[],
+        $20::text[], $21::text[], $22::timestamptz[], $23::text[])
       ON CONFLICT DO NOTHING
       RETURNING 1
     )${processed}

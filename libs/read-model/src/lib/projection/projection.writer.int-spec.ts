@@ -48,6 +48,22 @@ describe('ProjectionWriter against PostgreSQL', () => {
     expect(rows.rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
+  it('given openings with and without an owner id, then each row keeps the owner id of its opening through later events', async () => {
+    const owned = new AccountHistory({ deposits: 2, ownerId: 'user-7f3a' });
+    const unowned = new AccountHistory({ deposits: 1 });
+    await apply([...owned.messages([1]), ...unowned.messages()]);
+    await apply(owned.messages([2, 3]), 10);
+
+    const { rows } = await db.pool.query(
+      `SELECT account_id::text, owner_id, version::int FROM read_model.accounts WHERE account_id = ANY($1::uuid[]) ORDER BY version`,
+      [[owned.accountId, unowned.accountId]],
+    );
+    expect(rows).toEqual([
+      { account_id: unowned.accountId, owner_id: null, version: 2 },
+      { account_id: owned.accountId, owner_id: 'user-7f3a', version: 3 },
+    ]);
+  });
+
   it('given the same messages twice, then the second delivery changes nothing', async () => {
     const history = new AccountHistory({ deposits: 2 });
     await apply(history.messages());

@@ -40,6 +40,7 @@ export interface BatchOutcome {
 export interface AccountRow {
   readonly account_id: string;
   readonly owner: string;
+  readonly owner_id: string | null;
   readonly currency: string;
   readonly balance: string;
   readonly status: AccountView['status'];
@@ -56,6 +57,7 @@ export function viewFromRow(row: AccountRow): AccountView {
   return {
     accountId: row.account_id,
     owner: row.owner,
+    ownerId: row.owner_id,
     currency: row.currency,
     balance: BigInt(row.balance),
     status: row.status,
@@ -192,6 +194,7 @@ export class ProjectionWriter {
       views.map((v) => v.totalWithdrawn.toString()),
       views.map((v) => v.transactionCount),
       views.map((v) => v.lastActivityAt),
+      views.map((v) => v.ownerId),
       rows.map((r) => r.accountId),
       rows.map((r) => r.version),
       rows.map((r) => r.eventId),

@@ -29,7 +29,7 @@ function history(accountId: string): StoreEvent[] {
   return [
     stored(accountId, 1, {
       type: 'AccountOpened',
-      data: { accountId, owner: 'Ada', ownerId: null, currency: 'EUR', initialDeposit: 100n, balanceAfter: 100n, openedAt: at(1) },
+      data: { accountId, owner: 'Ada', ownerId: 'ada-sub', currency: 'EUR', initialDeposit: 100n, balanceAfter: 100n, openedAt: at(1) },
     }),
     stored(accountId, 2, { type: 'MoneyDeposited', data: { accountId, amount: 50n, balanceAfter: 150n, depositedAt: at(2) } }),
     stored(accountId, 3, { type: 'MoneyWithdrawn', data: { accountId, amount: 30n, balanceAfter: 120n, withdrawnAt: at(3) } }),
@@ -62,6 +62,7 @@ function readModelOf(accountId: string): { account: AccountView; rows: Transacti
     account: {
       accountId,
       owner: 'Ada',
+      ownerId: 'ada-sub',
       currency: 'EUR',
       balance: 120n,
       status: 'FROZEN',
@@ -126,6 +127,8 @@ describe('checkConsistency', () => {
     ['status', { status: 'ACTIVE' }, 'FROZEN', 'ACTIVE'],
     ['version', { version: 3 }, '4', '3'],
     ['owner', { owner: 'Bob' }, 'Ada', 'Bob'],
+    ['ownerId', { ownerId: 'bob-sub' }, 'ada-sub', 'bob-sub'],
+    ['ownerId', { ownerId: null }, 'ada-sub', 'null'],
     ['currency', { currency: 'USD' }, 'EUR', 'USD'],
     ['totalDeposited', { totalDeposited: 50n }, '150', '50'],
     ['totalWithdrawn', { totalWithdrawn: 0n }, '30', '0'],

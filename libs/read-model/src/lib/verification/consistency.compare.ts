@@ -5,6 +5,7 @@ type Value = bigint | number | string | Date | null;
 
 const ACCOUNT_FIELDS: readonly (keyof AccountView)[] = [
   'owner',
+  'ownerId',
   'currency',
   'balance',
   'status',

@@ -152,6 +152,8 @@ export class ExpectedAccount {
     return {
       accountId: this.accountId,
       owner: this.state.owner,
+      // Taken from the opening itself, not from the domain's state, so no other code shapes it.
+      ownerId: event.type === 'AccountOpened' ? event.data.ownerId : (previous?.ownerId ?? null),
       currency: this.state.currency,
       balance: this.state.balance,
       status: this.state.status,
