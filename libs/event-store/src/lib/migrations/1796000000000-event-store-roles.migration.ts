@@ -13,8 +13,9 @@ const GRANTS = [
   `GRANT USAGE ON SCHEMA event_store TO ${command}, ${relay}`,
   `GRANT SELECT, INSERT, UPDATE ON event_store.streams, event_store.snapshots TO ${command}`,
   `GRANT SELECT, INSERT ON event_store.events TO ${command}`,
-  // Idempotency keys expire: the command service prunes them (never an event).
-  `GRANT SELECT, INSERT, DELETE ON event_store.idempotency_keys TO ${command}`,
+  // Idempotency keys expire: the command service prunes them (never an event), locking each batch with
+  // FOR UPDATE SKIP LOCKED so replicas pruning at once never wait on each other, which takes UPDATE.
+  `GRANT SELECT, INSERT, UPDATE, DELETE ON event_store.idempotency_keys TO ${command}`,
   `GRANT USAGE ON SEQUENCE event_store.events_global_position_seq TO ${command}`,
   `GRANT SELECT ON event_store.events TO ${relay}`,
   `GRANT SELECT, INSERT, UPDATE ON event_store.relay_checkpoints TO ${relay}`,
