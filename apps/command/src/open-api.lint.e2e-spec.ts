@@ -32,7 +32,7 @@ describe('the command OpenAPI document', () => {
     const ui = await fetch(`${app.baseUrl}/docs`);
     expect(ui.status).toBe(200);
     expect(ui.headers.get('content-type')).toMatch(/text\/html/);
-    const command = await app.post('/accounts', { owner: 'Ada', currency: 'EUR' });
+    const command = await app.post('/accounts', { owner: 'Ada', currency: 'EUR' }, { authorization: '' });
     expect(command.status).toBe(401);
   });
 

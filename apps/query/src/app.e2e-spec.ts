@@ -1,5 +1,5 @@
 import { loadConfig } from '@ledger/platform';
-import { createTestDatabase, RunningHttpApp, startHttpApp, TestDatabase } from '@ledger/testing';
+import { createTestDatabase, RunningHttpApp, startHttpApp, TestDatabase, testIssuerUrl } from '@ledger/testing';
 import { AppModule } from './app.module';
 import { QueryConfig } from './query.config';
 
@@ -9,7 +9,9 @@ describe('query health and metrics over HTTP', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    query = await startHttpApp(AppModule.register(loadConfig(QueryConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent' })));
+    query = await startHttpApp(
+      AppModule.register(loadConfig(QueryConfig, { DATABASE_URL: database.url, LOG_LEVEL: 'silent', OIDC_ISSUER: testIssuerUrl() })),
+    );
   }, 30_000);
 
   afterAll(async () => {

@@ -126,7 +126,8 @@ const cases: HostileCase[] = [
   },
   { name: 'unknown parameter on a history', path: (f) => `${history(f)}?offset=10`, status: 400, type: 'validation' },
   // Owners
-  { name: 'missing owner', path: () => '/accounts', status: 400, type: 'validation' },
+  { name: 'owner and ownerId at once', path: () => '/accounts?owner=Eve&ownerId=eve', status: 400, type: 'validation' },
+  { name: 'empty ownerId', path: () => '/accounts?ownerId=', status: 400, type: 'validation' },
   { name: 'empty owner', path: () => '/accounts?owner=', status: 400, type: 'validation' },
   { name: 'owner of 201 characters', path: () => `/accounts?owner=${'o'.repeat(201)}`, status: 400, type: 'validation' },
   { name: 'owner with a NUL character', path: () => `/accounts?owner=${q('Eve\u0000')}`, status: 400, type: 'validation' },

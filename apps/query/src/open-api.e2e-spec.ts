@@ -41,7 +41,7 @@ describe('OpenAPI at /docs', () => {
         .sort();
     expect(names('/accounts/{accountId}')).toEqual(['path:accountId!', 'query:minVersion', 'query:waitMs']);
     expect(names('/accounts/{accountId}/transactions')).toEqual(['path:accountId!', 'query:cursor', 'query:limit']);
-    expect(names('/accounts')).toEqual(['query:cursor', 'query:limit', 'query:owner!']);
+    expect(names('/accounts')).toEqual(['query:cursor', 'query:limit', 'query:owner', 'query:ownerId']);
     expect(names('/accounts/{accountId}/stream')).toEqual(['header:Last-Event-ID', 'path:accountId!']);
   });
 

@@ -1,9 +1,17 @@
 import { ConfigError, loadConfig } from '@ledger/platform';
 import { DEVELOPMENT_CURSOR_SECRET, QueryConfig } from './query.config';
 
+const ISSUER = 'https://issuer.example.com';
+
 describe('QueryConfig', () => {
-  it('given an empty environment, then the documented defaults apply', () => {
-    expect(loadConfig(QueryConfig, {})).toMatchObject({
+  it('given an empty environment, then boot stops naming the issuer, which has no default', () => {
+    expect(() => loadConfig(QueryConfig, {})).toThrow(/OIDC_ISSUER/);
+  });
+
+  it('given only the issuer, then the documented defaults apply', () => {
+    expect(loadConfig(QueryConfig, { OIDC_ISSUER: ISSUER })).toMatchObject({
+      OIDC_AUDIENCE: 'ledger',
+      OIDC_TOKEN_TYPE: 'at+jwt',
       QUERY_PORT: 3002,
       QUERY_CURSOR_SECRET: DEVELOPMENT_CURSOR_SECRET,
       QUERY_SSE_HEARTBEAT_MS: 15_000,
@@ -47,7 +55,7 @@ describe('QueryConfig', () => {
     for (const secret of ['too-short', 'a secret with spaces that is long enough']) {
       expect(() => loadConfig(QueryConfig, { QUERY_CURSOR_SECRET: secret })).toThrow(ConfigError);
     }
-    expect(loadConfig(QueryConfig, { QUERY_CURSOR_SECRET: 's'.repeat(32) }).QUERY_CURSOR_SECRET).toBe('s'.repeat(32));
+    expect(loadConfig(QueryConfig, { OIDC_ISSUER: ISSUER, QUERY_CURSOR_SECRET: 's'.repeat(32) }).QUERY_CURSOR_SECRET).toBe('s'.repeat(32));
   });
 
   it('given stream bounds out of range, then boot stops', () => {

@@ -14,10 +14,12 @@ import {
   databaseSuite,
   expectedReadModel,
   readAllCommitted,
+  mintToken,
   seedTraffic,
   startHttpApp,
   StoreFollower,
   suiteResource,
+  testIssuerUrl,
   type ExpectedAccountRow,
   type ExpectedTransactionRow,
   type TrafficAppend,
@@ -62,7 +64,7 @@ function transactionItem(row: ExpectedTransactionRow) {
 }
 
 /** GETs nonstop while the rebuild runs: every answer must be 200 and never behind what was projected. */
-function startClients(url: string, reached: ReadonlyMap<string, number>, count: number) {
+function startClients(url: string, headers: Record<string, string>, reached: ReadonlyMap<string, number>, count: number) {
   let stopped = false;
   let requests = 0;
   const failures: string[] = [];
@@ -76,8 +78,8 @@ function startClients(url: string, reached: ReadonlyMap<string, number>, count: 
       }
       const floor = reached.get(id) ?? 0;
       try {
-        const account = await send(url, `/accounts/${id}`);
-        const history = await send(url, `/accounts/${id}/transactions?limit=5`);
+        const account = await send(url, `/accounts/${id}`, headers);
+        const history = await send(url, `/accounts/${id}/transactions?limit=5`, headers);
         requests += 2;
         if (account.status !== 200) failures.push(`GET /accounts/${id}: ${account.status} ${account.text.slice(0, 200)}`);
         else if (account.body.version < floor) failures.push(`GET /accounts/${id}: version ${account.body.version}, projected ${floor}`);
@@ -109,8 +111,19 @@ describe('rebuild under the running query service', () => {
   });
   const app = suiteResource(
     'the query app',
-    () => startHttpApp(AppModule.register(loadConfig(QueryConfig, { DATABASE_URL: db.url, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '8' }))),
+    () =>
+      startHttpApp(
+        AppModule.register(
+          loadConfig(QueryConfig, { DATABASE_URL: db.url, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '8', OIDC_ISSUER: testIssuerUrl() }),
+        ),
+      ),
     (running) => running.close(),
+  );
+  // An operator reads every account (the traffic's owners are made up) and is not rate limited.
+  const operator = suiteResource(
+    'an operator token',
+    async () => ({ authorization: `Bearer ${await mintToken({ sub: 'rebuild-operator', scope: 'ledger:read ledger:operate' })}` }),
+    async () => undefined,
   );
 
   it('given live appends and projection, when the read models are rebuilt, then every GET answered 200 and the service serves the fold of the store', async () => {
@@ -138,7 +151,7 @@ describe('rebuild under the running query service', () => {
     projector.start();
     while (projector.applied < 2_000) await sleep(50);
     const writers = appendTraffic(traffic, owned, append, 2);
-    const clients = startClients(app().url, projector.reached, 3);
+    const clients = startClients(app().url, operator(), projector.reached, 3);
 
     const rebuildSource = await db.openSession();
     const requestsBefore = clients.requests;
@@ -172,7 +185,7 @@ describe('rebuild under the running query service', () => {
     expect(events).toHaveLength(total);
     const expected = expectedReadModel(events);
     for (const [id, row] of expected.accounts) {
-      const reply = await send(app().url, `/accounts/${id}`);
+      const reply = await send(app().url, `/accounts/${id}`, operator());
       expect({ id, status: reply.status, body: reply.body }).toEqual({ id, status: 200, body: accountBody(row) });
     }
     const sample = [...expected.accounts.keys()].slice(0, 25);
@@ -184,6 +197,7 @@ describe('rebuild under the running query service', () => {
         const reply = await send(
           app().url,
           `/accounts/${id}/transactions?limit=200${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+          operator(),
         );
         expect(reply.status).toBe(200);
         items.push(...reply.body.items);

@@ -275,7 +275,10 @@ describe('hostile input to the command API', () => {
   });
 
   it('echoes a sane X-Correlation-Id and replaces a hostile one', async () => {
-    const sane = await send(app.baseUrl, `/accounts/${ids.active}/deposits`, '{"amount":"x"}', { authorization: app.authorization, 'x-correlation-id': 'abc-123' });
+    const sane = await send(app.baseUrl, `/accounts/${ids.active}/deposits`, '{"amount":"x"}', {
+      authorization: app.authorization,
+      'x-correlation-id': 'abc-123',
+    });
     expect(sane.status).toBe(400);
     const echoed = await app.post(`/accounts/${ids.active}/deposits`, { amount: 'x' }, { 'X-Correlation-Id': 'abc-123' });
     expect(echoed.headers.get('x-correlation-id')).toBe('abc-123');

@@ -3,6 +3,7 @@ import { ProblemException, problemType } from '@ledger/platform';
 import type { FastifyRequest } from 'fastify';
 import { accountProblem, concurrencyConflict, idempotencyKeyReused, versionMismatch } from './account-problems';
 import { IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN } from './api-command.decorator';
+import { rememberCaller } from '@ledger/auth';
 import { commandContextOf } from './command-context.decorator';
 import { COMMAND_PROBLEMS, type CommandProblemSlug } from './command-problems';
 
@@ -31,6 +32,7 @@ function expectCatalogued(exception: ProblemException, slug: CommandProblemSlug)
 
 function contextWith(headers: Record<string, string>) {
   const request = { headers, raw: { headers: {} }, url: `/accounts/${ID}/deposits`, method: 'POST', body: { amount: 1 } };
+  rememberCaller(request, { subject: 'ada', clientId: null, scopes: new Set(['ledger:write']), expiresAt: new Date(8.64e15) });
   return () => commandContextOf(request as unknown as FastifyRequest);
 }
 

@@ -28,7 +28,12 @@ describe('the command service when its database refuses connections', () => {
     authorization = `Bearer ${await mintToken({ sub: 'ada' })}`;
     database = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
     proxy = await TcpProxy.inFrontOf(database.url);
-    const config = loadConfig(CommandConfig, { DATABASE_URL: proxy.rewrite(database.url), LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '2', OIDC_ISSUER: testIssuerUrl() });
+    const config = loadConfig(CommandConfig, {
+      DATABASE_URL: proxy.rewrite(database.url),
+      LOG_LEVEL: 'silent',
+      DATABASE_POOL_SIZE: '2',
+      OIDC_ISSUER: testIssuerUrl(),
+    });
     app = await startHttpApp(AppModule.register(config));
     db = testPool(database.url, 1);
   }, 60_000);

@@ -51,9 +51,11 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     ...UNLIMITED_CALLERS,
     ...env,
   });
-  const { app, url: baseUrl, managementUrl } = await startHttpApp(AppModule.register(config), (app) =>
-    setupOpenApi(app, 'test', config.OIDC_ISSUER),
-  );
+  const {
+    app,
+    url: baseUrl,
+    managementUrl,
+  } = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test', config.OIDC_ISSUER));
   const db = testPool(database.url, 2);
   const authorization = `Bearer ${await mintToken({ sub: HARNESS_SUBJECT, scope: ALL_SCOPES }, config.OIDC_ISSUER)}`;
   return {

@@ -43,6 +43,7 @@ export class ListAccountsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     minLength: 1,
     maxLength: 255,
+    pattern: PRINTABLE_PATTERN,
     description: 'Exact owner id: the `sub` of the token that opened the account. Needs `ledger:operate`; not with `owner`.',
   })
   @IsOptional()

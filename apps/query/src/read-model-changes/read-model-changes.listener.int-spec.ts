@@ -6,7 +6,7 @@ import { ReadModelChangesListener } from './read-model-changes.listener';
 
 describe('ReadModelChangesListener against PostgreSQL', () => {
   it('given shutdown while its session is still connecting, then it stops once connected instead of listening on', async () => {
-    const config = loadConfig(QueryConfig, { DATABASE_URL: testServerUrl(), LOG_LEVEL: 'silent' });
+    const config = loadConfig(QueryConfig, { DATABASE_URL: testServerUrl(), LOG_LEVEL: 'silent', OIDC_ISSUER: 'http://127.0.0.1:3005' });
     const listener = new ReadModelChangesListener(config, new QueryMetrics(new MetricsRegistry('query')));
     const giveUp = new AbortController();
 

@@ -30,7 +30,10 @@ describe('GET /accounts/{id}/stream (server-sent events)', () => {
   });
 
   async function follow(story: AccountStory, headers: Record<string, string> = {}): Promise<SseClient> {
-    const client = await SseClient.connect(`${query.url}/accounts/${story.accountId}/stream`, headers);
+    const client = await SseClient.connect(`${query.url}/accounts/${story.accountId}/stream`, {
+      authorization: query.authorization,
+      ...headers,
+    });
     open.push(client);
     return client;
   }

@@ -7,7 +7,15 @@ import {
   readModelMigrations,
   type BatchOutcome,
 } from '@ledger/read-model';
-import { createTestDatabase, mintToken, startHttpApp, testIssuerUrl, testPool, type RunningHttpApp, type TestDatabase } from '@ledger/testing';
+import {
+  createTestDatabase,
+  mintToken,
+  startHttpApp,
+  testIssuerUrl,
+  testPool,
+  type RunningHttpApp,
+  type TestDatabase,
+} from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { Pool } from 'pg';
@@ -29,6 +37,8 @@ export interface QueryApp {
   /** Applies Kafka messages through the projector's writer, exactly as the projector does, in one batch. */
   project(messages: readonly Message[]): Promise<BatchOutcome>;
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
+  /** The `Authorization` header of the harness's own requests (an operator's token). */
+  readonly authorization: string;
   /** A metric's value from the management port's /metrics (the first series whose labels contain `labels`). */
   /** Requests with `Authorization: Bearer <token>`. */
   as(token: string): { get(path: string, headers?: Record<string, string>): Promise<Reply> };
@@ -89,6 +99,7 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
       }
     },
     get,
+    authorization,
     as: (token) => ({ get: (path, headers = {}) => get(path, { ...headers, authorization: `Bearer ${token}` }) }),
     async metric(name, labels = '') {
       const text = (await send(running.managementUrl, '/metrics')).text;
