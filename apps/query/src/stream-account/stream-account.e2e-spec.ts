@@ -172,7 +172,9 @@ describe('GET /accounts/{id}/stream (server-sent events)', () => {
     let closed = false;
     socket.on('close', () => (closed = true));
     socket.on('error', () => undefined);
-    socket.write(`GET /accounts/${story.accountId}/stream HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: 0\r\n\r\n`);
+    socket.write(
+      `GET /accounts/${story.accountId}/stream HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${query.authorization}\r\nLast-Event-ID: 0\r\n\r\n`,
+    );
 
     await eventually(
       async () => (await query.metric('ledger_query_sse_dropped_total')) === dropped + 1,
