@@ -10,7 +10,10 @@ export class AuthModule {
   static forRoot(options: AccessTokenVerifierOptions): DynamicModule {
     return {
       module: AuthModule,
-      providers: [{ provide: AccessTokenVerifier, useValue: new AccessTokenVerifier(options) }, { provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [
+        { provide: AccessTokenVerifier, useValue: new AccessTokenVerifier(options) },
+        { provide: APP_GUARD, useClass: AccessGuard },
+      ],
       exports: [AccessTokenVerifier],
     };
   }
