@@ -23,6 +23,8 @@ export interface CommandAppHarness {
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   /** The app as the holder of `token` sees it: each request carries it as its bearer token. */
   as(token: string): Pick<CommandAppHarness, 'post'>;
+  /** The app as a client sending this `Authorization` header verbatim sees it; `null`: none at all. */
+  withAuthorization(authorization: string | null): Pick<CommandAppHarness, 'post'>;
   close(): Promise<void>;
 }
 
@@ -51,9 +53,11 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     ...UNLIMITED_CALLERS,
     ...env,
   });
-  const { app, url: baseUrl, managementUrl } = await startHttpApp(AppModule.register(config), (app) =>
-    setupOpenApi(app, 'test', config.OIDC_ISSUER),
-  );
+  const {
+    app,
+    url: baseUrl,
+    managementUrl,
+  } = await startHttpApp(AppModule.register(config), (app) => setupOpenApi(app, 'test', config.OIDC_ISSUER));
   const db = testPool(database.url, 2);
   const authorization = `Bearer ${await mintToken({ sub: HARNESS_SUBJECT, scope: ALL_SCOPES }, config.OIDC_ISSUER)}`;
   return {
@@ -66,6 +70,10 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, { authorization, ...headers }),
     as: (token) => ({
       post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, { authorization: `Bearer ${token}`, ...headers }),
+    }),
+    withAuthorization: (value) => ({
+      post: (path, body, headers = {}) =>
+        post(`${baseUrl}${path}`, body, { ...(value === null ? {} : { authorization: value }), ...headers }),
     }),
     close: async () => {
       await app.close();
@@ -168,6 +176,7 @@ function harnessWhenStarted(started: () => CommandAppHarness): CommandAppHarness
     },
     post: (path, body, headers) => started().post(path, body, headers),
     as: (token) => started().as(token),
+    withAuthorization: (authorization) => started().withAuthorization(authorization),
     close: () => started().close(),
   };
 }
