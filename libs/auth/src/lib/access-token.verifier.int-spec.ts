@@ -122,8 +122,10 @@ describe('AccessTokenVerifier against a real OpenID Connect issuer', () => {
   });
 
   it('given a cached token past its expiry, then it is refused as unauthenticated', async () => {
-    const token = await issuer.mint('user-cleo', { ttl: '1' });
     const verifier = verifierFor(issuer, { clockToleranceSeconds: 0 });
+    // Keys fetched first, so the short-lived token is verified (and cached) well inside its lifetime.
+    await verifier.verify(await issuer.mint('user-cleo'));
+    const token = await issuer.mint('user-cleo', { ttl: '3' });
     expect((await verifier.verify(token)).subject).toBe('user-cleo');
 
     const outcome = await until(
