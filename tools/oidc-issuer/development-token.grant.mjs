@@ -1,5 +1,5 @@
 // The development grant: an RFC 9068 JWT access token for any subject, scope, lifetime and audience,
-// so that tests and `npm run ledger -- token` can act as anyone. Only the development client has it
+// optionally not valid before a later time, so that tests and `npm run ledger -- token` can act as anyone. Only the development client has it
 // among its grant_types (the provider refuses the grant to every other client).
 import { errors } from 'oidc-provider';
 import {
@@ -11,7 +11,10 @@ import {
   MAX_TTL_SECONDS,
 } from './issuer.constants.mjs';
 
-export const DEVELOPMENT_GRANT_PARAMETERS = ['sub', 'scope', 'ttl', 'audience'];
+export const DEVELOPMENT_GRANT_PARAMETERS = ['sub', 'scope', 'ttl', 'audience', 'not_before'];
+
+/** The `nbf` each development token asked for; read back when the provider builds the token's claims. */
+const notBefore = new WeakMap();
 
 // Visible ASCII only: a subject or audience ends up in logs, audit records and headers.
 const PRINTABLE = /^[\x21-\x7e]{1,255}$/;
@@ -31,6 +34,7 @@ export function developmentTokenGrant(resourceServerInfo) {
       expiresIn: request.ttl,
       gty: 'development_token',
     });
+    if (request.notBefore > 0) notBefore.set(token, Math.floor(Date.now() / 1000) + request.notBefore);
     token.resourceServer = new provider.ResourceServer(LEDGER_RESOURCE, resourceServerInfo(request.audience));
     ctx.oidc.entity('AccessToken', token);
     const value = await token.save();
@@ -43,13 +47,23 @@ export function developmentTokenGrant(resourceServerInfo) {
   };
 }
 
+/**
+ * The provider's `extraTokenClaims`: a development token minted with `not_before` carries `nbf`, so tests
+ * can present a token that is not valid yet. Other tokens get no extra claims.
+ */
+export function developmentTokenClaims(_ctx, token) {
+  const nbf = notBefore.get(token);
+  return nbf === undefined ? undefined : { nbf };
+}
+
 /** The grant's parameters, checked; an InvalidRequest (400 invalid_request) says what is wrong. */
 export function parseRequest(params) {
   const { sub, audience = LEDGER_AUDIENCE } = params;
   if (typeof sub !== 'string' || !PRINTABLE.test(sub)) throw new errors.InvalidRequest('sub must be 1 to 255 visible ASCII characters');
   if (typeof audience !== 'string' || !PRINTABLE.test(audience))
     throw new errors.InvalidRequest('audience must be 1 to 255 visible ASCII characters');
-  return { sub, audience, scope: parseScope(params.scope), ttl: parseTtl(params.ttl) };
+  const ttl = parseTtl(params.ttl);
+  return { sub, audience, scope: parseScope(params.scope), ttl, notBefore: parseNotBefore(params.not_before, ttl) };
 }
 
 function parseScope(scope) {
@@ -65,5 +79,14 @@ function parseTtl(ttl) {
   const seconds = /^\d{1,6}$/.test(ttl) ? Number(ttl) : Number.NaN;
   if (!(seconds >= 1 && seconds <= MAX_TTL_SECONDS))
     throw new errors.InvalidRequest(`ttl must be an integer from 1 to ${MAX_TTL_SECONDS} (seconds)`);
+  return seconds;
+}
+
+/** Seconds from now until the token becomes valid: 0 (the default) to less than its ttl. */
+function parseNotBefore(notBeforeSeconds, ttl) {
+  if (notBeforeSeconds === undefined) return 0;
+  const seconds = /^\d{1,6}$/.test(notBeforeSeconds) ? Number(notBeforeSeconds) : Number.NaN;
+  if (!(seconds >= 0 && seconds < ttl))
+    throw new errors.InvalidRequest(`not_before must be an integer from 0 to less than ttl (${ttl}) seconds`);
   return seconds;
 }

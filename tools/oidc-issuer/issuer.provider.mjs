@@ -2,7 +2,7 @@
 // the ledger resource server, client credentials for services, and the development grant.
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
-import { DEVELOPMENT_GRANT_PARAMETERS, developmentTokenGrant } from './development-token.grant.mjs';
+import { DEVELOPMENT_GRANT_PARAMETERS, developmentTokenClaims, developmentTokenGrant } from './development-token.grant.mjs';
 import {
   CLIENTS,
   DEFAULT_TTL_SECONDS,
@@ -41,6 +41,7 @@ export function createProvider(issuer, signingKeys) {
     jwks: { keys: signingKeys },
     cookies: { keys: COOKIE_KEYS },
     clientDefaults: { id_token_signed_response_alg: SIGNING_ALG },
+    extraTokenClaims: developmentTokenClaims,
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },

@@ -114,6 +114,16 @@ describe('the development OpenID Connect issuer', () => {
     );
   });
 
+  it('mints a token not valid before a later time on request, which a verifier refuses until then', async () => {
+    const token = await issuer().mint({ sub: 'user-frank', ttlSeconds: 600, notBeforeSeconds: 300 });
+    const claims = decodeJwt(token);
+    expect((claims.nbf ?? 0) - (claims.iat ?? 0)).toBe(300);
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(600);
+    await expect(verify(issuer(), token)).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'nbf' });
+    expect(decodeJwt(await issuer().mint({ sub: 'user-frank' }))).not.toHaveProperty('nbf');
+    expect(decodeJwt(await issuer().serviceToken('ledger-ops', 'ledger:read'))).not.toHaveProperty('nbf');
+  });
+
   it.each([
     ['no subject', {}],
     ['a subject with a space', { sub: 'a b' }],
@@ -121,6 +131,8 @@ describe('the development OpenID Connect issuer', () => {
     ['a ttl of 0', { sub: 'x', ttl: '0' }],
     ['a ttl over a day', { sub: 'x', ttl: '86401' }],
     ['a ttl that is not an integer', { sub: 'x', ttl: '1.5' }],
+    ['a not_before that is negative', { sub: 'x', not_before: '-1' }],
+    ['a not_before at or beyond the ttl', { sub: 'x', ttl: '60', not_before: '60' }],
   ])('refuses a development token with %s', async (_case, fields: Record<string, string>, error = 'invalid_request') => {
     expect(await refusal(issuer(), 'ledger-dev', 'ledger-dev-secret', fields)).toEqual({ status: 400, error });
   });

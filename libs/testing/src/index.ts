@@ -19,4 +19,5 @@ export * from './lib/database-suite';
 export * from './lib/suite-resource';
 export * from './lib/test-issuer';
 export * from './lib/hostile-tokens';
+export * from './lib/refused-authorizations.fixture';
 export * from './lib/open-api.lint';

@@ -23,6 +23,8 @@ export interface CommandAppHarness {
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   /** The app as the holder of `token` sees it: each request carries it as its bearer token. */
   as(token: string): Pick<CommandAppHarness, 'post'>;
+  /** The app as a client sending this `Authorization` header verbatim sees it; `null`: none at all. */
+  withAuthorization(authorization: string | null): Pick<CommandAppHarness, 'post'>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,10 @@ export async function startCommandApp(env: Record<string, string> = {}, sharedWi
     post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, { authorization, ...headers }),
     as: (token) => ({
       post: (path, body, headers = {}) => post(`${baseUrl}${path}`, body, { authorization: `Bearer ${token}`, ...headers }),
+    }),
+    withAuthorization: (value) => ({
+      post: (path, body, headers = {}) =>
+        post(`${baseUrl}${path}`, body, { ...(value === null ? {} : { authorization: value }), ...headers }),
     }),
     close: async () => {
       await app.close();
@@ -170,6 +176,7 @@ function harnessWhenStarted(started: () => CommandAppHarness): CommandAppHarness
     },
     post: (path, body, headers) => started().post(path, body, headers),
     as: (token) => started().as(token),
+    withAuthorization: (authorization) => started().withAuthorization(authorization),
     close: () => started().close(),
   };
 }

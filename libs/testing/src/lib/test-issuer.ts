@@ -29,6 +29,8 @@ export interface MintRequest {
   readonly ttlSeconds?: number;
   /** Default `ledger`; another value makes a wrong-audience token. */
   readonly audience?: string;
+  /** The token's `nbf` is this many seconds from now (0 to less than the ttl): a token not valid yet. */
+  readonly notBeforeSeconds?: number;
 }
 
 export interface SigningKeys {
@@ -49,6 +51,7 @@ export function mintToken(request: MintRequest, issuerUrl: string = testIssuerUr
   if (request.scope !== undefined) form.set('scope', request.scope);
   if (request.ttlSeconds !== undefined) form.set('ttl', String(request.ttlSeconds));
   if (request.audience !== undefined) form.set('audience', request.audience);
+  if (request.notBeforeSeconds !== undefined) form.set('not_before', String(request.notBeforeSeconds));
   return requestToken(issuerUrl, DEVELOPMENT_CLIENT.id, DEVELOPMENT_CLIENT.secret, form);
 }
 

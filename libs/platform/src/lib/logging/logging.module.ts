@@ -2,11 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { traceLogFields } from '@ledger/tracing';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { correlationIdOf } from '../http/correlation-id';
 import type { LogFormat, LogLevel } from '../config/common-config';
 import { logDestination } from './log-destination';
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+/** Credentials never reach a log line: bearer tokens and cookies (pino-http logs the request's headers). */
+export const REDACTED_HEADERS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'];
 
 /**
  * pino logs, JSON or pretty (see LOG_FORMAT); each request line carries the correlation id as `req.id`,
@@ -14,7 +17,8 @@ const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(serviceName: string, level: LogLevel, format: LogFormat = 'auto'): DynamicModule {
+  /** `output`: where the lines go instead of stdout (a test reading what is logged). */
+  static forRoot(serviceName: string, level: LogLevel, format: LogFormat = 'auto', output?: DestinationStream): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
@@ -24,9 +28,9 @@ export class LoggingModule {
             level,
             genReqId: (req: IncomingMessage, res: ServerResponse) => correlationIdOf(req, res),
             autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            redact: REDACTED_HEADERS,
             mixin: traceLogFields,
-            stream: logDestination(format, process.stdout.isTTY === true),
+            stream: output ?? logDestination(format, process.stdout.isTTY === true),
           },
         }),
       ],
