@@ -19,7 +19,8 @@ interface SecretValues {
 /** The Secrets a values file names through existingSecret: managed outside the chart, so never rendered. */
 export function externalSecretsOf(valuesFile: string): string[] {
   const values = (parse(readFileSync(join(CHART_DIR, valuesFile), 'utf8')) ?? {}) as SecretValues;
-  return [values.database?.existingSecret, values.cursorSecret?.existingSecret, values.kafka?.sasl?.existingSecret].filter(
+  const apps = Object.values(values.apps ?? {}).map((app) => app?.database?.existingSecret);
+  return [values.database?.existingSecret, values.cursorSecret?.existingSecret, values.kafka?.sasl?.existingSecret, ...apps].filter(
     (name): name is string => Boolean(name),
   );
 }
