@@ -130,7 +130,8 @@ async function underLoad(
     '--json',
     loadJson,
   ];
-  const load = startWorkspaceCli(LOAD_CLI, args, {}, loadLog);
+  // The load acts as the ledger-bench service with a token from the run's own issuer.
+  const load = startWorkspaceCli(LOAD_CLI, args, { OIDC_ISSUER: stack.issuer?.url }, loadLog);
   const loadStartedMs = journal.elapsedMs();
   journal.note(`load started (pid ${load.pid}): ${args.join(' ')}`);
   let exitCode: number | null;
