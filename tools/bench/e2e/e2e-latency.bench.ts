@@ -2,7 +2,8 @@
  * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --accounts 500 --variants defaults --baseline <dist> --profile --no-build]`
  *
  * The four built apps as separate processes (as `npm start` runs them), on a fresh database and a
- * topic of their own; every request as the ledger-bench service, with its token. At a steady rate scheduled by the clock (open loop), deposits and withdrawals
+ * topic of their own; commands and reads as the ledger-bench service, with its token, each account's
+ * stream followed by a caller of its own (the query service bounds the streams of one caller). At a steady rate scheduled by the clock (open loop), deposits and withdrawals
  * go to the command service over many accounts opened beforehand. For each accepted command, the
  * time from its 201 until the change is visible in the query service, two ways: (a) a `minVersion`
  * read issued right after the 201, (b) the account's SSE stream, open all along, delivering that
@@ -22,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { startPipeline, type Pipeline, type PipelineApp } from '@ledger/testing';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
 import { positiveNumber } from '../lib/bench-options';
-import { benchCaller, type Bearer } from '../lib/bench-caller';
+import { benchCaller, followerTokens, type Bearer } from '../lib/bench-caller';
 import { openAccounts } from '../lib/command-http';
 import { machineInfo } from '../lib/machine-info';
 import { openLoop, type OpenLoopResult } from '../lib/open-loop';
@@ -106,7 +107,7 @@ async function measure(pipeline: Pipeline, opts: Options, databaseUrl: string, a
   process.stdout.write(`  opening ${opts.accounts} accounts...\n`);
   const accounts = await openAccounts(urls.command, opts.accounts, as);
   await awaitProjected(urls.query, accounts, as);
-  const streams = await StreamArrivals.follow(urls.query, accounts, as);
+  const streams = await StreamArrivals.follow(urls.query, accounts, await followerTokens(accounts.length));
   const failures: Failures = noFailures();
   const account = (n: number) => accounts[n % accounts.length] as string;
   if (opts.warmupMs > 0) {

@@ -16,9 +16,12 @@ export class StreamArrivals {
   private readonly arrivals = new Map<string, number>();
   private readonly clients: SseClient[] = [];
 
-  static async follow(queryUrl: string, accounts: readonly string[], as: Bearer): Promise<StreamArrivals> {
+  /** Each account's stream as a caller of its own (`followers[i]` follows `accounts[i]`). */
+  static async follow(queryUrl: string, accounts: readonly string[], followers: readonly Bearer[]): Promise<StreamArrivals> {
     const arrivals = new StreamArrivals();
-    for (const id of accounts) {
+    for (const [i, id] of accounts.entries()) {
+      const as = followers[i];
+      if (as === undefined) throw new Error(`no follower for account ${i}`);
       const client = await SseClient.connect(`${queryUrl}/accounts/${id}/stream`, { authorization: as.authorization });
       if (client.status !== 200) throw new Error(`stream of ${id} refused: ${client.status} ${client.body}`);
       client.onMessage((message) => arrivals.arrivals.set(`${id}:${message.id}`, epochNow()));

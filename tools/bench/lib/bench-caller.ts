@@ -22,12 +22,26 @@ export function benchCaller(): Promise<RefreshingTokenSource> {
  * `count` distinct tokens of the bench's subject from the issuer's development grant, `concurrency`
  * requests at a time: requests that each carry a token the service has not verified yet.
  */
-export async function distinctBenchTokens(count: number, concurrency = 16): Promise<string[]> {
+export function distinctBenchTokens(count: number, concurrency = 16): Promise<string[]> {
+  return mintMany(count, concurrency, () => BENCH_SUBJECT, BENCH_SCOPES);
+}
+
+/**
+ * One reader per stream, `count` of them (subjects `bench-follower-<n>`, operators so that they may
+ * read the bench's accounts): the query service bounds the streams of one caller, and a benchmark
+ * that follows hundreds of accounts stands for as many clients.
+ */
+export async function followerTokens(count: number): Promise<Bearer[]> {
+  const tokens = await mintMany(count, 16, (n) => `bench-follower-${n}`, 'ledger:read ledger:operate');
+  return tokens.map((token) => ({ authorization: `Bearer ${token}` }));
+}
+
+async function mintMany(count: number, concurrency: number, subject: (n: number) => string, scope: string): Promise<string[]> {
   const tokens: string[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next++ < count) tokens.push(await mintToken({ sub: BENCH_SUBJECT, scope: BENCH_SCOPES }));
+      for (let n = next++; n < count; n = next++) tokens[n] = await mintToken({ sub: subject(n), scope });
     }),
   );
   return tokens;
