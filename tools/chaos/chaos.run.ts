@@ -8,7 +8,7 @@ import { injectFault } from './chaos.faults';
 import { faultTargets, planFaults, type Fault } from './chaos.plan';
 import { violationsOf, type ChaosReport, type Convergence, type FaultRecord, type LoadOutcome, type VerifyOutcome } from './chaos.report';
 import { checkRelayedOrder } from './checks/relayed-order.check';
-import type { ManagedProcess } from './infra/managed-process';
+import { waitFor, type ManagedProcess } from './infra/managed-process';
 import { chaosLocalDir, repoRoot } from './infra/repo-paths';
 import { APP_NAMES, builtMain } from './pipeline/app-replica';
 import { ChaosStack, PROJECTOR_GROUP, TOPIC } from './pipeline/chaos-stack';
@@ -19,6 +19,9 @@ import { LEDGER_CLI, LOAD_CLI, startWorkspaceCli, tailOf } from './pipeline/work
 
 /** Beyond its --duration, how long the load may take to wind down (requests in flight) before it is stopped. */
 const LOAD_OVERRUN_MS = 120_000;
+/** What the load generator prints once it has its token and starts sending (load.cli.ts). */
+const LOAD_SENDING = 'Sending ';
+const LOAD_BOOT_TIMEOUT_MS = 120_000;
 const QUIET_POLL_MS = 500;
 /** Consecutive quiet samples: the relay's lag gauge is sampled every 250 ms, so two polls see a fresh one. */
 const QUIET_SAMPLES = 3;
@@ -130,11 +133,21 @@ async function underLoad(
     '--json',
     loadJson,
   ];
-  const load = startWorkspaceCli(LOAD_CLI, args, {}, loadLog);
-  const loadStartedMs = journal.elapsedMs();
+  // The load acts as the ledger-bench service with a token from the run's own issuer.
+  const load = startWorkspaceCli(LOAD_CLI, args, { OIDC_ISSUER: stack.issuer?.url }, loadLog);
   journal.note(`load started (pid ${load.pid}): ${args.join(' ')}`);
   let exitCode: number | null;
   try {
+    // The faults are planned from the first request on: the generator's boot and its token fetch take
+    // seconds on a busy machine, and a fault before any traffic tests nothing.
+    const sending = await waitFor(() => Promise.resolve(readText(loadLog).includes(LOAD_SENDING)), {
+      timeoutMs: LOAD_BOOT_TIMEOUT_MS,
+      abort: () => load.exit() !== undefined || signal.aborted,
+    });
+    throwIfInterrupted(signal);
+    if (!sending) throw new Error(`the load generator did not start sending, see ${loadLog}:\n${tailOf(loadLog, 10)}`);
+    const loadStartedMs = journal.elapsedMs();
+    journal.note('load sending');
     await injectAll(context, loadStartedMs, faults);
     exitCode = await waitForLoad(load, options, journal, loadStartedMs, signal);
   } finally {
@@ -180,6 +193,14 @@ async function waitForLoad(
   throwIfInterrupted(signal);
   journal.note('the load generator outlived its duration: stopping it (SIGINT)');
   return (await load.stop('SIGINT', 30_000)).code;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function readJson(file: string): unknown {

@@ -35,6 +35,8 @@ describe('parseLoadArguments', () => {
         '--max-in-flight',
         '8',
         '--timeout-ms=250',
+        '--token',
+        'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
       ]),
     ).toEqual({
       rate: 5,
@@ -46,6 +48,7 @@ describe('parseLoadArguments', () => {
       timeoutMs: 250,
       ackLog: 'a.ndjson',
       json: 'o.json',
+      token: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
     });
   });
 
@@ -61,6 +64,7 @@ describe('parseLoadArguments', () => {
       '--json',
       '--max-in-flight',
       '--timeout-ms',
+      '--token',
     ])
       expect(LOAD_HELP).toContain(option);
   });
@@ -82,6 +86,8 @@ describe('parseLoadArguments', () => {
     [['--rate', '10', '--duration', '1', '--json', 'a\u001bb'], /--json must name a file/],
     [['--rate', '10', '--duration', '1', '--timeout-ms', '99'], /--timeout-ms/],
     [['--rate', '10', '--duration', '1', '--max-in-flight', '10001'], /--max-in-flight/],
+    [['--rate', '10', '--duration', '1', '--token', 'secret'], /--token must be a JWT .*, got 6 characters$/],
+    [['--rate', '10', '--duration', '1', '--token', 'a.b.c\nd'], /--token must be a JWT/],
     [['--rate', '10', '--duration', '1', 'extra'], /Unexpected argument 'extra'|positional/],
     [['--rate', '10', '--duration', '1', '--turbo'], /Unknown option '--turbo'/],
   ])('given %j, then why the arguments are wrong', (argv, message) => {

@@ -2,14 +2,17 @@ import { integerOption, parseOptions, quoteArgument, type CommandLineValues } fr
 import type { LoadOptions } from './load.run';
 
 /** The run's options as given on the command line, and where to write its records. */
-export interface LoadArguments extends Omit<LoadOptions, 'onAcknowledgement' | 'signal'> {
+export interface LoadArguments extends Omit<LoadOptions, 'onAcknowledgement' | 'signal' | 'authorization'> {
   readonly ackLog?: string;
   readonly json?: string;
+  /** The bearer token every request carries; without it the run fetches a service token. */
+  readonly token?: string;
 }
 
 export const LOAD_HELP = [
   'Usage: npm run load -- --rate <n> --duration <s> [--seed <n>] [--accounts <n>] [--command-url <url>]',
   '                       [--ack-log <file>] [--json <file>] [--max-in-flight <n>] [--timeout-ms <ms>]',
+  '                       [--token <jwt>]',
   '',
   'Drives the command service over HTTP with a realistic, seeded mix: opens, deposits, withdrawals (some',
   'beyond the balance), freezes, unfreezes, closes; some requests with an Idempotency-Key, sent twice',
@@ -28,9 +31,16 @@ export const LOAD_HELP = [
   '  --json <file>          write the summary as JSON too',
   '  --max-in-flight <n>    requests in flight at most (1 to 10000, default 256)',
   '  --timeout-ms <ms>      a request unanswered this long has an unknown outcome (100 to 120000, default 5000)',
+  '  --token <jwt>          the access token every request carries (Authorization: Bearer); default: the',
+  "                         ledger-bench service's token (client credentials, scopes ledger:read",
+  '                         ledger:write ledger:operate) from the issuer OIDC_ISSUER names (default',
+  '                         http://127.0.0.1:3005, the development issuer), fetched again before it expires.',
+  '                         A token without ledger:operate cannot freeze or unfreeze and is rate limited.',
   '',
   'Exit status: 0 the load ran (whatever the answers), 1 it could not run, 2 bad arguments, 130 interrupted.',
 ].join('\n');
+
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 const DEFAULTS = { accounts: 500, commandUrl: 'http://127.0.0.1:3001', maxInFlight: 256, timeoutMs: 5000 } as const;
 
@@ -46,6 +56,7 @@ export function parseLoadArguments(argv: readonly string[], randomSeed: () => nu
     json: { type: 'string' },
     'max-in-flight': { type: 'string' },
     'timeout-ms': { type: 'string' },
+    token: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (typeof values === 'string') return values;
@@ -68,6 +79,10 @@ export function parseLoadArguments(argv: readonly string[], randomSeed: () => nu
       return `--${name} must name a file, got ${quoteArgument(String(file))}`;
     files[name] = file;
   }
+  const token = values['token'];
+  if (token !== undefined && (typeof token !== 'string' || !JWT.test(token)))
+    // Not echoed: it is a credential.
+    return `--token must be a JWT (three base64url parts separated by dots), got ${typeof token === 'string' ? `${token.length} characters` : 'no value'}`;
   return {
     rate: rate as number,
     durationSeconds: durationSeconds as number,
@@ -78,6 +93,7 @@ export function parseLoadArguments(argv: readonly string[], randomSeed: () => nu
     timeoutMs: timeoutMs as number,
     ...(files['ack-log'] === undefined ? {} : { ackLog: files['ack-log'] }),
     ...(files['json'] === undefined ? {} : { json: files['json'] }),
+    ...(token === undefined ? {} : { token }),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { messageOf } from '@ledger/platform';
 import { formatAcknowledgedCommand } from '@ledger/read-model';
+import { RefreshingTokenSource, serviceToken, testIssuerUrl } from '@ledger/testing';
 import { randomInt } from 'node:crypto';
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -13,6 +14,34 @@ import { formatLoadReport } from './load.report';
 import { runLoad, type Send } from './load.run';
 
 export const LOAD_EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** The identity of a run without --token: a trusted service, which may freeze and is not rate limited by default. */
+const SERVICE_CLIENT = 'ledger-bench';
+const SERVICE_SCOPES = 'ledger:read ledger:write ledger:operate';
+
+interface Credentials {
+  readonly authorization: () => string;
+  readonly described: string;
+  stop(): void;
+}
+
+/** The token given, or the service's, from the issuer OIDC_ISSUER names (default the development issuer), kept fresh. */
+async function credentialsOf(token: string | undefined): Promise<Credentials> {
+  if (token !== undefined)
+    return { authorization: () => `Bearer ${token}`, described: 'with the token given (--token)', stop: () => undefined };
+  const issuer = testIssuerUrl();
+  let source: RefreshingTokenSource;
+  try {
+    source = await RefreshingTokenSource.start(() => serviceToken(SERVICE_CLIENT, SERVICE_SCOPES, issuer));
+  } catch (error) {
+    throw new Error(`no access token for ${SERVICE_CLIENT} from ${issuer} (${messageOf(error)}); pass --token, or set OIDC_ISSUER`);
+  }
+  return {
+    authorization: () => source.authorization,
+    described: `as ${SERVICE_CLIENT} (a token from ${issuer})`,
+    stop: () => source.stop(),
+  };
+}
 
 export interface LoadOutput {
   out(text: string): void;
@@ -31,18 +60,21 @@ export async function runLoadCli(argv: readonly string[], output: LoadOutput, si
   }
   let ackLog: WriteStream | undefined;
   let writeFailure: unknown;
+  let credentials: Credentials | undefined;
   try {
+    credentials = await credentialsOf(parsed.token);
     if (parsed.ackLog !== undefined) {
       ackLog = await openForAppend(parsed.ackLog);
       // A full disk must not crash the run; it fails it at the end, once the log is closed.
       ackLog.on('error', (error) => (writeFailure ??= error));
     }
     output.out(
-      `Sending ${parsed.rate} commands/s for ${parsed.durationSeconds} s to ${parsed.commandUrl}, seed ${parsed.seed} (--seed ${parsed.seed} repeats this run).`,
+      `Sending ${parsed.rate} commands/s for ${parsed.durationSeconds} s to ${parsed.commandUrl} ${credentials.described}, seed ${parsed.seed} (--seed ${parsed.seed} repeats this run).`,
     );
     const summary = await runLoad(
       {
         ...parsed,
+        authorization: credentials.authorization,
         ...(ackLog === undefined ? {} : { onAcknowledgement: (command) => void ackLog?.write(`${formatAcknowledgedCommand(command)}\n`) }),
         ...(signal === undefined ? {} : { signal }),
       },
@@ -58,6 +90,8 @@ export async function runLoadCli(argv: readonly string[], output: LoadOutput, si
     ackLog?.destroy();
     output.err(`load: ${messageOf(error)}`);
     return LOAD_EXIT.failed;
+  } finally {
+    credentials?.stop();
   }
 }
 

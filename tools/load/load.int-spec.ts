@@ -12,7 +12,19 @@ import {
   type AcknowledgedCommand,
   type Difference,
 } from '@ledger/read-model';
-import { createTestDatabase, eventually, freePort, spawnAppProcess, testPool, type AppProcess, type TestDatabase } from '@ledger/testing';
+import { DATABASE_ROLES } from '@ledger/platform';
+import {
+  asRole,
+  createTestDatabase,
+  eventually,
+  freePort,
+  mintToken,
+  spawnAppProcess,
+  testIssuerUrl,
+  testPool,
+  type AppProcess,
+  type TestDatabase,
+} from '@ledger/testing';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +61,12 @@ describe('npm run load against the command app', () => {
     app = spawnAppProcess({
       main: 'apps/command/src/main.ts',
       tsconfig: 'apps/command/tsconfig.app.json',
-      env: { DATABASE_URL: database.url, COMMAND_PORT: String(port), LOG_LEVEL: 'warn' },
+      env: {
+        DATABASE_URL: asRole(database.url, DATABASE_ROLES.command),
+        COMMAND_PORT: String(port),
+        OIDC_ISSUER: testIssuerUrl(),
+        LOG_LEVEL: 'warn',
+      },
     });
     await eventually(
       async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200,
@@ -67,7 +84,7 @@ describe('npm run load against the command app', () => {
     await database?.drop();
   }, 30_000);
 
-  it('given a short seeded load, then every acknowledged command is one event in the store, retries replayed, stale If-Match refused', async () => {
+  it('given a short seeded load as the ledger-bench service (no --token), then every acknowledged command is one event in the store, retries replayed, stale If-Match refused', async () => {
     const ackLog = join(dir, 'acks.ndjson');
     const json = join(dir, 'load.json');
 
@@ -105,6 +122,12 @@ describe('npm run load against the command app', () => {
     expect(summary.refusedByProblem['insufficient-funds']).toBeGreaterThan(0);
     expect(summary.latencyMs.count).toBe(summary.sent + summary.idempotentRetries.sent);
     expect(run.out).toMatch(/^Acknowledged \(2xx\): \d+\. Refused \(4xx\) by problem type: .*insufficient-funds \d+/m);
+    expect(run.out).toContain('as ledger-bench (a token from');
+    // Freezes and unfreezes need ledger:operate: the service's token has it.
+    expect(summary.refusedByProblem).not.toHaveProperty('insufficient-scope');
+    expect(summary.refusedByProblem).not.toHaveProperty('unauthenticated');
+    const actors = await pool.query<{ actor: unknown }>(`SELECT DISTINCT metadata->'actor' AS actor FROM event_store.events`);
+    expect(actors.rows).toEqual([{ actor: { sub: 'ledger-bench', clientId: 'ledger-bench' } }]);
 
     const acks = readFileSync(ackLog, 'utf8').trimEnd().split('\n').map(parseAcknowledgedCommand);
     expect(acks.filter((a) => typeof a === 'string')).toEqual([]);
@@ -148,6 +171,19 @@ describe('npm run load against the command app', () => {
       client.release();
     }
   }, 120_000);
+
+  it('given --token, then every request carries it: a token of the wrong audience is refused, 401 unauthenticated, and nothing is stored', async () => {
+    const before = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_store.events`);
+    const token = await mintToken({ sub: 'load-spec', audience: 'not-the-ledger' });
+
+    const run = await load(['--rate', '20', '--duration', '1', '--seed', '7', '--accounts', '5', '--command-url', url, '--token', token]);
+
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('with the token given (--token)');
+    expect(run.out).toMatch(/Refused \(4xx\) by problem type: unauthenticated 20\./);
+    const after = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_store.events`);
+    expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+  }, 60_000);
 
   it('given no service at the URL, then it keeps going, counts every command as failed (connection refused) and exits 0', async () => {
     const nowhere = `http://127.0.0.1:${await freePort()}`;

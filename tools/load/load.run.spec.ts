@@ -91,6 +91,24 @@ describe('runLoad', () => {
     expect(second.attempts).toHaveLength(first.attempts.length);
   });
 
+  it('given an authorization source, then every request carries its value as it is at the time of sending', async () => {
+    const service = fakeService();
+    let token = 'first';
+    const send: Send = async (attempt) => {
+      // The source changes midway, as a refreshed token does.
+      if (service.attempts.length === 40) token = 'second';
+      return service.send(attempt);
+    };
+
+    await runLoad({ ...OPTIONS, authorization: () => `Bearer ${token}` }, send);
+
+    const sent = service.attempts.map((a) => a.headers['authorization']);
+    expect(sent).toHaveLength(service.attempts.length);
+    expect(new Set(sent)).toEqual(new Set(['Bearer first', 'Bearer second']));
+    expect(sent.slice(0, 40).every((header) => header === 'Bearer first')).toBe(true);
+    expect(sent.at(-1)).toBe('Bearer second');
+  });
+
   it('given idempotent requests whose first answer is lost, then the retry settles them: acknowledged when it answers 2xx, unknown when it cannot connect', async () => {
     const service = fakeService();
     const seen = new Set<string>();

@@ -13,6 +13,8 @@ export interface LoadOptions {
   readonly commandUrl: string;
   readonly maxInFlight: number;
   readonly timeoutMs: number;
+  /** The `Authorization` header of each request, read as it is sent (a refreshed token takes over). */
+  readonly authorization?: () => string;
   /** Each acknowledged command, and each of unknown outcome, as it is known. */
   readonly onAcknowledgement?: (command: AcknowledgedCommand) => void;
   readonly signal?: AbortSignal;
@@ -37,16 +39,18 @@ export async function runLoad(
   const started = performance.now();
 
   const execute = async (request: PlannedRequest): Promise<void> => {
-    const attempt: CommandAttempt = {
+    const headers = headersOf(request, versions.get(request.accountId));
+    // The retry repeats the request as it was, with the token of the moment (the same caller's).
+    const attempt = (): CommandAttempt => ({
       path: request.path,
       body: request.body,
-      headers: headersOf(request, versions.get(request.accountId)),
-    };
-    const first = await send(attempt);
+      headers: options.authorization === undefined ? headers : { ...headers, authorization: options.authorization() },
+    });
+    const first = await send(attempt());
     timed(tally, first);
     let last = first;
     if (request.idempotencyKey !== undefined) {
-      last = await send(attempt);
+      last = await send(attempt());
       timed(tally, last);
       tally.retry(retryResult(first, last));
     }

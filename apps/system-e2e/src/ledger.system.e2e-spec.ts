@@ -1,5 +1,5 @@
 import { problemType } from '@ledger/platform';
-import { SseClient, type SseMessage } from '@ledger/testing';
+import { mintToken, SseClient, type SseMessage } from '@ledger/testing';
 import { ExpectedAccount, type Change } from './support/expected-account.model';
 import type { CommandResult, LedgerHttpClient, Reply } from './support/ledger-http.client';
 import { startLedgerSystem, SYSTEM_LOG_DIR, type LedgerSystem } from './support/ledger-system.harness';
@@ -14,12 +14,15 @@ const framesOf = (messages: readonly SseMessage[]) => messages.map(({ id, event,
 
 describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_DIR})`, () => {
   let system: LedgerSystem;
+  /** A customer: every account of these cases but the many-accounts one is its own. */
   let client: LedgerHttpClient;
+  let operator: LedgerHttpClient;
   const streams: SseClient[] = [];
 
   beforeAll(async () => {
     system = await startLedgerSystem();
     client = system.client;
+    operator = system.operator;
   }, 180_000);
 
   afterEach(() => {
@@ -30,9 +33,14 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
     await system?.stop();
   }, 60_000);
 
-  async function follow(accountId: string, lastEventId: number): Promise<SseClient> {
-    const stream = await SseClient.connect(client.streamUrl(accountId), { 'last-event-id': String(lastEventId) });
+  async function connect(as: LedgerHttpClient, accountId: string, lastEventId: number): Promise<SseClient> {
+    const stream = await SseClient.connect(as.streamUrl(accountId), { ...as.streamHeaders(), 'last-event-id': String(lastEventId) });
     streams.push(stream);
+    return stream;
+  }
+
+  async function follow(accountId: string, lastEventId: number): Promise<SseClient> {
+    const stream = await connect(client, accountId, lastEventId);
     expect(stream.status).toBe(200);
     return stream;
   }
@@ -106,9 +114,10 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
     await accepted(account, { type: 'MoneyWithdrawn', amount: 1_500 }, () => client.withdraw(id, 1_500));
     const poor = await refused(account, 'insufficient-funds', () => client.withdraw(id, 50_000));
     expect(poor.body).toMatchObject({ balance: 11_000, requested: 50_000 });
-    await accepted(account, { type: 'AccountFrozen', reason: 'card reported stolen' }, () => client.freeze(id, 'card reported stolen'));
+    // Freezing is an operator's act; the customer's own writes meet the freeze.
+    await accepted(account, { type: 'AccountFrozen', reason: 'card reported stolen' }, () => operator.freeze(id, 'card reported stolen'));
     await refused(account, 'account-frozen', () => client.deposit(id, 100));
-    await accepted(account, { type: 'AccountUnfrozen' }, () => client.unfreeze(id));
+    await accepted(account, { type: 'AccountUnfrozen' }, () => operator.unfreeze(id));
     await refused(account, 'balance-not-zero', () => client.close(id));
     await accepted(account, { type: 'MoneyWithdrawn', amount: 11_000 }, () => client.withdraw(id, 11_000));
     await accepted(account, { type: 'AccountClosed' }, () => client.close(id));
@@ -165,11 +174,12 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
   it(
     'converges 50 accounts x 10 commands sent concurrently to the expected balances, by id and by owner',
     async () => {
+      // As an operator, a trusted service's traffic: customers are rate limited well below this burst.
       const accounts = 50;
       const commandsEach = 10;
       const owner = 'Many Accounts Ltd';
       const opened = await Promise.all(
-        Array.from({ length: accounts }, () => client.open({ owner, currency: 'EUR', initialDeposit: 1_000 })),
+        Array.from({ length: accounts }, () => operator.open({ owner, currency: 'EUR', initialDeposit: 1_000 })),
       );
       expect(opened.map((r) => r.status)).toEqual(Array(accounts).fill(201));
 
@@ -182,7 +192,7 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
           for (let c = 0; c < commandsEach; c++) {
             const amount = 10 * (a + 1) + c;
             const withdraw = (a + c) % 3 === 0;
-            const reply = withdraw ? await client.withdraw(accountId, amount) : await client.deposit(accountId, amount);
+            const reply = withdraw ? await operator.withdraw(accountId, amount) : await operator.deposit(accountId, amount);
             expect([reply.status, reply.body.version]).toEqual([201, c + 2]);
             balance += withdraw ? -amount : amount;
             if (withdraw) withdrawn += amount;
@@ -193,7 +203,7 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
         }),
       );
 
-      const reads = await Promise.all(expected.map((e) => client.account(e.accountId, commandsEach + 1)));
+      const reads = await Promise.all(expected.map((e) => operator.account(e.accountId, commandsEach + 1)));
       expect(reads.map((r) => r.status)).toEqual(Array(accounts).fill(200));
       expect(reads.map((r) => r.body)).toEqual(
         expected.map((e) =>
@@ -212,7 +222,7 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
         ),
       );
 
-      const listed = await client.accountsOf(owner);
+      const listed = await operator.accountsOf(owner);
       expect(listed.status).toBe(200);
       expect(listed.body.nextCursor).toBeUndefined();
       const byId = (x: { accountId: string }, y: { accountId: string }) => x.accountId.localeCompare(y.accountId);
@@ -220,4 +230,33 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
     },
     MANY_ACCOUNTS_TIMEOUT_MS,
   );
+
+  it("shows a customer's account to its owner and operators only: anyone else gets 404 account-not-found everywhere, and changes nothing", async () => {
+    const account = await open('Barbara Liskov', 700);
+    const id = account.accountId;
+    const stranger = client.as(await mintToken({ sub: 'system-e2e-stranger', scope: 'ledger:read ledger:write' }));
+    const notFound = (reply: Reply<unknown>) => {
+      expect(reply.status).toBe(404);
+      expect(reply.contentType).toMatch(PROBLEM_JSON);
+      expect(reply.body).toMatchObject({ type: problemType('account-not-found'), status: 404 });
+    };
+
+    notFound(await stranger.read(id));
+    notFound(await stranger.transactions(id));
+    notFound(await stranger.deposit(id, 1));
+    notFound(await stranger.withdraw(id, 1));
+    notFound(await stranger.close(id));
+    const stream = await connect(stranger, id, 0);
+    expect(stream.status).toBe(404);
+    expect((await stranger.ownAccounts()).body).toEqual({ items: [] });
+
+    const own = await client.ownAccounts();
+    expect(own.status).toBe(200);
+    expect(own.body.items.map((item) => item.accountId)).toContain(id);
+    const asOperator = await operator.read(id);
+    expect(asOperator.status).toBe(200);
+    expect(asOperator.body).toEqual(account.body());
+    // Nothing the stranger sent reached the account.
+    await expectReadBack(account);
+  });
 });

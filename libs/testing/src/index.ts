@@ -18,6 +18,7 @@ export * from './lib/tcp-proxy';
 export * from './lib/database-suite';
 export * from './lib/suite-resource';
 export * from './lib/test-issuer';
+export * from './lib/refreshing-token.source';
 export * from './lib/hostile-tokens';
 export * from './lib/refused-authorizations.fixture';
 export * from './lib/open-api.lint';

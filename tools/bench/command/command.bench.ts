@@ -1,12 +1,14 @@
 /**
  * `npm run bench:command [-- --duration 15 --warmup 3 --connections 64 --accounts 10000 --pool 20
- *   --batches 2 --contenders raw,group,single,http,floor --no-build]`
+ *   --batches 2 --contenders raw,group,single,http,http-fresh-token,floor --no-build]`
  *
- * Deposits over many accounts at fixed concurrency, four contenders in one run against one fresh
+ * Deposits over many accounts at fixed concurrency, the contenders in one run against one fresh
  * database: (a) a raw single-row INSERT per operation (the durable-write ceiling of this machine),
  * (b) the command pipeline in process on the event store with group commit, (c) the same with one
- * statement and commit per append, (d) the built command app over HTTP, and (e) the HTTP floor: the
- * same requests answered by Fastify alone (what one Node process can serve here at best).
+ * statement and commit per append, (d) the built command app over HTTP as the ledger-bench service
+ * (one token: verified once, then from the app's cache), (d') the same with a token the app has not
+ * seen on every request (what verifying a signature adds), and (e) the HTTP floor: the same requests
+ * answered by Fastify alone (what one Node process can serve here at best).
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -14,8 +16,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
+import { VERIFIED_TOKEN_CACHE_SIZE } from '@ledger/auth';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
-import { runMigrations } from '@ledger/platform';
+import { DATABASE_ROLES, runMigrations } from '@ledger/platform';
+import { asRole, testIssuerUrl } from '@ledger/testing';
+import { benchCaller, distinctBenchTokens } from '../lib/bench-caller';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
 import { positiveNumber } from '../lib/bench-options';
 import { startChildApp, freePort } from '../lib/child-app';
@@ -29,6 +34,7 @@ import {
   ContenderResult,
   HTTP_APP,
   HTTP_FLOOR,
+  HTTP_FRESH_TOKEN,
   httpDeposits,
   libraryAppend,
   RAW_CONTENDER,
@@ -41,6 +47,8 @@ const APP_MAIN = join(ROOT, 'dist', 'apps', 'command', 'main.js');
 const FLOOR_MAIN = join(__dirname, 'http-floor.server.ts');
 const REGISTER = join(ROOT, 'tools', 'bench', 'lib', 'register.js');
 const RESULTS = join(ROOT, 'tools', 'bench', 'results', 'command.json');
+/** Taken in turn, more tokens than the app's verified-token cache holds: each is evicted before it comes round again. */
+const FRESH_TOKENS = VERIFIED_TOKEN_CACHE_SIZE + 1_000;
 
 function options() {
   const { values } = parseArgs({
@@ -57,7 +65,7 @@ function options() {
       // A subset, e.g. --contenders raw,http; % of raw needs raw.
       // Another build of the app to compare, e.g. a copy of main.js from before a change.
       'app-main': { type: 'string', default: APP_MAIN },
-      contenders: { type: 'string', default: 'raw,group,single,http,floor' },
+      contenders: { type: 'string', default: 'raw,group,single,http,http-fresh-token,floor' },
       // Extra environment for the app, e.g. --app-env LOG_LEVEL=info
       'app-env': { type: 'string', multiple: true, default: [] },
       // Extra node flags for the app, e.g. --app-node-args=--cpu-prof
@@ -105,6 +113,9 @@ async function main(): Promise<void> {
   const opts = options();
   if (opts.build) buildApp();
 
+  // Over HTTP as the ledger-bench service, which opened the accounts below (their owner) and is not rate limited.
+  const caller = await benchCaller();
+  const serviceAuthorization = () => caller.authorization;
   const serverUrl = process.env['DATABASE_URL'] ?? DEFAULT_SERVER_URL;
   const database = await createBenchDatabase(serverUrl, 'ledger_bench');
   process.stdout.write(`database ${database.name}\n`);
@@ -137,7 +148,14 @@ async function main(): Promise<void> {
       process.stdout.write(`library append, one commit each, ${seconds}...\n`);
       results.push(await libraryAppend(database.url, accounts, shape, false));
     }
-    if (opts.contenders.has('http')) await runHttp();
+    if (opts.contenders.has('http')) await runHttp(HTTP_APP, serviceAuthorization);
+    if (opts.contenders.has('http-fresh-token')) {
+      const t1 = performance.now();
+      const tokens = await distinctBenchTokens(FRESH_TOKENS);
+      process.stdout.write(`minted ${tokens.length} distinct tokens in ${((performance.now() - t1) / 1000).toFixed(1)} s\n`);
+      let next = 0;
+      await runHttp(HTTP_FRESH_TOKEN, () => `Bearer ${tokens[next++ % tokens.length]}`);
+    }
     if (opts.contenders.has('floor')) await runFloor();
 
     async function runFloor(): Promise<void> {
@@ -152,13 +170,19 @@ async function main(): Promise<void> {
       });
       try {
         process.stdout.write(`HTTP floor, ${seconds}...\n`);
-        results.push(await httpDeposits({ ...HTTP_FLOOR, baseUrl: floor.baseUrl, pid: floor.process.pid ?? 0 }, accounts, shape));
+        results.push(
+          await httpDeposits(
+            { ...HTTP_FLOOR, baseUrl: floor.baseUrl, pid: floor.process.pid ?? 0, authorization: serviceAuthorization },
+            accounts,
+            shape,
+          ),
+        );
       } finally {
         await floor.stop();
       }
     }
 
-    async function runHttp(): Promise<void> {
+    async function runHttp(contender: typeof HTTP_APP | typeof HTTP_FRESH_TOKEN, authorization: () => string): Promise<void> {
       const port = await freePort();
       const app = await startChildApp({
         main: opts.appMain,
@@ -167,7 +191,9 @@ async function main(): Promise<void> {
         readyPath: '/health/ready',
         env: {
           ...process.env,
-          DATABASE_URL: database.url,
+          // As its own role (the migrations above ran as the server's admin), trusting the stack's issuer.
+          DATABASE_URL: asRole(database.url, DATABASE_ROLES.command),
+          OIDC_ISSUER: testIssuerUrl(),
           DATABASE_POOL_SIZE: String(opts.poolSize),
           COMMAND_PORT: String(port),
           LOG_LEVEL: 'warn',
@@ -175,8 +201,8 @@ async function main(): Promise<void> {
         },
       });
       try {
-        process.stdout.write(`HTTP deposits, ${seconds}...\n`);
-        results.push(await httpDeposits({ ...HTTP_APP, baseUrl: app.baseUrl, pid: app.process.pid ?? 0 }, accounts, shape));
+        process.stdout.write(`${contender.contender}, ${seconds}...\n`);
+        results.push(await httpDeposits({ ...contender, baseUrl: app.baseUrl, pid: app.process.pid ?? 0, authorization }, accounts, shape));
       } finally {
         await app.stop();
       }
@@ -241,6 +267,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`wrote ${RESULTS}\n`);
   } finally {
+    caller.stop();
     await backends?.close();
     await database.drop();
   }

@@ -160,7 +160,13 @@ interface CannonRun {
   readonly p99Ms: number;
 }
 
-async function cannon(baseUrl: string, accounts: readonly string[], connections: number, durationMs: number): Promise<CannonRun> {
+async function cannon(
+  baseUrl: string,
+  accounts: readonly string[],
+  connections: number,
+  durationMs: number,
+  authorization: () => string,
+): Promise<CannonRun> {
   const account = cycle(accounts);
   const started = performance.now();
   const result = await autocannon({
@@ -175,6 +181,7 @@ async function cannon(baseUrl: string, accounts: readonly string[], connections:
         setupRequest: (request) => ({
           ...request,
           path: `/accounts/${account()}/deposits`,
+          headers: { ...request.headers, authorization: authorization() },
         }),
       },
     ],
@@ -197,11 +204,20 @@ export interface HttpTarget {
   readonly baseUrl: string;
   /** The serving process, whose CPU is measured. */
   readonly pid: number;
+  /** Each request's `Authorization` header, asked for as the request is made. */
+  readonly authorization: () => string;
 }
 
 export const HTTP_APP = {
   contender: 'HTTP deposit (app)',
-  description: 'POST /accounts/{id}/deposits to the built command app via autocannon',
+  description:
+    'POST /accounts/{id}/deposits to the built command app via autocannon, one bearer token (verified once, then from the cache)',
+} as const;
+
+export const HTTP_FRESH_TOKEN = {
+  contender: 'HTTP deposit, new token each (app)',
+  description:
+    'the same POSTs, each with a token the app has not verified yet: more distinct tokens in turn than its verified-token cache holds, so every request checks a signature',
 } as const;
 
 export const HTTP_FLOOR = {
@@ -211,11 +227,11 @@ export const HTTP_FLOOR = {
 
 /** (d) Deposits over HTTP from autocannon, spread over the accounts: to the built app, or to the HTTP floor. */
 export async function httpDeposits(target: HttpTarget, accounts: readonly string[], shape: RunShape): Promise<ContenderResult> {
-  const { baseUrl, pid: appPid } = target;
-  const runs = [await cannon(baseUrl, accounts, shape.connections, shape.warmupMs)];
+  const { baseUrl, pid: appPid, authorization } = target;
+  const runs = [await cannon(baseUrl, accounts, shape.connections, shape.warmupMs, authorization)];
   await shape.backends?.begin();
   const cpuBefore = processCpuSeconds(appPid);
-  runs.push(await cannon(baseUrl, accounts, shape.connections, shape.durationMs));
+  runs.push(await cannon(baseUrl, accounts, shape.connections, shape.durationMs, authorization));
   const cpuAfter = processCpuSeconds(appPid);
   const pg = (await shape.backends?.end()) ?? null;
   for (const [i, run] of runs.entries()) {

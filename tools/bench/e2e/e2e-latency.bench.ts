@@ -2,7 +2,8 @@
  * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --accounts 500 --variants defaults --baseline <dist> --profile --no-build]`
  *
  * The four built apps as separate processes (as `npm start` runs them), on a fresh database and a
- * topic of their own. At a steady rate scheduled by the clock (open loop), deposits and withdrawals
+ * topic of their own; commands and reads as the ledger-bench service, with its token, each account's
+ * stream followed by a caller of its own (the query service bounds the streams of one caller). At a steady rate scheduled by the clock (open loop), deposits and withdrawals
  * go to the command service over many accounts opened beforehand. For each accepted command, the
  * time from its 201 until the change is visible in the query service, two ways: (a) a `minVersion`
  * read issued right after the 201, (b) the account's SSE stream, open all along, delivering that
@@ -22,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { startPipeline, type Pipeline, type PipelineApp } from '@ledger/testing';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
 import { positiveNumber } from '../lib/bench-options';
+import { benchCaller, followerTokens, type Bearer } from '../lib/bench-caller';
 import { openAccounts } from '../lib/command-http';
 import { machineInfo } from '../lib/machine-info';
 import { openLoop, type OpenLoopResult } from '../lib/open-loop';
@@ -100,22 +102,22 @@ function cpuOf(pipeline: Pipeline): Record<string, number | null> {
   return cpu;
 }
 
-async function measure(pipeline: Pipeline, opts: Options, databaseUrl: string) {
+async function measure(pipeline: Pipeline, opts: Options, databaseUrl: string, as: Bearer) {
   const urls = { command: pipeline.command.baseUrl, query: pipeline.query.baseUrl };
   process.stdout.write(`  opening ${opts.accounts} accounts...\n`);
-  const accounts = await openAccounts(urls.command, opts.accounts);
-  await awaitProjected(urls.query, accounts);
-  const streams = await StreamArrivals.follow(urls.query, accounts);
+  const accounts = await openAccounts(urls.command, opts.accounts, as);
+  await awaitProjected(urls.query, accounts, as);
+  const streams = await StreamArrivals.follow(urls.query, accounts, await followerTokens(accounts.length));
   const failures: Failures = noFailures();
   const account = (n: number) => accounts[n % accounts.length] as string;
   if (opts.warmupMs > 0) {
     process.stdout.write(`  warm-up: ${opts.rate}/s for ${opts.warmupMs / 1000} s...\n`);
-    await openLoop(opts.rate, opts.warmupMs, (n) => commandAndRead(urls, account(n), n, opts.reads, null, noFailures()));
+    await openLoop(opts.rate, opts.warmupMs, (n) => commandAndRead(urls, as, account(n), n, opts.reads, null, noFailures()));
   }
   process.stdout.write(`  measuring: ${opts.rate}/s for ${opts.durationMs / 1000} s...\n`);
   const samples: CommandSample[] = [];
   const before = cpuOf(pipeline);
-  const load = await openLoop(opts.rate, opts.durationMs, (n) => commandAndRead(urls, account(n), n, opts.reads, samples, failures));
+  const load = await openLoop(opts.rate, opts.durationMs, (n) => commandAndRead(urls, as, account(n), n, opts.reads, samples, failures));
   const after = cpuOf(pipeline);
   // The last commands' changes may still be on their way to the streams.
   const deadline = Date.now() + 15_000;
@@ -131,7 +133,7 @@ async function measure(pipeline: Pipeline, opts: Options, databaseUrl: string) {
   return { load, failures, distributions: summarise(samples, stages), cores };
 }
 
-async function runVariant(variant: Variant, opts: Options): Promise<VariantResult> {
+async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<VariantResult> {
   process.stdout.write(`\nvariant ${variant.name}: ${variant.description}\n`);
   const profileDir = opts.profile ? join(PROFILES, variant.name) : undefined;
   if (profileDir !== undefined) rmSync(profileDir, { recursive: true, force: true });
@@ -147,7 +149,7 @@ async function runVariant(variant: Variant, opts: Options): Promise<VariantResul
       apps: profiledApps(variant, profileDir),
       readyTimeoutMs: 180_000,
     });
-    const measured = await measure(pipeline, opts, database.url);
+    const measured = await measure(pipeline, opts, database.url, as);
     await pipeline.stop();
     const profiles =
       profileDir === undefined
@@ -206,7 +208,12 @@ async function main(): Promise<void> {
   const probe = await createBenchDatabase(DEFAULT_SERVER_URL, 'ledger_bench_e2e_probe');
   const machine = await machineInfo(probe.url).finally(() => probe.drop());
   const results: VariantResult[] = [];
-  for (const variant of opts.variants) results.push(await runVariant(variant, opts));
+  const caller = await benchCaller();
+  try {
+    for (const variant of opts.variants) results.push(await runVariant(variant, opts, caller));
+  } finally {
+    caller.stop();
+  }
   report(results);
   process.stdout.write(
     `\ntargets: 201 -> visible p50 < ${TARGETS.p50Ms} ms, p99 < ${TARGETS.p99Ms} ms. ${machine.cpus} CPUs (${machine.cpuModel}), ` +

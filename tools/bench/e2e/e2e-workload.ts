@@ -1,11 +1,12 @@
 import { SseClient } from '@ledger/testing';
+import type { Bearer } from '../lib/bench-caller';
 import { getStatus, postJson } from '../lib/command-http';
 import { epochNow, type CommandSample } from './latency-samples';
 
 /** Waits until the query service has every account (a read with minVersion=1 each). */
-export async function awaitProjected(queryUrl: string, accounts: readonly string[]): Promise<void> {
+export async function awaitProjected(queryUrl: string, accounts: readonly string[], as: Bearer): Promise<void> {
   for (const id of accounts) {
-    const status = await getStatus(`${queryUrl}/accounts/${id}?minVersion=1&waitMs=10000`);
+    const status = await getStatus(`${queryUrl}/accounts/${id}?minVersion=1&waitMs=10000`, as);
     if (status !== 200) throw new Error(`account ${id} not projected: ${status}`);
   }
 }
@@ -15,10 +16,13 @@ export class StreamArrivals {
   private readonly arrivals = new Map<string, number>();
   private readonly clients: SseClient[] = [];
 
-  static async follow(queryUrl: string, accounts: readonly string[]): Promise<StreamArrivals> {
+  /** Each account's stream as a caller of its own (`followers[i]` follows `accounts[i]`). */
+  static async follow(queryUrl: string, accounts: readonly string[], followers: readonly Bearer[]): Promise<StreamArrivals> {
     const arrivals = new StreamArrivals();
-    for (const id of accounts) {
-      const client = await SseClient.connect(`${queryUrl}/accounts/${id}/stream`);
+    for (const [i, id] of accounts.entries()) {
+      const as = followers[i];
+      if (as === undefined) throw new Error(`no follower for account ${i}`);
+      const client = await SseClient.connect(`${queryUrl}/accounts/${id}/stream`, { authorization: as.authorization });
       if (client.status !== 200) throw new Error(`stream of ${id} refused: ${client.status} ${client.body}`);
       client.onMessage((message) => arrivals.arrivals.set(`${id}:${message.id}`, epochNow()));
       arrivals.clients.push(client);
@@ -62,6 +66,7 @@ const causeOf = (error: unknown): string =>
  */
 export async function commandAndRead(
   urls: { readonly command: string; readonly query: string },
+  as: Bearer,
   accountId: string,
   n: number,
   read: boolean,
@@ -72,7 +77,7 @@ export async function commandAndRead(
   const sentAt = epochNow();
   let sample: CommandSample;
   try {
-    const reply = await postJson(`${urls.command}/accounts/${accountId}/${kind}`, { amount: 1 + (n % 100) });
+    const reply = await postJson(`${urls.command}/accounts/${accountId}/${kind}`, { amount: 1 + (n % 100) }, as);
     const acceptedAt = epochNow();
     const eventId = reply.body.events?.[0]?.eventId;
     if (reply.status !== 201 || eventId === undefined) {
@@ -87,7 +92,7 @@ export async function commandAndRead(
   samples?.push(sample);
   if (!read) return;
   try {
-    const status = await getStatus(`${urls.query}/accounts/${accountId}?minVersion=${sample.version}&waitMs=10000`);
+    const status = await getStatus(`${urls.query}/accounts/${accountId}?minVersion=${sample.version}&waitMs=10000`, as);
     if (status === 200) sample.readOkAt = epochNow();
     else fail(failures, 'reads', String(status));
   } catch (error) {

@@ -26,6 +26,7 @@ import {
 } from '@ledger/read-model';
 import {
   AccountTraffic,
+  asRole,
   createTestDatabase,
   createTopicAndWait,
   testKafkaBrokers,
@@ -45,7 +46,7 @@ import { freePort, startChildApp } from '../lib/child-app';
 import { machineInfo } from '../lib/machine-info';
 import { processCpuSeconds } from '../lib/process-cpu';
 import { formatTable } from '../lib/table';
-import { sleep } from '@ledger/platform';
+import { DATABASE_ROLES, sleep } from '@ledger/platform';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -177,7 +178,8 @@ async function drainWithProjector(admin: Admin, topic: string): Promise<DrainRes
       port,
       env: {
         ...process.env,
-        DATABASE_URL: database.url,
+        // As its own role: the read model was migrated (and the role granted) as the server's admin.
+        DATABASE_URL: asRole(database.url, DATABASE_ROLES.projector),
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         KAFKA_TOPIC: topic,
         KAFKA_DLQ_TOPIC: `${topic}.dlq`,

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
 import { positiveNumber } from '../lib/bench-options';
 import { percentile } from '../lib/closed-loop';
+import { benchCaller } from '../lib/bench-caller';
 import { getStatus, openAccounts, postJson } from '../lib/command-http';
 import { machineInfo } from '../lib/machine-info';
 import { openLoop } from '../lib/open-loop';
@@ -65,6 +66,8 @@ function summary(samples: Samples): string[] {
 async function main(): Promise<void> {
   const opts = options();
   if (opts.build) buildApps();
+  // As the ledger-bench service; its token first, so a missing issuer stops the run before anything starts.
+  const caller = await benchCaller();
   const database = await createBenchDatabase(DEFAULT_SERVER_URL, 'ledger_bench_ryw');
   const pipeline = await startPipeline({ databaseUrl: database.url, brokers: opts.brokers }).catch(async (error: unknown) => {
     await database.drop();
@@ -78,22 +81,22 @@ async function main(): Promise<void> {
   try {
     const machine = await machineInfo(database.url);
     process.stdout.write(`opening ${opts.accounts} accounts...\n`);
-    const accounts = await openAccounts(command, opts.accounts);
+    const accounts = await openAccounts(command, opts.accounts, caller);
     process.stdout.write(`deposits at ${opts.rate}/s for ${opts.durationMs / 1000} s, each read back with minVersion...\n`);
     const one = async (accountId: string) => {
       const sent = performance.now();
-      const deposit = await postJson(`${command}/accounts/${accountId}/deposits`, { amount: 1 });
+      const deposit = await postJson(`${command}/accounts/${accountId}/deposits`, { amount: 1 }, caller);
       const acknowledged = performance.now();
       if (deposit.status !== 201) {
         commands.failures += 1;
         return;
       }
       commands.ms.push(acknowledged - sent);
-      const read = await getStatus(`${query}/accounts/${accountId}?minVersion=${deposit.body.version}&waitMs=10000`);
+      const read = await getStatus(`${query}/accounts/${accountId}?minVersion=${deposit.body.version}&waitMs=10000`, caller);
       if (read === 200) waits.ms.push(performance.now() - acknowledged);
       else waits.failures += 1;
       const plainStart = performance.now();
-      const again = await getStatus(`${query}/accounts/${accountId}`);
+      const again = await getStatus(`${query}/accounts/${accountId}`, caller);
       if (again === 200) plain.ms.push(performance.now() - plainStart);
       else plain.failures += 1;
     };
@@ -136,6 +139,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`wrote ${RESULTS}\n`);
   } finally {
+    caller.stop();
     await pipeline.stop();
     await database.drop();
   }

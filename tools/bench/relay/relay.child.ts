@@ -1,4 +1,5 @@
-import { builtAppMain, freePort, startChildApp, testKafkaBrokers, type ChildApp } from '@ledger/testing';
+import { DATABASE_ROLES } from '@ledger/platform';
+import { asRole, builtAppMain, freePort, startChildApp, testKafkaBrokers, type ChildApp } from '@ledger/testing';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -39,7 +40,8 @@ export async function startRelay(settings: RelaySettings): Promise<ChildApp> {
     logFile: settings.logFile,
     env: {
       ...process.env,
-      DATABASE_URL: settings.databaseUrl,
+      // As its own role: the benchmark's database was migrated (and the role granted) as the server's admin.
+      DATABASE_URL: asRole(settings.databaseUrl, DATABASE_ROLES.relay),
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       KAFKA_TOPIC: settings.topic,
       KAFKA_TOPIC_PARTITIONS: String(settings.partitions),

@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { DATABASE_ROLES } from '@ledger/platform';
+import { asRole } from '@ledger/testing';
+import { ChaosIssuer } from '../infra/chaos-issuer.server';
 import { ChaosKafka } from '../infra/chaos-kafka.broker';
 import { ChaosPostgres } from '../infra/chaos-postgres.server';
 import { freePort } from '../infra/free-port';
@@ -15,12 +18,13 @@ export const PROJECTOR_GROUP = 'ledger-projector';
  * failover and lag samples, and a projector session timeout at its minimum so that a killed
  * replica's partitions move on within seconds.
  */
-function appEnv(databaseUrl: string, brokers: string): NodeJS.ProcessEnv {
+function appEnv(databaseUrl: string, brokers: string, issuer: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env['PATH'] ?? '',
     HOME: process.env['HOME'] ?? '',
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: brokers,
+    OIDC_ISSUER: issuer,
     KAFKA_TOPIC: TOPIC,
     PROJECTOR_GROUP_ID: PROJECTOR_GROUP,
     LOG_LEVEL: 'warn',
@@ -35,10 +39,14 @@ function appEnv(databaseUrl: string, brokers: string): NodeJS.ProcessEnv {
   };
 }
 
-/** Its own PostgreSQL and Kafka broker, and the four built apps (a second relay and projector on call). */
+/**
+ * Its own PostgreSQL, Kafka broker and OpenID Connect issuer, and the four built apps (a second relay
+ * and projector on call), each app as its own database role; the migrations run as the server's admin.
+ */
 export class ChaosStack {
   postgres: ChaosPostgres | undefined;
   kafka: ChaosKafka | undefined;
+  issuer: ChaosIssuer | undefined;
   readonly replicas = new Map<string, AppReplica>();
 
   constructor(
@@ -57,15 +65,23 @@ export class ChaosStack {
   }
 
   async start(): Promise<void> {
-    const [postgres, kafka] = await Promise.all([
+    const [postgres, kafka, issuer] = await Promise.all([
       ChaosPostgres.create(join(this.runDir, 'postgres')),
       ChaosKafka.create(join(this.runDir, 'kafka')),
+      ChaosIssuer.create(),
     ]);
     this.postgres = postgres;
     this.kafka = kafka;
-    const [postgresPid, kafkaPid] = await Promise.all([postgres.start(), kafka.start()]);
-    this.journal.note(`postgres pid ${postgresPid} on port ${postgres.port}; kafka pid ${kafkaPid} on ${kafka.brokers}`);
-    const env = appEnv(postgres.url(), kafka.brokers);
+    this.issuer = issuer;
+    const [postgresPid, kafkaPid, issuerPid] = await Promise.all([
+      postgres.start(),
+      kafka.start(),
+      issuer.start(join(this.logsDir, 'oidc-issuer.log')),
+    ]);
+    this.journal.note(
+      `postgres pid ${postgresPid} on port ${postgres.port}; kafka pid ${kafkaPid} on ${kafka.brokers}; issuer pid ${issuerPid} at ${issuer.url}`,
+    );
+    const env = appEnv(postgres.url(), kafka.brokers, issuer.url);
     for (const app of ['command', 'projector'] as const) await this.migrate(app, env);
     const replicas: readonly [AppName, number][] = [
       ['command', 1],
@@ -77,7 +93,8 @@ export class ChaosStack {
     ];
     for (const [app, index] of replicas) {
       const name = `${app}-${index}`;
-      this.replicas.set(name, new AppReplica(app, name, await freePort(), await freePort(), env, this.logsDir, this.journal));
+      const replicaEnv = { ...env, DATABASE_URL: asRole(postgres.url(), DATABASE_ROLES[app]) };
+      this.replicas.set(name, new AppReplica(app, name, await freePort(), await freePort(), replicaEnv, this.logsDir, this.journal));
     }
     const first = ['command-1', 'query-1', 'relay-1', 'projector-1'].map((name) => this.replica(name));
     const pids = await Promise.all(first.map((replica) => replica.start()));
@@ -87,7 +104,7 @@ export class ChaosStack {
   /** Apps first (they would only log the servers' absence), then the broker and the database. */
   async stop(): Promise<void> {
     await Promise.all([...this.replicas.values()].map((replica) => replica.stop().catch(() => undefined)));
-    await Promise.all([this.kafka?.stop(), this.postgres?.stop()]);
+    await Promise.all([this.kafka?.stop(), this.postgres?.stop(), this.issuer?.stop()]);
   }
 
   private async migrate(app: AppName, env: NodeJS.ProcessEnv): Promise<void> {

@@ -58,9 +58,9 @@ export const MAX_WAIT_MS = 10_000;
  * request then fails without reaching the server), which is a property of the test client, not of
  * the system under test.
  */
-async function exchange<T>(url: string, init: RequestInit = {}): Promise<Reply<T>> {
+async function exchange<T>(url: string, authorization: string, init: RequestInit = {}): Promise<Reply<T>> {
   const sentAt = Date.now();
-  const response = await fetch(url, { ...init, headers: { ...init.headers, connection: 'close' } });
+  const response = await fetch(url, { ...init, headers: { ...init.headers, authorization, connection: 'close' } });
   const text = await response.text();
   return {
     status: response.status,
@@ -71,39 +71,48 @@ async function exchange<T>(url: string, init: RequestInit = {}): Promise<Reply<T
   };
 }
 
-function post<T>(url: string, body: unknown): Promise<Reply<T>> {
-  return exchange<T>(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-}
-
-/** The public HTTP contract of the command and query services, as a client sees it. */
+/**
+ * The public HTTP contract of the command and query services, as a client sees it: every request
+ * carries the client's access token.
+ */
 export class LedgerHttpClient {
+  private readonly authorization: string;
+
   constructor(
     private readonly commandUrl: string,
     private readonly queryUrl: string,
-  ) {}
+    token: string,
+  ) {
+    this.authorization = `Bearer ${token}`;
+  }
+
+  /** The same services as the holder of another token sees them. */
+  as(token: string): LedgerHttpClient {
+    return new LedgerHttpClient(this.commandUrl, this.queryUrl, token);
+  }
 
   open(body: { owner: string; currency: string; initialDeposit?: number }): Promise<Reply<CommandResult>> {
-    return post(`${this.commandUrl}/accounts`, body);
+    return this.post(`${this.commandUrl}/accounts`, body);
   }
 
   deposit(accountId: string, amount: number): Promise<Reply<CommandResult>> {
-    return post(`${this.commandUrl}/accounts/${accountId}/deposits`, { amount });
+    return this.post(`${this.commandUrl}/accounts/${accountId}/deposits`, { amount });
   }
 
   withdraw(accountId: string, amount: number): Promise<Reply<CommandResult>> {
-    return post(`${this.commandUrl}/accounts/${accountId}/withdrawals`, { amount });
+    return this.post(`${this.commandUrl}/accounts/${accountId}/withdrawals`, { amount });
   }
 
   freeze(accountId: string, reason: string): Promise<Reply<CommandResult>> {
-    return post(`${this.commandUrl}/accounts/${accountId}/freeze`, { reason });
+    return this.post(`${this.commandUrl}/accounts/${accountId}/freeze`, { reason });
   }
 
   unfreeze(accountId: string): Promise<Reply<CommandResult>> {
-    return post(`${this.commandUrl}/accounts/${accountId}/unfreeze`, {});
+    return this.post(`${this.commandUrl}/accounts/${accountId}/unfreeze`, {});
   }
 
   close(accountId: string): Promise<Reply<CommandResult>> {
-    return post(`${this.commandUrl}/accounts/${accountId}/close`, {});
+    return this.post(`${this.commandUrl}/accounts/${accountId}/close`, {});
   }
 
   /**
@@ -114,21 +123,49 @@ export class LedgerHttpClient {
   async account(accountId: string, minVersion: number, patienceMs = 6 * MAX_WAIT_MS): Promise<Reply<AccountBody>> {
     const deadline = Date.now() + patienceMs;
     for (;;) {
-      const reply = await exchange<AccountBody>(`${this.queryUrl}/accounts/${accountId}?minVersion=${minVersion}&waitMs=${MAX_WAIT_MS}`);
+      const reply = await this.get<AccountBody>(`${this.queryUrl}/accounts/${accountId}?minVersion=${minVersion}&waitMs=${MAX_WAIT_MS}`);
       if (reply.status !== 504 || Date.now() >= deadline) return reply;
     }
   }
 
-  transactions(accountId: string, limit = 200): Promise<Reply<Page<TransactionItem>>> {
-    return exchange(`${this.queryUrl}/accounts/${accountId}/transactions?limit=${limit}`);
+  /** The account as the read model has it now, without waiting for a version. */
+  read(accountId: string): Promise<Reply<AccountBody>> {
+    return this.get(`${this.queryUrl}/accounts/${accountId}`);
   }
 
+  transactions(accountId: string, limit = 200): Promise<Reply<Page<TransactionItem>>> {
+    return this.get(`${this.queryUrl}/accounts/${accountId}/transactions?limit=${limit}`);
+  }
+
+  /** The accounts of an owner (display name): an operator's listing. */
   accountsOf(owner: string, limit = 200, cursor?: string): Promise<Reply<Page<AccountBody>>> {
     const after = cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    return exchange(`${this.queryUrl}/accounts?owner=${encodeURIComponent(owner)}&limit=${limit}${after}`);
+    return this.get(`${this.queryUrl}/accounts?owner=${encodeURIComponent(owner)}&limit=${limit}${after}`);
+  }
+
+  /** The caller's own accounts: those opened with its token's subject. */
+  ownAccounts(limit = 200): Promise<Reply<Page<AccountBody>>> {
+    return this.get(`${this.queryUrl}/accounts?limit=${limit}`);
   }
 
   streamUrl(accountId: string): string {
     return `${this.queryUrl}/accounts/${accountId}/stream`;
+  }
+
+  /** What a stream request must carry besides `Last-Event-ID`. */
+  streamHeaders(): Record<string, string> {
+    return { authorization: this.authorization };
+  }
+
+  private get<T>(url: string): Promise<Reply<T>> {
+    return exchange<T>(url, this.authorization);
+  }
+
+  private post<T>(url: string, body: unknown): Promise<Reply<T>> {
+    return exchange<T>(url, this.authorization, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 }

@@ -5,6 +5,7 @@ import {
   assertPipelineBuilt,
   createTestDatabase,
   eventually,
+  mintToken,
   startPipeline,
   testKafkaBrokers,
   type Pipeline,
@@ -24,8 +25,11 @@ interface CommandBody {
 
 const hexId = (bytes: number) => randomBytes(bytes).toString('hex');
 
+/** The `Authorization` header of every request: a customer's token from the stack's issuer. */
+let authorization = '';
+
 async function send(url: string, init: RequestInit): Promise<{ status: number; body: CommandBody }> {
-  const response = await fetch(url, init);
+  const response = await fetch(url, { ...init, headers: { ...init.headers, authorization } });
   return { status: response.status, body: (await response.json()) as CommandBody };
 }
 
@@ -60,6 +64,7 @@ describe('tracing across the four services', () => {
 
   beforeAll(async () => {
     assertPipelineBuilt();
+    authorization = `Bearer ${await mintToken({ sub: 'tracing-client' })}`;
     receiver = await OtlpReceiver.start();
     database = await createTestDatabase();
     pipeline = await startPipeline({

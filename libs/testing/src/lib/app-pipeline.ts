@@ -6,6 +6,7 @@ import { DATABASE_ROLES, required } from '@ledger/platform';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort, startChildApp, type ChildApp } from './built-app.process';
 import { asRole } from './test-database';
+import { testIssuerUrl } from './test-issuer';
 
 const repoRoot = resolve(__dirname, '../../../..');
 
@@ -102,8 +103,8 @@ async function deleteTopics(brokers: string, topics: string[]): Promise<void> {
 
 /**
  * The four built apps as separate processes, started the way `npm start` starts them (migrations
- * first, as the given URL's user, then `node dist/apps/<app>/main.js`, each as its own database role),
- * on the given fresh database and a topic and consumer
+ * first, as the given URL's user, then `node dist/apps/<app>/main.js`, each as its own database role,
+ * trusting the stack's issuer, testIssuerUrl(), unless `env` names another), on the given fresh database and a topic and consumer
  * group of their own, so a run never reads another run's messages.
  */
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
@@ -118,6 +119,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     KAFKA_DLQ_TOPIC: `${topic}.dlq`,
     PROJECTOR_GROUP_ID: groupId,
     LOG_LEVEL: 'warn',
+    // command and query refuse to boot without an issuer to trust: the stack's, unless the caller names one.
+    OIDC_ISSUER: testIssuerUrl(),
     ...options.env,
   };
   if (options.logDir !== undefined) mkdirSync(options.logDir, { recursive: true });

@@ -75,7 +75,21 @@ async function requestToken(issuerUrl: string, clientId: string, secret: string,
   return body.access_token;
 }
 
-async function tokenEndpointOf(issuerUrl: string): Promise<string> {
+/** Each issuer's token endpoint, found once: runs that mint thousands of tokens skip a discovery per token. */
+const tokenEndpoints = new Map<string, Promise<string>>();
+
+function tokenEndpointOf(issuerUrl: string): Promise<string> {
+  let endpoint = tokenEndpoints.get(issuerUrl);
+  if (endpoint === undefined) {
+    endpoint = discoverTokenEndpoint(issuerUrl);
+    tokenEndpoints.set(issuerUrl, endpoint);
+    // A failed discovery is not remembered: the issuer may be up at the next call.
+    endpoint.catch(() => tokenEndpoints.delete(issuerUrl));
+  }
+  return endpoint;
+}
+
+async function discoverTokenEndpoint(issuerUrl: string): Promise<string> {
   const response = await fetch(`${issuerUrl}/.well-known/openid-configuration`);
   if (!response.ok) throw new Error(`${issuerUrl}: no discovery document (${response.status}); is the issuer running (npm run infra:up)?`);
   const { token_endpoint: endpoint } = (await response.json()) as { token_endpoint?: unknown };
