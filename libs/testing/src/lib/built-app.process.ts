@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { sleep } from '@ledger/platform';
+import { trackChild } from './tracked-children';
 
 /** A built app (`node dist/apps/<app>/main.js`) running as a child process. */
 export interface ChildApp {
@@ -45,18 +46,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Children still running when this process exits are killed, so a crashed run leaves no app behind. */
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function track(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
-    exitHookInstalled = true;
-  }
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-}
-
 function outputOf(logFile: string | undefined): ['ignore', 'ignore' | 'pipe', 'inherit' | 'pipe'] {
   return logFile === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', 'pipe', 'pipe'];
 }
@@ -72,7 +61,7 @@ export async function startChildApp(options: ChildAppOptions): Promise<ChildApp>
     env: { ...options.env, MANAGEMENT_PORT: String(managementPort) },
     stdio: outputOf(options.logFile),
   });
-  track(child);
+  trackChild(child);
   if (options.logFile !== undefined) {
     const log = createWriteStream(options.logFile, { flags: 'w' });
     child.stdout?.pipe(log, { end: false });

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { trackChild } from './tracked-children';
 
 /*
  * Access tokens for tests, always from a real OpenID Connect issuer (tools/oidc-issuer): the one the
@@ -107,14 +108,10 @@ export interface TestIssuer {
   stop(): Promise<void>;
 }
 
-/** Issuers still running when this process exits are killed, so a crashed suite leaves none behind. */
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
 /** Starts tools/oidc-issuer on a free port; resolves once it answers. */
 export async function startTestIssuer(): Promise<TestIssuer> {
   const child = spawn(process.execPath, [ISSUER_ENTRY, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  track(child);
+  trackChild(child);
   const url = await issuerUrlOf(child);
   return {
     url,
@@ -142,15 +139,6 @@ async function issuerUrlOf(child: ChildProcess): Promise<string> {
     clearTimeout(timer);
   }
   throw new Error(`the test issuer exited before it was ready (${child.exitCode ?? child.signalCode}):\n${errors.join('')}`);
-}
-
-function track(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
-    exitHookInstalled = true;
-  }
-  running.add(child);
-  child.once('exit', () => running.delete(child));
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
