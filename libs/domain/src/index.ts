@@ -9,5 +9,3 @@ export * from './lib/account.access';
 export * from './lib/account.codec';
 export * from './lib/account.upcasters';
 export * from './lib/decode.errors';
-export * from './lib/json.types';
-export * from './lib/uuid';

@@ -1,7 +1,7 @@
-import { isUuid } from '@ledger/domain';
+import { isUuid } from '@ledger/primitives';
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 
-/** A body field that must be a UUID by the domain's own rule, the one every other id is checked with. */
+/** A body field that must be a UUID by `isUuid`, the rule every other id is checked with. */
 export function IsDomainUuid(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isUuid } from '@ledger/domain';
+import { isUuid } from '@ledger/primitives';
 
 /** One kind of listing: its name (signed into every cursor) and the shape of a position in it. */
 export interface CursorKind<P> {

@@ -2,7 +2,7 @@ import { AccountEvent, AccountEventType, AccountStatus } from './account.events'
 import { MAX_MONEY_MINOR_UNITS } from './account.limits';
 import { AccountState } from './account.state';
 import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
-import { JsonObject } from './json.types';
+import type { JsonObject } from '@ledger/primitives';
 import { JsonFieldsReader } from './json-fields.reader';
 
 /**

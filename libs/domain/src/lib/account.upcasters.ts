@@ -2,7 +2,7 @@ import { CURRENT_EVENT_SCHEMA_VERSIONS, EncodedAccountEvent, decodeEvent, isAcco
 import { AccountEvent, AccountEventType } from './account.events';
 import { EventDecodeError } from './decode.errors';
 import { isPlainObject } from './json-fields.reader';
-import { JsonObject, JsonValue } from './json.types';
+import type { JsonObject, JsonValue } from '@ledger/primitives';
 
 /**
  * Upcasting on read: stored events keep the schema they were written with, and are lifted one version

@@ -4,7 +4,7 @@ export const MAX_STREAM_ID_LENGTH = 200;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 export const MAX_IDEMPOTENCY_SCOPE_LENGTH = 255;
 
-import { isUuid } from '@ledger/domain';
+import { isUuid } from '@ledger/primitives';
 
 /**
  * Throws on programmer mistakes (the HTTP layer validates client input before this). Checked here so

@@ -2,9 +2,9 @@
  * The event store port. Generic over event payloads: it stores JSON and knows nothing of accounts.
  * `PostgresEventStore` is the adapter; apps bind the port to it in their Nest modules.
  */
-import type { JsonObject, JsonValue } from '@ledger/domain';
+import type { JsonObject, JsonValue } from '@ledger/primitives';
 
-/** The JSON the store keeps: the domain's one JSON type, named here as part of the port. */
+/** The JSON the store keeps (`@ledger/primitives`), named here as part of the port. */
 export type { JsonObject, JsonValue };
 
 /** Who caused an event: the token's subject and, when the token names one, its client. */

@@ -1,4 +1,4 @@
-import { isUuid, type JsonObject } from '@ledger/domain';
+import { isUuid, type JsonObject } from '@ledger/primitives';
 import { EnvelopeDecodeError } from './envelope.errors';
 
 /** Who caused the event (the audit trail): the token's subject and client. */

@@ -6,8 +6,8 @@ import {
   initialAccountState,
   type AccountCommand,
   type AccountState,
-  type JsonObject,
 } from '@ledger/domain';
+import type { JsonObject } from '@ledger/primitives';
 import { sleep } from '@ledger/platform';
 import { randomUUID } from 'node:crypto';
 

@@ -1,4 +1,4 @@
-import { isUuid } from '@ledger/domain';
+import { isUuid } from '@ledger/primitives';
 import { seededRandom } from './seeded-random';
 
 describe('seededRandom', () => {

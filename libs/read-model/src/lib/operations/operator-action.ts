@@ -1,4 +1,4 @@
-import { isUuid } from '@ledger/domain';
+import { isUuid } from '@ledger/primitives';
 import { first, messageOf } from '@ledger/platform';
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import { ProjectionWriter } from '../projection/projection.writer';

@@ -1,4 +1,5 @@
-import { decodeStoredAccountEvent, isUuid } from '@ledger/domain';
+import { decodeStoredAccountEvent } from '@ledger/domain';
+import { isUuid } from '@ledger/primitives';
 import { decodeKafkaMessage, encodeEnvelope, toEnvelope, type EnvelopeSource } from '@ledger/messaging';
 import { messageOf } from '@ledger/platform';
 import type { IHeaders } from 'kafkajs';

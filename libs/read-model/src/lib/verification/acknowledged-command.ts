@@ -1,4 +1,5 @@
-import { isUuid, MAX_MONEY_MINOR_UNITS, type AccountEventType } from '@ledger/domain';
+import { MAX_MONEY_MINOR_UNITS, type AccountEventType } from '@ledger/domain';
+import { isUuid } from '@ledger/primitives';
 
 /** The commands a load generator sends, and the event each one appends when it is acknowledged. */
 export const COMMAND_EVENT_TYPES = {

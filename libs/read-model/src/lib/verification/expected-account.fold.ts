@@ -1,11 +1,5 @@
-import {
-  decodeStoredAccountEvent,
-  evolve,
-  initialAccountState,
-  type AccountEvent,
-  type AccountState,
-  type JsonObject,
-} from '@ledger/domain';
+import { decodeStoredAccountEvent, evolve, initialAccountState, type AccountEvent, type AccountState } from '@ledger/domain';
+import type { JsonObject } from '@ledger/primitives';
 import { messageOf } from '@ledger/platform';
 import type { AccountView, TransactionRow } from '../projection/account-view';
 import { rendered, type Difference } from './consistency.difference';

@@ -1,0 +1,2 @@
+export * from './lib/json.types';
+export * from './lib/uuid';
