@@ -9,7 +9,7 @@ const STREAMS = 4;
 const DURATION_MS = 5_000;
 
 /**
- * DESIGN §5: the relay reads in (transaction_id, global_position) order, so per stream that order must
+ * docs/design.md §5: the relay reads in (transaction_id, global_position) order, so per stream that order must
  * be the version order. Many writers race on few streams; afterwards every stream must read back
  * 1..n in xid order, with no gap and no duplicate.
  */

@@ -1,7 +1,7 @@
 import { EVENT_STORE_APPENDED_CHANNEL, type AppendStatement } from './event-store.sql';
 
 /**
- * Many appends to distinct streams as ONE statement and one commit (group commit, DESIGN §11).
+ * Many appends to distinct streams as ONE statement and one commit (group commit, docs/design.md §11).
  * $1: the items as a jsonb array, one per stream; $2: their events as a jsonb array.
  *
  * Per item it keeps what the single append guarantees:

@@ -2,7 +2,7 @@
  * The append as ONE statement (autocommit makes it its own transaction), so an append is one round
  * trip and one commit. Data-modifying CTEs always run; each later write selects FROM the stream CTE,
  * so nothing is written unless the stream row was, and the stream row is the transaction's first
- * write (DESIGN §5: xid order must equal version order per stream).
+ * write (docs/design.md §5: xid order must equal version order per stream).
  */
 export const EVENT_STORE_APPENDED_CHANNEL = 'event_store_appended';
 

@@ -13,7 +13,7 @@ function appended(result: AppendResult): Extract<AppendResult, { kind: 'appended
 const create = (streamId: string, events = [newEvent()]): AppendRequest => ({ streamId, expectedVersion: 0, events });
 
 /**
- * Group commit (DESIGN §11) against the real database: appends issued together share statements and
+ * Group commit (docs/design.md §11) against the real database: appends issued together share statements and
  * commits, and each still gets exactly the result it would get alone.
  */
 describe('PostgresEventStore with group commit', () => {

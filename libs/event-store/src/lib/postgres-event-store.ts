@@ -58,7 +58,7 @@ export interface PostgresEventStoreOptions {
    */
   readonly notifyMinIntervalMs?: number;
   /**
-   * Group commit (DESIGN §11): appends to different streams that arrive while a commit is in flight
+   * Group commit (docs/design.md §11): appends to different streams that arrive while a commit is in flight
    * are coalesced into one statement and one commit, each with its own result. On by default when
    * the store runs on a pool; on a single session appends always go one by one. `false` turns it off.
    */

@@ -11,7 +11,7 @@ export class CreateEventStore1767225600000 implements MigrationInterface {
     await queryRunner.query(`CREATE SCHEMA IF NOT EXISTS event_store`);
 
     // One row per stream: the append updates it first, which serialises writers of a stream and makes
-    // the transaction's xid order match the stream's version order (see DESIGN §5).
+    // the transaction's xid order match the stream's version order (docs/design.md §5).
     await queryRunner.query(`
       CREATE TABLE event_store.streams (
         stream_id text PRIMARY KEY CHECK (char_length(stream_id) BETWEEN 1 AND 200),
