@@ -29,6 +29,8 @@ import {
   asRole,
   createTestDatabase,
   createTopicAndWait,
+  freePort,
+  startChildApp,
   testKafkaBrokers,
   testServerUrl,
   uniqueTopicName,
@@ -42,7 +44,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'pg';
 import { BackendCpu } from '../lib/backend-cpu';
-import { freePort, startChildApp } from '../lib/child-app';
 import { machineInfo } from '../lib/machine-info';
 import { processCpuSeconds } from '../lib/process-cpu';
 import { formatTable } from '../lib/table';

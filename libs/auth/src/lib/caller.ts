@@ -18,7 +18,3 @@ export interface Caller {
 export function isOperator(caller: Caller): boolean {
   return caller.scopes.has('ledger:operate');
 }
-
-export function hasScope(caller: Caller, scope: Scope): boolean {
-  return caller.scopes.has(scope);
-}

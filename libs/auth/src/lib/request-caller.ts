@@ -13,7 +13,3 @@ export function callerOf(request: object): Caller {
   if (caller === undefined) throw new Error('no verified caller on this request: is the route public?');
   return caller;
 }
-
-export function maybeCallerOf(request: object): Caller | undefined {
-  return callers.get(request);
-}

@@ -38,5 +38,3 @@ export type CloseAccount = Readonly<{
 }>;
 
 export type AccountCommand = OpenAccount | DepositMoney | WithdrawMoney | FreezeAccount | UnfreezeAccount | CloseAccount;
-
-export type AccountCommandType = AccountCommand['type'];

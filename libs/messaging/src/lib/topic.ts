@@ -1,7 +1,6 @@
 import { sleep } from '@ledger/platform';
 import { Partitioners, type Admin, type ICustomPartitioner } from 'kafkajs';
 
-export const DEFAULT_ACCOUNT_EVENTS_TOPIC = 'account-events';
 export const DEFAULT_TOPIC_PARTITIONS = 12;
 export const DEFAULT_REPLICATION_FACTOR = 1;
 

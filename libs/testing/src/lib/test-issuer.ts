@@ -18,7 +18,6 @@ const SERVICE_CLIENT_SECRETS = { 'ledger-ops': 'ledger-ops-secret', 'ledger-benc
 const ISSUER_ENTRY = join(resolve(__dirname, '../../../..'), 'tools/oidc-issuer/oidc-issuer.mjs');
 const START_TIMEOUT_MS = 30_000;
 
-export type LedgerScope = 'ledger:read' | 'ledger:write' | 'ledger:operate';
 /** The issuer's service clients (client credentials grant, every ledger scope). */
 export type ServiceClientId = keyof typeof SERVICE_CLIENT_SECRETS;
 

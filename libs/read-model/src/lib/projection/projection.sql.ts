@@ -32,10 +32,6 @@ export function lockAccounts(tables: ReadModelTables): string {
     WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE`;
 }
 
-export function selectAccount(tables: ReadModelTables): string {
-  return `SELECT ${ACCOUNT_COLUMNS} FROM ${tables.accounts} WHERE account_id = $1::uuid`;
-}
-
 /**
  * Accounts, history rows and processed ids in one statement. The upsert's guard keeps the highest
  * version: two consumers racing on a new account both fold from version 0, so the later fold wins
