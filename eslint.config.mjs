@@ -35,7 +35,14 @@ export default [
             // Apps are leaves: they depend on libs, never on each other.
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:data-access', 'type:platform', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:application',
+                'type:domain',
+                'type:data-access',
+                'type:platform',
+                'type:testing',
+                'type:tooling',
+              ],
             },
             // The domain is pure TypeScript: no other project, no framework, database or broker.
             {
@@ -56,20 +63,24 @@ export default [
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:domain'] },
             {
               sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:tooling'],
             },
+            // The tools' own lib (launchers, option parsing, seeded randomness): tools and test fixtures only, never runtime code.
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling', 'type:platform', 'type:domain'] },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
             { sourceTag: 'scope:command', onlyDependOnLibsWithTags: ['scope:shared', 'scope:command'] },
             { sourceTag: 'scope:relay', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:projector', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:query', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
             // The system suite drives the built apps over HTTP: libs only, never an app's sources.
             {
               sourceTag: 'type:e2e',
               onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:testing'],
             },
             { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // Only libs/testing among the shared libs may reach the tools' lib: every runtime type above excludes type:tooling.
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
           ],
         },
       ],

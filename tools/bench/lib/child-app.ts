@@ -1,2 +1,2 @@
 // The built-app process helpers live in @ledger/testing, shared with the system suite.
-export { freePort, startChildApp, type ChildApp } from '@ledger/testing';
+export { startChildApp, type ChildApp } from '@ledger/testing';

@@ -12,7 +12,7 @@
  * part, `--projector-main <file>` runs another build of the projector, `--cpu-prof <dir>` has the
  * projector write a V8 CPU profile; its settings pass through the environment (PROJECTOR_BATCH_SIZE=2000).
  */
-import { bulkAppend, countStoredEvents, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
+import { countStoredEvents, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
 import { accountPartitioner, createKafka, toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import {
   decodeForProjection,
@@ -26,6 +26,7 @@ import {
 } from '@ledger/read-model';
 import {
   AccountTraffic,
+  bulkAppend,
   asRole,
   createTestDatabase,
   createTopicAndWait,
@@ -42,7 +43,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'pg';
 import { BackendCpu } from '../lib/backend-cpu';
-import { freePort, startChildApp } from '../lib/child-app';
+import { freePort } from '@ledger/tooling';
+import { startChildApp } from '../lib/child-app';
 import { machineInfo } from '../lib/machine-info';
 import { processCpuSeconds } from '../lib/process-cpu';
 import { formatTable } from '../lib/table';
