@@ -42,6 +42,7 @@ export default [
                 'type:platform',
                 'type:testing',
                 'type:util',
+                'type:tooling',
               ],
             },
             // The domain is pure TypeScript: no other project, no framework, database or broker.
@@ -67,20 +68,24 @@ export default [
             { sourceTag: 'domain:agnostic', onlyDependOnLibsWithTags: ['type:platform', 'type:util', 'type:testing'] },
             {
               sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:util'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:util', 'type:tooling'],
             },
+            // The tools' own lib (launchers, option parsing, seeded randomness): tools and test fixtures only, never runtime code.
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling', 'type:platform', 'type:domain', 'type:util'] },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
             { sourceTag: 'scope:command', onlyDependOnLibsWithTags: ['scope:shared', 'scope:command'] },
             { sourceTag: 'scope:relay', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:projector', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:query', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
             // The system suite drives the built apps over HTTP: libs only, never an app's sources.
             {
               sourceTag: 'type:e2e',
               onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:platform', 'type:testing', 'type:util'],
             },
             { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // Only libs/testing among the shared libs may reach the tools' lib: every runtime type above excludes type:tooling.
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
           ],
         },
       ],

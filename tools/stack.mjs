@@ -14,6 +14,7 @@ import { appLogsDir, repoRoot } from './lib/paths.mjs';
 import { exitCodeOf, isAlive } from './lib/process.mjs';
 import { shown } from './lib/files.mjs';
 import { importPackage } from './lib/modules.mjs';
+import { filesChangedBetween, installChangedFilesMessage, trackedFilesState } from './lib/install.mjs';
 
 const APPS = [
   {
@@ -80,6 +81,9 @@ const JEST_SUMMARY = /Tests:\s+(.*\d+ total)/;
 
 const SUITES_FAILED = /Test Suites:\s+(\d+) failed/;
 
+/** node:test's closing counts ("# pass 8"), for the plain-node modules' tests (tools/lib/*.test.mjs). */
+const NODE_TEST_COUNT = /# (pass|fail|skipped|todo) (\d+)$/;
+
 /**
  * Adds one jest "Tests: 1 failed, 2 skipped, 40 passed, 43 total" line to the tally. A suite that
  * failed to run has no failed test to show for it: each project's "Test Suites: N failed" beyond its
@@ -87,6 +91,12 @@ const SUITES_FAILED = /Test Suites:\s+(\d+) failed/;
  */
 function count(line, tally) {
   const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+  const nodeTest = NODE_TEST_COUNT.exec(plain.trimEnd());
+  if (nodeTest) {
+    const kind = { pass: 'passed', fail: 'failed', skipped: 'skipped', todo: 'skipped' }[nodeTest[1]];
+    tally[kind] += Number(nodeTest[2]);
+    return;
+  }
   const project = plain.split(':')[0];
   const suites = SUITES_FAILED.exec(plain);
   if (suites) tally.suitesFailed.set(project, Number(suites[1]));
@@ -130,17 +140,26 @@ function mtimeOf(file) {
   return existsSync(file) ? statSync(file).mtimeMs : 0;
 }
 
-/** npm install when node_modules is missing or older than package-lock.json (npm ci fails on this registry). */
-async function ensureDependencies() {
+/**
+ * npm install when node_modules is missing or older than package-lock.json (npm ci fails on this registry).
+ * With `refuseTrackedChanges` (a test run) an install that changed package.json or package-lock.json fails
+ * the run: the tree must be as committed, and what npm wrote belongs in the repository.
+ */
+async function ensureDependencies({ refuseTrackedChanges = false } = {}) {
   const installed = join(repoRoot, 'node_modules', '.package-lock.json');
   const lock = join(repoRoot, 'package-lock.json');
   if (existsSync(installed) && mtimeOf(installed) >= mtimeOf(lock)) return;
   say(existsSync(installed) ? 'package-lock.json changed: npm install' : 'no node_modules yet: npm install');
+  const before = trackedFilesState(repoRoot);
   const code = await runStep('npm', ['install', '--no-audit', '--no-fund'], process.env);
   if (code !== 0) throw new Error(`npm install failed (exit ${code})`);
   // npm may rewrite the lockfile after its own marker; mark the install as current so it is not repeated.
   const now = new Date();
   if (existsSync(installed)) utimesSync(installed, now, now);
+  const changed = installChangedFilesMessage(filesChangedBetween(before, trackedFilesState(repoRoot)));
+  if (!changed) return;
+  if (refuseTrackedChanges) throw new Error(changed);
+  say(changed);
 }
 
 function workspaceEnv(infra) {
@@ -172,7 +191,7 @@ async function test(extraArgs) {
     for (const child of children) child.kill(signal);
   });
   try {
-    await ensureDependencies();
+    await ensureDependencies({ refuseTrackedChanges: true });
     if (stopRequested) throw new Error('interrupted');
     infra = await ensureInfra({ log: say });
     if (stopRequested) throw new Error('interrupted');

@@ -1,4 +1,4 @@
-import { integerOption, parseOptions, type IntegerRange } from '@ledger/platform';
+import { integerOption, parseOptions, type IntegerRange } from '@ledger/tooling';
 import { MIN_KILLS } from './chaos.plan';
 
 export interface ChaosOptions {

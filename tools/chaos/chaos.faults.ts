@@ -1,7 +1,7 @@
 import { messageOf, sleep } from '@ledger/platform';
 import type { Fault } from './chaos.plan';
 import type { FaultRecord } from './chaos.report';
-import type { ProcessExit } from './infra/managed-process';
+import type { ProcessExit } from '@ledger/tooling';
 import { describeExit, type AppReplica } from './pipeline/app-replica';
 import type { ChaosStack } from './pipeline/chaos-stack';
 import { metricValue } from './pipeline/prometheus-text';

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from '@ledger/platform';
+import { TYPESCRIPT_NODE_ARGS } from '@ledger/tooling';
 import { pidAlive } from './chaos.faults';
 import type { ChaosReport, FaultRecord } from './chaos.report';
 import { repoRoot } from './infra/repo-paths';
@@ -34,9 +35,9 @@ describe('npm run chaos (short)', () => {
   }, 90_000);
 
   function runChaos(args: readonly string[]): Promise<number | null> {
-    const child = spawn(process.execPath, ['-r', './tools/bench/lib/register.js', 'tools/chaos/chaos.cli.ts', ...args], {
+    const child = spawn(process.execPath, [...TYPESCRIPT_NODE_ARGS, 'tools/chaos/chaos.cli.ts', ...args], {
       cwd: repoRoot,
-      // A shell's clean environment: the test runner's own (ts-node settings, DATABASE_URL) must not leak in.
+      // A shell's clean environment: the test runner's own (DATABASE_URL and the like) must not leak in.
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { seededRandom, type SeededRandom } from '@ledger/platform';
+import { seededRandom, type SeededRandom } from '@ledger/tooling';
 
 /** The apps that get killed: query only reads, so killing it proves nothing about the ledger. */
 export const KILLED_ROLES = ['command', 'relay', 'projector'] as const;

@@ -8,7 +8,7 @@ import { injectFault } from './chaos.faults';
 import { faultTargets, planFaults, type Fault } from './chaos.plan';
 import { violationsOf, type ChaosReport, type Convergence, type FaultRecord, type LoadOutcome, type VerifyOutcome } from './chaos.report';
 import { checkRelayedOrder } from './checks/relayed-order.check';
-import { waitFor, type ManagedProcess } from './infra/managed-process';
+import { waitFor, type ManagedProcess } from '@ledger/tooling';
 import { chaosLocalDir, repoRoot } from './infra/repo-paths';
 import { APP_NAMES, builtMain } from './pipeline/app-replica';
 import { ChaosStack, PROJECTOR_GROUP, TOPIC } from './pipeline/chaos-stack';

@@ -1,5 +1,6 @@
 import { isUuid } from '@ledger/primitives';
-import { integerOption, messageOf, quoteArgument, type CommandLineOptions, type CommandLineValues } from '@ledger/platform';
+import { messageOf } from '@ledger/platform';
+import { integerOption, quoteArgument, type CommandLineOptions, type CommandLineValues } from '@ledger/tooling';
 import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model';
 import { parseArgs } from 'node:util';
 

@@ -4,6 +4,7 @@ import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import { required } from '@ledger/platform';
 import { decodeForProjection, ProjectionWriter, rawFromKafka, readModelMigrations } from '@ledger/read-model';
 import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { TYPESCRIPT_NODE_ARGS } from '@ledger/tooling';
 import type { Message } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -200,8 +201,8 @@ describe('npm run ledger against PostgreSQL', () => {
     const child = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        ['-r', './tools/bench/lib/register.js', 'tools/ledger/ledger.cli.ts', 'dead-letters', '--status', 'skipped', '--json'],
-        // A clean environment, as a shell has: the test runner's own (ts-node settings) must not leak in.
+        [...TYPESCRIPT_NODE_ARGS, 'tools/ledger/ledger.cli.ts', 'dead-letters', '--status', 'skipped', '--json'],
+        // A clean environment, as a shell has: the test runner's own must not leak in.
         { cwd: root, env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: database.url }, timeout: 90_000 },
         (error, stdout, stderr) =>
           resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),

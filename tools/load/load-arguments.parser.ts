@@ -1,4 +1,4 @@
-import { integerOption, parseOptions, quoteArgument, type CommandLineValues } from '@ledger/platform';
+import { integerOption, parseOptions, quoteArgument, type CommandLineValues } from '@ledger/tooling';
 import type { LoadOptions } from './load.run';
 
 /** The run's options as given on the command line, and where to write its records. */

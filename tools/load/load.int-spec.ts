@@ -17,7 +17,6 @@ import {
   asRole,
   createTestDatabase,
   eventually,
-  freePort,
   mintToken,
   spawnAppProcess,
   testIssuerUrl,
@@ -25,6 +24,7 @@ import {
   type AppProcess,
   type TestDatabase,
 } from '@ledger/testing';
+import { freePort } from '@ledger/tooling';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

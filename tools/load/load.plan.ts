@@ -1,6 +1,6 @@
 import { decide, evolve, initialAccountState, type AccountCommand, type AccountErrorType, type AccountState } from '@ledger/domain';
 import type { CommandKind } from '@ledger/read-model';
-import { seededRandom, type SeededRandom } from '@ledger/platform';
+import { seededRandom, type SeededRandom } from '@ledger/tooling';
 
 /** One request of the plan: what to send, and what the domain says it should get. */
 export interface PlannedRequest {

@@ -25,5 +25,3 @@ export * from './lib/async/wake-signal';
 export * from './lib/async/when-aborted';
 export * from './lib/errors/error-message';
 export * from './lib/values/required';
-export * from './lib/values/seeded-random';
-export * from './lib/cli/command-line-values';

@@ -22,3 +22,6 @@ export * from './lib/refreshing-token.source';
 export * from './lib/hostile-tokens';
 export * from './lib/refused-authorizations.fixture';
 export * from './lib/open-api.lint';
+export * from './lib/bulk-append';
+export { seededRandom, type SeededRandom } from '@ledger/tooling';
+export * from './lib/account-fold';

@@ -19,10 +19,11 @@ import { Pool } from 'pg';
 import { VERIFIED_TOKEN_CACHE_SIZE } from '@ledger/auth';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
 import { DATABASE_ROLES, runMigrations } from '@ledger/platform';
-import { asRole, freePort, startChildApp, testIssuerUrl } from '@ledger/testing';
+import { asRole, startChildApp, testIssuerUrl } from '@ledger/testing';
 import { benchCaller, distinctBenchTokens } from '../lib/bench-caller';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
 import { positiveNumber } from '../lib/bench-options';
+import { freePort, TYPESCRIPT_NODE_ARGS } from '@ledger/tooling';
 import { forEachConcurrently } from '../lib/closed-loop';
 import { BackendCpu } from '../lib/backend-cpu';
 import { machineInfo } from '../lib/machine-info';
@@ -44,7 +45,6 @@ import {
 const ROOT = join(__dirname, '..', '..', '..');
 const APP_MAIN = join(ROOT, 'dist', 'apps', 'command', 'main.js');
 const FLOOR_MAIN = join(__dirname, 'http-floor.server.ts');
-const REGISTER = join(ROOT, 'tools', 'bench', 'lib', 'register.js');
 const RESULTS = join(ROOT, 'tools', 'bench', 'results', 'command.json');
 /** Taken in turn, more tokens than the app's verified-token cache holds: each is evicted before it comes round again. */
 const FRESH_TOKENS = VERIFIED_TOKEN_CACHE_SIZE + 1_000;
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       const floor = await startChildApp({
         main: FLOOR_MAIN,
         port,
-        nodeArgs: ['-r', REGISTER],
+        nodeArgs: TYPESCRIPT_NODE_ARGS,
         args: [String(port)],
         readyPath: '/health/ready',
         env: process.env,

@@ -4,7 +4,7 @@
  * validation, no logging, no database. Driven by the same load generator as the app, it shows how
  * many requests per second one Node process can answer here at best.
  *
- * `node -r ./tools/bench/lib/register.js tools/bench/command/http-floor.server.ts <port>`
+ * `node -r @swc-node/register tools/bench/command/http-floor.server.ts <port>`
  */
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';

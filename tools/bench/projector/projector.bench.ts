@@ -12,7 +12,7 @@
  * part, `--projector-main <file>` runs another build of the projector, `--cpu-prof <dir>` has the
  * projector write a V8 CPU profile; its settings pass through the environment (PROJECTOR_BATCH_SIZE=2000).
  */
-import { bulkAppend, countStoredEvents, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
+import { countStoredEvents, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
 import { accountPartitioner, createKafka, toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import {
   decodeForProjection,
@@ -26,10 +26,10 @@ import {
 } from '@ledger/read-model';
 import {
   AccountTraffic,
+  bulkAppend,
   asRole,
   createTestDatabase,
   createTopicAndWait,
-  freePort,
   startChildApp,
   testKafkaBrokers,
   testServerUrl,
@@ -44,6 +44,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'pg';
 import { BackendCpu } from '../lib/backend-cpu';
+import { freePort } from '@ledger/tooling';
 import { machineInfo } from '../lib/machine-info';
 import { processCpuSeconds } from '../lib/process-cpu';
 import { formatTable } from '../lib/table';

@@ -1,5 +1,6 @@
 import { DATABASE_ROLES } from '@ledger/platform';
-import { asRole, builtAppMain, freePort, startChildApp, testKafkaBrokers, type ChildApp } from '@ledger/testing';
+import { asRole, builtAppMain, startChildApp, testKafkaBrokers, type ChildApp } from '@ledger/testing';
+import { freePort } from '@ledger/tooling';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { freePort } from './free-port';
-import { startProcess, waitFor, type ManagedProcess } from './managed-process';
+import { freePort, startProcess, waitFor, type ManagedProcess } from '@ledger/tooling';
 import { repoRoot } from './repo-paths';
 
 const ISSUER_MAIN = join(repoRoot, 'tools', 'oidc-issuer', 'oidc-issuer.mjs');

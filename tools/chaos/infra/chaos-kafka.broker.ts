@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startProcess, waitFor, type ManagedProcess, type ProcessExit } from './managed-process';
-import { freePort, portAnswers } from './free-port';
+import { freePort, portAnswers, startProcess, waitFor, type ManagedProcess, type ProcessExit } from '@ledger/tooling';
 import { kafkaConfigDir, kafkaJarsDir, repoRoot } from './repo-paths';
 
 const run = promisify(execFile);

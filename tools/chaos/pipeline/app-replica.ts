@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { backoffDelay, messageOf, sleep } from '@ledger/platform';
-import { startProcess, waitFor, type ManagedProcess, type ProcessExit } from '../infra/managed-process';
+import { startProcess, waitFor, type ManagedProcess, type ProcessExit } from '@ledger/tooling';
 import { repoRoot } from '../infra/repo-paths';
 import type { RunJournal } from './run-journal';
 

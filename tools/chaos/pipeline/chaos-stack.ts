@@ -3,9 +3,7 @@ import { DATABASE_ROLES } from '@ledger/platform';
 import { asRole } from '@ledger/testing';
 import { ChaosIssuer } from '../infra/chaos-issuer.server';
 import { ChaosKafka } from '../infra/chaos-kafka.broker';
-import { ChaosPostgres } from '../infra/chaos-postgres.server';
-import { freePort } from '../infra/free-port';
-import { startProcess } from '../infra/managed-process';
+import { freePort, PostgresServer, startProcess } from '@ledger/tooling';
 import { repoRoot } from '../infra/repo-paths';
 import { AppReplica, builtMain, describeExit, type AppName } from './app-replica';
 import type { RunJournal } from './run-journal';
@@ -44,7 +42,7 @@ function appEnv(databaseUrl: string, brokers: string, issuer: string): NodeJS.Pr
  * and projector on call), each app as its own database role; the migrations run as the server's admin.
  */
 export class ChaosStack {
-  postgres: ChaosPostgres | undefined;
+  postgres: PostgresServer | undefined;
   kafka: ChaosKafka | undefined;
   issuer: ChaosIssuer | undefined;
   readonly replicas = new Map<string, AppReplica>();
@@ -66,7 +64,8 @@ export class ChaosStack {
 
   async start(): Promise<void> {
     const [postgres, kafka, issuer] = await Promise.all([
-      ChaosPostgres.create(join(this.runDir, 'postgres')),
+      // Six app processes with small pools, the load's checks and verify fit comfortably.
+      PostgresServer.create({ logDir: join(this.runDir, 'postgres'), maxConnections: 200 }),
       ChaosKafka.create(join(this.runDir, 'kafka')),
       ChaosIssuer.create(),
     ]);
@@ -104,7 +103,7 @@ export class ChaosStack {
   /** Apps first (they would only log the servers' absence), then the broker and the database. */
   async stop(): Promise<void> {
     await Promise.all([...this.replicas.values()].map((replica) => replica.stop().catch(() => undefined)));
-    await Promise.all([this.kafka?.stop(), this.postgres?.stop(), this.issuer?.stop()]);
+    await Promise.all([this.kafka?.stop(), this.postgres?.remove(), this.issuer?.stop()]);
   }
 
   private async migrate(app: AppName, env: NodeJS.ProcessEnv): Promise<void> {

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProcess, type ManagedProcess } from '../infra/managed-process';
+import { startProcess, TYPESCRIPT_NODE_ARGS, type ManagedProcess } from '@ledger/tooling';
 import { repoRoot } from '../infra/repo-paths';
-
-/** How package.json runs the workspace's TypeScript CLIs (`npm run ledger`, `npm run load`): from source. */
-const REGISTER = join(repoRoot, 'tools', 'bench', 'lib', 'register.js');
 
 export const LOAD_CLI = join(repoRoot, 'tools', 'load', 'load.cli.ts');
 export const LEDGER_CLI = join(repoRoot, 'tools', 'ledger', 'ledger.cli.ts');
@@ -14,7 +11,7 @@ export const LEDGER_CLI = join(repoRoot, 'tools', 'ledger', 'ledger.cli.ts');
  * database), its output in `logFile`.
  */
 export function startWorkspaceCli(script: string, args: readonly string[], env: NodeJS.ProcessEnv, logFile: string): ManagedProcess {
-  return startProcess(process.execPath, ['-r', REGISTER, script, ...args], {
+  return startProcess(process.execPath, [...TYPESCRIPT_NODE_ARGS, script, ...args], {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     logFile,
     cwd: repoRoot,

@@ -1,10 +1,11 @@
 /**
  * `npm run ledger -- rebuild`: every read model rebuilt from the event store beside the live tables,
  * then swapped in while the query service keeps answering. Stands alone too:
- * `node -r ./tools/bench/lib/register.js tools/ledger/commands/rebuild.command.ts --help`.
+ * `node -r @swc-node/register tools/ledger/commands/rebuild.command.ts --help`.
  */
 import { countStoredEvents, readCommittedBatch } from '@ledger/event-store';
-import { integerOption, messageOf, parseOptions } from '@ledger/platform';
+import { messageOf } from '@ledger/platform';
+import { integerOption, parseOptions } from '@ledger/tooling';
 import {
   DEFAULT_REBUILD_TUNING,
   RebuildAlreadyRunningError,

@@ -1,4 +1,5 @@
-import { freePort, startTestIssuer, suiteResource } from '@ledger/testing';
+import { startTestIssuer, suiteResource } from '@ledger/testing';
+import { freePort, TYPESCRIPT_NODE_ARGS } from '@ledger/tooling';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ describe('npm run ledger -- token, against a real issuer', () => {
     const child = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       execFile(
         process.execPath,
-        ['-r', './tools/bench/lib/register.js', 'tools/ledger/ledger.cli.ts', 'token', '--sub', 'erin'],
+        [...TYPESCRIPT_NODE_ARGS, 'tools/ledger/ledger.cli.ts', 'token', '--sub', 'erin'],
         { cwd: root, env: { PATH: process.env['PATH'] ?? '', OIDC_ISSUER: issuer().url }, timeout: 90_000 },
         (error, stdout) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout }),
       );

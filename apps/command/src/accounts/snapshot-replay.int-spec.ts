@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { AccountCommandHandler } from '@ledger/account-commands';
-import { decodeStoredAccountEvent, foldAccount } from '@ledger/domain';
+import { decodeStoredAccountEvent } from '@ledger/domain';
+import { foldAccount } from '@ledger/testing';
 import { CommandAppHarness, startCommandApp } from '../testing/command-app.harness';
 
 type Step = { path: string; body: Record<string, unknown> };

@@ -1,7 +1,7 @@
-import { bulkAppend, eventsInStreamOrder, type BulkEvent, type StoredEvent } from '@ledger/event-store';
+import { eventsInStreamOrder, type StoredEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import { accountsInIdOrder, checkConsistency, transactionsInIdOrder, type ConsistencySummary, type Difference } from '@ledger/read-model';
-import type { AccountHistory } from '@ledger/testing';
+import { bulkAppend, type AccountHistory, type BulkEvent } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import type { Pool } from 'pg';
 

@@ -1,5 +1,5 @@
 import { AccountEvent, AccountEventType } from './account.events';
-import { evolve, foldAccount } from './account.evolve';
+import { evolve } from './account.evolve';
 import { AccountState, OpenedAccountState, initialAccountState } from './account.state';
 
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
@@ -95,15 +95,15 @@ describe('evolve', () => {
   });
 });
 
-describe('foldAccount', () => {
+describe('evolve over a history', () => {
   it('given no events, when folded, then the initial state', () => {
-    expect(foldAccount([])).toEqual(initialAccountState);
+    expect([].reduce(evolve, initialAccountState)).toEqual(initialAccountState);
   });
 
   it('given a whole history, when folded, then the final state', () => {
     const history = [opened, deposited(1000n, 1500n), frozen, unfrozen, withdrawn(1500n, 0n), closed];
 
-    expect(foldAccount(history)).toEqual({
+    expect(history.reduce(evolve, initialAccountState)).toEqual({
       ...active,
       balance: 0n,
       status: 'CLOSED',
@@ -114,6 +114,6 @@ describe('foldAccount', () => {
     const head = [opened, deposited(100n, 600n)];
     const tail = [withdrawn(50n, 550n), frozen];
 
-    expect(foldAccount(tail, foldAccount(head))).toEqual(foldAccount([...head, ...tail]));
+    expect(tail.reduce(evolve, head.reduce(evolve, initialAccountState))).toEqual([...head, ...tail].reduce(evolve, initialAccountState));
   });
 });

@@ -1,5 +1,5 @@
 import { AccountEvent, AccountStatus } from './account.events';
-import { AccountState, initialAccountState } from './account.state';
+import { AccountState } from './account.state';
 
 /**
  * Applies one recorded fact to the state. Total: it never throws and never re-checks rules, because
@@ -38,13 +38,6 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
     }
   }
-}
-
-/** Folds a stream (or its tail after a snapshot) into the state. */
-export function foldAccount(events: Iterable<AccountEvent>, from: AccountState = initialAccountState): AccountState {
-  let state = from;
-  for (const event of events) state = evolve(state, event);
-  return state;
 }
 
 function withStatus(state: AccountState, status: AccountStatus): AccountState {

@@ -3,7 +3,7 @@ import { decodeEvent, decodeState, encodeEvent, encodeState } from './account.co
 import { AccountCommand } from './account.commands';
 import { decide } from './account.decide';
 import { AccountEvent } from './account.events';
-import { foldAccount } from './account.evolve';
+import { evolve } from './account.evolve';
 import { AccountState, initialAccountState } from './account.state';
 
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
@@ -104,7 +104,7 @@ describe('account properties', () => {
           if (!decision.ok) continue;
           expected += expectedBalanceChange(next);
           history.push(...decision.events);
-          state = foldAccount(decision.events, state);
+          state = decision.events.reduce(evolve, state);
 
           expect(state.status).not.toBe('NOT_OPENED');
           if (state.status === 'NOT_OPENED') return;
@@ -117,7 +117,7 @@ describe('account properties', () => {
           expect(decodeEvent(JSON.parse(JSON.stringify(encodeEvent(event))))).toEqual(event);
         }
         // Replaying the recorded facts from scratch gives the state built step by step.
-        expect(foldAccount(history)).toEqual(state);
+        expect(history.reduce(evolve, initialAccountState)).toEqual(state);
         expect(decodeState(encodeState(state))).toEqual(state);
       }),
       { numRuns: 1000 },
@@ -129,7 +129,7 @@ describe('account properties', () => {
       fc.property(fc.array(command, { maxLength: 20 }), command, (prefix, last) => {
         const state = prefix.reduce<AccountState>((s, c) => {
           const d = decide(c, s);
-          return d.ok ? foldAccount(d.events, s) : s;
+          return d.ok ? d.events.reduce(evolve, s) : s;
         }, initialAccountState);
         const before = encodeState(state);
 

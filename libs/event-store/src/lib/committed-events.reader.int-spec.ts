@@ -1,5 +1,5 @@
 import { sleep } from '@ledger/platform';
-import { databaseSuite } from '@ledger/testing';
+import { bulkAppend, databaseSuite } from '@ledger/testing';
 import type { Client, PoolClient } from 'pg';
 import {
   COMMIT_ORIGIN,
@@ -10,7 +10,6 @@ import {
 } from './committed-events.reader';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
 import { PostgresEventStore } from './postgres-event-store';
-import { bulkAppend } from './testing/bulk-append';
 import { newEvent, newEvents } from './testing/event.fixture';
 
 /**

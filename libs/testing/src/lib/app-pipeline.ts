@@ -4,7 +4,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DATABASE_ROLES, required } from '@ledger/platform';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort, startChildApp, type ChildApp } from './built-app.process';
+import { freePort } from '@ledger/tooling';
+import { startChildApp, type ChildApp } from './built-app.process';
 import { asRole } from './test-database';
 import { testIssuerUrl } from './test-issuer';
 

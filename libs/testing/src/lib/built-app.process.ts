@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { sleep } from '@ledger/platform';
+import { freePort } from '@ledger/tooling';
 import { trackChild } from './tracked-children';
 
 /** A built app (`node dist/apps/<app>/main.js`) running as a child process. */
@@ -32,19 +32,6 @@ export interface ChildAppOptions {
 
 const STOP_GRACE_MS = 10_000;
 const READY_POLL_MS = 200;
-
-/** A port nothing listens on right now (the caller binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function outputOf(logFile: string | undefined): ['ignore', 'ignore' | 'pipe', 'inherit' | 'pipe'] {
   return logFile === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', 'pipe', 'pipe'];

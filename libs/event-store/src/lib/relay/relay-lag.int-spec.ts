@@ -1,8 +1,7 @@
-import { databaseSuite, eventually } from '@ledger/testing';
+import { bulkAppend, databaseSuite, eventually } from '@ledger/testing';
 import { sleep } from '@ledger/platform';
 import { COMMIT_ORIGIN, readCommittedBatch } from '../committed-events.reader';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '../event-store.migrations';
-import { bulkAppend } from '../testing/bulk-append';
 import { newEvent } from '../testing/event.fixture';
 import { RelayCheckpoints } from './relay-checkpoints';
 import { sampleRelayLag } from './relay-lag';

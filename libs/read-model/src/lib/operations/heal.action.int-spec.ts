@@ -1,8 +1,8 @@
-import { accountEventUpcaster, decodeStoredAccountEvent, encodeEvent, foldAccount, type AccountEvent } from '@ledger/domain';
+import { accountEventUpcaster, decodeStoredAccountEvent, encodeEvent, type AccountEvent } from '@ledger/domain';
 import { PostgresEventStore, readStreamEvents, type StoredEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import { required, sleep } from '@ledger/platform';
-import { accountSnapshot, historyVersions } from '@ledger/testing';
+import { accountSnapshot, foldAccount, historyVersions } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';

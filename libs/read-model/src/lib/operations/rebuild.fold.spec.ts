@@ -1,4 +1,5 @@
-import { required, seededRandom } from '@ledger/platform';
+import { required } from '@ledger/platform';
+import { seededRandom } from '@ledger/testing';
 import { AccountTraffic, type TrafficEvent } from '@ledger/testing';
 import { planBatch } from '../projection/batch-plan';
 import { inputFromStore } from '../projection/projection-input';

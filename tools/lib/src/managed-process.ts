@@ -67,7 +67,10 @@ export function startProcess(command: string, args: readonly string[], options: 
       signal,
       stop: async (name, graceMs) => {
         signal(name);
-        const outcome = await Promise.race([exited, sleep(graceMs).then(() => undefined)]);
+        // The grace timer is cancelled once the child exits: a pending one would hold the caller's process open.
+        const graceOver = new AbortController();
+        const outcome = await Promise.race([exited, sleep(graceMs, graceOver.signal).then(() => undefined)]);
+        graceOver.abort();
         if (outcome !== undefined) return outcome;
         signal('SIGKILL');
         return exited;

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { messageOf } from '../errors/error-message';
+import { messageOf } from '@ledger/platform';
 
 export type CommandLineOptions = NonNullable<ParseArgsConfig['options']>;
 export type CommandLineValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;

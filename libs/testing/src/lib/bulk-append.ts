@@ -1,9 +1,20 @@
+import type { JsonObject } from '@ledger/domain';
 import type { Pool } from 'pg';
-import type { NewEvent } from '../event-store.port';
 
-export interface BulkEvent extends NewEvent {
+/**
+ * An event of the store (the fields of @ledger/event-store's NewEvent, which any of them satisfies) with
+ * its stream and version. Spelt out rather than imported: the store's own specs use this seeding, and an
+ * import back into the store would make the two libs depend on each other.
+ */
+export interface BulkEvent {
   readonly streamId: string;
   readonly version: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+  readonly metadata: object;
+  readonly occurredAt: Date;
 }
 
 /**
