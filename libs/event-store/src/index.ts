@@ -7,11 +7,9 @@ export { MAX_IDEMPOTENCY_KEY_LENGTH, MAX_IDEMPOTENCY_SCOPE_LENGTH, MAX_STREAM_ID
 export { pruneIdempotencyKeysBatch, type PruneIdempotencyKeysBatch } from './lib/idempotency-keys.pruning';
 export * from './lib/committed-events.reader';
 export { bulkAppend, type BulkEvent } from './lib/testing/bulk-append';
-export { readStreamEvents, type ReadStreamEventsOptions } from './lib/stream-events.reader';
-export { InMemoryEventStore, type InMemoryEventStoreOptions } from './lib/in-memory-event-store';
+export { readStreamEvents } from './lib/stream-events.reader';
+export { InMemoryEventStore } from './lib/in-memory-event-store';
 export { describeEventStoreContract, type ContractRunner, type ContractSubject } from './lib/testing/event-store.contract';
-export { CommandHandler, DEFAULT_RETRY } from './lib/command-handler/command-handler';
-export * from './lib/command-handler/command-handler.types';
 export type { Queryable } from './lib/queryable';
 export * from './lib/verification/events-in-stream-order.reader';
 export { RelayCheckpoints, type RelayCheckpoint, type RelayDestination } from './lib/relay/relay-checkpoints';
