@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { Pool } from 'pg';
-import { accountEventUpcaster } from '@ledger/domain';
 import { EVENT_STORE, PostgresEventStore } from '@ledger/event-store';
 import { AuthModule } from '@ledger/auth';
 import { PG_POOL, accessTokenOptionsOf, PlatformModule, PostgresPoolModule, StrictValidationPipe } from '@ledger/platform';
@@ -43,7 +42,7 @@ export class AppModule {
         {
           provide: PostgresEventStore,
           inject: [PG_POOL],
-          useFactory: (pool: Pool) => new PostgresEventStore(pool, { upcast: accountEventUpcaster }),
+          useFactory: (pool: Pool) => new PostgresEventStore(pool),
         },
         { provide: EVENT_STORE, useExisting: PostgresEventStore },
         AppendBatchMetrics,

@@ -1,6 +1,5 @@
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
-import { accountEventUpcaster } from '@ledger/domain';
 import { PostgresEventStore, type PostgresEventStoreOptions } from '@ledger/event-store';
 import { closedLoop, LoopResult } from '../lib/closed-loop';
 import { BackendCpu } from '../lib/backend-cpu';
@@ -111,10 +110,7 @@ export async function rawInsert(url: string, accounts: readonly string[], shape:
 
 /** The store as the command app builds it; `groupCommit` false = one statement and commit per append. */
 export function benchStore(pool: Pool, groupCommit: GroupCommitSetting): PostgresEventStore {
-  return new PostgresEventStore(pool, {
-    upcast: accountEventUpcaster,
-    groupCommit,
-  });
+  return new PostgresEventStore(pool, { groupCommit });
 }
 
 /**

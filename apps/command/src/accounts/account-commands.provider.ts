@@ -1,8 +1,8 @@
 import { Provider } from '@nestjs/common';
 import { AccountCommandHandler } from '@ledger/account-commands';
-import { DEFAULT_RETRY, EVENT_STORE, EventStore } from '@ledger/event-store';
+import { DEFAULT_RETRY } from '@ledger/command-handling';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { CommandConfig } from '../command.config';
-import { storedResponseOf } from '../edge/command-response';
 import { ID_GENERATOR, IdGenerator } from './clock';
 import { CommandObserver } from './command.observer';
 
@@ -15,7 +15,6 @@ export const accountCommandsProvider: Provider = {
       store,
       snapshotEvery: config.SNAPSHOT_EVERY,
       retry: { ...DEFAULT_RETRY, maxAttempts: config.COMMAND_MAX_ATTEMPTS },
-      idempotentResult: storedResponseOf,
       observer,
       newEventId: () => ids.next(),
       serializePerAccount: config.COMMAND_ACCOUNT_QUEUE === 'serial',

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountCommand } from '@ledger/domain';
-import { CommandHandlerObserver } from '@ledger/event-store';
+import { CommandHandlerObserver } from '@ledger/command-handling';
 import { messageOf } from '@ledger/platform';
 import { CommandMetrics } from './command.metrics';
 

@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { AccountCommandHandler, AccountCommandOutcome, CommandContext } from '@ledger/account-commands';
+import { Inject, Injectable } from '@nestjs/common';
+import { AccountCommandHandler, AccountCommandOutcome } from '@ledger/account-commands';
 import { AccountCommand } from '@ledger/domain';
+import { CLOCK, Clock } from '../accounts/clock';
 import { CommandMetrics } from '../accounts/command.metrics';
 import { AccountCommandResponse } from './account-command.response';
 import { accountProblem } from './account-problems';
 import { send } from './command-response';
+import type { CommandCall } from './command-route.decorators';
 
 /** The metric label of an outcome: ok, replayed, or the problem type's slug. */
 function outcomeLabel(outcome: AccountCommandOutcome): string {
@@ -31,15 +32,19 @@ function outcomeLabel(outcome: AccountCommandOutcome): string {
   }
 }
 
-/** What every command route does once its controller has built the domain command: run, measure, answer. */
+/** What every command route does with the domain command its controller builds: run, measure, answer. */
 @Injectable()
 export class AccountCommandEndpoint {
   constructor(
     private readonly accounts: AccountCommandHandler,
     private readonly metrics: CommandMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async run(command: AccountCommand, context: CommandContext, response: FastifyReply): Promise<AccountCommandResponse> {
+  /** `commandAt` builds the command at the clock's time, which becomes its events' time. */
+  async run(call: CommandCall, commandAt: (now: Date) => AccountCommand): Promise<AccountCommandResponse> {
+    const { context, reply } = call;
+    const command = commandAt(this.clock.now());
     const end = this.metrics.duration.startTimer({ command: command.type });
     let outcome: AccountCommandOutcome;
     try {
@@ -51,6 +56,6 @@ export class AccountCommandEndpoint {
       end();
     }
     this.metrics.commands.inc({ command: command.type, outcome: outcomeLabel(outcome) });
-    return send(response, outcome);
+    return send(reply, outcome);
   }
 }

@@ -5,26 +5,30 @@ import { AccountCommandResponse } from './account-command.response';
 import { ApiProblems, COMMAND, ON_ACCOUNT } from './api-problems.decorator';
 import type { CommandProblemSlug } from './command-problems';
 
-/** As command-context.decorator.ts reads it: the ETag of a version, weak or strong, or `*`. */
+/** As command-context.ts reads it: the ETag of a version, weak or strong, or `*`. */
 export const IF_MATCH_PATTERN = '^(\\*|(W/)?"?[0-9]{1,15}"?)$';
-/** As command-context.decorator.ts reads it: 1 to 200 visible ASCII characters. */
+/** As command-context.ts reads it: 1 to 200 visible ASCII characters. */
 export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,200}$';
 
+/** An optional request header of every command (or every command on an account), as a bounded string. */
+const optionalHeader = (name: string, description: string, maxLength: number, pattern: string) =>
+  ApiHeader({ name, required: false, description, schema: { type: 'string', minLength: 1, maxLength, pattern } });
+
 const ApiIfMatchHeader = () =>
-  ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'Append only if the account is at this version: the ETag of an earlier response, e.g. "3"',
-    schema: { type: 'string', minLength: 1, maxLength: 19, pattern: IF_MATCH_PATTERN },
-  });
+  optionalHeader(
+    'If-Match',
+    'Append only if the account is at this version: the ETag of an earlier response, e.g. "3"',
+    19,
+    IF_MATCH_PATTERN,
+  );
 
 const ApiIdempotencyKeyHeader = () =>
-  ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Makes the command retry-safe: the same key with the same body answers the first response again',
-    schema: { type: 'string', minLength: 1, maxLength: 200, pattern: IDEMPOTENCY_KEY_PATTERN },
-  });
+  optionalHeader(
+    'Idempotency-Key',
+    'Makes the command retry-safe: the same key with the same body answers the first response again',
+    200,
+    IDEMPOTENCY_KEY_PATTERN,
+  );
 
 const ApiAccepted = () =>
   ApiCreatedResponse({

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { accountProblem, concurrencyConflict, idempotencyKeyReused, versionMismatch } from './account-problems';
 import { IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN } from './api-command.decorator';
 import { rememberCaller } from '@ledger/auth';
-import { commandContextOf } from './command-context.decorator';
+import { commandContextOf } from './command-context';
 import { COMMAND_PROBLEMS, type CommandProblemSlug } from './command-problems';
 
 const ID = '7f1d4c2e-4a6b-4c3d-9e8f-0a1b2c3d4e5f';

@@ -1,5 +1,8 @@
 import { SHARED_PROBLEMS } from '@ledger/platform';
 
+/** A rule of the domain refused the command: 409, with its own type. */
+const refusal = (title: string, detail: string) => ({ status: 409, title, detail }) as const;
+
 /** Every problem a command answers with, besides the ones any protected route may: what OpenAPI documents and clients switch on. */
 export const COMMAND_PROBLEMS = {
   validation: {
@@ -20,29 +23,13 @@ export const COMMAND_PROBLEMS = {
     detail: 'The amount is not a positive integer number of minor units in range.',
   },
   'account-not-found': { status: 404, title: 'Account not found', detail: 'No such account.' },
-  'account-already-exists': { status: 409, title: 'Account already exists', detail: 'An account with this id exists already.' },
-  'insufficient-funds': {
-    status: 409,
-    title: 'Insufficient funds',
-    detail: 'The balance does not cover the withdrawal (balance and requested say by how much).',
-  },
-  'account-frozen': {
-    status: 409,
-    title: 'Account frozen',
-    detail: 'The account is frozen: no money moves, and it cannot be frozen again.',
-  },
-  'account-not-frozen': { status: 409, title: 'Account not frozen', detail: 'Only a frozen account can be unfrozen.' },
-  'account-closed': { status: 409, title: 'Account closed', detail: 'The account is closed: nothing changes it any more.' },
-  'balance-not-zero': {
-    status: 409,
-    title: 'Balance not zero',
-    detail: 'Only an account with a zero balance can be closed (balance says what is left).',
-  },
-  'balance-overflow': {
-    status: 409,
-    title: 'Balance overflow',
-    detail: 'The deposit would take the balance beyond the largest amount supported.',
-  },
+  'account-already-exists': refusal('Account already exists', 'An account with this id exists already.'),
+  'insufficient-funds': refusal('Insufficient funds', 'The balance does not cover the withdrawal (balance and requested say by how much).'),
+  'account-frozen': refusal('Account frozen', 'The account is frozen: no money moves, and it cannot be frozen again.'),
+  'account-not-frozen': refusal('Account not frozen', 'Only a frozen account can be unfrozen.'),
+  'account-closed': refusal('Account closed', 'The account is closed: nothing changes it any more.'),
+  'balance-not-zero': refusal('Balance not zero', 'Only an account with a zero balance can be closed (balance says what is left).'),
+  'balance-overflow': refusal('Balance overflow', 'The deposit would take the balance beyond the largest amount supported.'),
   'concurrency-conflict': {
     status: 409,
     title: 'Concurrent modification',

@@ -5,17 +5,16 @@ import {
   CommandHandlerObserver,
   CommandOutcome,
   DEFAULT_RETRY,
-  DEFAULT_SNAPSHOT_EVERY,
-  EventMetadata,
-  EventStore,
-  JsonValue,
+  KeyedSerialQueue,
+  RecentStateCache,
+  RECENT_STATE_CACHE_SIZE,
+  RecordedOutcome,
   RetryPolicy,
-} from '@ledger/event-store';
+} from '@ledger/command-handling';
+import { DEFAULT_SNAPSHOT_EVERY, EventMetadata, EventStore } from '@ledger/event-store';
 import { accountCodec } from './account.codec';
 import { accountDecider } from './account.decider';
 import { CommandContext } from './command-context';
-import { KeyedSerialQueue } from './keyed-serial-queue';
-import { RecentStateCache, RECENT_STATE_CACHE_SIZE } from './recent-state.cache';
 
 /** Refused before it ran: COMMAND_ACCOUNT_QUEUE_LIMIT commands on the account wait in this process already. */
 export interface AccountQueueFull {
@@ -25,14 +24,14 @@ export interface AccountQueueFull {
 
 export type AccountCommandOutcome = CommandOutcome<AccountState, AccountEvent, AccountError> | AccountQueueFull;
 export type AcceptedAccountCommand = Accepted<AccountState, AccountEvent>;
+/** What an Idempotency-Key recorded of an account command, and answers its retries with. */
+export type RecordedAccountOutcome = RecordedOutcome<AccountState, AccountEvent, AccountError>;
 
 export interface AccountCommandHandlerOptions {
   readonly store: EventStore;
   /** A snapshot every N events of an account. */
   readonly snapshotEvery?: number;
   readonly retry?: RetryPolicy;
-  /** What an Idempotency-Key remembers of an accepted command; the caller gets it back on a replay. */
-  readonly idempotentResult?: (accepted: AcceptedAccountCommand) => JsonValue;
   readonly observer?: CommandHandlerObserver<AccountCommand>;
   readonly newEventId?: () => string;
   /** Accounts whose last written state is kept; 0 turns the cache off. */
@@ -66,7 +65,6 @@ export class AccountCommandHandler {
       snapshotEvery: options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY,
       retry: options.retry ?? DEFAULT_RETRY,
       cache: cacheSize > 0 ? new RecentStateCache<AccountState>(cacheSize) : undefined,
-      idempotentResult: options.idempotentResult,
       observer: options.observer,
       newEventId: options.newEventId,
     });

@@ -27,4 +27,5 @@ export type AccountError =
 
 export type AccountErrorType = AccountError['type'];
 
-export type Decision<E> = Readonly<{ ok: true; events: readonly E[] }> | Readonly<{ ok: false; error: AccountError }>;
+/** A rule's answer: the new events, or why not (a value, never an exception). Any decider's, the account's by default. */
+export type Decision<E, R = AccountError> = Readonly<{ ok: true; events: readonly E[] }> | Readonly<{ ok: false; error: R }>;

@@ -1,12 +1,6 @@
 import { ACCOUNT_EVENT_TYPES, CURRENT_EVENT_SCHEMA_VERSIONS, encodeEvent } from './account.codec';
 import { AccountEvent } from './account.events';
-import {
-  ACCOUNT_EVENT_UPCASTERS,
-  UpcastableEvent,
-  accountEventUpcaster,
-  decodeStoredAccountEvent,
-  upcastAccountEvent,
-} from './account.upcasters';
+import { ACCOUNT_EVENT_UPCASTERS, UpcastableEvent, decodeStoredAccountEvent, upcastAccountEvent } from './account.upcasters';
 import { EventDecodeError } from './decode.errors';
 
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
@@ -202,37 +196,3 @@ describe('upcastAccountEvent', () => {
     expect(missing).toEqual([]);
   });
 });
-
-describe('accountEventUpcaster (the event store form)', () => {
-  const stored = {
-    ...openedV1(),
-    eventId: 'e1',
-    streamId: ACCOUNT_ID,
-    version: 1,
-    metadata: { correlationId: 'c1', causationId: null },
-  };
-
-  it('given a stored v1 event, when upcast, then only type, schema version and data change', () => {
-    const upcast = accountEventUpcaster(stored);
-
-    expect(upcast).toEqual({
-      ...stored,
-      schemaVersion: 3,
-      data: upcastAccountEvent(stored).data,
-    });
-  });
-
-  it('given a stored current event, when upcast, then the same object is returned', () => {
-    const encoded = encodeEvent(currentClosed());
-    const current = { ...stored, ...encoded };
-
-    expect(accountEventUpcaster(current)).toBe(current);
-  });
-});
-
-function currentClosed(): AccountEvent {
-  return {
-    type: 'AccountClosed',
-    data: { accountId: ACCOUNT_ID, closedAt: OCCURRED_AT },
-  };
-}

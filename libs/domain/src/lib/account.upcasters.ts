@@ -17,9 +17,6 @@ export type UpcastableEvent = Readonly<{
   occurredAt: Date;
 }>;
 
-/** The generic shape the event store applies on read: same event, data at its current schema. */
-export type EventUpcaster = <T extends UpcastableEvent>(raw: T) => T;
-
 type UpcastContext = Readonly<{ occurredAt: Date }>;
 
 /** Lifts `data` from version N to N + 1. */
@@ -69,21 +66,10 @@ export function upcastAccountEvent(raw: UpcastableEvent): EncodedAccountEvent {
 }
 
 /**
- * `upcastAccountEvent` in the store's generic form: the same stored event (id, version, metadata kept)
- * with type, schema version and data replaced; returned as is when already current.
+ * Upcast, then decode: a stored event of any known schema version as a domain event. Every reader of
+ * stored events (the command handler's load, the projection, heal, rebuild, verify) goes through here,
+ * so an event is upcast once, where it is decoded; the store hands events back as written.
  */
-export const accountEventUpcaster: EventUpcaster = <T extends UpcastableEvent>(raw: T): T => {
-  const upcast = upcastAccountEvent(raw);
-  if (upcast.schemaVersion === raw.schemaVersion) return raw;
-  return {
-    ...raw,
-    type: upcast.type,
-    schemaVersion: upcast.schemaVersion,
-    data: upcast.data,
-  };
-};
-
-/** Upcast, then decode: a stored event of any known schema version as a domain event. */
 export function decodeStoredAccountEvent(raw: UpcastableEvent): AccountEvent {
   return decodeEvent(upcastAccountEvent(raw));
 }

@@ -1,4 +1,4 @@
-import { AppendRequest, IdempotencyClaim, NewEvent } from './event-store.port';
+import { AppendRequest, IdempotencyClaim, JsonValue, NewEvent } from './event-store.port';
 
 export const MAX_STREAM_ID_LENGTH = 200;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
@@ -102,14 +102,19 @@ export function assertValidAppendRequest(request: AppendRequest): void {
       throw new Error('event store: snapshot.state must be a JSON object');
     }
   }
-  if (request.idempotency !== undefined) {
-    const { requestHash, result } = request.idempotency;
-    assertValidIdempotencyClaim(request.idempotency);
-    if (typeof requestHash !== 'string' || requestHash.length === 0) {
-      throw new Error('event store: idempotency.requestHash must be a non-empty string');
-    }
-    if (result === undefined || JSON.stringify(result) === undefined) {
-      throw new Error('event store: idempotency.result must be a JSON value');
-    }
+  if (request.idempotency !== undefined) assertValidIdempotencyRecord(request.idempotency);
+}
+
+/** A key's record: its claim, the request's hash and a JSON result. */
+export function assertValidIdempotencyRecord(
+  record: IdempotencyClaim & { readonly requestHash: string; readonly result: JsonValue },
+): void {
+  const { requestHash, result } = record;
+  assertValidIdempotencyClaim(record);
+  if (typeof requestHash !== 'string' || requestHash.length === 0) {
+    throw new Error('event store: idempotency.requestHash must be a non-empty string');
+  }
+  if (result === undefined || JSON.stringify(result) === undefined) {
+    throw new Error('event store: idempotency.result must be a JSON value');
   }
 }

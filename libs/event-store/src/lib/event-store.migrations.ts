@@ -4,6 +4,7 @@ import { IdempotencyResult1795824000000 } from './migrations/1795824000000-idemp
 import { RelayCheckpointDestination1795827600000 } from './migrations/1795827600000-relay-checkpoint-destination.migration';
 import { IdempotencyKeyScope1795831200000 } from './migrations/1795831200000-idempotency-key-scope.migration';
 import { EventStoreRoles1796000000000 } from './migrations/1796000000000-event-store-roles.migration';
+import { IdempotencyOutcome1796200000000 } from './migrations/1796200000000-idempotency-outcome.migration';
 
 /**
  * TypeORM's migrations table for the event store. It lives in `public`, not in `event_store`:
@@ -19,4 +20,5 @@ export const eventStoreMigrations: readonly (new () => MigrationInterface)[] = [
   RelayCheckpointDestination1795827600000,
   IdempotencyKeyScope1795831200000,
   EventStoreRoles1796000000000,
+  IdempotencyOutcome1796200000000,
 ];

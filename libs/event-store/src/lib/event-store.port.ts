@@ -51,16 +51,31 @@ export interface StreamRead {
   /** The stream's version after the snapshot and all events below; 0 when the stream does not exist. */
   readonly version: number;
   readonly snapshot: Snapshot | null;
-  /** Events after the snapshot, in version order, already upcast to their current schema. */
+  /** Events after the snapshot, in version order, as written (readers upcast them as they decode them). */
   readonly events: readonly StoredEvent[];
 }
 
-/** What an idempotency key remembers: the request it was first used with and the caller's result. */
+/**
+ * What an idempotency key remembers: the request it was first used with and its result (the command
+ * handler records the command's outcome: its events and state, or its rejection).
+ */
 export interface IdempotencyRecord {
   readonly requestHash: string;
   /** Opaque to the store: whatever JSON the caller chose, returned as it was given (key order kept). */
   readonly result: JsonValue;
 }
+
+/** A key's record written without events (a refused command), to the stream the command named. */
+export interface IdempotencyRecordRequest extends IdempotencyClaim {
+  readonly streamId: string;
+  readonly requestHash: string;
+  readonly result: JsonValue;
+}
+
+export type RecordIdempotencyResult =
+  | { readonly kind: 'recorded' }
+  /** The key was already used (perhaps by a request committing meanwhile); nothing written. */
+  | { readonly kind: 'idempotency-key-used'; readonly record: IdempotencyRecord };
 
 export interface AppendRequest {
   readonly streamId: string;
@@ -103,6 +118,8 @@ export interface EventStore {
   readStream(streamId: string, options: ReadStreamOptions): Promise<StreamRead>;
   append(request: AppendRequest): Promise<AppendResult>;
   findIdempotencyRecord(claim: IdempotencyClaim): Promise<IdempotencyRecord | null>;
+  /** Records a key with no events, in a transaction of its own; a key already used keeps its record. */
+  recordIdempotencyResult(request: IdempotencyRecordRequest): Promise<RecordIdempotencyResult>;
 }
 
 /** Nest injection token for the port. */

@@ -161,6 +161,17 @@ export const FIND_IDEMPOTENCY_RECORD_STATEMENT: NamedStatement = {
      WHERE scope = $1::text AND key = $2::text`,
 };
 
+// No events, so no stream row to touch first: a key that is being committed by another transaction
+// makes this wait for it, then leaves its record alone. The result is cast from text to json, keeping
+// its key order, as the appends do.
+export const RECORD_IDEMPOTENCY_STATEMENT: NamedStatement = {
+  name: 'event_store_record_idempotency',
+  text: `
+    INSERT INTO event_store.idempotency_keys (key, scope, request_hash, result, stream_id)
+    VALUES ($1::text, $2::text, $3::text, $4::text::json, $5::text)
+    ON CONFLICT (scope, key) DO NOTHING`,
+};
+
 export const NOTIFY_STATEMENT: NamedStatement = {
   name: 'event_store_notify',
   text: `SELECT pg_notify('${EVENT_STORE_APPENDED_CHANNEL}', $1::text)`,

@@ -4,8 +4,7 @@ import { describeEventStoreContract } from './testing/event-store.contract';
 describeEventStoreContract(
   'InMemoryEventStore',
   async () => {
-    const store = new InMemoryEventStore();
-    return { store, upcasting: (upcast) => store.upcasting(upcast), close: async () => undefined };
+    return { store: new InMemoryEventStore(), close: async () => undefined };
   },
   { describe, it, beforeAll, afterAll },
 );

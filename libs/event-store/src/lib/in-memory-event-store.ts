@@ -1,29 +1,29 @@
-import { assertValidAppendRequest, assertValidIdempotencyClaim, assertValidStreamId } from './append-request.validation';
+import {
+  assertValidAppendRequest,
+  assertValidIdempotencyClaim,
+  assertValidIdempotencyRecord,
+  assertValidStreamId,
+} from './append-request.validation';
 import {
   AppendRequest,
   AppendResult,
   EventStore,
   IdempotencyClaim,
   IdempotencyRecord,
+  IdempotencyRecordRequest,
   NewEvent,
   ReadStreamOptions,
+  RecordIdempotencyResult,
   Snapshot,
   StoredEvent,
   StreamRead,
 } from './event-store.port';
-import type { Upcaster } from './postgres-event-store';
-
-export interface InMemoryEventStoreOptions {
-  /** Applied to every event read; identity when absent. */
-  readonly upcast?: Upcaster;
-}
-
 interface Stream {
   readonly events: StoredEvent[];
   snapshot: Snapshot | null;
 }
 
-/** What the store holds; shared by the views `upcasting` returns, as one database is by two adapters. */
+/** What the store holds. */
 interface Storage {
   readonly streams: Map<string, Stream>;
   readonly eventIds: Set<string>;
@@ -35,30 +35,18 @@ interface Storage {
 /**
  * The `EventStore` port in memory, with the Postgres adapter's semantics (the shared contract suite
  * runs against both): expected versions, conflicts that write nothing, an idempotency key that aborts
- * the whole append once used, the latest snapshot per stream, snapshot + tail reads, upcasting on read.
+ * the whole append once used, the latest snapshot per stream, snapshot + tail reads, events read as written.
  * Everything goes in and comes out as JSON copies, so a caller can never alter what was stored.
  * For fast tests of code above the port, and for benchmarks that want the store out of the picture.
  */
 export class InMemoryEventStore implements EventStore {
-  private readonly upcast: Upcaster | undefined;
-
-  constructor(
-    options: InMemoryEventStoreOptions = {},
-    private readonly storage: Storage = {
-      streams: new Map(),
-      eventIds: new Set(),
-      keys: new Map(),
-      position: 0n,
-      transaction: 0n,
-    },
-  ) {
-    this.upcast = options.upcast;
-  }
-
-  /** A store over the same streams that upcasts what it reads. */
-  upcasting(upcast: Upcaster): InMemoryEventStore {
-    return new InMemoryEventStore({ upcast }, this.storage);
-  }
+  private readonly storage: Storage = {
+    streams: new Map(),
+    eventIds: new Set(),
+    keys: new Map(),
+    position: 0n,
+    transaction: 0n,
+  };
 
   async append(request: AppendRequest): Promise<AppendResult> {
     assertValidAppendRequest(request);
@@ -102,7 +90,7 @@ export class InMemoryEventStore implements EventStore {
     const usable = options.ignoreSnapshot !== true && stream.snapshot?.schemaVersion === options.snapshotSchemaVersion;
     const snapshot = usable ? stream.snapshot : null;
     const from = snapshot?.version ?? 0;
-    const events = stream.events.filter((e) => e.version > from).map((e) => this.upcastEvent(copyEvent(e)));
+    const events = stream.events.filter((e) => e.version > from).map(copyEvent);
     return { version: stream.events.length, snapshot: snapshot === null ? null : copy(snapshot), events };
   }
 
@@ -113,6 +101,16 @@ export class InMemoryEventStore implements EventStore {
     return record === undefined ? null : copy(record);
   }
 
+  async recordIdempotencyResult(request: IdempotencyRecordRequest): Promise<RecordIdempotencyResult> {
+    assertValidStreamId(request.streamId);
+    assertValidIdempotencyRecord(request);
+    await Promise.resolve();
+    const record = this.storage.keys.get(keyOf(request));
+    if (record !== undefined) return { kind: 'idempotency-key-used', record: copy(record) };
+    this.storage.keys.set(keyOf(request), { requestHash: request.requestHash, result: copy(request.result) });
+    return { kind: 'recorded' };
+  }
+
   private stored(streamId: string, event: NewEvent, version: number, transactionId: string): StoredEvent {
     return {
       ...copyEvent(event),
@@ -121,12 +119,6 @@ export class InMemoryEventStore implements EventStore {
       globalPosition: String(++this.storage.position),
       transactionId,
     };
-  }
-
-  private upcastEvent(event: StoredEvent): StoredEvent {
-    if (this.upcast === undefined) return event;
-    const { type, schemaVersion, data } = this.upcast(event);
-    return { ...event, type, schemaVersion, data };
   }
 }
 

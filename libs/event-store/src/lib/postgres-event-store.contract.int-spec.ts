@@ -10,7 +10,6 @@ describeEventStoreContract(
     const pool = testPool(db.url, 12);
     return {
       store: new PostgresEventStore(pool),
-      upcasting: (upcast) => new PostgresEventStore(pool, { upcast }),
       close: async () => {
         await pool.end();
         await db.drop();

@@ -1,6 +1,11 @@
 import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
-import { assertValidAppendRequest, assertValidIdempotencyClaim, assertValidStreamId } from './append-request.validation';
+import {
+  assertValidAppendRequest,
+  assertValidIdempotencyClaim,
+  assertValidIdempotencyRecord,
+  assertValidStreamId,
+} from './append-request.validation';
 import {
   AppendRequest,
   AppendResult,
@@ -8,14 +13,22 @@ import {
   EventStore,
   IdempotencyClaim,
   IdempotencyRecord,
+  IdempotencyRecordRequest,
   JsonObject,
   JsonValue,
   ReadStreamOptions,
+  RecordIdempotencyResult,
   Snapshot,
   StoredEvent,
   StreamRead,
 } from './event-store.port';
-import { appendStatement, FIND_IDEMPOTENCY_RECORD_STATEMENT, NOTIFY_STATEMENT, READ_STREAM_STATEMENT } from './event-store.sql';
+import {
+  appendStatement,
+  FIND_IDEMPOTENCY_RECORD_STATEMENT,
+  NOTIFY_STATEMENT,
+  READ_STREAM_STATEMENT,
+  RECORD_IDEMPOTENCY_STATEMENT,
+} from './event-store.sql';
 import { batchKeysOf, runAppendBatch, type BatchAppendHost } from './batch-append';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
 import { isPool } from './pool-detection';
@@ -24,26 +37,7 @@ import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-eve
 import { readStreamEvents } from './stream-events.reader';
 import { eventRecord } from './event-record';
 
-/** An event as stored, before upcasting. */
-export interface RawEvent {
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: JsonObject;
-  readonly occurredAt: Date;
-}
-
-/** The same event in its current schema. */
-export interface UpcastEvent {
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: JsonObject;
-}
-
-export type Upcaster = (raw: RawEvent) => UpcastEvent;
-
 export interface PostgresEventStoreOptions {
-  /** Applied to every event read; identity when absent. */
-  readonly upcast?: Upcaster;
   /**
    * NOTIFY `event_store_appended` with the stream id when an append commits, so the relay wakes
    * without waiting for its next poll. Default true.
@@ -69,8 +63,6 @@ const UNIQUE_VIOLATION = '23505';
 const IDEMPOTENCY_KEY_CONSTRAINT = 'idempotency_keys_pkey';
 const STREAM_VERSION_CONSTRAINT = 'events_stream_id_version_key';
 const EVENT_ID_CONSTRAINT = 'events_event_id_key';
-
-const identity: Upcaster = ({ type, schemaVersion, data }) => ({ type, schemaVersion, data });
 
 interface ReadRow {
   readonly is_snapshot: boolean;
@@ -108,7 +100,6 @@ function uniqueViolation(error: unknown): string | null {
 }
 
 export class PostgresEventStore implements EventStore {
-  private readonly upcast: Upcaster;
   private readonly notify: boolean;
   private readonly notifyMinIntervalMs: number;
   private lastNotifyAt = Number.NEGATIVE_INFINITY;
@@ -121,7 +112,6 @@ export class PostgresEventStore implements EventStore {
     private readonly pool: Queryable,
     options: PostgresEventStoreOptions = {},
   ) {
-    this.upcast = options.upcast ?? identity;
     this.notify = options.notify ?? true;
     this.notifyMinIntervalMs = options.notifyMinIntervalMs ?? 10;
     if (!Number.isFinite(this.notifyMinIntervalMs) || this.notifyMinIntervalMs < 0) {
@@ -209,7 +199,7 @@ export class PostgresEventStore implements EventStore {
       throw new Error('event store: snapshotSchemaVersion must be a positive integer');
     }
     if (options.ignoreSnapshot === true) {
-      const events = await readStreamEvents(this.pool, streamId, { upcast: this.upcast });
+      const events = await readStreamEvents(this.pool, streamId);
       return { version: events[events.length - 1]?.version ?? 0, snapshot: null, events };
     }
     const { rows } = await this.pool.query<ReadRow>({
@@ -239,6 +229,19 @@ export class PostgresEventStore implements EventStore {
     const row = rows[0];
     if (row === undefined) return null;
     return { requestHash: row.request_hash, result: row.result };
+  }
+
+  async recordIdempotencyResult(request: IdempotencyRecordRequest): Promise<RecordIdempotencyResult> {
+    assertValidStreamId(request.streamId);
+    assertValidIdempotencyRecord(request);
+    const { rowCount } = await this.pool.query({
+      ...RECORD_IDEMPOTENCY_STATEMENT,
+      values: [request.key, request.scope ?? '', request.requestHash, JSON.stringify(request.result), request.streamId],
+    });
+    if (rowCount === 1) return { kind: 'recorded' };
+    const record = await this.findIdempotencyRecord(request);
+    if (record === null) throw new Error('event store: idempotency key reported used but not found');
+    return { kind: 'idempotency-key-used', record };
   }
 
   /** True when this append should carry the NOTIFY (leading edge of the throttle window). */
@@ -272,6 +275,6 @@ export class PostgresEventStore implements EventStore {
 
   private toStoredEvent(streamId: string, row: ReadRow): StoredEvent {
     if (!isEventRow(row)) throw new Error(`event store: incomplete event row in stream ${JSON.stringify(streamId)}`);
-    return storedEventFromRow(streamId, row, this.upcast);
+    return storedEventFromRow(streamId, row);
   }
 }

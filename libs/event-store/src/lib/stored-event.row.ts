@@ -1,5 +1,4 @@
 import type { EventMetadata, JsonObject, StoredEvent } from './event-store.port';
-import type { Upcaster } from './postgres-event-store';
 
 /** An event row of `event_store.events` as the readers select it (bigints as text). */
 export interface StoredEventRow {
@@ -21,18 +20,15 @@ export function toVersion(value: string): number {
   return n;
 }
 
-/** The row's event of `streamId`, upcast to its current schema (as stored when there is no upcaster). */
-export function storedEventFromRow(streamId: string, row: StoredEventRow, upcast?: Upcaster): StoredEvent {
-  const version = toVersion(row.version);
-  const stored = { type: row.type, schemaVersion: row.schema_version, data: row.data, occurredAt: row.occurred_at };
-  const current = upcast === undefined ? stored : upcast(stored);
+/** The row's event of `streamId`, as written (readers upcast what they decode). */
+export function storedEventFromRow(streamId: string, row: StoredEventRow): StoredEvent {
   return {
     eventId: row.event_id,
     streamId,
-    version,
-    type: current.type,
-    schemaVersion: current.schemaVersion,
-    data: current.data,
+    version: toVersion(row.version),
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
     metadata: row.metadata,
     occurredAt: row.occurred_at,
     globalPosition: row.global_position,

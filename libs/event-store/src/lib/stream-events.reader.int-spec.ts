@@ -1,7 +1,7 @@
 import { createTestDatabase, TestDatabase, testPool } from '@ledger/testing';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
-import { PostgresEventStore, Upcaster } from './postgres-event-store';
+import { PostgresEventStore } from './postgres-event-store';
 import { readStreamEvents } from './stream-events.reader';
 import { newEvent, newEvents, uniqueStreamId } from './testing/event.fixture';
 
@@ -49,11 +49,7 @@ describe('readStreamEvents', () => {
     expect(await readStreamEvents(pool, uniqueStreamId())).toEqual([]);
   });
 
-  it('given an upcaster, then events stored in an old schema come back in the current one', async () => {
-    const upcast: Upcaster = (raw) =>
-      raw.schemaVersion === 1 && raw.type === 'TestDeposited'
-        ? { type: raw.type, schemaVersion: 2, data: { amount: String(raw.data['cents']) } }
-        : { type: raw.type, schemaVersion: raw.schemaVersion, data: raw.data };
+  it('given events stored in an old schema, then they come back as written (readers upcast)', async () => {
     const streamId = uniqueStreamId();
     await store.append({
       streamId,
@@ -61,11 +57,11 @@ describe('readStreamEvents', () => {
       events: [newEvent(), newEvent({ type: 'TestDeposited', schemaVersion: 1, data: { cents: 250 } })],
     });
 
-    const events = await readStreamEvents(pool, streamId, { upcast });
+    const events = await readStreamEvents(pool, streamId);
 
     expect(events.map((e) => [e.type, e.schemaVersion, e.data])).toEqual([
       ['TestHappened', 1, { n: 1 }],
-      ['TestDeposited', 2, { amount: '250' }],
+      ['TestDeposited', 1, { cents: 250 }],
     ]);
   });
 

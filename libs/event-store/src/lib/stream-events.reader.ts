@@ -2,13 +2,7 @@ import { assertValidStreamId } from './append-request.validation';
 import type { StoredEvent } from './event-store.port';
 import type { NamedStatement } from './event-store.sql';
 import type { Queryable } from './queryable';
-import type { Upcaster } from './postgres-event-store';
 import { storedEventFromRow, type StoredEventRow } from './stored-event.row';
-
-export interface ReadStreamEventsOptions {
-  /** Applied to every event read; identity when absent. */
-  readonly upcast?: Upcaster;
-}
 
 /** Every event of one stream, snapshots ignored: the whole history, for rebuilding a projection of it. */
 export const READ_STREAM_EVENTS_STATEMENT: NamedStatement = {
@@ -23,12 +17,12 @@ export const READ_STREAM_EVENTS_STATEMENT: NamedStatement = {
 };
 
 /**
- * The stream's events from version 1, in version order, upcast to their current schema; empty when the
+ * The stream's events from version 1, in version order, as written; empty when the
  * stream does not exist. One statement, so one consistent view: appends to a stream are serialised by
  * its stream row, so what a reader sees is always a gap-free prefix of the stream.
  */
-export async function readStreamEvents(db: Queryable, streamId: string, options: ReadStreamEventsOptions = {}): Promise<StoredEvent[]> {
+export async function readStreamEvents(db: Queryable, streamId: string): Promise<StoredEvent[]> {
   assertValidStreamId(streamId);
   const { rows } = await db.query<StoredEventRow>({ ...READ_STREAM_EVENTS_STATEMENT, values: [streamId] });
-  return rows.map((row) => storedEventFromRow(streamId, row, options.upcast));
+  return rows.map((row) => storedEventFromRow(streamId, row));
 }

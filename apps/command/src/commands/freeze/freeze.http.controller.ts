@@ -1,42 +1,19 @@
-import { RequiresScope } from '@ledger/auth';
-import { AccountIdPipe } from '@ledger/platform';
-import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { CommandContext } from '@ledger/account-commands';
-import { CLOCK, Clock } from '../../accounts/clock';
+import { Body } from '@nestjs/common';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
-import { AccountCommandResponse } from '../../edge/account-command.response';
-import { ApiCommand } from '../../edge/api-command.decorator';
-import { Context } from '../../edge/command-context.decorator';
+import { AccountIdParam, Call, CommandCall, CommandController, CommandRoute } from '../../edge/command-route.decorators';
 import { FreezeDto } from './freeze.dto';
 
-@ApiTags('accounts')
-@Controller('accounts')
+@CommandController()
 export class FreezeHttpController {
-  constructor(
-    private readonly endpoint: AccountCommandEndpoint,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly endpoint: AccountCommandEndpoint) {}
 
-  @RequiresScope('ledger:operate')
-  @Post(':accountId/freeze')
-  @ApiCommand({
+  @CommandRoute(':accountId/freeze', {
+    scope: 'ledger:operate',
     summary: 'Freeze an account',
     description: 'Stops money moving on the account until it is unfrozen. Needs `ledger:operate`.',
-    onAccount: true,
     refusals: ['account-frozen', 'account-closed'],
   })
-  freeze(
-    @Param('accountId', AccountIdPipe) accountId: string,
-    @Body() dto: FreezeDto,
-    @Context() context: CommandContext,
-    @Res({ passthrough: true }) response: FastifyReply,
-  ): Promise<AccountCommandResponse> {
-    return this.endpoint.run(
-      { type: 'FreezeAccount', data: { accountId, reason: dto.reason ?? null, now: this.clock.now() } },
-      context,
-      response,
-    );
+  freeze(@AccountIdParam() accountId: string, @Body() dto: FreezeDto, @Call() call: CommandCall) {
+    return this.endpoint.run(call, (now) => ({ type: 'FreezeAccount', data: { accountId, reason: dto.reason ?? null, now } }));
   }
 }

@@ -1,38 +1,19 @@
-import { RequiresScope } from '@ledger/auth';
-import { AccountIdPipe } from '@ledger/platform';
-import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { CommandContext } from '@ledger/account-commands';
-import { CLOCK, Clock } from '../../accounts/clock';
+import { Body } from '@nestjs/common';
 import { AccountCommandEndpoint } from '../../edge/account-command.endpoint';
-import { AccountCommandResponse } from '../../edge/account-command.response';
-import { ApiCommand } from '../../edge/api-command.decorator';
-import { Context } from '../../edge/command-context.decorator';
+import { AccountIdParam, Call, CommandCall, CommandController, CommandRoute } from '../../edge/command-route.decorators';
 import { UnfreezeDto } from './unfreeze.dto';
 
-@ApiTags('accounts')
-@Controller('accounts')
+@CommandController()
 export class UnfreezeHttpController {
-  constructor(
-    private readonly endpoint: AccountCommandEndpoint,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly endpoint: AccountCommandEndpoint) {}
 
-  @RequiresScope('ledger:operate')
-  @Post(':accountId/unfreeze')
-  @ApiCommand({
+  @CommandRoute(':accountId/unfreeze', {
+    scope: 'ledger:operate',
     summary: 'Unfreeze an account',
     description: 'Lets money move on a frozen account again. Needs `ledger:operate`.',
-    onAccount: true,
     refusals: ['account-not-frozen', 'account-closed'],
   })
-  unfreeze(
-    @Param('accountId', AccountIdPipe) accountId: string,
-    @Body() _dto: UnfreezeDto,
-    @Context() context: CommandContext,
-    @Res({ passthrough: true }) response: FastifyReply,
-  ): Promise<AccountCommandResponse> {
-    return this.endpoint.run({ type: 'UnfreezeAccount', data: { accountId, now: this.clock.now() } }, context, response);
+  unfreeze(@AccountIdParam() accountId: string, @Body() _dto: UnfreezeDto, @Call() call: CommandCall) {
+    return this.endpoint.run(call, (now) => ({ type: 'UnfreezeAccount', data: { accountId, now } }));
   }
 }

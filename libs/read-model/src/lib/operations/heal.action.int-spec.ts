@@ -1,4 +1,4 @@
-import { accountEventUpcaster, decodeStoredAccountEvent, encodeEvent, type AccountEvent } from '@ledger/domain';
+import { decodeStoredAccountEvent, encodeEvent, type AccountEvent } from '@ledger/domain';
 import { PostgresEventStore, readStreamEvents, type StoredEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import { required, sleep } from '@ledger/platform';
@@ -50,7 +50,7 @@ describe('heal against PostgreSQL', () => {
   let store: PostgresEventStore;
 
   beforeAll(() => {
-    store = new PostgresEventStore(env.pool, { upcast: accountEventUpcaster, notify: false });
+    store = new PostgresEventStore(env.pool, { notify: false });
   });
 
   // As stored: the projection upcasts each event itself, so one it cannot read parks the account
@@ -77,7 +77,7 @@ describe('heal against PostgreSQL', () => {
 
   /** What the read model must hold: the domain's fold of the store, and the summary summed from its events. */
   async function expectFoldOfStore(accountId: string): Promise<void> {
-    const stored = await readStreamEvents(env.pool, accountId, { upcast: accountEventUpcaster });
+    const stored = await readStreamEvents(env.pool, accountId);
     const events = stored.map((e) => decodeStoredAccountEvent(e));
     const state = foldAccount(events);
     if (state.status === 'NOT_OPENED') throw new Error('the store has no opened account');

@@ -1,4 +1,4 @@
-import type { Loaded, StateCache } from '@ledger/event-store';
+import type { Loaded, StateCache } from './command-handler.types';
 
 export const RECENT_STATE_CACHE_SIZE = 100_000;
 

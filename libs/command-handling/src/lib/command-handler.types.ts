@@ -1,13 +1,13 @@
+import type { Decision } from '@ledger/domain';
+import type { EventMetadata, EventStore, IdempotencyClaim, JsonObject } from '@ledger/event-store';
 import type { BackoffPolicy } from '@ledger/platform';
-import type { EventMetadata, EventStore, IdempotencyClaim, JsonObject, JsonValue, StoredEvent } from '../event-store.port';
 
-/** A rule's answer: the new events, or why not (a value, never an exception). */
-export type DecisionResult<E, R> = { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly error: R };
+export type { Decision };
 
 /** The pure part of an aggregate: decide(command, state) -> events, evolve(state, event) -> state. */
 export interface Decider<C, S, E, R> {
   readonly initialState: S;
-  decide(command: C, state: S): DecisionResult<E, R>;
+  decide(command: C, state: S): Decision<E, R>;
   evolve(state: S, event: E): S;
 }
 
@@ -17,16 +17,28 @@ export interface EncodedEvent {
   readonly data: JsonObject;
 }
 
-/** Events and snapshots to and from the store's JSON. */
-export interface StreamCodec<S, E> {
+/** An event read back, from the stream or from an idempotency record, in the schema it was written with. */
+export interface WrittenEvent extends EncodedEvent {
+  readonly occurredAt: Date;
+}
+
+/** Events, snapshots and rejections to and from the store's JSON. */
+export interface StreamCodec<S, E, R> {
   /** Snapshots are written with it; one of another version is ignored and the stream replayed. */
   readonly snapshotSchemaVersion: number;
   encodeEvent(event: E): EncodedEvent;
-  /** Throws on an event it cannot read: corrupt or foreign storage, not a business outcome. */
-  decodeEvent(event: StoredEvent): E;
+  /**
+   * Lifts the event to its current schema and decodes it: the one place an event is upcast, since the
+   * store hands events back as written. Throws on an event it cannot read (corrupt or foreign storage,
+   * not a business outcome).
+   */
+  decodeEvent(event: WrittenEvent): E;
   encodeState(state: S): JsonObject;
   /** Throws on a snapshot it cannot read: the handler then ignores the snapshot and folds every event. */
   decodeState(state: JsonObject): S;
+  /** A rejection as an idempotency key records it, so a retry is refused exactly as the first request was. */
+  encodeRejection(rejection: R): JsonObject;
+  decodeRejection(rejection: JsonObject): R;
 }
 
 /** A stream's state and the version it was folded to. */
@@ -58,16 +70,24 @@ export interface Accepted<S, E> {
   readonly events: readonly RecordedEvent<E>[];
 }
 
+/** The rules (or the access check) refused the command: nothing was written. */
+export interface Rejected<R> {
+  readonly kind: 'rejected';
+  readonly error: R;
+}
+
+/** What an idempotency key records of a command, and answers every retry with. */
+export type RecordedOutcome<S, E, R> = Accepted<S, E> | Rejected<R>;
+
 export type CommandOutcome<S, E, R> =
   | Accepted<S, E>
-  /** The rules refused the command: nothing was written. */
-  | { readonly kind: 'rejected'; readonly error: R }
+  | Rejected<R>
   /** The caller's expected version is not the stream's: nothing was written, and it was not retried. */
   | { readonly kind: 'version-mismatch'; readonly expectedVersion: number; readonly actualVersion: number }
   /** Other writers kept winning the race for the stream until the attempts ran out. Safe to retry. */
   | { readonly kind: 'conflict'; readonly attempts: number }
-  /** The idempotency key was used before with the same request: its stored result, nothing appended. */
-  | { readonly kind: 'replayed'; readonly result: JsonValue }
+  /** The idempotency key was used before with the same request: that request's outcome, nothing appended. */
+  | { readonly kind: 'replayed'; readonly outcome: RecordedOutcome<S, E, R> }
   /** The idempotency key was used before with another request: nothing appended. */
   | { readonly kind: 'idempotency-key-reused'; readonly key: string };
 
@@ -107,13 +127,11 @@ export interface RetryPolicy {
 export interface CommandHandlerOptions<C, S, E, R> {
   readonly store: EventStore;
   readonly decider: Decider<C, S, E, R>;
-  readonly codec: StreamCodec<S, E>;
+  readonly codec: StreamCodec<S, E, R>;
   /** A snapshot is written with the append that crosses each multiple of this version. */
   readonly snapshotEvery?: number;
   readonly retry?: RetryPolicy;
   readonly cache?: StateCache<S>;
-  /** What an idempotency key remembers of an accepted command, handed back on a replay. */
-  readonly idempotentResult?: (accepted: Accepted<S, E>) => JsonValue;
   readonly newEventId?: () => string;
   readonly observer?: CommandHandlerObserver<C>;
 }

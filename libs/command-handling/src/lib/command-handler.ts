@@ -1,33 +1,36 @@
 import { randomUUID } from 'node:crypto';
+import {
+  DEFAULT_SNAPSHOT_EVERY,
+  snapshotDue,
+  type AppendRequest,
+  type EventStore,
+  type IdempotencyRecord,
+  type StreamRead,
+} from '@ledger/event-store';
 import { backoffDelay, sleep } from '@ledger/platform';
-import type { AppendRequest, EventStore, IdempotencyRecord, JsonValue, StreamRead } from '../event-store.port';
-import { DEFAULT_SNAPSHOT_EVERY, snapshotDue } from '../snapshot-policy';
 import type {
   Accepted,
   CommandHandlerObserver,
   CommandHandlerOptions,
   CommandOutcome,
   Decider,
-  DecisionResult,
+  Decision,
   HandleOptions,
   Loaded,
+  RecordedOutcome,
   RetryPolicy,
   StateCache,
   StreamCodec,
 } from './command-handler.types';
+import { decodeAccepted, encodeOutcome, readOutcomeRecord } from './recorded-outcome';
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, backoff: { initialMs: 2, maxMs: 50 } };
 
 /** The state a command was decided on and the decision, or the caller's refused access (nothing decided). */
-type Decided<S, E, R> = { readonly loaded: Loaded<S>; readonly decision: DecisionResult<E, R> } | { readonly refused: R };
+type Decided<S, E, R> = { readonly loaded: Loaded<S>; readonly decision: Decision<E, R> } | { readonly refused: R };
 
 /** An attempt that lost the race for the stream's version and may be retried. */
 const CONFLICTED = Symbol('conflicted');
-
-/** Remembered when the caller does not say what: enough to name what the first request appended. */
-function defaultIdempotentResult<S, E>(accepted: Accepted<S, E>): JsonValue {
-  return { streamId: accepted.streamId, version: accepted.version, eventIds: accepted.events.map((e) => e.eventId) };
-}
 
 /**
  * Runs a command against one stream: load (the cached state, or snapshot + tail), decide, append at the
@@ -44,19 +47,21 @@ function defaultIdempotentResult<S, E>(accepted: Accepted<S, E>): JsonValue {
  *   and before an idempotent replay. A cached state may grant it but never refuse it: the check is about
  *   facts that never change (an owner), so a cached refusal would be true too, but one rule for every
  *   refusal is simpler to trust, and a refusal is rare enough that its extra read costs nothing.
- * - An idempotency key (within its scope) is looked up first, and stored with the events in the append's
- *   transaction, so of concurrent requests with one key exactly one appends and the others replay it.
+ * - An idempotency key (within its scope) is looked up first, and records the command's outcome: an
+ *   accepted one (events, version, state) with the events in the append's transaction, so of concurrent
+ *   requests with one key exactly one appends and the others replay it; a rejection by the rules in a
+ *   small transaction of its own, so a retry is refused again even once the rules would let it through
+ *   (funds deposited meanwhile). A refused access is not recorded: it is checked before every replay.
  * - A snapshot that cannot be decoded is reported to the observer and ignored: the state is folded
  *   from every event, so one corrupt row never blocks the stream.
  */
 export class CommandHandler<C, S, E, R> {
   private readonly store: EventStore;
   private readonly decider: Decider<C, S, E, R>;
-  private readonly codec: StreamCodec<S, E>;
+  private readonly codec: StreamCodec<S, E, R>;
   private readonly snapshotEvery: number;
   private readonly retry: RetryPolicy;
   private readonly cache: StateCache<S> | undefined;
-  private readonly idempotentResult: (accepted: Accepted<S, E>) => JsonValue;
   private readonly newEventId: () => string;
   private readonly observer: CommandHandlerObserver<C>;
 
@@ -67,7 +72,6 @@ export class CommandHandler<C, S, E, R> {
     this.snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.cache = options.cache;
-    this.idempotentResult = options.idempotentResult ?? defaultIdempotentResult;
     this.newEventId = options.newEventId ?? randomUUID;
     this.observer = options.observer ?? {};
     if (!Number.isSafeInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) {
@@ -80,7 +84,7 @@ export class CommandHandler<C, S, E, R> {
       const recorded = await this.store.findIdempotencyRecord(options.idempotency);
       if (recorded !== null) {
         const refused = await this.refusedAccess(streamId, options);
-        return refused === undefined ? replay(recorded, options.idempotency) : { kind: 'rejected', error: refused };
+        return refused === undefined ? this.replay(streamId, recorded, options.idempotency) : { kind: 'rejected', error: refused };
       }
     }
     const { expectedVersion } = options;
@@ -152,7 +156,7 @@ export class CommandHandler<C, S, E, R> {
     if (options.expectedVersion !== undefined && loaded.version !== options.expectedVersion) {
       return { kind: 'version-mismatch', expectedVersion: options.expectedVersion, actualVersion: loaded.version };
     }
-    if (!decision.ok) return { kind: 'rejected', error: decision.error };
+    if (!decision.ok) return this.rejected(streamId, decision.error, options);
     const accepted = this.accepted(streamId, loaded, decision.events);
     // Nothing to write: the command changed nothing, and there is no transaction to hold a key.
     if (accepted.events.length === 0) return accepted;
@@ -168,7 +172,7 @@ export class CommandHandler<C, S, E, R> {
         return CONFLICTED;
       case 'idempotency-key-used':
         // Another request with this key committed between our lookup and our append.
-        return replay(result.record, options.idempotency ?? { key: '', requestHash: '' });
+        return this.replay(streamId, result.record, options.idempotency ?? { key: '', requestHash: '' });
       default: {
         const _exhaustive: never = result;
         throw new Error(`command handler: unhandled append result ${JSON.stringify(_exhaustive)}`);
@@ -197,12 +201,42 @@ export class CommandHandler<C, S, E, R> {
       snapshot: snapshotDue(expectedVersion, version, this.snapshotEvery)
         ? { version, schemaVersion: this.codec.snapshotSchemaVersion, state: this.codec.encodeState(state) }
         : undefined,
-      idempotency: options.idempotency && { ...options.idempotency, result: this.idempotentResult(accepted) },
+      idempotency: options.idempotency && { ...options.idempotency, result: encodeOutcome(accepted, this.codec, options.occurredAt) },
     };
   }
-}
 
-function replay<S, E, R>(record: IdempotencyRecord, request: { key: string; requestHash: string }): CommandOutcome<S, E, R> {
-  if (record.requestHash !== request.requestHash) return { kind: 'idempotency-key-reused', key: request.key };
-  return { kind: 'replayed', result: record.result };
+  /** A rejection by the rules, recorded under the key so that a retry gets it again (decided on the store's state). */
+  private async rejected(streamId: string, error: R, options: HandleOptions<S, R>): Promise<CommandOutcome<S, E, R>> {
+    const rejection: CommandOutcome<S, E, R> = { kind: 'rejected', error };
+    const { idempotency } = options;
+    if (idempotency === undefined) return rejection;
+    const result = encodeOutcome<S, E, R>(rejection, this.codec, options.occurredAt);
+    const recorded = await this.store.recordIdempotencyResult({ ...idempotency, streamId, result });
+    // Another request with this key recorded its outcome between our lookup and now: that one stands.
+    return recorded.kind === 'recorded' ? rejection : this.replay(streamId, recorded.record, idempotency);
+  }
+
+  private async replay(
+    streamId: string,
+    record: IdempotencyRecord,
+    request: { key: string; requestHash: string },
+  ): Promise<CommandOutcome<S, E, R>> {
+    if (record.requestHash !== request.requestHash) return { kind: 'idempotency-key-reused', key: request.key };
+    return { kind: 'replayed', outcome: await this.recordedOutcome(streamId, record) };
+  }
+
+  private async recordedOutcome(streamId: string, record: IdempotencyRecord): Promise<RecordedOutcome<S, E, R>> {
+    const recorded = readOutcomeRecord(record.result);
+    if (recorded.outcome === 'rejected') return { kind: 'rejected', error: this.codec.decodeRejection(recorded.rejection) };
+    if ('state' in recorded) return decodeAccepted(streamId, recorded, this.codec);
+    // Recorded before outcomes were: the stream holds what the command appended and the state it left.
+    const { snapshotSchemaVersion } = this.codec;
+    const read = await this.store.readStream(streamId, { snapshotSchemaVersion, ignoreSnapshot: true });
+    const upTo = read.events.filter((stored) => stored.version <= recorded.version);
+    const loaded = this.fold({ ...read, events: upTo }, this.decider.initialState);
+    const events = upTo
+      .filter((stored) => stored.version > recorded.version - recorded.eventCount)
+      .map((stored) => ({ eventId: stored.eventId, version: stored.version, event: this.codec.decodeEvent(stored) }));
+    return { kind: 'accepted', streamId, version: recorded.version, state: loaded.state, events };
+  }
 }

@@ -1,5 +1,4 @@
-import { InMemoryEventStore } from '../in-memory-event-store';
-import type { EventStore } from '../event-store.port';
+import { InMemoryEventStore, type EventStore } from '@ledger/event-store';
 import { CommandHandler } from './command-handler';
 import type { Decider, HandleOptions, Loaded, StateCache, StreamCodec } from './command-handler.types';
 
@@ -18,12 +17,14 @@ const counter: Decider<Add, Total, Added, Refusal> = {
   evolve: (state, event) => ({ owner: state.owner ?? event.owner ?? null, total: state.total + event.added }),
 };
 
-const codec: StreamCodec<Total, Added> = {
+const codec: StreamCodec<Total, Added, Refusal> = {
   snapshotSchemaVersion: 1,
   encodeEvent: (event) => ({ type: 'Added', schemaVersion: 1, data: { added: event.added, owner: event.owner ?? null } }),
   decodeEvent: (stored) => ({ added: Number(stored.data['added']), owner: (stored.data['owner'] as string | null) ?? undefined }),
   encodeState: (state) => ({ owner: state.owner, total: state.total }),
   decodeState: (json) => ({ owner: json['owner'] as string | null, total: Number(json['total']) }),
+  encodeRejection: (rejection) => ({ rejection }),
+  decodeRejection: (json) => json['rejection'] as Refusal,
 };
 
 const base = { metadata: { correlationId: 'c', causationId: null }, occurredAt: new Date('2026-01-01T00:00:00Z') };
@@ -43,6 +44,7 @@ function counting(store: InMemoryEventStore): EventStore & { reads: number; appe
       return store.readStream(...args);
     },
     findIdempotencyRecord: store.findIdempotencyRecord.bind(store),
+    recordIdempotencyResult: store.recordIdempotencyResult.bind(store),
     append: (...args: Parameters<EventStore['append']>) => {
       wrapper.appends += 1;
       return store.append(...args);

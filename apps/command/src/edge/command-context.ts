@@ -1,4 +1,3 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { correlationIdOf, problem } from '@ledger/platform';
@@ -91,8 +90,3 @@ export function commandContextOf(request: FastifyRequest): CommandContext {
     idempotency,
   };
 }
-
-/** The command's edge metadata: the verified caller, correlation and trace ids, If-Match and Idempotency-Key. */
-export const Context = createParamDecorator(
-  (_: unknown, context: ExecutionContext): CommandContext => commandContextOf(context.switchToHttp().getRequest<FastifyRequest>()),
-);

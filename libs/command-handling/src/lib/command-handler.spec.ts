@@ -1,5 +1,4 @@
-import { InMemoryEventStore } from '../in-memory-event-store';
-import type { AppendRequest, EventStore, StoredEvent } from '../event-store.port';
+import { InMemoryEventStore, type AppendRequest, type EventStore } from '@ledger/event-store';
 import { CommandHandler } from './command-handler';
 import type { CommandHandlerOptions, Decider, StreamCodec } from './command-handler.types';
 
@@ -15,14 +14,19 @@ const counter: Decider<Add, number, Added, 'too-big'> = {
   evolve: (total, event) => total + event.added,
 };
 
-const codec: StreamCodec<number, Added> = {
+const codec: StreamCodec<number, Added, 'too-big'> = {
   snapshotSchemaVersion: 1,
   encodeEvent: (event) => ({ type: 'Added', schemaVersion: 1, data: { added: event.added } }),
-  decodeEvent: (stored: StoredEvent) => ({ added: Number(stored.data['added']) }),
+  decodeEvent: (stored) => ({ added: Number(stored.data['added']) }),
   encodeState: (total) => ({ total }),
   decodeState: (json) => {
     if (typeof json['total'] !== 'number') throw new Error('no total');
     return json['total'];
+  },
+  encodeRejection: (rejection) => ({ rejection }),
+  decodeRejection: (json) => {
+    if (json['rejection'] !== 'too-big') throw new Error('unknown rejection');
+    return 'too-big';
   },
 };
 
@@ -38,6 +42,7 @@ function alwaysConflicting(store: InMemoryEventStore): EventStore & { appends: n
     appends: 0,
     readStream: store.readStream.bind(store),
     findIdempotencyRecord: store.findIdempotencyRecord.bind(store),
+    recordIdempotencyResult: store.recordIdempotencyResult.bind(store),
     append: async (request: AppendRequest) => {
       wrapper.appends += 1;
       return { kind: 'conflict' as const, expectedVersion: request.expectedVersion };
@@ -107,6 +112,76 @@ describe('CommandHandler', () => {
     const read = await store.readStream('s', { snapshotSchemaVersion: 1 });
     expect(read.snapshot).toEqual({ version: 2, schemaVersion: 1, state: { total: 3 } });
     expect(read.events.map((e) => e.version)).toEqual([3]);
+  });
+
+  describe('idempotency: the key records the outcome, and a retry gets it back', () => {
+    const idempotency = { key: 'k', requestHash: 'h' };
+
+    it('given an accepted command, when retried, then it replays the same events, version and state and appends nothing', async () => {
+      const store = new InMemoryEventStore();
+      const first = await handlerOn(store).handle('s', { add: 5 }, { ...options, idempotency });
+
+      const again = await handlerOn(store).handle('s', { add: 5 }, { ...options, idempotency });
+
+      expect(first).toMatchObject({ kind: 'accepted', version: 1, state: 5 });
+      expect(again).toEqual({ kind: 'replayed', outcome: first });
+      expect((await store.readStream('s', { snapshotSchemaVersion: 1 })).version).toBe(1);
+    });
+
+    it('given a rejected command, when retried after the rules would allow it, then the rejection is replayed and nothing appended', async () => {
+      const store = new InMemoryEventStore();
+      await handlerOn(store).handle('s', { add: 90 }, options);
+      const refused = await handlerOn(store).handle('s', { add: 20 }, { ...options, idempotency });
+      await store.append({
+        streamId: 's',
+        expectedVersion: 1,
+        events: [{ eventId: crypto.randomUUID(), type: 'Added', schemaVersion: 1, data: { added: -50 }, ...options }],
+      });
+
+      const again = await handlerOn(store).handle('s', { add: 20 }, { ...options, idempotency });
+
+      expect(refused).toEqual({ kind: 'rejected', error: 'too-big' });
+      expect(again).toEqual({ kind: 'replayed', outcome: refused });
+      expect((await store.readStream('s', { snapshotSchemaVersion: 1 })).version).toBe(2);
+    });
+
+    it('given a rejected command, when its key comes with another request, then the key is reported reused', async () => {
+      const store = new InMemoryEventStore();
+      await handlerOn(store).handle('s', { add: 200 }, { ...options, idempotency });
+
+      const other = await handlerOn(store).handle('s', { add: 1 }, { ...options, idempotency: { key: 'k', requestHash: 'other' } });
+
+      expect(other).toEqual({ kind: 'idempotency-key-reused', key: 'k' });
+      expect((await store.readStream('s', { snapshotSchemaVersion: 1 })).version).toBe(0);
+    });
+
+    it('given a key recorded before outcomes were (version and event count only), when retried, then the outcome is read back from the stream', async () => {
+      const store = new InMemoryEventStore();
+      const handler = handlerOn(store);
+      for (const add of [1, 2, 3]) await handler.handle('s', { add }, options);
+      await store.recordIdempotencyResult({ ...idempotency, streamId: 's', result: { outcome: 'accepted', version: 2, eventCount: 1 } });
+      const stream = await store.readStream('s', { snapshotSchemaVersion: 1 });
+
+      const again = await handler.handle('s', { add: 2 }, { ...options, idempotency });
+
+      expect(again).toEqual({
+        kind: 'replayed',
+        outcome: {
+          kind: 'accepted',
+          streamId: 's',
+          version: 2,
+          state: 3,
+          events: [{ eventId: stream.events[1]?.eventId, version: 2, event: { added: 2 } }],
+        },
+      });
+    });
+
+    it('given a record it cannot read, when retried, then it throws: foreign data is not a client error', async () => {
+      const store = new InMemoryEventStore();
+      await store.recordIdempotencyResult({ ...idempotency, streamId: 's', result: { status: 201, body: {} } });
+
+      await expect(handlerOn(store).handle('s', { add: 1 }, { ...options, idempotency })).rejects.toThrow(/no command outcome/);
+    });
   });
 
   it('refuses a retry policy without attempts', () => {
