@@ -1,6 +1,6 @@
 import { isUuid } from '@ledger/domain';
 import { integerOption, messageOf, quoteArgument, type CommandLineOptions, type CommandLineValues } from '@ledger/platform';
-import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model';
+import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model-operations';
 import { parseArgs } from 'node:util';
 
 export type LedgerCommand =

@@ -1,13 +1,13 @@
 import { sleep } from '@ledger/platform';
 import { AccountHistory } from '@ledger/testing';
 import type { Message } from 'kafkajs';
-import { operationsSuite } from '../operations/testing/operations.fixture';
-import { drainDeadLetterOutbox, type UnpublishedDeadLetter } from './dead-letter.outbox';
-import { parkingStats } from './parking.stats';
-import { pruneProcessedEvents } from './processed-events.pruning';
+import { projectionSuite } from '../testing/projection.fixture';
+import { drainDeadLetterOutbox, type UnpublishedDeadLetter } from './dead-letters/dead-letter.outbox';
+import { parkingStats } from './parking/parking.stats';
+import { pruneProcessedEvents } from './processed-events/processed-events.pruning';
 
 describe('read-model maintenance against PostgreSQL', () => {
-  const env = operationsSuite({ poolSize: 6 });
+  const env = projectionSuite({ poolSize: 6 });
   const apply = async (messages: readonly Message[]) => void (await env.projector.deliver(messages));
 
   const count = async (sql: string): Promise<number> => Number((await env.pool.query<{ n: string }>(sql)).rows[0]?.n);

@@ -2,10 +2,15 @@ import { AccountHistory } from '@ledger/testing';
 import { listDeadLetters, type DeadLetterStatus } from './dead-letters.reader';
 import { listParkedAccounts } from './parked-accounts.reader';
 import { skip } from './skip.action';
-import { operationsSuite, operatorContext, parkedRowOf, poisonFor } from './testing/operations.fixture';
+import {
+  projectionSuite,
+  parkedRowOf,
+  poisonFor,
+} from '@ledger/read-model-projection/testing';
+import { operatorContext } from '../testing/operations.fixture';
 
 describe('listing dead letters and parked accounts', () => {
-  const env = operationsSuite({ poolSize: 4 });
+  const env = projectionSuite({ poolSize: 4 });
   const gapped = new AccountHistory({ deposits: 4 });
   const poisoned = new AccountHistory({ deposits: 2 });
 

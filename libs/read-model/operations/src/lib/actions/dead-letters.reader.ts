@@ -1,5 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
-import { deadLetterBase, type DeadLetterBase, type DeadLetterBaseRow } from '../projection/message-rows';
+import { deadLetterBase, type DeadLetterBase, type DeadLetterBaseRow } from '@ledger/read-model-schema';
 import { LIST_DEAD_LETTERS } from './operations.sql';
 import { canonicalAccountId } from './operator-action';
 

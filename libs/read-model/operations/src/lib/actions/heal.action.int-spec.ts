@@ -8,16 +8,15 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { heal } from './heal.action';
 import {
-  actionsOn,
   deadLettersOf,
   heldOffsets,
-  operationsSuite,
-  operatorContext,
+  projectionSuite,
   parkedRow,
   parkedRowOf,
   poisonFor,
   type TestProjector,
-} from './testing/operations.fixture';
+} from '@ledger/read-model-projection/testing';
+import { actionsOn, operatorContext } from '../testing/operations.fixture';
 
 const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 9, 0, second));
 
@@ -46,7 +45,7 @@ function lifeOf(accountId: string): AccountEvent[] {
 }
 
 describe('heal against PostgreSQL', () => {
-  const env = operationsSuite({ poolSize: 8, eventStore: true });
+  const env = projectionSuite({ poolSize: 8, eventStore: true });
   let store: PostgresEventStore;
 
   beforeAll(() => {

@@ -1,9 +1,15 @@
 import type { EnvelopeSource } from '@ledger/messaging';
-import { inputFromStore } from '../projection/projection-input';
-import { LIVE_TABLES, LOCK_PARKED_UPDATE, lockAccounts } from '../projection/projection.sql';
+import {
+  applyAsUnparked,
+  DELETE_HELD_MESSAGES,
+  inputFromStore,
+  LIVE_TABLES,
+  LOCK_PARKED_UPDATE,
+  lockAccounts,
+  type ReplayResult,
+} from '@ledger/read-model-projection';
 import { canonicalAccountId, runOperatorAction, writerFor, type OperatorContext } from './operator-action';
-import { DELETE_ACCOUNT, DELETE_ACCOUNT_TRANSACTIONS, DELETE_HELD_MESSAGES, HEAL_OPEN_DEAD_LETTERS } from './operations.sql';
-import { applyAsUnparked, type ReplayResult } from './parked-replay';
+import { DELETE_ACCOUNT, DELETE_ACCOUNT_TRANSACTIONS, HEAL_OPEN_DEAD_LETTERS } from './operations.sql';
 
 /**
  * Every event of the account's stream from version 1, in version order, as stored: the projection

@@ -1,11 +1,8 @@
 import { isUuid } from '@ledger/domain';
 import { first, messageOf } from '@ledger/platform';
 import type { ClientBase, Pool, PoolClient } from 'pg';
-import { ProjectionWriter } from '../projection/projection.writer';
+import { ACCOUNTS_PROJECTION, ProjectionWriter } from '@ledger/read-model-projection';
 import { RECORD_OPERATOR_ACTION } from './operations.sql';
-
-/** The projection name the projector records processed events under; the operator actions use the same. */
-export const ACCOUNTS_PROJECTION = 'accounts';
 
 export type OperatorActionName = 'redrive' | 'heal' | 'skip' | 'rebuild';
 
@@ -13,7 +10,7 @@ export interface OperatorContext {
   readonly pool: Pool;
   /** Who acted: recorded with every action. */
   readonly performedBy: string;
-  /** Default ACCOUNTS_PROJECTION. */
+  /** Default ACCOUNTS_PROJECTION (the projector's). */
   readonly projection?: string;
 }
 

@@ -1,19 +1,18 @@
 import { accountSnapshot, AccountHistory, historyVersions } from '@ledger/testing';
 import { redrive } from './redrive.action';
 import {
-  actionsOn,
   deadLettersOf,
   heldOffsets,
-  operationsSuite,
-  operatorContext,
+  projectionSuite,
   parkedRow,
   parkedRowOf,
   poisonFor,
-} from './testing/operations.fixture';
+} from '@ledger/read-model-projection/testing';
+import { actionsOn, operatorContext } from '../testing/operations.fixture';
 import { sleep } from '@ledger/platform';
 
 describe('redrive against PostgreSQL', () => {
-  const env = operationsSuite({ poolSize: 8, refusals: true });
+  const env = projectionSuite({ poolSize: 8, refusals: true });
 
   const refuse = (accountId: string) => env.pool.query(`INSERT INTO public.refused_accounts VALUES ($1)`, [accountId]);
   const accept = (accountId: string) => env.pool.query(`DELETE FROM public.refused_accounts WHERE account_id = $1`, [accountId]);

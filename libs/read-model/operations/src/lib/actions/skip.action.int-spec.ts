@@ -1,18 +1,17 @@
 import { accountSnapshot, AccountHistory, historyVersions } from '@ledger/testing';
 import { skip } from './skip.action';
 import {
-  actionsOn,
   deadLettersOf,
   heldOffsets,
-  operationsSuite,
-  operatorContext,
+  projectionSuite,
   parkedRow,
   parkedRowOf,
   poisonFor,
-} from './testing/operations.fixture';
+} from '@ledger/read-model-projection/testing';
+import { actionsOn, operatorContext } from '../testing/operations.fixture';
 
 describe('skip against PostgreSQL', () => {
-  const env = operationsSuite({ poolSize: 4, refusals: true });
+  const env = projectionSuite({ poolSize: 4, refusals: true });
 
   const status = async (id: string) =>
     (await env.pool.query(`SELECT status, resolved_at FROM read_model.dead_letters WHERE id = $1`, [id])).rows[0];

@@ -1,10 +1,15 @@
 import { first } from '@ledger/platform';
-import { decodeForProjection } from '../projection/projection-input';
-import { LOCK_PARKED_UPDATE } from '../projection/projection.sql';
+import {
+  applyAsUnparked,
+  decodeForProjection,
+  heldMessages,
+  LOCK_PARKED_UPDATE,
+  RESOLVE_DEAD_LETTER,
+  type ReplayResult,
+} from '@ledger/read-model-projection';
 import { assertDeadLetterId, type DeadLetterStatus } from './dead-letters.reader';
 import { runOperatorAction, writerFor, type OperatorContext } from './operator-action';
-import { DEAD_LETTER_ACCOUNT, LOCK_DEAD_LETTER_MESSAGE, RESOLVE_DEAD_LETTER } from './operations.sql';
-import { applyAsUnparked, heldMessages, type ReplayResult } from './parked-replay';
+import { DEAD_LETTER_ACCOUNT, LOCK_DEAD_LETTER_MESSAGE } from './operations.sql';
 
 export type SkipOutcome =
   | { readonly kind: 'not-found'; readonly deadLetterId: string }

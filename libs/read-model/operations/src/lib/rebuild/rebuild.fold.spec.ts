@@ -1,7 +1,6 @@
 import { required, seededRandom } from '@ledger/platform';
 import { AccountTraffic, type TrafficEvent } from '@ledger/testing';
-import { planBatch } from '../projection/batch-plan';
-import { inputFromStore } from '../projection/projection-input';
+import { inputFromStore, planBatch } from '@ledger/read-model-projection';
 import { RebuildFold, Unappliable } from './rebuild.fold';
 
 function storedHistory(accounts: number, actsEach: number): (TrafficEvent & { globalPosition: string })[] {

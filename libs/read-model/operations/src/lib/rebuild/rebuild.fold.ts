@@ -1,6 +1,5 @@
-import type { AccountView, TransactionRow } from '../projection/account-view';
-import { planBatch, type BatchPlan } from '../projection/batch-plan';
-import type { ProjectionInput } from '../projection/projection-input';
+import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
+import { planBatch, type BatchPlan, type ProjectionInput } from '@ledger/read-model-projection';
 
 const NOTHING_PARKED: ReadonlySet<string> = new Set();
 

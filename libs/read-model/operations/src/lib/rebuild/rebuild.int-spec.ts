@@ -12,9 +12,8 @@ import {
 } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
 import { Client, type Pool } from 'pg';
-import { inputFromStore } from '../projection/projection-input';
-import { ProjectionWriter } from '../projection/projection.writer';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
+import { inputFromStore, ProjectionWriter } from '@ledger/read-model-projection';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
 import { RebuildAlreadyRunningError, rebuildReadModels, type RebuildResult } from './rebuild.operation';
 import type { RebuildProgress } from './rebuild.progress';
 import { RELEASE_REBUILD_LOCK, TRY_REBUILD_LOCK } from './rebuild.sql';

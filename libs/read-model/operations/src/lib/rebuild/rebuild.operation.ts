@@ -1,15 +1,10 @@
 import type { EnvelopeSource } from '@ledger/messaging';
 import { backoffDelay, messageOf, sleep } from '@ledger/platform';
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
-import { EVERYTHING_CHANGED, READ_MODEL_CHANGED_CHANNEL } from '../read-model.notifications';
-import type { AccountView, TransactionRow } from '../projection/account-view';
-import type { BatchPlan } from '../projection/batch-plan';
-import { inputFromStore } from '../projection/projection-input';
-import { NOTIFY_CHANGES } from '../projection/projection.sql';
-import { ProjectionWriter } from '../projection/projection.writer';
-import { recordOperatorAction } from './operator-action';
+import { announceChanges, inputFromStore, ProjectionWriter, type BatchPlan } from '@ledger/read-model-projection';
+import { transactionArrays, type AccountView, type TransactionRow } from '@ledger/read-model-schema';
+import { recordOperatorAction } from '../actions/operator-action';
 import { RebuildFold, Unappliable } from './rebuild.fold';
-import { historyArrays } from './rebuild.history';
 import { RebuildProgressMeter, type RebuildProgress } from './rebuild.progress';
 import {
   INSERT_HISTORY,
@@ -216,7 +211,7 @@ class Rebuild {
   }
 
   private async writeHistory(rows: readonly TransactionRow[]): Promise<void> {
-    if (rows.length > 0) await this.session.query(INSERT_HISTORY, historyArrays(rows));
+    if (rows.length > 0) await this.session.query(INSERT_HISTORY, transactionArrays(rows));
   }
 
   /** In transactions of one chunk, through the projector's writer, until a read comes back small. */
@@ -261,7 +256,7 @@ class Rebuild {
           await this.catchUp();
           continue;
         }
-        await this.session.query(NOTIFY_CHANGES, [READ_MODEL_CHANGED_CHANNEL, [EVERYTHING_CHANGED]]);
+        await announceChanges(this.session, 'everything');
         const events = this.applied + tail.applied;
         const seconds = this.meter.elapsedSeconds;
         const summary = {

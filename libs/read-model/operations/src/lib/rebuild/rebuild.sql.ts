@@ -2,7 +2,8 @@
  * The rebuild's statements: fresh tables beside the live ones, their indexes copied from the live
  * tables' catalog (so an index a later migration adds is rebuilt too), and the swap by renames.
  */
-import type { ReadModelTables } from '../projection/projection.sql';
+import { TRANSACTION_INSERT_COLUMNS, transactionsUnnest } from '@ledger/read-model-schema';
+import type { ReadModelTables } from '@ledger/read-model-projection';
 
 export const READ_MODEL_SCHEMA = 'read_model';
 
@@ -118,9 +119,7 @@ export const SET_LOCK_TIMEOUT = `SELECT set_config('lock_timeout', $1::text, tru
 /** Lock timeout: the swap gives way and tries again rather than keep queries waiting. */
 export const LOCK_NOT_AVAILABLE = '55P03';
 
-/** The load phase's history rows: a plain insert, the fresh table has no key yet (see `historyArrays`). */
+/** The load phase's history rows (`transactionArrays`): a plain insert, the fresh table has no key yet. */
 export const INSERT_HISTORY = `
-  INSERT INTO ${NEXT_TABLES.transactions} (account_id, version, event_id, type, amount, balance_after, status_after,
-    reason, occurred_at, correlation_id)
-  SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[], $7::text[],
-    $8::text[], $9::timestamptz[], $10::text[])`;
+  INSERT INTO ${NEXT_TABLES.transactions} (${TRANSACTION_INSERT_COLUMNS})
+  SELECT * FROM ${transactionsUnnest(1)}`;

@@ -1,5 +1,5 @@
 import { encodeEvent, type AccountEvent } from '@ledger/domain';
-import type { AccountView, TransactionRow } from '../projection/account-view';
+import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
 import { AcknowledgementBook, type AcknowledgedCommand } from './acknowledged-command';
 import { checkConsistency, type ConsistencySummary } from './consistency.check';
 import type { Difference } from './consistency.difference';

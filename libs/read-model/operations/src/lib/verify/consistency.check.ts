@@ -1,4 +1,4 @@
-import type { AccountView, TransactionRow } from '../projection/account-view';
+import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
 import { COMMAND_EVENT_TYPES, type AcknowledgedCommand, type AcknowledgementBook } from './acknowledged-command';
 import { compareAccounts, compareTransactions, describeRow } from './consistency.compare';
 import { ABSENT, DIFFERENCE_KINDS, type Difference, type DifferenceKind } from './consistency.difference';

@@ -1,4 +1,4 @@
-import type { AccountView, TransactionRow } from '../projection/account-view';
+import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
 import { ABSENT, rendered, type Difference } from './consistency.difference';
 
 type Value = bigint | number | string | Date | null;

@@ -7,7 +7,7 @@ import {
   type JsonObject,
 } from '@ledger/domain';
 import { messageOf } from '@ledger/platform';
-import type { AccountView, TransactionRow } from '../projection/account-view';
+import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
 import { rendered, type Difference } from './consistency.difference';
 
 /** An event as the store holds it (before upcasting), with what the read model copies from it. */

@@ -1,9 +1,7 @@
-import { loadConfig } from '@ledger/platform';
-import { READ_MODEL_CHANGED_CHANNEL } from '@ledger/read-model';
+import { READ_MODEL_CHANGED_CHANNEL } from '@ledger/read-model-schema';
 import { createTestDatabase, eventually, testPool, type TestDatabase } from '@ledger/testing';
 import { Client } from 'pg';
 import type { Pool } from 'pg';
-import { ProjectorConfig } from '../projector.config';
 import { ChangeAnnouncer } from './change.announcer';
 
 const A = '00000000-0000-4000-8000-00000000000a';
@@ -34,7 +32,9 @@ describe('ChangeAnnouncer (real Postgres)', () => {
     await database.drop();
   });
 
-  const announcer = () => new ChangeAnnouncer(loadConfig(ProjectorConfig, { DATABASE_URL: database.url }));
+    const warnings: string[] = [];
+  const announcer = () =>
+    new ChangeAnnouncer({ connectionString: database.url, applicationName: 'projector-notify', warn: (message) => warnings.push(message) });
 
   it('opens with "*" so readers left waiting re-check, then names each moved account and its version', async () => {
     const subject = announcer();

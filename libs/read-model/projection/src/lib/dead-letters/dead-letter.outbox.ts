@@ -1,6 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
-import { deadLetterBase, rawFromRow, type DeadLetterBase, type DeadLetterBaseRow, type StoredMessageRow } from '../projection/message-rows';
-import type { RawMessage } from '../projection/projection-input';
+import {
+  deadLetterBase,
+  rawFromRow,
+  type DeadLetterBase,
+  type DeadLetterBaseRow,
+  type RawMessage,
+  type StoredMessageRow,
+} from '@ledger/read-model-schema';
 
 /** A dead letter, with its message, whose copy has not yet been acknowledged by the dead-letter topic. */
 export interface UnpublishedDeadLetter extends DeadLetterBase, RawMessage {

@@ -1,9 +1,19 @@
 import { first, required } from '@ledger/platform';
-import type { ClientBase } from 'pg';
-import { rawFromRow, type StoredMessageRow } from '../projection/message-rows';
-import type { ProjectionInput, RawMessage } from '../projection/projection-input';
-import type { ProjectionWriter } from '../projection/projection.writer';
-import { ACCOUNT_STANDING, DELETE_HELD_MESSAGES, REPARK_ACCOUNT, SELECT_HELD_MESSAGES, UNPARK_ACCOUNT } from './operations.sql';
+import { rawFromRow, type RawMessage, type StoredMessageRow } from '@ledger/read-model-schema';
+import type { ClientBase, Pool } from 'pg';
+import { decodeForProjection, type ProjectionInput } from '../plan/projection-input';
+import { announceChanges } from '../announce/change.announcer';
+import type { ProjectionWriter } from '../writer/projection.writer';
+import { LOCK_PARKED_UPDATE } from '../writer/projection.sql';
+import {
+  ACCOUNT_STANDING,
+  DELETE_HELD_MESSAGES,
+  REPARK_ACCOUNT,
+  RESOLVE_DEAD_LETTER,
+  SELECT_DEAD_LETTER_MESSAGE,
+  SELECT_HELD_MESSAGES,
+  UNPARK_ACCOUNT,
+} from './parking.sql';
 
 /** Where an account stands after an action: its read-model version and, if still parked, behind what. */
 export interface AccountStanding {
@@ -68,4 +78,76 @@ export async function accountStanding(client: ClientBase, accountId: string): Pr
     version: row.version === null ? 0 : Number(row.version),
     parkedBehind: row.dead_letter_id === null ? null : { deadLetterId: row.dead_letter_id, reason: row.reason ?? '' },
   };
+}
+
+export type ParkedReplayOutcome =
+  | { readonly kind: 'not-parked'; readonly accountId: string }
+  /** The dead letter and every held message went through; the account is no longer parked. */
+  | ({ readonly kind: 'redriven'; readonly accountId: string; readonly deadLetterId: string } & ReplayResult)
+  /**
+   * Something still cannot apply (the dead letter itself, or a held message after it): it is
+   * dead-lettered again and the account parked behind it, with everything after it held in order.
+   */
+  | ({ readonly kind: 're-parked'; readonly accountId: string; readonly deadLetterId: string } & ReplayResult);
+
+/**
+ * Re-applies the dead letter that parks `accountId` and its held messages, in version order (see
+ * `inVersionOrder`), through the projection's own planning and writing (version guard included), and
+ * unparks the account; the dead letter is marked re-driven. Runs inside the caller's transaction. The
+ * parked row is locked FOR UPDATE first; a projector batch takes it FOR SHARE first, so the two
+ * serialise: a batch that came first has its messages held and replayed here, a batch that comes
+ * after sees the account unparked at its new version. An account that is not parked is left alone.
+ */
+export async function replayParked(client: ClientBase, writer: ProjectionWriter, accountId: string): Promise<ParkedReplayOutcome> {
+  const parked = (await client.query<{ dead_letter_id: string }>(LOCK_PARKED_UPDATE, [[accountId]])).rows[0];
+  if (parked === undefined) return { kind: 'not-parked', accountId };
+  const deadLetterId = parked.dead_letter_id;
+  // Read only now, under the lock, so the messages a batch held just before are included.
+  const deadLetter = await deadLetterMessage(client, deadLetterId);
+  const held = await heldMessages(client, accountId);
+  await client.query(RESOLVE_DEAD_LETTER, [deadLetterId, 'redriven']);
+  const inputs = inVersionOrder([deadLetter, ...held].map(decodeForProjection));
+  const result = await applyAsUnparked(client, writer, accountId, inputs);
+  return { kind: result.parkedBehind === null ? 'redriven' : 're-parked', accountId, deadLetterId, ...result };
+}
+
+/**
+ * The projection's own rule for a gap that closes itself: an account parked at a version gap whose
+ * missing version has since arrived (held behind it, see `BatchPlan.gapsClosed`: a topic recreated
+ * and republished delivers newer events ahead of the history) is replayed at once, in version order,
+ * in a transaction of its own after the batch that held the missing version committed. Where the
+ * account now stands is announced at that commit, whether or not the writer announces its batches.
+ */
+export async function closeGap(pool: Pool, writer: ProjectionWriter, accountId: string): Promise<ParkedReplayOutcome> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const outcome = await replayParked(client, writer, accountId);
+    if (outcome.kind !== 'not-parked' && outcome.version > 0) await announceChanges(client, [{ accountId, version: outcome.version }]);
+    await client.query('COMMIT');
+    client.release();
+    return outcome;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+}
+
+/**
+ * The account's messages by version when every one carries a version: a topic recreated and
+ * republished delivers newer events ahead of the history they follow, so arrival order would park the
+ * account again at the same gap. A message without a version cannot be placed: then arrival order.
+ * The sort is stable, so copies of one version keep their order (the first applies, the rest are duplicates).
+ */
+function inVersionOrder(inputs: readonly ProjectionInput[]): readonly ProjectionInput[] {
+  const versioned = inputs.map((input) => ({ input, version: input.kind === 'event' ? input.event.version : input.version }));
+  if (versioned.some((entry) => entry.version === null)) return inputs;
+  return versioned.sort((a, b) => (a.version ?? 0) - (b.version ?? 0)).map((entry) => entry.input);
+}
+
+async function deadLetterMessage(client: ClientBase, id: string): Promise<RawMessage> {
+  const { rows } = await client.query<StoredMessageRow>(SELECT_DEAD_LETTER_MESSAGE, [id]);
+  // The parked row's foreign key keeps its dead letter.
+  return rawFromRow(first(rows, `dead letter ${id}`));
 }

@@ -1,5 +1,6 @@
 import type { AccountEvent } from '@ledger/domain';
-import { projectEvent, type AccountView, type ProjectableEvent } from './account-view';
+import type { AccountView } from '@ledger/read-model-schema';
+import { projectEvent, type ProjectableEvent } from './account-view';
 
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
 const T0 = new Date('2026-03-01T10:00:00.000Z');

@@ -1,40 +1,5 @@
-import type { AccountEvent, AccountStatus } from '@ledger/domain';
-
-/** An account as the read model holds it; `version` is the last applied event's. */
-export interface AccountView {
-  readonly accountId: string;
-  readonly owner: string;
-  /** The opener's `sub`; null: no owner (only operators see the account). */
-  readonly ownerId: string | null;
-  readonly currency: string;
-  readonly balance: bigint;
-  readonly status: AccountStatus;
-  readonly version: number;
-  readonly openedAt: Date;
-  /** When the last applied event occurred: event time, so a rebuild yields the same row. */
-  readonly updatedAt: Date;
-  readonly totalDeposited: bigint;
-  readonly totalWithdrawn: bigint;
-  /** Money movements: deposits, withdrawals, and an opening deposit above zero. */
-  readonly transactionCount: number;
-  /** When the last money movement occurred; null while there was none. */
-  readonly lastActivityAt: Date | null;
-}
-
-/** One row of an account's history; `balanceAfter`/`statusAfter` are the account right after the event. */
-export interface TransactionRow {
-  readonly accountId: string;
-  readonly version: number;
-  readonly eventId: string;
-  readonly type: AccountEvent['type'];
-  /** null for status changes. */
-  readonly amount: bigint | null;
-  readonly balanceAfter: bigint;
-  readonly statusAfter: AccountStatus;
-  readonly reason: string | null;
-  readonly occurredAt: Date;
-  readonly correlationId: string;
-}
+import type { AccountEvent } from '@ledger/domain';
+import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
 
 /** A decoded event with the position facts the read model needs. */
 export interface ProjectableEvent {

@@ -1,7 +1,7 @@
 import type { AccountEvent } from '@ledger/domain';
-import type { AccountView } from './account-view';
+import type { AccountView, RawMessage } from '@ledger/read-model-schema';
 import { accountsOf, planBatch } from './batch-plan';
-import type { ProjectionInput, RawMessage } from './projection-input';
+import type { ProjectionInput } from './projection-input';
 
 const A = 'aaaaaaaa-0000-4000-8000-000000000001';
 const B = 'bbbbbbbb-0000-4000-8000-000000000002';

@@ -1,5 +1,6 @@
-import { projectEvent, type AccountView, type TransactionRow } from './account-view';
-import type { ProjectionInput, RawMessage } from './projection-input';
+import type { AccountView, RawMessage, TransactionRow } from '@ledger/read-model-schema';
+import { projectEvent } from './account-view';
+import type { ProjectionInput } from './projection-input';
 
 export interface DeadLetterDraft {
   readonly accountId: string | null;

@@ -2,18 +2,8 @@ import { decodeStoredAccountEvent, isUuid } from '@ledger/domain';
 import { decodeKafkaMessage, encodeEnvelope, toEnvelope, type EnvelopeSource } from '@ledger/messaging';
 import { messageOf } from '@ledger/platform';
 import type { IHeaders } from 'kafkajs';
+import type { RawMessage } from '@ledger/read-model-schema';
 import type { ProjectableEvent } from './account-view';
-
-/** A message as received, kept byte for byte so a dead letter or a held event can be replayed later. */
-export interface RawMessage {
-  readonly topic: string;
-  readonly partition: number;
-  /** Kafka offset (or the event store's global position for events read from the store). */
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
-}
 
 /** Where events read straight from the event store (rebuild, heal) say they came from. */
 export const EVENT_STORE_SOURCE = 'event_store';

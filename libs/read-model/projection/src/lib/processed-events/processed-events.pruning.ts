@@ -1,5 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
-import { PRUNE_PROCESSED_EVENTS } from '../projection/projection.sql';
+import { PRUNE_PROCESSED_EVENTS } from '../writer/projection.sql';
 
 export interface PruneOptions {
   /** Rows recorded longer ago than this are deleted. */

@@ -1,3 +1,13 @@
+import {
+  ACCOUNT_COLUMN_COUNT,
+  ACCOUNT_INSERT_COLUMNS,
+  ACCOUNT_SELECT,
+  accountsUnnest,
+  TRANSACTION_COLUMN_COUNT,
+  TRANSACTION_INSERT_COLUMNS,
+  transactionsUnnest,
+} from '@ledger/read-model-schema';
+
 /**
  * The projector's statements. Every write is set-based: one statement per kind of row per batch,
  * arrays in, `unnest` out. Table names are parameters so a rebuild can fill tables beside the live ones.
@@ -12,10 +22,6 @@ export const LIVE_TABLES: ReadModelTables = {
   transactions: 'read_model.account_transactions',
 };
 
-export const ACCOUNT_COLUMNS = `account_id::text AS account_id, owner, owner_id, currency, balance::text AS balance, status,
-  version::text AS version, opened_at, updated_at, total_deposited::text AS total_deposited,
-  total_withdrawn::text AS total_withdrawn, transaction_count::text AS transaction_count, last_activity_at`;
-
 /**
  * Parked rows first, then accounts, each in id order: every writer locks in the same order. With the
  * version of the dead-lettered message each account is parked behind (only the parked row is locked).
@@ -28,12 +34,8 @@ export const LOCK_PARKED_UPDATE = `SELECT account_id::text AS account_id, dead_l
   FROM read_model.parked_accounts WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE`;
 
 export function lockAccounts(tables: ReadModelTables): string {
-  return `SELECT ${ACCOUNT_COLUMNS} FROM ${tables.accounts}
+  return `SELECT ${ACCOUNT_SELECT} FROM ${tables.accounts}
     WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE`;
-}
-
-export function selectAccount(tables: ReadModelTables): string {
-  return `SELECT ${ACCOUNT_COLUMNS} FROM ${tables.accounts} WHERE account_id = $1::uuid`;
 }
 
 /**
@@ -42,21 +44,20 @@ export function selectAccount(tables: ReadModelTables): string {
  * and is complete; history rows are keyed by (account, version) and never rewritten.
  */
 export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): string {
+  const history = 1 + ACCOUNT_COLUMN_COUNT;
+  const projection = history + TRANSACTION_COLUMN_COUNT;
   const processed = recordProcessed
     ? `, p AS (
         INSERT INTO read_model.processed_events (projection, event_id)
-        SELECT $24::text, unnest($25::uuid[])
+        SELECT $${projection}::text, unnest($${projection + 1}::uuid[])
         ON CONFLICT DO NOTHING
         RETURNING 1
       )`
     : '';
   return `
     WITH a AS (
-      INSERT INTO ${tables.accounts} AS cur (account_id, owner, currency, balance, status, version, opened_at,
-        updated_at, total_deposited, total_withdrawn, transaction_count, last_activity_at, owner_id)
-      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
-        $7::timestamptz[], $8::timestamptz[], $9::numeric[], $10::numeric[], $11::bigint[], $12::timestamptz[],
-        $13::text[])
+      INSERT INTO ${tables.accounts} AS cur (${ACCOUNT_INSERT_COLUMNS})
+      SELECT * FROM ${accountsUnnest(1)}
       ON CONFLICT (account_id) DO UPDATE SET
         owner = EXCLUDED.owner, owner_id = EXCLUDED.owner_id, currency = EXCLUDED.currency,
         balance = EXCLUDED.balance, status = EXCLUDED.status, version = EXCLUDED.version, opened_at = EXCLUDED.opened_at,
@@ -66,10 +67,8 @@ export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): s
       WHERE cur.version < EXCLUDED.version
       RETURNING 1
     ), t AS (
-      INSERT INTO ${tables.transactions} (account_id, version, event_id, type, amount, balance_after,
-        status_after, reason, occurred_at, correlation_id)
-      SELECT * FROM unnest($14::uuid[], $15::bigint[], $16::uuid[], $17::text[], $18::bigint[], $19::bigint[],
-        $20::text[], $21::text[], $22::timestamptz[], $23::text[])
+      INSERT INTO ${tables.transactions} (${TRANSACTION_INSERT_COLUMNS})
+      SELECT * FROM ${transactionsUnnest(history)}
       ON CONFLICT DO NOTHING
       RETURNING 1
     )${processed}
@@ -101,8 +100,6 @@ export const HOLD_EVENTS = `
          WITH ORDINALITY AS h (account_id, topic, partition, "offset", message_key, message_value, headers, ord)
    ORDER BY ord
   ON CONFLICT DO NOTHING`;
-
-export const NOTIFY_CHANGES = `SELECT pg_notify($1::text, payload) FROM unnest($2::text[]) AS payload`;
 
 /** Bounded, so pruning a large backlog never holds a long transaction. */
 export const PRUNE_PROCESSED_EVENTS = `

@@ -1,7 +1,7 @@
 import { AccountHistory, databaseSuite } from '@ledger/testing';
 import type { Message } from 'kafkajs';
-import { projectionInputs } from '../operations/testing/operations.fixture';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
+import { projectionInputs } from '../../testing/projection.fixture';
 import { ProjectionWriter } from './projection.writer';
 
 describe('ProjectionWriter against PostgreSQL', () => {

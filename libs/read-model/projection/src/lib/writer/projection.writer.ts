@@ -1,26 +1,31 @@
 import { first, messageOf } from '@ledger/platform';
 import type { ClientBase } from 'pg';
-import { READ_MODEL_CHANGED_CHANNEL, encodeChangePayloads, type AccountMoved } from '../read-model.notifications';
-import type { AccountView } from './account-view';
-import { accountsOf, planBatch, type BatchPlan, type DeadLetterDraft } from './batch-plan';
-import type { ProjectionInput } from './projection-input';
+import { accountArrays, accountFromRow, transactionArrays, type AccountMoved, type AccountRow } from '@ledger/read-model-schema';
+import { announceChanges } from '../announce/change.announcer';
+import { accountsOf, planBatch, type BatchPlan, type DeadLetterDraft } from '../plan/batch-plan';
+import type { ProjectionInput } from '../plan/projection-input';
 import {
   HOLD_EVENTS,
   LIVE_TABLES,
   LOCK_PARKED_SHARE,
   lockAccounts,
-  NOTIFY_CHANGES,
   PARK_ACCOUNT,
   UPSERT_DEAD_LETTER,
   writeBatch,
   type ReadModelTables,
 } from './projection.sql';
 
+/** The projection name the projector records processed events under; the operator actions use the same. */
+export const ACCOUNTS_PROJECTION = 'accounts';
+
 export interface ProjectionWriterOptions {
   /** Names this projection's rows in `processed_events`; null records none (a rebuild's fresh tables). */
   readonly projection: string | null;
   readonly tables?: ReadModelTables;
-  /** NOTIFY `read_model_changed` after each batch. Default true. */
+  /**
+   * Announce each batch's changes inside its transaction (`announceChanges`). Default true; the
+   * projector announces after the commit instead (see `ChangeAnnouncer`).
+   */
   readonly notify?: boolean;
 }
 
@@ -35,40 +40,6 @@ export interface BatchOutcome {
   readonly moved: readonly AccountMoved[];
   /** Parked accounts whose missing version this batch held (see `BatchPlan.gapsClosed`). */
   readonly gapsClosed: readonly string[];
-}
-
-export interface AccountRow {
-  readonly account_id: string;
-  readonly owner: string;
-  readonly owner_id: string | null;
-  readonly currency: string;
-  readonly balance: string;
-  readonly status: AccountView['status'];
-  readonly version: string;
-  readonly opened_at: Date;
-  readonly updated_at: Date;
-  readonly total_deposited: string;
-  readonly total_withdrawn: string;
-  readonly transaction_count: string;
-  readonly last_activity_at: Date | null;
-}
-
-export function viewFromRow(row: AccountRow): AccountView {
-  return {
-    accountId: row.account_id,
-    owner: row.owner,
-    ownerId: row.owner_id,
-    currency: row.currency,
-    balance: BigInt(row.balance),
-    status: row.status,
-    version: Number(row.version),
-    openedAt: row.opened_at,
-    updatedAt: row.updated_at,
-    totalDeposited: BigInt(row.total_deposited),
-    totalWithdrawn: BigInt(row.total_withdrawn),
-    transactionCount: Number(row.transaction_count),
-    lastActivityAt: row.last_activity_at,
-  };
 }
 
 /**
@@ -127,7 +98,7 @@ export class ProjectionWriter {
     return planBatch(
       inputs,
       {
-        views: new Map(accounts.rows.map((row) => [row.account_id, viewFromRow(row)])),
+        views: new Map(accounts.rows.map((row) => [row.account_id, accountFromRow(row)])),
         parked: new Set(parked.rows.map((row) => row.account_id)),
         parkedBehind: new Map(
           parked.rows.flatMap((row) => (row.parked_behind === null ? [] : [[row.account_id, Number(row.parked_behind)]])),
@@ -162,12 +133,10 @@ export class ProjectionWriter {
     return deadLetterIds;
   }
 
-  /** One NOTIFY per batch (cut into payloads under Postgres' limit); returns the batch's outcome. */
+  /** Announces what the batch moved (unless told not to) and returns its outcome. */
   async finish(client: ClientBase, plan: BatchPlan): Promise<BatchOutcome> {
     const moved = plan.views.map((v) => ({ accountId: v.accountId, version: v.version }));
-    if ((this.options.notify ?? true) && moved.length > 0) {
-      await client.query(NOTIFY_CHANGES, [READ_MODEL_CHANGED_CHANNEL, encodeChangePayloads(moved)]);
-    }
+    if (this.options.notify ?? true) await announceChanges(client, moved);
     return {
       applied: plan.appliedEventIds.length,
       duplicates: plan.duplicates,
@@ -181,31 +150,7 @@ export class ProjectionWriter {
 
   private batchValues(plan: BatchPlan): unknown[] {
     const { views, transactions: rows } = plan;
-    const values: unknown[] = [
-      views.map((v) => v.accountId),
-      views.map((v) => v.owner),
-      views.map((v) => v.currency),
-      views.map((v) => v.balance.toString()),
-      views.map((v) => v.status),
-      views.map((v) => v.version),
-      views.map((v) => v.openedAt),
-      views.map((v) => v.updatedAt),
-      views.map((v) => v.totalDeposited.toString()),
-      views.map((v) => v.totalWithdrawn.toString()),
-      views.map((v) => v.transactionCount),
-      views.map((v) => v.lastActivityAt),
-      views.map((v) => v.ownerId),
-      rows.map((r) => r.accountId),
-      rows.map((r) => r.version),
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.type),
-      rows.map((r) => (r.amount === null ? null : r.amount.toString())),
-      rows.map((r) => r.balanceAfter.toString()),
-      rows.map((r) => r.statusAfter),
-      rows.map((r) => r.reason),
-      rows.map((r) => r.occurredAt),
-      rows.map((r) => r.correlationId),
-    ];
+    const values: unknown[] = [...accountArrays(views), ...transactionArrays(rows)];
     if (this.options.projection !== null) values.push(this.options.projection, plan.appliedEventIds);
     return values;
   }

@@ -1,4 +1,13 @@
-import type { RawMessage } from './projection-input';
+/** A message as received, kept byte for byte so a dead letter or a held event can be replayed later. */
+export interface RawMessage {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offset (or the event store's global position for events read from the store). */
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
 
 /** A message as `dead_letters` and `parked_events` keep it (the offset as text). */
 export interface StoredMessageRow {

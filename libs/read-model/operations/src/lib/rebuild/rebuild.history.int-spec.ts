@@ -1,8 +1,7 @@
 import { createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
 import type { Pool } from 'pg';
-import type { TransactionRow } from '../projection/account-view';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '../read-model.migrations';
-import { historyArrays } from './rebuild.history';
+import type { TransactionRow } from '@ledger/read-model-schema';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations, transactionArrays } from '@ledger/read-model-schema';
 import { createNextTable, INSERT_HISTORY } from './rebuild.sql';
 
 describe('history rows as array literals', () => {
@@ -48,7 +47,7 @@ describe('history rows as array literals', () => {
       correlationId: text === '' ? 'c' : text,
     }));
 
-    await pool.query(INSERT_HISTORY, historyArrays(rows));
+    await pool.query(INSERT_HISTORY, transactionArrays(rows));
 
     const { rows: stored } = await pool.query(
       `SELECT account_id::text, version::int, event_id::text, type, amount::text, balance_after::text, status_after, reason,

@@ -10,12 +10,10 @@ import {
 import { DATABASE_ROLES, required } from '@ledger/platform';
 import { AccountTraffic, asRole, databaseSuite, testPool, type TrafficAppend } from '@ledger/testing';
 import type { Pool } from 'pg';
-import { pruneProcessedEvents } from './maintenance/processed-events.pruning';
-import { redrive } from './operations/redrive.action';
-import { rebuildReadModels } from './operations/rebuild.operation';
-import { inputFromStore } from './projection/projection-input';
-import { ProjectionWriter } from './projection/projection.writer';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './read-model.migrations';
+import { inputFromStore, ProjectionWriter, pruneProcessedEvents } from '@ledger/read-model-projection';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
+import { redrive } from './actions/redrive.action';
+import { rebuildReadModels } from './rebuild/rebuild.operation';
 
 const { command, relay, projector, query } = DATABASE_ROLES;
 type AppRole = (typeof DATABASE_ROLES)[keyof typeof DATABASE_ROLES];
