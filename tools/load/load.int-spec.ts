@@ -1,5 +1,12 @@
 import { EVENT_STORE_MIGRATIONS_TABLE, eventsInStreamOrder, eventStoreMigrations } from '@ledger/event-store';
-import { AcknowledgementBook, checkConsistency, COMMAND_EVENT_TYPES, parseAcknowledgedCommand, type AcknowledgedCommand, type Difference } from '@ledger/read-model-operations';
+import {
+  AcknowledgementBook,
+  checkConsistency,
+  COMMAND_EVENT_TYPES,
+  parseAcknowledgedCommand,
+  type AcknowledgedCommand,
+  type Difference,
+} from '@ledger/read-model-operations';
 import { inputFromStore, ProjectionWriter } from '@ledger/read-model-projection';
 import { accountsInIdOrder, readModelMigrations, transactionsInIdOrder } from '@ledger/read-model-schema';
 import { DATABASE_ROLES } from '@ledger/platform';

@@ -5,7 +5,13 @@
  */
 import { countStoredEvents, readCommittedBatch } from '@ledger/event-store';
 import { integerOption, messageOf, parseOptions } from '@ledger/platform';
-import { DEFAULT_REBUILD_TUNING, RebuildAlreadyRunningError, rebuildReadModels, type RebuildProgress, type RebuildResult } from '@ledger/read-model-operations';
+import {
+  DEFAULT_REBUILD_TUNING,
+  RebuildAlreadyRunningError,
+  rebuildReadModels,
+  type RebuildProgress,
+  type RebuildResult,
+} from '@ledger/read-model-operations';
 import { Client, Pool } from 'pg';
 import { plural } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';

@@ -1,5 +1,12 @@
 import { eventsInStreamOrder } from '@ledger/event-store';
-import { AcknowledgementBook, checkConsistency, DIFFERENCE_KINDS, parseAcknowledgedCommand, type ConsistencySummary, type Difference } from '@ledger/read-model-operations';
+import {
+  AcknowledgementBook,
+  checkConsistency,
+  DIFFERENCE_KINDS,
+  parseAcknowledgedCommand,
+  type ConsistencySummary,
+  type Difference,
+} from '@ledger/read-model-operations';
 import { accountsInIdOrder, transactionsInIdOrder } from '@ledger/read-model-schema';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';

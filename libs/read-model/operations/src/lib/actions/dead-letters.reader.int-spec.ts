@@ -2,11 +2,7 @@ import { AccountHistory } from '@ledger/testing';
 import { listDeadLetters, type DeadLetterStatus } from './dead-letters.reader';
 import { listParkedAccounts } from './parked-accounts.reader';
 import { skip } from './skip.action';
-import {
-  projectionSuite,
-  parkedRowOf,
-  poisonFor,
-} from '@ledger/read-model-projection/testing';
+import { projectionSuite, parkedRowOf, poisonFor } from '@ledger/read-model-projection/testing';
 import { operatorContext } from '../testing/operations.fixture';
 
 describe('listing dead letters and parked accounts', () => {

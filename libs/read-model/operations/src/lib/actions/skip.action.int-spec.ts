@@ -1,13 +1,6 @@
 import { accountSnapshot, AccountHistory, historyVersions } from '@ledger/testing';
 import { skip } from './skip.action';
-import {
-  deadLettersOf,
-  heldOffsets,
-  projectionSuite,
-  parkedRow,
-  parkedRowOf,
-  poisonFor,
-} from '@ledger/read-model-projection/testing';
+import { deadLettersOf, heldOffsets, projectionSuite, parkedRow, parkedRowOf, poisonFor } from '@ledger/read-model-projection/testing';
 import { actionsOn, operatorContext } from '../testing/operations.fixture';
 
 describe('skip against PostgreSQL', () => {

@@ -32,7 +32,7 @@ describe('ChangeAnnouncer (real Postgres)', () => {
     await database.drop();
   });
 
-    const warnings: string[] = [];
+  const warnings: string[] = [];
   const announcer = () =>
     new ChangeAnnouncer({ connectionString: database.url, applicationName: 'projector-notify', warn: (message) => warnings.push(message) });
 

@@ -47,9 +47,9 @@ export interface TransactionTableRow {
 }
 
 /** The select list that reads a TransactionTableRow (exact numbers and ids as text). */
-export const TRANSACTION_SELECT = COLUMNS.map(([name, type]) => (type === 'text' || type === 'timestamptz' ? name : `${name}::text AS ${name}`)).join(
-  ', ',
-);
+export const TRANSACTION_SELECT = COLUMNS.map(([name, type]) =>
+  type === 'text' || type === 'timestamptz' ? name : `${name}::text AS ${name}`,
+).join(', ');
 
 export const TRANSACTION_COLUMN_COUNT = COLUMNS.length;
 

@@ -67,9 +67,9 @@ export interface AccountRow {
 }
 
 /** The select list that reads an AccountRow (exact numbers as text). */
-export const ACCOUNT_SELECT = COLUMNS.map(({ name, type }) => (type === 'text' || type === 'timestamptz' ? name : `${name}::text AS ${name}`)).join(
-  ', ',
-);
+export const ACCOUNT_SELECT = COLUMNS.map(({ name, type }) =>
+  type === 'text' || type === 'timestamptz' ? name : `${name}::text AS ${name}`,
+).join(', ');
 
 export const ACCOUNT_COLUMN_COUNT = COLUMNS.length;
 
