@@ -1,7 +1,5 @@
 export * from './lib/read-model.migrations';
 export * from './lib/read-model.notifications';
-export * from './lib/entities/account.entity';
-export * from './lib/entities/account-transaction.entity';
 export * from './lib/rows/account.row';
 export * from './lib/rows/account-transaction.row';
 export * from './lib/rows/stored-message.row';

@@ -45,7 +45,7 @@ export interface BatchOutcome {
 /**
  * Applies batches of projection inputs to the read model: one transaction per batch that locks the
  * batch's parked and account rows, plans in memory (version guard, parking, dead letters) and writes
- * with a handful of set-based statements, then one NOTIFY. Either all of a batch commits or nothing.
+ * with a handful of set-based statements, then announces (`announceChanges`). Either all of a batch commits or nothing.
  */
 export class ProjectionWriter {
   private readonly tables: ReadModelTables;
