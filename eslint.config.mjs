@@ -86,6 +86,12 @@ export default [
             { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['scope:shared'] },
             // Only libs/testing among the shared libs may reach the tools' lib: every runtime type above excludes type:tooling.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
+            // The read model's parts: the schema stands alone, the projection never reaches into the
+            // operator tools, the projector never runs them, the query service reads the schema only.
+            { sourceTag: 'read-model:schema', notDependOnLibsWithTags: ['read-model:projection', 'read-model:operations'] },
+            { sourceTag: 'read-model:projection', notDependOnLibsWithTags: ['read-model:operations'] },
+            { sourceTag: 'scope:projector', notDependOnLibsWithTags: ['read-model:operations'] },
+            { sourceTag: 'scope:query', notDependOnLibsWithTags: ['read-model:projection', 'read-model:operations'] },
           ],
         },
       ],
@@ -100,3 +106,19 @@ export default [
     },
   },
 ];
+
+/**
+ * An app's tests may fill and check the read model as the projector and the operator tools do,
+ * which the app's own code may not: its constraints on the read model's parts are lifted there.
+ */
+export function readModelPartsInTests(config, sourceTag) {
+  const [severity, options] = config.find((block) => block.rules?.['@nx/enforce-module-boundaries']).rules['@nx/enforce-module-boundaries'];
+  const depConstraints = options.depConstraints.filter(
+    (constraint) =>
+      !(constraint.sourceTag === sourceTag && constraint.notDependOnLibsWithTags?.some((tag) => tag.startsWith('read-model:'))),
+  );
+  return {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': [severity, { ...options, depConstraints }] },
+  };
+}

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { messageOf, sleep } from '@ledger/platform';
-import { parseAcknowledgedCommand } from '@ledger/read-model';
+import { parseAcknowledgedCommand } from '@ledger/read-model-operations';
 import type { ChaosOptions } from './chaos-arguments.parser';
 import { injectFault } from './chaos.faults';
 import { faultTargets, planFaults, type Fault } from './chaos.plan';

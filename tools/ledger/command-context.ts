@@ -1,4 +1,4 @@
-import type { AccountStanding } from '@ledger/read-model';
+import type { AccountStanding } from '@ledger/read-model-projection';
 import type { Pool } from 'pg';
 import type { ExitCode } from './exit-codes';
 import { printable, type Terminal } from './ledger.output';

@@ -1,7 +1,7 @@
 import { isUuid } from '@ledger/primitives';
 import { messageOf } from '@ledger/platform';
 import { integerOption, quoteArgument, type CommandLineOptions, type CommandLineValues } from '@ledger/tooling';
-import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model';
+import { DEAD_LETTER_STATUSES, isDeadLetterId, MAX_LIST_LIMIT, type DeadLetterStatus } from '@ledger/read-model-operations';
 import { parseArgs } from 'node:util';
 
 export type LedgerCommand =

@@ -4,7 +4,7 @@
  * acknowledgement log `npm run ledger -- verify --acks` checks.
  */
 import { messageOf } from '@ledger/platform';
-import { formatAcknowledgedCommand } from '@ledger/read-model';
+import { formatAcknowledgedCommand } from '@ledger/read-model-operations';
 import { RefreshingTokenSource, serviceToken, testIssuerUrl } from '@ledger/testing';
 import { randomInt } from 'node:crypto';
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';

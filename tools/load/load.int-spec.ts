@@ -1,17 +1,14 @@
 import { EVENT_STORE_MIGRATIONS_TABLE, eventsInStreamOrder, eventStoreMigrations } from '@ledger/event-store';
 import {
-  accountsInIdOrder,
   AcknowledgementBook,
   checkConsistency,
   COMMAND_EVENT_TYPES,
-  inputFromStore,
   parseAcknowledgedCommand,
-  ProjectionWriter,
-  readModelMigrations,
-  transactionsInIdOrder,
   type AcknowledgedCommand,
   type Difference,
-} from '@ledger/read-model';
+} from '@ledger/read-model-operations';
+import { inputFromStore, ProjectionWriter } from '@ledger/read-model-projection';
+import { accountsInIdOrder, readModelMigrations, transactionsInIdOrder } from '@ledger/read-model-schema';
 import { DATABASE_ROLES } from '@ledger/platform';
 import {
   asRole,

@@ -1,4 +1,4 @@
-import { COMMAND_KINDS } from '@ledger/read-model';
+import { COMMAND_KINDS } from '@ledger/read-model-operations';
 import { LoadPlan, type PlannedRequest } from './load.plan';
 
 function plan(seed: number, count: number, accounts = 50): PlannedRequest[] {

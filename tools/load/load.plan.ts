@@ -1,5 +1,5 @@
 import { decide, evolve, initialAccountState, type AccountCommand, type AccountErrorType, type AccountState } from '@ledger/domain';
-import type { CommandKind } from '@ledger/read-model';
+import type { CommandKind } from '@ledger/read-model-operations';
 import { seededRandom, type SeededRandom } from '@ledger/tooling';
 
 /** One request of the plan: what to send, and what the domain says it should get. */

@@ -1,4 +1,4 @@
-import { COMMAND_KINDS, type CommandKind } from '@ledger/read-model';
+import { COMMAND_KINDS, type CommandKind } from '@ledger/read-model-operations';
 import type { OpenLoopResult } from './rate.scheduler';
 
 /** Where a command ended up: its last answer decides (a retry can resolve an unknown outcome). */

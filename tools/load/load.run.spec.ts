@@ -1,4 +1,4 @@
-import type { AcknowledgedCommand } from '@ledger/read-model';
+import type { AcknowledgedCommand } from '@ledger/read-model-operations';
 import type { AttemptOutcome, CommandAttempt } from './command.client';
 import { runLoad, type LoadOptions, type Send } from './load.run';
 

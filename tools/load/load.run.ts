@@ -1,4 +1,4 @@
-import type { AcknowledgedCommand } from '@ledger/read-model';
+import type { AcknowledgedCommand } from '@ledger/read-model-operations';
 import { performance } from 'node:perf_hooks';
 import { sendCommand, type AttemptOutcome, type CommandAttempt } from './command.client';
 import { LoadPlan, type PlannedRequest } from './load.plan';

@@ -1,4 +1,4 @@
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
 import { loadConfig } from '@ledger/platform';
 import { databaseSuite, RunningHttpApp, startHttpApp, testKafkaBrokers, uniqueTopicName } from '@ledger/testing';
 import { createKafka } from '@ledger/messaging';

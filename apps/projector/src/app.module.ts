@@ -1,10 +1,10 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { MetricsRegistry, PlatformModule, PostgresPoolModule } from '@ledger/platform';
+import { ChangeAnnouncer } from '@ledger/read-model-projection';
 import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
 import { ProjectorKafka } from './kafka/projector-kafka';
 import { ProcessedEventsPruner } from './maintenance/processed-events.pruner';
 import { ProjectorGaugesSampler } from './maintenance/projector-gauges.sampler';
-import { ChangeAnnouncer } from './projection/change.announcer';
 import { ProjectorConsumer } from './projection/projector.consumer';
 import { ProjectorMetrics } from './projection/projector.metrics';
 import { ProjectorConfig } from './projector.config';
@@ -22,7 +22,17 @@ export class AppModule {
         { provide: ProjectorMetrics, useFactory: (registry: MetricsRegistry) => new ProjectorMetrics(registry), inject: [MetricsRegistry] },
         ProjectorKafka,
         DeadLetterPublisher,
-        ChangeAnnouncer,
+        {
+          provide: ChangeAnnouncer,
+          useFactory: () => {
+            const logger = new Logger('ChangeAnnouncer');
+            return new ChangeAnnouncer({
+              connectionString: config.DATABASE_URL,
+              applicationName: 'projector-notify',
+              warn: (message) => logger.warn(message),
+            });
+          },
+        },
         ProjectorConsumer,
         ProjectorGaugesSampler,
         ProcessedEventsPruner,

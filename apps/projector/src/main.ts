@@ -1,6 +1,6 @@
 import './tracing';
 import 'reflect-metadata';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
 import { createHttpApp, listen, loadConfigOrExit, migrateAndReport, runMain } from '@ledger/platform';
 import { AppModule } from './app.module';
 import { ProjectorConfig } from './projector.config';

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
-import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model';
+import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model-schema';
 import { AuthModule } from '@ledger/auth';
 import { accessTokenOptionsOf, PlatformModule, StrictValidationPipe } from '@ledger/platform';
 import { AccountReader } from './accounts/account.reader';

@@ -1,13 +1,8 @@
 import { countStoredEvents, eventStoreMigrations, PostgresEventStore, readCommittedBatch, type CommittedEvent } from '@ledger/event-store';
 import { loadConfig, sleep } from '@ledger/platform';
-import {
-  inputFromStore,
-  ProjectionWriter,
-  READ_MODEL_MIGRATIONS_TABLE,
-  readModelMigrations,
-  rebuildReadModels,
-  type RebuildResult,
-} from '@ledger/read-model';
+import { rebuildReadModels, type RebuildResult } from '@ledger/read-model-operations';
+import { inputFromStore, ProjectionWriter } from '@ledger/read-model-projection';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
 import {
   AccountTraffic,
   appendTraffic,

@@ -14,16 +14,9 @@
  */
 import { countStoredEvents, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
 import { accountPartitioner, createKafka, toEnvelope, toKafkaMessage } from '@ledger/messaging';
-import {
-  decodeForProjection,
-  ProjectionWriter,
-  rawFromKafka,
-  READ_MODEL_MIGRATIONS_TABLE,
-  readModelMigrations,
-  rebuildReadModels,
-  type RebuildProgress,
-  type RebuildResult,
-} from '@ledger/read-model';
+import { rebuildReadModels, type RebuildProgress, type RebuildResult } from '@ledger/read-model-operations';
+import { decodeForProjection, ProjectionWriter, rawFromKafka } from '@ledger/read-model-projection';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
 import {
   AccountTraffic,
   bulkAppend,

@@ -1,5 +1,5 @@
 import { readStreamEvents } from '@ledger/event-store';
-import { heal, type HealOutcome } from '@ledger/read-model';
+import { heal, type HealOutcome } from '@ledger/read-model-operations';
 import { behind, plural, type CommandContext, type Report } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';

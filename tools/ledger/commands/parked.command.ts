@@ -1,4 +1,4 @@
-import { listParkedAccounts, type ParkedAccountSummary } from '@ledger/read-model';
+import { listParkedAccounts, type ParkedAccountSummary } from '@ledger/read-model-operations';
 import type { CommandContext } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';

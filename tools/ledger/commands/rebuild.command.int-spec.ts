@@ -1,5 +1,5 @@
 import { COMMIT_ORIGIN, eventStoreMigrations, PostgresEventStore, readCommittedBatch } from '@ledger/event-store';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
 import { AccountTraffic, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
 import type { Pool } from 'pg';
 import { EXIT } from '../exit-codes';

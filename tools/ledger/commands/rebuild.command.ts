@@ -12,7 +12,7 @@ import {
   rebuildReadModels,
   type RebuildProgress,
   type RebuildResult,
-} from '@ledger/read-model';
+} from '@ledger/read-model-operations';
 import { Client, Pool } from 'pg';
 import { plural } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';

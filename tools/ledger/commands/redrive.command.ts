@@ -1,4 +1,4 @@
-import { redrive, type RedriveOutcome } from '@ledger/read-model';
+import { redrive, type RedriveOutcome } from '@ledger/read-model-operations';
 import { behind, plural, type CommandContext, type Report } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';

@@ -1,12 +1,8 @@
 import { EVENT_STORE_MIGRATIONS_TABLE, eventsInStreamOrder, eventStoreMigrations, PostgresEventStore } from '@ledger/event-store';
 import { required } from '@ledger/platform';
-import {
-  formatAcknowledgedCommand,
-  inputFromStore,
-  ProjectionWriter,
-  readModelMigrations,
-  type AcknowledgedCommand,
-} from '@ledger/read-model';
+import { formatAcknowledgedCommand, type AcknowledgedCommand } from '@ledger/read-model-operations';
+import { inputFromStore, ProjectionWriter } from '@ledger/read-model-projection';
+import { readModelMigrations } from '@ledger/read-model-schema';
 import { AccountTraffic, createTestDatabase, testPool, type TestDatabase, type TrafficEvent } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

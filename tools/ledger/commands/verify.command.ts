@@ -1,14 +1,13 @@
 import { eventsInStreamOrder } from '@ledger/event-store';
 import {
-  accountsInIdOrder,
   AcknowledgementBook,
   checkConsistency,
   DIFFERENCE_KINDS,
   parseAcknowledgedCommand,
-  transactionsInIdOrder,
   type ConsistencySummary,
   type Difference,
-} from '@ledger/read-model';
+} from '@ledger/read-model-operations';
+import { accountsInIdOrder, transactionsInIdOrder } from '@ledger/read-model-schema';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ClientBase, Pool, PoolClient } from 'pg';

@@ -1,4 +1,4 @@
-import type { UnpublishedDeadLetter } from '@ledger/read-model';
+import type { UnpublishedDeadLetter } from '@ledger/read-model-projection';
 import { DEAD_LETTER_HEADERS, deadLetterMessage } from './dead-letter.message';
 
 const deadLetter: UnpublishedDeadLetter = {

@@ -1,4 +1,4 @@
-import type { UnpublishedDeadLetter } from '@ledger/read-model';
+import type { UnpublishedDeadLetter } from '@ledger/read-model-projection';
 import type { IHeaders, Message } from 'kafkajs';
 
 /** Headers added to the original message's own on its dead-letter copy. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ensureTopic, KafkaProducerSession } from '@ledger/messaging';
 import { backoffDelay, messageOf, PG_POOL, sleep } from '@ledger/platform';
-import { drainDeadLetterOutbox, type UnpublishedDeadLetter } from '@ledger/read-model';
+import { drainDeadLetterOutbox, type UnpublishedDeadLetter } from '@ledger/read-model-projection';
 import type { Pool } from 'pg';
 import { ProjectorKafka } from '../kafka/projector-kafka';
 import { ProjectorMetrics } from '../projection/projector.metrics';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { messageOf, PG_POOL } from '@ledger/platform';
-import { pruneProcessedEvents } from '@ledger/read-model';
+import { pruneProcessedEvents } from '@ledger/read-model-projection';
 import type { Pool } from 'pg';
 import { ProjectorMetrics } from '../projection/projector.metrics';
 import { ProjectorConfig } from '../projector.config';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { messageOf, PG_POOL } from '@ledger/platform';
-import { parkingStats } from '@ledger/read-model';
+import { parkingStats } from '@ledger/read-model-projection';
 import type { Pool } from 'pg';
 import { ProjectorKafka } from '../kafka/projector-kafka';
 import { consumerLag } from '../projection/consumer-lag';

@@ -1,14 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { backoffDelay, messageOf, sleep, type BackoffPolicy } from '@ledger/platform';
-import { redrive, type AccountMoved, type BatchOutcome, type ProjectionInput, type ProjectionWriter } from '@ledger/read-model';
+import { closeGap, type BatchOutcome, type ProjectionInput, type ProjectionWriter } from '@ledger/read-model-projection';
+import type { AccountMoved } from '@ledger/read-model-schema';
 import type { Pool } from 'pg';
 import { classifyDatabaseFailure, DatabaseUnavailableError, shouldIsolate, type DatabaseFailure } from './database-failure';
 import type { ProjectorMetrics } from './projector.metrics';
 
 /** kafkajs sends a heartbeat at most once per heartbeat interval however often it is asked. */
 const HEARTBEAT_SLICE_MS = 1_000;
-/** Who the operator actions' audit trail names for the re-drives the projector starts itself. */
-const PROJECTOR_ACTOR = 'projector';
 
 export interface BatchApplierDeps {
   readonly pool: Pool;
@@ -68,15 +67,14 @@ export class BatchApplier {
   }
 
   /**
-   * An account parked at a version gap whose missing version has now arrived (held behind it: a topic
-   * recreated and republished delivers newer events ahead of the history) is re-driven at once, in
-   * version order, as an operator would, and recorded as an operator action of `projector`. A failed
-   * re-drive leaves it parked for an operator; it never fails the batch, which has committed.
+   * The projection's own rule (`closeGap`): an account parked at a version gap whose missing version
+   * this batch held is replayed at once, in version order. A failed replay leaves it parked for an
+   * operator; it never fails the batch, which has committed.
    */
   private async closeGaps(accountIds: readonly string[]): Promise<void> {
     for (const accountId of accountIds) {
       try {
-        const outcome = await redrive({ pool: this.deps.pool, performedBy: PROJECTOR_ACTOR }, accountId);
+        const outcome = await closeGap(this.deps.pool, this.deps.writer, accountId);
         this.logger.log(`account ${accountId}: the version its gap was missing arrived; re-driven (${outcome.kind})`);
       } catch (error) {
         this.logger.warn(`account ${accountId}: re-driving it once its gap closed failed, it stays parked: ${messageOf(error)}`);

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { messageOf } from '@ledger/platform';
 import { SpanKind, withMessageSpans } from '@ledger/tracing';
-import { decodeForProjection, rawFromKafka, type BatchOutcome, type ProjectionInput } from '@ledger/read-model';
+import { decodeForProjection, rawFromKafka, type BatchOutcome, type ProjectionInput } from '@ledger/read-model-projection';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { BatchApplier } from './batch.applier';
 import { consumerLag, offsetAfter } from './consumer-lag';

@@ -1,4 +1,4 @@
-import { decodeForProjection, rawFromKafka, type ProjectionInput } from '@ledger/read-model';
+import { decodeForProjection, rawFromKafka, type ProjectionInput } from '@ledger/read-model-projection';
 import { AccountHistory } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { projectionLagsSeconds } from './projection-lag';

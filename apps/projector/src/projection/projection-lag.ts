@@ -1,4 +1,5 @@
-import type { AccountMoved, ProjectionInput } from '@ledger/read-model';
+import type { ProjectionInput } from '@ledger/read-model-projection';
+import type { AccountMoved } from '@ledger/read-model-schema';
 
 /**
  * Seconds from an event occurring to the commit that put it in the read model, for the newest event

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { backoffDelay, messageOf, PG_POOL, ReadinessRegistry, sleep, type BackoffPolicy } from '@ledger/platform';
-import { ACCOUNTS_PROJECTION, ProjectionWriter } from '@ledger/read-model';
+import { ACCOUNTS_PROJECTION, ChangeAnnouncer, ProjectionWriter } from '@ledger/read-model-projection';
 import type { Consumer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { ProjectorKafka } from '../kafka/projector-kafka';
 import { ProjectorConfig } from '../projector.config';
 import { BatchApplier } from './batch.applier';
-import { ChangeAnnouncer } from './change.announcer';
 import { PartitionBatchHandler } from './partition-batch.handler';
 import { ProjectorMetrics } from './projector.metrics';
 

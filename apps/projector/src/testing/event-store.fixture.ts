@@ -1,6 +1,7 @@
 import { eventsInStreamOrder, type StoredEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
-import { accountsInIdOrder, checkConsistency, transactionsInIdOrder, type ConsistencySummary, type Difference } from '@ledger/read-model';
+import { checkConsistency, type ConsistencySummary, type Difference } from '@ledger/read-model-operations';
+import { accountsInIdOrder, transactionsInIdOrder } from '@ledger/read-model-schema';
 import { bulkAppend, type AccountHistory, type BulkEvent } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import type { Pool } from 'pg';

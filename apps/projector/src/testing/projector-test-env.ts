@@ -1,5 +1,5 @@
 import { accountPartitioner, createKafka } from '@ledger/messaging';
-import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
 import { createTestDatabase, createTopicAndWait, testKafkaBrokers, testPool, uniqueTopicName, type TestDatabase } from '@ledger/testing';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';

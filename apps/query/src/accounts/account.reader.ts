@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThan, Repository } from 'typeorm';
-import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model';
+import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model-schema';
 import type { OwnerPosition } from '../cursors/cursor.codec';
 
 export interface OwnedAccount {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OWNER_MAX_LENGTH } from '@ledger/domain';
-import type { AccountEntity } from '@ledger/read-model';
+import type { AccountEntity } from '@ledger/read-model-schema';
 import { exactInteger, safeInteger } from '../edge/json-integer';
 import { CURRENCY, LARGE_INTEGER, PRINTABLE_PATTERN, SAFE_INTEGER, TIMESTAMP, UUID } from '../edge/open-api-shapes';
 import { MAX_PAGE_SIZE } from '../edge/page-query.dto';

@@ -1,5 +1,5 @@
 import type { Caller } from '@ledger/auth';
-import type { AccountEntity } from '@ledger/read-model';
+import type { AccountEntity } from '@ledger/read-model-schema';
 import { canSee, visibleTo } from './account.visibility';
 
 const caller = (subject: string, ...scopes: string[]): Caller => ({

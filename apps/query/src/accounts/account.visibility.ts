@@ -1,5 +1,5 @@
 import { isOperator, type Caller } from '@ledger/auth';
-import type { AccountEntity } from '@ledger/read-model';
+import type { AccountEntity } from '@ledger/read-model-schema';
 
 /**
  * Operators see every account; anyone else only the accounts its subject opened, never one without

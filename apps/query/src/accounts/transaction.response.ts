@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { FREEZE_REASON_MAX_LENGTH } from '@ledger/domain';
-import type { AccountTransactionEntity } from '@ledger/read-model';
+import type { AccountTransactionEntity } from '@ledger/read-model-schema';
 import { CURSOR_SHAPE } from '../cursors/cursor.codec';
 import { safeInteger } from '../edge/json-integer';
 import { PRINTABLE_PATTERN, SAFE_INTEGER, TIMESTAMP, UUID } from '../edge/open-api-shapes';

@@ -1,6 +1,6 @@
 import { isOperator, type Caller, type Scope } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
-import type { AccountEntity } from '@ledger/read-model';
+import type { AccountEntity } from '@ledger/read-model-schema';
 import { AccountReader, type OwnerFilter } from '../accounts/account.reader';
 import { ACCOUNTS_CURSOR, CursorCodec, OWNER_ID_ACCOUNTS_CURSOR } from '../cursors/cursor.codec';
 

@@ -1,6 +1,6 @@
 import type { Caller } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
-import type { AccountTransactionEntity } from '@ledger/read-model';
+import type { AccountTransactionEntity } from '@ledger/read-model-schema';
 import { AccountReader } from '../accounts/account.reader';
 import { visibleTo } from '../accounts/account.visibility';
 import { CursorCodec, TRANSACTIONS_CURSOR } from '../cursors/cursor.codec';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client, type Notification } from 'pg';
-import { decodeChangePayload, READ_MODEL_CHANGED_CHANNEL } from '@ledger/read-model';
+import { decodeChangePayload, READ_MODEL_CHANGED_CHANNEL } from '@ledger/read-model-schema';
 import { backoffDelay, messageOf, sleep, whenAborted } from '@ledger/platform';
 import { QueryMetrics } from '../query.metrics';
 import { QueryConfig } from '../query.config';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { AccountTransactionEntity } from '@ledger/read-model';
+import type { AccountTransactionEntity } from '@ledger/read-model-schema';
 import { TransactionItemResponse, toTransactionItem } from '../accounts/transaction.response';
 import { safeInteger } from '../edge/json-integer';
 import { SAFE_INTEGER } from '../edge/open-api-shapes';

@@ -1,12 +1,6 @@
 import { loadConfig } from '@ledger/platform';
-import {
-  decodeForProjection,
-  ProjectionWriter,
-  rawFromKafka,
-  READ_MODEL_MIGRATIONS_TABLE,
-  readModelMigrations,
-  type BatchOutcome,
-} from '@ledger/read-model';
+import { decodeForProjection, ProjectionWriter, rawFromKafka, type BatchOutcome } from '@ledger/read-model-projection';
+import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
 import {
   createTestDatabase,
   mintToken,

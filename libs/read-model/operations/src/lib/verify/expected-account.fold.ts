@@ -1,0 +1,176 @@
+import { decodeStoredAccountEvent, evolve, initialAccountState, type AccountEvent, type AccountState } from '@ledger/domain';
+import type { JsonObject } from '@ledger/primitives';
+import { messageOf } from '@ledger/platform';
+import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
+import { rendered, type Difference } from './consistency.difference';
+
+/** An event as the store holds it (before upcasting), with what the read model copies from it. */
+export interface StoreEvent {
+  readonly streamId: string;
+  readonly version: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+  readonly metadata: { readonly correlationId: string };
+  readonly occurredAt: Date;
+}
+
+export interface ExpectedStep {
+  /** The history row the event must have; null when the stream cannot be checked from here on. */
+  readonly row: TransactionRow | null;
+  readonly event: AccountEvent | null;
+  /** What is wrong with the stored history itself at this event. */
+  readonly problems: readonly Difference[];
+}
+
+/**
+ * The account one stream must give, worked out with the domain's own `evolve` (status, balance,
+ * owner, currency) and the summary rules of the API contract (totals, counts, event times), never
+ * with the projector's code: the checker is a second opinion on it. One event at a time, so a stream
+ * of any length is checked in constant memory.
+ *
+ * The store's history is checked too: an event that cannot be read, a version gap or an event that
+ * cannot attach (a money event before the opening, a second opening) stops the check of the stream
+ * there, as it stops the projector; a balance that does not add up is reported and the check goes on,
+ * since `balanceAfter` is what every reader takes.
+ */
+export class ExpectedAccount {
+  private state: AccountState = initialAccountState;
+  private last: AccountView | null = null;
+  private version = 0;
+  private brokenAt: number | null = null;
+
+  constructor(readonly accountId: string) {}
+
+  /** True once the stream cannot be checked any further (its first problem has been reported). */
+  get broken(): boolean {
+    return this.brokenAt !== null;
+  }
+
+  /** The account row the stream must give: null before an opening (or when the stream broke). */
+  get view(): AccountView | null {
+    return this.broken ? null : this.last;
+  }
+
+  apply(stored: StoreEvent): ExpectedStep {
+    if (this.broken) return { row: null, event: null, problems: [] };
+    if (stored.version !== this.version + 1) {
+      return this.stop(stored.version, `version ${this.version + 1}`, `version ${stored.version} (a gap in the stream)`);
+    }
+    let event: AccountEvent;
+    try {
+      event = decodeStoredAccountEvent({
+        type: stored.type,
+        schemaVersion: stored.schemaVersion,
+        data: stored.data,
+        occurredAt: stored.occurredAt,
+      });
+    } catch (error) {
+      return this.stop(stored.version, 'an event this release can read', `unreadable ${stored.type}: ${messageOf(error)}`);
+    }
+    const opened = this.state.status !== 'NOT_OPENED';
+    if (event.type === 'AccountOpened' && opened) return this.stop(stored.version, 'one AccountOpened', 'AccountOpened of an open account');
+    if (event.type !== 'AccountOpened' && !opened)
+      return this.stop(stored.version, 'AccountOpened first', `${event.type} before AccountOpened`);
+
+    const problems = [...this.arithmetic(stored.version, event), ...this.ownership(stored.version, event)];
+    const before = this.state;
+    this.state = evolve(this.state, event);
+    this.version = stored.version;
+    const row = this.rowOf(stored, event);
+    this.last = this.summarise(before, event, row);
+    return { row, event, problems };
+  }
+
+  private stop(version: number, expected: string, actual: string): ExpectedStep {
+    this.brokenAt = version;
+    return { row: null, event: null, problems: [this.storeProblem(`event v${version}`, expected, actual)] };
+  }
+
+  /** `balanceAfter` must be what the decision made of the balance before it. */
+  private arithmetic(version: number, event: AccountEvent): Difference[] {
+    const before = this.state.status === 'NOT_OPENED' ? 0n : this.state.balance;
+    let due: bigint;
+    switch (event.type) {
+      case 'AccountOpened':
+        due = event.data.initialDeposit;
+        break;
+      case 'MoneyDeposited':
+        due = before + event.data.amount;
+        break;
+      case 'MoneyWithdrawn':
+        due = before - event.data.amount;
+        break;
+      default:
+        return [];
+    }
+    return due === event.data.balanceAfter
+      ? []
+      : [this.storeProblem(`event v${version} balanceAfter`, rendered(due), rendered(event.data.balanceAfter))];
+  }
+
+  private ownership(version: number, event: AccountEvent): Difference[] {
+    return event.data.accountId === this.accountId
+      ? []
+      : [this.storeProblem(`event v${version} accountId`, this.accountId, event.data.accountId)];
+  }
+
+  private storeProblem(field: string, expected: string, actual: string): Difference {
+    return { kind: 'event-store', accountId: this.accountId, field, expected, actual };
+  }
+
+  private rowOf(stored: StoreEvent, event: AccountEvent): TransactionRow {
+    if (this.state.status === 'NOT_OPENED') throw new Error('an applied event leaves the account opened');
+    return {
+      accountId: this.accountId,
+      version: stored.version,
+      eventId: stored.eventId,
+      type: event.type,
+      amount: amountOf(event),
+      balanceAfter: this.state.balance,
+      statusAfter: this.state.status,
+      reason: event.type === 'AccountFrozen' ? event.data.reason : null,
+      occurredAt: stored.occurredAt,
+      correlationId: stored.metadata.correlationId,
+    };
+  }
+
+  /** The contract's summary: totals include the opening deposit; only money movements count and date activity. */
+  private summarise(before: AccountState, event: AccountEvent, row: TransactionRow): AccountView {
+    if (this.state.status === 'NOT_OPENED') throw new Error('an applied event leaves the account opened');
+    const previous = before.status === 'NOT_OPENED' ? null : this.last;
+    const deposited = event.type === 'AccountOpened' ? event.data.initialDeposit : event.type === 'MoneyDeposited' ? event.data.amount : 0n;
+    const withdrawn = event.type === 'MoneyWithdrawn' ? event.data.amount : 0n;
+    const moved = deposited > 0n || withdrawn > 0n;
+    return {
+      accountId: this.accountId,
+      owner: this.state.owner,
+      // Taken from the opening itself, not from the domain's state, so no other code shapes it.
+      ownerId: event.type === 'AccountOpened' ? event.data.ownerId : (previous?.ownerId ?? null),
+      currency: this.state.currency,
+      balance: this.state.balance,
+      status: this.state.status,
+      version: row.version,
+      openedAt: this.state.openedAt,
+      updatedAt: row.occurredAt,
+      totalDeposited: (previous?.totalDeposited ?? 0n) + deposited,
+      totalWithdrawn: (previous?.totalWithdrawn ?? 0n) + withdrawn,
+      transactionCount: (previous?.transactionCount ?? 0) + (moved ? 1 : 0),
+      lastActivityAt: moved ? row.occurredAt : (previous?.lastActivityAt ?? null),
+    };
+  }
+}
+
+/** The amount a history row shows: the opening deposit (possibly 0), the money moved, or none. */
+function amountOf(event: AccountEvent): bigint | null {
+  switch (event.type) {
+    case 'AccountOpened':
+      return event.data.initialDeposit;
+    case 'MoneyDeposited':
+    case 'MoneyWithdrawn':
+      return event.data.amount;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,94 @@
+import { sleep } from '@ledger/platform';
+import { AccountHistory } from '@ledger/testing';
+import type { Message } from 'kafkajs';
+import { projectionSuite } from '../testing/projection.fixture';
+import { drainDeadLetterOutbox, type UnpublishedDeadLetter } from './dead-letters/dead-letter.outbox';
+import { parkingStats } from './parking/parking.stats';
+import { pruneProcessedEvents } from './processed-events/processed-events.pruning';
+
+describe('read-model maintenance against PostgreSQL', () => {
+  const env = projectionSuite({ poolSize: 6 });
+  const apply = async (messages: readonly Message[]) => void (await env.projector.deliver(messages));
+
+  const count = async (sql: string): Promise<number> => Number((await env.pool.query<{ n: string }>(sql)).rows[0]?.n);
+
+  it('given processed ids older and younger than the retention, then only the old ones are deleted, in chunks', async () => {
+    const history = new AccountHistory({ deposits: 11 });
+    await apply(history.messages());
+    const ids = history.envelopes.map((e) => e.eventId);
+    await env.pool.query(
+      `UPDATE read_model.processed_events SET processed_at = now() - interval '2 hours' WHERE event_id = ANY($1::uuid[])`,
+      [ids.slice(0, 7)],
+    );
+
+    const pruned = await pruneProcessedEvents(env.pool, { olderThanSeconds: 3_600, chunkSize: 3 });
+
+    expect(pruned).toBe(7);
+    const left = await env.pool.query<{ event_id: string }>(`SELECT event_id::text AS event_id FROM read_model.processed_events`);
+    expect(left.rows.map((r) => r.event_id).sort()).toEqual(ids.slice(7).sort());
+    expect(await pruneProcessedEvents(env.pool, { olderThanSeconds: 3_600, chunkSize: 3 })).toBe(0);
+  });
+
+  it('given parked accounts with held events, then the stats count both', async () => {
+    const before = await parkingStats(env.pool);
+    const gapped = new AccountHistory({ deposits: 4 });
+    await apply(gapped.messages([1, 3, 4, 5]));
+
+    expect(await parkingStats(env.pool)).toEqual({ parkedAccounts: before.parkedAccounts + 1, heldEvents: before.heldEvents + 2 });
+  });
+
+  it('given unpublished dead letters, then a drain publishes each once, oldest first, and marks them', async () => {
+    await apply([
+      { key: null, value: Buffer.from('garbage 1') },
+      { key: null, value: Buffer.from('garbage 2') },
+    ]);
+    const unpublished = await count(`SELECT count(*) AS n FROM read_model.dead_letters WHERE published_at IS NULL`);
+    expect(unpublished).toBeGreaterThanOrEqual(3);
+
+    const seen: UnpublishedDeadLetter[] = [];
+    const published = await drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: async (rows) => void seen.push(...rows) });
+
+    expect(published).toBe(unpublished);
+    expect(seen.map((d) => Number(d.id))).toEqual([...seen.map((d) => Number(d.id))].sort((a, b) => a - b));
+    expect(new Set(seen.map((d) => d.id)).size).toBe(seen.length);
+    const garbage = seen.find((d) => d.value?.toString() === 'garbage 2');
+    expect(garbage).toMatchObject({ accountId: null, topic: 'account-events', partition: 0, key: null, attempts: 1 });
+    expect(garbage?.error).toMatch(/undecodable/);
+    expect(await count(`SELECT count(*) AS n FROM read_model.dead_letters WHERE published_at IS NULL`)).toBe(0);
+    expect(await drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: async () => undefined })).toBe(0);
+  });
+
+  it('given a send that fails, then nothing is marked and the next drain publishes the rows', async () => {
+    await apply([{ key: null, value: Buffer.from('garbage 3') }]);
+    const failing = drainDeadLetterOutbox(env.pool, {
+      batchSize: 10,
+      publish: async () => {
+        throw new Error('broker unreachable');
+      },
+    });
+    await expect(failing).rejects.toThrow('broker unreachable');
+    expect(await count(`SELECT count(*) AS n FROM read_model.dead_letters WHERE published_at IS NULL`)).toBe(1);
+
+    const seen: string[] = [];
+    await drainDeadLetterOutbox(env.pool, { batchSize: 10, publish: async (rows) => void seen.push(...rows.map((r) => String(r.value))) });
+    expect(seen).toEqual(['garbage 3']);
+  });
+
+  it('given two drains at once, then each dead letter goes to exactly one of them', async () => {
+    await apply(Array.from({ length: 6 }, (_, i) => ({ key: null, value: Buffer.from(`concurrent ${i}`) })));
+    const seen: string[] = [];
+    const slowPublish = async (rows: readonly UnpublishedDeadLetter[]) => {
+      await sleep(100);
+      seen.push(...rows.map((r) => r.id));
+    };
+
+    const [a, b] = await Promise.all([
+      drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: slowPublish }),
+      drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: slowPublish }),
+    ]);
+
+    expect(a + b).toBe(6);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
+  });
+});

@@ -1,0 +1,90 @@
+import type { AccountEvent } from '@ledger/domain';
+import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
+
+/** A decoded event with the position facts the read model needs. */
+export interface ProjectableEvent {
+  readonly eventId: string;
+  readonly accountId: string;
+  readonly version: number;
+  readonly occurredAt: Date;
+  readonly correlationId: string;
+  readonly event: AccountEvent;
+}
+
+export type ProjectionStep =
+  | { readonly ok: true; readonly view: AccountView; readonly row: TransactionRow }
+  /** The event cannot attach to the view as it is (a money event before the opening, a second opening). */
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * The read model's fold: one event on top of the account view (null before the opening). Total and
+ * pure; the caller has already checked that `version` is the next one.
+ */
+export function projectEvent(view: AccountView | null, projectable: ProjectableEvent): ProjectionStep {
+  const { event, version, occurredAt } = projectable;
+  if (event.type === 'AccountOpened') {
+    if (view !== null) return { ok: false, reason: 'AccountOpened for an account that is already open' };
+    const { owner, ownerId, currency, initialDeposit, balanceAfter, openedAt } = event.data;
+    const opened: AccountView = {
+      accountId: projectable.accountId,
+      owner,
+      ownerId,
+      currency,
+      balance: balanceAfter,
+      status: 'ACTIVE',
+      version,
+      openedAt,
+      updatedAt: occurredAt,
+      totalDeposited: initialDeposit,
+      totalWithdrawn: 0n,
+      transactionCount: initialDeposit > 0n ? 1 : 0,
+      lastActivityAt: initialDeposit > 0n ? occurredAt : null,
+    };
+    return { ok: true, view: opened, row: rowOf(projectable, opened, initialDeposit, null) };
+  }
+  if (view === null) return { ok: false, reason: `${event.type} before AccountOpened` };
+  const next = evolveView(view, event, version, occurredAt);
+  const amount = event.type === 'MoneyDeposited' || event.type === 'MoneyWithdrawn' ? event.data.amount : null;
+  const reason = event.type === 'AccountFrozen' ? event.data.reason : null;
+  return { ok: true, view: next, row: rowOf(projectable, next, amount, reason) };
+}
+
+function evolveView(view: AccountView, event: Exclude<AccountEvent, { type: 'AccountOpened' }>, version: number, at: Date): AccountView {
+  const moved = { ...view, version, updatedAt: at };
+  switch (event.type) {
+    case 'MoneyDeposited':
+      return { ...moneyMoved(moved, event.data.balanceAfter), totalDeposited: view.totalDeposited + event.data.amount };
+    case 'MoneyWithdrawn':
+      return { ...moneyMoved(moved, event.data.balanceAfter), totalWithdrawn: view.totalWithdrawn + event.data.amount };
+    case 'AccountFrozen':
+      return { ...moved, status: 'FROZEN' };
+    case 'AccountUnfrozen':
+      return { ...moved, status: 'ACTIVE' };
+    case 'AccountClosed':
+      return { ...moved, status: 'CLOSED' };
+    default: {
+      const _exhaustive: never = event;
+      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
+    }
+  }
+}
+
+/** What a deposit and a withdrawal both change: the balance, the count of transactions, the last activity. */
+function moneyMoved(moved: AccountView, balance: bigint): AccountView {
+  return { ...moved, balance, transactionCount: moved.transactionCount + 1, lastActivityAt: moved.updatedAt };
+}
+
+function rowOf(projectable: ProjectableEvent, after: AccountView, amount: bigint | null, reason: string | null): TransactionRow {
+  return {
+    accountId: projectable.accountId,
+    version: projectable.version,
+    eventId: projectable.eventId,
+    type: projectable.event.type,
+    amount,
+    balanceAfter: after.balance,
+    statusAfter: after.status,
+    reason,
+    occurredAt: projectable.occurredAt,
+    correlationId: projectable.correlationId,
+  };
+}

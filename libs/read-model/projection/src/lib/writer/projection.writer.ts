@@ -1,0 +1,233 @@
+import { first, messageOf } from '@ledger/platform';
+import type { ClientBase } from 'pg';
+import { accountArrays, accountFromRow, transactionArrays, type AccountMoved, type AccountRow } from '@ledger/read-model-schema';
+import { announceChanges } from '../announce/change.announcer';
+import { accountsOf, planBatch, type BatchPlan, type DeadLetterDraft } from '../plan/batch-plan';
+import type { ProjectionInput } from '../plan/projection-input';
+import {
+  HOLD_EVENTS,
+  LIVE_TABLES,
+  LOCK_PARKED_SHARE,
+  lockAccounts,
+  PARK_ACCOUNT,
+  UPSERT_DEAD_LETTER,
+  writeBatch,
+  type ReadModelTables,
+} from './projection.sql';
+
+/** The projection name the projector records processed events under; the operator actions use the same. */
+export const ACCOUNTS_PROJECTION = 'accounts';
+
+export interface ProjectionWriterOptions {
+  /** Names this projection's rows in `processed_events`; null records none (a rebuild's fresh tables). */
+  readonly projection: string | null;
+  readonly tables?: ReadModelTables;
+  /**
+   * Announce each batch's changes inside its transaction (`announceChanges`). Default true; the
+   * projector announces after the commit instead (see `ChangeAnnouncer`).
+   */
+  readonly notify?: boolean;
+}
+
+export interface BatchOutcome {
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly held: number;
+  readonly deadLettered: number;
+  /** Accounts parked by this batch. */
+  readonly parked: readonly string[];
+  /** Where each account that moved now stands. */
+  readonly moved: readonly AccountMoved[];
+  /** Parked accounts whose missing version this batch held (see `BatchPlan.gapsClosed`). */
+  readonly gapsClosed: readonly string[];
+}
+
+/**
+ * Applies batches of projection inputs to the read model: one transaction per batch that locks the
+ * batch's parked and account rows, plans in memory (version guard, parking, dead letters) and writes
+ * with a handful of set-based statements, then announces (`announceChanges`). Either all of a batch commits or nothing.
+ */
+export class ProjectionWriter {
+  private readonly tables: ReadModelTables;
+
+  constructor(private readonly options: ProjectionWriterOptions) {
+    this.tables = options.tables ?? LIVE_TABLES;
+  }
+
+  /** The whole batch in one transaction. Throws (and writes nothing) on any database error. */
+  async apply(client: ClientBase, inputs: readonly ProjectionInput[], attempts = 1): Promise<BatchOutcome> {
+    return this.inTransaction(client, async () => {
+      const plan = await this.planLocked(client, inputs, attempts);
+      await this.write(client, plan);
+      return this.finish(client, plan);
+    });
+  }
+
+  /**
+   * For a batch whose writes keep failing: each account in a savepoint of its own, so the account
+   * whose rows the database refuses is dead-lettered with that error and parked, and the others commit.
+   */
+  async applyIsolated(client: ClientBase, inputs: readonly ProjectionInput[], attempts: number): Promise<BatchOutcome> {
+    return this.inTransaction(client, async () => {
+      const plans: BatchPlan[] = [];
+      for (const group of groupByAccount(inputs)) {
+        await client.query('SAVEPOINT account');
+        try {
+          const plan = await this.planLocked(client, group, attempts);
+          await this.write(client, plan);
+          plans.push(plan);
+          await client.query('RELEASE SAVEPOINT account');
+        } catch (error) {
+          await client.query('ROLLBACK TO SAVEPOINT account');
+          const refused = refuse(group, `database refused the account's rows: ${messageOf(error)}`, attempts);
+          await this.write(client, refused);
+          plans.push(refused);
+        }
+      }
+      return this.finish(client, mergePlans(plans));
+    });
+  }
+
+  /** Locks what the batch touches, then plans against it. Exposed for the operator actions. */
+  async planLocked(client: ClientBase, inputs: readonly ProjectionInput[], attempts: number, ignoreParked = false): Promise<BatchPlan> {
+    const ids = accountsOf(inputs);
+    const parked = ignoreParked
+      ? { rows: [] }
+      : await client.query<{ account_id: string; parked_behind: string | null }>(LOCK_PARKED_SHARE, [ids]);
+    const accounts = await client.query<AccountRow>(lockAccounts(this.tables), [ids]);
+    return planBatch(
+      inputs,
+      {
+        views: new Map(accounts.rows.map((row) => [row.account_id, accountFromRow(row)])),
+        parked: new Set(parked.rows.map((row) => row.account_id)),
+        parkedBehind: new Map(
+          parked.rows.flatMap((row) => (row.parked_behind === null ? [] : [[row.account_id, Number(row.parked_behind)]])),
+        ),
+      },
+      attempts,
+    );
+  }
+
+  /** Writes the plan; returns the ids of its dead letters, in the plan's order. */
+  async write(client: ClientBase, plan: BatchPlan): Promise<readonly string[]> {
+    if (plan.views.length > 0 || plan.transactions.length > 0) {
+      await client.query(writeBatch(this.tables, this.options.projection !== null), this.batchValues(plan));
+    }
+    const deadLetterIds: string[] = [];
+    for (const draft of plan.deadLetters) deadLetterIds.push(await upsertDeadLetter(client, draft));
+    for (const park of plan.parks) {
+      await client.query(PARK_ACCOUNT, [park.accountId, deadLetterIds[park.deadLetterIndex], park.reason]);
+    }
+    if (plan.held.length > 0) {
+      const raws = plan.held.map((h) => h.raw);
+      await client.query(HOLD_EVENTS, [
+        plan.held.map((h) => h.accountId),
+        raws.map((r) => r.topic),
+        raws.map((r) => r.partition),
+        raws.map((r) => r.offset),
+        raws.map((r) => r.key),
+        raws.map((r) => r.value),
+        raws.map((r) => JSON.stringify(r.headers)),
+      ]);
+    }
+    return deadLetterIds;
+  }
+
+  /** Announces what the batch moved (unless told not to) and returns its outcome. */
+  async finish(client: ClientBase, plan: BatchPlan): Promise<BatchOutcome> {
+    const moved = plan.views.map((v) => ({ accountId: v.accountId, version: v.version }));
+    if (this.options.notify ?? true) await announceChanges(client, moved);
+    return {
+      applied: plan.appliedEventIds.length,
+      duplicates: plan.duplicates,
+      held: plan.held.length,
+      deadLettered: plan.deadLetters.length,
+      parked: plan.parks.map((p) => p.accountId),
+      moved,
+      gapsClosed: plan.gapsClosed,
+    };
+  }
+
+  private batchValues(plan: BatchPlan): unknown[] {
+    const { views, transactions: rows } = plan;
+    const values: unknown[] = [...accountArrays(views), ...transactionArrays(rows)];
+    if (this.options.projection !== null) values.push(this.options.projection, plan.appliedEventIds);
+    return values;
+  }
+
+  private async inTransaction<T>(client: ClientBase, work: () => Promise<T>): Promise<T> {
+    await client.query('BEGIN');
+    try {
+      const result = await work();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+async function upsertDeadLetter(client: ClientBase, draft: DeadLetterDraft): Promise<string> {
+  const { raw } = draft;
+  const { rows } = await client.query<{ id: string }>(UPSERT_DEAD_LETTER, [
+    draft.accountId,
+    draft.eventId,
+    draft.version,
+    raw.topic,
+    raw.partition,
+    raw.offset,
+    raw.key,
+    raw.value,
+    JSON.stringify(raw.headers),
+    draft.error,
+    draft.attempts,
+  ]);
+  return first(rows, 'the upserted dead letter').id;
+}
+
+/** Inputs split per account, in order of first appearance; poison without an account stands alone. */
+function groupByAccount(inputs: readonly ProjectionInput[]): ProjectionInput[][] {
+  const groups = new Map<string | ProjectionInput, ProjectionInput[]>();
+  for (const input of inputs) {
+    const key = input.accountId ?? input;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [input]);
+    else group.push(input);
+  }
+  return [...groups.values()];
+}
+
+/** The plan for an account whose rows the database refused: first input dead-lettered, the rest held. */
+function refuse(group: readonly ProjectionInput[], error: string, attempts: number): BatchPlan {
+  const deadLettered = first(group, 'an input of the refused account');
+  const rest = group.slice(1);
+  const accountId = deadLettered.accountId;
+  const located =
+    deadLettered.kind === 'event'
+      ? { eventId: deadLettered.event.eventId, version: deadLettered.event.version }
+      : { eventId: deadLettered.eventId, version: deadLettered.version };
+  return {
+    views: [],
+    transactions: [],
+    appliedEventIds: [],
+    deadLetters: [{ accountId, ...located, raw: deadLettered.raw(), error, attempts }],
+    parks: accountId === null ? [] : [{ accountId, deadLetterIndex: 0, reason: error }],
+    held: accountId === null ? [] : rest.map((input) => ({ accountId, raw: input.raw() })),
+    duplicates: 0,
+    gapsClosed: [],
+  };
+}
+
+function mergePlans(plans: readonly BatchPlan[]): BatchPlan {
+  return {
+    views: plans.flatMap((p) => p.views),
+    transactions: plans.flatMap((p) => p.transactions),
+    appliedEventIds: plans.flatMap((p) => p.appliedEventIds),
+    deadLetters: plans.flatMap((p) => p.deadLetters),
+    parks: plans.flatMap((p) => p.parks),
+    held: plans.flatMap((p) => p.held),
+    duplicates: plans.reduce((sum, p) => sum + p.duplicates, 0),
+    gapsClosed: plans.flatMap((p) => p.gapsClosed),
+  };
+}
