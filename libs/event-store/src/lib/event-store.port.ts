@@ -107,3 +107,20 @@ export interface EventStore {
 
 /** Nest injection token for the port. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/** An event as stored, before upcasting. */
+export interface RawEvent {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+  readonly occurredAt: Date;
+}
+
+/** The same event in its current schema. */
+export interface UpcastEvent {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+}
+
+export type Upcaster = (raw: RawEvent) => UpcastEvent;

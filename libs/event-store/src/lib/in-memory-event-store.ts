@@ -10,8 +10,8 @@ import {
   Snapshot,
   StoredEvent,
   StreamRead,
+  Upcaster,
 } from './event-store.port';
-import type { Upcaster } from './postgres-event-store';
 
 export interface InMemoryEventStoreOptions {
   /** Applied to every event read; identity when absent. */

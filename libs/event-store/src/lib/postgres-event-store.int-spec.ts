@@ -1,8 +1,8 @@
 import { createTestDatabase, TestDatabase, testPool } from '@ledger/testing';
 import { DatabaseError, Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
-import { AppendRequest, AppendResult, StoredEvent } from './event-store.port';
-import { PostgresEventStore, Upcaster } from './postgres-event-store';
+import { AppendRequest, AppendResult, StoredEvent, type Upcaster } from './event-store.port';
+import { PostgresEventStore } from './postgres-event-store';
 import { newEvent, newEvents, uniqueStreamId } from './testing/event.fixture';
 
 function appended(result: AppendResult): Extract<AppendResult, { kind: 'appended' }> {

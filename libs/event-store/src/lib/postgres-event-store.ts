@@ -14,6 +14,7 @@ import {
   Snapshot,
   StoredEvent,
   StreamRead,
+  Upcaster,
 } from './event-store.port';
 import { appendStatement, FIND_IDEMPOTENCY_RECORD_STATEMENT, NOTIFY_STATEMENT, READ_STREAM_STATEMENT } from './event-store.sql';
 import { batchKeysOf, runAppendBatch, type BatchAppendHost } from './batch-append';
@@ -23,23 +24,6 @@ import type { Queryable } from './queryable';
 import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-event.row';
 import { readStreamEvents } from './stream-events.reader';
 import { eventRecord } from './event-record';
-
-/** An event as stored, before upcasting. */
-export interface RawEvent {
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: JsonObject;
-  readonly occurredAt: Date;
-}
-
-/** The same event in its current schema. */
-export interface UpcastEvent {
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: JsonObject;
-}
-
-export type Upcaster = (raw: RawEvent) => UpcastEvent;
 
 export interface PostgresEventStoreOptions {
   /** Applied to every event read; identity when absent. */

@@ -1,5 +1,4 @@
-import type { EventMetadata, JsonObject, StoredEvent } from './event-store.port';
-import type { Upcaster } from './postgres-event-store';
+import type { EventMetadata, JsonObject, StoredEvent, Upcaster } from './event-store.port';
 
 /** An event row of `event_store.events` as the readers select it (bigints as text). */
 export interface StoredEventRow {

@@ -1,7 +1,8 @@
 import { createTestDatabase, TestDatabase, testPool } from '@ledger/testing';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
-import { PostgresEventStore, Upcaster } from './postgres-event-store';
+import { PostgresEventStore } from './postgres-event-store';
+import type { Upcaster } from './event-store.port';
 import { readStreamEvents } from './stream-events.reader';
 import { newEvent, newEvents, uniqueStreamId } from './testing/event.fixture';
 

@@ -1,8 +1,7 @@
 import { assertValidStreamId } from './append-request.validation';
-import type { StoredEvent } from './event-store.port';
+import type { StoredEvent, Upcaster } from './event-store.port';
 import type { NamedStatement } from './event-store.sql';
 import type { Queryable } from './queryable';
-import type { Upcaster } from './postgres-event-store';
 import { storedEventFromRow, type StoredEventRow } from './stored-event.row';
 
 export interface ReadStreamEventsOptions {

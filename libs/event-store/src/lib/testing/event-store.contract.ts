@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AppendRequest, AppendResult, EventStore, StoredEvent } from '../event-store.port';
-import type { Upcaster } from '../postgres-event-store';
+import type { Upcaster } from '../event-store.port';
 import { newEvent, newEvents, uniqueStreamId } from './event.fixture';
 
 /** The adapter under test, and the same storage read through an upcaster (as a second adapter would). */
