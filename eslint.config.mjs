@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import jest from 'eslint-plugin-jest';
 
 const frameworkPackages = [
   '@nestjs/*',
@@ -95,6 +96,19 @@ export default [
           ],
         },
       ],
+    },
+  },
+  // Every test can fail and runs: none focused or disabled, each asserts (directly or through a helper named for it).
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    plugins: { jest },
+    rules: {
+      'jest/no-focused-tests': 'error',
+      'jest/no-disabled-tests': 'error',
+      'jest/no-identical-title': 'error',
+      'jest/valid-expect': 'error',
+      // The suites' assertion helpers are named expect… (expectProblem, expectConsistent); eventually() fails when its condition never holds.
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'eventually'] }],
     },
   },
   {

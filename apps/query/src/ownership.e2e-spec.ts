@@ -106,10 +106,13 @@ describe('ownership on the read side', () => {
 
     it("given another subject, then 404 before the stream opens, the same answer as a missing id's", async () => {
       const missing = randomUUID();
+      const waits = await query.metric('ledger_query_read_your_writes_waits_total');
       const foreign = await stream('alice', bobs.accountId);
       const absent = await stream('alice', missing);
 
       expect(foreign.status).toBe(404);
+      // Both waited for the account to appear, so the time to answer does not tell one from the other either.
+      expect(await query.metric('ledger_query_read_your_writes_waits_total')).toBe(waits + 2);
       expect(foreign.messages).toEqual([]);
       expect(shapeOf({ ...foreign, text: foreign.body }, bobs.accountId)).toEqual(shapeOf({ ...absent, text: absent.body }, missing));
     });

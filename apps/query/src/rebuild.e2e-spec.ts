@@ -7,6 +7,7 @@ import {
   AccountTraffic,
   appendTraffic,
   databaseSuite,
+  eventually,
   expectedReadModel,
   readAllCommitted,
   mintToken,
@@ -144,7 +145,7 @@ describe('rebuild under the running query service', () => {
       },
     );
     projector.start();
-    while (projector.applied < 2_000) await sleep(50);
+    await eventually(() => projector.applied >= 2_000, 60_000, 'the projector to apply 2,000 events');
     const writers = appendTraffic(traffic, owned, append, 2);
     const clients = startClients(app().url, operator(), projector.reached, 3);
 
@@ -160,8 +161,9 @@ describe('rebuild under the running query service', () => {
         tuning: { loadChunk: 700, catchUpChunk: 250, smallTail: 60 },
       });
     } finally {
-      await sleep(1_000);
-      await writers.stop();
+      // Writes go on past the rebuild's end: the projector follows the new tables with traffic too.
+      const appendsAtEnd = writers.appends;
+      await eventually(() => writers.appends >= appendsAtEnd + 20, 30_000, 'writes after the rebuild').finally(() => writers.stop());
     }
     const requestsDuringRebuild = clients.requests - requestsBefore;
     const total = await countStoredEvents(db.pool);

@@ -131,6 +131,19 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
     expect(framesOf(live.messages)).toEqual(expected);
   });
 
+  it('streams an account subscribed to right after its 201, before the projector has it: from its opening on', async () => {
+    const opened = await client.open({ owner: 'Katherine Johnson', currency: 'EUR', initialDeposit: 700 });
+    expect(opened.status).toBe(201);
+    const { accountId } = opened.body;
+
+    const stream = await SseClient.connect(client.streamUrl(accountId), client.streamHeaders());
+    streams.push(stream);
+
+    expect(stream.status).toBe(200);
+    const [first] = await stream.waitForMessages(1);
+    expect(first).toMatchObject({ id: '1', event: 'AccountOpened', data: { version: 1, balance: 700, status: 'ACTIVE' } });
+  });
+
   it('resumes a stream from Last-Event-ID with what followed, then live, with no gap and no repeat', async () => {
     const account = await open('Grace Hopper', 100);
     const id = account.accountId;

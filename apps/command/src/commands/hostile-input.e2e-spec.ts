@@ -31,6 +31,23 @@ const cases: HostileCase[] = [
   { name: 'negative amount', path: deposit, body: { amount: -5 }, status: 400, type: 'validation' },
   { name: 'zero amount', path: deposit, body: { amount: 0 }, status: 400, type: 'validation' },
   { name: 'string amount', path: deposit, body: { amount: '10' }, status: 400, type: 'validation' },
+  // JSON.parse reads each of these as an integer: only the text shows it was not written as one.
+  ...['1.0', '1e2', '1E2', '100.00', '1.0000000000000001', '-0'].map(
+    (literal): HostileCase => ({
+      name: `amount written as ${literal}`,
+      path: deposit,
+      raw: `{"amount":${literal}}`,
+      status: 400,
+      type: 'validation',
+    }),
+  ),
+  {
+    name: 'initial deposit written as 0.0',
+    path: open,
+    raw: JSON.stringify(validOpen).replace('}', ',"initialDeposit":0.0}'),
+    status: 400,
+    type: 'validation',
+  },
   { name: 'exponent amount below one', path: deposit, raw: '{"amount":1e-2}', status: 400, type: 'validation' },
   { name: 'exponent amount overflowing to Infinity', path: deposit, raw: '{"amount":1e400}', status: 400, type: 'validation' },
   { name: 'null amount', path: deposit, body: { amount: null }, status: 400, type: 'validation' },

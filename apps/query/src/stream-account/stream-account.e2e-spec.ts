@@ -5,6 +5,8 @@ import { SseClient } from '@ledger/testing';
 
 const CLIENTS = 'ledger_query_sse_clients';
 const MAX_CLIENTS = 3;
+const WAITS = 'ledger_query_read_your_writes_waits_total';
+const TIMEOUTS = 'ledger_query_read_your_writes_timeouts_total';
 
 describe('GET /accounts/{id}/stream (server-sent events)', () => {
   let query: QueryApp;
@@ -126,6 +128,32 @@ describe('GET /accounts/{id}/stream (server-sent events)', () => {
     await query.project(story.messages([3]));
     await client.waitForMessages(1);
     expect(client.versions()).toEqual([3]);
+  });
+
+  it('waits for an account the read model has not seen yet, then opens from its first change', async () => {
+    const story = new AccountStory({ initialDeposit: 100n });
+    const waits = await query.metric(WAITS);
+    const opening = follow(story);
+    await eventually(async () => (await query.metric(WAITS)) === waits + 1, 10_000, 'the stream to wait for the account');
+
+    await query.project(story.messages([1]));
+    const client = await opening;
+
+    expect(client.status).toBe(200);
+    const [opened] = await client.waitForMessages(1);
+    expect(opened).toMatchObject({ id: '1', event: 'AccountOpened', data: { version: 1, balance: 100, status: 'ACTIVE' } });
+  });
+
+  it('answers 404 for an account that never appears, once the wait is over', async () => {
+    const waits = await query.metric(WAITS);
+    const timeouts = await query.metric(TIMEOUTS);
+
+    const client = await follow(new AccountStory());
+
+    expect(client.status).toBe(404);
+    expect(JSON.parse(client.body)).toMatchObject({ type: 'https://ledger.example.com/problems/account-not-found', status: 404 });
+    expect(await query.metric(WAITS)).toBe(waits + 1);
+    expect(await query.metric(TIMEOUTS)).toBe(timeouts + 1);
   });
 
   it('sends a heartbeat comment at the configured interval', async () => {

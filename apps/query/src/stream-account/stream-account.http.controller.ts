@@ -4,7 +4,8 @@ import { ApiExtraModels, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiT
 import type { FastifyReply } from 'fastify';
 import { AccountIdPipe, ApiAccountIdParam } from '@ledger/platform';
 import { ApiProblems } from '../edge/api-problems.decorator';
-import { accountNotFound, invalidLastEventId, tooManyStreams } from '../edge/query-problems';
+import { clientGoneSignal } from '../edge/client-gone.signal';
+import { accountNotFound, invalidLastEventId, tooManyStreams, tooManyWaiters } from '../edge/query-problems';
 import { QueryConfig } from '../query.config';
 import { QueryMetrics } from '../query.metrics';
 import { parseLastEventId } from './last-event-id';
@@ -34,7 +35,8 @@ export class StreamAccountHttpController {
     description:
       'Each message: `id: <version>`, `event: <event type>`, `data: <StreamEventData as JSON>`. With `Last-Event-ID: v`, every ' +
       'change after version v is replayed first (0: the whole history), then the stream goes live, with no gap and no repeat. ' +
-      'Without it, the stream starts after the current version. A `: heartbeat` comment line is sent every 15 s (QUERY_SSE_HEARTBEAT_MS). ' +
+      'Without it, the stream starts after the current version. An account the read model has not seen yet is waited for ' +
+      'as `minVersion=1` is, 2 s; its stream then starts before its first change, and one that does not appear is a 404. A `: heartbeat` comment line is sent every 15 s (QUERY_SSE_HEARTBEAT_MS). ' +
       'A client that stops reading is dropped, and the stream ends when the access token it was opened with expires; ' +
       'reconnect with a fresh token and Last-Event-ID.',
   })
@@ -74,8 +76,9 @@ export class StreamAccountHttpController {
       throw tooManyStreams(slot);
     }
     try {
-      const opened = await this.handler.open(accountId, lastEventId, caller);
+      const opened = await this.handler.open(accountId, lastEventId, caller, clientGoneSignal(reply));
       if (opened.kind === 'not-found') throw accountNotFound(accountId);
+      if (opened.kind === 'busy') throw tooManyWaiters();
       writer.open();
       opened
         .follow(writer)

@@ -6,6 +6,7 @@ import { startRelay } from '../testing/relay-harness';
 import { relaySuite } from '../testing/relay-test-env';
 import { readTopic } from '../testing/topic-reader';
 
+/** The longest the relay allows, four times the test's wait: an append delivered in time was released by its recheck, not its poll. */
 const POLL_INTERVAL_MS = 60_000;
 
 function deposit() {
@@ -47,7 +48,6 @@ describe('relay behind an older open transaction', () => {
 
     const older = await env.pool.connect();
     const behind = deposit();
-    const startedAt = Date.now();
     try {
       await older.query('BEGIN');
       // An xid and nothing else: its end notifies nobody.
@@ -62,6 +62,5 @@ describe('relay behind an older open transaction', () => {
     }
 
     await reader.waitFor([behind.eventId], 15_000);
-    expect(Date.now() - startedAt).toBeLessThan(POLL_INTERVAL_MS);
   }, 120_000);
 });

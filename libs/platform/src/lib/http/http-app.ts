@@ -14,6 +14,7 @@ import { ManagementServer } from '../management/management.server';
 import { countHttpRequests } from '../metrics/http-metrics.hook';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { correlationIdOf } from './correlation-id';
+import { firstNonIntegerNumber } from './integer-literals';
 import { PROBLEM_CONTENT_TYPE, problemType, SHARED_PROBLEMS, sharedProblem, type SharedProblemSlug } from './problem';
 import { rateLimitOptions, rateLimitsOf } from './rate-limit';
 
@@ -51,8 +52,8 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 }
 
 /**
- * Strict JSON, as the only body there is: a top-level value must be an object or an array, and an
- * empty body (unfreeze, close) is an empty object. `__proto__` stays an ordinary key for the
+ * Strict JSON, as the only body there is: a top-level value must be an object or an array, an
+ * empty body (unfreeze, close) is an empty object, and a number is an integer literal. `__proto__` stays an ordinary key for the
  * validation pipe to refuse by name.
  */
 function parseJsonBody(_request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void): void {
@@ -69,6 +70,16 @@ function parseJsonBody(_request: FastifyRequest, body: string, done: (error: Err
   }
   if (typeof value !== 'object' || value === null) {
     done(sharedProblem('malformed-json', NOT_JSON));
+    return;
+  }
+  // Every number the API takes is an integer, and `1.0` parses as one: refuse it as the float it was written as.
+  const field = firstNonIntegerNumber(body);
+  if (field !== undefined) {
+    done(
+      sharedProblem('validation', 'The request is not valid.', {
+        errors: [{ field, messages: [`${field} must be an integer, written without a fraction or an exponent`] }],
+      }),
+    );
     return;
   }
   done(null, value);

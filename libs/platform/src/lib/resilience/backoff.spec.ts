@@ -28,13 +28,44 @@ describe('backoffDelay', () => {
 });
 
 describe('sleep', () => {
-  it('given an abort during the sleep, when aborted, then it resolves early', async () => {
+  // On a fake clock "early" is an ordering: the sleep is over while no time has passed.
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate'] }));
+  afterEach(() => jest.useRealTimers());
+
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('given no abort, then it resolves once its time has passed, not before', async () => {
+    let slept = false;
+    void sleep(100).then(() => (slept = true));
+
+    jest.advanceTimersByTime(99);
+    await settle();
+    expect(slept).toBe(false);
+    jest.advanceTimersByTime(1);
+    await settle();
+    expect(slept).toBe(true);
+  });
+
+  it('given an abort during the sleep, when aborted, then it resolves early and leaves no timer behind', async () => {
     const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 20);
+    let slept = false;
+    void sleep(10_000, controller.signal).then(() => (slept = true));
+    await settle();
+    expect(slept).toBe(false);
+
+    controller.abort();
+
+    await settle();
+    expect(slept).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('given a signal already aborted, then it resolves without setting a timer', async () => {
+    const controller = new AbortController();
+    controller.abort();
 
     await sleep(10_000, controller.signal);
 
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(jest.getTimerCount()).toBe(0);
   });
 });
