@@ -8,8 +8,8 @@ import {
   decodeStoredAccountEvent,
   encodeEvent,
   encodeState,
-  JsonObject,
 } from '@ledger/domain';
+import type { JsonObject } from '@ledger/primitives';
 import type { StreamCodec } from '@ledger/command-handling';
 
 /** Each rejection's fields: text, or an amount (a bigint, recorded as a decimal string). */

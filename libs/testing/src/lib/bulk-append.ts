@@ -1,4 +1,4 @@
-import type { JsonObject } from '@ledger/domain';
+import type { JsonObject } from '@ledger/primitives';
 import type { Pool } from 'pg';
 
 /**
