@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { backoffDelay, messageOf, sleep, type BackoffPolicy } from '@ledger/platform';
 import { redrive, type AccountMoved, type BatchOutcome, type ProjectionInput, type ProjectionWriter } from '@ledger/read-model';
 import type { Pool } from 'pg';
-import { classifyDatabaseFailure, DatabaseUnavailableError, shouldIsolate, type DatabaseFailure } from './database-failure';
+import { classifyDatabaseFailure, DatabaseUnavailableError, mayPark, shouldIsolate, type DatabaseFailure } from './database-failure';
 import type { ProjectorMetrics } from './projector.metrics';
 
 /** kafkajs sends a heartbeat at most once per heartbeat interval however often it is asked. */
@@ -32,8 +32,9 @@ export interface BatchControl {
 
 /**
  * Applies one batch in one read-model transaction, retrying until it commits or the partition is no
- * longer ours. An outage is retried for as long as it lasts; a batch the database keeps refusing is
- * then applied account by account, so only the refused account is dead-lettered and parked.
+ * longer ours. An outage or a transient failure is retried for as long as it lasts; a batch the
+ * database keeps refusing is then applied account by account, so only the refused account is
+ * dead-lettered and parked.
  */
 export class BatchApplier {
   private readonly logger = new Logger('Projector');
@@ -56,7 +57,7 @@ export class BatchApplier {
       } catch (error) {
         const failure = classifyDatabaseFailure(error);
         metrics.batchFailures.inc({ kind: failure });
-        if (failure !== 'outage') refusals += 1;
+        if (mayPark(failure)) refusals += 1;
         isolate ||= shouldIsolate(failure, { refusals, maxAttempts });
         const delay = backoffDelay(failures, backoff);
         failures += 1;
@@ -99,7 +100,11 @@ export class BatchApplier {
       throw new DatabaseUnavailableError(error);
     });
     try {
-      const outcome = isolate ? await writer.applyIsolated(client, inputs, attempts) : await writer.apply(client, inputs, attempts);
+      // In isolation an account is refused (and parked) only for a failure of its own rows; a transient
+      // one fails the whole attempt, which is retried.
+      const outcome = isolate
+        ? await writer.applyIsolated(client, inputs, attempts, (error) => mayPark(classifyDatabaseFailure(error)))
+        : await writer.apply(client, inputs, attempts);
       client.release();
       return outcome;
     } catch (error) {
@@ -117,6 +122,8 @@ export class BatchApplier {
     const what = `batch of ${at.size} failed (${failure}, attempt ${at.failures}): ${messageOf(error)}`;
     if (failure === 'outage') {
       this.logger.warn(`${what}; the database is unavailable, retrying in ${at.delay} ms`);
+    } else if (failure === 'transient') {
+      this.logger.warn(`${what}; retrying in ${at.delay} ms`);
     } else {
       const next = at.isolate ? 'applying it account by account' : 'retrying it';
       this.logger.error(`${what}; ${next} in ${at.delay} ms`);
