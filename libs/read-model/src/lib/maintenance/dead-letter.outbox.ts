@@ -47,6 +47,11 @@ export interface DrainOptions {
  */
 export async function drainDeadLetterOutbox(pool: Pool, options: DrainOptions): Promise<number> {
   const client = await pool.connect();
+  // The session sits idle through each send: a connection lost then (a restart, a terminated backend)
+  // is reported to the client with no query to fail, and unheard it would crash the process. The
+  // next statement fails instead.
+  const lost = (): void => undefined;
+  client.on('error', lost);
   try {
     const published = await drainHoldingOutbox(client, options);
     client.release();
@@ -55,6 +60,8 @@ export async function drainDeadLetterOutbox(pool: Pool, options: DrainOptions): 
     // Dropping the session frees the advisory lock whatever state it is in.
     client.release(error instanceof Error ? error : true);
     throw error;
+  } finally {
+    client.off('error', lost);
   }
 }
 
