@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MetricsRegistry, PlatformModule, PostgresPoolModule } from '@ledger/platform';
 import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
+import { PartitionAssignment } from './kafka/partition-assignment';
 import { ProjectorKafka } from './kafka/projector-kafka';
 import { ProcessedEventsPruner } from './maintenance/processed-events.pruner';
 import { ProjectorGaugesSampler } from './maintenance/projector-gauges.sampler';
 import { ChangeAnnouncer } from './projection/change.announcer';
-import { ProjectorConsumer } from './projection/projector.consumer';
+import { PartitionBatchController } from './projection/partition-batch.kafka.controller';
 import { ProjectorMetrics } from './projection/projector.metrics';
 import { ProjectorConfig } from './projector.config';
 
@@ -18,12 +19,13 @@ export class AppModule {
         PlatformModule.forRoot({ serviceName: 'projector', config }),
         PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'projector' }),
       ],
+      controllers: [PartitionBatchController],
       providers: [
         { provide: ProjectorMetrics, useFactory: (registry: MetricsRegistry) => new ProjectorMetrics(registry), inject: [MetricsRegistry] },
         ProjectorKafka,
+        PartitionAssignment,
         DeadLetterPublisher,
         ChangeAnnouncer,
-        ProjectorConsumer,
         ProjectorGaugesSampler,
         ProcessedEventsPruner,
       ],
