@@ -1,20 +1,21 @@
+import { createKafka, ensureTopic, KafkaAdminSession } from '@ledger/messaging';
 import { testKafkaBrokers, uniqueTopicName } from '@ledger/testing';
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
-import { createKafka } from './kafka-client';
-import { ensureTopic } from './topic';
+import { KafkaDestinationProbe } from './kafka-destination.probe';
 
-describe('ensureTopic against a real broker', () => {
+describe('topics created when missing, against a real broker', () => {
+  const brokers = testKafkaBrokers();
+  const session = new KafkaAdminSession(createKafka('topic-test', brokers));
   let admin: Admin;
   const created: string[] = [];
 
   beforeAll(async () => {
-    admin = createKafka('topic-test', testKafkaBrokers()).admin();
-    await admin.connect();
+    admin = await session.get();
   });
 
   afterAll(async () => {
     if (created.length > 0) await admin.deleteTopics({ topics: created }).catch(() => undefined);
-    await admin.disconnect();
+    await session.close();
   });
 
   /** The topic's own setting of `name`: its value, and whether the topic carries it rather than inheriting the broker's default. */
@@ -27,18 +28,19 @@ describe('ensureTopic against a real broker', () => {
     return { value: entry?.configValue, setOnTopic: entry?.isDefault === false };
   };
 
-  it('given a topic it creates, then the topic carries the min.insync.replicas it was given, not the broker default', async () => {
+  it('given the relay topic missing, then the relay creates it with the min.insync.replicas it was given, not the broker default', async () => {
     const topic = uniqueTopicName('topic-durability');
     created.push(topic);
-
     // The local broker is a single node: replication factor 1 leaves min.insync.replicas 1 as the only choice.
-    const ensured = await ensureTopic(admin, { topic, partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 });
+    const probe = new KafkaDestinationProbe(session, { brokers, topic, partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 });
 
-    expect(ensured).toEqual({ topic, created: true, partitions: 2 });
+    await probe.current();
+
     expect(await topicSetting(topic, 'min.insync.replicas')).toEqual({ value: '1', setOnTopic: true });
+    expect((await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions).toHaveLength(2);
   });
 
-  it('given more in-sync replicas than replicas, then it refuses before asking the broker', async () => {
+  it('given more in-sync replicas than replicas, then the topic is refused before the broker is asked', async () => {
     const topic = uniqueTopicName('topic-durability');
 
     await expect(ensureTopic(admin, { topic, replicationFactor: 1, minInsyncReplicas: 2 })).rejects.toThrow(RangeError);
