@@ -82,7 +82,13 @@ describe('projector on a topic deleted and created again, the store republished 
       undefined,
       500,
     );
-    await eventually(async () => (await env.admin.fetchTopicOffsets(topic)).length === PARTITIONS, 30_000, 'the new partitions');
+    // A partition just created answers NOT_LEADER (or UNKNOWN_TOPIC_OR_PARTITION) until its leader is elected.
+    const partitionsWithOffsets = () =>
+      env.admin.fetchTopicOffsets(topic).then(
+        (offsets) => offsets.length,
+        () => 0,
+      );
+    await eventually(async () => (await partitionsWithOffsets()) === PARTITIONS, 30_000, 'the new partitions to have leaders');
   };
 
   /** What the relay sends to the recreated topic: new events first (before it notices), then the whole store. */
