@@ -171,6 +171,9 @@ function workspaceEnv(infra) {
     ...(process.stdout.isTTY ? {} : { FORCE_COLOR: '0' }),
     DATABASE_URL: infra.databaseUrl,
     KAFKA_BROKERS: infra.kafkaBrokers,
+    // The local broker is a single node: one copy of each topic the apps create, acknowledged by it alone.
+    KAFKA_REPLICATION_FACTOR: '1',
+    KAFKA_MIN_INSYNC_REPLICAS: '1',
     OIDC_ISSUER: infra.oidcIssuer,
   };
 }

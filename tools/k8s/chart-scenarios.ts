@@ -85,6 +85,12 @@ export const REFUSALS: readonly Refusal[] = [
     set: ['apps.query.database.url=mysql://ledger_query@h/db'],
     expect: /apps\.query\.database\.url must be a postgres:\/\/ URL/,
   },
+  {
+    name: 'more in-sync replicas than replicas',
+    valuesFiles: ['ci/default-values.yaml'],
+    set: ['kafka.replicationFactor=1'],
+    expect: /kafka\.minInsyncReplicas \(2\) must be from 1 to kafka\.replicationFactor \(1\)/,
+  },
   { name: 'malformed broker list', valuesFiles: ['ci/default-values.yaml'], set: ['kafka.brokers=kafka'], expect: /kafka\.brokers/ },
   {
     name: 'an invalid dead-letter topic',

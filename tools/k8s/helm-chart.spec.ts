@@ -171,6 +171,13 @@ describe('the ledger Helm chart', () => {
       expect(egressPorts('command')).toEqual([53, 53, 443, 5432]);
     });
 
+    it('creates missing topics durably: three replicas, an event acknowledged once two have it', () => {
+      const kafkaConfig = manifests.find((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name.endsWith('-kafka')) as
+        | { data?: Record<string, string> }
+        | undefined;
+      expect(kafkaConfig?.data).toMatchObject({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
+    });
+
     it('renders no HPA, ServiceMonitor, PrometheusRule or dashboard until asked', () => {
       expect(kindsOf(manifests)).not.toEqual(expect.arrayContaining(['HorizontalPodAutoscaler']));
       expect(kindsOf(manifests)).not.toContain('ServiceMonitor');

@@ -2,10 +2,11 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { MetricsRegistry, PlatformModule, PostgresPoolModule } from '@ledger/platform';
 import { ChangeAnnouncer } from '@ledger/read-model-projection';
 import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
+import { PartitionAssignment } from './kafka/partition-assignment';
 import { ProjectorKafka } from './kafka/projector-kafka';
 import { ProcessedEventsPruner } from './maintenance/processed-events.pruner';
 import { ProjectorGaugesSampler } from './maintenance/projector-gauges.sampler';
-import { ProjectorConsumer } from './projection/projector.consumer';
+import { PartitionBatchController } from './projection/partition-batch.kafka.controller';
 import { ProjectorMetrics } from './projection/projector.metrics';
 import { ProjectorConfig } from './projector.config';
 
@@ -18,9 +19,11 @@ export class AppModule {
         PlatformModule.forRoot({ serviceName: 'projector', config }),
         PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'projector' }),
       ],
+      controllers: [PartitionBatchController],
       providers: [
         { provide: ProjectorMetrics, useFactory: (registry: MetricsRegistry) => new ProjectorMetrics(registry), inject: [MetricsRegistry] },
         ProjectorKafka,
+        PartitionAssignment,
         DeadLetterPublisher,
         {
           provide: ChangeAnnouncer,
@@ -33,7 +36,6 @@ export class AppModule {
             });
           },
         },
-        ProjectorConsumer,
         ProjectorGaugesSampler,
         ProcessedEventsPruner,
       ],

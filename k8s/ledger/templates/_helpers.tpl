@@ -222,6 +222,9 @@ DATABASE_URL
 {{- if lt (int .Values.kafka.partitions) 1 }}
 {{- fail "kafka.partitions must be at least 1" }}
 {{- end }}
+{{- if or (lt (int .Values.kafka.minInsyncReplicas) 1) (gt (int .Values.kafka.minInsyncReplicas) (int .Values.kafka.replicationFactor)) }}
+{{- fail (printf "kafka.minInsyncReplicas (%d) must be from 1 to kafka.replicationFactor (%d)" (int .Values.kafka.minInsyncReplicas) (int .Values.kafka.replicationFactor)) }}
+{{- end }}
 {{- if gt (int .Values.apps.projector.replicaCount) (int .Values.kafka.partitions) }}
 {{- fail (printf "apps.projector.replicaCount (%d) must not exceed kafka.partitions (%d): extra consumers get no partition" (int .Values.apps.projector.replicaCount) (int .Values.kafka.partitions)) }}
 {{- end }}

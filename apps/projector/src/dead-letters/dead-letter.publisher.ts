@@ -96,6 +96,7 @@ export class DeadLetterPublisher implements OnApplicationBootstrap, BeforeApplic
           topic: config.KAFKA_DLQ_TOPIC,
           partitions: DEAD_LETTER_TOPIC_PARTITIONS,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+          minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
         });
         if (topic.created) this.logger.log(`created topic ${topic.topic}`);
         this.topicReady = true;

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { messageOf, PG_POOL } from '@ledger/platform';
 import { parkingStats } from '@ledger/read-model-projection';
 import type { Pool } from 'pg';
+import { PartitionAssignment } from '../kafka/partition-assignment';
 import { ProjectorKafka } from '../kafka/projector-kafka';
 import { consumerLag } from '../projection/consumer-lag';
-import { ProjectorConsumer } from '../projection/projector.consumer';
 import { ProjectorMetrics } from '../projection/projector.metrics';
 import { ProjectorConfig } from '../projector.config';
 
@@ -24,7 +24,7 @@ export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApp
     private readonly config: ProjectorConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly kafka: ProjectorKafka,
-    private readonly consumer: ProjectorConsumer,
+    private readonly assignment: PartitionAssignment,
     private readonly metrics: ProjectorMetrics,
   ) {}
 
@@ -57,13 +57,13 @@ export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApp
   }
 
   private async sampleConsumerLag(): Promise<void> {
-    const owned = this.consumer.ownedPartitions();
+    const owned = this.assignment.partitions();
     if (owned.length === 0) return;
     const { KAFKA_TOPIC: topic, PROJECTOR_GROUP_ID: groupId } = this.config;
     const admin = await this.kafka.admin.get();
     const [watermarks, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
     const next = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, p.offset]));
-    const current = new Set(this.consumer.ownedPartitions());
+    const current = new Set(this.assignment.partitions());
     for (const { partition, high, low } of watermarks) {
       if (!current.has(partition)) continue;
       this.metrics.consumerLag.set({ partition: String(partition) }, consumerLag(high, next.get(partition) ?? null, low));

@@ -3,7 +3,7 @@ import { backoffDelay, messageOf, sleep, type BackoffPolicy } from '@ledger/plat
 import { closeGap, type BatchOutcome, type ProjectionInput, type ProjectionWriter } from '@ledger/read-model-projection';
 import type { AccountMoved } from '@ledger/read-model-schema';
 import type { Pool } from 'pg';
-import { classifyDatabaseFailure, DatabaseUnavailableError, shouldIsolate, type DatabaseFailure } from './database-failure';
+import { classifyDatabaseFailure, DatabaseUnavailableError, mayPark, shouldIsolate, type DatabaseFailure } from './database-failure';
 import type { ProjectorMetrics } from './projector.metrics';
 
 /** kafkajs sends a heartbeat at most once per heartbeat interval however often it is asked. */
@@ -31,8 +31,9 @@ export interface BatchControl {
 
 /**
  * Applies one batch in one read-model transaction, retrying until it commits or the partition is no
- * longer ours. An outage is retried for as long as it lasts; a batch the database keeps refusing is
- * then applied account by account, so only the refused account is dead-lettered and parked.
+ * longer ours. An outage or a transient failure is retried for as long as it lasts; a batch the
+ * database keeps refusing is then applied account by account, so only the refused account is
+ * dead-lettered and parked.
  */
 export class BatchApplier {
   private readonly logger = new Logger('Projector');
@@ -55,7 +56,7 @@ export class BatchApplier {
       } catch (error) {
         const failure = classifyDatabaseFailure(error);
         metrics.batchFailures.inc({ kind: failure });
-        if (failure !== 'outage') refusals += 1;
+        if (mayPark(failure)) refusals += 1;
         isolate ||= shouldIsolate(failure, { refusals, maxAttempts });
         const delay = backoffDelay(failures, backoff);
         failures += 1;
@@ -97,7 +98,11 @@ export class BatchApplier {
       throw new DatabaseUnavailableError(error);
     });
     try {
-      const outcome = isolate ? await writer.applyIsolated(client, inputs, attempts) : await writer.apply(client, inputs, attempts);
+      // In isolation an account is refused (and parked) only for a failure of its own rows; a transient
+      // one fails the whole attempt, which is retried.
+      const outcome = isolate
+        ? await writer.applyIsolated(client, inputs, attempts, (error) => mayPark(classifyDatabaseFailure(error)))
+        : await writer.apply(client, inputs, attempts);
       client.release();
       return outcome;
     } catch (error) {
@@ -115,6 +120,8 @@ export class BatchApplier {
     const what = `batch of ${at.size} failed (${failure}, attempt ${at.failures}): ${messageOf(error)}`;
     if (failure === 'outage') {
       this.logger.warn(`${what}; the database is unavailable, retrying in ${at.delay} ms`);
+    } else if (failure === 'transient') {
+      this.logger.warn(`${what}; retrying in ${at.delay} ms`);
     } else {
       const next = at.isolate ? 'applying it account by account' : 'retrying it';
       this.logger.error(`${what}; ${next} in ${at.delay} ms`);

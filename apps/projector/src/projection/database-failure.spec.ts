@@ -1,4 +1,4 @@
-import { classifyDatabaseFailure, DatabaseUnavailableError, shouldIsolate } from './database-failure';
+import { classifyDatabaseFailure, DatabaseUnavailableError, mayPark, shouldIsolate } from './database-failure';
 
 const pgError = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
 
@@ -33,13 +33,29 @@ describe('classifyDatabaseFailure', () => {
   it.each([
     ['a deadlock', pgError('40P01')],
     ['a serialization failure', pgError('40001')],
+    ['a lock timeout', pgError('55P03')],
+    ['an object in use', pgError('55006')],
     ['a statement timeout', pgError('57014')],
+  ])('%s is transient', (_what, error) => {
+    expect(classifyDatabaseFailure(error)).toBe('transient');
+  });
+
+  it.each([
     ['an internal error', pgError('XX000')],
     ['an error of unknown shape', new Error('something else')],
     ['not even an error', 'a string'],
     ['null', null],
-  ])('%s is transient', (_what, error) => {
-    expect(classifyDatabaseFailure(error)).toBe('transient');
+  ])('%s is unexplained', (_what, error) => {
+    expect(classifyDatabaseFailure(error)).toBe('unexplained');
+  });
+});
+
+describe('mayPark', () => {
+  it('only for failures that may be the rows own', () => {
+    expect(mayPark('data')).toBe(true);
+    expect(mayPark('unexplained')).toBe(true);
+    expect(mayPark('transient')).toBe(false);
+    expect(mayPark('outage')).toBe(false);
   });
 });
 
@@ -58,8 +74,13 @@ describe('shouldIsolate', () => {
     expect(shouldIsolate('data', { refusals: 1, maxAttempts: 1 })).toBe(true);
   });
 
-  it('for transient failures, after the configured attempts', () => {
-    expect(shouldIsolate('transient', { refusals: 4, maxAttempts: 5 })).toBe(false);
-    expect(shouldIsolate('transient', { refusals: 5, maxAttempts: 5 })).toBe(true);
+  it('never for transient failures, however often they repeat', () => {
+    expect(shouldIsolate('transient', { refusals: 5, maxAttempts: 5 })).toBe(false);
+    expect(shouldIsolate('transient', { refusals: 1_000, maxAttempts: 1 })).toBe(false);
+  });
+
+  it('for unexplained failures, after the configured attempts', () => {
+    expect(shouldIsolate('unexplained', { refusals: 4, maxAttempts: 5 })).toBe(false);
+    expect(shouldIsolate('unexplained', { refusals: 5, maxAttempts: 5 })).toBe(true);
   });
 });

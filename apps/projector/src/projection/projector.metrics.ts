@@ -72,7 +72,7 @@ export class ProjectorMetrics {
     });
     this.batchFailures = new Counter({
       name: 'ledger_projector_batch_failures_total',
-      help: 'Failed read-model transactions, by kind (outage: retried until the database is back; data, transient: retried, then applied account by account).',
+      help: 'Failed read-model transactions, by kind (outage, transient: retried until they pass; data, unexplained: retried, then applied account by account).',
       labelNames: ['kind'],
       registers,
     });

@@ -86,6 +86,44 @@ describe('projector when the database refuses or goes away, and pruning (real Ka
     expect(deadAfter.rows[0].n).toBe(deadBefore.rows[0].n);
   }, 90_000);
 
+  it('given a lock the projector keeps timing out on, then the batch is retried past the attempts and nothing is parked', async () => {
+    const admin = new Client({ connectionString: env.db.url });
+    await admin.connect();
+    const blocked = new AccountHistory({ deposits: 3 });
+    const other = new AccountHistory({ deposits: 3 });
+    const deadBefore = (await env.pool.query(`SELECT count(*)::int AS n FROM read_model.dead_letters`)).rows[0].n;
+    await env.produce(topic, blocked.messages().slice(0, 1), PARTITION);
+    await waitForGroupAtEnd(env, groupId(), topic, 30_000);
+    const transient = async () =>
+      metricValue(await projector.metrics(), 'ledger_projector_batch_failures_total', { kind: 'transient' }) ?? 0;
+    const transientBefore = await transient();
+    try {
+      // New sessions give up on a lock after 100 ms (SQLSTATE 55P03); the projector's sessions are renewed.
+      await admin.query(`ALTER DATABASE ${databaseName()} SET lock_timeout = '100ms'`);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'projector' AND pid <> pg_backend_pid()`,
+        [databaseName()],
+      );
+      await admin.query('BEGIN');
+      await admin.query(`SELECT 1 FROM read_model.accounts WHERE account_id = $1 FOR UPDATE`, [blocked.accountId]);
+      await env.produce(topic, interleaved([blocked, other]).slice(1), PARTITION);
+      // PROJECTOR_MAX_ATTEMPTS is 3: well past it, a batch counted as the rows' fault would have been isolated by now.
+      await waitUntil(async () => (await transient()) >= transientBefore + 6, 30_000, 'the projector to time out on the lock repeatedly');
+      expect((await env.pool.query(`SELECT count(*)::int AS n FROM read_model.dead_letters`)).rows[0].n).toBe(deadBefore);
+    } finally {
+      await admin.query('ROLLBACK');
+      await admin.query(`ALTER DATABASE ${databaseName()} RESET lock_timeout`);
+      await admin.end();
+    }
+
+    await waitForGroupAtEnd(env, groupId(), topic, 30_000);
+    const accounts = await accountSnapshots(env.pool);
+    expect(accounts.get(blocked.accountId)).toEqual(expectedAccount(blocked));
+    expect(accounts.get(other.accountId)).toEqual(expectedAccount(other));
+    const parked = await env.pool.query(`SELECT account_id FROM read_model.parked_accounts WHERE account_id = $1`, [blocked.accountId]);
+    expect(parked.rows).toEqual([]);
+  }, 90_000);
+
   it('given processed ids older than the retention, then they are pruned, and a redelivery after that still changes nothing', async () => {
     const history = new AccountHistory({ deposits: 2 });
     await env.produce(topic, history.messages(), PARTITION);

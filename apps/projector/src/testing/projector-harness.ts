@@ -1,6 +1,7 @@
 import { loadConfig } from '@ledger/platform';
 import { spawnAppProcess, startHttpApp, type AppProcess, type RunningHttpApp } from '@ledger/testing';
 import { AppModule } from '../app.module';
+import { connectPartitionBatches } from '../kafka/kafka-batch.transport';
 import { ProjectorConfig } from '../projector.config';
 
 export interface ProjectorSettings {
@@ -40,7 +41,8 @@ export interface InProcessProjector extends RunningHttpApp {
 /** The whole app in this process (HTTP edge included), as main.ts builds it. */
 export async function startProjector(settings: ProjectorSettings): Promise<InProcessProjector> {
   const config = loadConfig(ProjectorConfig, projectorEnv(settings));
-  const running = await startHttpApp(AppModule.register(config));
+  const running = await startHttpApp(AppModule.register(config), connectPartitionBatches);
+  await running.app.startAllMicroservices();
   return { ...running, metrics: async () => (await fetch(`${running.managementUrl}/metrics`)).text() };
 }
 

@@ -58,7 +58,7 @@ export async function projectorTestEnv(): Promise<ProjectorTestEnv> {
       }
     },
     committedOffsets: async (groupId, topic) => {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const [offsets] = await whenCoordinatorAnswers(() => admin.fetchOffsets({ groupId, topics: [topic] }));
       return new Map((offsets?.partitions ?? []).map((p) => [p.partition, p.offset]));
     },
     endOffsets: async (topic) => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high])),
@@ -80,6 +80,22 @@ async function deleteTopics(admin: Admin, topics: readonly string[]): Promise<vo
     if (ours.length > 0) await admin.deleteTopics({ topics: ours });
   } catch {
     // the broker may be restarting; nothing to undo
+  }
+}
+
+/**
+ * A group's coordinator may move or still be loading just after the group was created or a broker
+ * restarted (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS): kafkajs marks those retriable.
+ */
+async function whenCoordinatorAnswers<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const retriable = typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+      if (!retriable || attempt >= 20) throw error;
+      await sleep(100 * attempt);
+    }
   }
 }
 

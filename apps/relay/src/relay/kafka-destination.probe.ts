@@ -7,6 +7,7 @@ export interface KafkaDestinationOptions {
   readonly topic: string;
   readonly partitions: number;
   readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
 }
 
 /**
@@ -30,8 +31,8 @@ export class KafkaDestinationProbe {
   }
 
   private async ensureTopic(): Promise<void> {
-    const { topic, partitions, replicationFactor } = this.options;
-    const ensured = await ensureTopic(await this.admin.get(), { topic, partitions, replicationFactor });
+    const { topic, partitions, replicationFactor, minInsyncReplicas } = this.options;
+    const ensured = await ensureTopic(await this.admin.get(), { topic, partitions, replicationFactor, minInsyncReplicas });
     if (ensured.created) {
       this.logger.log(`created topic ${topic} with ${ensured.partitions} partitions`);
     } else if (ensured.partitions !== partitions) {

@@ -47,6 +47,7 @@ export class Relay {
       topic: config.KAFKA_TOPIC,
       partitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
     });
     this.runner = new RelayRunner({
       election: new LeaderElection({

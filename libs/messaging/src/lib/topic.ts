@@ -3,6 +3,7 @@ import { Partitioners, type Admin, type ICustomPartitioner } from 'kafkajs';
 
 export const DEFAULT_TOPIC_PARTITIONS = 12;
 export const DEFAULT_REPLICATION_FACTOR = 1;
+export const DEFAULT_MIN_INSYNC_REPLICAS = 1;
 
 /**
  * The Java client's murmur2 partitioner: a key lands on the same partition whichever client
@@ -14,6 +15,12 @@ export interface TopicSpec {
   readonly topic: string;
   readonly partitions?: number;
   readonly replicationFactor?: number;
+  /**
+   * The topic's `min.insync.replicas`: how many replicas must have a write before an acks=all producer
+   * is answered. Set on the topic rather than left to the broker's default, so durability is what
+   * the deployment says. At most `replicationFactor`.
+   */
+  readonly minInsyncReplicas?: number;
   /** How long to wait for every partition to have a leader. Default 30 s. */
   readonly readyTimeoutMs?: number;
 }
@@ -39,6 +46,12 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<Ensure
   if (!Number.isSafeInteger(replicationFactor) || replicationFactor < 1) {
     throw new RangeError(`replicationFactor must be a positive integer, got ${replicationFactor}`);
   }
+  const minInsyncReplicas = spec.minInsyncReplicas ?? DEFAULT_MIN_INSYNC_REPLICAS;
+  if (!Number.isSafeInteger(minInsyncReplicas) || minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
+    throw new RangeError(
+      `minInsyncReplicas must be an integer from 1 to replicationFactor (${replicationFactor}), got ${minInsyncReplicas}`,
+    );
+  }
   const existing = await admin.listTopics();
   let created = false;
   if (!existing.includes(spec.topic)) {
@@ -47,7 +60,14 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<Ensure
     // answers for a moment after creation, hence the wait below.
     created = await admin.createTopics({
       waitForLeaders: false,
-      topics: [{ topic: spec.topic, numPartitions: partitions, replicationFactor }],
+      topics: [
+        {
+          topic: spec.topic,
+          numPartitions: partitions,
+          replicationFactor,
+          configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }],
+        },
+      ],
     });
   }
   return { topic: spec.topic, created, partitions: await partitionsWithLeaders(admin, spec.topic, spec.readyTimeoutMs ?? 30_000) };

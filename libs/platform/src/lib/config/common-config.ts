@@ -118,6 +118,26 @@ export class KafkaConfig extends CommonConfig {
   @Max(16)
   KAFKA_REPLICATION_FACTOR: number = 1;
 
+  /**
+   * `min.insync.replicas` of those topics: with the producers' acks=all, a write is acknowledged once
+   * this many replicas have it, and refused while fewer are in sync. At most KAFKA_REPLICATION_FACTOR.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  @ValidateBy({
+    name: 'atMostReplicationFactor',
+    validator: {
+      // An invalid replication factor is reported on its own; comparing with it would say nothing more.
+      validate: (value: unknown, args) => {
+        const replicas = (args?.object as KafkaConfig | undefined)?.KAFKA_REPLICATION_FACTOR;
+        return typeof value !== 'number' || typeof replicas !== 'number' || !(replicas >= 1) || value <= replicas;
+      },
+      defaultMessage: () => 'must not exceed KAFKA_REPLICATION_FACTOR',
+    },
+  })
+  KAFKA_MIN_INSYNC_REPLICAS: number = 1;
+
   /** TLS to the brokers, verified against the system's CAs or KAFKA_SSL_CA_FILE. */
   @booleanSetting()
   @IsBoolean({ message: 'must be true or false' })

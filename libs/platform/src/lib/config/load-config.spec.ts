@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       KAFKA_TOPIC: 'account-events',
       KAFKA_TOPIC_PARTITIONS: 12,
       KAFKA_REPLICATION_FACTOR: 1,
+      KAFKA_MIN_INSYNC_REPLICAS: 1,
       LOG_LEVEL: 'info',
     });
     expect(config).toBeInstanceOf(AppConfig);
@@ -45,6 +46,13 @@ describe('loadConfig', () => {
       const names = (error as ConfigError).problems.map((p) => p.split(':')[0]);
       expect(new Set(names)).toEqual(new Set(['APP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_REPLICATION_FACTOR', 'LOG_LEVEL']));
     }
+  });
+
+  it('given more in-sync replicas than replicas, then it names the setting', () => {
+    expect(() => loadConfig(AppConfig, { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' })).not.toThrow();
+    expect(() => loadConfig(AppConfig, { KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow(
+      /KAFKA_MIN_INSYNC_REPLICAS: must not exceed KAFKA_REPLICATION_FACTOR/,
+    );
   });
 
   it('ignores variables the config does not declare', () => {

@@ -74,6 +74,36 @@ describe('read-model maintenance against PostgreSQL', () => {
     expect(seen).toEqual(['garbage 3']);
   });
 
+  it('given a send held back, then the drain keeps no transaction open meanwhile', async () => {
+    await apply([{ key: null, value: Buffer.from('garbage held') }]);
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let sending = () => undefined as void;
+    const sendStarted = new Promise<void>((resolve) => (sending = resolve));
+    const drain = drainDeadLetterOutbox(env.pool, {
+      batchSize: 10,
+      publish: async () => {
+        sending();
+        await held;
+      },
+    });
+    let open: unknown[];
+    try {
+      await sendStarted;
+      // An open transaction (idle in transaction while the send waits) would hold back every reader's horizon.
+      const { rows } = await env.pool.query(
+        `SELECT pid, state, query FROM pg_stat_activity
+          WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+      );
+      open = rows;
+    } finally {
+      release();
+    }
+    expect(await drain).toBe(1);
+    expect(open).toEqual([]);
+    expect(await count(`SELECT count(*) AS n FROM read_model.dead_letters WHERE published_at IS NULL`)).toBe(0);
+  });
+
   it('given two drains at once, then each dead letter goes to exactly one of them', async () => {
     await apply(Array.from({ length: 6 }, (_, i) => ({ key: null, value: Buffer.from(`concurrent ${i}`) })));
     const seen: string[] = [];

@@ -18,22 +18,26 @@ interface UnpublishedRow extends DeadLetterBaseRow, StoredMessageRow {
 }
 
 /**
- * Oldest first. SKIP LOCKED: replicas draining at the same time each take different rows, so a dead
- * letter is normally published once (at least once in any case: a crash after the send republishes).
+ * One drainer at a time over all replicas: a session-level advisory lock, held by a connection that
+ * sits idle (outside any transaction) while the copies are sent, so a slow or stalled broker holds
+ * back no one's snapshot horizon. A crashed drainer's session ends and frees it.
  */
-const CLAIM_UNPUBLISHED = `
+const TRY_OUTBOX_LOCK = `SELECT pg_try_advisory_lock(7365423801512020) AS acquired`;
+const RELEASE_OUTBOX_LOCK = `SELECT pg_advisory_unlock(7365423801512020)`;
+
+/** Oldest first; each statement commits on its own. */
+const READ_UNPUBLISHED = `
   SELECT id::text AS id, account_id::text AS account_id, event_id::text AS event_id, version::text AS version,
          topic, partition, "offset"::text AS "offset", message_key, message_value, headers, error, attempts, created_at
     FROM read_model.dead_letters
    WHERE published_at IS NULL
    ORDER BY id
-   LIMIT $1::int
-     FOR UPDATE SKIP LOCKED`;
+   LIMIT $1::int`;
 
-const MARK_PUBLISHED = `UPDATE read_model.dead_letters SET published_at = now() WHERE id = ANY($1::bigint[])`;
+const MARK_PUBLISHED = `UPDATE read_model.dead_letters SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`;
 
 export interface DrainOptions {
-  /** Dead letters per claim, send and mark. */
+  /** Dead letters per read, send and mark. */
   readonly batchSize: number;
   /** Sends the copies and resolves once the topic acknowledged them all; a rejection leaves them unpublished. */
   readonly publish: (deadLetters: readonly UnpublishedDeadLetter[]) => Promise<void>;
@@ -41,42 +45,47 @@ export interface DrainOptions {
 }
 
 /**
- * The dead-letter outbox: claims unpublished rows, publishes them, and marks them published in the
- * same transaction, batch after batch until none is left. Returns how many were published. A failed
- * send rolls the claim back, so the rows stay unpublished for the next drain.
+ * The dead-letter outbox: reads unpublished rows, publishes them, then marks them published, batch
+ * after batch until none is left; no transaction spans the send. Returns how many were published
+ * (0 when another drain holds the outbox: it takes whatever is there). At least once: a crash or a
+ * failed mark between the send and the mark publishes those rows again (the copy carries the dead
+ * letter's id for whoever must tell). A failed send leaves the rows unpublished for the next drain.
  */
 export async function drainDeadLetterOutbox(pool: Pool, options: DrainOptions): Promise<number> {
-  let published = 0;
-  while (options.signal?.aborted !== true) {
-    const client = await pool.connect();
-    let count: number;
-    try {
-      count = await publishOneBatch(client, options);
-      client.release();
-    } catch (error) {
-      client.release(error instanceof Error ? error : true);
-      throw error;
-    }
-    published += count;
-    if (count < options.batchSize) break;
+  const client = await pool.connect();
+  // The session sits idle through each send: a connection lost then (a restart, a terminated backend)
+  // is reported to the client with no query to fail, and unheard it would crash the process. The
+  // next statement fails instead.
+  const lost = (): void => undefined;
+  client.on('error', lost);
+  try {
+    const published = await drainHoldingOutbox(client, options);
+    client.release();
+    return published;
+  } catch (error) {
+    // Dropping the session frees the advisory lock whatever state it is in.
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  } finally {
+    client.off('error', lost);
   }
-  return published;
 }
 
-async function publishOneBatch(client: PoolClient, options: DrainOptions): Promise<number> {
-  await client.query('BEGIN');
-  try {
-    const { rows } = await client.query<UnpublishedRow>(CLAIM_UNPUBLISHED, [options.batchSize]);
+async function drainHoldingOutbox(client: PoolClient, options: DrainOptions): Promise<number> {
+  const { rows: locked } = await client.query<{ acquired: boolean }>(TRY_OUTBOX_LOCK);
+  if (locked[0]?.acquired !== true) return 0;
+  let published = 0;
+  while (options.signal?.aborted !== true) {
+    const { rows } = await client.query<UnpublishedRow>(READ_UNPUBLISHED, [options.batchSize]);
     if (rows.length > 0) {
       await options.publish(rows.map(fromRow));
       await client.query(MARK_PUBLISHED, [rows.map((row) => row.id)]);
     }
-    await client.query('COMMIT');
-    return rows.length;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    published += rows.length;
+    if (rows.length < options.batchSize) break;
   }
+  await client.query(RELEASE_OUTBOX_LOCK);
+  return published;
 }
 
 function fromRow(row: UnpublishedRow): UnpublishedDeadLetter {

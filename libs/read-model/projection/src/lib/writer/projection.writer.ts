@@ -66,8 +66,14 @@ export class ProjectionWriter {
   /**
    * For a batch whose writes keep failing: each account in a savepoint of its own, so the account
    * whose rows the database refuses is dead-lettered with that error and parked, and the others commit.
+   * An error `refuses` does not hold against the account rolls the whole batch back and is thrown.
    */
-  async applyIsolated(client: ClientBase, inputs: readonly ProjectionInput[], attempts: number): Promise<BatchOutcome> {
+  async applyIsolated(
+    client: ClientBase,
+    inputs: readonly ProjectionInput[],
+    attempts: number,
+    refuses: (error: unknown) => boolean = () => true,
+  ): Promise<BatchOutcome> {
     return this.inTransaction(client, async () => {
       const plans: BatchPlan[] = [];
       for (const group of groupByAccount(inputs)) {
@@ -78,6 +84,8 @@ export class ProjectionWriter {
           plans.push(plan);
           await client.query('RELEASE SAVEPOINT account');
         } catch (error) {
+          // Not the account's fault (a deadlock, a timeout): the whole attempt fails and is retried.
+          if (!refuses(error)) throw error;
           await client.query('ROLLBACK TO SAVEPOINT account');
           const refused = refuse(group, `database refused the account's rows: ${messageOf(error)}`, attempts);
           await this.write(client, refused);

@@ -1,0 +1,73 @@
+import { Catch, Controller, Inject, UseFilters, type BeforeApplicationShutdown, type RpcExceptionFilter } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { PG_POOL, ReadinessRegistry } from '@ledger/platform';
+import { ACCOUNTS_PROJECTION, ChangeAnnouncer, ProjectionWriter } from '@ledger/read-model-projection';
+import type { EachBatchPayload } from 'kafkajs';
+import type { Pool } from 'pg';
+import { throwError, type Observable } from 'rxjs';
+import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
+import { PARTITION_BATCH } from '../kafka/kafka-batch.transport';
+import { PartitionAssignment } from '../kafka/partition-assignment';
+import { ProjectorKafka } from '../kafka/projector-kafka';
+import { ProjectorConfig } from '../projector.config';
+import { BatchApplier } from './batch.applier';
+import { PartitionBatchHandler } from './partition-batch.handler';
+import { ProjectorMetrics } from './projector.metrics';
+
+/**
+ * Nest's RPC exception layer would replace any error with a generic one; the consumer must see the
+ * error itself (a rebalance makes kafkajs rejoin the group, anything else restarts the batch).
+ */
+@Catch()
+class PassToConsumer implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => exception);
+  }
+}
+
+/** The projector's one event handler: each partition batch of the events topic, into the read model. */
+@Controller()
+@UseFilters(new PassToConsumer())
+export class PartitionBatchController implements BeforeApplicationShutdown {
+  private readonly stopping = new AbortController();
+  private readonly handler: PartitionBatchHandler;
+
+  constructor(
+    config: ProjectorConfig,
+    kafka: ProjectorKafka,
+    @Inject(PG_POOL) pool: Pool,
+    metrics: ProjectorMetrics,
+    readiness: ReadinessRegistry,
+    assignment: PartitionAssignment,
+    deadLetters: DeadLetterPublisher,
+    announcer: ChangeAnnouncer,
+  ) {
+    const applier = new BatchApplier({
+      pool,
+      writer: new ProjectionWriter({ projection: ACCOUNTS_PROJECTION, notify: false }),
+      metrics,
+      backoff: { initialMs: config.PROJECTOR_BACKOFF_INITIAL_MS, maxMs: config.PROJECTOR_BACKOFF_MAX_MS },
+      maxAttempts: config.PROJECTOR_MAX_ATTEMPTS,
+      signal: this.stopping.signal,
+      announce: (moved) => announcer.announce(moved),
+    });
+    this.handler = new PartitionBatchHandler({
+      applier,
+      metrics,
+      batchSize: config.PROJECTOR_BATCH_SIZE,
+      owns: (topic, partition) => topic === config.KAFKA_TOPIC && assignment.owns(partition),
+      onDeadLetters: () => deadLetters.kick(),
+    });
+    readiness.register('kafka', () => kafka.admin.probe());
+  }
+
+  @EventPattern(PARTITION_BATCH)
+  handle(@Payload() batch: EachBatchPayload): Promise<void> {
+    return this.handler.handle(batch);
+  }
+
+  /** Ends a batch's backoff at once, before the transport closes and waits for the batches in flight. */
+  beforeApplicationShutdown(): void {
+    this.stopping.abort();
+  }
+}
