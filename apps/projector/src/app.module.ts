@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MetricsRegistry, PlatformModule, PostgresPoolModule } from '@ledger/platform';
+import { MetricsRegistry, serviceModule } from '@ledger/platform';
 import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
 import { ProjectorKafka } from './kafka/projector-kafka';
 import { ProcessedEventsPruner } from './maintenance/processed-events.pruner';
@@ -12,12 +12,10 @@ import { ProjectorConfig } from './projector.config';
 @Module({})
 export class AppModule {
   static register(config: ProjectorConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forRoot({ serviceName: 'projector', config }),
-        PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'projector' }),
-      ],
+    return serviceModule(AppModule, {
+      serviceName: 'projector',
+      config,
+      postgresPool: true,
       providers: [
         { provide: ProjectorMetrics, useFactory: (registry: MetricsRegistry) => new ProjectorMetrics(registry), inject: [MetricsRegistry] },
         ProjectorKafka,
@@ -27,6 +25,6 @@ export class AppModule {
         ProjectorGaugesSampler,
         ProcessedEventsPruner,
       ],
-    };
+    });
   }
 }

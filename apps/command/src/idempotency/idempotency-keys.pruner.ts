@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { pruneIdempotencyKeysBatch } from '@ledger/event-store';
-import { messageOf, PG_POOL, sleep } from '@ledger/platform';
+import { messageOf, PeriodicJob, PG_POOL, sleep } from '@ledger/platform';
 import type { Pool } from 'pg';
 import { CommandConfig } from '../command.config';
 import { durationSeconds } from './idempotency-retention';
@@ -27,11 +27,9 @@ export const PRUNER_PACE = Symbol('PRUNER_PACE');
 @Injectable()
 export class IdempotencyKeysPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('IdempotencyKeys');
-  private readonly stopping = new AbortController();
   private readonly retentionSeconds: number;
   private readonly pace: PrunerPace;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly job: PeriodicJob;
 
   constructor(
     config: CommandConfig,
@@ -40,21 +38,15 @@ export class IdempotencyKeysPruner implements OnApplicationBootstrap, BeforeAppl
   ) {
     this.retentionSeconds = durationSeconds(config.IDEMPOTENCY_RETENTION);
     this.pace = { ...DEFAULT_PACE, ...pace };
+    this.job = new PeriodicJob(this.pace.intervalMs, () => this.pruneQuietly());
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.pruneQuietly().finally(() => {
-        this.running = null;
-      });
-    }, this.pace.intervalMs);
-    this.timer.unref();
+    this.job.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
+    await this.job.stop();
   }
 
   /** One round: batches until one comes back short (nothing expired is left) or the app stops. */
@@ -62,12 +54,12 @@ export class IdempotencyKeysPruner implements OnApplicationBootstrap, BeforeAppl
     const { batchSize, pauseMs } = this.pace;
     let deleted = 0;
     let batches = 0;
-    while (!this.stopping.signal.aborted) {
+    while (!this.job.signal.aborted) {
       const count = await pruneIdempotencyKeysBatch(this.pool, { olderThanSeconds: this.retentionSeconds, batchSize });
       deleted += count;
       batches += 1;
       if (count < batchSize) break;
-      await sleep(pauseMs, this.stopping.signal);
+      await sleep(pauseMs, this.job.signal);
     }
     return { deleted, batches };
   }

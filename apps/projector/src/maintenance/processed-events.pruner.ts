@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { messageOf, PG_POOL } from '@ledger/platform';
+import { messageOf, PeriodicJob, PG_POOL } from '@ledger/platform';
 import { pruneProcessedEvents } from '@ledger/read-model';
 import type { Pool } from 'pg';
 import { ProjectorMetrics } from '../projection/projector.metrics';
@@ -12,29 +12,22 @@ const PRUNE_CHUNK_SIZE = 5_000;
 @Injectable()
 export class ProcessedEventsPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Pruner');
-  private readonly stopping = new AbortController();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly config: ProjectorConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly metrics: ProjectorMetrics,
-  ) {}
+  ) {
+    this.job = new PeriodicJob(this.config.PROJECTOR_PRUNE_INTERVAL_MS, () => this.prune());
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.prune().finally(() => {
-        this.running = null;
-      });
-    }, this.config.PROJECTOR_PRUNE_INTERVAL_MS);
-    this.timer.unref();
+    this.job.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
+    await this.job.stop();
   }
 
   private async prune(): Promise<void> {
@@ -42,7 +35,7 @@ export class ProcessedEventsPruner implements OnApplicationBootstrap, BeforeAppl
       const deleted = await pruneProcessedEvents(this.pool, {
         olderThanSeconds: this.config.PROJECTOR_PROCESSED_RETENTION_SECONDS,
         chunkSize: PRUNE_CHUNK_SIZE,
-        signal: this.stopping.signal,
+        signal: this.job.signal,
       });
       this.metrics.processedEventsPruned.inc(deleted);
       if (deleted > 0) this.logger.log(`pruned ${deleted} processed event id(s)`);

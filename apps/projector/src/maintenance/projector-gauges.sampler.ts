@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { messageOf, PG_POOL } from '@ledger/platform';
+import { messageOf, PeriodicJob, PG_POOL } from '@ledger/platform';
 import { parkingStats } from '@ledger/read-model';
 import type { Pool } from 'pg';
 import { ProjectorKafka } from '../kafka/projector-kafka';
@@ -16,8 +16,7 @@ import { ProjectorConfig } from '../projector.config';
 @Injectable()
 export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ProjectorGauges');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly job: PeriodicJob;
   private lastFailure = '';
 
   constructor(
@@ -26,20 +25,16 @@ export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApp
     private readonly kafka: ProjectorKafka,
     private readonly consumer: ProjectorConsumer,
     private readonly metrics: ProjectorMetrics,
-  ) {}
+  ) {
+    this.job = new PeriodicJob(this.config.PROJECTOR_METRICS_SAMPLE_INTERVAL_MS, () => this.sample());
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sample().finally(() => {
-        this.running = null;
-      });
-    }, this.config.PROJECTOR_METRICS_SAMPLE_INTERVAL_MS);
-    this.timer.unref();
+    this.job.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
+    await this.job.stop();
   }
 
   async sample(): Promise<void> {

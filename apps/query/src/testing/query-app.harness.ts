@@ -11,6 +11,7 @@ import {
   createTestDatabase,
   mintToken,
   startHttpApp,
+  suiteObject,
   testIssuerUrl,
   testPool,
   type RunningHttpApp,
@@ -112,6 +113,15 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
       await database.drop();
     },
   };
+}
+
+/** The query app of the enclosing describe: started before its tests, closed after them. */
+export function queryAppSuite(env: Record<string, string> = {}): QueryApp {
+  return suiteObject(
+    'the query app',
+    () => startQueryApp(env),
+    (app) => app.close(),
+  );
 }
 
 /** Raw node:http, so the test controls the path and headers byte for byte (fetch normalises some). */

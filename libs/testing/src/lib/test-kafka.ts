@@ -1,6 +1,7 @@
 import { ensureTopic } from '@ledger/messaging';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
+import { suiteResource } from './suite-resource';
 
 /** The brokers the tests talk to: `KAFKA_BROKERS` when set, else the local one `tools/infra` provides. */
 export function testKafkaBrokers(): string[] {
@@ -29,6 +30,27 @@ export function uniqueTopicName(prefix: string): string {
 export async function createTopicAndWait(admin: Admin, topic: string, numPartitions: number, timeoutMs = 15_000): Promise<void> {
   const ensured = await ensureTopic(admin, { topic, partitions: numPartitions, readyTimeoutMs: timeoutMs });
   if (ensured.partitions !== numPartitions) throw new Error(`topic ${topic} has ${ensured.partitions} partitions, not ${numPartitions}`);
+}
+
+/**
+ * A fresh topic for the enclosing describe: created (every partition led) before its tests, deleted
+ * after them. Returns the admin client that made it, connected while the tests run.
+ */
+export function topicSuite(kafka: Kafka, topic: string, numPartitions: number): Admin {
+  const admin = kafka.admin();
+  suiteResource(
+    `the topic ${topic}`,
+    async () => {
+      await admin.connect();
+      await createTopicAndWait(admin, topic, numPartitions);
+    },
+    async () => {
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    },
+    30_000,
+  );
+  return admin;
 }
 
 /** A client of a broker that is not there, giving up at once: for what must happen while Kafka is down. */
