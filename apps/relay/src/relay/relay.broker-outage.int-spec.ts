@@ -70,10 +70,7 @@ describe('relay while the broker is unreachable', () => {
 
     await writing;
     const expected = await committedEvents(env.pool);
-    await reader.waitFor(
-      expected.map((e) => e.eventId),
-      60_000,
-    );
+    await reader.waitFor(expected, 60_000);
 
     expect(relayedDuringOutage).toBe(0);
     expect(checkpointMovedDuringOutage).toBe(false);

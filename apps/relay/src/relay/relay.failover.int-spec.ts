@@ -70,10 +70,7 @@ describe('relay failover (real processes, kill -9)', () => {
     const second = spawnRelay(topic);
     await writing;
     const expected = await committedEvents(env.pool);
-    await reader.waitFor(
-      expected.map((e) => e.eventId),
-      60_000,
-    );
+    await reader.waitFor(expected, 60_000);
 
     await second.waitForOutput(LEADER, 1);
     const report = checkDelivery(expected, reader.messages);
@@ -102,10 +99,7 @@ describe('relay failover (real processes, kill -9)', () => {
     const takeoverMs = Date.now() - killedAt;
     await writing;
     const expected = await committedEvents(env.pool);
-    await reader.waitFor(
-      expected.map((e) => e.eventId),
-      60_000,
-    );
+    await reader.waitFor(expected, 60_000);
 
     expect(takeoverMs).toBeLessThan(5_000);
     const report = checkDelivery(expected, reader.messages);
