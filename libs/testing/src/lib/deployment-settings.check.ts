@@ -1,4 +1,4 @@
-import { chartCiValuesFiles, Manifest, renderChart } from './helm-chart.render';
+import { CHART_RENDER_TIMEOUT_MS, chartCiValuesFiles, Manifest, renderChart } from './helm-chart.render';
 import { composeEnvironment, composeServicesOfApp, readComposeFile } from './compose-file.read';
 import { DeployedEnvironment, DeployedVariable, deployedEnvironmentProblems } from './config-settings';
 
@@ -6,9 +6,6 @@ import { DeployedEnvironment, DeployedVariable, deployedEnvironmentProblems } fr
 declare const describe: (name: string, body: () => void) => void;
 declare const it: (name: string, test: () => Promise<void>, timeoutMs?: number) => void;
 declare const expect: (actual: unknown) => { toBeGreaterThan(expected: number): void; toEqual(expected: unknown): void };
-
-// Renders the Helm chart (once per values file in k8s/ledger/ci) and reads docker/compose.yaml.
-const RENDER_TIMEOUT_MS = 300_000;
 
 interface EnvVar {
   readonly name: string;
@@ -155,7 +152,7 @@ export function describeDeploymentSettings(app: string, schema: new () => object
         expect(report.checked.filter((where) => where.startsWith('compose ')).length).toBeGreaterThan(0);
         expect(report.problems).toEqual([]);
       },
-      RENDER_TIMEOUT_MS,
+      CHART_RENDER_TIMEOUT_MS,
     );
   });
 }
