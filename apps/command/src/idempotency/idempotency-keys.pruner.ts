@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { pruneIdempotencyKeysBatch } from '@ledger/event-store';
 import { messageOf, PeriodicJob, PG_POOL, sleep } from '@ledger/platform';
 import type { Pool } from 'pg';
@@ -25,28 +25,19 @@ export const PRUNER_PACE = Symbol('PRUNER_PACE');
  * once is harmless and no leader is needed.
  */
 @Injectable()
-export class IdempotencyKeysPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class IdempotencyKeysPruner extends PeriodicJob {
   private readonly logger = new Logger('IdempotencyKeys');
   private readonly retentionSeconds: number;
   private readonly pace: PrunerPace;
-  private readonly job: PeriodicJob;
 
   constructor(
     config: CommandConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Optional() @Inject(PRUNER_PACE) pace?: Partial<PrunerPace>,
   ) {
+    super(pace?.intervalMs ?? DEFAULT_PACE.intervalMs);
     this.retentionSeconds = durationSeconds(config.IDEMPOTENCY_RETENTION);
     this.pace = { ...DEFAULT_PACE, ...pace };
-    this.job = new PeriodicJob(this.pace.intervalMs, () => this.pruneQuietly());
-  }
-
-  onApplicationBootstrap(): void {
-    this.job.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.job.stop();
   }
 
   /** One round: batches until one comes back short (nothing expired is left) or the app stops. */
@@ -54,17 +45,17 @@ export class IdempotencyKeysPruner implements OnApplicationBootstrap, BeforeAppl
     const { batchSize, pauseMs } = this.pace;
     let deleted = 0;
     let batches = 0;
-    while (!this.job.signal.aborted) {
+    while (!this.stopSignal.aborted) {
       const count = await pruneIdempotencyKeysBatch(this.pool, { olderThanSeconds: this.retentionSeconds, batchSize });
       deleted += count;
       batches += 1;
       if (count < batchSize) break;
-      await sleep(pauseMs, this.job.signal);
+      await sleep(pauseMs, this.stopSignal);
     }
     return { deleted, batches };
   }
 
-  private async pruneQuietly(): Promise<void> {
+  protected async round(): Promise<void> {
     try {
       const { deleted } = await this.pruneExpired();
       if (deleted > 0) this.logger.log(`pruned ${deleted} idempotency key(s) older than ${this.retentionSeconds} s`);

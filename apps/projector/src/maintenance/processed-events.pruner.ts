@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { messageOf, PeriodicJob, PG_POOL } from '@ledger/platform';
 import { pruneProcessedEvents } from '@ledger/read-model';
 import type { Pool } from 'pg';
@@ -10,32 +10,23 @@ const PRUNE_CHUNK_SIZE = 5_000;
 
 /** Deletes `processed_events` rows older than the retention, every `PROJECTOR_PRUNE_INTERVAL_MS`. */
 @Injectable()
-export class ProcessedEventsPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ProcessedEventsPruner extends PeriodicJob {
   private readonly logger = new Logger('Pruner');
-  private readonly job: PeriodicJob;
 
   constructor(
     private readonly config: ProjectorConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly metrics: ProjectorMetrics,
   ) {
-    this.job = new PeriodicJob(this.config.PROJECTOR_PRUNE_INTERVAL_MS, () => this.prune());
+    super(config.PROJECTOR_PRUNE_INTERVAL_MS);
   }
 
-  onApplicationBootstrap(): void {
-    this.job.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.job.stop();
-  }
-
-  private async prune(): Promise<void> {
+  protected async round(): Promise<void> {
     try {
       const deleted = await pruneProcessedEvents(this.pool, {
         olderThanSeconds: this.config.PROJECTOR_PROCESSED_RETENTION_SECONDS,
         chunkSize: PRUNE_CHUNK_SIZE,
-        signal: this.job.signal,
+        signal: this.stopSignal,
       });
       this.metrics.processedEventsPruned.inc(deleted);
       if (deleted > 0) this.logger.log(`pruned ${deleted} processed event id(s)`);

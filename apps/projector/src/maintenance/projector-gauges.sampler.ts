@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { messageOf, PeriodicJob, PG_POOL } from '@ledger/platform';
 import { parkingStats } from '@ledger/read-model';
 import type { Pool } from 'pg';
@@ -14,9 +14,8 @@ import { ProjectorConfig } from '../projector.config';
  * which keeps the lag true while the projector is stalled (then no batch completes to update it).
  */
 @Injectable()
-export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ProjectorGaugesSampler extends PeriodicJob {
   private readonly logger = new Logger('ProjectorGauges');
-  private readonly job: PeriodicJob;
   private lastFailure = '';
 
   constructor(
@@ -26,18 +25,10 @@ export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApp
     private readonly consumer: ProjectorConsumer,
     private readonly metrics: ProjectorMetrics,
   ) {
-    this.job = new PeriodicJob(this.config.PROJECTOR_METRICS_SAMPLE_INTERVAL_MS, () => this.sample());
+    super(config.PROJECTOR_METRICS_SAMPLE_INTERVAL_MS);
   }
 
-  onApplicationBootstrap(): void {
-    this.job.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.job.stop();
-  }
-
-  async sample(): Promise<void> {
+  protected async round(): Promise<void> {
     const results = await Promise.allSettled([this.sampleParking(), this.sampleConsumerLag()]);
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [messageOf(r.reason)] : [])).join('; ');
     // Once per distinct failure: a database or broker outage is reported elsewhere every few seconds already.

@@ -1,46 +1,55 @@
 import { PeriodicJob } from './periodic-job';
 
+/** Each round waits for the test to finish it. */
+class HeldRounds extends PeriodicJob {
+  readonly seen: string[] = [];
+  finish: () => void = () => undefined;
+
+  constructor() {
+    super(100);
+  }
+
+  get aborted(): boolean {
+    return this.stopSignal.aborted;
+  }
+
+  protected round(): Promise<void> {
+    this.seen.push('round');
+    return new Promise<void>((resolve) => (this.finish = resolve));
+  }
+}
+
 describe('PeriodicJob', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('given a round still running when the next is due, then that one is skipped', async () => {
-    let rounds = 0;
-    let finish: () => void = () => undefined;
-    const job = new PeriodicJob(100, () => {
-      rounds += 1;
-      return new Promise<void>((resolve) => (finish = resolve));
-    });
-    job.start();
+    const job = new HeldRounds();
+    job.onApplicationBootstrap();
 
     await jest.advanceTimersByTimeAsync(350);
-    expect(rounds).toBe(1);
+    expect(job.seen).toHaveLength(1);
 
-    finish();
+    job.finish();
     await jest.advanceTimersByTimeAsync(100);
-    expect(rounds).toBe(2);
-    finish();
-    await job.stop();
+    expect(job.seen).toHaveLength(2);
+    job.finish();
+    await job.beforeApplicationShutdown();
   });
 
-  it('given stop, then the signal is aborted, the running round is awaited and no round follows', async () => {
-    const seen: string[] = [];
-    let finish: () => void = () => undefined;
-    const job = new PeriodicJob(100, () => {
-      seen.push('round');
-      return new Promise<void>((resolve) => (finish = resolve));
-    });
-    job.start();
+  it('given shutdown, then the stop signal is aborted, the running round is awaited and no round follows', async () => {
+    const job = new HeldRounds();
+    job.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(100);
 
-    const stopped = job.stop().then(() => seen.push('stopped'));
-    expect(job.signal.aborted).toBe(true);
+    const stopped = job.beforeApplicationShutdown().then(() => job.seen.push('stopped'));
+    expect(job.aborted).toBe(true);
     await Promise.resolve();
-    expect(seen).toEqual(['round']);
+    expect(job.seen).toEqual(['round']);
 
-    finish();
+    job.finish();
     await stopped;
     await jest.advanceTimersByTimeAsync(1_000);
-    expect(seen).toEqual(['round', 'stopped']);
+    expect(job.seen).toEqual(['round', 'stopped']);
   });
 });

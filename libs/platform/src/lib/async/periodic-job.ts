@@ -1,23 +1,25 @@
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+
 /**
- * A round of work every `intervalMs` in the background (pruning, sampling): a round still running when
- * the next is due makes that one skip, and the timer never keeps the process alive. `stop()` aborts
- * `signal`, for a round to cut its work short, and waits for the running round to end.
+ * A provider that does a round of background work (pruning, sampling) every `intervalMs` while the
+ * app runs. A round still running when the next is due makes that one skip, and the timer never keeps
+ * the process alive. On shutdown `stopSignal` is aborted, for a round to cut its work short, and the
+ * running round is awaited.
  */
-export class PeriodicJob {
+export abstract class PeriodicJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(
-    private readonly intervalMs: number,
-    private readonly round: () => Promise<void>,
-  ) {}
+  protected constructor(private readonly intervalMs: number) {}
 
-  get signal(): AbortSignal {
+  protected abstract round(): Promise<void>;
+
+  protected get stopSignal(): AbortSignal {
     return this.stopping.signal;
   }
 
-  start(): void {
+  onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       this.running ??= this.round().finally(() => {
         this.running = null;
@@ -26,7 +28,7 @@ export class PeriodicJob {
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     if (this.timer !== null) clearInterval(this.timer);
     await this.running;
