@@ -3,7 +3,7 @@ import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, PostgresEventStore 
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import { required } from '@ledger/platform';
 import { decodeForProjection, ProjectionWriter, rawFromKafka, readModelMigrations } from '@ledger/read-model';
-import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { AccountHistory, consumedAt, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -45,16 +45,7 @@ describe('npm run ledger against PostgreSQL', () => {
   }
 
   async function deliver(messages: readonly Message[]): Promise<void> {
-    const inputs = messages.map((m) =>
-      decodeForProjection(
-        rawFromKafka('account-events', 3, {
-          offset: String(offset++),
-          key: m.key === undefined || m.key === null ? null : Buffer.from(m.key),
-          value: m.value === null ? null : Buffer.from(m.value as Buffer),
-          headers: m.headers,
-        }),
-      ),
-    );
+    const inputs = messages.map((m) => decodeForProjection(rawFromKafka('account-events', 3, consumedAt(m, offset++))));
     const client = await pool.connect();
     try {
       await writer.apply(client, inputs);

@@ -8,6 +8,7 @@ import {
   type BatchOutcome,
 } from '@ledger/read-model';
 import {
+  consumedAt,
   createTestDatabase,
   mintToken,
   startHttpApp,
@@ -82,16 +83,7 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
     url: running.url,
     pool,
     async project(messages) {
-      const inputs = messages.map((message) =>
-        decodeForProjection(
-          rawFromKafka(TOPIC, 0, {
-            offset: String(offset++),
-            key: message.key === undefined || message.key === null ? null : Buffer.from(message.key),
-            value: message.value === null ? null : Buffer.from(message.value as Buffer),
-            headers: message.headers,
-          }),
-        ),
-      );
+      const inputs = messages.map((message) => decodeForProjection(rawFromKafka(TOPIC, 0, consumedAt(message, offset++))));
       const client = await pool.connect();
       try {
         return await writer.apply(client, inputs);

@@ -1,5 +1,5 @@
 import { ensureTopic } from '@ledger/messaging';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { suiteResource } from './suite-resource';
 
@@ -62,4 +62,17 @@ export function unreachableKafka(): Kafka {
     retry: { retries: 0 },
     connectionTimeout: 500,
   });
+}
+
+/** A message as a producer sends it, as a consumer receives it at `offset` (the shape the projection reads). */
+export function consumedAt(
+  message: Message,
+  offset: number,
+): { readonly offset: string; readonly key: Buffer | null; readonly value: Buffer | null; readonly headers?: IHeaders } {
+  return {
+    offset: String(offset),
+    key: message.key === undefined || message.key === null ? null : Buffer.from(message.key),
+    value: message.value === null ? null : Buffer.from(message.value as Buffer),
+    headers: message.headers,
+  };
 }
