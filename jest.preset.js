@@ -5,4 +5,10 @@ const nxPreset = require('@nx/jest/preset').default;
 module.exports = {
   ...nxPreset,
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],
+  testEnvironment: 'node',
+  // <rootDir> is the project's: each compiles its tests with its own tsconfig.spec.json.
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'html'],
 };

@@ -1,10 +1,8 @@
-import { readComposeFile } from '@ledger/testing';
+import { CHART_RENDER_TIMEOUT_MS, readComposeFile } from '@ledger/testing';
 import { chartFacts } from './chart-facts';
 import { composeProblems } from './compose.rules';
 import type { ChartFacts } from './compose.rules';
 import { composeSchemaProblems } from './compose-schema.validator';
-
-const HELM_TIMEOUT_MS = 300_000;
 
 describe('docker/compose.yaml', () => {
   const compose = readComposeFile();
@@ -12,7 +10,7 @@ describe('docker/compose.yaml', () => {
 
   beforeAll(async () => {
     chart = await chartFacts();
-  }, HELM_TIMEOUT_MS);
+  }, CHART_RENDER_TIMEOUT_MS);
 
   it('is valid against the compose-spec schema', () => {
     expect(composeSchemaProblems(compose)).toEqual([]);

@@ -1,10 +1,16 @@
-import { CHART_DIR, helmTemplate, type Manifest, RENDER_NAMESPACE, renderChart, runHelm, valueArguments } from '@ledger/testing';
+import {
+  CHART_DIR,
+  CHART_RENDER_TIMEOUT_MS,
+  helmTemplate,
+  type Manifest,
+  RENDER_NAMESPACE,
+  chartRenderedBeforeAll,
+  runHelm,
+  valueArguments,
+} from '@ledger/testing';
 import { chartScenarios, REFUSALS } from './chart-scenarios';
 import { manifestProblems } from './manifest.rules';
 import { schemaProblems } from './manifest-schema.validator';
-
-// helm is unpacked from an npm package on first use; renders take a second or two on a busy machine.
-const HELM_TIMEOUT_MS = 300_000;
 
 const kindsOf = (manifests: readonly Manifest[]) => manifests.map((manifest) => manifest.kind);
 const byComponent = (manifests: readonly Manifest[], kind: string) =>
@@ -46,11 +52,7 @@ const replicasOf = (manifest: Manifest | undefined) => (manifest as { spec?: { r
 
 describe('the ledger Helm chart', () => {
   describe.each(chartScenarios())('rendered with $name', (scenario) => {
-    let manifests: Manifest[];
-
-    beforeAll(async () => {
-      manifests = await renderChart(scenario);
-    }, HELM_TIMEOUT_MS);
+    const manifests = chartRenderedBeforeAll(scenario);
 
     it(
       'passes helm lint --strict',
@@ -58,7 +60,7 @@ describe('the ledger Helm chart', () => {
         const lint = await runHelm(['lint', CHART_DIR, '--strict', ...valueArguments(scenario)]);
         expect({ status: lint.status, output: lint.status === 0 ? '' : lint.stdout + lint.stderr }).toEqual({ status: 0, output: '' });
       },
-      HELM_TIMEOUT_MS,
+      CHART_RENDER_TIMEOUT_MS,
     );
 
     it('renders only objects valid against the Kubernetes and Prometheus Operator schemas', () => {
@@ -85,16 +87,12 @@ describe('the ledger Helm chart', () => {
         expect(install.stderr).toBe('');
         expect(install.stdout).toContain('NOTES:');
       },
-      HELM_TIMEOUT_MS,
+      CHART_RENDER_TIMEOUT_MS,
     );
   });
 
   describe('with the defaults (ci/default-values.yaml)', () => {
-    let manifests: Manifest[];
-
-    beforeAll(async () => {
-      manifests = await renderChart({ valuesFiles: ['ci/default-values.yaml'] });
-    }, HELM_TIMEOUT_MS);
+    const manifests = chartRenderedBeforeAll({ valuesFiles: ['ci/default-values.yaml'] });
 
     it('runs the relay as a leader and a standby, and the projector within the partitions', () => {
       const deployments = byComponent(manifests, 'Deployment');
@@ -187,11 +185,7 @@ describe('the ledger Helm chart', () => {
   });
 
   describe('with production-like values (ci/production-values.yaml)', () => {
-    let manifests: Manifest[];
-
-    beforeAll(async () => {
-      manifests = await renderChart({ valuesFiles: ['ci/production-values.yaml'] });
-    }, HELM_TIMEOUT_MS);
+    const manifests = chartRenderedBeforeAll({ valuesFiles: ['ci/production-values.yaml'] });
 
     it('autoscales command and query, and leaves their replica counts to the HPAs', () => {
       expect(Object.keys(byComponent(manifests, 'HorizontalPodAutoscaler')).sort()).toEqual(['command', 'query']);
@@ -266,6 +260,6 @@ describe('the ledger Helm chart', () => {
       expect(render.status).not.toBe(0);
       expect(render.stderr).toMatch(refusal.expect);
     },
-    HELM_TIMEOUT_MS,
+    CHART_RENDER_TIMEOUT_MS,
   );
 });

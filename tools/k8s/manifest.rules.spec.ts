@@ -1,8 +1,6 @@
-import { type Manifest, RENDER_NAMESPACE, renderChart } from '@ledger/testing';
+import { chartRenderedBeforeAll, type Manifest, RENDER_NAMESPACE } from '@ledger/testing';
 import { manifestProblems } from './manifest.rules';
 import { schemaProblems } from './manifest-schema.validator';
-
-const HELM_TIMEOUT_MS = 300_000;
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- edits deep inside rendered objects
 
@@ -27,11 +25,7 @@ const context = { externalSecrets: [], namespace: RENDER_NAMESPACE };
 const container = (deployment: Mutable) => deployment['spec'].template.spec.containers[0];
 
 describe('the manifest checks, on a broken copy of the default render', () => {
-  let manifests: Manifest[];
-
-  beforeAll(async () => {
-    manifests = await renderChart({ valuesFiles: ['ci/default-values.yaml'] });
-  }, HELM_TIMEOUT_MS);
+  const manifests = chartRenderedBeforeAll({ valuesFiles: ['ci/default-values.yaml'] });
 
   it('pass on the render itself', () => {
     expect(manifests.flatMap(schemaProblems)).toEqual([]);

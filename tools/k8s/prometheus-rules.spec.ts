@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Manifest, renderChart } from '@ledger/testing';
+import { CHART_RENDER_TIMEOUT_MS, type Manifest, renderChart } from '@ledger/testing';
 import { unknownMetrics } from './grafana-dashboard.rules';
 import { metricDefinitions, seriesNames } from './metric-definitions';
 
-const HELM_TIMEOUT_MS = 300_000;
 const OPERATIONS_DOC = resolve(__dirname, '../../docs/operations.md');
 
 interface AlertRule {
@@ -25,7 +24,7 @@ describe('the PrometheusRule (metrics.prometheusRule.enabled)', () => {
     const rule = manifests.find((manifest) => manifest.kind === 'PrometheusRule') as PrometheusRule | undefined;
     rules = rule?.spec.groups.flatMap((group) => group.rules) ?? [];
     known = seriesNames(await metricDefinitions());
-  }, HELM_TIMEOUT_MS);
+  }, CHART_RENDER_TIMEOUT_MS);
 
   it('alerts only on metrics the apps define', () => {
     expect(rules.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import type { AccountStanding } from '@ledger/read-model-projection';
 import type { Pool } from 'pg';
 import type { ExitCode } from './exit-codes';
-import { printable, type Terminal } from './ledger.output';
+import { printable, printJson, type Terminal } from './ledger.output';
 
 export interface CommandContext {
   readonly terminal: Terminal;
@@ -16,6 +16,13 @@ export interface CommandContext {
 export interface Report {
   readonly text: string;
   readonly exit: ExitCode;
+}
+
+/** An action's outcome for the operator: the report's text, or with `--json` the outcome itself; the report's exit status either way. */
+export function printOutcome(context: CommandContext, json: boolean, action: string, outcome: object, report: Report): ExitCode {
+  if (json) printJson(context.terminal, { action, ...outcome });
+  else context.terminal.out(report.text);
+  return report.exit;
 }
 
 /** `dead letter 17: version gap: ...`, what a parked account waits behind. */

@@ -1,6 +1,12 @@
-import { GENERAL_HELP, parseLedgerArguments, type LedgerInvocation } from './ledger-arguments.parser';
+import { GENERAL_HELP, parseLedgerArguments, type LedgerCommand, type LedgerInvocation } from './ledger-arguments.parser';
 
 const ACCOUNT = '7f9c2ba4-e88f-4d8e-9f27-1c2b3d4e5f60';
+
+function commandOf(argv: readonly string[]): LedgerCommand {
+  const invocation = parseLedgerArguments(argv);
+  if (invocation.kind !== 'command') throw new Error(`expected a command, got ${JSON.stringify(invocation)}`);
+  return invocation.command;
+}
 
 function usageError(invocation: LedgerInvocation): string {
   if (invocation.kind !== 'usage-error') throw new Error(`expected a usage error, got ${JSON.stringify(invocation)}`);
@@ -41,24 +47,19 @@ describe('parseLedgerArguments', () => {
 
   describe('listings', () => {
     it('given no options, then defaults', () => {
-      expect(parseLedgerArguments(['dead-letters'])).toEqual({
-        kind: 'command',
-        command: { name: 'dead-letters', json: false, limit: 50 },
-      });
-      expect(parseLedgerArguments(['parked'])).toEqual({ kind: 'command', command: { name: 'parked', json: false, limit: 100 } });
+      expect(commandOf(['dead-letters'])).toEqual({ name: 'dead-letters', json: false, limit: 50 });
+      expect(commandOf(['parked'])).toEqual({ name: 'parked', json: false, limit: 100 });
     });
 
     it('given every option, then each is taken, the account id in lower case', () => {
-      expect(
-        parseLedgerArguments(['dead-letters', '--account', ACCOUNT.toUpperCase(), '--status', 'open', '--limit', '7', '--json']),
-      ).toEqual({
-        kind: 'command',
-        command: { name: 'dead-letters', json: true, limit: 7, status: 'open', accountId: ACCOUNT },
+      expect(commandOf(['dead-letters', '--account', ACCOUNT.toUpperCase(), '--status', 'open', '--limit', '7', '--json'])).toEqual({
+        name: 'dead-letters',
+        json: true,
+        limit: 7,
+        status: 'open',
+        accountId: ACCOUNT,
       });
-      expect(parseLedgerArguments(['parked', '--limit=3', '--json'])).toEqual({
-        kind: 'command',
-        command: { name: 'parked', json: true, limit: 3 },
-      });
+      expect(commandOf(['parked', '--limit=3', '--json'])).toEqual({ name: 'parked', json: true, limit: 3 });
     });
 
     it.each([
@@ -81,21 +82,17 @@ describe('parseLedgerArguments', () => {
 
   describe('actions', () => {
     it.each(['redrive', 'heal'] as const)('given %s <account>, then the account in lower case and no actor', (name) => {
-      expect(parseLedgerArguments([name, ACCOUNT.toUpperCase()])).toEqual({
-        kind: 'command',
-        command: { name, json: false, accountId: ACCOUNT },
-      });
+      expect(commandOf([name, ACCOUNT.toUpperCase()])).toEqual({ name, json: false, accountId: ACCOUNT });
     });
 
     it('given --actor and --json, then both are taken, the actor trimmed', () => {
-      expect(parseLedgerArguments(['heal', ACCOUNT, '--actor', '  alice  ', '--json'])).toEqual({
-        kind: 'command',
-        command: { name: 'heal', json: true, accountId: ACCOUNT, actor: 'alice' },
+      expect(commandOf(['heal', ACCOUNT, '--actor', '  alice  ', '--json'])).toEqual({
+        name: 'heal',
+        json: true,
+        accountId: ACCOUNT,
+        actor: 'alice',
       });
-      expect(parseLedgerArguments(['skip', '42', '--actor=bob'])).toEqual({
-        kind: 'command',
-        command: { name: 'skip', json: false, deadLetterId: '42', actor: 'bob' },
-      });
+      expect(commandOf(['skip', '42', '--actor=bob'])).toEqual({ name: 'skip', json: false, deadLetterId: '42', actor: 'bob' });
     });
 
     it.each([
@@ -122,15 +119,16 @@ describe('parseLedgerArguments', () => {
 
   describe('verify', () => {
     it('given no options, then the whole store in pages of 5000', () => {
-      expect(parseLedgerArguments(['verify'])).toEqual({ kind: 'command', command: { name: 'verify', json: false, batch: 5000 } });
+      expect(commandOf(['verify'])).toEqual({ name: 'verify', json: false, batch: 5000 });
     });
 
     it('given every option, then each is taken, the account id in lower case', () => {
-      expect(
-        parseLedgerArguments(['verify', '--account', ACCOUNT.toUpperCase(), '--acks', 'acks.ndjson', '--batch', '200', '--json']),
-      ).toEqual({
-        kind: 'command',
-        command: { name: 'verify', json: true, batch: 200, accountId: ACCOUNT, acksFile: 'acks.ndjson' },
+      expect(commandOf(['verify', '--account', ACCOUNT.toUpperCase(), '--acks', 'acks.ndjson', '--batch', '200', '--json'])).toEqual({
+        name: 'verify',
+        json: true,
+        batch: 200,
+        accountId: ACCOUNT,
+        acksFile: 'acks.ndjson',
       });
     });
 
@@ -148,15 +146,18 @@ describe('parseLedgerArguments', () => {
 
   describe('token', () => {
     it('given only a subject, then the defaults: read and write, an hour, the ledger audience', () => {
-      expect(parseLedgerArguments(['token', '--sub', 'alice'])).toEqual({
-        kind: 'command',
-        command: { name: 'token', subject: 'alice', scope: 'ledger:read ledger:write', ttlSeconds: 3600, audience: 'ledger' },
+      expect(commandOf(['token', '--sub', 'alice'])).toEqual({
+        name: 'token',
+        subject: 'alice',
+        scope: 'ledger:read ledger:write',
+        ttlSeconds: 3600,
+        audience: 'ledger',
       });
     });
 
     it('given every option, then each is taken, the scopes each once, in the order given', () => {
       expect(
-        parseLedgerArguments([
+        commandOf([
           'token',
           '--sub=svc|42',
           '--scope',
@@ -166,10 +167,7 @@ describe('parseLedgerArguments', () => {
           '--audience',
           'payments',
         ]),
-      ).toEqual({
-        kind: 'command',
-        command: { name: 'token', subject: 'svc|42', scope: 'ledger:operate ledger:read', ttlSeconds: 1, audience: 'payments' },
-      });
+      ).toEqual({ name: 'token', subject: 'svc|42', scope: 'ledger:operate ledger:read', ttlSeconds: 1, audience: 'payments' });
     });
 
     it('mentions OIDC_ISSUER in the general help', () => {

@@ -4,7 +4,7 @@ import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import { required } from '@ledger/platform';
 import { decodeForProjection, ProjectionWriter, rawFromKafka } from '@ledger/read-model-projection';
 import { readModelMigrations } from '@ledger/read-model-schema';
-import { AccountHistory, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { AccountHistory, consumedAt, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
 import { TYPESCRIPT_NODE_ARGS } from '@ledger/tooling';
 import type { Message } from 'kafkajs';
 import { execFile } from 'node:child_process';
@@ -47,16 +47,7 @@ describe('npm run ledger against PostgreSQL', () => {
   }
 
   async function deliver(messages: readonly Message[]): Promise<void> {
-    const inputs = messages.map((m) =>
-      decodeForProjection(
-        rawFromKafka('account-events', 3, {
-          offset: String(offset++),
-          key: m.key === undefined || m.key === null ? null : Buffer.from(m.key),
-          value: m.value === null ? null : Buffer.from(m.value as Buffer),
-          headers: m.headers,
-        }),
-      ),
-    );
+    const inputs = messages.map((m) => decodeForProjection(rawFromKafka('account-events', 3, consumedAt(m, offset++))));
     const client = await pool.connect();
     try {
       await writer.apply(client, inputs);

@@ -3,7 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { Pool } from 'pg';
 import { EVENT_STORE, PostgresEventStore } from '@ledger/event-store';
 import { AuthModule } from '@ledger/auth';
-import { PG_POOL, accessTokenOptionsOf, PlatformModule, PostgresPoolModule, StrictValidationPipe } from '@ledger/platform';
+import { PG_POOL, accessTokenOptionsOf, serviceModule, StrictValidationPipe } from '@ledger/platform';
 import { accountCommandsProvider } from './accounts/account-commands.provider';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './accounts/clock';
 import { AppendBatchMetrics } from './accounts/append-batch.metrics';
@@ -22,13 +22,11 @@ import { IdempotencyKeysPruner } from './idempotency/idempotency-keys.pruner';
 @Module({})
 export class AppModule {
   static register(config: CommandConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forRoot({ serviceName: 'command', config }),
-        AuthModule.forRoot(accessTokenOptionsOf(config)),
-        PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'command' }),
-      ],
+    return serviceModule(AppModule, {
+      serviceName: 'command',
+      config,
+      postgresPool: true,
+      imports: [AuthModule.forRoot(accessTokenOptionsOf(config))],
       controllers: [
         OpenAccountHttpController,
         DepositHttpController,
@@ -54,6 +52,6 @@ export class AppModule {
         AccountCommandEndpoint,
         IdempotencyKeysPruner,
       ],
-    };
+    });
   }
 }

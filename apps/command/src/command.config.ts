@@ -1,26 +1,20 @@
-import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
-import { ApiConfig } from '@ledger/platform';
+import { IsIn, Matches } from 'class-validator';
+import { ApiConfig, IntegerSetting } from '@ledger/platform';
 import { DURATION } from './idempotency/idempotency-retention';
 
 export class CommandConfig extends ApiConfig {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IntegerSetting(1, 65535)
   COMMAND_PORT: number = 3001;
 
   /** `/metrics` and readiness details (see CommonConfig). */
   override MANAGEMENT_PORT: number = 9101;
 
   /** A snapshot is stored every N events of an account. */
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IntegerSetting(1, 1_000_000)
   SNAPSHOT_EVERY: number = 100;
 
   /** Attempts for a command without If-Match when another replica appended first. */
-  @IsInt()
-  @Min(1)
-  @Max(50)
+  @IntegerSetting(1, 50)
   COMMAND_MAX_ATTEMPTS: number = 10;
 
   /**
@@ -34,9 +28,7 @@ export class CommandConfig extends ApiConfig {
    * With `serial`: commands that may wait behind the running one on an account in this replica. One
    * more is refused at once with 503 `unavailable` and Retry-After, and appends nothing.
    */
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @IntegerSetting(0, 1_000_000)
   COMMAND_ACCOUNT_QUEUE_LIMIT: number = 100;
   /** How long an Idempotency-Key is kept (a client may retry with it that long); then it is pruned. */
   @Matches(DURATION, { message: 'must be a duration: a whole number and s, m, h or d, such as 24h' })

@@ -1,18 +1,4 @@
-import { deploymentSettingsReport } from '@ledger/testing';
+import { describeDeploymentSettings } from '@ledger/testing';
 import { CommandConfig } from './command.config';
 
-// Renders the Helm chart (once per values file in k8s/ledger/ci) and reads docker/compose.yaml.
-const RENDER_TIMEOUT_MS = 300_000;
-
-describe('command deployments (Helm chart, compose) against CommandConfig', () => {
-  it(
-    'set every required setting, nothing CommandConfig does not declare, and only values it accepts',
-    async () => {
-      const report = await deploymentSettingsReport('command', CommandConfig);
-      expect(report.checked.filter((where) => where.startsWith('chart[')).length).toBeGreaterThan(0);
-      expect(report.checked.filter((where) => where.startsWith('compose ')).length).toBeGreaterThan(0);
-      expect(report.problems).toEqual([]);
-    },
-    RENDER_TIMEOUT_MS,
-  );
-});
+describeDeploymentSettings('command', CommandConfig);

@@ -1,5 +1,5 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { MetricsRegistry, PlatformModule, PostgresPoolModule } from '@ledger/platform';
+import { MetricsRegistry, serviceModule } from '@ledger/platform';
 import { ChangeAnnouncer } from '@ledger/read-model-projection';
 import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
 import { PartitionAssignment } from './kafka/partition-assignment';
@@ -13,12 +13,10 @@ import { ProjectorConfig } from './projector.config';
 @Module({})
 export class AppModule {
   static register(config: ProjectorConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forRoot({ serviceName: 'projector', config }),
-        PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'projector' }),
-      ],
+    return serviceModule(AppModule, {
+      serviceName: 'projector',
+      config,
+      postgresPool: true,
       controllers: [PartitionBatchController],
       providers: [
         { provide: ProjectorMetrics, useFactory: (registry: MetricsRegistry) => new ProjectorMetrics(registry), inject: [MetricsRegistry] },
@@ -39,6 +37,6 @@ export class AppModule {
         ProjectorGaugesSampler,
         ProcessedEventsPruner,
       ],
-    };
+    });
   }
 }

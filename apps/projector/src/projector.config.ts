@@ -1,11 +1,9 @@
-import { IsInt, Matches, Max, Min } from 'class-validator';
-import { KafkaConfig } from '@ledger/platform';
+import { Matches } from 'class-validator';
+import { KafkaConfig, IntegerSetting } from '@ledger/platform';
 
 export class ProjectorConfig extends KafkaConfig {
   /** 0 picks a free port (tests run several projectors side by side). */
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerSetting(0, 65535)
   PROJECTOR_PORT: number = 3004;
 
   /** `/metrics` and readiness details (see CommonConfig). */
@@ -16,38 +14,26 @@ export class ProjectorConfig extends KafkaConfig {
   PROJECTOR_GROUP_ID: string = 'ledger-projector';
 
   /** Messages per read-model transaction: larger amortises the commit, smaller bounds the work a failure redoes. */
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
+  @IntegerSetting(1, 10_000)
   PROJECTOR_BATCH_SIZE: number = 500;
 
   /** Partitions applied at the same time by one replica; more than the partitions it owns adds nothing. */
-  @IsInt()
-  @Min(1)
-  @Max(1_000)
+  @IntegerSetting(1, 1_000)
   PROJECTOR_PARTITIONS_CONCURRENTLY: number = 12;
 
   /** Failures of a batch (other than the database being unreachable) before its accounts are applied one by one. */
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerSetting(1, 100)
   PROJECTOR_MAX_ATTEMPTS: number = 5;
 
   /** First delay after a failed batch; it doubles per failure (with jitter) up to the maximum. */
-  @IsInt()
-  @Min(1)
-  @Max(60_000)
+  @IntegerSetting(1, 60_000)
   PROJECTOR_BACKOFF_INITIAL_MS: number = 100;
 
-  @IsInt()
-  @Min(1)
-  @Max(600_000)
+  @IntegerSetting(1, 600_000)
   PROJECTOR_BACKOFF_MAX_MS: number = 10_000;
 
   /** A replica that stops heartbeating for this long loses its partitions to the others. */
-  @IsInt()
-  @Min(6_000)
-  @Max(300_000)
+  @IntegerSetting(6_000, 300_000)
   PROJECTOR_SESSION_TIMEOUT_MS: number = 30_000;
 
   /** Every dead letter is copied here, for whatever watches failures outside the database. */
@@ -55,25 +41,17 @@ export class ProjectorConfig extends KafkaConfig {
   KAFKA_DLQ_TOPIC: string = 'account-events.dlq';
 
   /** Catches dead letters whose copy a crash or a broker outage left unpublished. */
-  @IsInt()
-  @Min(100)
-  @Max(3_600_000)
+  @IntegerSetting(100, 3_600_000)
   PROJECTOR_DLQ_SWEEP_INTERVAL_MS: number = 30_000;
 
   /** Processed event ids are kept this long for audit; the per-account version guard keeps duplicates out after that. */
-  @IsInt()
-  @Min(1)
-  @Max(31_536_000)
+  @IntegerSetting(1, 31_536_000)
   PROJECTOR_PROCESSED_RETENTION_SECONDS: number = 604_800;
 
-  @IsInt()
-  @Min(100)
-  @Max(86_400_000)
+  @IntegerSetting(100, 86_400_000)
   PROJECTOR_PRUNE_INTERVAL_MS: number = 600_000;
 
   /** How often the parked-account, held-event and consumer-lag gauges are refreshed. */
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntegerSetting(100, 600_000)
   PROJECTOR_METRICS_SAMPLE_INTERVAL_MS: number = 5_000;
 }

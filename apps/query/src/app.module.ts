@@ -3,7 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model-schema';
 import { AuthModule } from '@ledger/auth';
-import { accessTokenOptionsOf, PlatformModule, StrictValidationPipe } from '@ledger/platform';
+import { accessTokenOptionsOf, serviceModule, StrictValidationPipe } from '@ledger/platform';
 import { AccountReader } from './accounts/account.reader';
 import { ReadModelReadiness } from './accounts/read-model.readiness';
 import { cursorCodecProvider } from './cursors/cursor-codec.provider';
@@ -45,10 +45,10 @@ function typeOrmOptions(config: QueryConfig): TypeOrmModuleOptions {
 @Module({})
 export class AppModule {
   static register(config: QueryConfig): DynamicModule {
-    return {
-      module: AppModule,
+    return serviceModule(AppModule, {
+      serviceName: 'query',
+      config,
       imports: [
-        PlatformModule.forRoot({ serviceName: 'query', config }),
         AuthModule.forRoot(accessTokenOptionsOf(config)),
         TypeOrmModule.forRootAsync({ inject: [QueryConfig], useFactory: typeOrmOptions }),
         TypeOrmModule.forFeature(READ_MODEL_ENTITIES),
@@ -68,6 +68,6 @@ export class AppModule {
         ListAccountsHandler,
         StreamAccountHandler,
       ],
-    };
+    });
   }
 }

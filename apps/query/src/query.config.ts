@@ -1,5 +1,5 @@
-import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { ApiConfig } from '@ledger/platform';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiConfig, IntegerSetting } from '@ledger/platform';
 
 /**
  * Signs the cursors of a development stack out of the box. Every replica behind one load balancer must
@@ -9,9 +9,7 @@ export const DEVELOPMENT_CURSOR_SECRET = 'ledger-development-cursor-secret-chang
 
 export class QueryConfig extends ApiConfig {
   /** 0 picks a free port (tests). */
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerSetting(0, 65535)
   QUERY_PORT: number = 3002;
 
   /** `/metrics` and readiness details (see CommonConfig). */
@@ -25,62 +23,44 @@ export class QueryConfig extends ApiConfig {
   QUERY_CURSOR_SECRET: string = DEVELOPMENT_CURSOR_SECRET;
 
   /** A comment line on every open stream this often, so proxies and clients see the connection alive. */
-  @IsInt()
-  @Min(50)
-  @Max(300_000)
+  @IntegerSetting(50, 300_000)
   QUERY_SSE_HEARTBEAT_MS: number = 15_000;
 
   /** Open streams per process; one more is refused with 503 and Retry-After. */
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IntegerSetting(1, 100_000)
   QUERY_SSE_MAX_CLIENTS: number = 1_000;
 
   /** Open streams per caller (`sub`) in one process, within QUERY_SSE_MAX_CLIENTS; one more is refused with 503 and Retry-After. */
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IntegerSetting(1, 100_000)
   QUERY_SSE_MAX_STREAMS_PER_CALLER: number = 10;
 
   /** A stream whose unsent bytes pass this bound belongs to a client that stopped reading: it is dropped. */
-  @IsInt()
-  @Min(1_024)
-  @Max(64 * 1024 * 1024)
+  @IntegerSetting(1_024, 64 * 1024 * 1024)
   QUERY_SSE_MAX_BUFFER_BYTES: number = 1024 * 1024;
 
   /** How long a stream may wait for a slow client to take what was sent before it is dropped. */
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntegerSetting(100, 600_000)
   QUERY_SSE_DRAIN_TIMEOUT_MS: number = 30_000;
 
   /**
    * How long a request waits for a database connection (a free one from the pool, or a new one) before
    * it is answered 503: an overloaded replica sheds load instead of queueing without bound.
    */
-  @IsInt()
-  @Min(10)
-  @Max(60_000)
+  @IntegerSetting(10, 60_000)
   QUERY_DATABASE_CONNECTION_TIMEOUT_MS: number = 5_000;
 
   /** Postgres' statement_timeout for this app's reads (index ranges, normally milliseconds); past it, 503. */
-  @IsInt()
-  @Min(10)
-  @Max(600_000)
+  @IntegerSetting(10, 600_000)
   QUERY_STATEMENT_TIMEOUT_MS: number = 5_000;
 
   /**
    * Reads with minVersion waiting for the read model at once, per process; one more is refused with
    * 503 `unavailable` and Retry-After. Each wait holds a subscription and a request until it ends.
    */
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IntegerSetting(1, 1_000_000)
   QUERY_MAX_WAITERS: number = 1_000;
 
   /** The Retry-After (seconds) sent with a refused stream. */
-  @IsInt()
-  @Min(1)
-  @Max(3_600)
+  @IntegerSetting(1, 3_600)
   QUERY_SSE_RETRY_AFTER_SECONDS: number = 5;
 }

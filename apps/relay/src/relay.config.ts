@@ -1,5 +1,5 @@
-import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
-import { KafkaConfig } from '@ledger/platform';
+import { IsIn, Matches } from 'class-validator';
+import { KafkaConfig, IntegerSetting } from '@ledger/platform';
 
 export const ON_NEW_TOPIC_ACTIONS = ['republish', 'stop'] as const;
 export type OnNewTopic = (typeof ON_NEW_TOPIC_ACTIONS)[number];
@@ -9,9 +9,7 @@ export const RELAY_HALTED_EXIT_CODE = 65;
 
 export class RelayConfig extends KafkaConfig {
   /** 0 picks a free port (tests run several relays side by side). */
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerSetting(0, 65535)
   RELAY_PORT: number = 3003;
 
   /** `/metrics` and readiness details (see CommonConfig). */
@@ -22,53 +20,35 @@ export class RelayConfig extends KafkaConfig {
   RELAY_NAME: string = 'account-events';
 
   /** Broker-side timeout for acknowledgements from all in-sync replicas. */
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @IntegerSetting(100, 120_000)
   KAFKA_ACK_TIMEOUT_MS: number = 10_000;
 
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
+  @IntegerSetting(1, 10_000)
   RELAY_BATCH_SIZE: number = 1_000;
 
   /** Cut a batch before its messages exceed this many bytes (the broker's default request limit is 1 MiB per partition batch). */
-  @IsInt()
-  @Min(1_024)
-  @Max(100_000_000)
+  @IntegerSetting(1_024, 100_000_000)
   RELAY_MAX_BATCH_BYTES: number = 900_000;
 
   /** Polling fallback when no notification arrives. */
-  @IsInt()
-  @Min(10)
-  @Max(60_000)
+  @IntegerSetting(10, 60_000)
   RELAY_POLL_INTERVAL_MS: number = 500;
 
   /** How often a standby tries to take the lock. */
-  @IsInt()
-  @Min(50)
-  @Max(60_000)
+  @IntegerSetting(50, 60_000)
   RELAY_LEADER_RETRY_MS: number = 1_000;
 
-  @IsInt()
-  @Min(1)
-  @Max(60_000)
+  @IntegerSetting(1, 60_000)
   RELAY_BACKOFF_INITIAL_MS: number = 100;
 
-  @IsInt()
-  @Min(1)
-  @Max(600_000)
+  @IntegerSetting(1, 600_000)
   RELAY_BACKOFF_MAX_MS: number = 10_000;
 
   /** Warn when the oldest unrelayed event, or the oldest open transaction, is older than this. */
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntegerSetting(1, 86_400)
   RELAY_LAG_WARNING_SECONDS: number = 30;
 
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntegerSetting(100, 600_000)
   RELAY_LAG_SAMPLE_INTERVAL_MS: number = 2_000;
 
   /**

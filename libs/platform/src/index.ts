@@ -23,5 +23,6 @@ export * from './lib/platform.module';
 export * from './lib/resilience/backoff';
 export * from './lib/async/wake-signal';
 export * from './lib/async/when-aborted';
+export * from './lib/async/periodic-job';
 export * from './lib/errors/error-message';
 export * from './lib/values/required';

@@ -1,18 +1,14 @@
 import { readStreamEvents } from '@ledger/event-store';
 import { heal, type HealOutcome } from '@ledger/read-model-operations';
-import { behind, plural, type CommandContext, type Report } from '../command-context';
+import { behind, plural, printOutcome, type CommandContext, type Report } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';
-import { printJson } from '../ledger.output';
 
 export async function healCommand(command: Extract<LedgerCommand, { name: 'heal' }>, context: CommandContext): Promise<ExitCode> {
   // As stored: the projection upcasts each event, and parks the account behind one it cannot read.
   const loadEvents = () => readStreamEvents(context.eventStore(), command.accountId);
   const outcome = await heal({ pool: context.readModel, performedBy: context.actor }, command.accountId, loadEvents);
-  const report = describeHeal(outcome);
-  if (command.json) printJson(context.terminal, { action: 'heal', ...outcome });
-  else context.terminal.out(report.text);
-  return report.exit;
+  return printOutcome(context, command.json, 'heal', outcome, describeHeal(outcome));
 }
 
 export function describeHeal(outcome: HealOutcome): Report {

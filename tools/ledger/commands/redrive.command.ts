@@ -1,15 +1,11 @@
 import { redrive, type RedriveOutcome } from '@ledger/read-model-operations';
-import { behind, plural, type CommandContext, type Report } from '../command-context';
+import { behind, plural, printOutcome, type CommandContext, type Report } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';
-import { printJson } from '../ledger.output';
 
 export async function redriveCommand(command: Extract<LedgerCommand, { name: 'redrive' }>, context: CommandContext): Promise<ExitCode> {
   const outcome = await redrive({ pool: context.readModel, performedBy: context.actor }, command.accountId);
-  const report = describeRedrive(outcome);
-  if (command.json) printJson(context.terminal, { action: 'redrive', ...outcome });
-  else context.terminal.out(report.text);
-  return report.exit;
+  return printOutcome(context, command.json, 'redrive', outcome, describeRedrive(outcome));
 }
 
 export function describeRedrive(outcome: RedriveOutcome): Report {

@@ -1,15 +1,11 @@
 import { skip, type SkipOutcome } from '@ledger/read-model-operations';
-import { behind, plural, type CommandContext, type Report } from '../command-context';
+import { behind, plural, printOutcome, type CommandContext, type Report } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { LedgerCommand } from '../ledger-arguments.parser';
-import { printJson } from '../ledger.output';
 
 export async function skipCommand(command: Extract<LedgerCommand, { name: 'skip' }>, context: CommandContext): Promise<ExitCode> {
   const outcome = await skip({ pool: context.readModel, performedBy: context.actor }, command.deadLetterId);
-  const report = describeSkip(outcome);
-  if (command.json) printJson(context.terminal, { action: 'skip', ...outcome });
-  else context.terminal.out(report.text);
-  return report.exit;
+  return printOutcome(context, command.json, 'skip', outcome, describeSkip(outcome));
 }
 
 export function describeSkip(outcome: SkipOutcome): Report {

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { pruneIdempotencyKeysBatch } from '@ledger/event-store';
-import { messageOf, PG_POOL, sleep } from '@ledger/platform';
+import { messageOf, PeriodicJob, PG_POOL, sleep } from '@ledger/platform';
 import type { Pool } from 'pg';
 import { CommandConfig } from '../command.config';
 import { durationSeconds } from './idempotency-retention';
@@ -25,36 +25,19 @@ export const PRUNER_PACE = Symbol('PRUNER_PACE');
  * once is harmless and no leader is needed.
  */
 @Injectable()
-export class IdempotencyKeysPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class IdempotencyKeysPruner extends PeriodicJob {
   private readonly logger = new Logger('IdempotencyKeys');
-  private readonly stopping = new AbortController();
   private readonly retentionSeconds: number;
   private readonly pace: PrunerPace;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
 
   constructor(
     config: CommandConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Optional() @Inject(PRUNER_PACE) pace?: Partial<PrunerPace>,
   ) {
+    super(pace?.intervalMs ?? DEFAULT_PACE.intervalMs);
     this.retentionSeconds = durationSeconds(config.IDEMPOTENCY_RETENTION);
     this.pace = { ...DEFAULT_PACE, ...pace };
-  }
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.pruneQuietly().finally(() => {
-        this.running = null;
-      });
-    }, this.pace.intervalMs);
-    this.timer.unref();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
   }
 
   /** One round: batches until one comes back short (nothing expired is left) or the app stops. */
@@ -62,17 +45,17 @@ export class IdempotencyKeysPruner implements OnApplicationBootstrap, BeforeAppl
     const { batchSize, pauseMs } = this.pace;
     let deleted = 0;
     let batches = 0;
-    while (!this.stopping.signal.aborted) {
+    while (!this.stopSignal.aborted) {
       const count = await pruneIdempotencyKeysBatch(this.pool, { olderThanSeconds: this.retentionSeconds, batchSize });
       deleted += count;
       batches += 1;
       if (count < batchSize) break;
-      await sleep(pauseMs, this.stopping.signal);
+      await sleep(pauseMs, this.stopSignal);
     }
     return { deleted, batches };
   }
 
-  private async pruneQuietly(): Promise<void> {
+  protected async round(): Promise<void> {
     try {
       const { deleted } = await this.pruneExpired();
       if (deleted > 0) this.logger.log(`pruned ${deleted} idempotency key(s) older than ${this.retentionSeconds} s`);

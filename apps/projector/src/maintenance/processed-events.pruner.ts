@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { messageOf, PG_POOL } from '@ledger/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { messageOf, PeriodicJob, PG_POOL } from '@ledger/platform';
 import { pruneProcessedEvents } from '@ledger/read-model-projection';
 import type { Pool } from 'pg';
 import { ProjectorMetrics } from '../projection/projector.metrics';
@@ -10,39 +10,23 @@ const PRUNE_CHUNK_SIZE = 5_000;
 
 /** Deletes `processed_events` rows older than the retention, every `PROJECTOR_PRUNE_INTERVAL_MS`. */
 @Injectable()
-export class ProcessedEventsPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ProcessedEventsPruner extends PeriodicJob {
   private readonly logger = new Logger('Pruner');
-  private readonly stopping = new AbortController();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
 
   constructor(
     private readonly config: ProjectorConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly metrics: ProjectorMetrics,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.prune().finally(() => {
-        this.running = null;
-      });
-    }, this.config.PROJECTOR_PRUNE_INTERVAL_MS);
-    this.timer.unref();
+  ) {
+    super(config.PROJECTOR_PRUNE_INTERVAL_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async prune(): Promise<void> {
+  protected async round(): Promise<void> {
     try {
       const deleted = await pruneProcessedEvents(this.pool, {
         olderThanSeconds: this.config.PROJECTOR_PROCESSED_RETENTION_SECONDS,
         chunkSize: PRUNE_CHUNK_SIZE,
-        signal: this.stopping.signal,
+        signal: this.stopSignal,
       });
       this.metrics.processedEventsPruned.inc(deleted);
       if (deleted > 0) this.logger.log(`pruned ${deleted} processed event id(s)`);

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { messageOf, PG_POOL } from '@ledger/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { messageOf, PeriodicJob, PG_POOL } from '@ledger/platform';
 import { parkingStats } from '@ledger/read-model-projection';
 import type { Pool } from 'pg';
 import { PartitionAssignment } from '../kafka/partition-assignment';
@@ -14,10 +14,8 @@ import { ProjectorConfig } from '../projector.config';
  * which keeps the lag true while the projector is stalled (then no batch completes to update it).
  */
 @Injectable()
-export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ProjectorGaugesSampler extends PeriodicJob {
   private readonly logger = new Logger('ProjectorGauges');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
   private lastFailure = '';
 
   constructor(
@@ -26,23 +24,11 @@ export class ProjectorGaugesSampler implements OnApplicationBootstrap, BeforeApp
     private readonly kafka: ProjectorKafka,
     private readonly assignment: PartitionAssignment,
     private readonly metrics: ProjectorMetrics,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sample().finally(() => {
-        this.running = null;
-      });
-    }, this.config.PROJECTOR_METRICS_SAMPLE_INTERVAL_MS);
-    this.timer.unref();
+  ) {
+    super(config.PROJECTOR_METRICS_SAMPLE_INTERVAL_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
-  }
-
-  async sample(): Promise<void> {
+  protected async round(): Promise<void> {
     const results = await Promise.allSettled([this.sampleParking(), this.sampleConsumerLag()]);
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [messageOf(r.reason)] : [])).join('; ');
     // Once per distinct failure: a database or broker outage is reported elsewhere every few seconds already.

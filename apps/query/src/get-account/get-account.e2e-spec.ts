@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AccountStory } from '../testing/account-story.fixture';
-import { startQueryApp, type QueryApp } from '../testing/query-app.harness';
+import { queryAppSuite } from '../testing/query-app.harness';
 
 describe('GET /accounts/{id}', () => {
-  let query: QueryApp;
-
-  beforeAll(async () => {
-    query = await startQueryApp();
-  }, 60_000);
-
-  afterAll(async () => {
-    await query.close();
-  });
+  const query = queryAppSuite();
 
   it('answers the account with its summary, money as JSON integers', async () => {
     const story = new AccountStory({

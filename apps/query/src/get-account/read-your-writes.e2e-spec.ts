@@ -1,5 +1,5 @@
 import { AccountHistory } from '@ledger/testing';
-import { eventually, startQueryApp, type QueryApp, type Reply } from '../testing/query-app.harness';
+import { eventually, queryAppSuite, type Reply } from '../testing/query-app.harness';
 
 const WAITS = 'ledger_query_read_your_writes_waits_total';
 const TIMEOUTS = 'ledger_query_read_your_writes_timeouts_total';
@@ -9,15 +9,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 describe('read-your-writes: GET /accounts/{id}?minVersion=', () => {
-  let query: QueryApp;
-
-  beforeAll(async () => {
-    query = await startQueryApp();
-  }, 60_000);
-
-  afterAll(async () => {
-    await query.close();
-  });
+  const query = queryAppSuite();
 
   /** Starts the request and resolves once the app counts it as waiting, so what follows happens during the wait. */
   async function waitingRequest(path: string): Promise<{ reply: Promise<Reply>; answered: () => boolean }> {

@@ -1,8 +1,8 @@
 import { AccountStory } from '../testing/account-story.fixture';
-import { startQueryApp, type QueryApp } from '../testing/query-app.harness';
+import { queryAppSuite } from '../testing/query-app.harness';
 
 describe('GET /accounts?owner=', () => {
-  let query: QueryApp;
+  const query = queryAppSuite();
   const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 9, minute));
   // Opened out of order, two at the same instant (the id breaks the tie), one with another owner.
   const grace = [
@@ -15,16 +15,11 @@ describe('GET /accounts?owner=', () => {
   const expectedOrder = [1, 3, 2, 0, 4].map((i) => grace[i]?.accountId);
 
   beforeAll(async () => {
-    query = await startQueryApp();
     await query.project([
       ...grace.flatMap((story) => story.messages()),
       ...new AccountStory({ owner: 'grace hopper' }).messages(),
       ...new AccountStory({ owner: 'Grace Hopper ' }).messages(),
     ]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await query.close();
   });
 
   it("lists exactly the owner's accounts, oldest first, each as GET /accounts/{id} shows it", async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AccountStory } from '../testing/account-story.fixture';
-import { startQueryApp, type QueryApp } from '../testing/query-app.harness';
+import { queryAppSuite } from '../testing/query-app.harness';
 
 describe('GET /accounts/{id}/transactions', () => {
-  let query: QueryApp;
+  const query = queryAppSuite();
   const story = new AccountStory({
     initialDeposit: 1_000n,
     steps: [
@@ -19,12 +19,7 @@ describe('GET /accounts/{id}/transactions', () => {
   });
 
   beforeAll(async () => {
-    query = await startQueryApp();
     await query.project(story.messages());
-  }, 60_000);
-
-  afterAll(async () => {
-    await query.close();
   });
 
   it('lists every event newest first; money events carry amount and balance, status changes null', async () => {

@@ -2,9 +2,11 @@ import { loadConfig } from '@ledger/platform';
 import { decodeForProjection, ProjectionWriter, rawFromKafka, type BatchOutcome } from '@ledger/read-model-projection';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
 import {
+  consumedAt,
   createTestDatabase,
   mintToken,
   startHttpApp,
+  suiteObject,
   testIssuerUrl,
   testPool,
   type RunningHttpApp,
@@ -75,16 +77,7 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
     url: running.url,
     pool,
     async project(messages) {
-      const inputs = messages.map((message) =>
-        decodeForProjection(
-          rawFromKafka(TOPIC, 0, {
-            offset: String(offset++),
-            key: message.key === undefined || message.key === null ? null : Buffer.from(message.key),
-            value: message.value === null ? null : Buffer.from(message.value as Buffer),
-            headers: message.headers,
-          }),
-        ),
-      );
+      const inputs = messages.map((message) => decodeForProjection(rawFromKafka(TOPIC, 0, consumedAt(message, offset++))));
       const client = await pool.connect();
       try {
         return await writer.apply(client, inputs);
@@ -106,6 +99,15 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
       await database.drop();
     },
   };
+}
+
+/** The query app of the enclosing describe: started before its tests, closed after them. */
+export function queryAppSuite(env: Record<string, string> = {}): QueryApp {
+  return suiteObject(
+    'the query app',
+    () => startQueryApp(env),
+    (app) => app.close(),
+  );
 }
 
 /** Raw node:http, so the test controls the path and headers byte for byte (fetch normalises some). */

@@ -68,10 +68,7 @@ describe('relay while the broker is unreachable', () => {
 
     await writing;
     const expected = await committedEvents(env.pool);
-    await reader.waitFor(
-      expected.map((e) => e.eventId),
-      60_000,
-    );
+    await reader.waitFor(expected, 60_000);
 
     expect(topicAfterRetries).toEqual(topicWhenCut);
     expect(checkpointAfterRetries).toBe(checkpointWhenCut);

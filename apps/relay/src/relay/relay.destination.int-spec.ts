@@ -48,10 +48,7 @@ describe('relay whose Kafka topic was recreated behind its checkpoint', () => {
     await runWriters(env.pool, { writers: 3, accounts: accountIds(12), events: 240, rollbackRate: 0, holdRate: 0, holdMs: 0 });
     const expected = await committedEvents(env.pool);
     const firstReader = await reader();
-    await firstReader.waitFor(
-      expected.map((e) => e.eventId),
-      60_000,
-    );
+    await firstReader.waitFor(expected, 60_000);
     await eventually(async () => (await sampleCaughtUp(first)) === 0, 30_000, 'the checkpoint to pass every event');
     await first.stop();
     return { expected, before: await checkpoints.load(env.pool) };
@@ -105,10 +102,7 @@ describe('relay whose Kafka topic was recreated behind its checkpoint', () => {
 
       const second = relay();
       const newReader = await reader();
-      await newReader.waitFor(
-        expected.map((e) => e.eventId),
-        90_000,
-      );
+      await newReader.waitFor(expected, 90_000);
       await eventually(async () => (await sampleCaughtUp(second)) === 0, 30_000, 'the checkpoint to pass every event again');
       const after = await checkpoints.load(env.pool);
 
@@ -161,10 +155,7 @@ describe('relay whose Kafka topic was recreated behind its checkpoint', () => {
       await runWriters(env.pool, { writers: 2, accounts: accountIds(8), events: 120, rollbackRate: 0, holdRate: 0, holdMs: 0 });
       const expected = await committedEvents(env.pool);
       const newReader = await reader();
-      await newReader.waitFor(
-        expected.map((e) => e.eventId),
-        90_000,
-      );
+      await newReader.waitFor(expected, 90_000);
       const newIds = await currentIds();
 
       // Sends to the recreated topic succeed (the producer addresses it by name): the first batch per

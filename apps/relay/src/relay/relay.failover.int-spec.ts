@@ -61,10 +61,7 @@ describe('relay failover (real processes, kill -9)', () => {
     const second = spawnRelay(topic);
     await writing;
     const expected = await committedEvents(env.pool);
-    await reader.waitFor(
-      expected.map((e) => e.eventId),
-      60_000,
-    );
+    await reader.waitFor(expected, 60_000);
 
     await second.waitForOutput(LEADER, 1);
     const report = checkDelivery(expected, reader.messages);
@@ -93,10 +90,7 @@ describe('relay failover (real processes, kill -9)', () => {
     process.stdout.write(`relay failover: the standby took over ${Date.now() - killedAt} ms after the kill\n`);
     await writing;
     const expected = await committedEvents(env.pool);
-    await reader.waitFor(
-      expected.map((e) => e.eventId),
-      60_000,
-    );
+    await reader.waitFor(expected, 60_000);
 
     const report = checkDelivery(expected, reader.messages);
     expect(report.problems).toEqual([]);

@@ -44,7 +44,7 @@ describe('relay behind an older open transaction', () => {
     );
     const reader = await readTopic(env.kafka, suite.topic);
     suite.stopAfterwards(reader);
-    await reader.waitFor([first.eventId], 30_000);
+    await reader.waitFor([first], 30_000);
 
     const older = await env.pool.connect();
     const behind = deposit();
@@ -61,6 +61,6 @@ describe('relay behind an older open transaction', () => {
       older.release();
     }
 
-    await reader.waitFor([behind.eventId], 15_000);
+    await reader.waitFor([behind], 15_000);
   }, 120_000);
 });

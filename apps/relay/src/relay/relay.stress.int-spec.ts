@@ -41,10 +41,7 @@ describe('relay under concurrent writers', () => {
       });
       const expected = await committedEvents(env.pool);
       reader = await readTopic(env.kafka, topic);
-      await reader.waitFor(
-        expected.map((e) => e.eventId),
-        LONG ? 300_000 : 60_000,
-      );
+      await reader.waitFor(expected, LONG ? 300_000 : 60_000);
 
       expect(expected).toHaveLength(LOAD.events);
       expect(written.rolledBackEventIds.length).toBeGreaterThan(0);

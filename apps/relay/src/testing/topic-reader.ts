@@ -7,8 +7,8 @@ export interface TopicReader {
   readonly messages: readonly ReceivedMessage[];
   /** Distinct event ids seen so far. */
   readonly eventIds: ReadonlySet<string>;
-  /** Resolves once every given id has arrived; rejects after `timeoutMs`. */
-  waitFor(eventIds: Iterable<string>, timeoutMs: number): Promise<void>;
+  /** Resolves once every given event has arrived; rejects after `timeoutMs`. */
+  waitFor(events: Iterable<{ readonly eventId: string }>, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +40,7 @@ export async function readTopic(kafka: Kafka, topic: string): Promise<TopicReade
     messages,
     eventIds,
     waitFor: (wanted, timeoutMs) => {
-      const pending = new Set(wanted);
+      const pending = new Set(Array.from(wanted, (event) => event.eventId));
       return new Promise<void>((resolve, reject) => {
         const check = () => {
           for (const id of pending) if (eventIds.has(id)) pending.delete(id);

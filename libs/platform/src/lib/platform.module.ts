@@ -1,8 +1,9 @@
-import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Module, OnApplicationShutdown, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { shutdownTracing } from '@ledger/tracing';
 import { CommonConfig } from './config/common-config';
+import { PostgresPoolModule } from './database/postgres-pool.module';
 import { HealthController } from './health/health.controller';
 import { ReadinessCheck } from './health/readiness.check';
 import { ReadinessRegistry } from './health/readiness.registry';
@@ -46,4 +47,20 @@ export class PlatformModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await shutdownTracing();
   }
+}
+
+export interface ServiceModuleOptions extends PlatformOptions, Omit<DynamicModule, 'module' | 'global'> {
+  /** A `pg.Pool` (PG_POOL) on the config's database, as many connections as DATABASE_POOL_SIZE, named after the service. */
+  readonly postgresPool?: boolean;
+}
+
+/** An app's root module: the platform, the app's Postgres pool if it uses one, then the app's own parts. */
+export function serviceModule(
+  module: Type,
+  { serviceName, config, postgresPool = false, imports = [], ...parts }: ServiceModuleOptions,
+): DynamicModule {
+  const pool = postgresPool
+    ? [PostgresPoolModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: serviceName })]
+    : [];
+  return { module, imports: [PlatformModule.forRoot({ serviceName, config }), ...pool, ...imports], ...parts };
 }

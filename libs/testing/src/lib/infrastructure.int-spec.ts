@@ -1,20 +1,18 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from './test-database';
-import { createTopicAndWait, testKafkaBrokers, uniqueTopicName } from './test-kafka';
+import { suiteObject } from './suite-resource';
+import { createTestDatabase } from './test-database';
+import { testKafkaBrokers, topicSuite, uniqueTopicName } from './test-kafka';
 
 /** Proves the parts are real: the tests below talk to a live PostgreSQL and a live Kafka broker. */
 describe('local infrastructure', () => {
   describe('PostgreSQL', () => {
-    let database: TestDatabase;
-
-    beforeAll(async () => {
-      database = await createTestDatabase();
-    }, 30_000);
-
-    afterAll(async () => {
-      await database.drop();
-    });
+    const database = suiteObject(
+      'a fresh database',
+      () => createTestDatabase(),
+      (created) => created.drop(),
+      30_000,
+    );
 
     it('writes a row and reads it back in a fresh database', async () => {
       const client = new Client({ connectionString: database.url });
@@ -34,17 +32,7 @@ describe('local infrastructure', () => {
   describe('Kafka', () => {
     const kafka = new Kafka({ clientId: 'smoke', brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
     const topic = uniqueTopicName('smoke');
-    const admin = kafka.admin();
-
-    beforeAll(async () => {
-      await admin.connect();
-      await createTopicAndWait(admin, topic, 3);
-    }, 30_000);
-
-    afterAll(async () => {
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect();
-    });
+    topicSuite(kafka, topic, 3);
 
     it('produces a keyed message with headers and consumes it back', async () => {
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

@@ -1,23 +1,13 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaProducerSession } from '@ledger/messaging';
-import { createTopicAndWait, testKafkaBrokers, uniqueTopicName, unreachableKafka } from './test-kafka';
+import { testKafkaBrokers, topicSuite, uniqueTopicName, unreachableKafka } from './test-kafka';
 
 describe('KafkaProducerSession against the real broker', () => {
   const kafka = new Kafka({ clientId: 'producer-session', brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
   const topic = uniqueTopicName('producer-session');
+  const admin = topicSuite(kafka, topic, 1);
 
   const highWatermark = async () => (await admin.fetchTopicOffsets(topic))[0]?.high;
-
-  beforeAll(async () => {
-    await admin.connect();
-    await createTopicAndWait(admin, topic, 1);
-  }, 30_000);
-
-  afterAll(async () => {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
 
   it('given repeated use, then one connected producer serves every send', async () => {
     const session = new KafkaProducerSession(kafka);

@@ -51,6 +51,11 @@ function run(script: string, args: readonly string[]): Promise<Run> {
   });
 }
 
+/** `<linter> lint <file> --format json` and the linter's own options: both CLIs take the same form. */
+function lint(script: string, file: string, options: readonly string[]): Promise<Run> {
+  return run(script, ['lint', file, '--format', 'json', ...options]);
+}
+
 /** Parses a linter's JSON report; anything else it printed (a crash, a config error) fails loudly with its output. */
 function parsed<T>(linter: string, result: Run): T {
   const start = result.stdout.search(/[[{]/);
@@ -71,16 +76,7 @@ interface RedoclyReport {
 }
 
 async function redocly(file: string): Promise<{ code: number; findings: LintFinding[] }> {
-  const result = await run(binOf('@redocly/cli', 'redocly'), [
-    'lint',
-    file,
-    '--config',
-    join(repoRoot, 'redocly.yaml'),
-    '--format',
-    'json',
-    '--max-problems',
-    '1000',
-  ]);
+  const result = await lint(binOf('@redocly/cli', 'redocly'), file, ['--config', join(repoRoot, 'redocly.yaml'), '--max-problems', '1000']);
   const report = parsed<RedoclyReport>('redocly', result);
   const findings = report.problems.map(
     (problem): LintFinding => ({
@@ -104,15 +100,7 @@ interface SpectralFinding {
 }
 
 async function spectral(file: string): Promise<{ code: number; findings: LintFinding[] }> {
-  const result = await run(binOf('@stoplight/spectral-cli', 'spectral'), [
-    'lint',
-    file,
-    '--ruleset',
-    join(repoRoot, '.spectral.yaml'),
-    '--format',
-    'json',
-    '--quiet',
-  ]);
+  const result = await lint(binOf('@stoplight/spectral-cli', 'spectral'), file, ['--ruleset', join(repoRoot, '.spectral.yaml'), '--quiet']);
   const report = result.stdout.trim() === '' && result.code === 0 ? [] : parsed<SpectralFinding[]>('spectral', result);
   const findings = report.map(
     (finding): LintFinding => ({

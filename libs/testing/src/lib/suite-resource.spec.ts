@@ -1,4 +1,4 @@
-import { suiteResource } from './suite-resource';
+import { suiteObject, suiteResource } from './suite-resource';
 
 const log: string[] = [];
 
@@ -29,5 +29,28 @@ describe('suiteResource', () => {
 
   it('then, once that describe is done, stops them newest first, each once', () => {
     expect(log).toEqual(['start database', 'start app on db', 'stop app', 'stop database']);
+  });
+});
+
+describe('suiteObject', () => {
+  class Counter {
+    count = 0;
+    increment(): number {
+      return ++this.count;
+    }
+  }
+  const stopped: number[] = [];
+  const counter = suiteObject(
+    'the counter',
+    async () => new Counter(),
+    async (started) => void stopped.push(started.count),
+  );
+
+  it('reads the running object: its fields, and its methods bound to it', () => {
+    const { increment } = counter;
+    expect(increment()).toBe(1);
+    expect(counter.increment()).toBe(2);
+    expect(counter.count).toBe(2);
+    expect(stopped).toEqual([]);
   });
 });

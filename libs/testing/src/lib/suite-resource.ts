@@ -30,3 +30,23 @@ export function suiteResource<T>(what: string, start: () => Promise<T>, stop: (r
   });
   return () => required(resource, `${what} (read before the suite's beforeAll ran)`);
 }
+
+/**
+ * A suite resource used as the object itself: each member read goes to the running one, so the
+ * describe body can hold it before it is started (a method is bound to the running object).
+ */
+export function suiteObject<T extends object>(
+  what: string,
+  start: () => Promise<T>,
+  stop: (resource: T) => Promise<void>,
+  timeoutMs?: number,
+): T {
+  const current = suiteResource(what, start, stop, timeoutMs);
+  return new Proxy({} as T, {
+    get: (_target, key) => {
+      const resource = current();
+      const value: unknown = Reflect.get(resource, key);
+      return typeof value === 'function' ? value.bind(resource) : value;
+    },
+  });
+}

@@ -1,6 +1,7 @@
 import { ensureTopic } from '@ledger/messaging';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
+import { suiteResource } from './suite-resource';
 
 /** The brokers the tests talk to: `KAFKA_BROKERS` when set, else the local one `tools/infra` provides. */
 export function testKafkaBrokers(): string[] {
@@ -31,6 +32,27 @@ export async function createTopicAndWait(admin: Admin, topic: string, numPartiti
   if (ensured.partitions !== numPartitions) throw new Error(`topic ${topic} has ${ensured.partitions} partitions, not ${numPartitions}`);
 }
 
+/**
+ * A fresh topic for the enclosing describe: created (every partition led) before its tests, deleted
+ * after them. Returns the admin client that made it, connected while the tests run.
+ */
+export function topicSuite(kafka: Kafka, topic: string, numPartitions: number): Admin {
+  const admin = kafka.admin();
+  suiteResource(
+    `the topic ${topic}`,
+    async () => {
+      await admin.connect();
+      await createTopicAndWait(admin, topic, numPartitions);
+    },
+    async () => {
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    },
+    30_000,
+  );
+  return admin;
+}
+
 /** A client of a broker that is not there, giving up at once: for what must happen while Kafka is down. */
 export function unreachableKafka(): Kafka {
   return new Kafka({
@@ -40,4 +62,17 @@ export function unreachableKafka(): Kafka {
     retry: { retries: 0 },
     connectionTimeout: 500,
   });
+}
+
+/** A message as a producer sends it, as a consumer receives it at `offset` (the shape the projection reads). */
+export function consumedAt(
+  message: Message,
+  offset: number,
+): { readonly offset: string; readonly key: Buffer | null; readonly value: Buffer | null; readonly headers?: IHeaders } {
+  return {
+    offset: String(offset),
+    key: message.key === undefined || message.key === null ? null : Buffer.from(message.key),
+    value: message.value === null ? null : Buffer.from(message.value as Buffer),
+    headers: message.headers,
+  };
 }

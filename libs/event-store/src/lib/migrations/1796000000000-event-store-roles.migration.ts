@@ -1,4 +1,4 @@
-import { DATABASE_ROLES, ensureLoginRoleSql, grantPredefinedRoleSql } from '@ledger/platform';
+import { DATABASE_ROLES, ensureLoginRoleSql, revokeSchemaGrantsSql, grantPredefinedRoleSql } from '@ledger/platform';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 const { command, relay } = DATABASE_ROLES;
@@ -24,13 +24,7 @@ const GRANTS = [
   `ALTER DEFAULT PRIVILEGES IN SCHEMA event_store GRANT SELECT ON TABLES TO ${relay}`,
 ];
 
-const REVOKES = [
-  `ALTER DEFAULT PRIVILEGES IN SCHEMA event_store REVOKE ALL ON TABLES FROM ${command}, ${relay}`,
-  `ALTER DEFAULT PRIVILEGES IN SCHEMA event_store REVOKE ALL ON SEQUENCES FROM ${command}`,
-  `REVOKE ALL ON ALL TABLES IN SCHEMA event_store FROM ${command}, ${relay}`,
-  `REVOKE ALL ON ALL SEQUENCES IN SCHEMA event_store FROM ${command}`,
-  `REVOKE ALL ON SCHEMA event_store FROM ${command}, ${relay}`,
-];
+const REVOKES = revokeSchemaGrantsSql('event_store', [command, relay], [command]);
 
 export class EventStoreRoles1796000000000 implements MigrationInterface {
   readonly name = 'EventStoreRoles1796000000000';

@@ -14,6 +14,13 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 
+/** A whole number from `min` to `max`: the shape of most settings (ports, sizes, counts, durations). */
+export function IntegerSetting(min: number, max: number): PropertyDecorator {
+  // Applied in the order of the stack `@IsInt() @Min(min) @Max(max)` it stands for (the lowest first).
+  const decorators = [Max(max), Min(min), IsInt()];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
@@ -24,9 +31,7 @@ export class CommonConfig {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/ledger';
 
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntegerSetting(1, 200)
   DATABASE_POOL_SIZE: number = 20;
 
   @IsIn(LOG_LEVELS)
@@ -44,30 +49,22 @@ export class CommonConfig {
    * longest silent wait a route has: a read-your-writes wait is at most 10 s (streams are exempt:
    * their heartbeat and drain timeout govern them).
    */
-  @IsInt()
-  @Min(0)
-  @Max(3_600_000)
+  @IntegerSetting(0, 3_600_000)
   HTTP_CONNECTION_TIMEOUT_MS: number = 60_000;
 
   /** The whole request (headers and body) must arrive within this (0: no limit); a stalled one gets 408. */
-  @IsInt()
-  @Min(0)
-  @Max(3_600_000)
+  @IntegerSetting(0, 3_600_000)
   HTTP_REQUEST_TIMEOUT_MS: number = 30_000;
 
   /** An idle keep-alive connection is closed after this; above a load balancer's idle timeout (often 60 s), so it closes first. */
-  @IsInt()
-  @Min(1)
-  @Max(3_600_000)
+  @IntegerSetting(1, 3_600_000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
 
   /**
    * The management listener: `/metrics` and readiness with reasons, never on the public port. Each
    * app's config sets its own default (9101 command, 9102 query, 9103 relay, 9104 projector); 0 picks a free port.
    */
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerSetting(0, 65535)
   MANAGEMENT_PORT: number = 9100;
 }
 
@@ -107,15 +104,11 @@ export class KafkaConfig extends CommonConfig {
   @Matches(/^[\w.-]{1,249}$/, { message: 'must be a valid Kafka topic name' })
   KAFKA_TOPIC: string = 'account-events';
 
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerSetting(1, 1000)
   KAFKA_TOPIC_PARTITIONS: number = 12;
 
   /** For the topics an app creates when they are missing: the relay its topic, the projector its dead-letter topic. */
-  @IsInt()
-  @Min(1)
-  @Max(16)
+  @IntegerSetting(1, 16)
   KAFKA_REPLICATION_FACTOR: number = 1;
 
   /**
@@ -185,32 +178,22 @@ export class ApiConfig extends CommonConfig {
   OIDC_TOKEN_TYPE: string = 'at+jwt';
 
   /** How soon a token with an unknown key id may make the app fetch the issuer's keys again. */
-  @IsInt()
-  @Min(0)
-  @Max(3_600_000)
+  @IntegerSetting(0, 3_600_000)
   OIDC_JWKS_COOLDOWN_MS: number = 30_000;
 
   /** Requests per second per caller without `ledger:operate` (by `sub`, or by IP without a valid token). */
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IntegerSetting(1, 1_000_000)
   RATE_LIMIT_PER_SECOND: number = 50;
 
   /** How many of them a caller may send at once: the limit counts per window of BURST / PER_SECOND seconds. */
-  @IsInt()
-  @Min(1)
-  @Max(10_000_000)
+  @IntegerSetting(1, 10_000_000)
   RATE_LIMIT_BURST: number = 100;
 
   /** The same for callers with `ledger:operate` (services, operators, benchmarks); 0: not limited. */
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @IntegerSetting(0, 1_000_000)
   RATE_LIMIT_OPERATOR_PER_SECOND: number = 0;
 
-  @IsInt()
-  @Min(1)
-  @Max(10_000_000)
+  @IntegerSetting(1, 10_000_000)
   RATE_LIMIT_OPERATOR_BURST: number = 2_000;
 }
 

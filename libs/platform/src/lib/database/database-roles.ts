@@ -55,3 +55,19 @@ export function grantPredefinedRoleSql(predefined: string, member: DatabaseRole)
       END IF;
     END $$`;
 }
+
+/**
+ * What undoes a schema's grants to app roles: their default privileges there, their privileges on its
+ * tables and sequences, and its usage. `sequenceRoles` are those of `roles` that were granted sequences.
+ */
+export function revokeSchemaGrantsSql(schema: string, roles: readonly DatabaseRole[], sequenceRoles: readonly DatabaseRole[]): string[] {
+  const everyone = roles.join(', ');
+  const sequenceUsers = sequenceRoles.join(', ');
+  return [
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} REVOKE ALL ON TABLES FROM ${everyone}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} REVOKE ALL ON SEQUENCES FROM ${sequenceUsers}`,
+    `REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${everyone}`,
+    `REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${schema} FROM ${sequenceUsers}`,
+    `REVOKE ALL ON SCHEMA ${schema} FROM ${everyone}`,
+  ];
+}

@@ -1,4 +1,4 @@
-import { DATABASE_ROLES, ensureLoginRoleSql } from '@ledger/platform';
+import { DATABASE_ROLES, ensureLoginRoleSql, revokeSchemaGrantsSql } from '@ledger/platform';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 const { projector, query } = DATABASE_ROLES;
@@ -24,13 +24,7 @@ const GRANTS = [
   `ALTER DEFAULT PRIVILEGES IN SCHEMA read_model GRANT SELECT ON TABLES TO ${query}`,
 ];
 
-const REVOKES = [
-  `ALTER DEFAULT PRIVILEGES IN SCHEMA read_model REVOKE ALL ON TABLES FROM ${projector}, ${query}`,
-  `ALTER DEFAULT PRIVILEGES IN SCHEMA read_model REVOKE ALL ON SEQUENCES FROM ${projector}`,
-  `REVOKE ALL ON ALL TABLES IN SCHEMA read_model FROM ${projector}, ${query}`,
-  `REVOKE ALL ON ALL SEQUENCES IN SCHEMA read_model FROM ${projector}`,
-  `REVOKE ALL ON SCHEMA read_model FROM ${projector}, ${query}`,
-];
+const REVOKES = revokeSchemaGrantsSql('read_model', [projector, query], [projector]);
 
 export class ReadModelRoles1796000000100 implements MigrationInterface {
   readonly name = 'ReadModelRoles1796000000100';
