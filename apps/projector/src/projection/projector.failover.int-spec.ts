@@ -60,9 +60,12 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
     // A stream over several seconds, version by version across all accounts, so the kill lands mid-stream.
     const histories = Array.from({ length: ACCOUNTS }, () => new AccountHistory({ deposits: VERSIONS - 1 }));
     const messages = interleaved(histories);
+    // Every account's last version is produced only after the kill: the kill lands mid-stream whatever the speeds.
+    const beforeKill = messages.length - ACCOUNTS;
     const producing = (async () => {
-      for (let start = 0; start < messages.length; start += ACCOUNTS) {
+      for (let start = 0; start < beforeKill; start += ACCOUNTS) {
         await env.produce(topic, messages.slice(start, start + ACCOUNTS));
+        // Pacing, not a wait: spreads the stream out so the victim is still writing batches when it is killed.
         await sleep(50);
       }
     })();
@@ -83,6 +86,7 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
     await victim.exited;
     const appliedAtKill = await applied();
     await producing;
+    await env.produce(topic, messages.slice(beforeKill));
 
     await waitForGroupAtEnd(env, groupId, topic, 90_000);
     expect(appliedAtKill).toBeLessThan(messages.length);
