@@ -1,5 +1,12 @@
 import { first, required } from '@ledger/platform';
-import { eventStoreMigrations, PostgresEventStore, readCommittedBatch, type CommittedEvent, type StoredEvent } from '@ledger/event-store';
+import {
+  countStoredEvents,
+  eventStoreMigrations,
+  PostgresEventStore,
+  readCommittedBatch,
+  type CommittedEvent,
+  type StoredEvent,
+} from '@ledger/event-store';
 import {
   AccountTraffic,
   appendTraffic,
@@ -189,7 +196,7 @@ describe('rebuildReadModels against PostgreSQL', () => {
     const progress: RebuildProgress[] = [];
     const readsBefore = readers.reads;
     const projectedBefore = projector.applied;
-    const countEvents = async () => Number((await db.pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count);
+    const countEvents = () => countStoredEvents(db.pool);
     let result: RebuildResult;
     try {
       result = await rebuildReadModels({
