@@ -1,6 +1,6 @@
-import { accountSnapshots, AccountHistory, expectedAccount, interleaved, type AppProcess } from '@ledger/testing';
+import { accountSnapshots, AccountHistory, eventually, expectedAccount, interleaved, type AppProcess } from '@ledger/testing';
 import { spawnProjector } from '../testing/projector-harness';
-import { projectorTestEnv, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
+import { projectorTestEnv, waitForGroupAtEnd, type ProjectorTestEnv } from '../testing/projector-test-env';
 import { sleep } from '@ledger/platform';
 
 const PARTITIONS = 6;
@@ -50,7 +50,7 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
     };
     const [victim, survivor] = [spawn('projector-victim'), spawn('projector-survivor')];
     const shared = () => [victim, survivor].every((p) => (latestAssignment(p)?.length ?? 0) > 0);
-    await waitUntil(
+    await eventually(
       async () => shared(),
       BOOT_MS,
       'both replicas to own partitions',
@@ -70,9 +70,9 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
       }
     })();
     const applied = async () => Number((await env.pool.query(`SELECT count(*) AS n FROM read_model.account_transactions`)).rows[0].n);
-    await waitUntil(async () => (await applied()) >= messages.length / 4, 60_000, 'a quarter of the stream projected');
+    await eventually(async () => (await applied()) >= messages.length / 4, 60_000, 'a quarter of the stream projected');
     // A transaction with an xid is a batch writing (the gauges' reads take none): kill it right there.
-    await waitUntil(
+    await eventually(
       async () =>
         (await env.pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'projector-victim' AND backend_xid IS NOT NULL`))
           .rows.length > 0,

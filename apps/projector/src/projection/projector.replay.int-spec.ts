@@ -1,6 +1,14 @@
-import { accountSnapshots, AccountHistory, expectedAccount, historyVersions, interleaved, readModelDump } from '@ledger/testing';
+import {
+  accountSnapshots,
+  AccountHistory,
+  eventually,
+  expectedAccount,
+  historyVersions,
+  interleaved,
+  readModelDump,
+} from '@ledger/testing';
 import { metricValue, startProjector, type InProcessProjector, type ProjectorSettings } from '../testing/projector-harness';
-import { projectorTestEnv, single, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
+import { projectorTestEnv, single, waitForGroupAtEnd, type ProjectorTestEnv } from '../testing/projector-test-env';
 
 const PARTITIONS = 3;
 const ACCOUNTS = 20;
@@ -72,7 +80,7 @@ describe('projector replays (real Kafka and Postgres)', () => {
   it('after the runs, /metrics shows sane batch, lag and parking figures', async () => {
     const first = single(running.slice(0, 1));
     // The gauges are sampled every 200 ms; wait for a sample taken after everything was committed.
-    await waitUntil(
+    await eventually(
       async () => metricValue(await first.metrics(), 'ledger_projector_parked_accounts') === 0,
       10_000,
       'the parking gauges to be sampled',
