@@ -14,6 +14,19 @@ import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
 const AT = new Date('2024-05-01T10:30:00.123Z');
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const TRANSFER_ID = '5a1e0c3d-8b7f-4a2e-9c6d-3f4e5a6b7c8d';
+const COUNTERPARTY_ID = '9d3e1a2b-7c4f-4e8d-b6a5-1f0e2d3c4b5a';
+
+function leg(amount: bigint) {
+  return {
+    accountId: ACCOUNT_ID,
+    transferId: TRANSFER_ID,
+    counterpartyAccountId: COUNTERPARTY_ID,
+    amount,
+    balanceAfter: MAX - 7n,
+    reservedAfter: 7n,
+  };
+}
 
 // Typed by AccountEventType, so a new event does not compile until it has a sample here.
 const sampleEvents: Record<AccountEventType, AccountEvent> = {
@@ -58,6 +71,26 @@ const sampleEvents: Record<AccountEventType, AccountEvent> = {
   AccountClosed: {
     type: 'AccountClosed',
     data: { accountId: ACCOUNT_ID, closedAt: AT },
+  },
+  TransferDebited: {
+    type: 'TransferDebited',
+    data: { ...leg(MAX), debitedAt: AT },
+  },
+  TransferCredited: {
+    type: 'TransferCredited',
+    data: { ...leg(1n), creditedAt: AT },
+  },
+  HoldPlaced: {
+    type: 'HoldPlaced',
+    data: { ...leg(5n), expiresAt: new Date('2024-05-31T10:30:00.123Z'), placedAt: AT },
+  },
+  HoldPosted: {
+    type: 'HoldPosted',
+    data: { ...leg(3n), releasedAmount: 5n, postedAt: AT },
+  },
+  HoldReleased: {
+    type: 'HoldReleased',
+    data: { ...leg(5n), reason: 'EXPIRED', releasedAt: AT },
   },
 };
 
@@ -262,6 +295,7 @@ describe('state codec', () => {
       ownerId: 'user-ada',
       currency: 'EUR',
       balance: 0n,
+      reserved: 0n,
       openedAt: AT,
     },
     {
@@ -271,6 +305,7 @@ describe('state codec', () => {
       ownerId: null,
       currency: 'EUR',
       balance: MAX,
+      reserved: MAX - 1n,
       openedAt: AT,
     },
     {
@@ -280,6 +315,7 @@ describe('state codec', () => {
       ownerId: 'user-ada',
       currency: 'EUR',
       balance: 0n,
+      reserved: 0n,
       openedAt: AT,
     },
   ];
@@ -295,6 +331,7 @@ describe('state codec', () => {
   it('given an active state, when encoded, then the balance is a decimal string', () => {
     expect(encodeState(states[2])).toMatchObject({
       balance: '9007199254740991',
+      reserved: '9007199254740990',
       openedAt: AT.toISOString(),
     });
   });
@@ -313,6 +350,9 @@ describe('state codec', () => {
     ['NOT_OPENED with account fields', { ...valid, status: 'NOT_OPENED' }],
     ['no ownerId (the shape of schema version 1)', { ...valid, ownerId: undefined }],
     ['an empty ownerId', { ...valid, ownerId: '' }],
+    ['no reserved (the shape of schema version 2)', { ...valid, reserved: undefined }],
+    ['a negative reserved', { ...valid, reserved: '-1' }],
+    ['more reserved than the balance', { ...valid, balance: '5', reserved: '6' }],
   ])('given a snapshot with %s, then SnapshotDecodeError', (_label, snapshot) => {
     expect(() => decodeState(throughJson(snapshot))).toThrow(SnapshotDecodeError);
   });

@@ -50,6 +50,7 @@ const account = (state: Partial<OpenedAccountState> = {}): OpenedAccountState =>
   ownerId: 'user-ada',
   currency: 'EUR',
   balance: 0n,
+  reserved: 0n,
   openedAt: OPENED_AT,
   ...state,
 });
@@ -350,6 +351,18 @@ describe('decide', () => {
       });
     });
 
+    it('given 1000 with 400 reserved by a hold, when 600 is withdrawn, then MoneyWithdrawn and the reservation stays', () => {
+      const [event] = eventsOf(decide(withdrawMoney(600n), account({ balance: 1000n, reserved: 400n })));
+
+      expect(event).toMatchObject({ type: 'MoneyWithdrawn', data: { amount: 600n, balanceAfter: 400n } });
+    });
+
+    it('given 1000 with 400 reserved by a hold, when 601 is withdrawn, then InsufficientFunds against the available 600', () => {
+      const error = errorOf(decide(withdrawMoney(601n), account({ balance: 1000n, reserved: 400n })));
+
+      expect(error).toEqual({ type: 'InsufficientFunds', accountId: ACCOUNT_ID, balance: 600n, requested: 601n });
+    });
+
     it('given an empty account, when 1 is withdrawn, then InsufficientFunds', () => {
       expect(errorOf(decide(withdrawMoney(1n), account())).type).toBe('InsufficientFunds');
     });
@@ -457,6 +470,18 @@ describe('decide', () => {
       });
     });
 
+    it.each(['ACTIVE', 'FROZEN'] as const)(
+      'given a %s account with a pending hold, when closed, then PendingHolds (before BalanceNotZero)',
+      (status) => {
+        expect(errorOf(decide(closeAccount(), account({ status, balance: 30n, reserved: 10n })))).toEqual({
+          type: 'PendingHolds',
+          accountId: ACCOUNT_ID,
+          balance: 30n,
+          reserved: 10n,
+        });
+      },
+    );
+
     it('given a closed account, when closed again, then AccountClosed (the error)', () => {
       expect(errorOf(decide(closeAccount(), account({ status: 'CLOSED' })))).toEqual({
         type: 'AccountClosed',
@@ -477,6 +502,7 @@ describe('decide', () => {
       AccountNotFrozen: [unfreezeAccount(), account()],
       AccountClosed: [freezeAccount(), account({ status: 'CLOSED' })],
       BalanceNotZero: [closeAccount(), account({ balance: 5n })],
+      PendingHolds: [closeAccount(), account({ balance: 5n, reserved: 5n })],
       BalanceOverflow: [depositMoney(MAX), account({ balance: 1n })],
     };
 

@@ -7,12 +7,13 @@ import {
   OWNER_ID_MAX_LENGTH,
   OWNER_MAX_LENGTH,
   codePointLength,
+  copyDate,
   isCurrencyCode,
   isValidAmount,
   isValidDate,
   isValidInitialDeposit,
 } from './account.limits';
-import { AccountState, OpenedAccountState } from './account.state';
+import { AccountState, OpenedAccountState, availableBalance } from './account.state';
 
 /**
  * Decides a command against the current state: the new events, or the rule it breaks.
@@ -98,12 +99,13 @@ function withdrawMoney(command: WithdrawMoney, state: OpenedAccountState): Decis
   const { accountId, amount, now } = command.data;
   const blocked = blockedByStatus(state);
   if (blocked !== null) return reject(blocked);
-  // No overdraft: the balance never goes below zero.
-  if (amount > state.balance) {
+  // No overdraft, and no spending what pending holds reserve: the available balance never goes below zero.
+  const available = availableBalance(state);
+  if (amount > available) {
     return reject({
       type: 'InsufficientFunds',
       accountId,
-      balance: state.balance,
+      balance: available,
       requested: amount,
     });
   }
@@ -154,6 +156,9 @@ function unfreezeAccount(command: UnfreezeAccount, state: OpenedAccountState): D
 function closeAccount(command: CloseAccount, state: OpenedAccountState): Decision<AccountEvent> {
   const { accountId, now } = command.data;
   if (state.status === 'CLOSED') return reject({ type: 'AccountClosed', accountId });
+  // Checked before the balance (which a hold keeps above zero): a pending hold must be posted, voided
+  // or expire first, and the caller should be told so rather than to empty the account.
+  if (state.reserved !== 0n) return reject({ type: 'PendingHolds', accountId, balance: state.balance, reserved: state.reserved });
   if (state.balance !== 0n)
     return reject({
       type: 'BalanceNotZero',
@@ -169,7 +174,7 @@ function closeAccount(command: CloseAccount, state: OpenedAccountState): Decisio
 }
 
 /** Money moves and freezes are refused on a closed or frozen account. */
-function blockedByStatus(state: OpenedAccountState): AccountError | null {
+export function blockedByStatus(state: OpenedAccountState): AccountError | null {
   switch (state.status) {
     case 'CLOSED':
       return { type: 'AccountClosed', accountId: state.accountId };
@@ -269,11 +274,6 @@ function validateReason(reason: unknown): AccountError | null {
 function normaliseReason(reason: string | null | undefined): string | null {
   const trimmed = reason?.trim() ?? '';
   return trimmed.length === 0 ? null : trimmed;
-}
-
-/** Events must not share a mutable Date with the command that produced them. */
-function copyDate(date: Date): Date {
-  return new Date(date.getTime());
 }
 
 function accept(...events: AccountEvent[]): Decision<AccountEvent> {

@@ -20,6 +20,7 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
         ownerId,
         currency,
         balance: balanceAfter,
+        reserved: 0n,
         openedAt,
       };
     }
@@ -27,6 +28,13 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
     case 'MoneyWithdrawn':
       if (state.status === 'NOT_OPENED') return state;
       return { ...state, balance: event.data.balanceAfter };
+    case 'TransferDebited':
+    case 'TransferCredited':
+    case 'HoldPlaced':
+    case 'HoldPosted':
+    case 'HoldReleased':
+      if (state.status === 'NOT_OPENED') return state;
+      return { ...state, balance: event.data.balanceAfter, reserved: event.data.reservedAfter };
     case 'AccountFrozen':
       return withStatus(state, 'FROZEN');
     case 'AccountUnfrozen':

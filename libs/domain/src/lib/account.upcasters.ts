@@ -33,6 +33,11 @@ export const ACCOUNT_EVENT_UPCASTERS: Readonly<Record<AccountEventType, Readonly
   AccountFrozen: new Map(),
   AccountUnfrozen: new Map(),
   AccountClosed: new Map(),
+  TransferDebited: new Map(),
+  TransferCredited: new Map(),
+  HoldPlaced: new Map(),
+  HoldPosted: new Map(),
+  HoldReleased: new Map(),
 };
 
 /**
