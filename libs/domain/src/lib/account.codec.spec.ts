@@ -86,7 +86,7 @@ const sampleEvents: Record<AccountEventType, AccountEvent> = {
   },
   HoldPosted: {
     type: 'HoldPosted',
-    data: { ...leg(3n), releasedAmount: 5n, postedAt: AT },
+    data: { ...leg(3n), heldAmount: 5n, postedAt: AT },
   },
   HoldReleased: {
     type: 'HoldReleased',

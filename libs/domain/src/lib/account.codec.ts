@@ -83,7 +83,7 @@ function encodeEventData(event: AccountEvent): JsonObject {
     case 'HoldPosted':
       return {
         ...encodeLeg(event.data),
-        releasedAmount: event.data.releasedAmount.toString(),
+        heldAmount: event.data.heldAmount.toString(),
         postedAt: event.data.postedAt.toISOString(),
       };
     case 'HoldReleased':
@@ -214,10 +214,10 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       return { type, data: { ...readLeg(r), expiresAt: r.date('expiresAt'), placedAt: r.date('placedAt') } };
     }
     case 'HoldPosted': {
-      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'releasedAmount', 'postedAt'], fail);
+      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'heldAmount', 'postedAt'], fail);
       return {
         type,
-        data: { ...readLeg(r), releasedAmount: r.integer('releasedAmount', 1n, MAX_MONEY_MINOR_UNITS), postedAt: r.date('postedAt') },
+        data: { ...readLeg(r), heldAmount: r.integer('heldAmount', 1n, MAX_MONEY_MINOR_UNITS), postedAt: r.date('postedAt') },
       };
     }
     case 'HoldReleased': {

@@ -174,7 +174,7 @@ function closeAccount(command: CloseAccount, state: OpenedAccountState): Decisio
 }
 
 /** Money moves and freezes are refused on a closed or frozen account. */
-export function blockedByStatus(state: OpenedAccountState): AccountError | null {
+export function blockedByStatus(state: OpenedAccountState): Extract<AccountError, { type: 'AccountClosed' | 'AccountFrozen' }> | null {
   switch (state.status) {
     case 'CLOSED':
       return { type: 'AccountClosed', accountId: state.accountId };

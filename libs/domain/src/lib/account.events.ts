@@ -87,12 +87,12 @@ export type HoldPlaced = Readonly<{
 
 /**
  * The source of a posted hold: `amount` (at most the hold) left the account and the whole hold
- * (`releasedAmount`, the amount that was reserved) is no longer reserved, in one fact, so no reader
+ * (`heldAmount`, the amount that was reserved) is no longer reserved, in one fact, so no reader
  * ever sees the reservation gone but the debit not yet made.
  */
 export type HoldPosted = Readonly<{
   type: 'HoldPosted';
-  data: TransferLeg & Readonly<{ releasedAmount: bigint; postedAt: Date }>;
+  data: TransferLeg & Readonly<{ heldAmount: bigint; postedAt: Date }>;
 }>;
 
 export type HoldReleaseReason = 'VOIDED' | 'EXPIRED';

@@ -61,9 +61,9 @@ const holdPlaced = (amount: bigint, balanceAfter: bigint, reservedAfter: bigint)
   type: 'HoldPlaced',
   data: { ...leg(amount, balanceAfter, reservedAfter), expiresAt: LATER, placedAt: LATER },
 });
-const holdPosted = (amount: bigint, releasedAmount: bigint, balanceAfter: bigint, reservedAfter: bigint): AccountEvent => ({
+const holdPosted = (amount: bigint, heldAmount: bigint, balanceAfter: bigint, reservedAfter: bigint): AccountEvent => ({
   type: 'HoldPosted',
-  data: { ...leg(amount, balanceAfter, reservedAfter), releasedAmount, postedAt: LATER },
+  data: { ...leg(amount, balanceAfter, reservedAfter), heldAmount, postedAt: LATER },
 });
 const holdReleased = (amount: bigint, balanceAfter: bigint, reservedAfter: bigint): AccountEvent => ({
   type: 'HoldReleased',
