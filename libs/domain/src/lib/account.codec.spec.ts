@@ -185,6 +185,41 @@ describe('event codec', () => {
     expect(decodeEvent(throughJson(encodeEvent(event)))).toEqual(event);
   });
 
+  describe('transfer legs', () => {
+    it('given HoldPosted, when encoded, then the hold it lifts and the resulting balances are decimal strings', () => {
+      expect(encodeEvent(sampleEvents.HoldPosted)).toEqual({
+        type: 'HoldPosted',
+        schemaVersion: 1,
+        data: {
+          accountId: ACCOUNT_ID,
+          transferId: TRANSFER_ID,
+          counterpartyAccountId: COUNTERPARTY_ID,
+          amount: '3',
+          balanceAfter: '9007199254740984',
+          reservedAfter: '7',
+          heldAmount: '5',
+          postedAt: AT.toISOString(),
+        },
+      });
+    });
+
+    it.each([
+      ['TransferDebited', 'a negative reservedAfter', { reservedAfter: '-1' }, 'reservedAfter'],
+      ['TransferCredited', 'a zero amount', { amount: '0' }, 'amount'],
+      ['HoldPlaced', 'no transferId', { transferId: undefined }, 'transferId'],
+      ['HoldPlaced', 'an empty counterparty', { counterpartyAccountId: '' }, 'counterpartyAccountId'],
+      ['HoldPosted', 'a zero heldAmount', { heldAmount: '0' }, 'heldAmount'],
+      ['HoldReleased', 'an unknown reason', { reason: 'CANCELLED' }, 'reason'],
+      ['HoldReleased', 'a local time', { releasedAt: '2024-05-01T10:30:00' }, 'releasedAt'],
+      ['TransferDebited', 'an extra field', { fee: '1' }, 'fee'],
+    ] as const)('given %s with %s, then EventDecodeError naming the field', (type, _label, change, field) => {
+      const encoded = encodeEvent(sampleEvents[type]);
+      const data = JSON.parse(JSON.stringify({ ...encoded.data, ...change }));
+
+      expect(decodeFailure({ ...encoded, data }).reason).toContain(field);
+    });
+  });
+
   describe('rejections', () => {
     it('given an unknown type, then EventDecodeError', () => {
       const error = decodeFailure({
