@@ -704,6 +704,10 @@ describe('decideTransfer', () => {
       expect(
         errorOf(decideTransfer(transferMoney({ transferId: 'another', amount: 1n }), initialTransferState, held, destination())).type,
       ).toBe('InsufficientFunds');
+      expect(decide({ type: 'CloseAccount', data: { accountId: FROM, now: NOW } }, held)).toEqual({
+        ok: false,
+        error: { type: 'PendingHolds', accountId: FROM, balance: 1000n, reserved: 1000n },
+      });
 
       const voided = accepted(decideTransfer(voidIt(), transfer, held, initialAccountState));
       const released = fold<AccountState, AccountEvent>(held, voided.from, evolve) as OpenedAccountState;
