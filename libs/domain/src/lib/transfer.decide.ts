@@ -34,13 +34,11 @@ export function decideTransfer(command: TransferCommand, transfer: TransferState
 
   switch (command.type) {
     case 'TransferMoney':
-      return newTransfer(command, transfer, from, to);
     case 'PlacePendingTransfer':
       return newTransfer(command, transfer, from, to);
     case 'PostPendingTransfer':
       return postPendingTransfer(command, transfer, from, to);
     case 'VoidPendingTransfer':
-      return releaseHold(command, transfer, from);
     case 'ExpirePendingTransfer':
       return releaseHold(command, transfer, from);
     default: {
