@@ -2,7 +2,7 @@ import { MAX_MONEY_MINOR_UNITS, codePointLength } from './account.limits';
 import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
 import { JsonFieldsReader } from './json-fields.reader';
 import { PENDING_TIMEOUT_MAX_SECONDS, TRANSFER_REFERENCE_MAX_LENGTH } from './transfer.commands';
-import { TransferEvent, TransferEventType } from './transfer.events';
+import { TransferEvent, TransferEventType, TransferTerms } from './transfer.events';
 import { TransferState, TransferStatus } from './transfer.state';
 import type { JsonObject } from '@ledger/primitives';
 
@@ -70,18 +70,9 @@ function encodeTransferEventData(event: TransferEvent): JsonObject {
   }
 }
 
-/** What a new transfer, immediate or pending, records of its request. */
-type Terms = Readonly<{
-  transferId: string;
-  fromAccountId: string;
-  toAccountId: string;
-  amount: bigint;
-  currency: string;
-  reference: string | null;
-}>;
 const TERMS_FIELDS = ['transferId', 'fromAccountId', 'toAccountId', 'amount', 'currency', 'reference'] as const;
 
-function encodeTerms(data: Terms): JsonObject {
+function encodeTerms(data: TransferTerms): JsonObject {
   return {
     transferId: data.transferId,
     fromAccountId: data.fromAccountId,
@@ -92,7 +83,7 @@ function encodeTerms(data: Terms): JsonObject {
   };
 }
 
-function readTerms(r: JsonFieldsReader, fail: (reason: string) => never): Terms {
+function readTerms(r: JsonFieldsReader, fail: (reason: string) => never): TransferTerms {
   return {
     transferId: r.nonEmptyString('transferId'),
     fromAccountId: r.nonEmptyString('fromAccountId'),
@@ -108,6 +99,16 @@ function reference(r: JsonFieldsReader, fail: (reason: string) => never): string
   if (value !== null && codePointLength(value) > TRANSFER_REFERENCE_MAX_LENGTH)
     return fail(`reference must be at most ${TRANSFER_REFERENCE_MAX_LENGTH} characters`);
   return value;
+}
+
+/** A voided and an expired hold record the same: the whole hold went back, at a time named by the event. */
+function readRelease(
+  data: unknown,
+  atField: 'voidedAt' | 'expiredAt',
+  fail: (reason: string) => never,
+): Readonly<{ transferId: string; amount: bigint; at: Date }> {
+  const r = JsonFieldsReader.of(data, ['transferId', 'amount', atField], fail);
+  return { transferId: r.nonEmptyString('transferId'), amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS), at: r.date(atField) };
 }
 
 /**
@@ -156,26 +157,12 @@ export function decodeTransferEvent(raw: Readonly<{ type: string; schemaVersion:
       };
     }
     case 'PendingTransferVoided': {
-      const r = JsonFieldsReader.of(raw.data, ['transferId', 'amount', 'voidedAt'], fail);
-      return {
-        type,
-        data: {
-          transferId: r.nonEmptyString('transferId'),
-          amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS),
-          voidedAt: r.date('voidedAt'),
-        },
-      };
+      const { transferId, amount, at } = readRelease(raw.data, 'voidedAt', fail);
+      return { type, data: { transferId, amount, voidedAt: at } };
     }
     case 'PendingTransferExpired': {
-      const r = JsonFieldsReader.of(raw.data, ['transferId', 'amount', 'expiredAt'], fail);
-      return {
-        type,
-        data: {
-          transferId: r.nonEmptyString('transferId'),
-          amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS),
-          expiredAt: r.date('expiredAt'),
-        },
-      };
+      const { transferId, amount, at } = readRelease(raw.data, 'expiredAt', fail);
+      return { type, data: { transferId, amount, expiredAt: at } };
     }
     default: {
       const _exhaustive: never = type;

@@ -1,3 +1,5 @@
+import type { TransferTerms } from './transfer.events';
+
 /**
  * Transfer commands, in the imperative. A transfer moves money between two accounts of one currency;
  * its id is chosen by the client and names its own stream. Time (`now`) is passed in.
@@ -8,15 +10,7 @@ export const TRANSFER_REFERENCE_MAX_LENGTH = 140;
 /** The longest a hold may stay pending: 30 days. */
 export const PENDING_TIMEOUT_MAX_SECONDS = 2_592_000;
 
-type NewTransfer = Readonly<{
-  transferId: string;
-  fromAccountId: string;
-  toAccountId: string;
-  amount: bigint;
-  currency: string;
-  reference: string | null;
-  now: Date;
-}>;
+type NewTransfer = TransferTerms & Readonly<{ now: Date }>;
 
 /** Moves `amount` at once. */
 export type TransferMoney = Readonly<{

@@ -2,33 +2,30 @@
  * The facts of a transfer's own stream (`transfer-<id>`). The money itself is in the account streams'
  * legs (`TransferLegEvent`), appended in the same transaction; these say what became of the transfer.
  */
+/** What a new transfer, immediate or pending, records of its request: its command's data and its events' share these. */
+export type TransferTerms = Readonly<{
+  transferId: string;
+  fromAccountId: string;
+  toAccountId: string;
+  amount: bigint;
+  currency: string;
+  reference: string | null;
+}>;
+
 export type TransferCompleted = Readonly<{
   type: 'TransferCompleted';
-  data: Readonly<{
-    transferId: string;
-    fromAccountId: string;
-    toAccountId: string;
-    amount: bigint;
-    currency: string;
-    reference: string | null;
-    completedAt: Date;
-  }>;
+  data: TransferTerms & Readonly<{ completedAt: Date }>;
 }>;
 
 export type PendingTransferPlaced = Readonly<{
   type: 'PendingTransferPlaced';
-  data: Readonly<{
-    transferId: string;
-    fromAccountId: string;
-    toAccountId: string;
-    amount: bigint;
-    currency: string;
-    reference: string | null;
-    timeoutSeconds: number;
-    /** Decided once from `placedAt` and the timeout, so replay never recomputes the deadline. */
-    expiresAt: Date;
-    placedAt: Date;
-  }>;
+  data: TransferTerms &
+    Readonly<{
+      timeoutSeconds: number;
+      /** Decided once from `placedAt` and the timeout, so replay never recomputes the deadline. */
+      expiresAt: Date;
+      placedAt: Date;
+    }>;
 }>;
 
 /** `amount` moved; `releasedAmount` (the rest of the hold, possibly 0) went back to the source. */
