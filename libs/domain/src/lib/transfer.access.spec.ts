@@ -2,12 +2,8 @@ import { Actor, transferAccess } from './account.access';
 import { OpenedAccountState, initialAccountState } from './account.state';
 import { TransferCommand } from './transfer.commands';
 import { decideTransfer } from './transfer.decide';
-import { CreatedTransferState, initialTransferState } from './transfer.state';
-
-const TRANSFER_ID = '5a1e0c3d-8b7f-4a2e-9c6d-3f4e5a6b7c8d';
-const FROM = '7d0c2f4e-1a3b-4c5d-8e9f-0a1b2c3d4e5f';
-const TO = '9d3e1a2b-7c4f-4e8d-b6a5-1f0e2d3c4b5a';
-const NOW = new Date('2024-05-01T10:30:00.000Z');
+import { initialTransferState } from './transfer.state';
+import { FROM, NOW, TO, TRANSFER_ID, pendingTransfer } from './testing/transfer.fixtures';
 
 const ada: Actor = { subject: 'user-ada', clientId: 'web', operator: false };
 const grace: Actor = { subject: 'user-grace', clientId: 'web', operator: false };
@@ -41,19 +37,7 @@ const expiry: TransferCommand = {
   data: { transferId: TRANSFER_ID, now: new Date('2024-05-02T00:00:00.000Z') },
 };
 
-const pending: CreatedTransferState = {
-  status: 'pending',
-  transferId: TRANSFER_ID,
-  fromAccountId: FROM,
-  toAccountId: TO,
-  amount: 300n,
-  postedAmount: 0n,
-  currency: 'EUR',
-  reference: null,
-  expiresAt: new Date('2024-05-01T11:30:00.000Z'),
-  createdAt: NOW,
-  updatedAt: NOW,
-};
+const pending = pendingTransfer({ reference: null });
 
 describe('transferAccess', () => {
   it.each(newTransfers)("given the source's owner, when $type to anyone's account, then access is granted", (command) => {

@@ -14,14 +14,10 @@ import { decideTransfer } from './transfer.decide';
 import { TransferDecision, TransferError, TransferErrorType } from './transfer.errors';
 import { TransferEvent } from './transfer.events';
 import { evolveTransfer } from './transfer.evolve';
-import { CreatedTransferState, TransferState, initialTransferState } from './transfer.state';
+import { TransferState, initialTransferState } from './transfer.state';
+import { DEADLINE, FROM, NOW, TO, TRANSFER_ID, pendingTransfer, recorded } from './testing/transfer.fixtures';
 
-const TRANSFER_ID = '5a1e0c3d-8b7f-4a2e-9c6d-3f4e5a6b7c8d';
-const FROM = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
-const TO = '9d3e1a2b-7c4f-4e8d-b6a5-1f0e2d3c4b5a';
 const OPENED_AT = new Date('2024-01-15T09:00:00.000Z');
-const NOW = new Date('2024-05-01T10:30:00.000Z');
-const DEADLINE = new Date('2024-05-01T11:30:00.000Z');
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 const account = (accountId: string, state: Partial<OpenedAccountState> = {}): OpenedAccountState => ({
@@ -38,14 +34,19 @@ const account = (accountId: string, state: Partial<OpenedAccountState> = {}): Op
 const source = (state: Partial<OpenedAccountState> = {}) => account(FROM, { balance: 1000n, ...state });
 const destination = (state: Partial<OpenedAccountState> = {}) => account(TO, { balance: 50n, ...state });
 
-const terms = {
+/** What a transfer of 300 records of its request, in its command, its events and its state. */
+
+const terms = { ...recorded, now: NOW };
+/** The fields every leg of this transfer of 300 carries, seen from `accountId`. */
+const legOf300 = (accountId: string, counterpartyAccountId: string) => ({
+  accountId,
   transferId: TRANSFER_ID,
-  fromAccountId: FROM,
-  toAccountId: TO,
+  counterpartyAccountId,
   amount: 300n,
-  currency: 'EUR',
-  reference: 'invoice 42',
-  now: NOW,
+});
+const destinationCredited300 = {
+  type: 'TransferCredited',
+  data: { ...legOf300(TO, FROM), balanceAfter: 350n, reservedAfter: 0n, creditedAt: NOW },
 };
 const transferMoney = (data: Partial<TransferMoney['data']> = {}): TransferMoney => ({
   type: 'TransferMoney',
@@ -62,20 +63,6 @@ const post = (amount: bigint | null = null, now = NOW): PostPendingTransfer => (
 const voidIt = (now = NOW): VoidPendingTransfer => ({ type: 'VoidPendingTransfer', data: { transferId: TRANSFER_ID, now } });
 const expire = (now = DEADLINE): ExpirePendingTransfer => ({ type: 'ExpirePendingTransfer', data: { transferId: TRANSFER_ID, now } });
 
-const pendingTransfer = (state: Partial<CreatedTransferState> = {}): CreatedTransferState => ({
-  status: 'pending',
-  transferId: TRANSFER_ID,
-  fromAccountId: FROM,
-  toAccountId: TO,
-  amount: 300n,
-  postedAmount: 0n,
-  currency: 'EUR',
-  reference: 'invoice 42',
-  expiresAt: DEADLINE,
-  createdAt: NOW,
-  updatedAt: NOW,
-  ...state,
-});
 /** The source as a hold of 300 leaves it. */
 const holding = (state: Partial<OpenedAccountState> = {}) => source({ reserved: 300n, ...state });
 
@@ -107,12 +94,7 @@ describe('decideTransfer', () => {
           {
             type: 'TransferCompleted',
             data: {
-              transferId: TRANSFER_ID,
-              fromAccountId: FROM,
-              toAccountId: TO,
-              amount: 300n,
-              currency: 'EUR',
-              reference: 'invoice 42',
+              ...recorded,
               completedAt: NOW,
             },
           },
@@ -121,30 +103,14 @@ describe('decideTransfer', () => {
           {
             type: 'TransferDebited',
             data: {
-              accountId: FROM,
-              transferId: TRANSFER_ID,
-              counterpartyAccountId: TO,
-              amount: 300n,
+              ...legOf300(FROM, TO),
               balanceAfter: 700n,
               reservedAfter: 0n,
               debitedAt: NOW,
             },
           },
         ],
-        to: [
-          {
-            type: 'TransferCredited',
-            data: {
-              accountId: TO,
-              transferId: TRANSFER_ID,
-              counterpartyAccountId: FROM,
-              amount: 300n,
-              balanceAfter: 350n,
-              reservedAfter: 0n,
-              creditedAt: NOW,
-            },
-          },
-        ],
+        to: [destinationCredited300],
       });
     });
 
@@ -218,12 +184,7 @@ describe('decideTransfer', () => {
           {
             type: 'PendingTransferPlaced',
             data: {
-              transferId: TRANSFER_ID,
-              fromAccountId: FROM,
-              toAccountId: TO,
-              amount: 300n,
-              currency: 'EUR',
-              reference: 'invoice 42',
+              ...recorded,
               timeoutSeconds: 3600,
               expiresAt: DEADLINE,
               placedAt: NOW,
@@ -234,10 +195,7 @@ describe('decideTransfer', () => {
           {
             type: 'HoldPlaced',
             data: {
-              accountId: FROM,
-              transferId: TRANSFER_ID,
-              counterpartyAccountId: TO,
-              amount: 300n,
+              ...legOf300(FROM, TO),
               balanceAfter: 1000n,
               reservedAfter: 300n,
               expiresAt: DEADLINE,
@@ -446,10 +404,7 @@ describe('decideTransfer', () => {
           {
             type: 'HoldPosted',
             data: {
-              accountId: FROM,
-              transferId: TRANSFER_ID,
-              counterpartyAccountId: TO,
-              amount: 300n,
+              ...legOf300(FROM, TO),
               balanceAfter: 700n,
               reservedAfter: 0n,
               heldAmount: 300n,
@@ -457,20 +412,7 @@ describe('decideTransfer', () => {
             },
           },
         ],
-        to: [
-          {
-            type: 'TransferCredited',
-            data: {
-              accountId: TO,
-              transferId: TRANSFER_ID,
-              counterpartyAccountId: FROM,
-              amount: 300n,
-              balanceAfter: 350n,
-              reservedAfter: 0n,
-              creditedAt: NOW,
-            },
-          },
-        ],
+        to: [destinationCredited300],
       });
     });
 
@@ -589,10 +531,7 @@ describe('decideTransfer', () => {
           {
             type: 'HoldReleased',
             data: {
-              accountId: FROM,
-              transferId: TRANSFER_ID,
-              counterpartyAccountId: TO,
-              amount: 300n,
+              ...legOf300(FROM, TO),
               balanceAfter: 1000n,
               reservedAfter: 0n,
               reason: 'VOIDED',

@@ -1,10 +1,8 @@
+import { FROM, TO, TRANSFER_ID } from './testing/transfer.fixtures';
 import { TransferEvent, TransferEventType } from './transfer.events';
 import { evolveTransfer } from './transfer.evolve';
 import { CreatedTransferState, TransferState, initialTransferState } from './transfer.state';
 
-const TRANSFER_ID = '5a1e0c3d-8b7f-4a2e-9c6d-3f4e5a6b7c8d';
-const FROM = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
-const TO = '9d3e1a2b-7c4f-4e8d-b6a5-1f0e2d3c4b5a';
 const AT = new Date('2024-05-01T10:30:00.000Z');
 const LATER = new Date('2024-05-01T10:45:00.000Z');
 const DEADLINE = new Date('2024-05-01T11:30:00.000Z');
