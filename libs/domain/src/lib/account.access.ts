@@ -4,6 +4,7 @@ import { AccountState } from './account.state';
 import { TransferCommand } from './transfer.commands';
 import { TransferError } from './transfer.errors';
 import { TransferState } from './transfer.state';
+import { unhandled } from './unhandled';
 
 /**
  * Who causes a command, as the domain needs to know it: the token's subject and client, and whether
@@ -59,10 +60,8 @@ export function transferAccess(actor: Actor, command: TransferCommand, transfer:
       return { type: 'TransferNotFound', transferId: command.data.transferId };
     case 'ExpirePendingTransfer':
       return transfer.status === 'NOT_CREATED' ? null : { type: 'TransferNotFound', transferId: command.data.transferId };
-    default: {
-      const _exhaustive: never = command;
-      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('command', command);
   }
 }
 

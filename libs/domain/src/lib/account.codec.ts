@@ -4,6 +4,7 @@ import { AccountState } from './account.state';
 import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
 import type { JsonObject } from '@ledger/primitives';
 import { JsonFieldsReader } from './json-fields.reader';
+import { unhandled } from './unhandled';
 
 /**
  * JSON codec for events and snapshots: bigint becomes a decimal string, Date an ISO 8601 UTC string,
@@ -88,10 +89,8 @@ function encodeEventData(event: AccountEvent): JsonObject {
       };
     case 'HoldReleased':
       return { ...encodeLeg(event.data), reason: event.data.reason, releasedAt: event.data.releasedAt.toISOString() };
-    default: {
-      const _exhaustive: never = event;
-      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('event', event);
   }
 }
 
@@ -224,10 +223,8 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'reason', 'releasedAt'], fail);
       return { type, data: { ...readLeg(r), reason: r.oneOf('reason', HOLD_RELEASE_REASONS), releasedAt: r.date('releasedAt') } };
     }
-    default: {
-      const _exhaustive: never = type;
-      throw new Error(`unhandled event ${String(_exhaustive)}`);
-    }
+    default:
+      return unhandled('event', type);
   }
 }
 

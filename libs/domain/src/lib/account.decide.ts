@@ -14,6 +14,7 @@ import {
   isValidInitialDeposit,
 } from './account.limits';
 import { AccountState, OpenedAccountState, availableBalance } from './account.state';
+import { unhandled } from './unhandled';
 
 /**
  * Decides a command against the current state: the new events, or the rule it breaks.
@@ -52,10 +53,8 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
       return unfreezeAccount(command, state);
     case 'CloseAccount':
       return closeAccount(command, state);
-    default: {
-      const _exhaustive: never = command;
-      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('command', command);
   }
 }
 
@@ -146,10 +145,8 @@ function unfreezeAccount(command: UnfreezeAccount, state: OpenedAccountState): D
         type: 'AccountUnfrozen',
         data: { accountId, unfrozenAt: copyDate(now) },
       });
-    default: {
-      const _exhaustive: never = state.status;
-      throw new Error(`unhandled account status ${String(_exhaustive)}`);
-    }
+    default:
+      return unhandled('account status', state.status);
   }
 }
 
@@ -182,10 +179,8 @@ export function blockedByStatus(state: OpenedAccountState): Extract<AccountError
       return { type: 'AccountFrozen', accountId: state.accountId };
     case 'ACTIVE':
       return null;
-    default: {
-      const _exhaustive: never = state.status;
-      throw new Error(`unhandled account status ${String(_exhaustive)}`);
-    }
+    default:
+      return unhandled('account status', state.status);
   }
 }
 
@@ -219,10 +214,8 @@ export function validateCommand(command: AccountCommand): AccountError | null {
     case 'UnfreezeAccount':
     case 'CloseAccount':
       return null;
-    default: {
-      const _exhaustive: never = command;
-      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('command', command);
   }
 }
 

@@ -1,5 +1,6 @@
 import { AccountEvent, AccountStatus } from './account.events';
 import { AccountState } from './account.state';
+import { unhandled } from './unhandled';
 
 /**
  * Applies one recorded fact to the state. Total: it never throws and never re-checks rules, because
@@ -41,10 +42,8 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       return withStatus(state, 'ACTIVE');
     case 'AccountClosed':
       return withStatus(state, 'CLOSED');
-    default: {
-      const _exhaustive: never = event;
-      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('event', event);
   }
 }
 

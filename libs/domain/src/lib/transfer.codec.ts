@@ -5,6 +5,7 @@ import { PENDING_TIMEOUT_MAX_SECONDS, TRANSFER_REFERENCE_MAX_LENGTH } from './tr
 import { TransferEvent, TransferEventType, TransferTerms } from './transfer.events';
 import { TransferState, TransferStatus } from './transfer.state';
 import type { JsonObject } from '@ledger/primitives';
+import { unhandled } from './unhandled';
 
 /**
  * JSON codec for the transfer stream's events and state, as the account's (`account.codec.ts`): bigint
@@ -63,10 +64,8 @@ function encodeTransferEventData(event: TransferEvent): JsonObject {
       return { transferId: event.data.transferId, amount: event.data.amount.toString(), voidedAt: event.data.voidedAt.toISOString() };
     case 'PendingTransferExpired':
       return { transferId: event.data.transferId, amount: event.data.amount.toString(), expiredAt: event.data.expiredAt.toISOString() };
-    default: {
-      const _exhaustive: never = event;
-      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('event', event);
   }
 }
 
@@ -164,10 +163,8 @@ export function decodeTransferEvent(raw: Readonly<{ type: string; schemaVersion:
       const { transferId, amount, at } = readRelease(raw.data, 'expiredAt', fail);
       return { type, data: { transferId, amount, expiredAt: at } };
     }
-    default: {
-      const _exhaustive: never = type;
-      throw new Error(`unhandled event ${String(_exhaustive)}`);
-    }
+    default:
+      return unhandled('event', type);
   }
 }
 

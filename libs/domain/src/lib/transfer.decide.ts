@@ -15,6 +15,7 @@ import {
 import { TransferDecision, TransferError } from './transfer.errors';
 import { TransferEvent } from './transfer.events';
 import { CreatedTransferState, TransferState } from './transfer.state';
+import { unhandled } from './unhandled';
 
 /**
  * Decides a transfer command against the transfer's state and both accounts' states: the events of
@@ -41,10 +42,8 @@ export function decideTransfer(command: TransferCommand, transfer: TransferState
     case 'VoidPendingTransfer':
     case 'ExpirePendingTransfer':
       return releaseHold(command, transfer, from);
-    default: {
-      const _exhaustive: never = command;
-      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('command', command);
   }
 }
 
@@ -334,10 +333,8 @@ export function validateTransferCommand(command: TransferCommand): TransferError
     case 'VoidPendingTransfer':
     case 'ExpirePendingTransfer':
       return null;
-    default: {
-      const _exhaustive: never = command;
-      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('command', command);
   }
 }
 

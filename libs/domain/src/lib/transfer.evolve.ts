@@ -1,5 +1,6 @@
 import { TransferEvent } from './transfer.events';
 import { TransferState, TransferStatus } from './transfer.state';
+import { unhandled } from './unhandled';
 
 /**
  * Applies one fact of the transfer's stream. Total, like the account's `evolve`: it never throws and
@@ -46,10 +47,8 @@ export function evolveTransfer(state: TransferState, event: TransferEvent): Tran
       return resolved(state, 'voided', event.data.voidedAt);
     case 'PendingTransferExpired':
       return resolved(state, 'expired', event.data.expiredAt);
-    default: {
-      const _exhaustive: never = event;
-      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('event', event);
   }
 }
 
