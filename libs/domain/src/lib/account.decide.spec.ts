@@ -3,6 +3,7 @@ import { decide } from './account.decide';
 import { AccountError, AccountErrorType, Decision } from './account.errors';
 import { AccountEvent } from './account.events';
 import { AccountState, OpenedAccountState, initialAccountState } from './account.state';
+import { invalidAmounts } from './testing/amounts.fixtures';
 
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
 const OTHER_ACCOUNT_ID = '9d3e1a2b-7c4f-4e8d-b6a5-1f0e2d3c4b5a';
@@ -266,12 +267,7 @@ describe('decide', () => {
       });
     });
 
-    it.each([
-      ['0', 0n],
-      ['-1', -1n],
-      ['the safe maximum + 1', MAX + 1n],
-      ['a JS number', 5 as unknown as bigint],
-    ])('given an active account, when %s is deposited, then InvalidAmount', (_label, amount) => {
+    it.each(invalidAmounts)('given an active account, when %s is deposited, then InvalidAmount', (_label, amount) => {
       expect(errorOf(decide(depositMoney(amount), account())).type).toBe('InvalidAmount');
     });
 

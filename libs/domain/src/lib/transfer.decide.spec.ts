@@ -16,6 +16,7 @@ import { TransferEvent } from './transfer.events';
 import { evolveTransfer } from './transfer.evolve';
 import { TransferState, initialTransferState } from './transfer.state';
 import { DEADLINE, FROM, NOW, TO, TRANSFER_ID, pendingTransfer, recorded } from './testing/transfer.fixtures';
+import { invalidAmounts } from './testing/amounts.fixtures';
 
 const OPENED_AT = new Date('2024-01-15T09:00:00.000Z');
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
@@ -353,12 +354,7 @@ describe('decideTransfer', () => {
       );
     });
 
-    it.each([
-      ['zero', 0n],
-      ['negative', -1n],
-      ['above the safe maximum', MAX + 1n],
-      ['a number, not a bigint', 300 as unknown as bigint],
-    ])('given an amount that is %s, then InvalidAmount', (_label, amount) => {
+    it.each(invalidAmounts)('given an amount that is %s, then InvalidAmount', (_label, amount) => {
       for (const [, make] of both) {
         expect(errorOf(decideTransfer(make({ amount }), initialTransferState, source(), destination())).type).toBe('InvalidAmount');
       }
