@@ -56,3 +56,10 @@ export function upcastToCurrent<T extends string>(
   }
   return { type, schemaVersion: current, data };
 }
+
+/** The upcasters of a stream none of whose event types has changed its schema yet. */
+export function noUpcastersYet<T extends string>(types: readonly T[]): Readonly<Record<T, ReadonlyMap<number, UpcastStep>>> {
+  const upcasters = {} as Record<T, ReadonlyMap<number, UpcastStep>>;
+  for (const type of types) upcasters[type] = new Map();
+  return upcasters;
+}

@@ -1,15 +1,10 @@
-import { CURRENT_TRANSFER_EVENT_SCHEMA_VERSIONS, EncodedTransferEvent, decodeTransferEvent } from './transfer.codec';
+import { CURRENT_TRANSFER_EVENT_SCHEMA_VERSIONS, EncodedTransferEvent, TRANSFER_EVENT_TYPES, decodeTransferEvent } from './transfer.codec';
 import { TransferEvent, TransferEventType } from './transfer.events';
-import { UpcastStep, UpcastableEvent, upcastToCurrent } from './event-upcasting';
+import { UpcastStep, UpcastableEvent, noUpcastersYet, upcastToCurrent } from './event-upcasting';
 
 /** Keyed by the version an upcaster reads; every version below the current one needs an entry. */
-export const TRANSFER_EVENT_UPCASTERS: Readonly<Record<TransferEventType, ReadonlyMap<number, UpcastStep>>> = {
-  TransferCompleted: new Map(),
-  PendingTransferPlaced: new Map(),
-  PendingTransferPosted: new Map(),
-  PendingTransferVoided: new Map(),
-  PendingTransferExpired: new Map(),
-};
+export const TRANSFER_EVENT_UPCASTERS: Readonly<Record<TransferEventType, ReadonlyMap<number, UpcastStep>>> =
+  noUpcastersYet(TRANSFER_EVENT_TYPES);
 
 /** As `upcastAccountEvent`, for the transfer stream's events. */
 export function upcastTransferEvent(raw: UpcastableEvent): EncodedTransferEvent {
