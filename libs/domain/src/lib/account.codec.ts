@@ -1,9 +1,10 @@
 import { AccountEvent, AccountEventType, AccountStatus, HoldReleaseReason } from './account.events';
 import { MAX_MONEY_MINOR_UNITS } from './account.limits';
 import { AccountState } from './account.state';
-import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
+import { EventDecodeError } from './decode.errors';
 import type { JsonObject } from '@ledger/primitives';
 import { JsonFieldsReader } from './json-fields.reader';
+import { failSnapshot, snapshotStatus } from './snapshot.reader';
 import { unhandled } from './unhandled';
 
 /**
@@ -248,18 +249,16 @@ export function encodeState(state: AccountState): JsonObject {
 
 /** Throws `SnapshotDecodeError`; the caller may then ignore the snapshot and replay the stream. */
 export function decodeState(value: unknown): AccountState {
-  const fail = (reason: string): never => {
-    throw new SnapshotDecodeError(reason);
-  };
-  const status = JsonFieldsReader.anyKeys(value, fail).oneOf('status', SNAPSHOT_STATUSES);
-  if (status === 'NOT_OPENED') {
-    JsonFieldsReader.of(value, ['status'], fail);
-    return { status };
-  }
-  const r = JsonFieldsReader.of(value, ['status', 'accountId', 'owner', 'ownerId', 'currency', 'balance', 'reserved', 'openedAt'], fail);
+  const status = snapshotStatus(value, SNAPSHOT_STATUSES, 'NOT_OPENED');
+  if (status === 'NOT_OPENED') return { status };
+  const r = JsonFieldsReader.of(
+    value,
+    ['status', 'accountId', 'owner', 'ownerId', 'currency', 'balance', 'reserved', 'openedAt'],
+    failSnapshot,
+  );
   const balance = r.integer('balance', 0n, MAX_MONEY_MINOR_UNITS);
   const reserved = r.integer('reserved', 0n, MAX_MONEY_MINOR_UNITS);
-  if (reserved > balance) return fail('reserved must not exceed balance');
+  if (reserved > balance) return failSnapshot('reserved must not exceed balance');
   return {
     status,
     accountId: r.nonEmptyString('accountId'),

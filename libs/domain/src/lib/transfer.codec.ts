@@ -1,6 +1,7 @@
 import { MAX_MONEY_MINOR_UNITS, codePointLength } from './account.limits';
-import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
+import { EventDecodeError } from './decode.errors';
 import { JsonFieldsReader } from './json-fields.reader';
+import { failSnapshot, snapshotStatus } from './snapshot.reader';
 import { PENDING_TIMEOUT_MAX_SECONDS, TRANSFER_REFERENCE_MAX_LENGTH } from './transfer.commands';
 import { TransferEvent, TransferEventType, TransferTerms } from './transfer.events';
 import { TransferState, TransferStatus } from './transfer.state';
@@ -187,18 +188,12 @@ export function encodeTransferState(state: TransferState): JsonObject {
 
 /** Throws `SnapshotDecodeError`; the caller may then ignore the snapshot and replay the stream. */
 export function decodeTransferState(value: unknown): TransferState {
-  const fail = (reason: string): never => {
-    throw new SnapshotDecodeError(reason);
-  };
-  const status = JsonFieldsReader.anyKeys(value, fail).oneOf('status', TRANSFER_STATE_STATUSES);
-  if (status === 'NOT_CREATED') {
-    JsonFieldsReader.of(value, ['status'], fail);
-    return { status };
-  }
-  const r = JsonFieldsReader.of(value, TRANSFER_STATE_FIELDS, fail);
-  const terms = readTerms(r, fail);
+  const status = snapshotStatus(value, TRANSFER_STATE_STATUSES, 'NOT_CREATED');
+  if (status === 'NOT_CREATED') return { status };
+  const r = JsonFieldsReader.of(value, TRANSFER_STATE_FIELDS, failSnapshot);
+  const terms = readTerms(r, failSnapshot);
   const postedAmount = r.integer('postedAmount', 0n, MAX_MONEY_MINOR_UNITS);
-  if (postedAmount > terms.amount) return fail('postedAmount must not exceed amount');
+  if (postedAmount > terms.amount) return failSnapshot('postedAmount must not exceed amount');
   return {
     status,
     ...terms,
