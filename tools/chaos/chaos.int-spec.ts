@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sleep } from '@ledger/platform';
+import { eventually } from '@ledger/testing';
 import { TYPESCRIPT_NODE_ARGS } from '@ledger/tooling';
 import { pidAlive } from './chaos.faults';
 import type { ChaosReport, FaultRecord } from './chaos.report';
@@ -19,9 +19,11 @@ describe('npm run chaos (short)', () => {
   const output: string[] = [];
 
   afterAll(async () => {
-    if (groupLeader !== undefined && pidAlive(groupLeader)) {
-      process.kill(groupLeader, 'SIGTERM');
-      for (let waited = 0; waited < 60_000 && pidAlive(groupLeader); waited += 500) await sleep(500);
+    const leader = groupLeader;
+    if (leader !== undefined && pidAlive(leader)) {
+      process.kill(leader, 'SIGTERM');
+      // A run that has not ended by then is killed below.
+      await eventually(() => !pidAlive(leader), 60_000, 'the chaos run to end after SIGTERM', undefined, 500).catch(() => undefined);
     }
     // Whatever the run left behind (it ends its children itself; this is for a run that could not).
     if (groupLeader !== undefined) {

@@ -1,5 +1,5 @@
 import { countStoredEvents, eventStoreMigrations, PostgresEventStore, readCommittedBatch, type CommittedEvent } from '@ledger/event-store';
-import { loadConfig, sleep } from '@ledger/platform';
+import { loadConfig } from '@ledger/platform';
 import { rebuildReadModels, type RebuildResult } from '@ledger/read-model-operations';
 import { inputFromStore, ProjectionWriter } from '@ledger/read-model-projection';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
@@ -69,8 +69,8 @@ function startClients(url: string, headers: Record<string, string>, reached: Rea
       const ids = [...reached.keys()];
       const id = ids[Math.floor(Math.random() * ids.length)];
       if (id === undefined) {
-        await sleep(10);
-        continue;
+        failures.push('the clients started before any account was projected');
+        return;
       }
       const floor = reached.get(id) ?? 0;
       try {

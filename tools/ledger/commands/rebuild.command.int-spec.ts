@@ -1,11 +1,10 @@
 import { COMMIT_ORIGIN, eventStoreMigrations, PostgresEventStore, readCommittedBatch } from '@ledger/event-store';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
-import { AccountTraffic, createTestDatabase, testPool, type TestDatabase } from '@ledger/testing';
+import { AccountTraffic, createTestDatabase, eventually, testPool, type TestDatabase } from '@ledger/testing';
 import type { Pool } from 'pg';
 import { EXIT } from '../exit-codes';
 import type { Terminal } from '../ledger.output';
 import { rebuildCommand, type ProgressLine } from './rebuild.command';
-import { sleep } from '@ledger/platform';
 
 function capture(): Terminal & { readonly output: string[]; readonly errors: string[] } {
   const output: string[] = [];
@@ -23,11 +22,11 @@ async function untilVisible(pool: Pool): Promise<number> {
   const stored = Number((await pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count);
   const client = await pool.connect();
   try {
-    const deadline = Date.now() + 30_000;
-    while ((await readCommittedBatch(client, COMMIT_ORIGIN, stored)).length < stored) {
-      if (Date.now() > deadline) throw new Error('stored events not visible to the committed read within 30 s');
-      await sleep(50);
-    }
+    await eventually(
+      async () => (await readCommittedBatch(client, COMMIT_ORIGIN, stored)).length >= stored,
+      30_000,
+      'stored events visible to the committed read',
+    );
   } finally {
     client.release();
   }

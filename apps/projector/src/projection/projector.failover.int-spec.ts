@@ -1,6 +1,6 @@
-import { accountSnapshots, AccountHistory, expectedAccount, interleaved, type AppProcess } from '@ledger/testing';
+import { accountSnapshots, AccountHistory, eventually, expectedAccount, interleaved, type AppProcess } from '@ledger/testing';
 import { spawnProjector } from '../testing/projector-harness';
-import { projectorTestEnv, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
+import { projectorTestEnv, waitForGroupAtEnd, type ProjectorTestEnv } from '../testing/projector-test-env';
 import { sleep } from '@ledger/platform';
 
 const PARTITIONS = 6;
@@ -50,7 +50,7 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
     };
     const [victim, survivor] = [spawn('projector-victim'), spawn('projector-survivor')];
     const shared = () => [victim, survivor].every((p) => (latestAssignment(p)?.length ?? 0) > 0);
-    await waitUntil(
+    await eventually(
       async () => shared(),
       BOOT_MS,
       'both replicas to own partitions',
@@ -60,16 +60,19 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
     // A stream over several seconds, version by version across all accounts, so the kill lands mid-stream.
     const histories = Array.from({ length: ACCOUNTS }, () => new AccountHistory({ deposits: VERSIONS - 1 }));
     const messages = interleaved(histories);
+    // Every account's last version is produced only after the kill: the kill lands mid-stream whatever the speeds.
+    const beforeKill = messages.length - ACCOUNTS;
     const producing = (async () => {
-      for (let start = 0; start < messages.length; start += ACCOUNTS) {
+      for (let start = 0; start < beforeKill; start += ACCOUNTS) {
         await env.produce(topic, messages.slice(start, start + ACCOUNTS));
+        // Pacing, not a wait: spreads the stream out so the victim is still writing batches when it is killed.
         await sleep(50);
       }
     })();
     const applied = async () => Number((await env.pool.query(`SELECT count(*) AS n FROM read_model.account_transactions`)).rows[0].n);
-    await waitUntil(async () => (await applied()) >= messages.length / 4, 60_000, 'a quarter of the stream projected');
+    await eventually(async () => (await applied()) >= messages.length / 4, 60_000, 'a quarter of the stream projected');
     // A transaction with an xid is a batch writing (the gauges' reads take none): kill it right there.
-    await waitUntil(
+    await eventually(
       async () =>
         (await env.pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'projector-victim' AND backend_xid IS NOT NULL`))
           .rows.length > 0,
@@ -83,6 +86,7 @@ describe('two projector replicas, one killed with SIGKILL mid-stream (real proce
     await victim.exited;
     const appliedAtKill = await applied();
     await producing;
+    await env.produce(topic, messages.slice(beforeKill));
 
     await waitForGroupAtEnd(env, groupId, topic, 90_000);
     expect(appliedAtKill).toBeLessThan(messages.length);

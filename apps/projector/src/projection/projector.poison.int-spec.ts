@@ -1,9 +1,9 @@
 import { decodeEnvelope, EVENT_HEADERS, toKafkaMessage, type EventEnvelope } from '@ledger/messaging';
-import { accountSnapshots, AccountHistory, expectedAccount, historyVersions } from '@ledger/testing';
+import { accountSnapshots, AccountHistory, eventually, expectedAccount, historyVersions } from '@ledger/testing';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { DEAD_LETTER_HEADERS } from '../dead-letters/dead-letter.message';
 import { metricValue, startProjector, type InProcessProjector } from '../testing/projector-harness';
-import { projectorTestEnv, single, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
+import { projectorTestEnv, single, waitForGroupAtEnd, type ProjectorTestEnv } from '../testing/projector-test-env';
 
 /** Every message goes to this partition, so the poison shares it with the healthy accounts. */
 const PARTITION = 0;
@@ -158,7 +158,7 @@ describe('projector with poison and gaps on a shared partition (real Kafka and P
       `SELECT id::text AS id, error, "offset"::text AS "offset", published_at IS NOT NULL AS published FROM read_model.dead_letters ORDER BY id`,
     );
     expect(deadLetters.rows).toHaveLength(POISON.length + 3);
-    await waitUntil(
+    await eventually(
       async () => (await env.endOffsets(`${topic}.dlq`)).get(0) === String(deadLetters.rows.length),
       15_000,
       'the dead-letter copies',
@@ -177,7 +177,7 @@ describe('projector with poison and gaps on a shared partition (real Kafka and P
     const undecodableCopy = copies.find((m) => m.headers?.[DEAD_LETTER_HEADERS.accountId]?.toString() === undecodable);
     expect(undecodableCopy?.key?.toString()).toBe(undecodable);
     expect(undecodableCopy?.value).toEqual(Buffer.from([0x7b, 0xff, 0xfe, 0x00]));
-    await waitUntil(
+    await eventually(
       async () => (await env.pool.query(`SELECT 1 FROM read_model.dead_letters WHERE published_at IS NULL`)).rowCount === 0,
       10_000,
       'every dead letter marked published',
@@ -187,7 +187,7 @@ describe('projector with poison and gaps on a shared partition (real Kafka and P
   it('shows the dead letters, held events and parked accounts on /metrics', async () => {
     const parkedAccounts = POISON.length + 1;
     const held = POISON.length * 2 + 1;
-    await waitUntil(
+    await eventually(
       async () => metricValue(await projector.metrics(), 'ledger_projector_parked_accounts') === parkedAccounts,
       10_000,
       'the gauges',
@@ -217,7 +217,7 @@ describe('projector with poison and gaps on a shared partition (real Kafka and P
       await consumer.connect();
       await consumer.subscribe({ topics: [name], fromBeginning: true });
       await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
-      await waitUntil(async () => seen.length >= count, 20_000, `${count} messages on ${name}`);
+      await eventually(async () => seen.length >= count, 20_000, `${count} messages on ${name}`);
     } finally {
       await consumer.disconnect();
     }

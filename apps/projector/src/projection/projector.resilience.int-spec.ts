@@ -1,7 +1,7 @@
-import { accountSnapshots, AccountHistory, expectedAccount, interleaved } from '@ledger/testing';
+import { accountSnapshots, AccountHistory, eventually, expectedAccount, interleaved } from '@ledger/testing';
 import { Client } from 'pg';
 import { metricValue, startProjector, type InProcessProjector } from '../testing/projector-harness';
-import { projectorTestEnv, waitForGroupAtEnd, waitUntil, type ProjectorTestEnv } from '../testing/projector-test-env';
+import { projectorTestEnv, waitForGroupAtEnd, type ProjectorTestEnv } from '../testing/projector-test-env';
 
 const PARTITION = 0;
 
@@ -68,7 +68,7 @@ describe('projector when the database refuses or goes away, and pruning (real Ka
         databaseName(),
       ]);
       await env.produce(topic, interleaved(histories), PARTITION);
-      await waitUntil(
+      await eventually(
         async () => (metricValue(await projector.metrics(), 'ledger_projector_batch_failures_total', { kind: 'outage' }) ?? 0) >= 3,
         20_000,
         'the projector to meet the outage',
@@ -108,7 +108,7 @@ describe('projector when the database refuses or goes away, and pruning (real Ka
       await admin.query(`SELECT 1 FROM read_model.accounts WHERE account_id = $1 FOR UPDATE`, [blocked.accountId]);
       await env.produce(topic, interleaved([blocked, other]).slice(1), PARTITION);
       // PROJECTOR_MAX_ATTEMPTS is 3: well past it, a batch counted as the rows' fault would have been isolated by now.
-      await waitUntil(async () => (await transient()) >= transientBefore + 6, 30_000, 'the projector to time out on the lock repeatedly');
+      await eventually(async () => (await transient()) >= transientBefore + 6, 30_000, 'the projector to time out on the lock repeatedly');
       expect((await env.pool.query(`SELECT count(*)::int AS n FROM read_model.dead_letters`)).rows[0].n).toBe(deadBefore);
     } finally {
       await admin.query('ROLLBACK');
@@ -134,7 +134,7 @@ describe('projector when the database refuses or goes away, and pruning (real Ka
     const ids = history.envelopes.map((e) => e.eventId);
 
     // Retention 2 s, pruned every 300 ms.
-    await waitUntil(async () => (await processed(ids)) === 0, 15_000, 'the processed ids to be pruned');
+    await eventually(async () => (await processed(ids)) === 0, 15_000, 'the processed ids to be pruned');
     expect(metricValue(await projector.metrics(), 'ledger_projector_processed_events_pruned_total')).toBeGreaterThanOrEqual(ids.length);
 
     const before = await accountSnapshots(env.pool);

@@ -1,6 +1,14 @@
 import { accountPartitioner, createKafka } from '@ledger/messaging';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@ledger/read-model-schema';
-import { createTestDatabase, createTopicAndWait, testKafkaBrokers, testPool, uniqueTopicName, type TestDatabase } from '@ledger/testing';
+import {
+  createTestDatabase,
+  createTopicAndWait,
+  eventually,
+  testKafkaBrokers,
+  testPool,
+  uniqueTopicName,
+  type TestDatabase,
+} from '@ledger/testing';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { consumerLag } from '../projection/consumer-lag';
@@ -106,24 +114,6 @@ export function single<T>(items: readonly T[]): T {
   return item;
 }
 
-/** Polls until `condition` holds; the error names what was awaited and the last state seen. */
-export async function waitUntil(
-  condition: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  state?: () => Promise<unknown>,
-  pollMs = 100,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      const seen = state === undefined ? '' : `; last seen: ${JSON.stringify(await state())}`;
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${seen}`);
-    }
-    await sleep(pollMs);
-  }
-}
-
 /** Resolves once the group committed every partition up to its end: all it consumed so far is projected. */
 export async function waitForGroupAtEnd(env: ProjectorTestEnv, groupId: string, topic: string, timeoutMs: number): Promise<void> {
   const behind = async () => {
@@ -137,5 +127,5 @@ export async function waitForGroupAtEnd(env: ProjectorTestEnv, groupId: string, 
       }))
       .filter((p) => p.lag > 0);
   };
-  await waitUntil(async () => (await behind()).length === 0, timeoutMs, `group ${groupId} to commit the end of ${topic}`, behind);
+  await eventually(async () => (await behind()).length === 0, timeoutMs, `group ${groupId} to commit the end of ${topic}`, behind);
 }

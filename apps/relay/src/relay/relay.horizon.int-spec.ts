@@ -1,5 +1,4 @@
 import { PostgresEventStore } from '@ledger/event-store';
-import { sleep } from '@ledger/platform';
 import { eventually } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
 import { startRelay } from '../testing/relay-harness';
@@ -34,6 +33,7 @@ describe('relay behind an older open transaction', () => {
     });
     suite.stopAfterwards(relay);
     const store = new PostgresEventStore(env.pool);
+    const heldBackReads = async () => (await relay.metrics.heldBackReads.get()).values[0]?.value ?? 0;
     const first = deposit();
     await store.append({ streamId: randomUUID(), expectedVersion: 0, events: [first] });
     // The relay creates the topic with its first batch.
@@ -52,9 +52,10 @@ describe('relay behind an older open transaction', () => {
       await older.query('BEGIN');
       // An xid and nothing else: its end notifies nobody.
       await older.query('SELECT pg_current_xact_id()');
+      const heldBackBefore = await heldBackReads();
       await store.append({ streamId: randomUUID(), expectedVersion: 0, events: [behind] });
       // The append's notification wakes the relay, which finds it hidden behind the open transaction.
-      await sleep(300);
+      await eventually(async () => (await heldBackReads()) > heldBackBefore, 15_000, 'the relay finding the append held back');
       expect(reader.eventIds.has(behind.eventId)).toBe(false);
       await older.query('COMMIT');
     } finally {

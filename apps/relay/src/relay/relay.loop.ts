@@ -101,6 +101,7 @@ export class RelayLoop {
         // Events behind an older, still running transaction are released by its end, which no
         // notification announces: look again soon (backing off) instead of waiting for the poll.
         const heldBack = await committedEventsHeldBack(session, start);
+        if (heldBack) this.deps.metrics.heldBackReads.inc();
         await wake.wait(heldBack ? backoffDelay(heldBackChecks++, this.heldBackRecheck) : settings.pollIntervalMs, signal);
         next = read(start);
         continue;

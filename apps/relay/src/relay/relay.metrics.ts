@@ -12,6 +12,8 @@ export class RelayMetrics {
   readonly lagEvents: Gauge;
   readonly oldestUnrelayedEventAge: Gauge;
   readonly oldestOpenTransactionAge: Gauge;
+  /** Reads that found committed events the horizon still hides behind an older open transaction. */
+  readonly heldBackReads: Counter;
   readonly leader: Gauge;
   /** Labelled by what changed (cluster, topic) and what the relay did about it (republish, stop). */
   readonly destinationChanges: Counter<'change' | 'action'>;
@@ -63,6 +65,11 @@ export class RelayMetrics {
     this.oldestOpenTransactionAge = new Gauge({
       name: 'ledger_relay_oldest_open_transaction_age_seconds',
       help: 'Age of the oldest transaction holding an xid: the relay cannot pass it until it ends.',
+      registers,
+    });
+    this.heldBackReads = new Counter({
+      name: 'ledger_relay_held_back_reads_total',
+      help: 'Reads that found committed events hidden behind an older open transaction; each one schedules a quick recheck.',
       registers,
     });
     this.leader = new Gauge({

@@ -1,5 +1,4 @@
-import { sleep } from '@ledger/platform';
-import { bulkAppend, databaseSuite } from '@ledger/testing';
+import { bulkAppend, databaseSuite, eventually } from '@ledger/testing';
 import type { Client, PoolClient } from 'pg';
 import {
   COMMIT_ORIGIN,
@@ -7,6 +6,7 @@ import {
   countStoredEvents,
   readCommittedBatch,
   type CommitPosition,
+  type CommittedEvent,
 } from './committed-events.reader';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
 import { PostgresEventStore } from './postgres-event-store';
@@ -17,12 +17,14 @@ import { newEvent, newEvents } from './testing/event.fixture';
  * it back for a moment, so reads that expect rows wait for them.
  */
 async function readAtLeast(session: Client, after: CommitPosition, limit: number, count: number) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const read = await readCommittedBatch(session, after, limit);
-    if (read.length >= count || Date.now() > deadline) return read;
-    await sleep(50);
-  }
+  let read: CommittedEvent[] = [];
+  await eventually(
+    async () => (read = await readCommittedBatch(session, after, limit)).length >= count,
+    15_000,
+    `${count} committed events readable`,
+    () => read.map((e) => `${e.streamId}:${e.version}`),
+  );
+  return read;
 }
 
 /** A store on this session: its appends run one by one inside the transaction the test controls. */

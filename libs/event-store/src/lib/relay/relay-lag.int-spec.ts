@@ -1,6 +1,6 @@
 import { bulkAppend, databaseSuite, eventually } from '@ledger/testing';
 import { sleep } from '@ledger/platform';
-import { COMMIT_ORIGIN, readCommittedBatch } from '../committed-events.reader';
+import { COMMIT_ORIGIN, readCommittedBatch, type CommittedEvent } from '../committed-events.reader';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '../event-store.migrations';
 import { newEvent } from '../testing/event.fixture';
 import { RelayCheckpoints } from './relay-checkpoints';
@@ -20,10 +20,17 @@ describe('relay lag', () => {
 
   it('given events after the checkpoint, when sampled, then they are pending until the checkpoint passes them', async () => {
     await bulkAppend(db.pool, [event('a', 1), event('b', 1), event('a', 2)]);
+    // Not a wait: lets the events age, so the sampled age is time that passed and not a rounding.
     await sleep(50);
 
     const behind = await sampleRelayLag(db.pool, 'lagging');
-    const read = await readCommittedBatch(db.session, COMMIT_ORIGIN, 2);
+    // The horizon is cluster-wide: another suite's open transaction may hide the events for a moment.
+    let read: CommittedEvent[] = [];
+    await eventually(
+      async () => (read = await readCommittedBatch(db.session, COMMIT_ORIGIN, 2)).length === 2,
+      15_000,
+      'the two first events readable',
+    );
     const second = read[1];
     if (second === undefined) throw new Error('the two first events are not readable');
     await checkpoints.save(db.session, second);
@@ -41,7 +48,6 @@ describe('relay lag', () => {
     try {
       await open.query('BEGIN');
       await open.query('SELECT pg_current_xact_id()');
-      await sleep(300);
 
       let age = 0;
       await eventually(

@@ -137,6 +137,7 @@ describe('database roles: each app connects with only the grants it needs', () =
     const open = await as(command).connect();
     try {
       await open.query('BEGIN');
+      // pg_sleep is not a wait: it lets the open transaction age, so a non-zero age is time that passed.
       await open.query(`SELECT pg_current_xact_id(), pg_sleep(0.05)`);
       const lag = await sampleRelayLag(as(relay), 'roles-test');
       expect(lag.oldestOpenTransactionAgeSeconds).toBeGreaterThan(0);

@@ -1,4 +1,3 @@
-import { sleep } from '@ledger/platform';
 import { AccountHistory } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { projectionSuite } from '../testing/projection.fixture';
@@ -104,20 +103,33 @@ describe('read-model maintenance against PostgreSQL', () => {
     expect(await count(`SELECT count(*) AS n FROM read_model.dead_letters WHERE published_at IS NULL`)).toBe(0);
   });
 
-  it('given two drains at once, then each dead letter goes to exactly one of them', async () => {
+  it('given a second drain while the first is sending, then each dead letter goes to exactly one of them', async () => {
     await apply(Array.from({ length: 6 }, (_, i) => ({ key: null, value: Buffer.from(`concurrent ${i}`) })));
     const seen: string[] = [];
-    const slowPublish = async (rows: readonly UnpublishedDeadLetter[]) => {
-      await sleep(100);
-      seen.push(...rows.map((r) => r.id));
-    };
+    const record = (rows: readonly UnpublishedDeadLetter[]) => void seen.push(...rows.map((r) => r.id));
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let sending = () => undefined as void;
+    const sendStarted = new Promise<void>((resolve) => (sending = resolve));
 
-    const [a, b] = await Promise.all([
-      drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: slowPublish }),
-      drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: slowPublish }),
-    ]);
+    const first = drainDeadLetterOutbox(env.pool, {
+      batchSize: 2,
+      publish: async (rows) => {
+        sending();
+        await held;
+        record(rows);
+      },
+    });
+    let second: number;
+    try {
+      // The first holds its first batch, read and not yet marked published, while the second runs to its end.
+      await sendStarted;
+      second = await drainDeadLetterOutbox(env.pool, { batchSize: 2, publish: async (rows) => record(rows) });
+    } finally {
+      release();
+    }
 
-    expect(a + b).toBe(6);
+    expect((await first) + second).toBe(6);
     expect(seen).toHaveLength(6);
     expect(new Set(seen).size).toBe(6);
   });

@@ -1,8 +1,8 @@
 import { decodeStoredAccountEvent, encodeEvent, type AccountEvent } from '@ledger/domain';
 import { PostgresEventStore, readStreamEvents, type StoredEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
-import { required, sleep } from '@ledger/platform';
-import { accountSnapshot, foldAccount, historyVersions } from '@ledger/testing';
+import { required } from '@ledger/platform';
+import { accountSnapshot, eventually, foldAccount, historyVersions } from '@ledger/testing';
 import type { Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -316,13 +316,17 @@ describe('heal against PostgreSQL', () => {
 
 /** Until `count` backends wait on a lock: the batch is queued behind the action's row locks. */
 async function waitForLockWaiters(pool: Pool, count: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const { rows } = await pool.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (rows[0].n >= count) return;
-    await sleep(10);
-  }
-  throw new Error(`no backend waited on a lock within 20 s`);
+  let waiting = 0;
+  await eventually(
+    async () => {
+      const { rows } = await pool.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      waiting = rows[0].n;
+      return waiting >= count;
+    },
+    20_000,
+    `${count} backends waiting on a lock`,
+    () => waiting,
+  );
 }

@@ -142,6 +142,7 @@ describe('redrive against PostgreSQL', () => {
     for (let round = 0; round < 25; round++) {
       const history = new AccountHistory({ deposits: 5 });
       await parkedByRefusal(history, 4);
+      // Not a wait: varies which one goes first; the assertions below accept either order.
       const jitter = () => sleep(Math.random() * 4);
       const [redriven, batch] = await Promise.all([
         jitter().then(() => redrive(operatorContext(env.pool), history.accountId)),

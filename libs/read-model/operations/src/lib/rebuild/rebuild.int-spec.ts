@@ -1,9 +1,17 @@
-import { first, required, sleep } from '@ledger/platform';
-import { eventStoreMigrations, PostgresEventStore, readCommittedBatch, type CommittedEvent, type StoredEvent } from '@ledger/event-store';
+import { first, required } from '@ledger/platform';
+import {
+  countStoredEvents,
+  eventStoreMigrations,
+  PostgresEventStore,
+  readCommittedBatch,
+  type CommittedEvent,
+  type StoredEvent,
+} from '@ledger/event-store';
 import {
   AccountTraffic,
   appendTraffic,
   databaseSuite,
+  eventually,
   expectedReadModel,
   readAllCommitted,
   seedTraffic,
@@ -53,8 +61,8 @@ function startReaders(pool: Pool, reached: ReadonlyMap<string, number>, count: n
       const ids = [...reached.keys()];
       const id = ids[Math.floor(Math.random() * ids.length)];
       if (id === undefined) {
-        await sleep(10);
-        continue;
+        failures.push('the readers started before any account was projected');
+        return;
       }
       const floor = reached.get(id) ?? 0;
       try {
@@ -173,7 +181,12 @@ describe('rebuildReadModels against PostgreSQL', () => {
     const projector = standInProjector(db.pool, await sourceSession());
     projector.reached.set(parkedId, 1);
     projector.start();
-    while (projector.applied < 2_000) await sleep(50);
+    await eventually(
+      () => projector.applied >= 2_000,
+      60_000,
+      'the stand-in projector past 2,000 events',
+      () => projector.applied,
+    );
     const writers = appendTraffic(traffic, owned, append, 2);
     const readers = startReaders(db.pool, projector.reached, 3);
     const catalogBefore = await catalog(db.pool);
@@ -183,23 +196,30 @@ describe('rebuildReadModels against PostgreSQL', () => {
     const progress: RebuildProgress[] = [];
     const readsBefore = readers.reads;
     const projectedBefore = projector.applied;
+    const countEvents = () => countStoredEvents(db.pool);
     let result: RebuildResult;
     try {
       result = await rebuildReadModels({
         pool: db.pool,
         readEvents: (after, limit) => readCommittedBatch(rebuildSource, after, limit),
-        countEvents: async () => Number((await db.pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count),
+        countEvents,
         performedBy: 'rebuild test',
         onProgress: (p) => progress.push(p),
         tuning: TUNING,
       });
-    } finally {
       // Traffic keeps flowing past the swap, so the projector meets what the rebuild already applied.
-      await sleep(1_000);
+      const atSwap = await countEvents();
+      await eventually(
+        async () => projector.read >= atSwap && (await countEvents()) > atSwap,
+        60_000,
+        'appends after the swap, and the projector through every event the rebuild saw',
+        () => ({ atSwap, projectorRead: projector.read }),
+      );
+    } finally {
       await writers.stop();
     }
     const readsDuringRebuild = readers.reads - readsBefore;
-    const total = Number((await db.pool.query(`SELECT count(*) FROM event_store.events`)).rows[0].count);
+    const total = await countEvents();
     await projector.drain(total);
     await readers.stop();
 
