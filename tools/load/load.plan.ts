@@ -48,6 +48,8 @@ const PROBLEM_OF: Readonly<Record<AccountErrorType, string>> = {
   AccountNotFrozen: 'account-not-frozen',
   AccountClosed: 'account-closed',
   BalanceNotZero: 'balance-not-zero',
+  // The command edge answers a close with pending holds as balance-not-zero (a hold keeps the balance above zero).
+  PendingHolds: 'balance-not-zero',
   BalanceOverflow: 'balance-overflow',
 };
 

@@ -34,6 +34,17 @@ export function accountProblem(error: AccountError): ProblemException {
       return commandProblem('balance-not-zero', 'Only an account with a zero balance can be closed.', {
         balance: Number(error.balance),
       });
+    // API.md names no problem of its own for this: an account with a pending hold has a balance, and
+    // the balance-not-zero problem says why it cannot close.
+    case 'PendingHolds':
+      return commandProblem(
+        'balance-not-zero',
+        'Pending holds reserve part of the balance; post, void or let them expire before closing.',
+        {
+          balance: Number(error.balance),
+          reserved: Number(error.reserved),
+        },
+      );
     case 'BalanceOverflow':
       return commandProblem('balance-overflow', 'The deposit would take the balance beyond the largest amount supported.', {
         balance: Number(error.balance),

@@ -19,6 +19,7 @@ const ERRORS: readonly [AccountError, CommandProblemSlug][] = [
   [{ type: 'AccountNotFrozen', accountId: ID }, 'account-not-frozen'],
   [{ type: 'AccountClosed', accountId: ID }, 'account-closed'],
   [{ type: 'BalanceNotZero', accountId: ID, balance: 5n }, 'balance-not-zero'],
+  [{ type: 'PendingHolds', accountId: ID, balance: 5n, reserved: 3n }, 'balance-not-zero'],
   [{ type: 'BalanceOverflow', accountId: ID, balance: 5n, amount: 7n }, 'balance-overflow'],
 ];
 

@@ -23,6 +23,7 @@ const REJECTION_FIELDS: Readonly<Record<AccountErrorType, Readonly<Record<string
   AccountNotFrozen: { accountId: 'text' },
   AccountClosed: { accountId: 'text' },
   BalanceNotZero: { accountId: 'text', balance: 'amount' },
+  PendingHolds: { accountId: 'text', balance: 'amount', reserved: 'amount' },
   BalanceOverflow: { accountId: 'text', balance: 'amount', amount: 'amount' },
 };
 

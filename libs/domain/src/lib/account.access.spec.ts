@@ -17,6 +17,7 @@ const account = (ownerId: string | null, status: OpenedAccountState['status'] = 
   ownerId,
   currency: 'EUR',
   balance: 100n,
+  reserved: 0n,
   openedAt: NOW,
 });
 

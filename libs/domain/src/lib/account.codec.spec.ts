@@ -14,6 +14,19 @@ import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
 const AT = new Date('2024-05-01T10:30:00.123Z');
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const TRANSFER_ID = '5a1e0c3d-8b7f-4a2e-9c6d-3f4e5a6b7c8d';
+const COUNTERPARTY_ID = '9d3e1a2b-7c4f-4e8d-b6a5-1f0e2d3c4b5a';
+
+function leg(amount: bigint) {
+  return {
+    accountId: ACCOUNT_ID,
+    transferId: TRANSFER_ID,
+    counterpartyAccountId: COUNTERPARTY_ID,
+    amount,
+    balanceAfter: MAX - 7n,
+    reservedAfter: 7n,
+  };
+}
 
 // Typed by AccountEventType, so a new event does not compile until it has a sample here.
 const sampleEvents: Record<AccountEventType, AccountEvent> = {
@@ -58,6 +71,26 @@ const sampleEvents: Record<AccountEventType, AccountEvent> = {
   AccountClosed: {
     type: 'AccountClosed',
     data: { accountId: ACCOUNT_ID, closedAt: AT },
+  },
+  TransferDebited: {
+    type: 'TransferDebited',
+    data: { ...leg(MAX), debitedAt: AT },
+  },
+  TransferCredited: {
+    type: 'TransferCredited',
+    data: { ...leg(1n), creditedAt: AT },
+  },
+  HoldPlaced: {
+    type: 'HoldPlaced',
+    data: { ...leg(5n), expiresAt: new Date('2024-05-31T10:30:00.123Z'), placedAt: AT },
+  },
+  HoldPosted: {
+    type: 'HoldPosted',
+    data: { ...leg(3n), heldAmount: 5n, postedAt: AT },
+  },
+  HoldReleased: {
+    type: 'HoldReleased',
+    data: { ...leg(5n), reason: 'EXPIRED', releasedAt: AT },
   },
 };
 
@@ -150,6 +183,41 @@ describe('event codec', () => {
     };
 
     expect(decodeEvent(throughJson(encodeEvent(event)))).toEqual(event);
+  });
+
+  describe('transfer legs', () => {
+    it('given HoldPosted, when encoded, then the hold it lifts and the resulting balances are decimal strings', () => {
+      expect(encodeEvent(sampleEvents.HoldPosted)).toEqual({
+        type: 'HoldPosted',
+        schemaVersion: 1,
+        data: {
+          accountId: ACCOUNT_ID,
+          transferId: TRANSFER_ID,
+          counterpartyAccountId: COUNTERPARTY_ID,
+          amount: '3',
+          balanceAfter: '9007199254740984',
+          reservedAfter: '7',
+          heldAmount: '5',
+          postedAt: AT.toISOString(),
+        },
+      });
+    });
+
+    it.each([
+      ['TransferDebited', 'a negative reservedAfter', { reservedAfter: '-1' }, 'reservedAfter'],
+      ['TransferCredited', 'a zero amount', { amount: '0' }, 'amount'],
+      ['HoldPlaced', 'no transferId', { transferId: undefined }, 'transferId'],
+      ['HoldPlaced', 'an empty counterparty', { counterpartyAccountId: '' }, 'counterpartyAccountId'],
+      ['HoldPosted', 'a zero heldAmount', { heldAmount: '0' }, 'heldAmount'],
+      ['HoldReleased', 'an unknown reason', { reason: 'CANCELLED' }, 'reason'],
+      ['HoldReleased', 'a local time', { releasedAt: '2024-05-01T10:30:00' }, 'releasedAt'],
+      ['TransferDebited', 'an extra field', { fee: '1' }, 'fee'],
+    ] as const)('given %s with %s, then EventDecodeError naming the field', (type, _label, change, field) => {
+      const encoded = encodeEvent(sampleEvents[type]);
+      const data = JSON.parse(JSON.stringify({ ...encoded.data, ...change }));
+
+      expect(decodeFailure({ ...encoded, data }).reason).toContain(field);
+    });
   });
 
   describe('rejections', () => {
@@ -262,6 +330,7 @@ describe('state codec', () => {
       ownerId: 'user-ada',
       currency: 'EUR',
       balance: 0n,
+      reserved: 0n,
       openedAt: AT,
     },
     {
@@ -271,6 +340,7 @@ describe('state codec', () => {
       ownerId: null,
       currency: 'EUR',
       balance: MAX,
+      reserved: MAX - 1n,
       openedAt: AT,
     },
     {
@@ -280,6 +350,7 @@ describe('state codec', () => {
       ownerId: 'user-ada',
       currency: 'EUR',
       balance: 0n,
+      reserved: 0n,
       openedAt: AT,
     },
   ];
@@ -295,6 +366,7 @@ describe('state codec', () => {
   it('given an active state, when encoded, then the balance is a decimal string', () => {
     expect(encodeState(states[2])).toMatchObject({
       balance: '9007199254740991',
+      reserved: '9007199254740990',
       openedAt: AT.toISOString(),
     });
   });
@@ -313,6 +385,9 @@ describe('state codec', () => {
     ['NOT_OPENED with account fields', { ...valid, status: 'NOT_OPENED' }],
     ['no ownerId (the shape of schema version 1)', { ...valid, ownerId: undefined }],
     ['an empty ownerId', { ...valid, ownerId: '' }],
+    ['no reserved (the shape of schema version 2)', { ...valid, reserved: undefined }],
+    ['a negative reserved', { ...valid, reserved: '-1' }],
+    ['more reserved than the balance', { ...valid, balance: '5', reserved: '6' }],
   ])('given a snapshot with %s, then SnapshotDecodeError', (_label, snapshot) => {
     expect(() => decodeState(throughJson(snapshot))).toThrow(SnapshotDecodeError);
   });

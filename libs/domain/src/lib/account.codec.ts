@@ -1,9 +1,11 @@
-import { AccountEvent, AccountEventType, AccountStatus } from './account.events';
+import { AccountEvent, AccountEventType, AccountStatus, HoldReleaseReason } from './account.events';
 import { MAX_MONEY_MINOR_UNITS } from './account.limits';
 import { AccountState } from './account.state';
-import { EventDecodeError, SnapshotDecodeError } from './decode.errors';
+import { EventDecodeError } from './decode.errors';
 import type { JsonObject } from '@ledger/primitives';
 import { JsonFieldsReader } from './json-fields.reader';
+import { failSnapshot, snapshotStatus } from './snapshot.reader';
+import { unhandled } from './unhandled';
 
 /**
  * JSON codec for events and snapshots: bigint becomes a decimal string, Date an ISO 8601 UTC string,
@@ -18,12 +20,17 @@ export const CURRENT_EVENT_SCHEMA_VERSIONS: Readonly<Record<AccountEventType, nu
   AccountFrozen: 1,
   AccountUnfrozen: 1,
   AccountClosed: 1,
+  TransferDebited: 1,
+  TransferCredited: 1,
+  HoldPlaced: 1,
+  HoldPosted: 1,
+  HoldReleased: 1,
 };
 
 export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = Object.keys(CURRENT_EVENT_SCHEMA_VERSIONS) as AccountEventType[];
 
 /** Bump when the snapshot's shape changes: the store then ignores older snapshots and replays instead. */
-export const ACCOUNT_SNAPSHOT_SCHEMA_VERSION = 2;
+export const ACCOUNT_SNAPSHOT_SCHEMA_VERSION = 3;
 
 export type EncodedAccountEvent = Readonly<{
   type: AccountEventType;
@@ -69,10 +76,22 @@ function encodeEventData(event: AccountEvent): JsonObject {
       return { accountId: event.data.accountId, unfrozenAt: event.data.unfrozenAt.toISOString() };
     case 'AccountClosed':
       return { accountId: event.data.accountId, closedAt: event.data.closedAt.toISOString() };
-    default: {
-      const _exhaustive: never = event;
-      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    case 'TransferDebited':
+      return { ...encodeLeg(event.data), debitedAt: event.data.debitedAt.toISOString() };
+    case 'TransferCredited':
+      return { ...encodeLeg(event.data), creditedAt: event.data.creditedAt.toISOString() };
+    case 'HoldPlaced':
+      return { ...encodeLeg(event.data), expiresAt: event.data.expiresAt.toISOString(), placedAt: event.data.placedAt.toISOString() };
+    case 'HoldPosted':
+      return {
+        ...encodeLeg(event.data),
+        heldAmount: event.data.heldAmount.toString(),
+        postedAt: event.data.postedAt.toISOString(),
+      };
+    case 'HoldReleased':
+      return { ...encodeLeg(event.data), reason: event.data.reason, releasedAt: event.data.releasedAt.toISOString() };
+    default:
+      return unhandled('event', event);
   }
 }
 
@@ -89,6 +108,40 @@ function readMovement(r: JsonFieldsReader): Movement {
     accountId: r.nonEmptyString('accountId'),
     amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS),
     balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
+  };
+}
+
+/** The fields every transfer leg carries; only its timestamps (and a post's or release's extras) differ. */
+type Leg = Readonly<{
+  accountId: string;
+  transferId: string;
+  counterpartyAccountId: string;
+  amount: bigint;
+  balanceAfter: bigint;
+  reservedAfter: bigint;
+}>;
+const LEG_FIELDS = ['accountId', 'transferId', 'counterpartyAccountId', 'amount', 'balanceAfter', 'reservedAfter'] as const;
+const HOLD_RELEASE_REASONS: readonly HoldReleaseReason[] = ['VOIDED', 'EXPIRED'];
+
+function encodeLeg(data: Leg): JsonObject {
+  return {
+    accountId: data.accountId,
+    transferId: data.transferId,
+    counterpartyAccountId: data.counterpartyAccountId,
+    amount: data.amount.toString(),
+    balanceAfter: data.balanceAfter.toString(),
+    reservedAfter: data.reservedAfter.toString(),
+  };
+}
+
+function readLeg(r: JsonFieldsReader): Leg {
+  return {
+    accountId: r.nonEmptyString('accountId'),
+    transferId: r.nonEmptyString('transferId'),
+    counterpartyAccountId: r.nonEmptyString('counterpartyAccountId'),
+    amount: r.integer('amount', 1n, MAX_MONEY_MINOR_UNITS),
+    balanceAfter: r.integer('balanceAfter', 0n, MAX_MONEY_MINOR_UNITS),
+    reservedAfter: r.integer('reservedAfter', 0n, MAX_MONEY_MINOR_UNITS),
   };
 }
 
@@ -148,10 +201,31 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       const r = JsonFieldsReader.of(raw.data, ['accountId', 'closedAt'], fail);
       return { type, data: { accountId: r.nonEmptyString('accountId'), closedAt: r.date('closedAt') } };
     }
-    default: {
-      const _exhaustive: never = type;
-      throw new Error(`unhandled event ${String(_exhaustive)}`);
+    case 'TransferDebited': {
+      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'debitedAt'], fail);
+      return { type, data: { ...readLeg(r), debitedAt: r.date('debitedAt') } };
     }
+    case 'TransferCredited': {
+      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'creditedAt'], fail);
+      return { type, data: { ...readLeg(r), creditedAt: r.date('creditedAt') } };
+    }
+    case 'HoldPlaced': {
+      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'expiresAt', 'placedAt'], fail);
+      return { type, data: { ...readLeg(r), expiresAt: r.date('expiresAt'), placedAt: r.date('placedAt') } };
+    }
+    case 'HoldPosted': {
+      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'heldAmount', 'postedAt'], fail);
+      return {
+        type,
+        data: { ...readLeg(r), heldAmount: r.integer('heldAmount', 1n, MAX_MONEY_MINOR_UNITS), postedAt: r.date('postedAt') },
+      };
+    }
+    case 'HoldReleased': {
+      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'reason', 'releasedAt'], fail);
+      return { type, data: { ...readLeg(r), reason: r.oneOf('reason', HOLD_RELEASE_REASONS), releasedAt: r.date('releasedAt') } };
+    }
+    default:
+      return unhandled('event', type);
   }
 }
 
@@ -168,28 +242,31 @@ export function encodeState(state: AccountState): JsonObject {
     ownerId: state.ownerId,
     currency: state.currency,
     balance: state.balance.toString(),
+    reserved: state.reserved.toString(),
     openedAt: state.openedAt.toISOString(),
   };
 }
 
 /** Throws `SnapshotDecodeError`; the caller may then ignore the snapshot and replay the stream. */
 export function decodeState(value: unknown): AccountState {
-  const fail = (reason: string): never => {
-    throw new SnapshotDecodeError(reason);
-  };
-  const status = JsonFieldsReader.anyKeys(value, fail).oneOf('status', SNAPSHOT_STATUSES);
-  if (status === 'NOT_OPENED') {
-    JsonFieldsReader.of(value, ['status'], fail);
-    return { status };
-  }
-  const r = JsonFieldsReader.of(value, ['status', 'accountId', 'owner', 'ownerId', 'currency', 'balance', 'openedAt'], fail);
+  const status = snapshotStatus(value, SNAPSHOT_STATUSES, 'NOT_OPENED');
+  if (status === 'NOT_OPENED') return { status };
+  const r = JsonFieldsReader.of(
+    value,
+    ['status', 'accountId', 'owner', 'ownerId', 'currency', 'balance', 'reserved', 'openedAt'],
+    failSnapshot,
+  );
+  const balance = r.integer('balance', 0n, MAX_MONEY_MINOR_UNITS);
+  const reserved = r.integer('reserved', 0n, MAX_MONEY_MINOR_UNITS);
+  if (reserved > balance) return failSnapshot('reserved must not exceed balance');
   return {
     status,
     accountId: r.nonEmptyString('accountId'),
     owner: r.nonEmptyString('owner'),
     ownerId: nullableOwnerId(r),
     currency: r.currency('currency'),
-    balance: r.integer('balance', 0n, MAX_MONEY_MINOR_UNITS),
+    balance,
+    reserved,
     openedAt: r.date('openedAt'),
   };
 }

@@ -3,6 +3,7 @@ import { decide } from './account.decide';
 import { AccountError, AccountErrorType, Decision } from './account.errors';
 import { AccountEvent } from './account.events';
 import { AccountState, OpenedAccountState, initialAccountState } from './account.state';
+import { invalidAmounts } from './testing/amounts.fixtures';
 
 const ACCOUNT_ID = '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b';
 const OTHER_ACCOUNT_ID = '9d3e1a2b-7c4f-4e8d-b6a5-1f0e2d3c4b5a';
@@ -50,6 +51,7 @@ const account = (state: Partial<OpenedAccountState> = {}): OpenedAccountState =>
   ownerId: 'user-ada',
   currency: 'EUR',
   balance: 0n,
+  reserved: 0n,
   openedAt: OPENED_AT,
   ...state,
 });
@@ -265,12 +267,7 @@ describe('decide', () => {
       });
     });
 
-    it.each([
-      ['0', 0n],
-      ['-1', -1n],
-      ['the safe maximum + 1', MAX + 1n],
-      ['a JS number', 5 as unknown as bigint],
-    ])('given an active account, when %s is deposited, then InvalidAmount', (_label, amount) => {
+    it.each(invalidAmounts)('given an active account, when %s is deposited, then InvalidAmount', (_label, amount) => {
       expect(errorOf(decide(depositMoney(amount), account())).type).toBe('InvalidAmount');
     });
 
@@ -348,6 +345,18 @@ describe('decide', () => {
         balance: 1000n,
         requested: 1001n,
       });
+    });
+
+    it('given 1000 with 400 reserved by a hold, when 600 is withdrawn, then MoneyWithdrawn and the reservation stays', () => {
+      const [event] = eventsOf(decide(withdrawMoney(600n), account({ balance: 1000n, reserved: 400n })));
+
+      expect(event).toMatchObject({ type: 'MoneyWithdrawn', data: { amount: 600n, balanceAfter: 400n } });
+    });
+
+    it('given 1000 with 400 reserved by a hold, when 601 is withdrawn, then InsufficientFunds against the available 600', () => {
+      const error = errorOf(decide(withdrawMoney(601n), account({ balance: 1000n, reserved: 400n })));
+
+      expect(error).toEqual({ type: 'InsufficientFunds', accountId: ACCOUNT_ID, balance: 600n, requested: 601n });
     });
 
     it('given an empty account, when 1 is withdrawn, then InsufficientFunds', () => {
@@ -457,6 +466,18 @@ describe('decide', () => {
       });
     });
 
+    it.each(['ACTIVE', 'FROZEN'] as const)(
+      'given a %s account with a pending hold, when closed, then PendingHolds (before BalanceNotZero)',
+      (status) => {
+        expect(errorOf(decide(closeAccount(), account({ status, balance: 30n, reserved: 10n })))).toEqual({
+          type: 'PendingHolds',
+          accountId: ACCOUNT_ID,
+          balance: 30n,
+          reserved: 10n,
+        });
+      },
+    );
+
     it('given a closed account, when closed again, then AccountClosed (the error)', () => {
       expect(errorOf(decide(closeAccount(), account({ status: 'CLOSED' })))).toEqual({
         type: 'AccountClosed',
@@ -477,6 +498,7 @@ describe('decide', () => {
       AccountNotFrozen: [unfreezeAccount(), account()],
       AccountClosed: [freezeAccount(), account({ status: 'CLOSED' })],
       BalanceNotZero: [closeAccount(), account({ balance: 5n })],
+      PendingHolds: [closeAccount(), account({ balance: 5n, reserved: 5n })],
       BalanceOverflow: [depositMoney(MAX), account({ balance: 1n })],
     };
 

@@ -7,12 +7,14 @@ import {
   OWNER_ID_MAX_LENGTH,
   OWNER_MAX_LENGTH,
   codePointLength,
+  copyDate,
   isCurrencyCode,
   isValidAmount,
   isValidDate,
   isValidInitialDeposit,
 } from './account.limits';
-import { AccountState, OpenedAccountState } from './account.state';
+import { AccountState, OpenedAccountState, availableBalance } from './account.state';
+import { unhandled } from './unhandled';
 
 /**
  * Decides a command against the current state: the new events, or the rule it breaks.
@@ -51,10 +53,8 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
       return unfreezeAccount(command, state);
     case 'CloseAccount':
       return closeAccount(command, state);
-    default: {
-      const _exhaustive: never = command;
-      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('command', command);
   }
 }
 
@@ -98,12 +98,13 @@ function withdrawMoney(command: WithdrawMoney, state: OpenedAccountState): Decis
   const { accountId, amount, now } = command.data;
   const blocked = blockedByStatus(state);
   if (blocked !== null) return reject(blocked);
-  // No overdraft: the balance never goes below zero.
-  if (amount > state.balance) {
+  // No overdraft, and no spending what pending holds reserve: the available balance never goes below zero.
+  const available = availableBalance(state);
+  if (amount > available) {
     return reject({
       type: 'InsufficientFunds',
       accountId,
-      balance: state.balance,
+      balance: available,
       requested: amount,
     });
   }
@@ -144,16 +145,17 @@ function unfreezeAccount(command: UnfreezeAccount, state: OpenedAccountState): D
         type: 'AccountUnfrozen',
         data: { accountId, unfrozenAt: copyDate(now) },
       });
-    default: {
-      const _exhaustive: never = state.status;
-      throw new Error(`unhandled account status ${String(_exhaustive)}`);
-    }
+    default:
+      return unhandled('account status', state.status);
   }
 }
 
 function closeAccount(command: CloseAccount, state: OpenedAccountState): Decision<AccountEvent> {
   const { accountId, now } = command.data;
   if (state.status === 'CLOSED') return reject({ type: 'AccountClosed', accountId });
+  // Checked before the balance (which a hold keeps above zero): a pending hold must be posted, voided
+  // or expire first, and the caller should be told so rather than to empty the account.
+  if (state.reserved !== 0n) return reject({ type: 'PendingHolds', accountId, balance: state.balance, reserved: state.reserved });
   if (state.balance !== 0n)
     return reject({
       type: 'BalanceNotZero',
@@ -169,7 +171,7 @@ function closeAccount(command: CloseAccount, state: OpenedAccountState): Decisio
 }
 
 /** Money moves and freezes are refused on a closed or frozen account. */
-function blockedByStatus(state: OpenedAccountState): AccountError | null {
+export function blockedByStatus(state: OpenedAccountState): Extract<AccountError, { type: 'AccountClosed' | 'AccountFrozen' }> | null {
   switch (state.status) {
     case 'CLOSED':
       return { type: 'AccountClosed', accountId: state.accountId };
@@ -177,10 +179,8 @@ function blockedByStatus(state: OpenedAccountState): AccountError | null {
       return { type: 'AccountFrozen', accountId: state.accountId };
     case 'ACTIVE':
       return null;
-    default: {
-      const _exhaustive: never = state.status;
-      throw new Error(`unhandled account status ${String(_exhaustive)}`);
-    }
+    default:
+      return unhandled('account status', state.status);
   }
 }
 
@@ -214,10 +214,8 @@ export function validateCommand(command: AccountCommand): AccountError | null {
     case 'UnfreezeAccount':
     case 'CloseAccount':
       return null;
-    default: {
-      const _exhaustive: never = command;
-      throw new Error(`unhandled command ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('command', command);
   }
 }
 
@@ -269,11 +267,6 @@ function validateReason(reason: unknown): AccountError | null {
 function normaliseReason(reason: string | null | undefined): string | null {
   const trimmed = reason?.trim() ?? '';
   return trimmed.length === 0 ? null : trimmed;
-}
-
-/** Events must not share a mutable Date with the command that produced them. */
-function copyDate(date: Date): Date {
-  return new Date(date.getTime());
 }
 
 function accept(...events: AccountEvent[]): Decision<AccountEvent> {

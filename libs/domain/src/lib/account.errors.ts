@@ -11,6 +11,7 @@ export type AccountError =
   | Readonly<{
       type: 'InsufficientFunds';
       accountId: string;
+      /** The available balance (balance less reserved): what the rule checked the amount against. */
       balance: bigint;
       requested: bigint;
     }>
@@ -18,6 +19,8 @@ export type AccountError =
   | Readonly<{ type: 'AccountNotFrozen'; accountId: string }>
   | Readonly<{ type: 'AccountClosed'; accountId: string }>
   | Readonly<{ type: 'BalanceNotZero'; accountId: string; balance: bigint }>
+  /** Close refused while holds on the account are pending: they still reserve `reserved` of `balance`. */
+  | Readonly<{ type: 'PendingHolds'; accountId: string; balance: bigint; reserved: bigint }>
   | Readonly<{
       type: 'BalanceOverflow';
       accountId: string;

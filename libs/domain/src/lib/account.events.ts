@@ -54,6 +54,64 @@ export type AccountClosed = Readonly<{
   data: Readonly<{ accountId: string; closedAt: Date }>;
 }>;
 
-export type AccountEvent = AccountOpened | MoneyDeposited | MoneyWithdrawn | AccountFrozen | AccountUnfrozen | AccountClosed;
+/**
+ * Transfer legs: what a transfer did to this account. Each names its transfer and the account on the
+ * other side, and carries the balance and the reserved amount it left, so replay takes both as decided.
+ */
+type TransferLeg = Readonly<{
+  accountId: string;
+  transferId: string;
+  counterpartyAccountId: string;
+  amount: bigint;
+  balanceAfter: bigint;
+  reservedAfter: bigint;
+}>;
+
+/** The source of an immediate transfer: the amount left the account. */
+export type TransferDebited = Readonly<{
+  type: 'TransferDebited';
+  data: TransferLeg & Readonly<{ debitedAt: Date }>;
+}>;
+
+/** The destination of an immediate transfer or of a posted hold: the amount arrived. */
+export type TransferCredited = Readonly<{
+  type: 'TransferCredited';
+  data: TransferLeg & Readonly<{ creditedAt: Date }>;
+}>;
+
+/** The source of a pending transfer: the amount is reserved (`balance` unchanged, available drops). */
+export type HoldPlaced = Readonly<{
+  type: 'HoldPlaced';
+  data: TransferLeg & Readonly<{ expiresAt: Date; placedAt: Date }>;
+}>;
+
+/**
+ * The source of a posted hold: `amount` (at most the hold) left the account and the whole hold
+ * (`heldAmount`, the amount that was reserved) is no longer reserved, in one fact, so no reader
+ * ever sees the reservation gone but the debit not yet made.
+ */
+export type HoldPosted = Readonly<{
+  type: 'HoldPosted';
+  data: TransferLeg & Readonly<{ heldAmount: bigint; postedAt: Date }>;
+}>;
+
+export type HoldReleaseReason = 'VOIDED' | 'EXPIRED';
+
+/** The source of a voided or expired hold: the reservation (`amount`) is released, nothing moved. */
+export type HoldReleased = Readonly<{
+  type: 'HoldReleased';
+  data: TransferLeg & Readonly<{ reason: HoldReleaseReason; releasedAt: Date }>;
+}>;
+
+export type TransferLegEvent = TransferDebited | TransferCredited | HoldPlaced | HoldPosted | HoldReleased;
+
+export type AccountEvent =
+  | AccountOpened
+  | MoneyDeposited
+  | MoneyWithdrawn
+  | AccountFrozen
+  | AccountUnfrozen
+  | AccountClosed
+  | TransferLegEvent;
 
 export type AccountEventType = AccountEvent['type'];

@@ -39,6 +39,37 @@ const closed: AccountEvent = {
   data: { accountId: ACCOUNT_ID, closedAt: LATER },
 };
 
+const TRANSFER_ID = '5a1e0c3d-8b7f-4a2e-9c6d-3f4e5a6b7c8d';
+const COUNTERPARTY_ID = '9d3e1a2b-7c4f-4e8d-b6a5-1f0e2d3c4b5a';
+const leg = (amount: bigint, balanceAfter: bigint, reservedAfter: bigint) => ({
+  accountId: ACCOUNT_ID,
+  transferId: TRANSFER_ID,
+  counterpartyAccountId: COUNTERPARTY_ID,
+  amount,
+  balanceAfter,
+  reservedAfter,
+});
+const debited = (amount: bigint, balanceAfter: bigint, reservedAfter = 0n): AccountEvent => ({
+  type: 'TransferDebited',
+  data: { ...leg(amount, balanceAfter, reservedAfter), debitedAt: LATER },
+});
+const credited = (amount: bigint, balanceAfter: bigint, reservedAfter = 0n): AccountEvent => ({
+  type: 'TransferCredited',
+  data: { ...leg(amount, balanceAfter, reservedAfter), creditedAt: LATER },
+});
+const holdPlaced = (amount: bigint, balanceAfter: bigint, reservedAfter: bigint): AccountEvent => ({
+  type: 'HoldPlaced',
+  data: { ...leg(amount, balanceAfter, reservedAfter), expiresAt: LATER, placedAt: LATER },
+});
+const holdPosted = (amount: bigint, heldAmount: bigint, balanceAfter: bigint, reservedAfter: bigint): AccountEvent => ({
+  type: 'HoldPosted',
+  data: { ...leg(amount, balanceAfter, reservedAfter), heldAmount, postedAt: LATER },
+});
+const holdReleased = (amount: bigint, balanceAfter: bigint, reservedAfter: bigint): AccountEvent => ({
+  type: 'HoldReleased',
+  data: { ...leg(amount, balanceAfter, reservedAfter), reason: 'VOIDED', releasedAt: LATER },
+});
+
 const active: OpenedAccountState = Object.freeze({
   status: 'ACTIVE',
   accountId: ACCOUNT_ID,
@@ -46,6 +77,7 @@ const active: OpenedAccountState = Object.freeze({
   ownerId: 'user-ada',
   currency: 'EUR',
   balance: 500n,
+  reserved: 0n,
   openedAt: OPENED_AT,
 });
 
@@ -58,6 +90,11 @@ describe('evolve', () => {
     AccountFrozen: [active, frozen, { ...active, status: 'FROZEN' }],
     AccountUnfrozen: [{ ...active, status: 'FROZEN' }, unfrozen, active],
     AccountClosed: [{ ...active, balance: 0n }, closed, { ...active, balance: 0n, status: 'CLOSED' }],
+    TransferDebited: [active, debited(200n, 300n), { ...active, balance: 300n }],
+    TransferCredited: [active, credited(200n, 700n), { ...active, balance: 700n }],
+    HoldPlaced: [active, holdPlaced(200n, 500n, 200n), { ...active, reserved: 200n }],
+    HoldPosted: [{ ...active, reserved: 200n }, holdPosted(150n, 200n, 350n, 0n), { ...active, balance: 350n, reserved: 0n }],
+    HoldReleased: [{ ...active, reserved: 200n }, holdReleased(200n, 500n, 0n), active],
   };
 
   it.each(Object.entries(oneCasePerEvent))(
@@ -78,12 +115,24 @@ describe('evolve', () => {
     });
   });
 
-  it.each([deposited(1n, 1n), withdrawn(1n, 0n), frozen, unfrozen, closed])(
-    'given no account, when $type is applied, then the state stays NOT_OPENED (evolve never throws)',
-    (event) => {
-      expect(evolve(initialAccountState, event)).toEqual(initialAccountState);
-    },
-  );
+  it('given a reservation, when a leg is applied, then the recorded balanceAfter and reservedAfter are taken, not recomputed', () => {
+    expect(evolve({ ...active, reserved: 100n }, holdPlaced(1n, 499n, 7n))).toMatchObject({ balance: 499n, reserved: 7n });
+  });
+
+  it.each([
+    deposited(1n, 1n),
+    withdrawn(1n, 0n),
+    frozen,
+    unfrozen,
+    closed,
+    debited(1n, 0n),
+    credited(1n, 1n),
+    holdPlaced(1n, 1n, 1n),
+    holdPosted(1n, 1n, 0n, 0n),
+    holdReleased(1n, 1n, 0n),
+  ])('given no account, when $type is applied, then the state stays NOT_OPENED (evolve never throws)', (event) => {
+    expect(evolve(initialAccountState, event)).toEqual(initialAccountState);
+  });
 
   it('given a frozen state object, when evolved, then the input is not mutated', () => {
     const given = Object.freeze({ ...active });

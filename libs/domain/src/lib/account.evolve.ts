@@ -1,5 +1,6 @@
 import { AccountEvent, AccountStatus } from './account.events';
 import { AccountState } from './account.state';
+import { unhandled } from './unhandled';
 
 /**
  * Applies one recorded fact to the state. Total: it never throws and never re-checks rules, because
@@ -20,6 +21,7 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
         ownerId,
         currency,
         balance: balanceAfter,
+        reserved: 0n,
         openedAt,
       };
     }
@@ -27,16 +29,21 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
     case 'MoneyWithdrawn':
       if (state.status === 'NOT_OPENED') return state;
       return { ...state, balance: event.data.balanceAfter };
+    case 'TransferDebited':
+    case 'TransferCredited':
+    case 'HoldPlaced':
+    case 'HoldPosted':
+    case 'HoldReleased':
+      if (state.status === 'NOT_OPENED') return state;
+      return { ...state, balance: event.data.balanceAfter, reserved: event.data.reservedAfter };
     case 'AccountFrozen':
       return withStatus(state, 'FROZEN');
     case 'AccountUnfrozen':
       return withStatus(state, 'ACTIVE');
     case 'AccountClosed':
       return withStatus(state, 'CLOSED');
-    default: {
-      const _exhaustive: never = event;
-      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
-    }
+    default:
+      return unhandled('event', event);
   }
 }
 

@@ -34,3 +34,8 @@ export function codePointLength(value: string): number {
 export function isValidDate(value: unknown): value is Date {
   return value instanceof Date && !Number.isNaN(value.getTime());
 }
+
+/** Events must not share a mutable Date with the command that produced them. */
+export function copyDate(date: Date): Date {
+  return new Date(date.getTime());
+}

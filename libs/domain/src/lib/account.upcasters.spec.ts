@@ -155,6 +155,19 @@ describe('upcastAccountEvent', () => {
       type: 'AccountClosed',
       data: { accountId: ACCOUNT_ID, closedAt: OCCURRED_AT },
     },
+    {
+      type: 'HoldReleased',
+      data: {
+        accountId: ACCOUNT_ID,
+        transferId: '5a1e0c3d-8b7f-4a2e-9c6d-3f4e5a6b7c8d',
+        counterpartyAccountId: '9d3e1a2b-7c4f-4e8d-b6a5-1f0e2d3c4b5a',
+        amount: 300n,
+        balanceAfter: 1000n,
+        reservedAfter: 0n,
+        reason: 'EXPIRED',
+        releasedAt: OCCURRED_AT,
+      },
+    },
   ];
 
   it.each(currentEvents)('given $type at its current version, when upcast, then it passes through unchanged', (event) => {

@@ -1,7 +1,7 @@
-import { CURRENT_EVENT_SCHEMA_VERSIONS, EncodedAccountEvent, decodeEvent, isAccountEventType } from './account.codec';
+import { CURRENT_EVENT_SCHEMA_VERSIONS, EncodedAccountEvent, decodeEvent } from './account.codec';
 import { AccountEvent, AccountEventType } from './account.events';
 import { EventDecodeError } from './decode.errors';
-import { isPlainObject } from './json-fields.reader';
+import { UpcastContext, UpcastStep, UpcastableEvent, upcastToCurrent } from './event-upcasting';
 import type { JsonObject, JsonValue } from '@ledger/primitives';
 
 /**
@@ -9,18 +9,7 @@ import type { JsonObject, JsonValue } from '@ledger/primitives';
  * at a time to the current schema when read, so `decodeEvent` and `evolve` only know today's shapes.
  */
 
-/** A stored event as the store holds it; `occurredAt` lets an upcaster fill fields older schemas lacked. */
-export type UpcastableEvent = Readonly<{
-  type: string;
-  schemaVersion: number;
-  data: JsonObject;
-  occurredAt: Date;
-}>;
-
-type UpcastContext = Readonly<{ occurredAt: Date }>;
-
-/** Lifts `data` from version N to N + 1. */
-type UpcastStep = (data: JsonObject, context: UpcastContext) => JsonObject;
+export type { UpcastableEvent } from './event-upcasting';
 
 /** Keyed by the version an upcaster reads; every version below the current one needs an entry. */
 export const ACCOUNT_EVENT_UPCASTERS: Readonly<Record<AccountEventType, ReadonlyMap<number, UpcastStep>>> = {
@@ -33,6 +22,11 @@ export const ACCOUNT_EVENT_UPCASTERS: Readonly<Record<AccountEventType, Readonly
   AccountFrozen: new Map(),
   AccountUnfrozen: new Map(),
   AccountClosed: new Map(),
+  TransferDebited: new Map(),
+  TransferCredited: new Map(),
+  HoldPlaced: new Map(),
+  HoldPosted: new Map(),
+  HoldReleased: new Map(),
 };
 
 /**
@@ -41,28 +35,7 @@ export const ACCOUNT_EVENT_UPCASTERS: Readonly<Record<AccountEventType, Readonly
  * release: reading it with old rules would be wrong) or data an upcaster cannot read.
  */
 export function upcastAccountEvent(raw: UpcastableEvent): EncodedAccountEvent {
-  const typeName = String(raw.type);
-  if (!isAccountEventType(raw.type)) throw new EventDecodeError(typeName, 'unknown event type');
-  const type = raw.type;
-  const current = CURRENT_EVENT_SCHEMA_VERSIONS[type];
-  const stored = raw.schemaVersion;
-  if (!Number.isSafeInteger(stored) || stored < 1) {
-    throw new EventDecodeError(typeName, `invalid schema version ${String(stored)}`);
-  }
-  if (stored > current) {
-    throw new EventDecodeError(typeName, `schema version ${stored} is newer than the known version ${current}`);
-  }
-  if (!isPlainObject(raw.data)) throw new EventDecodeError(typeName, 'data must be a JSON object');
-
-  let data = raw.data;
-  for (let version = stored; version < current; version += 1) {
-    const step = ACCOUNT_EVENT_UPCASTERS[type].get(version);
-    if (step === undefined) {
-      throw new EventDecodeError(typeName, `no upcaster from schema version ${version}`);
-    }
-    data = step(data, { occurredAt: raw.occurredAt });
-  }
-  return { type, schemaVersion: current, data };
+  return upcastToCurrent(raw, { current: CURRENT_EVENT_SCHEMA_VERSIONS, upcasters: ACCOUNT_EVENT_UPCASTERS });
 }
 
 /**

@@ -69,6 +69,19 @@ export class JsonFieldsReader {
     return parsed;
   }
 
+  /** A JSON number that is an integer in [min, max] (both safe integers): counts and durations, never money. */
+  safeInteger(key: string, min: number, max: number): number {
+    const value = this.data[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+      return this.fail(`${key} must be an integer from ${min} to ${max}`);
+    }
+    return value;
+  }
+
+  nullableDate(key: string): Date | null {
+    return this.data[key] === null ? null : this.date(key);
+  }
+
   /** An ISO 8601 UTC timestamp exactly as `Date.prototype.toISOString` writes it. */
   date(key: string): Date {
     const value = this.data[key];

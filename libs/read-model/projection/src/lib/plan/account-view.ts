@@ -1,4 +1,4 @@
-import type { AccountEvent } from '@ledger/domain';
+import type { AccountEvent, TransferLegEvent } from '@ledger/domain';
 import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
 
 /** A decoded event with the position facts the read model needs. */
@@ -43,13 +43,43 @@ export function projectEvent(view: AccountView | null, projectable: ProjectableE
     return { ok: true, view: opened, row: rowOf(projectable, opened, initialDeposit, null) };
   }
   if (view === null) return { ok: false, reason: `${event.type} before AccountOpened` };
+  // The projection of transfer legs (and of reserved and available balances) comes later; until then a
+  // leg cannot attach to the view, like any event this fold does not know.
+  if (isTransferLeg(event)) return { ok: false, reason: `${event.type}: transfer legs are not projected yet` };
   const next = evolveView(view, event, version, occurredAt);
   const amount = event.type === 'MoneyDeposited' || event.type === 'MoneyWithdrawn' ? event.data.amount : null;
   const reason = event.type === 'AccountFrozen' ? event.data.reason : null;
   return { ok: true, view: next, row: rowOf(projectable, next, amount, reason) };
 }
 
-function evolveView(view: AccountView, event: Exclude<AccountEvent, { type: 'AccountOpened' }>, version: number, at: Date): AccountView {
+function isTransferLeg(event: AccountEvent): event is TransferLegEvent {
+  switch (event.type) {
+    case 'TransferDebited':
+    case 'TransferCredited':
+    case 'HoldPlaced':
+    case 'HoldPosted':
+    case 'HoldReleased':
+      return true;
+    case 'AccountOpened':
+    case 'MoneyDeposited':
+    case 'MoneyWithdrawn':
+    case 'AccountFrozen':
+    case 'AccountUnfrozen':
+    case 'AccountClosed':
+      return false;
+    default: {
+      const _exhaustive: never = event;
+      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
+    }
+  }
+}
+
+function evolveView(
+  view: AccountView,
+  event: Exclude<AccountEvent, { type: 'AccountOpened' } | TransferLegEvent>,
+  version: number,
+  at: Date,
+): AccountView {
   const moved = { ...view, version, updatedAt: at };
   switch (event.type) {
     case 'MoneyDeposited':
