@@ -34,7 +34,7 @@ export function accountProblem(error: AccountError): ProblemException {
       return commandProblem('balance-not-zero', 'Only an account with a zero balance can be closed.', {
         balance: Number(error.balance),
       });
-    // API.md names no problem of its own for this: an account with a pending hold has a balance, and
+    // The API names no problem of its own for this: an account with a pending hold has a balance, and
     // the balance-not-zero problem says why it cannot close.
     case 'PendingHolds':
       return commandProblem(

@@ -282,7 +282,7 @@ function sourceBlocked(source: OpenedAccountState): TransferError | null {
 }
 
 /**
- * A closed destination is refused; a frozen one still receives. API.md names `account-closed` for
+ * A closed destination is refused; a frozen one still receives. The API names `account-closed` for
  * either side, and freezing stops the owner's money leaving, not others' money arriving.
  */
 function destinationBlocked(destination: OpenedAccountState): TransferError | null {
