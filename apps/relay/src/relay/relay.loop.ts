@@ -45,13 +45,17 @@ export interface RelayLoopDeps {
  * failure abandons the rest of the run: back off, check the destination again and resend from the
  * checkpoint. Kafka may then get some events twice, never out of order.
  */
+const HELD_BACK_RECHECK_MAX_MS = 1_000;
+
 export class RelayLoop {
   private readonly logger = new Logger('Relay');
 
   private readonly heldBackRecheck: BackoffPolicy;
 
   constructor(private readonly deps: RelayLoopDeps) {
-    this.heldBackRecheck = { initialMs: 1, maxMs: deps.settings.pollIntervalMs };
+    // At most a second between rechecks: a long transaction anywhere in the cluster holds the horizon back,
+    // and the events behind it should follow its end within a second, whatever the poll interval.
+    this.heldBackRecheck = { initialMs: 1, maxMs: Math.min(deps.settings.pollIntervalMs, HELD_BACK_RECHECK_MAX_MS) };
   }
 
   /**
