@@ -17,3 +17,4 @@ export * from './lib/transfer.decide';
 export * from './lib/transfer.evolve';
 export * from './lib/transfer.codec';
 export * from './lib/transfer.upcasters';
+export * from './lib/stream-ids';

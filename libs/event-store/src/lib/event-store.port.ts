@@ -104,6 +104,58 @@ export type AppendResult =
   /** The idempotency key was already used; nothing written. The stored record decides replay vs 422. */
   | { readonly kind: 'idempotency-key-used'; readonly record: IdempotencyRecord };
 
+/** One stream's share of a multi-stream append: its events at its own expected version. */
+export interface StreamAppend {
+  readonly streamId: string;
+  /** 0 means the stream must not exist yet. */
+  readonly expectedVersion: number;
+  /** At least one event. */
+  readonly events: readonly NewEvent[];
+  readonly snapshot?: Snapshot;
+}
+
+/**
+ * When a stream wants attention (a hold's expiry, say): set or cleared with an append, in its
+ * transaction, and found again with `dueStreams`. The store knows nothing of what it means.
+ */
+export interface StreamDeadline {
+  readonly streamId: string;
+  /** null clears the stream's deadline. */
+  readonly dueAt: Date | null;
+}
+
+/**
+ * Several streams appended in one transaction: every stream at its expected version, or nothing at
+ * all. Streams are locked in one global order (by stream id) whatever order they are given in, so two
+ * requests over the same streams cannot deadlock; every event shares the transaction's id.
+ */
+export interface MultiStreamAppendRequest {
+  /** At least one stream, each named once. */
+  readonly streams: readonly StreamAppend[];
+  /** Written with the events; a key already used writes nothing (as for `append`). */
+  readonly idempotency?: IdempotencyClaim & { readonly requestHash: string; readonly result: JsonValue };
+  /** Set or cleared in the same transaction. */
+  readonly deadlines?: readonly StreamDeadline[];
+}
+
+export interface AppendedStream {
+  readonly streamId: string;
+  readonly nextVersion: number;
+  readonly events: readonly StoredEvent[];
+}
+
+export type MultiStreamAppendResult =
+  /** One entry per requested stream, in the request's order. */
+  | { readonly kind: 'appended'; readonly streams: readonly AppendedStream[] }
+  /** `streamId` is not at `expectedVersion` (the first such stream found): nothing written. */
+  | { readonly kind: 'conflict'; readonly streamId: string; readonly expectedVersion: number }
+  | { readonly kind: 'idempotency-key-used'; readonly record: IdempotencyRecord };
+
+export interface DueStream {
+  readonly streamId: string;
+  readonly dueAt: Date;
+}
+
 export interface ReadStreamOptions {
   /** Snapshots of another schema version are ignored (the state's shape changed). */
   readonly snapshotSchemaVersion: number;
@@ -117,6 +169,10 @@ export interface ReadStreamOptions {
 export interface EventStore {
   readStream(streamId: string, options: ReadStreamOptions): Promise<StreamRead>;
   append(request: AppendRequest): Promise<AppendResult>;
+  /** Appends to several streams atomically (see `MultiStreamAppendRequest`). */
+  appendStreams(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult>;
+  /** Streams whose deadline is at or before `now`, earliest first, at most `limit`. */
+  dueStreams(now: Date, limit: number): Promise<readonly DueStream[]>;
   findIdempotencyRecord(claim: IdempotencyClaim): Promise<IdempotencyRecord | null>;
   /** Records a key with no events, in a transaction of its own; a key already used keeps its record. */
   recordIdempotencyResult(request: IdempotencyRecordRequest): Promise<RecordIdempotencyResult>;

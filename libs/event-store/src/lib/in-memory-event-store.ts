@@ -1,3 +1,4 @@
+import type { DueStream, MultiStreamAppendRequest, MultiStreamAppendResult } from './event-store.port';
 import {
   assertValidAppendRequest,
   assertValidIdempotencyClaim,
@@ -40,6 +41,15 @@ interface Storage {
  * For fast tests of code above the port, and for benchmarks that want the store out of the picture.
  */
 export class InMemoryEventStore implements EventStore {
+  // Multi-stream appends and deadlines are being built: until then they refuse loudly.
+  appendStreams(_request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
+    return Promise.reject(new Error('appendStreams is not implemented yet'));
+  }
+
+  dueStreams(_now: Date, _limit: number): Promise<readonly DueStream[]> {
+    return Promise.reject(new Error('dueStreams is not implemented yet'));
+  }
+
   private readonly storage: Storage = {
     streams: new Map(),
     eventIds: new Set(),

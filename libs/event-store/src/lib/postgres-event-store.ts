@@ -1,3 +1,4 @@
+import type { DueStream, MultiStreamAppendRequest, MultiStreamAppendResult } from './event-store.port';
 import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
 import {
@@ -100,6 +101,15 @@ function uniqueViolation(error: unknown): string | null {
 }
 
 export class PostgresEventStore implements EventStore {
+  // Multi-stream appends and deadlines are being built: until then they refuse loudly.
+  appendStreams(_request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
+    return Promise.reject(new Error('appendStreams is not implemented yet'));
+  }
+
+  dueStreams(_now: Date, _limit: number): Promise<readonly DueStream[]> {
+    return Promise.reject(new Error('dueStreams is not implemented yet'));
+  }
+
   private readonly notify: boolean;
   private readonly notifyMinIntervalMs: number;
   private lastNotifyAt = Number.NEGATIVE_INFINITY;

@@ -4,3 +4,4 @@ export * from './lib/rows/account.row';
 export * from './lib/rows/account-transaction.row';
 export * from './lib/rows/stored-message.row';
 export * from './lib/rows/read-model-rows.reader';
+export * from './lib/rows/transfer.row';

@@ -4,6 +4,7 @@ import { CreateReadModelTables1767225600200 } from './migrations/1767225600200-c
 import { MessageDigestKeys1795831200000 } from './migrations/1795831200000-message-digest-keys.migration';
 import { ReadModelRoles1796000000100 } from './migrations/1796000000100-read-model-roles.migration';
 import { AccountOwnerId1796100000000 } from './migrations/1796100000000-account-owner-id.migration';
+import { Transfers1796300000000 } from './migrations/1796300000000-transfers.migration';
 
 /** Kept in `public` for the same reason as the event store's: TypeORM creates it before the schema exists. */
 export const READ_MODEL_MIGRATIONS_TABLE = 'public.read_model_migrations';
@@ -14,4 +15,5 @@ export const readModelMigrations: readonly (new () => MigrationInterface)[] = [
   MessageDigestKeys1795831200000,
   ReadModelRoles1796000000100,
   AccountOwnerId1796100000000,
+  Transfers1796300000000,
 ];
