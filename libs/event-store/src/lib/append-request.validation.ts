@@ -1,4 +1,4 @@
-import { AppendRequest, IdempotencyClaim, JsonValue, NewEvent } from './event-store.port';
+import type { AppendRequest, IdempotencyClaim, JsonValue, MultiStreamAppendRequest, NewEvent, Snapshot } from './event-store.port';
 
 export const MAX_STREAM_ID_LENGTH = 200;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
@@ -71,7 +71,7 @@ function assertValidEvent(event: NewEvent, index: number): void {
   if (event.metadata === null || typeof event.metadata !== 'object' || typeof event.metadata.correlationId !== 'string') {
     throw new Error(`${where}.metadata must carry a correlationId`);
   }
-  if (!(event.occurredAt instanceof Date) || Number.isNaN(event.occurredAt.getTime())) {
+  if (!isValidDate(event.occurredAt)) {
     throw new Error(`${where}.occurredAt must be a valid Date`);
   }
 }
@@ -89,20 +89,69 @@ export function assertValidAppendRequest(request: AppendRequest): void {
   if (ids.size !== request.events.length) {
     throw new Error('event store: eventIds within one append must be distinct');
   }
-  const nextVersion = request.expectedVersion + request.events.length;
-  if (request.snapshot !== undefined) {
-    const { version, schemaVersion, state } = request.snapshot;
-    if (!isPositiveInteger(version) || version > nextVersion) {
-      throw new Error(`event store: snapshot.version must be a positive integer <= ${nextVersion}`);
-    }
-    if (!isPositiveInteger(schemaVersion)) {
-      throw new Error('event store: snapshot.schemaVersion must be a positive integer');
-    }
-    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
-      throw new Error('event store: snapshot.state must be a JSON object');
-    }
+  if (request.snapshot !== undefined) assertValidSnapshot(request.snapshot, request.expectedVersion + request.events.length);
+  if (request.idempotency !== undefined) assertValidIdempotencyRecord(request.idempotency);
+}
+
+function assertValidSnapshot({ version, schemaVersion, state }: Snapshot, nextVersion: number): void {
+  if (!isPositiveInteger(version) || version > nextVersion) {
+    throw new Error(`event store: snapshot.version must be a positive integer <= ${nextVersion}`);
+  }
+  if (!isPositiveInteger(schemaVersion)) {
+    throw new Error('event store: snapshot.schemaVersion must be a positive integer');
+  }
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+    throw new Error('event store: snapshot.state must be a JSON object');
+  }
+}
+
+/**
+ * Each stream as `append` checks it (without its idempotency, which is the request's), plus what only
+ * a multi-stream append can get wrong: no streams, a stream or an eventId named twice, bad deadlines.
+ */
+export function assertValidMultiStreamAppendRequest(request: MultiStreamAppendRequest): void {
+  if (!Array.isArray(request.streams) || request.streams.length === 0) {
+    throw new Error('event store: a multi-stream append needs at least one stream');
+  }
+  for (const stream of request.streams) {
+    assertValidAppendRequest({
+      streamId: stream.streamId,
+      expectedVersion: stream.expectedVersion,
+      events: stream.events,
+      ...(stream.snapshot === undefined ? {} : { snapshot: stream.snapshot }),
+    });
+  }
+  if (new Set(request.streams.map((s) => s.streamId)).size !== request.streams.length) {
+    throw new Error('event store: each stream of a multi-stream append must be named once');
+  }
+  const events = request.streams.flatMap((s) => s.events);
+  if (new Set(events.map((e) => e.eventId.toLowerCase())).size !== events.length) {
+    throw new Error('event store: eventIds within one append must be distinct');
   }
   if (request.idempotency !== undefined) assertValidIdempotencyRecord(request.idempotency);
+  if (request.deadlines !== undefined) {
+    if (!Array.isArray(request.deadlines)) throw new Error('event store: deadlines must be an array');
+    const named = new Set(request.streams.map((s) => s.streamId));
+    for (const { streamId, dueAt } of request.deadlines) {
+      // Only a stream the request appends to: its row lock then guards its deadline too, which keeps
+      // concurrent requests from waiting on each other's deadlines in some other order.
+      if (!named.has(streamId)) throw new Error('event store: a deadline must name a stream of the append');
+      if (dueAt !== null && !isValidDate(dueAt)) throw new Error("event store: a deadline's dueAt must be a valid Date or null");
+    }
+    if (new Set(request.deadlines.map((d) => d.streamId)).size !== request.deadlines.length) {
+      throw new Error("event store: each stream's deadline must be given once");
+    }
+  }
+}
+
+/** `dueStreams`' arguments: a valid instant and a positive limit. */
+export function assertValidDueStreamsQuery(now: Date, limit: number): void {
+  if (!isValidDate(now)) throw new Error('event store: now must be a valid Date');
+  if (!isPositiveInteger(limit)) throw new Error('event store: limit must be a positive integer');
+}
+
+function isValidDate(value: unknown): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
 }
 
 /** A key's record: its claim, the request's hash and a JSON result. */
