@@ -10,11 +10,12 @@ import {
   RECENT_STATE_CACHE_SIZE,
   RecordedOutcome,
   RetryPolicy,
+  StateCache,
 } from '@ledger/command-handling';
-import { DEFAULT_SNAPSHOT_EVERY, EventMetadata, EventStore } from '@ledger/event-store';
+import { DEFAULT_SNAPSHOT_EVERY, EventStore } from '@ledger/event-store';
 import { accountCodec } from './account.codec';
 import { accountDecider } from './account.decider';
-import { CommandContext } from './command-context';
+import { CommandContext, eventMetadataOf } from './command-context';
 
 /** Refused before it ran: COMMAND_ACCOUNT_QUEUE_LIMIT commands on the account wait in this process already. */
 export interface AccountQueueFull {
@@ -44,6 +45,29 @@ export interface AccountCommandHandlerOptions {
   readonly serializePerAccount?: boolean;
   /** Commands that may wait behind the running one on an account (with serializePerAccount); one more is refused. */
   readonly maxWaitingPerAccount?: number;
+  /**
+   * The queue and cache to use instead of this handler's own (then `cacheSize`, `serializePerAccount`
+   * and `maxWaitingPerAccount` are not read): the transfer handler shares them, so that both queue on
+   * an account alike and each sees the state the other wrote.
+   */
+  readonly accountStreams?: SharedAccountStreams;
+}
+
+/** What the handlers that write accounts in one process share: the per-account queue (null: none) and the state cache. */
+export interface SharedAccountStreams {
+  readonly queue: KeyedSerialQueue | null;
+  readonly cache: StateCache<AccountState> | undefined;
+}
+
+/** The queue and cache `options` ask for, to share between the account and transfer handlers. */
+export function sharedAccountStreams(
+  options: Pick<AccountCommandHandlerOptions, 'cacheSize' | 'serializePerAccount' | 'maxWaitingPerAccount'> = {},
+): SharedAccountStreams {
+  const cacheSize = options.cacheSize ?? RECENT_STATE_CACHE_SIZE;
+  return {
+    queue: options.serializePerAccount === false ? null : new KeyedSerialQueue(options.maxWaitingPerAccount),
+    cache: cacheSize > 0 ? new RecentStateCache<AccountState>(cacheSize) : undefined,
+  };
 }
 
 /**
@@ -57,18 +81,18 @@ export class AccountCommandHandler {
   private readonly queue: KeyedSerialQueue | null;
 
   constructor(options: AccountCommandHandlerOptions) {
-    const cacheSize = options.cacheSize ?? RECENT_STATE_CACHE_SIZE;
+    const { queue, cache } = options.accountStreams ?? sharedAccountStreams(options);
     this.handler = new CommandHandler({
       store: options.store,
       decider: accountDecider,
       codec: accountCodec,
       snapshotEvery: options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY,
       retry: options.retry ?? DEFAULT_RETRY,
-      cache: cacheSize > 0 ? new RecentStateCache<AccountState>(cacheSize) : undefined,
+      cache,
       observer: options.observer,
       newEventId: options.newEventId,
     });
-    this.queue = options.serializePerAccount === false ? null : new KeyedSerialQueue(options.maxWaitingPerAccount);
+    this.queue = queue;
   }
 
   handle(command: AccountCommand, context: CommandContext): Promise<AccountCommandOutcome> {
@@ -76,7 +100,7 @@ export class AccountCommandHandler {
     const { actor, idempotency } = context;
     const run = () =>
       this.handler.handle(accountId, command, {
-        metadata: metadataOf(context),
+        metadata: eventMetadataOf(context),
         occurredAt: command.data.now,
         expectedVersion: context.expectedVersion,
         idempotency: idempotency && { ...idempotency, scope: actor.subject },
@@ -93,12 +117,3 @@ export class AccountCommandHandler {
   }
 }
 
-function metadataOf(context: CommandContext): EventMetadata {
-  return {
-    correlationId: context.correlationId,
-    causationId: context.causationId,
-    actor: { sub: context.actor.subject, clientId: context.actor.clientId },
-    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-    ...(context.tracestate ? { tracestate: context.tracestate } : {}),
-  };
-}

@@ -1,4 +1,5 @@
 import type { Actor } from '@ledger/domain';
+import type { EventMetadata } from '@ledger/event-store';
 
 /** What the caller knows about a command beyond the command itself: who, tracing, preconditions and idempotency. */
 export interface CommandContext {
@@ -16,4 +17,15 @@ export interface CommandContext {
   readonly expectedVersion?: number;
   /** The key is the actor's own: the same key from another subject is another key. */
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
+}
+
+/** What every event a command appends records of its context: correlation, causation, actor and trace. */
+export function eventMetadataOf(context: CommandContext): EventMetadata {
+  return {
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    actor: { sub: context.actor.subject, clientId: context.actor.clientId },
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+    ...(context.tracestate ? { tracestate: context.tracestate } : {}),
+  };
 }

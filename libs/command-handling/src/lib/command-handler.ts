@@ -5,9 +5,7 @@ import {
   type AppendRequest,
   type EventStore,
   type IdempotencyRecord,
-  type StreamRead,
 } from '@ledger/event-store';
-import { backoffDelay, sleep } from '@ledger/platform';
 import type {
   Accepted,
   CommandHandlerObserver,
@@ -22,15 +20,14 @@ import type {
   StateCache,
   StreamCodec,
 } from './command-handler.types';
+import { CONFLICTED, retryConflicts } from './conflict-retry';
 import { decodeAccepted, encodeOutcome, readOutcomeRecord } from './recorded-outcome';
+import { StreamStateLoader } from './stream-state.loader';
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, backoff: { initialMs: 2, maxMs: 50 } };
 
 /** The state a command was decided on and the decision, or the caller's refused access (nothing decided). */
 type Decided<S, E, R> = { readonly loaded: Loaded<S>; readonly decision: Decision<E, R> } | { readonly refused: R };
-
-/** An attempt that lost the race for the stream's version and may be retried. */
-const CONFLICTED = Symbol('conflicted');
 
 /**
  * Runs a command against one stream: load (the cached state, or snapshot + tail), decide, append at the
@@ -64,6 +61,7 @@ export class CommandHandler<C, S, E, R> {
   private readonly cache: StateCache<S> | undefined;
   private readonly newEventId: () => string;
   private readonly observer: CommandHandlerObserver<C>;
+  private readonly loader: StreamStateLoader<S, E>;
 
   constructor(options: CommandHandlerOptions<C, S, E, R>) {
     this.store = options.store;
@@ -74,6 +72,7 @@ export class CommandHandler<C, S, E, R> {
     this.cache = options.cache;
     this.newEventId = options.newEventId ?? randomUUID;
     this.observer = options.observer ?? {};
+    this.loader = new StreamStateLoader(this.store, this.decider, this.codec, this.observer);
     if (!Number.isSafeInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) {
       throw new Error(`command handler: retry.maxAttempts must be a positive integer, got ${this.retry.maxAttempts}`);
     }
@@ -89,13 +88,13 @@ export class CommandHandler<C, S, E, R> {
     }
     const { expectedVersion } = options;
     const attempts = expectedVersion === undefined ? this.retry.maxAttempts : 1;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const outcome = await this.attempt(streamId, command, options);
-      if (outcome !== CONFLICTED) return outcome;
-      const willRetry = attempt < attempts;
-      this.observer.conflicted?.({ streamId, command, attempt, willRetry });
-      if (willRetry && attempt > 1) await sleep(backoffDelay(attempt - 2, this.retry.backoff));
-    }
+    const outcome = await retryConflicts(
+      attempts,
+      this.retry.backoff,
+      () => this.attempt(streamId, command, options),
+      (attempt, willRetry) => this.observer.conflicted?.({ streamId, command, attempt, willRetry }),
+    );
+    if (outcome !== CONFLICTED) return outcome;
     if (expectedVersion !== undefined) {
       // The stream moved on between our read and our append: the caller's version is no longer current.
       const { version } = await this.load(streamId);
@@ -106,23 +105,7 @@ export class CommandHandler<C, S, E, R> {
 
   /** The stream's current state from the store: snapshot + tail, or every event when the snapshot is unreadable. */
   async load(streamId: string): Promise<Loaded<S>> {
-    const { snapshotSchemaVersion } = this.codec;
-    const read = await this.store.readStream(streamId, { snapshotSchemaVersion });
-    if (read.snapshot === null) return this.fold(read, this.decider.initialState);
-    let from: S;
-    try {
-      from = this.codec.decodeState(read.snapshot.state);
-    } catch (error: unknown) {
-      this.observer.snapshotUndecodable?.({ streamId, snapshotVersion: read.snapshot.version, error });
-      const full = await this.store.readStream(streamId, { snapshotSchemaVersion, ignoreSnapshot: true });
-      return this.fold(full, this.decider.initialState);
-    }
-    return this.fold(read, from);
-  }
-
-  private fold(read: StreamRead, from: S): Loaded<S> {
-    const state = read.events.reduce((s, stored) => this.decider.evolve(s, this.codec.decodeEvent(stored)), from);
-    return { state, version: read.version };
+    return this.loader.load(streamId);
   }
 
   /** The access check for a replay: a cached state may grant it; only the store's state refuses. */
@@ -233,7 +216,7 @@ export class CommandHandler<C, S, E, R> {
     const { snapshotSchemaVersion } = this.codec;
     const read = await this.store.readStream(streamId, { snapshotSchemaVersion, ignoreSnapshot: true });
     const upTo = read.events.filter((stored) => stored.version <= recorded.version);
-    const loaded = this.fold({ ...read, events: upTo }, this.decider.initialState);
+    const loaded = this.loader.foldFrom({ ...read, events: upTo }, this.decider.initialState);
     const events = upTo
       .filter((stored) => stored.version > recorded.version - recorded.eventCount)
       .map((stored) => ({ eventId: stored.eventId, version: stored.version, event: this.codec.decodeEvent(stored) }));
