@@ -1,5 +1,5 @@
 import { IsIn, Matches } from 'class-validator';
-import { ApiConfig, IntegerSetting } from '@ledger/platform';
+import { ApiConfig, BooleanSetting, IntegerSetting } from '@ledger/platform';
 import { DURATION } from './idempotency/idempotency-retention';
 
 export class CommandConfig extends ApiConfig {
@@ -33,4 +33,18 @@ export class CommandConfig extends ApiConfig {
   /** How long an Idempotency-Key is kept (a client may retry with it that long); then it is pruned. */
   @Matches(DURATION, { message: 'must be a duration: a whole number and s, m, h or d, such as 24h' })
   IDEMPOTENCY_RETENTION: string = '24h';
+
+  /**
+   * Whether this replica competes to expire holds past their deadline (one replica at a time does).
+   * false where something else must decide when holds expire (some tests); holds then stay pending.
+   */
+  @BooleanSetting()
+  HOLD_EXPIRY_ENABLED: boolean = true;
+
+  /**
+   * How often the leader looks for holds past their deadline, and a standby tries to take the lead:
+   * a hold is released at most about this long after its deadline (plus the sweep's own time).
+   */
+  @IntegerSetting(10, 60_000)
+  HOLD_EXPIRY_INTERVAL_MS: number = 250;
 }

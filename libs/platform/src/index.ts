@@ -24,5 +24,7 @@ export * from './lib/resilience/backoff';
 export * from './lib/async/wake-signal';
 export * from './lib/async/when-aborted';
 export * from './lib/async/periodic-job';
+export * from './lib/leadership/leader-election';
+export * from './lib/leadership/leader-locks';
 export * from './lib/errors/error-message';
 export * from './lib/values/required';

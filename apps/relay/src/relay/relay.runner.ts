@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { messageOf } from '@ledger/platform';
-import type { LeaderElection } from './leader-election';
+import { messageOf, type LeaderElection } from '@ledger/platform';
 import type { BatchPublisher, RelayLoop } from './relay.loop';
 import type { RelayMetrics } from './relay.metrics';
 

@@ -1,6 +1,6 @@
 import { RelayCheckpoints } from '@ledger/event-store';
 import { KafkaAdminSession } from '@ledger/messaging';
-import { brokerList, WakeSignal } from '@ledger/platform';
+import { brokerList, LeaderElection, RELAY_LOCK_KEY, WakeSignal } from '@ledger/platform';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { RelayConfig } from '../relay.config';
@@ -8,7 +8,6 @@ import { AppendNotificationsListener } from './append-notifications.listener';
 import { DestinationGuard } from './destination.guard';
 import { KafkaDestinationProbe } from './kafka-destination.probe';
 import { KafkaPublisher } from './kafka.publisher';
-import { LeaderElection, RELAY_LOCK_KEY } from './leader-election';
 import { RelayLagMonitor } from './relay.lag-monitor';
 import { RelayLoop } from './relay.loop';
 import type { RelayMetrics } from './relay.metrics';

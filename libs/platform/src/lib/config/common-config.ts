@@ -71,13 +71,15 @@ export class CommonConfig {
 export const KAFKA_SASL_MECHANISMS = ['none', 'scram-sha-256', 'scram-sha-512', 'plain'] as const;
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
-/** `true`/`false` only: implicit conversion would read the string `false` as true. */
-function booleanSetting() {
-  return Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+/** `true` or `false` only: implicit conversion would read the string `false` as true. */
+export function BooleanSetting(): PropertyDecorator {
+  const fromText = Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
     const raw = obj[key];
     if (raw === undefined || typeof raw === 'boolean') return raw;
     return raw === 'true' ? true : raw === 'false' ? false : raw;
   });
+  const decorators = [IsBoolean({ message: 'must be true or false' }), fromText];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
 }
 
 /** A SASL user name or password: required with a mechanism, refused without one (a half-configured client). */
@@ -132,8 +134,7 @@ export class KafkaConfig extends CommonConfig {
   KAFKA_MIN_INSYNC_REPLICAS: number = 1;
 
   /** TLS to the brokers, verified against the system's CAs or KAFKA_SSL_CA_FILE. */
-  @booleanSetting()
-  @IsBoolean({ message: 'must be true or false' })
+  @BooleanSetting()
   KAFKA_SSL: boolean = false;
 
   /** A PEM file of the CA(s) that signed the brokers' certificates, read at boot; needs KAFKA_SSL=true. */

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { messageOf, sleep } from '@ledger/platform';
-
-/** Advisory-lock key of the relay: any 64-bit constant no other part of the system uses. */
-export const RELAY_LOCK_KEY = '4242001';
+import { messageOf } from '../errors/error-message';
+import { sleep } from '../resilience/backoff';
+import { leaderLockName } from './leader-locks';
 
 export interface LeaderElectionOptions {
   readonly connectionString: string;
+  /** One of `leader-locks.ts`, so no two parts of the system compete for the same one. */
   readonly lockKey: string;
   /** How often a standby tries the lock. */
   readonly retryIntervalMs: number;
@@ -21,8 +21,9 @@ export interface LeaderLease {
 }
 
 /**
- * One leader among the relay replicas: whoever holds `pg_try_advisory_lock(key)` on a dedicated
- * session (never a pooled connection, which would hand the lock to whatever borrows it next).
+ * One leader among the replicas of a service (the relay's publisher, the hold-expiry worker):
+ * whoever holds `pg_try_advisory_lock(key)` on a dedicated session (never a pooled connection, which
+ * would hand the lock to whatever borrows it next).
  * The lock lives exactly as long as the session, so when a leader dies, even by kill -9, the OS
  * closes its socket, Postgres ends the session and a standby gets the lock on its next try.
  *
@@ -30,8 +31,11 @@ export interface LeaderLease {
  */
 export class LeaderElection {
   private readonly logger = new Logger('LeaderElection');
+  private readonly lockName: string;
 
-  constructor(private readonly options: LeaderElectionOptions) {}
+  constructor(private readonly options: LeaderElectionOptions) {
+    this.lockName = leaderLockName(options.lockKey);
+  }
 
   /** Waits until this replica holds the lock (then returns the lease) or `stop` aborts (then null). */
   async acquire(stop: AbortSignal): Promise<LeaderLease | null> {
@@ -45,11 +49,11 @@ export class LeaderElection {
         ]);
         if (rows[0]?.locked === true) {
           if (stop.aborted) break;
-          this.logger.log('acquired the relay lock: this replica is the leader');
+          this.logger.log(`acquired the ${this.lockName}: this replica is the leader`);
           return this.lease(session);
         }
         if (!announcedStandby) {
-          this.logger.log('another replica holds the relay lock: standing by');
+          this.logger.log(`another replica holds the ${this.lockName}: standing by`);
           announcedStandby = true;
         }
       } catch (error) {
@@ -67,7 +71,7 @@ export class LeaderElection {
     const controller = new AbortController();
     const lose = (reason: string) => {
       if (controller.signal.aborted) return;
-      this.logger.error(`lost the relay lock session (${reason}): stopping publication`);
+      this.logger.error(`lost the ${this.lockName} session (${reason}): no longer the leader`);
       controller.abort(new Error(reason));
     };
     session.on('error', (error: Error) => lose(error.message));
@@ -97,9 +101,10 @@ export class LeaderElection {
     await session.connect();
     try {
       // Server side: drop the session (and the lock) quickly if this process vanishes without a FIN.
-      // This session writes only checkpoints: one lost in a database crash means resending a few
-      // events (at-least-once allows duplicates), so its commits need not wait for a WAL flush, which
-      // takes a disk flush off every batch's critical path.
+      // A leader may write through this session only what it can afford to lose in a database crash
+      // (the relay's checkpoints: one lost means resending a few events, which at-least-once allows),
+      // so its commits need not wait for a WAL flush, which takes a disk flush off every batch's
+      // critical path.
       await session.query(
         `SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3;
          SET client_connection_check_interval = 2000; SET statement_timeout = 15000;
