@@ -21,6 +21,8 @@ import { TransferCommandEndpoint } from './edge/transfer-command.endpoint';
 import { IdempotencyKeysPruner } from './idempotency/idempotency-keys.pruner';
 import { CreateTransferHttpController } from './transfers/create-transfer/create-transfer.http.controller';
 import { PostTransferHttpController } from './transfers/post-transfer/post-transfer.http.controller';
+import { HoldExpiryMetrics } from './transfers/expiry/hold-expiry.metrics';
+import { holdExpiryWorkerProvider } from './transfers/expiry/hold-expiry.provider';
 import { transferCommandsProvider } from './transfers/transfer-commands.provider';
 import { VoidTransferHttpController } from './transfers/void-transfer/void-transfer.http.controller';
 
@@ -62,6 +64,8 @@ export class AppModule {
         transferCommandsProvider,
         TransferCommandEndpoint,
         IdempotencyKeysPruner,
+        HoldExpiryMetrics,
+        holdExpiryWorkerProvider,
       ],
     });
   }
