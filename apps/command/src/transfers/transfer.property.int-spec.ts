@@ -7,7 +7,6 @@ import {
   AccountCommandOutcome,
   CommandContext,
   TransferCommandHandler,
-  TransferCommandOutcome,
   sharedAccountStreams,
 } from '@ledger/account-commands';
 import {
@@ -156,7 +155,11 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
 
 /** What one run (and all of them) came to, as the final report gives it. */
 interface Figures {
+  /** Every command sent: transfers, posts, voids, expiries, deposits and withdrawals. */
+  commands: number;
   transfersRun: number;
+  /** Opposite transfers (A->B with B->A at once, one per replica) both accepted. */
+  oppositePairs: number;
   acceptedImmediate: number;
   acceptedPending: number;
   replayed: number;
@@ -170,7 +173,9 @@ interface Figures {
 }
 
 const noFigures = (): Figures => ({
+  commands: 0,
   transfersRun: 0,
+  oppositePairs: 0,
   acceptedImmediate: 0,
   acceptedPending: 0,
   replayed: 0,
@@ -198,7 +203,8 @@ function describeFigures(f: Figures): string {
     .join(', ');
   const accepted = f.acceptedImmediate + f.acceptedPending;
   return (
-    `transfers run ${f.transfersRun} (accepted ${accepted}: ${f.acceptedImmediate} immediate, ${f.acceptedPending} holds; replayed ${f.replayed}); ` +
+    `commands ${f.commands}; transfers run ${f.transfersRun} (accepted ${accepted}: ${f.acceptedImmediate} immediate, ${f.acceptedPending} holds; ` +
+    `replayed ${f.replayed}; opposite pairs both accepted ${f.oppositePairs}); ` +
     `refused: ${refused || 'none'}; posts ${f.posts} (${f.partialPosts} partial), voids ${f.voids}, holds expired ${f.holdsExpired}; ` +
     `deposits/withdrawals ${f.depositsAndWithdrawals}; conflicts retried ${f.conflictsRetried}`
   );
@@ -242,7 +248,7 @@ class Run {
   readonly holds: PlacePendingTransfer[] = [];
   readonly unexpected: string[] = [];
   readonly figures = noFigures();
-  wave = 0;
+  private wave = 0;
 
   constructor(readonly replicas: readonly [Replica, Replica]) {}
 
@@ -312,7 +318,13 @@ class Run {
         const currency = this.currencies.get(a) as string;
         const make = (from: string, to: string, value: bigint): NewTransfer =>
           s.pending ? placeHold(from, to, value, currency, 3_600, now) : transferMoney(from, to, value, currency, now);
-        return [() => this.send(0, make(a, b, s.forth)), () => this.send(1, make(b, a, s.back))];
+        return [
+          async () => {
+            const pair = [make(a, b, s.forth), make(b, a, s.back)] as const;
+            await Promise.all([this.send(0, pair[0]), this.send(1, pair[1])]);
+            if (pair.every((c) => (this.transfers.get(c.data.transferId)?.accepted ?? null) !== null)) this.figures.oppositePairs += 1;
+          },
+        ];
       }
       case 'post': {
         const hold = holds[s.hold % Math.max(holds.length, 1)];
@@ -350,7 +362,7 @@ class Run {
 
   /** A new transfer (immediate or hold), sent for the first time or again. */
   private async send(replica: ReplicaIndex, command: NewTransfer): Promise<void> {
-    const { transferId, fromAccountId, toAccountId, amount } = command.data;
+    const { fromAccountId, toAccountId, amount } = command.data;
     const label = `${command.type} ${json(command.data)}`;
     const record = this.recordOf(command);
     this.figures.transfersRun += 1;
@@ -487,6 +499,7 @@ class Run {
 
   /** Runs a command; a thrown error (a deadlock above all) is never an outcome, and is kept to fail the run. */
   private async attempt<T>(label: string, run: () => Promise<T>): Promise<T | undefined> {
+    this.figures.commands += 1;
     try {
       return await run();
     } catch (error: unknown) {
@@ -859,8 +872,17 @@ describe('transfers from two command replicas on Postgres (property)', () => {
       voids: totals.voids > 0,
       holdsExpired: totals.holdsExpired > 0,
       replayed: totals.replayed > 0,
+      oppositePairs: totals.oppositePairs > 0,
       conflictsRetried: totals.conflictsRetried > 0,
-    }).toEqual({ posts: true, partialPosts: true, voids: true, holdsExpired: true, replayed: true, conflictsRetried: true });
+    }).toEqual({
+      posts: true,
+      partialPosts: true,
+      voids: true,
+      holdsExpired: true,
+      replayed: true,
+      oppositePairs: true,
+      conflictsRetried: true,
+    });
   }, 240_000);
 
   describe('effectively once', () => {
