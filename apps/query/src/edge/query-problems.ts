@@ -18,13 +18,13 @@ export const QUERY_PROBLEMS = {
   'invalid-time-range': {
     status: 400,
     title: 'Invalid time range',
-    detail: '`from` must not be after `to`.',
+    detail: 'The start of the period (from) must not be after its end (to).',
   },
   'account-not-found': { status: 404, title: 'Account not found', detail: 'The read model holds no such account.' },
   'account-not-yet-opened': {
     status: 404,
     title: 'Account not yet opened',
-    detail: 'The account had no event at or before `at`: it was opened later.',
+    detail: 'The account had no event at or before the instant asked for: it was opened later.',
   },
   'transfer-not-found': {
     status: 404,

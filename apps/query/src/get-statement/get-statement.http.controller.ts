@@ -45,7 +45,7 @@ export class GetStatementHttpController {
       'balanceAfter is the Closing-Balance header) failed midway and is to be asked again.',
   })
   @ApiAccountIdParam()
-  @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for CSV; anything else answers JSON', schema: { type: 'string', maxLength: 256 } })
+  @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for CSV; anything else answers JSON', schema: { type: 'string', maxLength: 256, pattern: '^[\\x20-\\x7e]*$' } })
   @ApiResponse({
     status: 200,
     description: 'The statement',
@@ -56,7 +56,7 @@ export class GetStatementHttpController {
     content: {
       [JSON_TYPE]: { schema: { $ref: getSchemaPath(StatementResponse) } },
       [CSV]: {
-        schema: { type: 'string', maxLength: 1_000_000_000, description: `Columns: ${CSV_COLUMNS.join(', ')}` },
+        schema: { type: 'string', maxLength: 1_000_000_000, pattern: '^[^\\u0000]*$', description: `Columns: ${CSV_COLUMNS.join(', ')}` },
         example: `${CSV_COLUMNS.join(',')}\r\n2,2026-03-01T10:00:01.000Z,MoneyDeposited,500,1500,,,,0b7f4c2e-6d7e-4c4b-9a55-3d0a4c6f9e01\r\n`,
       },
     },

@@ -34,7 +34,10 @@ export class StatementResponse {
 
   @ApiProperty({
     type: [TransactionItemResponse],
-    description: 'Every event of the period, oldest first (version ascending). Not paged: the body is streamed as it is read.',
+    // A period holds as many events as the account had: no bound but the integers'.
+    maxItems: Number.MAX_SAFE_INTEGER,
+    description:
+      'Every event of the period, oldest first (version ascending), `totals.count` of them. Not paged: the body is streamed as it is read.',
   })
   items: TransactionItemResponse[];
 }
