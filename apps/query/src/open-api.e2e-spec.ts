@@ -70,8 +70,15 @@ describe('OpenAPI at /docs', () => {
     ]);
     expect(problemTypes(operation('/accounts/{accountId}/transactions'), '404')).toEqual(['account-not-found']);
     expect(problemTypes(operation('/accounts/{accountId}/balance'), '404')).toEqual(['account-not-found', 'account-not-yet-opened']);
-    expect(problemTypes(operation('/accounts/{accountId}/statement'), '400')).toEqual(['validation', 'invalid-account-id', 'invalid-time-range']);
-    expect(Object.keys(operation('/accounts/{accountId}/statement').responses['200']?.content ?? {})).toEqual(['application/json', 'text/csv']);
+    expect(problemTypes(operation('/accounts/{accountId}/statement'), '400')).toEqual([
+      'validation',
+      'invalid-account-id',
+      'invalid-time-range',
+    ]);
+    expect(Object.keys(operation('/accounts/{accountId}/statement').responses['200']?.content ?? {})).toEqual([
+      'application/json',
+      'text/csv',
+    ]);
     expect(problemTypes(operation('/transfers/{transferId}'), '400')).toEqual(['validation', 'invalid-transfer-id']);
     expect(problemTypes(operation('/transfers/{transferId}'), '404')).toEqual(['transfer-not-found']);
     expect(problemTypes(operation('/transfers/{transferId}'), '503')).toContain('unavailable');
@@ -111,7 +118,9 @@ describe('OpenAPI at /docs', () => {
         'summary',
       ]),
     );
-    expect(Object.keys(schemas.TransactionItemResponse.properties)).toEqual(expect.arrayContaining(['transferId', 'counterpartyAccountId']));
+    expect(Object.keys(schemas.TransactionItemResponse.properties)).toEqual(
+      expect.arrayContaining(['transferId', 'counterpartyAccountId']),
+    );
     expect(Object.keys(schemas.TransferResponse.properties).sort()).toEqual([
       'amount',
       'createdAt',

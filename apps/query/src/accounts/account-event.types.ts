@@ -29,4 +29,5 @@ export const isAccountEventType = (value: string): value is AccountEventType => 
 /** An unknown type (a newer projector's) counts as a status change: it is shown, and moves no total. */
 export const balanceEffectOf = (type: string): BalanceEffect => (isAccountEventType(type) ? EFFECTS[type] : 'status');
 
-export const typesWithEffect = (effect: BalanceEffect): AccountEventType[] => ACCOUNT_EVENT_TYPES.filter((type) => EFFECTS[type] === effect);
+export const typesWithEffect = (effect: BalanceEffect): AccountEventType[] =>
+  ACCOUNT_EVENT_TYPES.filter((type) => EFFECTS[type] === effect);

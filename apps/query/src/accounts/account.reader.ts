@@ -66,7 +66,10 @@ export class AccountReader {
     if (filter.from !== undefined) bind((p) => `tx.occurred_at >= ${p}::timestamptz`, filter.from);
     if (filter.to !== undefined) bind((p) => `tx.occurred_at < ${p}::timestamptz`, filter.to);
     if (filter.type !== undefined) bind((p) => `tx.type = ${p}::text`, filter.type);
-    return this.historyRows(`SELECT ${HISTORY_SELECT} FROM ${HISTORY} tx WHERE ${where.join(' AND ')} ORDER BY tx.version DESC LIMIT $2`, params);
+    return this.historyRows(
+      `SELECT ${HISTORY_SELECT} FROM ${HISTORY} tx WHERE ${where.join(' AND ')} ORDER BY tx.version DESC LIMIT $2`,
+      params,
+    );
   }
 
   /** Oldest first, strictly after `afterVersion`: what a stream has not sent yet. */

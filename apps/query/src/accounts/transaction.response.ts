@@ -30,7 +30,12 @@ export class TransactionItemResponse {
   })
   balanceAfter: number | null;
 
-  @ApiProperty({ type: String, ...UUID, nullable: true, description: 'The transfer a transfer or hold leg belongs to; null for any other event' })
+  @ApiProperty({
+    type: String,
+    ...UUID,
+    nullable: true,
+    description: 'The transfer a transfer or hold leg belongs to; null for any other event',
+  })
   transferId: string | null;
 
   @ApiProperty({

@@ -5,7 +5,12 @@ import { RFC_3339_MAX_LENGTH, RFC_3339_PATTERN } from '../edge/rfc3339';
 export class BalanceAtResponse {
   @ApiProperty(UUID) accountId: string;
 
-  @ApiProperty({ format: 'date-time', maxLength: RFC_3339_MAX_LENGTH, pattern: RFC_3339_PATTERN, description: 'The instant asked for, as sent' })
+  @ApiProperty({
+    format: 'date-time',
+    maxLength: RFC_3339_MAX_LENGTH,
+    pattern: RFC_3339_PATTERN,
+    description: 'The instant asked for, as sent',
+  })
   at: string;
 
   @ApiProperty({ ...SAFE_INTEGER, description: 'Balance in minor units at that instant', example: 1250 })

@@ -16,16 +16,30 @@ function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let field = '';
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
+  let i = 0;
+  while (i < text.length) {
     const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
+    const pair = text.slice(i, i + 2);
+    if (quoted && pair === '""') {
+      field += '"';
+      i += 2;
+    } else if (c === '"') {
+      quoted = !quoted;
+      i += 1;
+    } else if (!quoted && c === ',') {
+      row.push(field);
+      field = '';
+      i += 1;
+    } else if (!quoted && pair === '\r\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 2;
+    } else {
+      field += c;
+      i += 1;
+    }
   }
   if (field !== '' || row.length > 0) throw new Error('the CSV does not end with CRLF');
   return rows;
@@ -105,7 +119,9 @@ describe('GET /accounts/{id}/statement', () => {
   it('given a period before the account existed, or an empty one, then zero balances and no items', async () => {
     const before = await query.get(`/accounts/${day.account.accountId}/statement?from=${q(hour(1))}&to=${q(hour(2))}`);
     const empty = await query.get(`/accounts/${day.account.accountId}/statement?from=${q(hour(12))}&to=${q(hour(12))}`);
-    const emptyCsv = await query.get(`/accounts/${day.account.accountId}/statement?from=${q(hour(1))}&to=${q(hour(2))}`, { accept: 'text/csv' });
+    const emptyCsv = await query.get(`/accounts/${day.account.accountId}/statement?from=${q(hour(1))}&to=${q(hour(2))}`, {
+      accept: 'text/csv',
+    });
 
     expect(before.body).toMatchObject({ openingBalance: 0, closingBalance: 0, totals: { credits: 0, debits: 0, count: 0 }, items: [] });
     expect(empty.body).toMatchObject({ openingBalance: 1_500, closingBalance: 1_500, totals: { count: 0 }, items: [] });
@@ -113,7 +129,9 @@ describe('GET /accounts/{id}/statement', () => {
   });
 
   it('given the whole day, then the opening deposit counts as a credit and the closing balance is the last one', async () => {
-    const reply = await query.get(`/accounts/${day.account.accountId}/statement?from=${q('2026-03-01T00:00:00Z')}&to=${q('2026-03-02T00:00:00Z')}`);
+    const reply = await query.get(
+      `/accounts/${day.account.accountId}/statement?from=${q('2026-03-01T00:00:00Z')}&to=${q('2026-03-02T00:00:00Z')}`,
+    );
     expect(reply.body).toMatchObject({
       openingBalance: 0,
       closingBalance: 1_100,

@@ -17,9 +17,7 @@ const JSON_TYPE = 'application/json';
 
 /** CSV when the client's Accept names text/csv; JSON otherwise, the default. */
 const wantsCsv = (accept: string | undefined): boolean =>
-  (accept ?? '')
-    .split(',')
-    .some((range) => range.split(';')[0]?.trim().toLowerCase() === CSV);
+  (accept ?? '').split(',').some((range) => range.split(';')[0]?.trim().toLowerCase() === CSV);
 
 const BALANCE_HEADER = { schema: { type: 'string', maxLength: 17, pattern: '^[0-9]{1,16}$' } } as const;
 
@@ -45,7 +43,12 @@ export class GetStatementHttpController {
       'balanceAfter is the Closing-Balance header) failed midway and is to be asked again.',
   })
   @ApiAccountIdParam()
-  @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for CSV; anything else answers JSON', schema: { type: 'string', maxLength: 256, pattern: '^[\\x20-\\x7e]*$' } })
+  @ApiHeader({
+    name: 'Accept',
+    required: false,
+    description: '`text/csv` for CSV; anything else answers JSON',
+    schema: { type: 'string', maxLength: 256, pattern: '^[\\x20-\\x7e]*$' },
+  })
   @ApiResponse({
     status: 200,
     description: 'The statement',

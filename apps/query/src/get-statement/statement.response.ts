@@ -7,7 +7,10 @@ const SUM = 'A JSON integer while it is at most 2^53 - 1; beyond that, the exact
 const PERIOD_END = { format: 'date-time', maxLength: RFC_3339_MAX_LENGTH, pattern: RFC_3339_PATTERN } as const;
 
 export class StatementTotalsResponse {
-  @ApiProperty({ oneOf: [SAFE_INTEGER, LARGE_INTEGER], description: `Money in (deposits, transfers received, the opening deposit). ${SUM}` })
+  @ApiProperty({
+    oneOf: [SAFE_INTEGER, LARGE_INTEGER],
+    description: `Money in (deposits, transfers received, the opening deposit). ${SUM}`,
+  })
   credits: number | string;
 
   @ApiProperty({ oneOf: [SAFE_INTEGER, LARGE_INTEGER], description: `Money out (withdrawals, transfers sent, posted holds). ${SUM}` })
@@ -24,7 +27,10 @@ export class StatementResponse {
   @ApiProperty({ ...PERIOD_END, description: 'Start of the period (inclusive), as sent' }) from: string;
   @ApiProperty({ ...PERIOD_END, description: 'End of the period (exclusive), as sent' }) to: string;
 
-  @ApiProperty({ ...SAFE_INTEGER, description: 'Balance before the first item: what the last event before `from` left (0 before the account existed)' })
+  @ApiProperty({
+    ...SAFE_INTEGER,
+    description: 'Balance before the first item: what the last event before `from` left (0 before the account existed)',
+  })
   openingBalance: number;
 
   @ApiProperty({ ...SAFE_INTEGER, description: 'Balance after the last item: `openingBalance + credits - debits`' })

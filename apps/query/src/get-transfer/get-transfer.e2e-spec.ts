@@ -29,7 +29,13 @@ describe('GET /transfers/{id}', () => {
 
   /** A hold of 100 from Alice to Bob: pending (HoldPlaced in), then posted for 60 with its legs as given. */
   async function halfPostedHold(postedLegs: readonly ('HoldPosted' | 'TransferCredited')[]): Promise<string> {
-    const hold = await seedTransfer(query.pool, { from: alices.accountId, to: bobs.accountId, amount: 100n, createdAt: at(1), expiresAt: at(59) });
+    const hold = await seedTransfer(query.pool, {
+      from: alices.accountId,
+      to: bobs.accountId,
+      amount: 100n,
+      createdAt: at(1),
+      expiresAt: at(59),
+    });
     await seedTransferState(query.pool, hold, { version: 1, status: 'pending', postedAmount: 0n, at: at(1) });
     await seedTransferLeg(query.pool, hold, 'HoldPlaced', alices.accountId, 2);
     await seedTransferState(query.pool, hold, { version: 2, status: 'posted', postedAmount: 60n, at: at(2) });
@@ -54,7 +60,13 @@ describe('GET /transfers/{id}', () => {
     ]);
     alices = await SeededAccount.open(query.pool, { ownerId: ALICE, at: at(0), deposit: 1_000n });
     bobs = await SeededAccount.open(query.pool, { ownerId: BOB, at: at(0), deposit: 0n });
-    completed = await seedTransfer(query.pool, { from: alices.accountId, to: bobs.accountId, amount: 250n, reference: 'Invoice 42', createdAt: at(3) });
+    completed = await seedTransfer(query.pool, {
+      from: alices.accountId,
+      to: bobs.accountId,
+      amount: 250n,
+      reference: 'Invoice 42',
+      createdAt: at(3),
+    });
     await seedTransferState(query.pool, completed, { version: 1, status: 'completed', postedAmount: 250n, at: at(3) });
     await seedTransferLeg(query.pool, completed, 'TransferDebited', alices.accountId, 2);
     await seedTransferLeg(query.pool, completed, 'TransferCredited', bobs.accountId, 2);
@@ -194,7 +206,14 @@ describe('GET /transfers/{id}', () => {
     ['minVersion (accounts only)', `/transfers/${randomUUID()}?minVersion=1`, 'validation'],
     ['an unknown parameter', `/transfers/${randomUUID()}?expand=legs`, 'validation'],
   ])('given %s, then 400 %s, and nothing changes', async (_label, path, type) => {
-    const count = async () => JSON.stringify((await query.pool.query('SELECT (SELECT count(*) FROM read_model.transfers) AS t, (SELECT count(*) FROM read_model.transfer_legs) AS l')).rows);
+    const count = async () =>
+      JSON.stringify(
+        (
+          await query.pool.query(
+            'SELECT (SELECT count(*) FROM read_model.transfers) AS t, (SELECT count(*) FROM read_model.transfer_legs) AS l',
+          )
+        ).rows,
+      );
     const before = await count();
     const reply = await query.get(path);
     expect({ status: reply.status, type: reply.body?.type }).toEqual({ status: 400, type: `${PROBLEMS}${type}` });

@@ -28,7 +28,13 @@ export class TransferResponse {
   @ApiProperty(UUID) fromAccountId: string;
   @ApiProperty(UUID) toAccountId: string;
 
-  @ApiProperty({ type: String, maxLength: TRANSFER_REFERENCE_MAX_LENGTH, pattern: PRINTABLE_PATTERN, nullable: true, example: 'Invoice 42' })
+  @ApiProperty({
+    type: String,
+    maxLength: TRANSFER_REFERENCE_MAX_LENGTH,
+    pattern: PRINTABLE_PATTERN,
+    nullable: true,
+    example: 'Invoice 42',
+  })
   reference: string | null;
 
   @ApiProperty(TIMESTAMP) createdAt: string;

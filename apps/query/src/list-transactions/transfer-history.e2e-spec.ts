@@ -28,7 +28,9 @@ describe('transfers in accounts and histories', () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ balance: 1_100, reserved: 100, availableBalance: 1_000, version: 10 });
     const listed = await query.as(tokens.owner).get('/accounts');
-    expect(listed.body.items).toEqual([expect.objectContaining({ accountId: day.account.accountId, reserved: 100, availableBalance: 1_000 })]);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ accountId: day.account.accountId, reserved: 100, availableBalance: 1_000 }),
+    ]);
   });
 
   it('history items of transfer legs name the transfer and the counterparty; other items have nulls', async () => {
@@ -36,8 +38,20 @@ describe('transfers in accounts and histories', () => {
     expect(reply.status).toBe(200);
     const byVersion = new Map(reply.body.items.map((item: { version: number }) => [item.version, item]));
     const counterpartyAccountId = day.counterparty.accountId;
-    expect(byVersion.get(3)).toMatchObject({ type: 'TransferDebited', amount: 200, balanceAfter: 1_300, transferId: day.immediate, counterpartyAccountId });
-    expect(byVersion.get(4)).toMatchObject({ type: 'HoldPlaced', amount: 300, balanceAfter: 1_300, transferId: day.hold, counterpartyAccountId });
+    expect(byVersion.get(3)).toMatchObject({
+      type: 'TransferDebited',
+      amount: 200,
+      balanceAfter: 1_300,
+      transferId: day.immediate,
+      counterpartyAccountId,
+    });
+    expect(byVersion.get(4)).toMatchObject({
+      type: 'HoldPlaced',
+      amount: 300,
+      balanceAfter: 1_300,
+      transferId: day.hold,
+      counterpartyAccountId,
+    });
     expect(byVersion.get(7)).toMatchObject({ type: 'HoldPosted', amount: 250, balanceAfter: 1_050, transferId: day.hold });
     expect(byVersion.get(8)).toMatchObject({ type: 'TransferCredited', amount: 75, transferId: day.incoming });
     for (const version of [1, 2, 5, 6, 9]) {

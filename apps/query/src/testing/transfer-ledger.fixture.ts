@@ -45,7 +45,10 @@ export class SeededAccount {
   }
 
   /** Opens an account (version 1, AccountOpened of `deposit`) owned by `ownerId`. */
-  static async open(pool: Pool, options: { ownerId: string | null; at: string; deposit: bigint; accountId?: string }): Promise<SeededAccount> {
+  static async open(
+    pool: Pool,
+    options: { ownerId: string | null; at: string; deposit: bigint; accountId?: string },
+  ): Promise<SeededAccount> {
     const accountId = options.accountId ?? randomUUID();
     await pool.query(
       `INSERT INTO read_model.accounts (account_id, owner, owner_id, currency, balance, status, version, opened_at, updated_at)
@@ -128,7 +131,13 @@ export async function seedTransferState(
   await pool.query(`UPDATE read_model.transfers SET version = greatest(version, $2) WHERE transfer_id = $1`, [transferId, state.version]);
 }
 
-export async function seedTransferLeg(pool: Pool, transferId: string, leg: TransferLegType, accountId: string, accountVersion: number): Promise<void> {
+export async function seedTransferLeg(
+  pool: Pool,
+  transferId: string,
+  leg: TransferLegType,
+  accountId: string,
+  accountVersion: number,
+): Promise<void> {
   await pool.query(`INSERT INTO read_model.transfer_legs (transfer_id, leg, account_id, account_version) VALUES ($1, $2, $3, $4)`, [
     transferId,
     leg,

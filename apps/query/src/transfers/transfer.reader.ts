@@ -77,7 +77,14 @@ export class TransferReader {
 
 function transferFromRow(row: TransferTableRow): TransferRecord | null {
   const { transfer_id, from_account_id, to_account_id, amount, currency, created_at } = row;
-  if (transfer_id === null || from_account_id === null || to_account_id === null || amount === null || currency === null || created_at === null) {
+  if (
+    transfer_id === null ||
+    from_account_id === null ||
+    to_account_id === null ||
+    amount === null ||
+    currency === null ||
+    created_at === null
+  ) {
     return null;
   }
   return {
