@@ -8,6 +8,12 @@ import { AccountReader } from './accounts/account.reader';
 import { ReadModelReadiness } from './accounts/read-model.readiness';
 import { cursorCodecProvider } from './cursors/cursor-codec.provider';
 import { GetAccountHandler } from './get-account/get-account.handler';
+import { GetBalanceAtHandler } from './get-balance-at/get-balance-at.handler';
+import { GetBalanceAtHttpController } from './get-balance-at/get-balance-at.http.controller';
+import { GetStatementHandler } from './get-statement/get-statement.handler';
+import { GetStatementHttpController } from './get-statement/get-statement.http.controller';
+import { GetTransferHandler } from './get-transfer/get-transfer.handler';
+import { GetTransferHttpController } from './get-transfer/get-transfer.http.controller';
 import { GetAccountHttpController } from './get-account/get-account.http.controller';
 import { ReadYourWritesWaiters } from './get-account/read-your-writes.waiters';
 import { ListAccountsHandler } from './list-accounts/list-accounts.handler';
@@ -20,6 +26,7 @@ import { ReadModelChangesListener } from './read-model-changes/read-model-change
 import { StreamAccountHandler } from './stream-account/stream-account.handler';
 import { StreamAccountHttpController } from './stream-account/stream-account.http.controller';
 import { StreamRegistry } from './stream-account/stream.registry';
+import { TransferReader } from './transfers/transfer.reader';
 
 const READ_MODEL_ENTITIES = [AccountEntity, AccountTransactionEntity];
 
@@ -53,13 +60,22 @@ export class AppModule {
         TypeOrmModule.forRootAsync({ inject: [QueryConfig], useFactory: typeOrmOptions }),
         TypeOrmModule.forFeature(READ_MODEL_ENTITIES),
       ],
-      controllers: [GetAccountHttpController, ListTransactionsHttpController, ListAccountsHttpController, StreamAccountHttpController],
+      controllers: [
+        GetAccountHttpController,
+        ListTransactionsHttpController,
+        ListAccountsHttpController,
+        StreamAccountHttpController,
+        GetBalanceAtHttpController,
+        GetStatementHttpController,
+        GetTransferHttpController,
+      ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },
         cursorCodecProvider,
         QueryMetrics,
         ReadModelReadiness,
         AccountReader,
+        TransferReader,
         ReadModelChangesListener,
         StreamRegistry,
         ReadYourWritesWaiters,
@@ -67,6 +83,9 @@ export class AppModule {
         ListTransactionsHandler,
         ListAccountsHandler,
         StreamAccountHandler,
+        GetBalanceAtHandler,
+        GetStatementHandler,
+        GetTransferHandler,
       ],
     });
   }

@@ -37,7 +37,7 @@ const cases: HostileCase[] = [
   { name: 'unknown account', path: () => `/accounts/${randomUUID()}`, status: 404, type: 'account-not-found' },
   { name: 'unknown account history', path: () => `/accounts/${randomUUID()}/transactions`, status: 404, type: 'account-not-found' },
   { name: 'unknown account stream', path: () => `/accounts/${randomUUID()}/stream`, status: 404, type: 'account-not-found' },
-  { name: 'unknown route', path: (f) => `/accounts/${f.account}/balance`, status: 404, type: 'not-found' },
+  { name: 'unknown route', path: (f) => `/accounts/${f.account}/balances`, status: 404, type: 'not-found' },
   // minVersion and waitMs
   { name: 'negative minVersion', path: (f) => `${account(f)}?minVersion=-1`, status: 400, type: 'validation' },
   { name: 'zero minVersion', path: (f) => `${account(f)}?minVersion=0`, status: 400, type: 'validation' },

@@ -22,15 +22,18 @@ describe('OpenAPI at /docs', () => {
   const operation = (path: string): Operation => document.paths[path].get;
   const problemTypes = (op: Operation, status: string) => op.responses[status]?.description.match(/`[a-z-]+`/g)?.map((s) => s.slice(1, -1));
 
-  it('serves the UI and the document, with the four query endpoints and nothing else', async () => {
+  it('serves the UI and the document, with the query endpoints and nothing else', async () => {
     const ui = await query.get('/docs');
     expect(ui.status).toBe(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);
     expect(Object.keys(document.paths).sort()).toEqual([
       '/accounts',
       '/accounts/{accountId}',
+      '/accounts/{accountId}/balance',
+      '/accounts/{accountId}/statement',
       '/accounts/{accountId}/stream',
       '/accounts/{accountId}/transactions',
+      '/transfers/{transferId}',
     ]);
   });
 
@@ -40,7 +43,17 @@ describe('OpenAPI at /docs', () => {
         .parameters?.map((p) => `${p.in}:${p.name}${p.required ? '!' : ''}`)
         .sort();
     expect(names('/accounts/{accountId}')).toEqual(['path:accountId!', 'query:minVersion', 'query:waitMs']);
-    expect(names('/accounts/{accountId}/transactions')).toEqual(['path:accountId!', 'query:cursor', 'query:limit']);
+    expect(names('/accounts/{accountId}/transactions')).toEqual([
+      'path:accountId!',
+      'query:cursor',
+      'query:from',
+      'query:limit',
+      'query:to',
+      'query:type',
+    ]);
+    expect(names('/accounts/{accountId}/balance')).toEqual(['path:accountId!', 'query:at!']);
+    expect(names('/accounts/{accountId}/statement')).toEqual(['header:Accept', 'path:accountId!', 'query:from!', 'query:to!']);
+    expect(names('/transfers/{transferId}')).toEqual(['path:transferId!', 'query:waitMs']);
     expect(names('/accounts')).toEqual(['query:cursor', 'query:limit', 'query:owner', 'query:ownerId']);
     expect(names('/accounts/{accountId}/stream')).toEqual(['header:Last-Event-ID', 'path:accountId!']);
   });
@@ -53,8 +66,22 @@ describe('OpenAPI at /docs', () => {
       'validation',
       'invalid-account-id',
       'invalid-cursor',
+      'invalid-time-range',
     ]);
     expect(problemTypes(operation('/accounts/{accountId}/transactions'), '404')).toEqual(['account-not-found']);
+    expect(problemTypes(operation('/accounts/{accountId}/balance'), '404')).toEqual(['account-not-found', 'account-not-yet-opened']);
+    expect(problemTypes(operation('/accounts/{accountId}/statement'), '400')).toEqual([
+      'validation',
+      'invalid-account-id',
+      'invalid-time-range',
+    ]);
+    expect(Object.keys(operation('/accounts/{accountId}/statement').responses['200']?.content ?? {})).toEqual([
+      'application/json',
+      'text/csv',
+    ]);
+    expect(problemTypes(operation('/transfers/{transferId}'), '400')).toEqual(['validation', 'invalid-transfer-id']);
+    expect(problemTypes(operation('/transfers/{transferId}'), '404')).toEqual(['transfer-not-found']);
+    expect(problemTypes(operation('/transfers/{transferId}'), '503')).toContain('unavailable');
     expect(problemTypes(operation('/accounts'), '400')).toEqual(['validation', 'invalid-cursor']);
     const stream = operation('/accounts/{accountId}/stream');
     expect(problemTypes(stream, '400')).toEqual(['validation', 'invalid-account-id', 'invalid-last-event-id']);
@@ -77,7 +104,38 @@ describe('OpenAPI at /docs', () => {
   it('describes the bodies: account with summary, pages, stream data, problems', () => {
     const schemas = document.components.schemas;
     expect(Object.keys(schemas.AccountResponse.properties)).toEqual(
-      expect.arrayContaining(['accountId', 'owner', 'currency', 'balance', 'status', 'version', 'openedAt', 'updatedAt', 'summary']),
+      expect.arrayContaining([
+        'accountId',
+        'owner',
+        'currency',
+        'balance',
+        'availableBalance',
+        'reserved',
+        'status',
+        'version',
+        'openedAt',
+        'updatedAt',
+        'summary',
+      ]),
+    );
+    expect(Object.keys(schemas.TransactionItemResponse.properties)).toEqual(
+      expect.arrayContaining(['transferId', 'counterpartyAccountId']),
+    );
+    expect(Object.keys(schemas.TransferResponse.properties).sort()).toEqual([
+      'amount',
+      'createdAt',
+      'currency',
+      'expiresAt',
+      'fromAccountId',
+      'postedAmount',
+      'reference',
+      'status',
+      'toAccountId',
+      'transferId',
+      'updatedAt',
+    ]);
+    expect(Object.keys(schemas.StatementResponse.properties)).toEqual(
+      expect.arrayContaining(['openingBalance', 'closingBalance', 'totals', 'items']),
     );
     expect(Object.keys(schemas.AccountSummaryResponse.properties).sort()).toEqual([
       'lastActivityAt',

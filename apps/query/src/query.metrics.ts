@@ -12,6 +12,7 @@ export class QueryMetrics {
   readonly readYourWritesWait: Histogram<'outcome'>;
   readonly readYourWritesWaiters: Gauge;
   readonly readYourWritesRefused: Counter;
+  readonly transferWait: Histogram<'outcome'>;
   readonly listening: Gauge;
 
   constructor(registry: MetricsRegistry) {
@@ -52,6 +53,13 @@ export class QueryMetrics {
     this.readYourWritesRefused = new Counter({
       name: 'ledger_query_read_your_writes_refused_total',
       help: 'Reads with minVersion refused with 503 because QUERY_MAX_WAITERS were waiting already.',
+      registers,
+    });
+    this.transferWait = new Histogram({
+      name: 'ledger_query_transfer_wait_seconds',
+      help: 'How long transfer reads with waitMs waited for its latest state to be whole, by outcome (whole, timeout, abandoned by the client).',
+      labelNames: ['outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     this.listening = new Gauge({

@@ -26,13 +26,15 @@ import { send } from './testing/query-app.harness';
 
 const MONEY_EVENTS = new Set(['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn']);
 
-/** The account as GET /accounts/{id} must show it (small amounts: JSON integers). */
+/** The account as GET /accounts/{id} must show it (small amounts: JSON integers; the traffic places no holds). */
 function accountBody(row: ExpectedAccountRow) {
   return {
     accountId: row.account_id,
     owner: row.owner,
     currency: row.currency,
     balance: Number(row.balance),
+    availableBalance: Number(row.balance),
+    reserved: 0,
     status: row.status,
     version: row.version,
     openedAt: row.opened_at,
@@ -56,6 +58,8 @@ function transactionItem(row: ExpectedTransactionRow) {
     balanceAfter: money ? Number(row.balance_after) : null,
     reason: row.reason,
     occurredAt: row.occurred_at,
+    transferId: null,
+    counterpartyAccountId: null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OWNER_MAX_LENGTH } from '@ledger/domain';
-import type { AccountEntity } from '@ledger/read-model-schema';
 import { exactInteger, safeInteger } from '../edge/json-integer';
+import type { AccountRecord } from './account.record';
 import { CURRENCY, LARGE_INTEGER, PRINTABLE_PATTERN, SAFE_INTEGER, TIMESTAMP, UUID } from '../edge/open-api-shapes';
 import { MAX_PAGE_SIZE } from '../edge/page-query.dto';
 import { CURSOR_SHAPE } from '../cursors/cursor.codec';
@@ -47,6 +47,14 @@ export class AccountResponse {
   @ApiProperty({ ...CURRENCY, example: 'EUR' }) currency: string;
   @ApiProperty({ ...SAFE_INTEGER, description: 'Balance in minor units', example: 1250 })
   balance: number;
+  @ApiProperty({
+    ...SAFE_INTEGER,
+    description: 'What may be spent or transferred: `balance - reserved`, in minor units',
+    example: 1000,
+  })
+  availableBalance: number;
+  @ApiProperty({ ...SAFE_INTEGER, description: 'Held by pending transfers (holds), in minor units', example: 250 })
+  reserved: number;
   @ApiProperty({ enum: ['ACTIVE', 'FROZEN', 'CLOSED'] }) status: string;
   @ApiProperty({ ...SAFE_INTEGER, minimum: 1, description: 'Version of the last event the read model applied', example: 3 })
   version: number;
@@ -61,12 +69,14 @@ export class AccountPageResponse {
   nextCursor?: string;
 }
 
-export function toAccountResponse(account: AccountEntity): AccountResponse {
+export function toAccountResponse(account: AccountRecord): AccountResponse {
   return {
     accountId: account.accountId,
     owner: account.owner,
     currency: account.currency,
     balance: safeInteger(account.balance),
+    availableBalance: safeInteger(availableBalance(account.balance, account.reserved)),
+    reserved: safeInteger(account.reserved),
     status: account.status,
     version: safeInteger(account.version),
     openedAt: account.openedAt.toISOString(),
@@ -78,4 +88,9 @@ export function toAccountResponse(account: AccountEntity): AccountResponse {
       lastActivityAt: account.lastActivityAt?.toISOString() ?? null,
     },
   };
+}
+
+/** `balance - reserved`, exactly (both decimal strings). */
+export function availableBalance(balance: string, reserved: string): string {
+  return (BigInt(balance) - BigInt(reserved)).toString();
 }

@@ -10,6 +10,6 @@ export function canSee(caller: Caller, account: Pick<AccountEntity, 'ownerId'>):
 }
 
 /** The account when the caller may see it, else null: exactly what a missing account reads as, so ids cannot be probed. */
-export function visibleTo(caller: Caller, account: AccountEntity | null): AccountEntity | null {
+export function visibleTo<A extends Pick<AccountEntity, 'ownerId'>>(caller: Caller, account: A | null): A | null {
   return account !== null && canSee(caller, account) ? account : null;
 }

@@ -1,25 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { FREEZE_REASON_MAX_LENGTH } from '@ledger/domain';
-import type { AccountTransactionEntity } from '@ledger/read-model-schema';
 import { CURSOR_SHAPE } from '../cursors/cursor.codec';
 import { safeInteger } from '../edge/json-integer';
 import { PRINTABLE_PATTERN, SAFE_INTEGER, TIMESTAMP, UUID } from '../edge/open-api-shapes';
 import { MAX_PAGE_SIZE } from '../edge/page-query.dto';
-
-/** Events that move money (or set the opening balance); the others only change the status. */
-const MONEY_EVENTS: ReadonlySet<string> = new Set(['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn']);
-
-const EVENT_TYPES = ['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn', 'AccountFrozen', 'AccountUnfrozen', 'AccountClosed'];
+import { ACCOUNT_EVENT_TYPES, balanceEffectOf } from './account-event.types';
+import type { HistoryRecord } from './account.record';
 
 export class TransactionItemResponse {
   @ApiProperty(UUID) eventId: string;
   @ApiProperty({ ...SAFE_INTEGER, minimum: 1, example: 2 }) version: number;
-  @ApiProperty({ enum: EVENT_TYPES }) type: string;
+  @ApiProperty({ enum: ACCOUNT_EVENT_TYPES }) type: string;
 
   @ApiProperty({
     ...SAFE_INTEGER,
     nullable: true,
-    description: 'Minor units (the opening deposit for AccountOpened); null for status changes',
+    description:
+      'Minor units (the opening deposit for AccountOpened; what was posted for HoldPosted; what was held or released for ' +
+      'HoldPlaced and HoldReleased, which leave the balance as it was); null for status changes',
     example: 250,
   })
   amount: number | null;
@@ -27,10 +25,26 @@ export class TransactionItemResponse {
   @ApiProperty({
     ...SAFE_INTEGER,
     nullable: true,
-    description: 'Balance right after a money event; null for status changes',
+    description: 'Balance right after a money event or a hold; null for status changes',
     example: 1250,
   })
   balanceAfter: number | null;
+
+  @ApiProperty({
+    type: String,
+    ...UUID,
+    nullable: true,
+    description: 'The transfer a transfer or hold leg belongs to; null for any other event',
+  })
+  transferId: string | null;
+
+  @ApiProperty({
+    type: String,
+    ...UUID,
+    nullable: true,
+    description: "The account on the transfer's other side, for a transfer or hold leg; null for any other event",
+  })
+  counterpartyAccountId: string | null;
 
   @ApiProperty({
     type: String,
@@ -51,8 +65,8 @@ export class TransactionPageResponse {
   nextCursor?: string;
 }
 
-export function toTransactionItem(row: AccountTransactionEntity): TransactionItemResponse {
-  const money = MONEY_EVENTS.has(row.type);
+export function toTransactionItem(row: HistoryRecord): TransactionItemResponse {
+  const money = balanceEffectOf(row.type) !== 'status';
   return {
     eventId: row.eventId,
     version: safeInteger(row.version),
@@ -61,5 +75,7 @@ export function toTransactionItem(row: AccountTransactionEntity): TransactionIte
     balanceAfter: money ? safeInteger(row.balanceAfter) : null,
     reason: row.reason,
     occurredAt: row.occurredAt.toISOString(),
+    transferId: row.transferId,
+    counterpartyAccountId: row.counterpartyAccountId,
   };
 }

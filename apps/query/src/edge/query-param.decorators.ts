@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
+import { parseRfc3339, RFC_3339_MAX_LENGTH, RFC_3339_PATTERN } from './rfc3339';
 
 /** Plain decimal digits, no sign, no leading zero, no exponent: the only way an integer is written here. */
 const DECIMAL = /^(0|[1-9]\d{0,15})$/;
@@ -27,5 +28,30 @@ export function QueryInteger(options: { min: number; max: number; default?: numb
     IsInt({ message: '$property must be an integer' }),
     Min(options.min),
     Max(options.max),
+  );
+}
+
+/**
+ * An RFC 3339 date-time query parameter (see parseRfc3339). It stays the text sent, so Postgres
+ * compares it to the microsecond; a repeated parameter (an array) is refused like any other non-text.
+ */
+export function QueryTimestamp(options: { required: boolean; description: string }) {
+  return applyDecorators(
+    (options.required ? ApiProperty : ApiPropertyOptional)({
+      type: 'string',
+      format: 'date-time',
+      maxLength: RFC_3339_MAX_LENGTH,
+      pattern: RFC_3339_PATTERN,
+      description: options.description,
+      example: '2026-03-01T10:00:00Z',
+    }),
+    ...(options.required ? [] : [IsOptional()]),
+    ValidateBy({
+      name: 'isRfc3339',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && parseRfc3339(value) !== null,
+        defaultMessage: () => '$property must be an RFC 3339 date-time with an offset, e.g. 2026-03-01T10:00:00Z',
+      },
+    }),
   );
 }

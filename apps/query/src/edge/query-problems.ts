@@ -14,7 +14,23 @@ export const QUERY_PROBLEMS = {
     title: 'Invalid Last-Event-ID',
     detail: 'Last-Event-ID must be an account version (0 or a positive integer).',
   },
+  'invalid-transfer-id': { status: 400, title: 'Invalid transfer id', detail: 'The transfer id must be a UUID.' },
+  'invalid-time-range': {
+    status: 400,
+    title: 'Invalid time range',
+    detail: 'The start of the period (from) must not be after its end (to).',
+  },
   'account-not-found': { status: 404, title: 'Account not found', detail: 'The read model holds no such account.' },
+  'account-not-yet-opened': {
+    status: 404,
+    title: 'Account not yet opened',
+    detail: 'The account had no event at or before the instant asked for: it was opened later.',
+  },
+  'transfer-not-found': {
+    status: 404,
+    title: 'Transfer not found',
+    detail: 'The read model holds no such transfer in a state whose legs are all in, or it is not between accounts of the caller.',
+  },
   'too-many-streams': {
     status: 503,
     title: 'Too many streams',
@@ -37,6 +53,13 @@ function queryProblem(slug: QueryProblemSlug, detail?: string, extensions: Recor
 export const accountNotFound = (accountId: string): ProblemException =>
   queryProblem('account-not-found', `The read model holds no account ${accountId}.`);
 
+export const transferNotFound = (transferId: string): ProblemException =>
+  queryProblem('transfer-not-found', `The read model holds no transfer ${transferId} that this caller may see.`);
+export const invalidTransferId = (): ProblemException => queryProblem('invalid-transfer-id');
+export const invalidTimeRange = (from: string, to: string): ProblemException =>
+  queryProblem('invalid-time-range', `from (${from}) is after to (${to}).`);
+export const accountNotYetOpened = (accountId: string, at: string): ProblemException =>
+  queryProblem('account-not-yet-opened', `Account ${accountId} had no event at or before ${at}.`);
 export const invalidCursor = (): ProblemException => queryProblem('invalid-cursor');
 
 export const invalidLastEventId = (): ProblemException => queryProblem('invalid-last-event-id');

@@ -22,6 +22,8 @@ describe('GET /accounts/{id}', () => {
       owner: 'Ada Lovelace',
       currency: 'EUR',
       balance: 1_251,
+      availableBalance: 1_251,
+      reserved: 0,
       status: 'ACTIVE',
       version: 6,
       openedAt: story.occurredAt(1),

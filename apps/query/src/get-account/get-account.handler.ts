@@ -1,6 +1,6 @@
 import type { Caller } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
-import type { AccountEntity } from '@ledger/read-model-schema';
+import type { AccountRecord } from '../accounts/account.record';
 import { AccountReader } from '../accounts/account.reader';
 import { visibleTo } from '../accounts/account.visibility';
 import { QueryMetrics } from '../query.metrics';
@@ -20,7 +20,7 @@ export interface GetAccount {
 }
 
 export type GetAccountResult =
-  | { readonly kind: 'found'; readonly account: AccountEntity }
+  | { readonly kind: 'found'; readonly account: AccountRecord }
   | { readonly kind: 'not-found' }
   /** minVersion was not reached within waitMs; 0 when the read model has not seen the account at all. */
   | { readonly kind: 'not-reached'; readonly reachedVersion: number }
@@ -28,7 +28,7 @@ export type GetAccountResult =
   | { readonly kind: 'busy' };
 
 /** The account when it has reached `minVersion`, else null. */
-const reached = (account: AccountEntity | null, minVersion: number): AccountEntity | null =>
+const reached = (account: AccountRecord | null, minVersion: number): AccountRecord | null =>
   account !== null && Number(account.version) >= minVersion ? account : null;
 
 /**
@@ -91,16 +91,16 @@ export class GetAccountHandler {
   }
 
   /** The client went away: nobody reads the answer, so no last look and no timeout counted. */
-  private abandoned(started: number, account: AccountEntity | null): GetAccountResult {
+  private abandoned(started: number, account: AccountRecord | null): GetAccountResult {
     this.metrics.readYourWritesWait.observe({ outcome: 'abandoned' }, (performance.now() - started) / 1_000);
     return { kind: 'not-reached', reachedVersion: account === null ? 0 : Number(account.version) };
   }
 
-  private async find(accountId: string, caller: Caller): Promise<AccountEntity | null> {
+  private async find(accountId: string, caller: Caller): Promise<AccountRecord | null> {
     return visibleTo(caller, await this.reader.findAccount(accountId));
   }
 
-  private answered(started: number, account: AccountEntity): GetAccountResult {
+  private answered(started: number, account: AccountRecord): GetAccountResult {
     this.metrics.readYourWritesWait.observe({ outcome: 'reached' }, (performance.now() - started) / 1_000);
     return { kind: 'found', account };
   }

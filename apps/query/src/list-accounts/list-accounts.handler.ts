@@ -1,6 +1,6 @@
 import { isOperator, type Caller, type Scope } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
-import type { AccountEntity } from '@ledger/read-model-schema';
+import type { AccountRecord } from '../accounts/account.record';
 import { AccountReader, type OwnerFilter } from '../accounts/account.reader';
 import { ACCOUNTS_CURSOR, CursorCodec, OWNER_ID_ACCOUNTS_CURSOR } from '../cursors/cursor.codec';
 
@@ -14,7 +14,7 @@ export interface ListAccounts {
 }
 
 export type ListAccountsResult =
-  | { readonly kind: 'page'; readonly items: readonly AccountEntity[]; readonly nextCursor?: string }
+  | { readonly kind: 'page'; readonly items: readonly AccountRecord[]; readonly nextCursor?: string }
   | { readonly kind: 'invalid-cursor' }
   | { readonly kind: 'needs-scope'; readonly scope: Scope };
 

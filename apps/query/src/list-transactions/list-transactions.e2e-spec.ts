@@ -34,6 +34,8 @@ describe('GET /accounts/{id}/transactions', () => {
       balanceAfter,
       reason,
       occurredAt: story.occurredAt(version),
+      transferId: null,
+      counterpartyAccountId: null,
     });
     expect(reply.body).toEqual({
       items: [

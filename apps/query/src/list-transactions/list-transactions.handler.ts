@@ -1,6 +1,6 @@
 import type { Caller } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
-import type { AccountTransactionEntity } from '@ledger/read-model-schema';
+import type { HistoryRecord } from '../accounts/account.record';
 import { AccountReader } from '../accounts/account.reader';
 import { visibleTo } from '../accounts/account.visibility';
 import { CursorCodec, TRANSACTIONS_CURSOR } from '../cursors/cursor.codec';
@@ -10,14 +10,22 @@ export interface ListTransactions {
   readonly caller: Caller;
   readonly limit: number;
   readonly cursor?: string;
+  /** occurredAt at or after (RFC 3339). */
+  readonly from?: string;
+  /** occurredAt strictly before (RFC 3339). */
+  readonly to?: string;
+  readonly type?: string;
 }
 
 export type ListTransactionsResult =
-  | { readonly kind: 'page'; readonly items: readonly AccountTransactionEntity[]; readonly nextCursor?: string }
+  | { readonly kind: 'page'; readonly items: readonly HistoryRecord[]; readonly nextCursor?: string }
   | { readonly kind: 'not-found' }
   | { readonly kind: 'invalid-cursor' };
 
-/** An account's history, newest first, in keyset pages on the version. */
+/**
+ * An account's history, newest first, in keyset pages on the version. Filters narrow the rows a page
+ * holds; the cursor is the last version served, so the next page is the same filter below it.
+ */
 @Injectable()
 export class ListTransactionsHandler {
   constructor(
@@ -31,7 +39,7 @@ export class ListTransactionsHandler {
     const [account, rows] = await Promise.all([
       this.reader.findAccount(query.accountId),
       // One more than asked says whether another page follows, without a count.
-      this.reader.history(query.accountId, before, query.limit + 1),
+      this.reader.history(query.accountId, { beforeVersion: before, from: query.from, to: query.to, type: query.type }, query.limit + 1),
     ]);
     if (visibleTo(query.caller, account) === null) return { kind: 'not-found' };
     const items = rows.slice(0, query.limit);

@@ -73,6 +73,8 @@ describe('GET /accounts/{id}/stream (server-sent events)', () => {
       balanceAfter: 110,
       reason: null,
       occurredAt: story.occurredAt(2),
+      transferId: null,
+      counterpartyAccountId: null,
       balance: 110,
       status: 'ACTIVE',
     });
@@ -84,6 +86,8 @@ describe('GET /accounts/{id}/stream (server-sent events)', () => {
       balanceAfter: null,
       reason: 'audit',
       occurredAt: story.occurredAt(3),
+      transferId: null,
+      counterpartyAccountId: null,
       balance: 110,
       status: 'FROZEN',
     });

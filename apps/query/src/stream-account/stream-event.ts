@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { AccountTransactionEntity } from '@ledger/read-model-schema';
+import type { HistoryRecord } from '../accounts/account.record';
 import { TransactionItemResponse, toTransactionItem } from '../accounts/transaction.response';
 import { safeInteger } from '../edge/json-integer';
 import { SAFE_INTEGER } from '../edge/open-api-shapes';
@@ -14,7 +14,7 @@ export class StreamEventData extends TransactionItemResponse {
 }
 
 /** One SSE message: `id` is the account version, `event` the event type, `data` one line of JSON. */
-export function formatStreamEvent(row: AccountTransactionEntity): string {
+export function formatStreamEvent(row: HistoryRecord): string {
   const data: StreamEventData = { ...toTransactionItem(row), balance: safeInteger(row.balanceAfter), status: row.statusAfter };
   return `id: ${row.version}\nevent: ${row.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
