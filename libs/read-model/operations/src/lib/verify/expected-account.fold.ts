@@ -1,4 +1,11 @@
-import { decodeStoredAccountEvent, evolve, initialAccountState, type AccountEvent, type AccountState } from '@ledger/domain';
+import {
+  decodeStoredAccountEvent,
+  evolve,
+  initialAccountState,
+  type AccountEvent,
+  type AccountState,
+  type TransferLegEvent,
+} from '@ledger/domain';
 import type { JsonObject } from '@ledger/primitives';
 import { messageOf } from '@ledger/platform';
 import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
@@ -16,9 +23,22 @@ export interface StoreEvent {
   readonly occurredAt: Date;
 }
 
+/** An account row with what transfers added to it (the transfers migration): the amount pending holds reserve. */
+export type ExpectedAccountView = AccountView & { readonly reserved: bigint };
+
+/**
+ * A history row with what transfers added to it: a leg names its transfer and the other party (null for
+ * any other event), and every row the reserved amount right after it.
+ */
+export type ExpectedTransactionRow = TransactionRow & {
+  readonly transferId: string | null;
+  readonly counterpartyAccountId: string | null;
+  readonly reservedAfter: bigint;
+};
+
 export interface ExpectedStep {
   /** The history row the event must have; null when the stream cannot be checked from here on. */
-  readonly row: TransactionRow | null;
+  readonly row: ExpectedTransactionRow | null;
   readonly event: AccountEvent | null;
   /** What is wrong with the stored history itself at this event. */
   readonly problems: readonly Difference[];
@@ -37,7 +57,7 @@ export interface ExpectedStep {
  */
 export class ExpectedAccount {
   private state: AccountState = initialAccountState;
-  private last: AccountView | null = null;
+  private last: ExpectedAccountView | null = null;
   private version = 0;
   private brokenAt: number | null = null;
 
@@ -48,8 +68,13 @@ export class ExpectedAccount {
     return this.brokenAt !== null;
   }
 
+  /** The account's currency once opened, even when the stream broke later. */
+  get currency(): string | null {
+    return this.state.status === 'NOT_OPENED' ? null : this.state.currency;
+  }
+
   /** The account row the stream must give: null before an opening (or when the stream broke). */
-  get view(): AccountView | null {
+  get view(): ExpectedAccountView | null {
     return this.broken ? null : this.last;
   }
 
@@ -88,40 +113,42 @@ export class ExpectedAccount {
     return { row: null, event: null, problems: [this.storeProblem(`event v${version}`, expected, actual)] };
   }
 
-  /** `balanceAfter` must be what the decision made of the balance before it. */
+  /**
+   * `balanceAfter` (and a leg's `reservedAfter`) must be what the decision made of the account before
+   * it: a leg that moved another amount than it says breaks conservation where it happened.
+   */
   private arithmetic(version: number, event: AccountEvent): Difference[] {
-    const before = this.state.status === 'NOT_OPENED' ? 0n : this.state.balance;
-    let due: bigint;
-    switch (event.type) {
-      case 'AccountOpened':
-        due = event.data.initialDeposit;
-        break;
-      case 'MoneyDeposited':
-        due = before + event.data.amount;
-        break;
-      case 'MoneyWithdrawn':
-        due = before - event.data.amount;
-        break;
-      default:
-        return [];
+    const before = this.state.status === 'NOT_OPENED' ? { balance: 0n, reserved: 0n } : this.state;
+    const due = dueAfter(event, before.balance, before.reserved);
+    if (due === null || !('balanceAfter' in event.data)) return [];
+    const problems: Difference[] = [];
+    if (due.balance !== event.data.balanceAfter) {
+      problems.push(this.storeProblem(`event v${version} balanceAfter`, rendered(due.balance), rendered(event.data.balanceAfter)));
     }
-    return due === event.data.balanceAfter
-      ? []
-      : [this.storeProblem(`event v${version} balanceAfter`, rendered(due), rendered(event.data.balanceAfter))];
+    if (isTransferLeg(event) && due.reserved !== event.data.reservedAfter) {
+      problems.push(this.storeProblem(`event v${version} reservedAfter`, rendered(due.reserved), rendered(event.data.reservedAfter)));
+    }
+    return problems;
   }
 
   private ownership(version: number, event: AccountEvent): Difference[] {
-    return event.data.accountId === this.accountId
-      ? []
-      : [this.storeProblem(`event v${version} accountId`, this.accountId, event.data.accountId)];
+    const problems =
+      event.data.accountId === this.accountId
+        ? []
+        : [this.storeProblem(`event v${version} accountId`, this.accountId, event.data.accountId)];
+    if (isTransferLeg(event) && event.data.counterpartyAccountId === this.accountId) {
+      problems.push(this.storeProblem(`event v${version} counterpartyAccountId`, 'another account', event.data.counterpartyAccountId));
+    }
+    return problems;
   }
 
   private storeProblem(field: string, expected: string, actual: string): Difference {
     return { kind: 'event-store', accountId: this.accountId, field, expected, actual };
   }
 
-  private rowOf(stored: StoreEvent, event: AccountEvent): TransactionRow {
+  private rowOf(stored: StoreEvent, event: AccountEvent): ExpectedTransactionRow {
     if (this.state.status === 'NOT_OPENED') throw new Error('an applied event leaves the account opened');
+    const leg = isTransferLeg(event) ? event.data : null;
     return {
       accountId: this.accountId,
       version: stored.version,
@@ -133,11 +160,14 @@ export class ExpectedAccount {
       reason: event.type === 'AccountFrozen' ? event.data.reason : null,
       occurredAt: stored.occurredAt,
       correlationId: stored.metadata.correlationId,
+      transferId: leg?.transferId ?? null,
+      counterpartyAccountId: leg?.counterpartyAccountId ?? null,
+      reservedAfter: this.state.reserved,
     };
   }
 
   /** The contract's summary: totals include the opening deposit; only money movements count and date activity. */
-  private summarise(before: AccountState, event: AccountEvent, row: TransactionRow): AccountView {
+  private summarise(before: AccountState, event: AccountEvent, row: ExpectedTransactionRow): ExpectedAccountView {
     if (this.state.status === 'NOT_OPENED') throw new Error('an applied event leaves the account opened');
     const previous = before.status === 'NOT_OPENED' ? null : this.last;
     const deposited = event.type === 'AccountOpened' ? event.data.initialDeposit : event.type === 'MoneyDeposited' ? event.data.amount : 0n;
@@ -150,6 +180,7 @@ export class ExpectedAccount {
       ownerId: event.type === 'AccountOpened' ? event.data.ownerId : (previous?.ownerId ?? null),
       currency: this.state.currency,
       balance: this.state.balance,
+      reserved: this.state.reserved,
       status: this.state.status,
       version: row.version,
       openedAt: this.state.openedAt,
@@ -162,15 +193,81 @@ export class ExpectedAccount {
   }
 }
 
-/** The amount a history row shows: the opening deposit (possibly 0), the money moved, or none. */
+/**
+ * The amount a history row shows: the opening deposit (possibly 0), the money moved, a leg's amount
+ * (what was debited, credited, reserved, posted or released), or none for a status change.
+ */
 function amountOf(event: AccountEvent): bigint | null {
   switch (event.type) {
     case 'AccountOpened':
       return event.data.initialDeposit;
     case 'MoneyDeposited':
     case 'MoneyWithdrawn':
+    case 'TransferDebited':
+    case 'TransferCredited':
+    case 'HoldPlaced':
+    case 'HoldPosted':
+    case 'HoldReleased':
       return event.data.amount;
-    default:
+    case 'AccountFrozen':
+    case 'AccountUnfrozen':
+    case 'AccountClosed':
       return null;
+    default:
+      return unhandled(event);
   }
+}
+
+/**
+ * The balance and the reserved amount an event must leave, from the account's before it (the domain's
+ * decisions, restated): null for a status change, which moves neither.
+ */
+export function dueAfter(event: AccountEvent, balance: bigint, reserved: bigint): { balance: bigint; reserved: bigint } | null {
+  switch (event.type) {
+    case 'AccountOpened':
+      return { balance: event.data.initialDeposit, reserved: 0n };
+    case 'MoneyDeposited':
+    case 'TransferCredited':
+      return { balance: balance + event.data.amount, reserved };
+    case 'MoneyWithdrawn':
+    case 'TransferDebited':
+      return { balance: balance - event.data.amount, reserved };
+    case 'HoldPlaced':
+      return { balance, reserved: reserved + event.data.amount };
+    // The posted part leaves the account, and the whole hold stops being reserved.
+    case 'HoldPosted':
+      return { balance: balance - event.data.amount, reserved: reserved - event.data.heldAmount };
+    case 'HoldReleased':
+      return { balance, reserved: reserved - event.data.amount };
+    case 'AccountFrozen':
+    case 'AccountUnfrozen':
+    case 'AccountClosed':
+      return null;
+    default:
+      return unhandled(event);
+  }
+}
+
+export function isTransferLeg(event: AccountEvent): event is TransferLegEvent {
+  switch (event.type) {
+    case 'TransferDebited':
+    case 'TransferCredited':
+    case 'HoldPlaced':
+    case 'HoldPosted':
+    case 'HoldReleased':
+      return true;
+    case 'AccountOpened':
+    case 'MoneyDeposited':
+    case 'MoneyWithdrawn':
+    case 'AccountFrozen':
+    case 'AccountUnfrozen':
+    case 'AccountClosed':
+      return false;
+    default:
+      return unhandled(event);
+  }
+}
+
+function unhandled(event: never): never {
+  throw new Error(`unhandled account event ${String((event as { type: unknown }).type)}`);
 }
