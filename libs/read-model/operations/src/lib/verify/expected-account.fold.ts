@@ -160,19 +160,24 @@ export class ExpectedAccount {
       reason: event.type === 'AccountFrozen' ? event.data.reason : null,
       occurredAt: stored.occurredAt,
       correlationId: stored.metadata.correlationId,
-      transferId: leg?.transferId ?? null,
-      counterpartyAccountId: leg?.counterpartyAccountId ?? null,
+      // Ids as the read model keys them (uuid columns read back in lower case).
+      transferId: leg?.transferId.toLowerCase() ?? null,
+      counterpartyAccountId: leg?.counterpartyAccountId.toLowerCase() ?? null,
       reservedAfter: this.state.reserved,
     };
   }
 
-  /** The contract's summary: totals include the opening deposit; only money movements count and date activity. */
+  /**
+   * The contract's summary: totals include the opening deposit; only events that change the balance
+   * (money in or out, a transfer's debit or credit, a posted hold) count and date activity.
+   */
   private summarise(before: AccountState, event: AccountEvent, row: ExpectedTransactionRow): ExpectedAccountView {
     if (this.state.status === 'NOT_OPENED') throw new Error('an applied event leaves the account opened');
     const previous = before.status === 'NOT_OPENED' ? null : this.last;
     const deposited = event.type === 'AccountOpened' ? event.data.initialDeposit : event.type === 'MoneyDeposited' ? event.data.amount : 0n;
     const withdrawn = event.type === 'MoneyWithdrawn' ? event.data.amount : 0n;
-    const moved = deposited > 0n || withdrawn > 0n;
+    // Transfers move money within the ledger: they count as activity, never as money in or out.
+    const moved = deposited > 0n || withdrawn > 0n || movesBalance(event);
     return {
       accountId: this.accountId,
       owner: this.state.owner,
@@ -246,6 +251,11 @@ export function dueAfter(event: AccountEvent, balance: bigint, reserved: bigint)
     default:
       return unhandled(event);
   }
+}
+
+/** A transfer leg that changed the balance (placing or releasing a hold changes only what is reserved). */
+function movesBalance(event: AccountEvent): boolean {
+  return event.type === 'TransferDebited' || event.type === 'TransferCredited' || event.type === 'HoldPosted';
 }
 
 export function isTransferLeg(event: AccountEvent): event is TransferLegEvent {

@@ -98,8 +98,8 @@ export class ExpectedTransfer {
     if (this.terms === null) {
       this.terms = {
         transferId: this.transferId,
-        fromAccountId: state.fromAccountId,
-        toAccountId: state.toAccountId,
+        fromAccountId: state.fromAccountId.toLowerCase(),
+        toAccountId: state.toAccountId.toLowerCase(),
         amount: state.amount,
         currency: state.currency,
         reference: state.reference,

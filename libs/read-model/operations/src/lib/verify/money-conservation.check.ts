@@ -121,10 +121,10 @@ export class StoreConservation {
     if (expected === null) return orphans(streamId, legs);
     const transfer = expected.current;
     if (transfer === null) return [];
-    if (transfer.status === 'pending')
-      this.pending.set(transfer.fromAccountId, (this.pending.get(transfer.fromAccountId) ?? 0n) + transfer.amount);
+    const [from, to] = [transfer.fromAccountId.toLowerCase(), transfer.toAccountId.toLowerCase()];
+    if (transfer.status === 'pending') this.pending.set(from, (this.pending.get(from) ?? 0n) + transfer.amount);
     const problems: Difference[] = [];
-    if (!this.broken.has(transfer.fromAccountId) && !this.broken.has(transfer.toAccountId)) {
+    if (!this.broken.has(from) && !this.broken.has(to)) {
       problems.push(...checkTransferLegs(expected.streamId, transfer, legs));
     }
     if (transfer.status === 'pending' && transfer.expiresAt !== null) {

@@ -23,8 +23,8 @@ export function storedLeg(event: TransferLegEvent, version: number, currency: st
   return {
     type: event.type,
     transferId: transferId.toLowerCase(),
-    accountId,
-    counterpartyAccountId,
+    accountId: accountId.toLowerCase(),
+    counterpartyAccountId: counterpartyAccountId.toLowerCase(),
     version,
     currency,
     amount,
@@ -64,8 +64,9 @@ export function checkTransferLegs(streamId: string, transfer: CreatedTransferSta
 function legProblems(transfer: CreatedTransferState, leg: StoredLeg): [field: string, expected: string, actual: string][] {
   const problems: [string, string, string][] = [];
   const incoming = leg.type === 'TransferCredited';
-  const account = incoming ? transfer.toAccountId : transfer.fromAccountId;
-  const counterparty = incoming ? transfer.fromAccountId : transfer.toAccountId;
+  const [from, to] = [transfer.fromAccountId.toLowerCase(), transfer.toAccountId.toLowerCase()];
+  const account = incoming ? to : from;
+  const counterparty = incoming ? from : to;
   if (leg.accountId !== account) problems.push(['account', account, where(leg)]);
   if (leg.counterpartyAccountId !== counterparty) problems.push(['counterpartyAccountId', counterparty, leg.counterpartyAccountId]);
   if (leg.currency !== transfer.currency) problems.push(['currency', transfer.currency, `${leg.currency} (${where(leg)})`]);
