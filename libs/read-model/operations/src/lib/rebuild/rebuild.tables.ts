@@ -1,10 +1,12 @@
 import type { ClientBase } from 'pg';
 import {
+  addNextForeignKey,
   ANALYZE_NEXT_TABLES,
   createNextIndex,
   createNextTable,
   DEFAULT_GRANTS,
   dropTables,
+  LIVE_FOREIGN_KEYS,
   LIVE_GRANTS,
   LIVE_INDEXES,
   NEXT_SUFFIX,
@@ -16,6 +18,7 @@ import {
   setTableOptions,
   suffixed,
   TABLE_OPTIONS,
+  type LiveForeignKeyRow,
   type LiveIndexRow,
   type RebuiltTable,
 } from './rebuild.sql';
@@ -60,9 +63,16 @@ export class RebuildTables {
     for (const { statement } of grants.rows) await this.session.query(statement);
   }
 
-  /** Every index the live tables have and the fresh ones do not yet, then fresh planner statistics. */
+  /**
+   * Every index the live tables have and the fresh ones do not yet, their foreign keys (once the keys
+   * they reference exist; the rows loaded so far are checked against them), then planner statistics.
+   */
   async completeIndexes(): Promise<void> {
     for (const table of REBUILT_TABLES) await this.buildIndexes(table, () => true);
+    for (const table of REBUILT_TABLES) {
+      const keys = await this.session.query<LiveForeignKeyRow>(LIVE_FOREIGN_KEYS, [qualified(table)]);
+      for (const key of keys.rows) await this.session.query(addNextForeignKey(table, key));
+    }
     await this.session.query(ANALYZE_NEXT_TABLES);
   }
 
