@@ -7,17 +7,26 @@ import type { ReadModelTables } from '@ledger/read-model-projection';
 
 export const READ_MODEL_SCHEMA = 'read_model';
 
-/** The tables a rebuild replaces, by their live names. Parked accounts and dead letters are not among them. */
-export const REBUILT_TABLES = ['accounts', 'account_transactions'] as const;
+/**
+ * The tables a rebuild replaces, by their live names: the accounts and their history, the transfers
+ * (terms, states, applied legs). Parking and dead letters are not among them.
+ */
+export const REBUILT_TABLES = ['accounts', 'account_transactions', 'transfers', 'transfer_states', 'transfer_legs'] as const;
+
+/** Tables the fold's upserts write from the start: their keys exist before the bulk load. */
+export const KEYED_FROM_THE_START: readonly RebuiltTable[] = ['accounts', 'transfers'];
 export type RebuiltTable = (typeof REBUILT_TABLES)[number];
 
 export const NEXT_SUFFIX = '_next';
 export const OLD_SUFFIX = '_old';
 
 /** Where the rebuild writes: the projection writer's statements, pointed at the fresh tables. */
-export const NEXT_TABLES: ReadModelTables = {
+export const NEXT_TABLES: Required<ReadModelTables> = {
   accounts: qualified(`accounts${NEXT_SUFFIX}`),
   transactions: qualified(`account_transactions${NEXT_SUFFIX}`),
+  transfers: qualified(`transfers${NEXT_SUFFIX}`),
+  transferStates: qualified(`transfer_states${NEXT_SUFFIX}`),
+  transferLegs: qualified(`transfer_legs${NEXT_SUFFIX}`),
 };
 
 /** One rebuild at a time: held on the rebuild's session for its whole run. */

@@ -6,6 +6,7 @@ import {
   createNextTable,
   DEFAULT_GRANTS,
   dropTables,
+  KEYED_FROM_THE_START,
   LIVE_FOREIGN_KEYS,
   LIVE_GRANTS,
   LIVE_INDEXES,
@@ -36,9 +37,9 @@ export class RebuildTables {
   constructor(private readonly session: ClientBase) {}
 
   /**
-   * Drops what an interrupted rebuild left behind and creates the fresh tables. The accounts table
-   * gets its key at once: it stays empty until the fold's final views are written in one pass, and the
-   * writer's upsert needs the key to exist.
+   * Drops what an interrupted rebuild left behind and creates the fresh tables. The accounts and the
+   * transfers tables get their keys at once: the writer's upserts need them (accounts are written in
+   * one pass at the end, transfers' terms chunk by chunk).
    */
   async create(): Promise<void> {
     await this.session.query(dropTables(NEXT_SUFFIX));
@@ -51,7 +52,7 @@ export class RebuildTables {
       await this.copyGrants(table);
       this.liveIndexes.set(table, await this.readLiveIndexes(table));
     }
-    await this.buildIndexes('accounts', (index) => index.constraint_definition !== null);
+    for (const table of KEYED_FROM_THE_START) await this.buildIndexes(table, (index) => index.constraint_definition !== null);
   }
 
   /** The live table's privileges, and only those: not what the creator's default privileges added. */

@@ -168,3 +168,28 @@ export class TransferLedger {
     return { from: state.fromAccountId, to: state.toAccountId, expiresAt: state.expiresAt };
   }
 }
+
+/**
+ * A ledger in two currencies: A (1000 EUR) pays B 300 at once; a hold of 200 is posted for 150, one of
+ * 100 voided, one of 50 expired; B withdraws 100, A deposits 10; a hold of 40 stays pending (an hour);
+ * C pays D 70 USD. So A has 560 with 40 reserved, B 350; EUR: 1010 in, 100 out, 910 held.
+ */
+export function transferScenario() {
+  const ledger = new TransferLedger();
+  const a = ledger.open(1000n);
+  const b = ledger.open(0n);
+  const c = ledger.open(500n, undefined, 'USD');
+  const d = ledger.open(0n, undefined, 'USD');
+  const immediate = ledger.transfer(a, b, 300n);
+  const posted = ledger.hold(a, b, 200n);
+  ledger.post(posted, 150n);
+  const voided = ledger.hold(a, b, 100n);
+  ledger.void(voided);
+  const expired = ledger.hold(a, b, 50n, 60);
+  ledger.expire(expired);
+  ledger.withdraw(b, 100n);
+  ledger.deposit(a, 10n);
+  const pending = ledger.hold(a, b, 40n, 3600);
+  const usd = ledger.transfer(c, d, 70n);
+  return { ledger, a, b, c, d, immediate, posted, voided, expired, pending, usd };
+}

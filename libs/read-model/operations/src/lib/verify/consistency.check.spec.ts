@@ -57,6 +57,9 @@ function readModelOf(accountId: string): { account: AccountView; rows: Transacti
     reason,
     occurredAt: at(version),
     correlationId: `c-${version}`,
+    transferId: null,
+    counterpartyAccountId: null,
+    reservedAfter: 0n,
   });
   return {
     account: {
@@ -65,6 +68,7 @@ function readModelOf(accountId: string): { account: AccountView; rows: Transacti
       ownerId: 'ada-sub',
       currency: 'EUR',
       balance: 120n,
+      reserved: 0n,
       status: 'FROZEN',
       version: 4,
       openedAt: at(1),

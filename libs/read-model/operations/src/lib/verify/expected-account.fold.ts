@@ -23,22 +23,9 @@ export interface StoreEvent {
   readonly occurredAt: Date;
 }
 
-/** An account row with what transfers added to it (the transfers migration): the amount pending holds reserve. */
-export type ExpectedAccountView = AccountView & { readonly reserved: bigint };
-
-/**
- * A history row with what transfers added to it: a leg names its transfer and the other party (null for
- * any other event), and every row the reserved amount right after it.
- */
-export type ExpectedTransactionRow = TransactionRow & {
-  readonly transferId: string | null;
-  readonly counterpartyAccountId: string | null;
-  readonly reservedAfter: bigint;
-};
-
 export interface ExpectedStep {
   /** The history row the event must have; null when the stream cannot be checked from here on. */
-  readonly row: ExpectedTransactionRow | null;
+  readonly row: TransactionRow | null;
   readonly event: AccountEvent | null;
   /** What is wrong with the stored history itself at this event. */
   readonly problems: readonly Difference[];
@@ -57,7 +44,7 @@ export interface ExpectedStep {
  */
 export class ExpectedAccount {
   private state: AccountState = initialAccountState;
-  private last: ExpectedAccountView | null = null;
+  private last: AccountView | null = null;
   private version = 0;
   private brokenAt: number | null = null;
 
@@ -74,7 +61,7 @@ export class ExpectedAccount {
   }
 
   /** The account row the stream must give: null before an opening (or when the stream broke). */
-  get view(): ExpectedAccountView | null {
+  get view(): AccountView | null {
     return this.broken ? null : this.last;
   }
 
@@ -146,7 +133,7 @@ export class ExpectedAccount {
     return { kind: 'event-store', accountId: this.accountId, field, expected, actual };
   }
 
-  private rowOf(stored: StoreEvent, event: AccountEvent): ExpectedTransactionRow {
+  private rowOf(stored: StoreEvent, event: AccountEvent): TransactionRow {
     if (this.state.status === 'NOT_OPENED') throw new Error('an applied event leaves the account opened');
     const leg = isTransferLeg(event) ? event.data : null;
     return {
@@ -171,7 +158,7 @@ export class ExpectedAccount {
    * The contract's summary: totals include the opening deposit; only events that change the balance
    * (money in or out, a transfer's debit or credit, a posted hold) count and date activity.
    */
-  private summarise(before: AccountState, event: AccountEvent, row: ExpectedTransactionRow): ExpectedAccountView {
+  private summarise(before: AccountState, event: AccountEvent, row: TransactionRow): AccountView {
     if (this.state.status === 'NOT_OPENED') throw new Error('an applied event leaves the account opened');
     const previous = before.status === 'NOT_OPENED' ? null : this.last;
     const deposited = event.type === 'AccountOpened' ? event.data.initialDeposit : event.type === 'MoneyDeposited' ? event.data.amount : 0n;

@@ -1,7 +1,6 @@
 import { transferStreamId, type AccountEvent } from '@ledger/domain';
 import type { AccountView } from '@ledger/read-model-schema';
 import { ABSENT, rendered, type Difference } from './consistency.difference';
-import type { ExpectedAccountView } from './expected-account.fold';
 import type { ExpectedTransfer } from './expected-transfer.fold';
 import { checkTransferLegs, storedLeg, type StoredLeg } from './transfer-legs.check';
 
@@ -95,7 +94,7 @@ export class StoreConservation {
    * The end of an account's stream: `view` is what it gave (null if it broke or never opened), and
    * `currency` the account's (null if it broke before its opening applied).
    */
-  accountEnd(accountId: string, view: ExpectedAccountView | null, broke: boolean, currency: string | null): void {
+  accountEnd(accountId: string, view: AccountView | null, broke: boolean, currency: string | null): void {
     if (broke) {
       this.broken.add(accountId);
       this.uncertainCurrencies.add(currency ?? ANY_CURRENCY);

@@ -1,15 +1,10 @@
 import type { TransferStatus } from '@ledger/domain';
-import type { TransferLegType } from '@ledger/read-model-schema';
+import type { TransferLegRow, TransferLegType } from '@ledger/read-model-schema';
 import type { ClientBase } from 'pg';
 import type { TransferRowView, TransferStateRowView } from './expected-transfer.fold';
 
 /** `read_model.transfer_legs`: which account applied which leg of a transfer, at which of its versions. */
-export interface TransferLegRowView {
-  readonly transferId: string;
-  readonly leg: TransferLegType;
-  readonly accountId: string;
-  readonly accountVersion: number;
-}
+export type TransferLegRowView = TransferLegRow;
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 

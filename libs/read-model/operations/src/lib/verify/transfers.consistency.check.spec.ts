@@ -1,42 +1,18 @@
 import { streamCategoryOf, transferIdOf, transferStreamId } from '@ledger/domain';
-import type { AccountView } from '@ledger/read-model-schema';
-import { TransferLedger, type LedgerEvent } from '../testing/transfer-ledger.fixture';
+import { inputFromStore, latestTransferStates, planBatch } from '@ledger/read-model-projection';
+import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
+import { transferScenario, type LedgerEvent } from '../testing/transfer-ledger.fixture';
 import { checkConsistency, type ConsistencySummary } from './consistency.check';
 import type { Difference, DifferenceKind } from './consistency.difference';
-import { ExpectedAccount, isTransferLeg, type ExpectedTransactionRow, type StoreEvent } from './expected-account.fold';
+import { ExpectedAccount, isTransferLeg, type StoreEvent } from './expected-account.fold';
 import { ExpectedTransfer, type TransferRowView, type TransferStateRowView } from './expected-transfer.fold';
 import type { TransferLegRowView } from './transfer-rows.reader';
 
-/**
- * A ledger in two currencies: A (1000 EUR) pays B 300 at once; a hold of 200 is posted for 150, one of
- * 100 voided, one of 50 expired; B withdraws 100, A deposits 10; a hold of 40 stays pending (an hour);
- * C pays D 70 USD. So A has 560 with 40 reserved, B 350; EUR: 1010 in, 100 out, 910 held.
- */
-function scenario() {
-  const ledger = new TransferLedger();
-  const a = ledger.open(1000n);
-  const b = ledger.open(0n);
-  const c = ledger.open(500n, undefined, 'USD');
-  const d = ledger.open(0n, undefined, 'USD');
-  const immediate = ledger.transfer(a, b, 300n);
-  const posted = ledger.hold(a, b, 200n);
-  ledger.post(posted, 150n);
-  const voided = ledger.hold(a, b, 100n);
-  ledger.void(voided);
-  const expired = ledger.hold(a, b, 50n, 60);
-  ledger.expire(expired);
-  ledger.withdraw(b, 100n);
-  ledger.deposit(a, 10n);
-  const pending = ledger.hold(a, b, 40n, 3600);
-  const usd = ledger.transfer(c, d, 70n);
-  return { ledger, a, b, c, d, immediate, posted, voided, expired, pending, usd };
-}
-
-type Scenario = ReturnType<typeof scenario>;
+type Scenario = ReturnType<typeof transferScenario>;
 
 interface ReadModel {
-  accounts: (AccountView & { reserved: bigint })[];
-  rows: ExpectedTransactionRow[];
+  accounts: AccountView[];
+  rows: TransactionRow[];
   transfers: TransferRowView[];
   states: TransferStateRowView[];
   legs: TransferLegRowView[];
@@ -131,7 +107,7 @@ describe('checkConsistency with transfers', () => {
   let model: ReadModel;
 
   beforeEach(() => {
-    s = scenario();
+    s = transferScenario();
     events = inStreamOrder(s.ledger.events);
     model = readModelOf(events);
   });
@@ -155,6 +131,31 @@ describe('checkConsistency with transfers', () => {
       counterpartyAccountId: s.a,
       reservedAfter: 0n,
     });
+  });
+
+  it("given the read model the projection's own plan makes of the store, then no differences: the two folds agree", async () => {
+    const plan = planBatch(
+      s.ledger.events.map((event, i) => inputFromStore({ ...event, globalPosition: String(i + 1) })),
+      { views: new Map(), parked: new Set() },
+    );
+    const byId = <T extends { transferId: string }>(rows: readonly T[]) => [...rows].sort((x, y) => (x.transferId < y.transferId ? -1 : 1));
+    const byStream = <T extends { accountId: string; version: number }>(rows: readonly T[]) =>
+      [...rows].sort((x, y) => (x.accountId < y.accountId ? -1 : x.accountId > y.accountId ? 1 : x.version - y.version));
+    const states = plan.transferStates ?? [];
+    const projected: ReadModel = {
+      accounts: byStream(plan.views),
+      rows: byStream(plan.transactions),
+      transfers: byId(latestTransferStates(plan)),
+      states: [...states].sort((x, y) => (x.transferId < y.transferId ? -1 : x.transferId > y.transferId ? 1 : x.version - y.version)),
+      legs: [...(plan.transferLegs ?? [])].sort((x, y) =>
+        x.transferId < y.transferId ? -1 : x.transferId > y.transferId ? 1 : x.leg < y.leg ? -1 : 1,
+      ),
+    };
+
+    const { differences } = await verify(events, projected, s.ledger.now);
+
+    expect(plan.deadLetters).toEqual([]);
+    expect(differences).toEqual([]);
   });
 
   it('given a transfer whose credit leg is missing from the store, then the missing leg and the currency that lost money', async () => {
