@@ -131,8 +131,11 @@ export function assertValidMultiStreamAppendRequest(request: MultiStreamAppendRe
   if (request.idempotency !== undefined) assertValidIdempotencyRecord(request.idempotency);
   if (request.deadlines !== undefined) {
     if (!Array.isArray(request.deadlines)) throw new Error('event store: deadlines must be an array');
+    const named = new Set(request.streams.map((s) => s.streamId));
     for (const { streamId, dueAt } of request.deadlines) {
-      assertValidStreamId(streamId);
+      // Only a stream the request appends to: its row lock then guards its deadline too, which keeps
+      // concurrent requests from waiting on each other's deadlines in some other order.
+      if (!named.has(streamId)) throw new Error('event store: a deadline must name a stream of the append');
       if (dueAt !== null && !isValidDate(dueAt)) throw new Error("event store: a deadline's dueAt must be a valid Date or null");
     }
     if (new Set(request.deadlines.map((d) => d.streamId)).size !== request.deadlines.length) {

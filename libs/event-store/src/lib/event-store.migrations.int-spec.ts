@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
 
-const TABLES = ['events', 'idempotency_keys', 'relay_checkpoints', 'snapshots', 'streams'];
+const TABLES = ['events', 'idempotency_keys', 'relay_checkpoints', 'snapshots', 'stream_deadlines', 'streams'];
 
 describe('event store migrations', () => {
   let db: TestDatabase;

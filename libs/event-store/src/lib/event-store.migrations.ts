@@ -5,6 +5,7 @@ import { RelayCheckpointDestination1795827600000 } from './migrations/1795827600
 import { IdempotencyKeyScope1795831200000 } from './migrations/1795831200000-idempotency-key-scope.migration';
 import { EventStoreRoles1796000000000 } from './migrations/1796000000000-event-store-roles.migration';
 import { IdempotencyOutcome1796200000000 } from './migrations/1796200000000-idempotency-outcome.migration';
+import { StreamDeadlines1796400000000 } from './migrations/1796400000000-stream-deadlines.migration';
 
 /**
  * TypeORM's migrations table for the event store. It lives in `public`, not in `event_store`:
@@ -21,4 +22,5 @@ export const eventStoreMigrations: readonly (new () => MigrationInterface)[] = [
   IdempotencyKeyScope1795831200000,
   EventStoreRoles1796000000000,
   IdempotencyOutcome1796200000000,
+  StreamDeadlines1796400000000,
 ];

@@ -134,7 +134,7 @@ export interface MultiStreamAppendRequest {
   readonly streams: readonly StreamAppend[];
   /** Written with the events; a key already used writes nothing (as for `append`). */
   readonly idempotency?: IdempotencyClaim & { readonly requestHash: string; readonly result: JsonValue };
-  /** Set or cleared in the same transaction. */
+  /** Set or cleared in the same transaction; each names a stream of `streams`, at most once. */
   readonly deadlines?: readonly StreamDeadline[];
 }
 

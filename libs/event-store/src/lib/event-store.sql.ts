@@ -176,3 +176,14 @@ export const NOTIFY_STATEMENT: NamedStatement = {
   name: 'event_store_notify',
   text: `SELECT pg_notify('${EVENT_STORE_APPENDED_CHANNEL}', $1::text)`,
 };
+
+/** Earliest first; the index on (due_at, stream_id) serves both the range and the order. */
+export const DUE_STREAMS_STATEMENT: NamedStatement = {
+  name: 'event_store_due_streams',
+  text: `
+    SELECT stream_id, due_at
+      FROM event_store.stream_deadlines
+     WHERE due_at <= $1::timestamptz
+     ORDER BY due_at, stream_id
+     LIMIT $2::int`,
+};

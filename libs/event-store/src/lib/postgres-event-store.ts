@@ -1,15 +1,17 @@
-import type { DueStream, MultiStreamAppendRequest, MultiStreamAppendResult } from './event-store.port';
 import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
 import {
   assertValidAppendRequest,
+  assertValidDueStreamsQuery,
   assertValidIdempotencyClaim,
+  assertValidMultiStreamAppendRequest,
   assertValidIdempotencyRecord,
   assertValidStreamId,
 } from './append-request.validation';
 import {
   AppendRequest,
   AppendResult,
+  DueStream,
   EventMetadata,
   EventStore,
   IdempotencyClaim,
@@ -17,6 +19,8 @@ import {
   IdempotencyRecordRequest,
   JsonObject,
   JsonValue,
+  MultiStreamAppendRequest,
+  MultiStreamAppendResult,
   ReadStreamOptions,
   RecordIdempotencyResult,
   Snapshot,
@@ -25,6 +29,7 @@ import {
 } from './event-store.port';
 import {
   appendStatement,
+  DUE_STREAMS_STATEMENT,
   FIND_IDEMPOTENCY_RECORD_STATEMENT,
   NOTIFY_STATEMENT,
   READ_STREAM_STATEMENT,
@@ -32,6 +37,7 @@ import {
 } from './event-store.sql';
 import { batchKeysOf, runAppendBatch, type BatchAppendHost } from './batch-append';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
+import { appendStreamsInTransaction, type MultiStreamAppendHost } from './multi-stream-append';
 import { isPool } from './pool-detection';
 import type { Queryable } from './queryable';
 import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-event.row';
@@ -78,6 +84,11 @@ interface ReadRow {
   readonly occurred_at: Date | null;
 }
 
+interface DueStreamRow {
+  readonly stream_id: string;
+  readonly due_at: Date;
+}
+
 interface IdempotencyRow {
   readonly request_hash: string;
   readonly result: JsonValue;
@@ -101,21 +112,13 @@ function uniqueViolation(error: unknown): string | null {
 }
 
 export class PostgresEventStore implements EventStore {
-  // Multi-stream appends and deadlines are being built: until then they refuse loudly.
-  appendStreams(_request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
-    return Promise.reject(new Error('appendStreams is not implemented yet'));
-  }
-
-  dueStreams(_now: Date, _limit: number): Promise<readonly DueStream[]> {
-    return Promise.reject(new Error('dueStreams is not implemented yet'));
-  }
-
   private readonly notify: boolean;
   private readonly notifyMinIntervalMs: number;
   private lastNotifyAt = Number.NEGATIVE_INFINITY;
   private trailingNotify: { streamId: string; timer: NodeJS.Timeout } | null = null;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult> | null;
   private fallbacks = 0;
+  private readonly multiStreamHost: MultiStreamAppendHost;
 
   /** `pool`: a pg Pool (group commit possible), or a client or session (appends one by one). */
   constructor(
@@ -140,6 +143,14 @@ export class PostgresEventStore implements EventStore {
         this.fallbacks += 1;
       },
     };
+    this.multiStreamHost = {
+      db: pool,
+      findIdempotencyRecord: (claim) => this.findIdempotencyRecord(claim),
+      claimNotify: () => this.claimNotify(),
+      committedQuietly: (streamId) => {
+        if (this.notify) this.scheduleTrailingNotify(streamId);
+      },
+    };
     this.committer =
       groupCommit !== false && isPool(pool)
         ? new GroupCommitter((entries) => runAppendBatch(host, entries), groupCommit === true ? {} : groupCommit)
@@ -150,6 +161,21 @@ export class PostgresEventStore implements EventStore {
     // Checked before queueing, so a bad request never reaches a batch.
     assertValidAppendRequest(request);
     return this.committer === null ? this.appendAlone(request) : this.committer.submit(request, batchKeysOf(request));
+  }
+
+  /**
+   * In one transaction of its own, beside group commit's batches (multi-stream-append.ts says why).
+   * On a single session, the session must not be inside a transaction of the caller's.
+   */
+  async appendStreams(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
+    assertValidMultiStreamAppendRequest(request);
+    return appendStreamsInTransaction(this.multiStreamHost, request);
+  }
+
+  async dueStreams(now: Date, limit: number): Promise<readonly DueStream[]> {
+    assertValidDueStreamsQuery(now, limit);
+    const { rows } = await this.pool.query<DueStreamRow>({ ...DUE_STREAMS_STATEMENT, values: [now.toISOString(), limit] });
+    return rows.map((row) => ({ streamId: row.stream_id, dueAt: row.due_at }));
   }
 
   /** Group commit's counters (zeros when it is off); `fallbacks` counts batches retried item by item. */

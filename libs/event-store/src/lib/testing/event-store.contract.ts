@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import type { AppendRequest, AppendResult, EventStore, StoredEvent } from '../event-store.port';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  MultiStreamAppendRequest,
+  MultiStreamAppendResult,
+  StoredEvent,
+  StreamAppend,
+} from '../event-store.port';
 import { newEvent, newEvents, uniqueStreamId } from './event.fixture';
 
 /** The adapter under test. */
@@ -22,6 +30,11 @@ export interface ContractRunner {
 const SNAPSHOTS = { snapshotSchemaVersion: 1 };
 
 function appended(result: AppendResult): Extract<AppendResult, { kind: 'appended' }> {
+  if (result.kind !== 'appended') assert.fail(`expected appended, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+function appendedStreams(result: MultiStreamAppendResult): Extract<MultiStreamAppendResult, { kind: 'appended' }> {
   if (result.kind !== 'appended') assert.fail(`expected appended, got ${JSON.stringify(result)}`);
   return result;
 }
@@ -316,6 +329,357 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
 
       t.it('finds nothing for an unknown key', async () => {
         assert.equal(await store().findIdempotencyRecord({ key: `missing-${uniqueStreamId()}` }), null);
+      });
+    });
+
+    t.describe('appendStreams', () => {
+      const result = { status: 201, body: { zeta: 'z', alpha: [1, 'two'] } };
+      const open = (streamId: string, count = 1): StreamAppend => ({ streamId, expectedVersion: 0, events: newEvents(count) });
+
+      t.it('appends to every stream at its own version, in one transaction, with contiguous versions', async () => {
+        const [a, b, c] = [uniqueStreamId('b'), uniqueStreamId('a'), uniqueStreamId('c')];
+        appended(await store().append({ streamId: a, expectedVersion: 0, events: newEvents(2) }));
+        appended(await store().append({ streamId: b, expectedVersion: 0, events: newEvents(1) }));
+
+        const done = appendedStreams(
+          await store().appendStreams({
+            streams: [
+              { streamId: a, expectedVersion: 2, events: newEvents(2) },
+              { streamId: b, expectedVersion: 1, events: newEvents(1) },
+              open(c, 3),
+            ],
+          }),
+        );
+
+        assert.deepEqual(
+          done.streams.map((s) => [s.streamId, s.nextVersion, s.events.map((e) => [e.streamId, e.version])]),
+          [
+            [
+              a,
+              4,
+              [
+                [a, 3],
+                [a, 4],
+              ],
+            ],
+            [b, 2, [[b, 2]]],
+            [
+              c,
+              3,
+              [
+                [c, 1],
+                [c, 2],
+                [c, 3],
+              ],
+            ],
+          ],
+        );
+        const transactions = new Set(done.streams.flatMap((s) => s.events.map((e) => e.transactionId)));
+        assert.equal(transactions.size, 1, 'every event of the request shares one transaction id');
+        const positions = done.streams.flatMap((s) => s.events.map((e) => BigInt(e.globalPosition)));
+        assert.equal(new Set(positions).size, 6);
+        assert.deepEqual(await versions(a), [1, 2, 3, 4]);
+        assert.deepEqual(await versions(b), [1, 2]);
+        assert.deepEqual(await versions(c), [1, 2, 3]);
+        const read = await store().readStream(c, SNAPSHOTS);
+        assert.deepEqual(read.events, done.streams[2]?.events);
+      });
+
+      t.it('writes nothing in any stream when one stream is not at its expected version, and names it', async () => {
+        const [a, b, fresh] = [uniqueStreamId(), uniqueStreamId(), uniqueStreamId()];
+        appended(await store().append({ streamId: a, expectedVersion: 0, events: newEvents(2) }));
+        appended(await store().append({ streamId: b, expectedVersion: 0, events: newEvents(1) }));
+        const key = `multi-conflict-${a}`;
+
+        const stale = await store().appendStreams({
+          streams: [
+            { streamId: a, expectedVersion: 2, events: [newEvent()], snapshot: { version: 3, schemaVersion: 1, state: { s: 3 } } },
+            { streamId: b, expectedVersion: 5, events: [newEvent()] },
+            open(fresh),
+          ],
+          idempotency: { key, requestHash: 'h', result },
+          deadlines: [{ streamId: fresh, dueAt: new Date('2020-01-01T00:00:00Z') }],
+        });
+
+        assert.deepEqual(stale, { kind: 'conflict', streamId: b, expectedVersion: 5 });
+        assert.deepEqual(await versions(a), [1, 2]);
+        assert.equal((await store().readStream(a, SNAPSHOTS)).snapshot, null);
+        assert.deepEqual(await versions(b), [1]);
+        assert.deepEqual(await store().readStream(fresh, SNAPSHOTS), { version: 0, snapshot: null, events: [] });
+        assert.equal(await store().findIdempotencyRecord({ key }), null);
+        const due = await store().dueStreams(new Date('2020-01-02T00:00:00Z'), 1000);
+        assert.equal(
+          due.some((d) => d.streamId === fresh),
+          false,
+        );
+      });
+
+      t.it('refuses a stream that must not exist yet when it does, and writes nothing', async () => {
+        const [existing, other] = [uniqueStreamId(), uniqueStreamId()];
+        appended(await store().append({ streamId: existing, expectedVersion: 0, events: [newEvent()] }));
+
+        const again = await store().appendStreams({ streams: [open(other), open(existing)] });
+
+        assert.deepEqual(again, { kind: 'conflict', streamId: existing, expectedVersion: 0 });
+        assert.deepEqual(await versions(existing), [1]);
+        assert.equal((await store().readStream(other, SNAPSHOTS)).version, 0);
+      });
+
+      t.it('never creates a stream given a positive expected version', async () => {
+        const [missing, other] = [uniqueStreamId(), uniqueStreamId()];
+
+        const outcome = await store().appendStreams({
+          streams: [open(other), { streamId: missing, expectedVersion: 1, events: [newEvent()] }],
+        });
+
+        assert.deepEqual(outcome, { kind: 'conflict', streamId: missing, expectedVersion: 1 });
+        assert.equal((await store().readStream(missing, SNAPSHOTS)).version, 0);
+        assert.equal((await store().readStream(other, SNAPSHOTS)).version, 0);
+      });
+
+      t.it('returns the first record of a used key, writes nothing, and the key serves append too', async () => {
+        const [a, b, c] = [uniqueStreamId(), uniqueStreamId(), uniqueStreamId()];
+        const key = `multi-${a}`;
+        appendedStreams(
+          await store().appendStreams({ streams: [open(a), open(b)], idempotency: { key, scope: 'alice', requestHash: 'h1', result } }),
+        );
+
+        const reused = await store().appendStreams({
+          streams: [{ streamId: a, expectedVersion: 1, events: [newEvent()] }, open(c)],
+          idempotency: { key, scope: 'alice', requestHash: 'h2', result: 'other' },
+          deadlines: [{ streamId: c, dueAt: new Date('2020-01-01T00:00:00Z') }],
+        });
+        const single = await store().append({
+          streamId: a,
+          expectedVersion: 1,
+          events: [newEvent()],
+          idempotency: { key, scope: 'alice', requestHash: 'h3', result: 'single' },
+        });
+
+        assert.equal(JSON.stringify(reused), JSON.stringify({ kind: 'idempotency-key-used', record: { requestHash: 'h1', result } }));
+        assert.equal(JSON.stringify(single), JSON.stringify({ kind: 'idempotency-key-used', record: { requestHash: 'h1', result } }));
+        assert.deepEqual(await versions(a), [1]);
+        assert.deepEqual(await versions(b), [1]);
+        assert.equal((await store().readStream(c, SNAPSHOTS)).version, 0);
+        assert.equal(
+          (await store().dueStreams(new Date('2020-01-02T00:00:00Z'), 1000)).some((d) => d.streamId === c),
+          false,
+        );
+        assert.equal(await store().findIdempotencyRecord({ key, scope: 'bob' }), null);
+      });
+
+      t.it('answers a key already used by an append as used', async () => {
+        const [a, b] = [uniqueStreamId(), uniqueStreamId()];
+        const key = `single-${a}`;
+        appended(
+          await store().append({ streamId: a, expectedVersion: 0, events: [newEvent()], idempotency: { key, requestHash: 'h', result } }),
+        );
+
+        const reused = await store().appendStreams({ streams: [open(b)], idempotency: { key, requestHash: 'h', result } });
+
+        assert.equal(reused.kind, 'idempotency-key-used');
+        assert.equal((await store().readStream(b, SNAPSHOTS)).version, 0);
+      });
+
+      t.it('keeps snapshots per stream', async () => {
+        const [a, b] = [uniqueStreamId(), uniqueStreamId()];
+
+        appendedStreams(
+          await store().appendStreams({
+            streams: [{ ...open(a, 2), snapshot: { version: 2, schemaVersion: 1, state: { a: 2 } } }, open(b, 2)],
+          }),
+        );
+
+        assert.deepEqual(await store().readStream(a, SNAPSHOTS), {
+          version: 2,
+          snapshot: { version: 2, schemaVersion: 1, state: { a: 2 } },
+          events: [],
+        });
+        const readB = await store().readStream(b, SNAPSHOTS);
+        assert.equal(readB.snapshot, null);
+        assert.deepEqual(
+          readB.events.map((e) => e.version),
+          [1, 2],
+        );
+      });
+
+      t.it('lets exactly one of 10 concurrent requests over the same streams win, whatever their order', async () => {
+        const [a, b, c] = [uniqueStreamId(), uniqueStreamId(), uniqueStreamId()];
+        appendedStreams(await store().appendStreams({ streams: [open(a), open(b), open(c)] }));
+        const at1 = (streamId: string): StreamAppend => ({ streamId, expectedVersion: 1, events: [newEvent()] });
+        const orders = [
+          [a, b, c],
+          [c, b, a],
+          [b, a, c],
+          [c, a, b],
+        ];
+
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store().appendStreams({ streams: (orders[i % orders.length] ?? []).map(at1) })),
+        );
+
+        assert.equal(results.filter((r) => r.kind === 'appended').length, 1);
+        assert.equal(results.filter((r) => r.kind === 'conflict').length, 9);
+        for (const streamId of [a, b, c]) assert.deepEqual(await versions(streamId), [1, 2]);
+      });
+
+      t.it('refuses a reused eventId with an error and writes nothing', async () => {
+        const [a, b] = [uniqueStreamId(), uniqueStreamId()];
+        const event = newEvent();
+        appended(await store().append({ streamId: a, expectedVersion: 0, events: [event] }));
+
+        await assert.rejects(
+          store().appendStreams({ streams: [open(b), { streamId: a, expectedVersion: 1, events: [event] }] }),
+          /eventId/,
+        );
+
+        assert.deepEqual(await versions(a), [1]);
+        assert.equal((await store().readStream(b, SNAPSHOTS)).version, 0);
+      });
+
+      const sharedEvent = newEvent();
+      const invalid: [string, (a: string, b: string) => MultiStreamAppendRequest, RegExp][] = [
+        ['no streams', () => ({ streams: [] }), /at least one stream/],
+        ['a stream named twice', (a) => ({ streams: [open(a), open(a)] }), /named once/],
+        [
+          'a stream without events',
+          (a, b) => ({ streams: [open(a), { streamId: b, expectedVersion: 0, events: [] }] }),
+          /at least one event/,
+        ],
+        ['a negative expected version', (a, b) => ({ streams: [open(a), { ...open(b), expectedVersion: -1 }] }), /expectedVersion/],
+        [
+          'one eventId in two streams',
+          (a, b) => ({
+            streams: [
+              { ...open(a), events: [sharedEvent] },
+              { ...open(b), events: [sharedEvent] },
+            ],
+          }),
+          /distinct/,
+        ],
+        ['a bad stream id', (a) => ({ streams: [open(a), open('s'.repeat(201))] }), /streamId/],
+        [
+          'a snapshot beyond the new version',
+          (a) => ({ streams: [{ ...open(a), snapshot: { version: 2, schemaVersion: 1, state: {} } }] }),
+          /snapshot/,
+        ],
+        [
+          'a 201-character idempotency key',
+          (a) => ({ streams: [open(a)], idempotency: { key: 'k'.repeat(201), requestHash: 'h', result: 1 } }),
+          /key/,
+        ],
+        ['an invalid deadline', (a) => ({ streams: [open(a)], deadlines: [{ streamId: a, dueAt: new Date(Number.NaN) }] }), /dueAt/],
+        [
+          'a deadline for a stream it does not append to',
+          (a, b) => ({ streams: [open(a)], deadlines: [{ streamId: b, dueAt: new Date() }] }),
+          /stream of the append/,
+        ],
+        [
+          'a stream given two deadlines',
+          (a) => ({
+            streams: [open(a)],
+            deadlines: [
+              { streamId: a, dueAt: null },
+              { streamId: a, dueAt: new Date() },
+            ],
+          }),
+          /once/,
+        ],
+        [
+          'data it cannot store (U+0000)',
+          (a, b) => ({ streams: [open(a), { ...open(b), events: [newEvent({ data: { bad: '\u0000' } })] }] }),
+          /./,
+        ],
+      ];
+      for (const [label, build, message] of invalid) {
+        t.it(`throws on ${label} and writes nothing`, async () => {
+          const [a, b] = [uniqueStreamId(), uniqueStreamId()];
+          await assert.rejects(store().appendStreams(build(a, b)), message);
+          assert.equal((await store().readStream(a, SNAPSHOTS)).version, 0);
+          assert.equal((await store().readStream(b, SNAPSHOTS)).version, 0);
+        });
+      }
+    });
+
+    t.describe('stream deadlines', () => {
+      // Far in the past, so streams of other tests (due "now") never sort between these.
+      const at = (minute: number): Date => new Date(Date.UTC(1990, 0, 1, 0, minute));
+      const dueAmong = async (now: Date, ids: readonly string[]): Promise<[string, Date][]> =>
+        (await store().dueStreams(now, 10_000)).filter((d) => ids.includes(d.streamId)).map((d) => [d.streamId, d.dueAt]);
+
+      t.it('sets deadlines with an append, finds them due earliest first, and clears them with another', async () => {
+        const [a, b, c] = [uniqueStreamId(), uniqueStreamId(), uniqueStreamId()];
+        const ids = [a, b, c];
+        appendedStreams(
+          await store().appendStreams({
+            streams: [
+              { streamId: a, expectedVersion: 0, events: [newEvent()] },
+              { streamId: b, expectedVersion: 0, events: [newEvent()] },
+            ],
+            deadlines: [
+              { streamId: a, dueAt: at(30) },
+              { streamId: b, dueAt: at(10) },
+            ],
+          }),
+        );
+        appendedStreams(
+          await store().appendStreams({
+            streams: [{ streamId: c, expectedVersion: 0, events: [newEvent()] }],
+            deadlines: [{ streamId: c, dueAt: at(20) }],
+          }),
+        );
+
+        assert.deepEqual(await dueAmong(at(5), ids), []);
+        assert.deepEqual(await dueAmong(at(20), ids), [
+          [b, at(10)],
+          [c, at(20)],
+        ]);
+        assert.deepEqual(await dueAmong(at(60), ids), [
+          [b, at(10)],
+          [c, at(20)],
+          [a, at(30)],
+        ]);
+
+        appendedStreams(
+          await store().appendStreams({
+            streams: [
+              { streamId: b, expectedVersion: 1, events: [newEvent()] },
+              { streamId: a, expectedVersion: 1, events: [newEvent()] },
+            ],
+            deadlines: [
+              { streamId: b, dueAt: null },
+              { streamId: a, dueAt: at(15) },
+            ],
+          }),
+        );
+
+        assert.deepEqual(await dueAmong(at(60), ids), [
+          [a, at(15)],
+          [c, at(20)],
+        ]);
+      });
+
+      t.it('returns at most `limit` streams, the earliest', async () => {
+        const ids = [uniqueStreamId(), uniqueStreamId(), uniqueStreamId()];
+        appendedStreams(
+          await store().appendStreams({
+            streams: ids.map((streamId) => ({ streamId, expectedVersion: 0, events: [newEvent()] })),
+            deadlines: ids.map((streamId, i) => ({ streamId, dueAt: new Date(Date.UTC(1980, 0, 1, 0, 0, 3 - i)) })),
+          }),
+        );
+
+        const due = await store().dueStreams(new Date(Date.UTC(1980, 0, 1, 0, 0, 5)), 2);
+
+        assert.deepEqual(due, [
+          { streamId: ids[2], dueAt: new Date(Date.UTC(1980, 0, 1, 0, 0, 1)) },
+          { streamId: ids[1], dueAt: new Date(Date.UTC(1980, 0, 1, 0, 0, 2)) },
+        ]);
+      });
+
+      t.it('refuses an invalid now or limit', async () => {
+        await assert.rejects(store().dueStreams(new Date(Number.NaN), 1), /now/);
+        await assert.rejects(store().dueStreams(new Date(), 0), /limit/);
+        await assert.rejects(store().dueStreams(new Date(), 1.5), /limit/);
       });
     });
 
