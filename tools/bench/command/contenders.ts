@@ -277,7 +277,8 @@ export const HTTP_FLOOR = {
 export const HTTP_TRANSFER = {
   spread: {
     contender: 'HTTP transfer (app)',
-    description: 'POST /transfers (immediate, amount 1, fresh transferId) to the built command app via autocannon, disjoint pairs, one bearer token',
+    description:
+      'POST /transfers (immediate, amount 1, fresh transferId) to the built command app via autocannon, disjoint pairs, one bearer token',
   },
   hot: {
     contender: 'HTTP transfer, hot source (app)',
