@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { JsonObject } from '@ledger/primitives';
 
 /** What one HTTP attempt came to. */
 export type AttemptOutcome =
@@ -14,6 +15,8 @@ export type AttemptOutcome =
       readonly eventId?: string;
       /** From a 412: the version the account is at. */
       readonly currentVersion?: number;
+      /** From a transfer's success: each account's version as the transfer left it (source and destination). */
+      readonly accountVersions?: Readonly<Record<string, number>>;
       readonly latencyMs: number;
     }
   /** Never reached the service (the connection was refused): nothing was done. */
@@ -23,7 +26,7 @@ export type AttemptOutcome =
 
 export interface CommandAttempt {
   readonly path: string;
-  readonly body: Readonly<Record<string, string | number>>;
+  readonly body: Readonly<JsonObject>;
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -67,7 +70,13 @@ function codeOf(value: unknown): string | undefined {
 }
 
 /** What the load generator needs from an answer's body; nothing when it is not the JSON it should be. */
-function facts(text: string): { problem?: string; version?: number; eventId?: string; currentVersion?: number } {
+function facts(text: string): {
+  problem?: string;
+  version?: number;
+  eventId?: string;
+  currentVersion?: number;
+  accountVersions?: Record<string, number>;
+} {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -78,10 +87,24 @@ function facts(text: string): { problem?: string; version?: number; eventId?: st
   const record = body as Record<string, unknown>;
   const events = Array.isArray(record['events']) ? (record['events'] as unknown[]) : [];
   const first = events[0] as Record<string, unknown> | undefined;
+  const accountVersions = partyVersions(record);
   return {
+    ...(accountVersions === null ? {} : { accountVersions }),
     ...(typeof record['type'] === 'string' ? { problem: record['type'].split('/').pop() ?? record['type'] } : {}),
     ...(Number.isSafeInteger(record['version']) ? { version: record['version'] as number } : {}),
     ...(typeof first?.['eventId'] === 'string' ? { eventId: first['eventId'] } : {}),
     ...(Number.isSafeInteger(record['currentVersion']) ? { currentVersion: record['currentVersion'] as number } : {}),
   };
+}
+
+/** A transfer answer's `from` and `to` parties, each `{ accountId, version }`; null when the body has none. */
+function partyVersions(record: Record<string, unknown>): Record<string, number> | null {
+  const versions: Record<string, number> = {};
+  for (const side of ['from', 'to']) {
+    const party = record[side];
+    if (typeof party !== 'object' || party === null) continue;
+    const { accountId, version } = party as Record<string, unknown>;
+    if (typeof accountId === 'string' && Number.isSafeInteger(version)) versions[accountId] = version as number;
+  }
+  return Object.keys(versions).length === 0 ? null : versions;
 }

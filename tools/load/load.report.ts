@@ -1,4 +1,4 @@
-import { COMMAND_KINDS, type CommandKind } from '@ledger/read-model-operations';
+import { LOAD_KINDS, type LoadKind } from './load.plan';
 import type { OpenLoopResult } from './rate.scheduler';
 
 /** Where a command ended up: its last answer decides (a retry can resolve an unknown outcome). */
@@ -29,7 +29,7 @@ export interface LoadSummary extends OutcomeCounts {
   readonly elapsedSeconds: number;
   /** Stopped before its duration (SIGINT). */
   readonly interrupted: boolean;
-  readonly byKind: Readonly<Record<CommandKind, OutcomeCounts>>;
+  readonly byKind: Readonly<Record<LoadKind, OutcomeCounts>>;
   /** Refusals (4xx) by problem type. */
   readonly refusedByProblem: Readonly<Record<string, number>>;
   /** Failures by cause: `http-503`, `connection-refused`. */
@@ -68,7 +68,7 @@ const zero = (): OutcomeCounts => ({ sent: 0, acknowledged: 0, refused: 0, faile
 /** Counts as the run goes; `summary` once it is over. */
 export class LoadTally {
   private readonly totals = zero();
-  private readonly byKind = Object.fromEntries(COMMAND_KINDS.map((kind) => [kind, zero()])) as Record<CommandKind, OutcomeCounts>;
+  private readonly byKind = Object.fromEntries(LOAD_KINDS.map((kind) => [kind, zero()])) as Record<LoadKind, OutcomeCounts>;
   private readonly refused = new Map<string, number>();
   private readonly failed = new Map<string, number>();
   private readonly unknown = new Map<string, number>();
@@ -78,7 +78,7 @@ export class LoadTally {
   private readonly ifMatch = { current: 0, stale: 0, staleRefused412: 0 };
 
   /** A command's final outcome; `cause` is its problem type or failure cause. */
-  command(kind: CommandKind, outcome: CommandOutcome, cause: string | null, expectedAnswer: boolean): void {
+  command(kind: LoadKind, outcome: CommandOutcome, cause: string | null, expectedAnswer: boolean): void {
     for (const counts of [this.totals, this.byKind[kind]]) {
       counts.sent++;
       counts[outcome]++;
@@ -149,7 +149,7 @@ export function formatLoadReport(summary: LoadSummary): string {
       `ran ${summary.elapsedSeconds.toFixed(1)} s${summary.interrupted ? ' (interrupted)' : ''}.`,
     '',
     `  ${'command'.padEnd(10)} ${['sent', 'acked', 'refused', 'failed', 'unknown'].map((h) => h.padStart(8)).join('')}`,
-    ...COMMAND_KINDS.map((kind) => row(kind, summary.byKind[kind])),
+    ...LOAD_KINDS.map((kind) => row(kind, summary.byKind[kind])),
     row('all', summary),
     '',
     `Acknowledged (2xx): ${summary.acknowledged}. Refused (4xx) by problem type: ${per(summary.refusedByProblem)}.`,

@@ -1,7 +1,7 @@
 import type { AcknowledgedCommand } from '@ledger/read-model-operations';
 import { performance } from 'node:perf_hooks';
 import { sendCommand, type AttemptOutcome, type CommandAttempt } from './command.client';
-import { LoadPlan, type PlannedRequest } from './load.plan';
+import { isTransferKind, LoadPlan, type PlannedRequest } from './load.plan';
 import { LoadTally, type CommandOutcome, type LoadSummary } from './load.report';
 import { runOpenLoop } from './rate.scheduler';
 
@@ -26,7 +26,8 @@ export type Send = (attempt: CommandAttempt) => Promise<AttemptOutcome>;
 /**
  * Drives the command service with the plan at the rate for the duration, then sums up. Requests to one
  * account go one after another (as one client would send them, so the plan's order holds on each
- * account and If-Match can name the version last answered); different accounts go concurrently.
+ * account and If-Match can name the version last answered); different accounts go concurrently. A
+ * transfer waits for every earlier request on either of its accounts, and each later one waits for it.
  */
 export async function runLoad(
   options: LoadOptions,
@@ -49,15 +50,18 @@ export async function runLoad(
     const first = await send(attempt());
     timed(tally, first);
     let last = first;
-    if (request.idempotencyKey !== undefined) {
+    if (request.idempotencyKey !== undefined || request.resend === true) {
       last = await send(attempt());
       timed(tally, last);
       tally.retry(retryResult(first, last));
     }
     const answered = [first, last].filter((o): o is Extract<AttemptOutcome, { kind: 'answered' }> => o.kind === 'answered');
+    const advance = (accountId: string, version: number) => versions.set(accountId, Math.max(versions.get(accountId) ?? 0, version));
     for (const answer of answered) {
       const version = answer.status < 300 ? answer.version : answer.currentVersion;
-      if (version !== undefined) versions.set(request.accountId, Math.max(versions.get(request.accountId) ?? 0, version));
+      if (version !== undefined && !isTransferKind(request.kind)) advance(request.accountId, version);
+      // A transfer moves both accounts on: a later If-Match on either names the version it left.
+      if (answer.status < 300) for (const [accountId, at] of Object.entries(answer.accountVersions ?? {})) advance(accountId, at);
     }
     if (request.ifMatch !== undefined) tally.conditional(request.ifMatch === 'stale', first.kind === 'answered' ? first.status : null);
     const acknowledged = [first, last].find((o) => o.kind === 'answered' && o.status >= 200 && o.status < 300);
@@ -77,11 +81,11 @@ export async function runLoad(
     },
     () => {
       const request = plan.next();
-      const previous = queues.get(request.accountId) ?? Promise.resolve();
+      const previous = Promise.all(request.accountIds.map((accountId) => queues.get(accountId)));
       const done = previous.then(() => execute(request));
-      queues.set(request.accountId, done);
+      for (const accountId of request.accountIds) queues.set(accountId, done);
       void done.finally(() => {
-        if (queues.get(request.accountId) === done) queues.delete(request.accountId);
+        for (const accountId of request.accountIds) if (queues.get(accountId) === done) queues.delete(accountId);
       });
       return done;
     },
@@ -130,10 +134,17 @@ function matchesPlan(request: PlannedRequest, outcome: AttemptOutcome): boolean 
   return request.expected === 'ok' ? outcome.status < 300 : outcome.problem === request.expected;
 }
 
+/**
+ * An account command's acknowledgement, for the log verify reads. Transfers are not in it: the log
+ * names one account's event at one version, and verify checks transfers on their own (both legs against
+ * the transfer's stream, money conserved).
+ */
 function report(options: LoadOptions, request: PlannedRequest, final: AttemptOutcome, outcome: CommandOutcome): void {
   if (options.onAcknowledgement === undefined) return;
+  const { kind } = request;
+  if (isTransferKind(kind)) return;
   const common = {
-    kind: request.kind,
+    kind,
     accountId: request.accountId,
     amount: request.amount,
     ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),

@@ -1,6 +1,7 @@
 /**
  * `npm run bench:command [-- --duration 15 --warmup 3 --connections 64 --accounts 10000 --pool 20
- *   --batches 2 --contenders raw,group,single,http,http-fresh-token,floor --no-build]`
+ *   --batches 2 --contenders raw,group,single,transfer,transfer-hot,http,http-fresh-token,http-transfer,
+ *   http-transfer-hot,floor --only transfers --no-build]`
  *
  * Deposits over many accounts at fixed concurrency, the contenders in one run against one fresh
  * database: (a) a raw single-row INSERT per operation (the durable-write ceiling of this machine),
@@ -9,6 +10,13 @@
  * (one token: verified once, then from the app's cache), (d') the same with a token the app has not
  * seen on every request (what verifying a signature adds), and (e) the HTTP floor: the same requests
  * answered by Fastify alone (what one Node process can serve here at best).
+ *
+ * Transfers beside them, on the same accounts (each opened with a balance no run exhausts): (f) the
+ * transfer handler in process on the group-commit store (three streams appended in one transaction),
+ * between disjoint pairs, (f') the same with every transfer from one hot source account, and (g), (g')
+ * both over HTTP to the built app's POST /transfers. A second table sets each transfer beside its
+ * deposit: how much more a transfer costs, in time per operation and in CPU (the process's and the
+ * Postgres backends'). `--only transfers` runs just those and the deposits they are compared with.
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -28,19 +36,28 @@ import { forEachConcurrently } from '../lib/closed-loop';
 import { BackendCpu } from '../lib/backend-cpu';
 import { machineInfo } from '../lib/machine-info';
 import { formatTable } from '../lib/table';
+import { postJson } from '../lib/command-http';
 import { AccountWorkload } from './account-workload';
 import {
   benchStore,
   ContenderResult,
+  depositCalls,
   HTTP_APP,
   HTTP_FLOOR,
   HTTP_FRESH_TOKEN,
-  httpDeposits,
+  HTTP_TRANSFER,
+  HttpCall,
+  httpRequests,
+  LIBRARY_TRANSFER,
   libraryAppend,
+  libraryTransfers,
   RAW_CONTENDER,
   rawInsert,
   RunShape,
+  transferCalls,
 } from './contenders';
+import { hotSource, pairs, type TransferShape } from './account-pairs';
+import { transferCostRatios } from './transfer-cost';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const APP_MAIN = join(ROOT, 'dist', 'apps', 'command', 'main.js');
@@ -48,6 +65,18 @@ const FLOOR_MAIN = join(__dirname, 'http-floor.server.ts');
 const RESULTS = join(ROOT, 'tools', 'bench', 'results', 'command.json');
 /** Taken in turn, more tokens than the app's verified-token cache holds: each is evicted before it comes round again. */
 const FRESH_TOKENS = VERIFIED_TOKEN_CACHE_SIZE + 1_000;
+const ALL_CONTENDERS = 'raw,group,single,transfer,transfer-hot,http,http-fresh-token,http-transfer,http-transfer-hot,floor';
+/** `--only transfers`: the transfer contenders and the deposits they are set beside. */
+const PRESETS: Readonly<Record<string, string>> = {
+  transfers: 'group,transfer,transfer-hot,http,http-transfer,http-transfer-hot',
+};
+
+function contendersOf(list: string, only: string | undefined): Set<string> {
+  if (only === undefined) return new Set(list.split(','));
+  const preset = PRESETS[only];
+  if (preset === undefined) throw new Error(`--only must be one of ${Object.keys(PRESETS).join(', ')}, got ${only}`);
+  return new Set(preset.split(','));
+}
 
 function options() {
   const { values } = parseArgs({
@@ -64,7 +93,9 @@ function options() {
       // A subset, e.g. --contenders raw,http; % of raw needs raw.
       // Another build of the app to compare, e.g. a copy of main.js from before a change.
       'app-main': { type: 'string', default: APP_MAIN },
-      contenders: { type: 'string', default: 'raw,group,single,http,http-fresh-token,floor' },
+      contenders: { type: 'string', default: ALL_CONTENDERS },
+      // A named subset instead of --contenders: transfers.
+      only: { type: 'string' },
       // Extra environment for the app, e.g. --app-env LOG_LEVEL=info
       'app-env': { type: 'string', multiple: true, default: [] },
       // Extra node flags for the app, e.g. --app-node-args=--cpu-prof
@@ -81,7 +112,7 @@ function options() {
     build: !values['no-build'],
     appNodeArgs: values['app-node-args'].split(' ').filter(Boolean),
     appMain: values['app-main'],
-    contenders: new Set(values.contenders.split(',')),
+    contenders: contendersOf(values.contenders, values.only),
     appEnv: Object.fromEntries(values['app-env'].map((pair) => pair.split('=', 2) as [string, string])),
   };
 }
@@ -134,26 +165,35 @@ async function main(): Promise<void> {
 
     const seconds = `${opts.durationMs / 1000} s (+${opts.warmupMs / 1000} s warm-up)`;
     const results: ContenderResult[] = [];
+    const groupCommit = opts.batches === undefined ? {} : { maxBatchesInFlight: opts.batches };
     if (opts.contenders.has('raw')) {
       process.stdout.write(`raw insert, ${seconds}...\n`);
       results.push(await rawInsert(database.url, accounts, shape));
     }
     if (opts.contenders.has('group')) {
       process.stdout.write(`library append with group commit, ${seconds}...\n`);
-      const groupCommit = opts.batches === undefined ? {} : { maxBatchesInFlight: opts.batches };
       results.push(await libraryAppend(database.url, accounts, shape, groupCommit));
     }
     if (opts.contenders.has('single')) {
       process.stdout.write(`library append, one commit each, ${seconds}...\n`);
       results.push(await libraryAppend(database.url, accounts, shape, false));
     }
-    if (opts.contenders.has('http')) await runHttp(HTTP_APP, serviceAuthorization);
+    for (const spread of ['spread', 'hot'] as const) {
+      if (!opts.contenders.has(spread === 'hot' ? 'transfer-hot' : 'transfer')) continue;
+      process.stdout.write(`${LIBRARY_TRANSFER[spread].contender}, ${seconds}...\n`);
+      results.push(await libraryTransfers(database.url, accounts, shape, groupCommit, spread));
+    }
+    if (opts.contenders.has('http')) await runHttp(HTTP_APP, serviceAuthorization, depositCalls(accounts));
     if (opts.contenders.has('http-fresh-token')) {
       const t1 = performance.now();
       const tokens = await distinctBenchTokens(FRESH_TOKENS);
       process.stdout.write(`minted ${tokens.length} distinct tokens in ${((performance.now() - t1) / 1000).toFixed(1)} s\n`);
       let next = 0;
-      await runHttp(HTTP_FRESH_TOKEN, () => `Bearer ${tokens[next++ % tokens.length]}`);
+      await runHttp(HTTP_FRESH_TOKEN, () => `Bearer ${tokens[next++ % tokens.length]}`, depositCalls(accounts));
+    }
+    for (const spread of ['spread', 'hot'] as const) {
+      if (!opts.contenders.has(spread === 'hot' ? 'http-transfer-hot' : 'http-transfer')) continue;
+      await runHttp(HTTP_TRANSFER[spread], serviceAuthorization, transferCalls(transferPairs(spread)), transfersServed);
     }
     if (opts.contenders.has('floor')) await runFloor();
 
@@ -170,9 +210,9 @@ async function main(): Promise<void> {
       try {
         process.stdout.write(`HTTP floor, ${seconds}...\n`);
         results.push(
-          await httpDeposits(
+          await httpRequests(
             { ...HTTP_FLOOR, baseUrl: floor.baseUrl, pid: floor.process.pid ?? 0, authorization: serviceAuthorization },
-            accounts,
+            depositCalls(accounts),
             shape,
           ),
         );
@@ -181,7 +221,26 @@ async function main(): Promise<void> {
       }
     }
 
-    async function runHttp(contender: typeof HTTP_APP | typeof HTTP_FRESH_TOKEN, authorization: () => string): Promise<void> {
+    function transferPairs(spread: TransferShape): () => readonly [string, string] {
+      return spread === 'hot' ? hotSource(accounts) : pairs(accounts);
+    }
+
+    /** Whether the app serves POST /transfers: one real transfer, or false when the route is not there (404). */
+    async function transfersServed(baseUrl: string): Promise<boolean> {
+      const [fromAccountId, toAccountId] = pairs(accounts)();
+      const body = { transferId: randomUUID(), fromAccountId, toAccountId, amount: 1, currency: 'EUR' };
+      const { status } = await postJson(`${baseUrl}/transfers`, body, caller);
+      if (status === 404) return false;
+      if (status !== 201) throw new Error(`POST /transfers answered ${status} to a transfer between funded accounts`);
+      return true;
+    }
+
+    async function runHttp(
+      contender: { readonly contender: string; readonly description: string },
+      authorization: () => string,
+      call: () => HttpCall,
+      served: (baseUrl: string) => Promise<boolean> = () => Promise.resolve(true),
+    ): Promise<void> {
       const port = await freePort();
       const app = await startChildApp({
         main: opts.appMain,
@@ -200,8 +259,12 @@ async function main(): Promise<void> {
         },
       });
       try {
+        if (!(await served(app.baseUrl))) {
+          process.stdout.write(`${contender.contender}: skipped, the app answers 404 (a build without the route)\n`);
+          return;
+        }
         process.stdout.write(`${contender.contender}, ${seconds}...\n`);
-        results.push(await httpDeposits({ ...contender, baseUrl: app.baseUrl, pid: app.process.pid ?? 0, authorization }, accounts, shape));
+        results.push(await httpRequests({ ...contender, baseUrl: app.baseUrl, pid: app.process.pid ?? 0, authorization }, call, shape));
       } finally {
         await app.stop();
       }
@@ -227,6 +290,21 @@ async function main(): Promise<void> {
         ]),
       )}\n`,
     );
+    const ratios = transferCostRatios(results, [
+      { deposit: 'library, group commit', transfer: LIBRARY_TRANSFER.spread.contender },
+      { deposit: 'library, group commit', transfer: LIBRARY_TRANSFER.hot.contender },
+      { deposit: HTTP_APP.contender, transfer: HTTP_TRANSFER.spread.contender },
+      { deposit: HTTP_APP.contender, transfer: HTTP_TRANSFER.hot.contender },
+    ]);
+    if (ratios.length > 0) {
+      const times = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)}x`);
+      process.stdout.write(
+        `\ntransfer / deposit (target: a transfer costs at most 1.5x a deposit)\n${formatTable(
+          ['transfer', 'vs deposit', 'time/op', 'node CPU/op', 'pg CPU/op', 'CPU/op (node+pg)'],
+          ratios.map((r) => [r.transfer, r.deposit, times(r.timePerOp), times(r.nodeCpuPerOp), times(r.pgCpuPerOp), times(r.cpuPerOp)]),
+        )}\n`,
+      );
+    }
     process.stdout.write(
       `\n${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, PostgreSQL ${machine.postgres}, ` +
         `synchronous_commit=${machine.synchronousCommit}, load avg before run ${machine.loadAverage1m}; ` +
@@ -259,6 +337,7 @@ async function main(): Promise<void> {
             appendsPerCommit: r.meanBatch === undefined ? null : Number(r.meanBatch.toFixed(2)),
             pgBackendCpuMsPerOp: r.pgCpuMsPerOp === null ? null : Number(r.pgCpuMsPerOp.toFixed(4)),
           })),
+          transferToDeposit: ratios,
         },
         null,
         2,

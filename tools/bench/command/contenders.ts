@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
 import { PostgresEventStore, type PostgresEventStoreOptions } from '@ledger/event-store';
 import { closedLoop, LoopResult } from '../lib/closed-loop';
 import { BackendCpu } from '../lib/backend-cpu';
 import { processCpuSeconds } from '../lib/process-cpu';
-import { AccountWorkload } from './account-workload';
+import { AccountWorkload, TransferWorkload } from './account-workload';
+import { cycle, hotSource, pairs, type TransferShape } from './account-pairs';
 
 /** `false`, or how many batches may run at once and how large they may be. */
 export type GroupCommitSetting = Exclude<PostgresEventStoreOptions['groupCommit'], undefined | true>;
@@ -29,17 +31,13 @@ export interface RunShape {
   readonly backends: BackendCpu | null;
 }
 
-/** Round-robin over the accounts, so concurrent operations never share one (the app's 64 connections don't either). */
-function cycle(accounts: readonly string[]): () => string {
-  let next = Math.floor(Math.random() * accounts.length);
-  return () => accounts[next++ % accounts.length] as string;
-}
-
 function newPool(url: string, max: number): Pool {
   const pool = new Pool({
     connectionString: url,
     max,
     application_name: 'bench',
+    // Idle connections stay open: a backend that closed mid-run would take its CPU out of the count.
+    idleTimeoutMillis: 0,
   });
   pool.on('error', (error) => process.stderr.write(`bench pool: ${error.message}\n`));
   return pool;
@@ -146,6 +144,64 @@ export async function libraryAppend(
   }
 }
 
+export const LIBRARY_TRANSFER = {
+  spread: {
+    contender: 'library transfer, group commit',
+    description:
+      'load transfer + both accounts, decide, PostgresEventStore.appendStreams (3 streams, one transaction) on the group-commit store, disjoint pairs, no HTTP',
+  },
+  hot: {
+    contender: 'library transfer, hot source',
+    description: 'the same, every transfer from ONE source account to the others in turn: the per-account queue serialises them',
+  },
+} as const;
+
+/** A transfer through the transfer handler in process, on the store as the app builds it (group commit on). */
+export async function libraryTransfers(
+  url: string,
+  accounts: readonly string[],
+  shape: RunShape,
+  groupCommit: GroupCommitSetting,
+  spread: TransferShape,
+): Promise<ContenderResult> {
+  const pool = newPool(url, shape.poolSize);
+  try {
+    const workload = new TransferWorkload(benchStore(pool, groupCommit));
+    const next = spread === 'hot' ? hotSource(accounts) : pairs(accounts);
+    const result = await warmThenMeasure(shape, () => {
+      const [from, to] = next();
+      return workload.transfer(from, to, 1n);
+    });
+    return { ...LIBRARY_TRANSFER[spread], ...result };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** One request of an HTTP contender: where it goes and what it says. */
+export interface HttpCall {
+  readonly path: string;
+  readonly body: string;
+}
+
+/** Deposits of 1, round-robin over the accounts. */
+export function depositCalls(accounts: readonly string[]): () => HttpCall {
+  const account = cycle(accounts);
+  const body = JSON.stringify({ amount: 1 });
+  return () => ({ path: `/accounts/${account()}/deposits`, body });
+}
+
+/** Immediate transfers of 1 with a fresh transfer id each, between the accounts `next` names. */
+export function transferCalls(next: () => readonly [string, string]): () => HttpCall {
+  return () => {
+    const [fromAccountId, toAccountId] = next();
+    return {
+      path: '/transfers',
+      body: JSON.stringify({ transferId: randomUUID(), fromAccountId, toAccountId, amount: 1, currency: 'EUR' }),
+    };
+  };
+}
+
 interface CannonRun {
   readonly ok: number;
   readonly notOk: number;
@@ -158,12 +214,11 @@ interface CannonRun {
 
 async function cannon(
   baseUrl: string,
-  accounts: readonly string[],
+  call: () => HttpCall,
   connections: number,
   durationMs: number,
   authorization: () => string,
 ): Promise<CannonRun> {
-  const account = cycle(accounts);
   const started = performance.now();
   const result = await autocannon({
     url: baseUrl,
@@ -173,12 +228,10 @@ async function cannon(
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ amount: 1 }),
-        setupRequest: (request) => ({
-          ...request,
-          path: `/accounts/${account()}/deposits`,
-          headers: { ...request.headers, authorization: authorization() },
-        }),
+        setupRequest: (request) => {
+          const { path, body } = call();
+          return { ...request, path, body, headers: { ...request.headers, authorization: authorization() } };
+        },
       },
     ],
   });
@@ -221,13 +274,28 @@ export const HTTP_FLOOR = {
   description: 'the same POSTs answered 201 by Fastify alone: no Nest, validation, logging or database',
 } as const;
 
-/** (d) Deposits over HTTP from autocannon, spread over the accounts: to the built app, or to the HTTP floor. */
-export async function httpDeposits(target: HttpTarget, accounts: readonly string[], shape: RunShape): Promise<ContenderResult> {
+export const HTTP_TRANSFER = {
+  spread: {
+    contender: 'HTTP transfer (app)',
+    description:
+      'POST /transfers (immediate, amount 1, fresh transferId) to the built command app via autocannon, disjoint pairs, one bearer token',
+  },
+  hot: {
+    contender: 'HTTP transfer, hot source (app)',
+    description: 'the same POSTs, every one from ONE source account to the others in turn',
+  },
+} as const;
+
+/**
+ * (d) Requests over HTTP from autocannon, `call` saying each one: deposits spread over the accounts
+ * (to the built app, or to the HTTP floor), or transfers.
+ */
+export async function httpRequests(target: HttpTarget, call: () => HttpCall, shape: RunShape): Promise<ContenderResult> {
   const { baseUrl, pid: appPid, authorization } = target;
-  const runs = [await cannon(baseUrl, accounts, shape.connections, shape.warmupMs, authorization)];
+  const runs = [await cannon(baseUrl, call, shape.connections, shape.warmupMs, authorization)];
   await shape.backends?.begin();
   const cpuBefore = processCpuSeconds(appPid);
-  runs.push(await cannon(baseUrl, accounts, shape.connections, shape.durationMs, authorization));
+  runs.push(await cannon(baseUrl, call, shape.connections, shape.durationMs, authorization));
   const cpuAfter = processCpuSeconds(appPid);
   const pg = (await shape.backends?.end()) ?? null;
   for (const [i, run] of runs.entries()) {
