@@ -45,8 +45,6 @@ function counting(store: InMemoryEventStore): EventStore & { reads: number } {
       return store.readStream(streamId, options);
     },
     append: store.append.bind(store),
-    appendStreams: store.appendStreams.bind(store),
-    dueStreams: store.dueStreams.bind(store),
     findIdempotencyRecord: store.findIdempotencyRecord.bind(store),
     recordIdempotencyResult: store.recordIdempotencyResult.bind(store),
     appendStreams: store.appendStreams.bind(store),
