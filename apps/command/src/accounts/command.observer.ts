@@ -20,7 +20,7 @@ export class CommandObserver implements CommandHandlerObserver<AccountCommand | 
     this.metrics.snapshotDecodeFailures.inc();
     // A warning, not an error: the command still runs, folded from every event; the row needs a look.
     this.logger.warn(
-      `stream ${event.streamId}: snapshot at version ${event.snapshotVersion} cannot be decoded (${messageOf(event.error)}); ` +
+      `account ${event.streamId}: snapshot at version ${event.snapshotVersion} cannot be decoded (${messageOf(event.error)}); ` +
         'ignored, the state is folded from every event',
     );
   }

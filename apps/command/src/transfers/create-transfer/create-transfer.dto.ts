@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsISO4217CurrencyCode, ValidateBy, ValidateIf } from 'class-validator';
 import { PENDING_TIMEOUT_MAX_SECONDS, TRANSFER_REFERENCE_MAX_LENGTH } from '@ledger/domain';
 import { MinorUnits } from '../../edge/money.decorators';
@@ -11,6 +12,7 @@ const UUID = { format: 'uuid', minLength: 36, maxLength: 36 } as const;
 export class PendingTermsDto {
   @ApiProperty({
     type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: PENDING_TIMEOUT_MAX_SECONDS,
     description: 'Seconds until the hold expires by itself',
@@ -20,8 +22,8 @@ export class PendingTermsDto {
 
 /**
  * `{ "timeoutSeconds": 1..2592000 }` and nothing else. Checked by hand rather than as a nested DTO:
- * the strict pipe refuses unknown fields on the body itself only, and class-transformer drops keys such
- * as `__proto__` from nested objects before class-validator would see them.
+ * the strict pipe refuses unknown fields on the body itself only, and a nested DTO is a copy without
+ * keys such as `__proto__`.
  */
 function IsPendingTerms(): PropertyDecorator {
   return ValidateBy({
@@ -78,6 +80,8 @@ export class CreateTransferDto {
   /** Absent: an immediate transfer. */
   @ApiPropertyOptional({ type: PendingTermsDto, description: 'Makes it a hold: the amount is reserved until posted, voided or expired' })
   @ValidateIf((dto: CreateTransferDto) => dto.pending !== undefined)
+  // The object as it came: class-transformer would drop keys such as `__proto__` from a copy.
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj['pending'])
   @IsPendingTerms()
   pending?: { timeoutSeconds: number };
 }
