@@ -20,7 +20,7 @@ function streamsOf(attempt: Attempt): readonly string[] {
 }
 
 describe('PostgresEventStore.appendStreams under concurrency, with group commit', () => {
-  const db = databaseSuite({ migrations: eventStoreMigrations, migrationsTable: EVENT_STORE_MIGRATIONS_TABLE, poolSize: 8 });
+  const db = databaseSuite({ migrations: eventStoreMigrations, migrationsTable: EVENT_STORE_MIGRATIONS_TABLE, poolSize: 8, session: true });
   let second: Pool;
 
   beforeAll(() => {
@@ -123,6 +123,63 @@ describe('PostgresEventStore.appendStreams under concurrency, with group commit'
       expect(inCommitOrder).toEqual(Array.from({ length: appendedEvents.get(streamId) ?? 0 }, (_, k) => k + 1));
     }
   }, 60_000);
+
+  it('notifies once the request commits, naming its first stream, and never for a conflict', async () => {
+    const store = new PostgresEventStore(db.pool, { notifyMinIntervalMs: 0 });
+    const listener = await db.pool.connect();
+    const [first, second, refused] = [uniqueStreamId('n1'), uniqueStreamId('n2'), uniqueStreamId('n3')];
+    try {
+      const received: string[] = [];
+      let firstArrived: () => void = () => undefined;
+      const arrived = new Promise<void>((resolve) => (firstArrived = resolve));
+      listener.on('notification', (n) => {
+        received.push(n.payload ?? '');
+        if (n.channel === 'event_store_appended' && n.payload === first) firstArrived();
+      });
+      await listener.query('LISTEN event_store_appended');
+
+      const opened = await store.appendStreams({
+        streams: [first, second].map((streamId) => ({ streamId, expectedVersion: 0, events: [newEvent()] })),
+      });
+      const conflicted = await store.appendStreams({
+        streams: [
+          { streamId: refused, expectedVersion: 0, events: [newEvent()] },
+          { streamId: first, expectedVersion: 0, events: [newEvent()] },
+        ],
+      });
+      await arrived;
+      await listener.query('SELECT 1');
+
+      expect(opened.kind).toBe('appended');
+      expect(conflicted).toEqual({ kind: 'conflict', streamId: first, expectedVersion: 0 });
+      expect(received.filter((p) => [first, second, refused].includes(p))).toEqual([first]);
+    } finally {
+      await listener.query('UNLISTEN *');
+      listener.release();
+    }
+  });
+
+  it('runs on a single session too, which a conflict or a used key leaves outside any transaction', async () => {
+    const onSession = new PostgresEventStore(db.session, { notify: false });
+    const onPool = new PostgresEventStore(db.pool, { notify: false });
+    const [x, y] = [uniqueStreamId('x'), uniqueStreamId('y')];
+    const key = `session-${x}`;
+    const both = (version: number): StreamAppend[] =>
+      [x, y].map((streamId) => ({ streamId, expectedVersion: version, events: [newEvent()] }));
+
+    expect((await onSession.appendStreams({ streams: both(0), idempotency: { key, requestHash: 'h', result: 1 } })).kind).toBe('appended');
+    expect((await onSession.appendStreams({ streams: both(0) })).kind).toBe('conflict');
+    expect((await onSession.appendStreams({ streams: both(1), idempotency: { key, requestHash: 'h', result: 2 } })).kind).toBe(
+      'idempotency-key-used',
+    );
+    // A single append runs as its own statement: inside a transaction left open it would stay unseen.
+    const z = uniqueStreamId('z');
+    expect((await onSession.append({ streamId: z, expectedVersion: 0, events: [newEvent()] })).kind).toBe('appended');
+    expect((await onPool.readStream(z, SNAPSHOTS)).version).toBe(1);
+    expect((await onSession.appendStreams({ streams: both(1) })).kind).toBe('appended');
+
+    for (const streamId of [x, y]) expect((await onPool.readStream(streamId, SNAPSHOTS)).version).toBe(2);
+  });
 
   it('runs as the command role, sets and clears deadlines, and the relay role cannot read them', async () => {
     const { command, relay } = DATABASE_ROLES;
