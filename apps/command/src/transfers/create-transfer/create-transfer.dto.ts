@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsISO4217CurrencyCode, ValidateBy, ValidateIf } from 'class-validator';
 import { PENDING_TIMEOUT_MAX_SECONDS, TRANSFER_REFERENCE_MAX_LENGTH } from '@ledger/domain';
 import { MinorUnits } from '../../edge/money.decorators';
@@ -21,9 +20,8 @@ export class PendingTermsDto {
 }
 
 /**
- * `{ "timeoutSeconds": 1..2592000 }` and nothing else. Checked by hand rather than as a nested DTO:
- * the strict pipe refuses unknown fields on the body itself only, and a nested DTO is a copy without
- * keys such as `__proto__`.
+ * `{ "timeoutSeconds": 1..2592000 }` and nothing else. Checked by hand rather than as a nested DTO: the
+ * strict pipe refuses unknown fields on the body itself only.
  */
 function IsPendingTerms(): PropertyDecorator {
   return ValidateBy({
@@ -80,8 +78,6 @@ export class CreateTransferDto {
   /** Absent: an immediate transfer. */
   @ApiPropertyOptional({ type: PendingTermsDto, description: 'Makes it a hold: the amount is reserved until posted, voided or expired' })
   @ValidateIf((dto: CreateTransferDto) => dto.pending !== undefined)
-  // The object as it came: class-transformer would drop keys such as `__proto__` from a copy.
-  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj['pending'])
   @IsPendingTerms()
   pending?: { timeoutSeconds: number };
 }
