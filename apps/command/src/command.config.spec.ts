@@ -22,7 +22,9 @@ describe('CommandConfig', () => {
   it('given HOLD_EXPIRY_ENABLED=false, then the worker is off; anything but true or false stops boot naming it', () => {
     expect(loadConfig(CommandConfig, { ...ISSUER, HOLD_EXPIRY_ENABLED: 'false' }).HOLD_EXPIRY_ENABLED).toBe(false);
     for (const value of ['no', '0', 'TRUE']) {
-      expect(() => loadConfig(CommandConfig, { ...ISSUER, HOLD_EXPIRY_ENABLED: value })).toThrow(/HOLD_EXPIRY_ENABLED: must be true or false/);
+      expect(() => loadConfig(CommandConfig, { ...ISSUER, HOLD_EXPIRY_ENABLED: value })).toThrow(
+        /HOLD_EXPIRY_ENABLED: must be true or false/,
+      );
     }
   });
 

@@ -94,7 +94,16 @@ describe('hold expiry across two command replicas (real Postgres)', () => {
       const transferId = randomUUID();
       const command = {
         type: 'PlacePendingTransfer' as const,
-        data: { transferId, fromAccountId: source, toAccountId: destination, amount, currency: 'EUR', reference: null, now: new Date(), timeoutSeconds: 1 },
+        data: {
+          transferId,
+          fromAccountId: source,
+          toAccountId: destination,
+          amount,
+          currency: 'EUR',
+          reference: null,
+          now: new Date(),
+          timeoutSeconds: 1,
+        },
       };
       const outcome = await by.transfers.handle(command, context());
       expect(outcome.kind).toBe('accepted');
@@ -142,7 +151,10 @@ describe('hold expiry across two command replicas (real Postgres)', () => {
       [destination, 0n],
     ] as const) {
       const opened = await first.accounts.handle(
-        { type: 'OpenAccount', data: { accountId, owner: 'Hold Expiry', ownerId: OPERATOR.subject, currency: 'EUR', initialDeposit, now: new Date() } },
+        {
+          type: 'OpenAccount',
+          data: { accountId, owner: 'Hold Expiry', ownerId: OPERATOR.subject, currency: 'EUR', initialDeposit, now: new Date() },
+        },
         context(),
       );
       expect(opened.kind).toBe('accepted');

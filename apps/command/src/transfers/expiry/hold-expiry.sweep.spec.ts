@@ -122,7 +122,11 @@ describe('HoldExpirySweep', () => {
 
   it('given an expiry that fails or throws, then it is reported and counted, and the rest of the batch still expires', async () => {
     const f = fixture([holdStream(1), holdStream(2), holdStream(3)], (id) =>
-      id === '1' ? { kind: 'failed', reason: 'conflict after 10 attempts' } : id === '2' ? new Error('connection reset') : { kind: 'expired' },
+      id === '1'
+        ? { kind: 'failed', reason: 'conflict after 10 attempts' }
+        : id === '2'
+          ? new Error('connection reset')
+          : { kind: 'expired' },
     );
 
     expect(await f.sweep.run(running())).toEqual(report({ expired: 1, failed: 2 }));
@@ -154,11 +158,7 @@ describe('HoldExpirySweep', () => {
   });
 
   it('given a full batch of holds that stay due without being expirable, then the sweep ends instead of asking again', async () => {
-    const f = fixture(
-      [holdStream(1), holdStream(2)],
-      () => ({ kind: 'not-yet-due', expiresAt: at(1_000) }),
-      { batchSize: 2 },
-    );
+    const f = fixture([holdStream(1), holdStream(2)], () => ({ kind: 'not-yet-due', expiresAt: at(1_000) }), { batchSize: 2 });
 
     expect(await f.sweep.run(running())).toEqual(report({ notYetDue: 2 }));
     expect(f.holds.asked).toHaveLength(1);
