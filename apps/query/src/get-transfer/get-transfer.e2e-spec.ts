@@ -131,13 +131,18 @@ describe('GET /transfers/{id}', () => {
       expect((await read('bob', `/transfers/${hold}`)).body).toMatchObject({ status: 'posted', postedAmount: 60, updatedAt: at(2) });
     });
 
-    it('given a transfer none of whose legs is in, then 404 as if missing', async () => {
+    it('given a transfer with no leg in, or only one of the two it needs, then 404 as if missing', async () => {
       const bare = await seedTransfer(query.pool, { from: alices.accountId, to: bobs.accountId, amount: 5n, createdAt: at(4) });
       await seedTransferState(query.pool, bare, { version: 1, status: 'completed', postedAmount: 5n, at: at(4) });
+      const none = await read('operator', `/transfers/${bare}`);
       await seedTransferLeg(query.pool, bare, 'TransferDebited', alices.accountId, 4);
-      const reply = await read('operator', `/transfers/${bare}`);
-      expect(reply.status).toBe(404);
-      expect(reply.body).toMatchObject({ type: `${PROBLEMS}transfer-not-found` });
+      const half = await read('operator', `/transfers/${bare}`);
+      for (const reply of [none, half]) {
+        expect(reply.status).toBe(404);
+        expect(reply.body).toMatchObject({ type: `${PROBLEMS}transfer-not-found` });
+      }
+      await seedTransferLeg(query.pool, bare, 'TransferCredited', bobs.accountId, 4);
+      expect((await read('operator', `/transfers/${bare}`)).body).toMatchObject({ status: 'completed', postedAmount: 5 });
     });
   });
 
