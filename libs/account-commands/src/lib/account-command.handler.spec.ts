@@ -47,6 +47,8 @@ function counting(store: InMemoryEventStore): EventStore & { reads: number } {
     append: store.append.bind(store),
     findIdempotencyRecord: store.findIdempotencyRecord.bind(store),
     recordIdempotencyResult: store.recordIdempotencyResult.bind(store),
+    appendStreams: store.appendStreams.bind(store),
+    dueStreams: store.dueStreams.bind(store),
   };
   return wrapper;
 }
