@@ -172,7 +172,7 @@ describe('npm run ledger against PostgreSQL', () => {
     });
     expect(run.code).toBe(2);
     expect(run.out).toBe('');
-    expect(run.err).toMatch(/^ledger: <account> must be an account id[\s\S]*Usage: npm run ledger -- redrive <account>/);
+    expect(run.err).toMatch(/^ledger: <account> must be an account id[\s\S]*Usage: npm run ledger -- redrive <account \| transfer-<id>>/);
     expect((await pool.query(`SELECT count(*)::int AS n FROM read_model.operator_actions`)).rows[0].n).toBe(before);
   });
 
