@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { EVENT_STORE, PostgresEventStore } from '@ledger/event-store';
 import { AuthModule } from '@ledger/auth';
 import { PG_POOL, accessTokenOptionsOf, serviceModule, StrictValidationPipe } from '@ledger/platform';
-import { accountCommandsProvider } from './accounts/account-commands.provider';
+import { accountCommandsProvider, accountStreamsProvider } from './accounts/account-commands.provider';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './accounts/clock';
 import { AppendBatchMetrics } from './accounts/append-batch.metrics';
 import { CommandMetrics } from './accounts/command.metrics';
@@ -17,7 +17,12 @@ import { UnfreezeHttpController } from './commands/unfreeze/unfreeze.http.contro
 import { WithdrawHttpController } from './commands/withdraw/withdraw.http.controller';
 import { CommandConfig } from './command.config';
 import { AccountCommandEndpoint } from './edge/account-command.endpoint';
+import { TransferCommandEndpoint } from './edge/transfer-command.endpoint';
 import { IdempotencyKeysPruner } from './idempotency/idempotency-keys.pruner';
+import { CreateTransferHttpController } from './transfers/create-transfer/create-transfer.http.controller';
+import { PostTransferHttpController } from './transfers/post-transfer/post-transfer.http.controller';
+import { transferCommandsProvider } from './transfers/transfer-commands.provider';
+import { VoidTransferHttpController } from './transfers/void-transfer/void-transfer.http.controller';
 
 @Module({})
 export class AppModule {
@@ -34,6 +39,9 @@ export class AppModule {
         FreezeHttpController,
         UnfreezeHttpController,
         CloseHttpController,
+        CreateTransferHttpController,
+        PostTransferHttpController,
+        VoidTransferHttpController,
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },
@@ -48,8 +56,11 @@ export class AppModule {
         { provide: ID_GENERATOR, useValue: randomIds },
         CommandMetrics,
         CommandObserver,
+        accountStreamsProvider,
         accountCommandsProvider,
         AccountCommandEndpoint,
+        transferCommandsProvider,
+        TransferCommandEndpoint,
         IdempotencyKeysPruner,
       ],
     });

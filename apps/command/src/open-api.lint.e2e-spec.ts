@@ -45,23 +45,28 @@ describe('the command OpenAPI document', () => {
       '/accounts/{accountId}/freeze',
       '/accounts/{accountId}/unfreeze',
       '/accounts/{accountId}/withdrawals',
+      '/transfers',
+      '/transfers/{transferId}/post',
+      '/transfers/{transferId}/void',
     ]);
     for (const [path, operation] of operations) {
       const scope = path.endsWith('freeze') ? 'ledger:operate' : 'ledger:write';
       expect(operation.security).toEqual([{ oidc: [scope] }]);
       const statuses = Object.keys(operation.responses);
-      const onAccount = path !== '/accounts';
+      const onAccount = path.startsWith('/accounts/');
+      // A new transfer's key is its transferId (no Idempotency-Key, so no 422); every transfer command may find no account or transfer.
+      const newTransfer = path === '/transfers';
       expect(statuses).toEqual([
         '201',
         '400',
         '401',
         '403',
-        ...(onAccount ? ['404'] : []),
+        ...(onAccount || path.startsWith('/transfers') ? ['404'] : []),
         '409',
         ...(onAccount ? ['412'] : []),
         '413',
         '415',
-        '422',
+        ...(newTransfer ? [] : ['422']),
         '429',
         '431',
         '500',
@@ -77,6 +82,8 @@ describe('the command OpenAPI document', () => {
       expect(operation.responses['403']?.description).toContain('`insufficient-scope`');
     }
     expect(document.paths?.['/accounts/{accountId}/withdrawals']?.post.responses['409']?.description).toContain('`insufficient-funds`');
+    expect(document.paths?.['/transfers']?.post.responses['409']?.description).toContain('`transfer-id-reused`');
+    expect(document.paths?.['/transfers/{transferId}/post']?.post.responses['409']?.description).toContain('`post-exceeds-pending`');
   });
 
   it('passes Redocly (recommended) and Spectral (spectral:oas, OWASP) with no error and no warning', () => {

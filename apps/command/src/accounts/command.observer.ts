@@ -1,17 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AccountCommand } from '@ledger/domain';
+import { AccountCommand, TransferCommand } from '@ledger/domain';
 import { CommandHandlerObserver } from '@ledger/command-handling';
 import { messageOf } from '@ledger/platform';
 import { CommandMetrics } from './command.metrics';
 
-/** What the command handler reports, as metrics and log lines. */
+/** What the account and transfer command handlers report, as metrics and log lines. */
 @Injectable()
-export class CommandObserver implements CommandHandlerObserver<AccountCommand> {
+export class CommandObserver implements CommandHandlerObserver<AccountCommand | TransferCommand> {
   private readonly logger = new Logger('AccountCommands');
 
   constructor(private readonly metrics: CommandMetrics) {}
 
-  conflicted(event: { readonly command: AccountCommand; readonly willRetry: boolean }): void {
+  conflicted(event: { readonly command: AccountCommand | TransferCommand; readonly willRetry: boolean }): void {
     this.metrics.conflicts.inc({ command: event.command.type });
     if (event.willRetry) this.metrics.retries.inc({ command: event.command.type });
   }

@@ -3,7 +3,7 @@ import { problem, ProblemException, sharedProblem } from '@ledger/platform';
 import { COMMAND_PROBLEMS, type CommandProblemSlug } from './command-problems';
 
 /** A command problem with its catalogued status and title, and the detail of this occurrence. */
-function commandProblem(slug: CommandProblemSlug, detail: string, extensions: Record<string, unknown> = {}): ProblemException {
+export function commandProblem(slug: CommandProblemSlug, detail: string, extensions: Record<string, unknown> = {}): ProblemException {
   const { status, title } = COMMAND_PROBLEMS[slug];
   return problem(status, slug, title, detail, extensions);
 }

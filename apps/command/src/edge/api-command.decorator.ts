@@ -22,7 +22,7 @@ const ApiIfMatchHeader = () =>
     IF_MATCH_PATTERN,
   );
 
-const ApiIdempotencyKeyHeader = () =>
+export const ApiIdempotencyKeyHeader = () =>
   optionalHeader(
     'Idempotency-Key',
     'Makes the command retry-safe: the same key with the same body answers the first response again',

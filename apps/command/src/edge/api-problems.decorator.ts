@@ -9,8 +9,19 @@ export class ProblemResponse extends ProblemDetailsResponse {
   @ApiPropertyOptional({ ...MONEY, description: '`insufficient-funds`, `balance-not-zero`, `balance-overflow` only: the balance' })
   balance?: number;
 
-  @ApiPropertyOptional({ ...MONEY, description: '`insufficient-funds` only: the amount asked for' })
+  @ApiPropertyOptional({ ...MONEY, description: '`insufficient-funds` and `post-exceeds-pending` only: the amount asked for' })
   requested?: number;
+
+  @ApiPropertyOptional({ ...MONEY, description: '`post-exceeds-pending` only: the amount the hold reserves' })
+  pending?: number;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date-time',
+    maxLength: 30,
+    description: '`transfer-expired` only: the deadline the hold passed',
+  })
+  expiresAt?: string;
 
   @ApiPropertyOptional({ ...MONEY, description: '`version-mismatch` only: the version the account is at' })
   currentVersion?: number;

@@ -73,11 +73,17 @@ function actorOf(request: FastifyRequest): Actor {
   return { subject: caller.subject, clientId: caller.clientId, operator: isOperator(caller) };
 }
 
-export function commandContextOf(request: FastifyRequest): CommandContext {
+/** What a route reads of the headers besides who and tracing. */
+export interface ContextHeaders {
+  /** False for a command with a key of its own in the body (a transfer's id): the header is not read at all. */
+  readonly idempotencyKey?: boolean;
+}
+
+export function commandContextOf(request: FastifyRequest, headers: ContextHeaders = {}): CommandContext {
   const actor = actorOf(request);
   const correlationId = correlationIdOf(request.raw);
   const expectedVersion = expectedVersionOf(request);
-  const idempotency = idempotencyOf(request);
+  const idempotency = headers.idempotencyKey === false ? undefined : idempotencyOf(request);
   return {
     actor,
     correlationId,

@@ -29,7 +29,7 @@ export const COMMAND_PROBLEMS = {
   'account-not-frozen': refusal('Account not frozen', 'Only a frozen account can be unfrozen.'),
   'account-closed': refusal('Account closed', 'The account is closed: nothing changes it any more.'),
   'balance-not-zero': refusal('Balance not zero', 'Only an account with a zero balance can be closed (balance says what is left).'),
-  'balance-overflow': refusal('Balance overflow', 'The deposit would take the balance beyond the largest amount supported.'),
+  'balance-overflow': refusal('Balance overflow', 'The deposit or transfer would take a balance beyond the largest amount supported.'),
   'concurrency-conflict': {
     status: 409,
     title: 'Concurrent modification',
@@ -42,6 +42,17 @@ export const COMMAND_PROBLEMS = {
   },
   'payload-too-large': { ...SHARED_PROBLEMS['payload-too-large'], detail: 'The body exceeds 64 KiB.' },
   'unsupported-media-type': { ...SHARED_PROBLEMS['unsupported-media-type'], detail: 'Send the body as application/json.' },
+  'invalid-transfer-id': { status: 400, title: 'Invalid transfer id', detail: 'The transfer id must be a UUID.' },
+  'transfer-not-found': { status: 404, title: 'Transfer not found', detail: 'No such transfer.' },
+  'transfer-id-reused': refusal(
+    'Transfer id reused',
+    'A transfer with this id exists already, with other terms or from another caller (the same transfer again is replayed).',
+  ),
+  'same-account': refusal('Same account', 'A transfer needs two different accounts.'),
+  'currency-mismatch': refusal('Currency mismatch', "An account's currency is not the transfer's."),
+  'transfer-not-pending': refusal('Transfer not pending', 'Only a pending transfer can be posted or voided.'),
+  'transfer-expired': refusal('Transfer expired', 'The hold passed its deadline: it was, or is being, released.'),
+  'post-exceeds-pending': refusal('Post exceeds pending', 'A post moves at most the amount the hold reserves (pending says how much).'),
   'idempotency-key-reused': {
     status: 422,
     title: 'Idempotency key reused',

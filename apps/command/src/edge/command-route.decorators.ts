@@ -5,7 +5,7 @@ import { RequiresScope, type Scope } from '@ledger/auth';
 import type { CommandContext } from '@ledger/account-commands';
 import { AccountIdPipe } from '@ledger/platform';
 import { ApiCommand, type CommandOperation } from './api-command.decorator';
-import { commandContextOf } from './command-context';
+import { commandContextOf, type ContextHeaders } from './command-context';
 
 /** A controller of commands on accounts, under `/accounts`. */
 export const CommandController = () => applyDecorators(ApiTags('accounts'), Controller('accounts'));
@@ -29,7 +29,7 @@ export interface CommandCall {
 }
 
 /** The command's `CommandCall`; Nest still sends the returned body, as with `@Res({ passthrough: true })`. */
-export const Call = createParamDecorator((_: unknown, context: ExecutionContext): CommandCall => {
+export const Call = createParamDecorator((headers: ContextHeaders | undefined, context: ExecutionContext): CommandCall => {
   const http = context.switchToHttp();
-  return { context: commandContextOf(http.getRequest<FastifyRequest>()), reply: http.getResponse<FastifyReply>() };
+  return { context: commandContextOf(http.getRequest<FastifyRequest>(), headers), reply: http.getResponse<FastifyReply>() };
 });

@@ -10,6 +10,9 @@ export function setupOpenApi(app: INestApplication, version: string, issuer: str
       'Errors are application/problem+json with a stable `type`.',
     version,
     issuer,
-    tags: { accounts: 'Bank accounts: open, move money, freeze, close' },
+    tags: {
+      accounts: 'Bank accounts: open, move money, freeze, close',
+      transfers: 'Money between accounts, at once or as a hold: transfer, post, void',
+    },
   });
 }

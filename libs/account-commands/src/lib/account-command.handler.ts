@@ -116,4 +116,3 @@ export class AccountCommandHandler {
     return this.handler.load(accountId);
   }
 }
-

@@ -36,7 +36,8 @@ const post = (transferId: string, amount: bigint | null = null, now = NOW): Tran
 const voidHold = (transferId: string, now = NOW): TransferCommand => ({ type: 'VoidPendingTransfer', data: { transferId, now } });
 
 function accepted(outcome: TransferCommandOutcome): AcceptedTransfer {
-  if (outcome.kind !== 'accepted') throw new Error(`expected accepted, got ${JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+  if (outcome.kind !== 'accepted')
+    throw new Error(`expected accepted, got ${JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
   return outcome;
 }
 
@@ -98,7 +99,10 @@ describe('TransferCommandHandler on the in-memory event store', () => {
 
     const outcome = accepted(await handler.handle(transfer(id, a, b, 30n, { reference: 'rent' }), context()));
 
-    expect(outcome.transfer).toMatchObject({ version: 1, state: { status: 'completed', amount: 30n, postedAmount: 30n, reference: 'rent' } });
+    expect(outcome.transfer).toMatchObject({
+      version: 1,
+      state: { status: 'completed', amount: 30n, postedAmount: 30n, reference: 'rent' },
+    });
     expect(outcome.from).toMatchObject({ accountId: a, version: 2, state: { balance: 70n, reserved: 0n } });
     expect(outcome.to).toEqual({ accountId: b, version: 2 });
     expect(await account(a)).toEqual({ version: 2, balance: 70n, reserved: 0n });
@@ -106,7 +110,11 @@ describe('TransferCommandHandler on the in-memory event store', () => {
     const legs = await Promise.all([a, b, transferStreamId(id)].map((s) => store.readStream(s, { snapshotSchemaVersion: 1 })));
     expect(legs.map((read) => read.events.at(-1)?.type)).toEqual(['TransferDebited', 'TransferCredited', 'TransferCompleted']);
     expect(new Set(legs.map((read) => read.events.at(-1)?.transactionId)).size).toBe(1);
-    expect(legs[0]?.events.at(-1)?.metadata).toEqual({ correlationId: 'corr-1', causationId: 'request-1', actor: { sub: 'user-ada', clientId: 'web' } });
+    expect(legs[0]?.events.at(-1)?.metadata).toEqual({
+      correlationId: 'corr-1',
+      causationId: 'request-1',
+      actor: { sub: 'user-ada', clientId: 'web' },
+    });
     expect(await store.dueStreams(new Date(8.64e15), 10)).toEqual([]);
   });
 
@@ -230,7 +238,9 @@ describe('TransferCommandHandler on the in-memory event store', () => {
 
       const first = outcomes.filter((o) => o.kind === 'accepted');
       expect(first).toHaveLength(1);
-      expect(outcomes.filter((o) => o.kind === 'replayed')).toEqual(Array.from({ length: 19 }, () => ({ kind: 'replayed', outcome: first[0] })));
+      expect(outcomes.filter((o) => o.kind === 'replayed')).toEqual(
+        Array.from({ length: 19 }, () => ({ kind: 'replayed', outcome: first[0] })),
+      );
       expect(await account(a)).toMatchObject({ version: 2, balance: 70n });
       expect(await account(b)).toMatchObject({ version: 2, balance: 30n });
     });
@@ -270,7 +280,10 @@ describe('TransferCommandHandler on the in-memory event store', () => {
 
       const outcomes = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          (handlers[i % 2] as TransferCommandHandler).handle(transfer(randomUUID(), i % 2 ? a : b, i % 2 ? b : a, BigInt(i + 1)), context()),
+          (handlers[i % 2] as TransferCommandHandler).handle(
+            transfer(randomUUID(), i % 2 ? a : b, i % 2 ? b : a, BigInt(i + 1)),
+            context(),
+          ),
         ),
       );
 
@@ -303,8 +316,14 @@ describe('TransferCommandHandler on the in-memory event store', () => {
       const id = randomUUID();
       accepted(await handler.handle(hold(id, a, e, 40n), context()));
 
-      expect(await handler.handle(post(id), context(EVE))).toEqual({ kind: 'rejected', error: { type: 'TransferNotFound', transferId: id } });
-      expect(await handler.handle(voidHold(id), context(EVE))).toEqual({ kind: 'rejected', error: { type: 'TransferNotFound', transferId: id } });
+      expect(await handler.handle(post(id), context(EVE))).toEqual({
+        kind: 'rejected',
+        error: { type: 'TransferNotFound', transferId: id },
+      });
+      expect(await handler.handle(voidHold(id), context(EVE))).toEqual({
+        kind: 'rejected',
+        error: { type: 'TransferNotFound', transferId: id },
+      });
       expect(await streamVersion(transferStreamId(id))).toBe(1);
       expect(accepted(await handler.handle(post(id), context(OPERATOR))).transfer.state.status).toBe('posted');
     });

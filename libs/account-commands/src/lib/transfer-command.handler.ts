@@ -5,7 +5,6 @@ import {
   AccountState,
   Actor,
   CreatedTransferState,
-  OpenedAccountState,
   PlacePendingTransfer,
   TransferCommand,
   TransferError,
@@ -79,7 +78,11 @@ type Decided =
       readonly transfer: Loaded<TransferState>;
       readonly from: Loaded<AccountState>;
       readonly to: Loaded<AccountState>;
-      readonly decision: { readonly transfer: readonly TransferEvent[]; readonly from: readonly AccountEvent[]; readonly to: readonly AccountEvent[] };
+      readonly decision: {
+        readonly transfer: readonly TransferEvent[];
+        readonly from: readonly AccountEvent[];
+        readonly to: readonly AccountEvent[];
+      };
     }
   | { readonly refused: TransferError };
 
@@ -181,7 +184,9 @@ export class TransferCommandHandler {
   private async resolve(command: Resolution, context: CommandContext): Promise<TransferCommandOutcome> {
     const { transferId } = command.data;
     const claim: Claim | undefined =
-      command.type !== 'ExpirePendingTransfer' && context.idempotency ? { ...context.idempotency, scope: context.actor.subject } : undefined;
+      command.type !== 'ExpirePendingTransfer' && context.idempotency
+        ? { ...context.idempotency, scope: context.actor.subject }
+        : undefined;
     if (claim !== undefined) {
       // The key is the caller's own, so they reached the transfer when it was recorded, and who may
       // reach it never changes (its source's owner): no access check is owed before the replay.
@@ -248,7 +253,8 @@ export class TransferCommandHandler {
         case 'conflict':
           onConflict(result.streamId);
           // A new transfer's stream exists after all: its id was taken between our read and our append.
-          if (isNew(command) && result.streamId === transferStreamId(transferId) && claim !== undefined) return this.idTaken(claim, transferId);
+          if (isNew(command) && result.streamId === transferStreamId(transferId) && claim !== undefined)
+            return this.idTaken(claim, transferId);
           return CONFLICTED;
         case 'idempotency-key-used':
           // Another request with this key committed between our lookup and our append.
@@ -355,7 +361,8 @@ export class TransferCommandHandler {
   /** The accounts' states as the append left them, for the next command on them in this process. */
   private remember(decided: Exclude<Decided, { refused: TransferError }>, accepted: AcceptedTransfer): void {
     const { from, to, decision } = decided;
-    if (decision.from.length > 0) this.cache?.remember(accepted.from.accountId, { state: accepted.from.state, version: accepted.from.version });
+    if (decision.from.length > 0)
+      this.cache?.remember(accepted.from.accountId, { state: accepted.from.state, version: accepted.from.version });
     else this.cache?.remember(accepted.from.accountId, from);
     const toState = decision.to.reduce(accountDecider.evolve, to.state);
     this.cache?.remember(accepted.to.accountId, { state: toState, version: accepted.to.version });

@@ -1,4 +1,13 @@
-import { AccountState, CreatedTransferState, OpenedAccountState, TransferState, decodeState, decodeTransferState, encodeState, encodeTransferState } from '@ledger/domain';
+import {
+  AccountState,
+  CreatedTransferState,
+  OpenedAccountState,
+  TransferState,
+  decodeState,
+  decodeTransferState,
+  encodeState,
+  encodeTransferState,
+} from '@ledger/domain';
 import type { JsonObject, JsonValue } from '@ledger/event-store';
 import type { AcceptedTransfer } from './transfer-command.outcome';
 

@@ -15,7 +15,10 @@ import type { EncodedEvent, StreamCodec, StreamFold } from '@ledger/command-hand
  * a stored transfer event is upcast and decoded on the command side. Transfer refusals are never
  * recorded (a refused transfer never existed), so there is no rejection to encode.
  */
-export const transferStreamCodec: Pick<StreamCodec<TransferState, TransferEvent, never>, 'snapshotSchemaVersion' | 'decodeEvent' | 'decodeState'> & {
+export const transferStreamCodec: Pick<
+  StreamCodec<TransferState, TransferEvent, never>,
+  'snapshotSchemaVersion' | 'decodeEvent' | 'decodeState'
+> & {
   encodeEvent(event: TransferEvent): EncodedEvent;
 } = {
   snapshotSchemaVersion: TRANSFER_SNAPSHOT_SCHEMA_VERSION,

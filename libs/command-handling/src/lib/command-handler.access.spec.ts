@@ -45,6 +45,8 @@ function counting(store: InMemoryEventStore): EventStore & { reads: number; appe
     },
     findIdempotencyRecord: store.findIdempotencyRecord.bind(store),
     recordIdempotencyResult: store.recordIdempotencyResult.bind(store),
+    appendStreams: store.appendStreams.bind(store),
+    dueStreams: store.dueStreams.bind(store),
     append: (...args: Parameters<EventStore['append']>) => {
       wrapper.appends += 1;
       return store.append(...args);

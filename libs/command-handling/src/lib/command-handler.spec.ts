@@ -43,6 +43,8 @@ function alwaysConflicting(store: InMemoryEventStore): EventStore & { appends: n
     readStream: store.readStream.bind(store),
     findIdempotencyRecord: store.findIdempotencyRecord.bind(store),
     recordIdempotencyResult: store.recordIdempotencyResult.bind(store),
+    appendStreams: store.appendStreams.bind(store),
+    dueStreams: store.dueStreams.bind(store),
     append: async (request: AppendRequest) => {
       wrapper.appends += 1;
       return { kind: 'conflict' as const, expectedVersion: request.expectedVersion };

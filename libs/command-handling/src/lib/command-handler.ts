@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DEFAULT_SNAPSHOT_EVERY,
-  snapshotDue,
-  type AppendRequest,
-  type EventStore,
-  type IdempotencyRecord,
-} from '@ledger/event-store';
+import { DEFAULT_SNAPSHOT_EVERY, snapshotDue, type AppendRequest, type EventStore, type IdempotencyRecord } from '@ledger/event-store';
 import type {
   Accepted,
   CommandHandlerObserver,

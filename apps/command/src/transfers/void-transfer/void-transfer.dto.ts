@@ -1,0 +1,2 @@
+/** No fields: the body is `{}` or absent, and any field is refused. */
+export class VoidTransferDto {}
