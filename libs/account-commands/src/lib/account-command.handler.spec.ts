@@ -49,6 +49,8 @@ function counting(store: InMemoryEventStore): EventStore & { reads: number } {
     dueStreams: store.dueStreams.bind(store),
     findIdempotencyRecord: store.findIdempotencyRecord.bind(store),
     recordIdempotencyResult: store.recordIdempotencyResult.bind(store),
+    appendStreams: store.appendStreams.bind(store),
+    dueStreams: store.dueStreams.bind(store),
   };
   return wrapper;
 }

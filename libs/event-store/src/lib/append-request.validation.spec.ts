@@ -1,5 +1,10 @@
-import { assertValidAppendRequest, assertValidIdempotencyKey } from './append-request.validation';
-import { AppendRequest } from './event-store.port';
+import {
+  assertValidAppendRequest,
+  assertValidDueStreamsQuery,
+  assertValidIdempotencyKey,
+  assertValidMultiStreamAppendRequest,
+} from './append-request.validation';
+import type { AppendRequest, MultiStreamAppendRequest, StreamAppend } from './event-store.port';
 import { newEvent } from './testing/event.fixture';
 
 const valid = (overrides: Partial<AppendRequest> = {}): AppendRequest => ({
@@ -55,5 +60,50 @@ describe('assertValidAppendRequest', () => {
 
   it('refuses an empty idempotency key', () => {
     expect(() => assertValidIdempotencyKey('')).toThrow(/non-empty/);
+  });
+});
+
+describe('assertValidMultiStreamAppendRequest', () => {
+  const stream = (streamId: string, expectedVersion = 0): StreamAppend => ({ streamId, expectedVersion, events: [newEvent()] });
+
+  it('accepts several streams with snapshots, a key and deadlines set and cleared', () => {
+    expect(() =>
+      assertValidMultiStreamAppendRequest({
+        streams: [{ ...stream('a', 3), snapshot: { version: 4, schemaVersion: 1, state: {} } }, stream('b')],
+        idempotency: { key: 'k', scope: 'alice', requestHash: 'h', result: null },
+        deadlines: [
+          { streamId: 'a', dueAt: new Date() },
+          { streamId: 'b', dueAt: null },
+        ],
+      }),
+    ).not.toThrow();
+  });
+
+  it.each<[string, MultiStreamAppendRequest, RegExp]>([
+    ['streams that are not an array', { streams: null as unknown as StreamAppend[] }, /at least one stream/],
+    [
+      'a stream whose snapshot is beyond its new version',
+      { streams: [{ ...stream('a'), snapshot: { version: 2, schemaVersion: 1, state: {} } }] },
+      /snapshot/,
+    ],
+    ['an empty request hash', { streams: [stream('a')], idempotency: { key: 'k', requestHash: '', result: 1 } }, /requestHash/],
+    ['deadlines that are not an array', { streams: [stream('a')], deadlines: {} as unknown as [] }, /array/],
+    [
+      'a deadline that is not a Date',
+      { streams: [stream('a')], deadlines: [{ streamId: 'a', dueAt: '2026-01-01' as unknown as Date }] },
+      /dueAt/,
+    ],
+  ])('refuses %s', (_label, request, message) => {
+    expect(() => assertValidMultiStreamAppendRequest(request)).toThrow(message);
+  });
+});
+
+describe('assertValidDueStreamsQuery', () => {
+  it.each<[string, Date, number, RegExp]>([
+    ['an invalid date', new Date(Number.NaN), 1, /now/],
+    ['a negative limit', new Date(), -1, /limit/],
+    ['an unsafe limit', new Date(), 2 ** 53, /limit/],
+  ])('refuses %s', (_label, now, limit, message) => {
+    expect(() => assertValidDueStreamsQuery(now, limit)).toThrow(message);
   });
 });

@@ -36,7 +36,7 @@ describe('PostgresEventStore with group commit', () => {
   beforeAll(async () => {
     db = await createTestDatabase(eventStoreMigrations, EVENT_STORE_MIGRATIONS_TABLE);
     pool = testPool(db.url, 10);
-  });
+  }, 30_000);
 
   afterAll(async () => {
     await pool?.end();
