@@ -85,6 +85,19 @@ describe('parseLedgerArguments', () => {
       expect(commandOf([name, ACCOUNT.toUpperCase()])).toEqual({ name, json: false, accountId: ACCOUNT });
     });
 
+    it("given redrive transfer-<id>, then the transfer's stream, its id in lower case; heal takes accounts only", () => {
+      expect(commandOf(['redrive', `transfer-${ACCOUNT.toUpperCase()}`, '--actor', 'eve'])).toEqual({
+        name: 'redrive',
+        json: false,
+        transferId: ACCOUNT,
+        actor: 'eve',
+      });
+      expect(usageError(parseLedgerArguments(['heal', `transfer-${ACCOUNT}`]))).toMatch(/<account> must be an account id/);
+      expect(usageError(parseLedgerArguments(['redrive', 'transfer-42']))).toMatch(
+        /transfer-<id> must name a transfer by its id \(a UUID\), got "transfer-42"/,
+      );
+    });
+
     it('given --actor and --json, then both are taken, the actor trimmed', () => {
       expect(commandOf(['heal', ACCOUNT, '--actor', '  alice  ', '--json'])).toEqual({
         name: 'heal',
@@ -118,8 +131,13 @@ describe('parseLedgerArguments', () => {
   });
 
   describe('verify', () => {
-    it('given no options, then the whole store in pages of 5000', () => {
-      expect(commandOf(['verify'])).toEqual({ name: 'verify', json: false, batch: 5000 });
+    it('given no options, then the whole store in pages of 5000, holds allowed 5 s past their deadline', () => {
+      expect(commandOf(['verify'])).toEqual({ name: 'verify', json: false, batch: 5000, expiryIntervalSeconds: 5 });
+    });
+
+    it('given --expiry-interval, then it is taken, 0 included', () => {
+      expect(commandOf(['verify', '--expiry-interval', '30'])).toMatchObject({ expiryIntervalSeconds: 30 });
+      expect(commandOf(['verify', '--expiry-interval', '0'])).toMatchObject({ expiryIntervalSeconds: 0 });
     });
 
     it('given every option, then each is taken, the account id in lower case', () => {
@@ -129,6 +147,7 @@ describe('parseLedgerArguments', () => {
         batch: 200,
         accountId: ACCOUNT,
         acksFile: 'acks.ndjson',
+        expiryIntervalSeconds: 5,
       });
     });
 
@@ -139,6 +158,11 @@ describe('parseLedgerArguments', () => {
       [['verify', '--acks'], /argument missing|--acks/],
       [['verify', '--acks', 'a\u0000b'], /--acks must name a file/],
       [['verify', ACCOUNT], /verify takes no arguments, got 1/],
+      [['verify', '--expiry-interval', '1.5'], /--expiry-interval must be an integer from 0 to 86400, got "1.5"/],
+      [['verify', '--expiry-interval', '-1'], /--expiry-interval|argument/],
+      [['verify', '--expiry-interval', '86401'], /--expiry-interval must be an integer from 0 to 86400/],
+      [['verify', '--expiry-interval', 'soon'], /--expiry-interval must be an integer/],
+      [['verify', '--account', ACCOUNT, '--expiry-interval', '5'], /not with --account/],
     ])('given %j, then a usage error', (argv, message) => {
       expect(usageError(parseLedgerArguments(argv))).toMatch(message);
     });

@@ -14,9 +14,19 @@ export type LedgerCommand =
     }
   | { readonly name: 'parked'; readonly json: boolean; readonly limit: number }
   | { readonly name: 'redrive'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
+  /** A transfer's own stream, named `transfer-<id>` (a transfer's id may equal an account's). */
+  | { readonly name: 'redrive'; readonly json: boolean; readonly transferId: string; readonly actor?: string }
   | { readonly name: 'heal'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
   | { readonly name: 'skip'; readonly json: boolean; readonly deadLetterId: string; readonly actor?: string }
-  | { readonly name: 'verify'; readonly json: boolean; readonly batch: number; readonly accountId?: string; readonly acksFile?: string }
+  | {
+      readonly name: 'verify';
+      readonly json: boolean;
+      readonly batch: number;
+      readonly accountId?: string;
+      readonly acksFile?: string;
+      /** How long past its deadline a hold may still be pending before it is a breach. */
+      readonly expiryIntervalSeconds: number;
+    }
   | TokenCommand;
 
 /** `token`: an access token from the development issuer; needs no database. */
@@ -55,6 +65,9 @@ const DEFAULT_PARKED_LIMIT = 100;
 const DEFAULT_VERIFY_BATCH = 5000;
 const MIN_VERIFY_BATCH = 1;
 const MAX_VERIFY_BATCH = 100_000;
+/** The expiry worker releases a hold within a second of its deadline; the default leaves it room. */
+const DEFAULT_EXPIRY_INTERVAL = 5;
+const MAX_EXPIRY_INTERVAL = 86_400;
 const MAX_ACTOR_LENGTH = 100;
 export const LEDGER_SCOPES = ['ledger:read', 'ledger:write', 'ledger:operate'] as const;
 const DEFAULT_TOKEN_SCOPE = 'ledger:read ledger:write';
@@ -122,20 +135,30 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   redrive: {
-    synopsis: 'redrive <account> [--actor <name>] [--json]',
-    summary: 're-apply the dead letter that parks an account, then its held events, and unpark it',
+    synopsis: 'redrive <account | transfer-<id>> [--actor <name>] [--json]',
+    summary: 're-apply the dead letter that parks an account (or a transfer), then its held events, and unpark it',
     details: [
       'For a dead letter that can apply now (the bug is fixed, the database accepts the rows). In one',
       "transaction, through the projector's own version guard. If the dead letter, or a held event after",
       'it, still cannot apply, the account stays parked behind it with the rest held: nothing is lost or',
       'applied out of order. An account that is not parked is left alone.',
+      "A transfer's own stream is parked on its own and named as `parked` and `verify` show it:",
+      'transfer-<id>.',
       '',
       ACTOR_LINE,
       JSON_LINE,
     ],
     options: acting,
     positionals: 1,
-    build: (values, [account]) => accountAction('redrive', values, account ?? ''),
+    build: (values, [stream]) => {
+      const given = stream ?? '';
+      const transferId = transferIdOf(given);
+      if (transferId === null && /^transfer-/i.test(given))
+        return `transfer-<id> must name a transfer by its id (a UUID), got ${quoteArgument(given)}`;
+      if (transferId === null) return accountAction('redrive', values, given);
+      const actor = actorOf(values);
+      return typeof actor === 'string' ? actor : { name: 'redrive', json: values['json'] === true, transferId, ...actor };
+    },
   },
   heal: {
     synopsis: 'heal <account> [--actor <name>] [--json]',
@@ -173,7 +196,7 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   verify: {
-    synopsis: 'verify [--account <id>] [--acks <file>] [--batch <n>] [--json]',
+    synopsis: 'verify [--account <id>] [--acks <file>] [--expiry-interval <s>] [--batch <n>] [--json]',
     summary: 'check the read models against the event store, account by account, field by field',
     details: [
       "Folds every stream of the event store with the domain's own rules and compares the result with",
@@ -184,17 +207,34 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       'Run it once the writes have stopped and the projector has caught up: a read model that is merely',
       'behind shows as differences.',
       '',
+      'Over the whole store it also checks that money is conserved: per currency, the sum of all balances',
+      'equals deposits (opening deposits included) less withdrawals, in the store and in the read model;',
+      'every transfer has exactly the legs its state needs (completed: debit and credit; posted: hold,',
+      'posting and credit; voided or expired: hold and release), on the right accounts, for the amounts its',
+      "stream records; each account's reserved amount is the sum of its pending holds; no hold is pending",
+      'longer than --expiry-interval past its deadline. It compares read_model.transfers, transfer_states',
+      'and transfer_legs with the transfer streams and the legs.',
+      '',
       '  --account <id>         only this account',
       '  --acks <file>          also check each command of this acknowledgement log (NDJSON, as',
       '                         `npm run load -- --ack-log` writes it) is in the store and the read',
       '                         model at its version, with its type and amount',
+      '  --expiry-interval <s>  seconds a hold may stay pending past its deadline before it is reported',
+      `                         (0 to ${MAX_EXPIRY_INTERVAL}, default ${DEFAULT_EXPIRY_INTERVAL}); not with --account, which checks no sums`,
       `  --batch <n>            rows per read (${MIN_VERIFY_BATCH} to ${MAX_VERIFY_BATCH}, default ${DEFAULT_VERIFY_BATCH})`,
       '  --json                 print the differences and the summary as JSON',
       '',
-      'Exit status: 0 consistent, 4 differences found, 3 the --account is unknown to both sides, 1 failed,',
+      'Exit status: 0 consistent, 4 differences or conservation breaches found, 3 the --account is unknown',
+      'to both sides, 1 failed,',
       '2 bad arguments, 78 bad environment.',
     ],
-    options: { ...common, account: { type: 'string' }, acks: { type: 'string' }, batch: { type: 'string' } },
+    options: {
+      ...common,
+      account: { type: 'string' },
+      acks: { type: 'string' },
+      batch: { type: 'string' },
+      'expiry-interval': { type: 'string' },
+    },
     positionals: 0,
     build: (values) => {
       const account = values['account'];
@@ -204,10 +244,21 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         return `--acks must name a file, got ${quoteArgument(acks)}`;
       const batch = integerOption('batch', values['batch'], { min: MIN_VERIFY_BATCH, max: MAX_VERIFY_BATCH }, DEFAULT_VERIFY_BATCH);
       if (typeof batch === 'string') return batch;
+      const interval = values['expiry-interval'];
+      if (interval !== undefined && typeof account === 'string')
+        return '--expiry-interval checks holds over the whole store: not with --account';
+      const expiryIntervalSeconds = integerOption(
+        'expiry-interval',
+        interval,
+        { min: 0, max: MAX_EXPIRY_INTERVAL },
+        DEFAULT_EXPIRY_INTERVAL,
+      );
+      if (typeof expiryIntervalSeconds === 'string') return expiryIntervalSeconds;
       return {
         name: 'verify',
         json: values['json'] === true,
         batch,
+        expiryIntervalSeconds,
         ...(typeof account === 'string' ? { accountId: account.toLowerCase() } : {}),
         ...(typeof acks === 'string' ? { acksFile: acks } : {}),
       };
@@ -295,10 +346,20 @@ function commandHelp(spec: CommandSpec): string {
   return [`Usage: npm run ledger -- ${spec.synopsis}`, '', `${capitalised(spec.summary)}.`, '', ...spec.details].join('\n');
 }
 
+/** The transfer id of `transfer-<uuid>` (lower case); null for anything else. */
+function transferIdOf(stream: string): string | null {
+  const prefix = 'transfer-';
+  if (!stream.toLowerCase().startsWith(prefix)) return null;
+  const id = stream.slice(prefix.length);
+  return isUuid(id) ? id.toLowerCase() : null;
+}
+
 function accountAction(name: 'redrive' | 'heal', values: Values, account: string): LedgerCommand | string {
   if (!isUuid(account)) return `<account> must be an account id (a UUID), got ${quoteArgument(account)}`;
   const actor = actorOf(values);
-  return typeof actor === 'string' ? actor : { name, json: values['json'] === true, accountId: account.toLowerCase(), ...actor };
+  if (typeof actor === 'string') return actor;
+  const command = { json: values['json'] === true, accountId: account.toLowerCase(), ...actor };
+  return name === 'heal' ? { name, ...command } : { name, ...command };
 }
 
 /** `{ actor }` when --actor is given and fit to record, `{}` when absent, else the error. */

@@ -84,6 +84,21 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
       'a deposit in the traffic',
     );
   const account = () => moneyEvent().streamId;
+  /** Money in ('in': opening deposits and deposits) or out of the ledger, by the traffic's events. */
+  const moved = (way: 'in' | 'out') =>
+    events.reduce((sum, e) => {
+      if (way === 'in' && e.type === 'AccountOpened') return sum + BigInt(String(e.data['initialDeposit']));
+      if (way === 'in' && e.type === 'MoneyDeposited') return sum + BigInt(String(e.data['amount']));
+      if (way === 'out' && e.type === 'MoneyWithdrawn') return sum + BigInt(String(e.data['amount']));
+      return sum;
+    }, 0n);
+  /** The sum of the accounts' last balances, by the traffic's events. */
+  const balances = () => {
+    const last = new Map<string, bigint>();
+    for (const e of events) if (typeof e.data['balanceAfter'] === 'string') last.set(e.streamId, BigInt(e.data['balanceAfter']));
+    return [...last.values()].reduce((sum, balance) => sum + balance, 0n);
+  };
+  const grouped = (amount: bigint) => amount.toLocaleString('en-US');
 
   it('given a read model projected from the store, then no differences, exit 0, in one page or many', async () => {
     const run = await verify([]);
@@ -91,10 +106,11 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
 
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
-    expect(run.out).toBe(
-      `Checked 12 accounts: 12 streams (${events.length} events) against 12 account rows and ${events.length} history rows.\n` +
-        'No differences: the read model agrees with the event store.',
-    );
+    expect(run.out.split('\n')).toEqual([
+      `Checked 12 accounts: 12 streams (${events.length} events) against 12 account rows and ${events.length} history rows.`,
+      `Money in the event store: EUR balances ${grouped(balances())} (deposits ${grouped(moved('in'))} - withdrawals ${grouped(moved('out'))}).`,
+      'No differences: the read model agrees with the event store, and money is conserved.',
+    ]);
     expect(paged).toEqual(run);
   });
 
@@ -113,7 +129,11 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
 
     expect(run.code).toBe(4);
     expect(run.out.split('\n')[0]).toBe(`${account()}  balance: expected ${balance}, actual ${balance + 1n}`);
-    expect(run.out).toMatch(/^1 difference: 1 account-field\.$/m);
+    // The read model's own sums no longer add up either.
+    expect(run.out).toMatch(/^2 differences: 1 account-field, 1 conservation\.$/m);
+    expect(run.out).toMatch(
+      /^EUR  sum of balances \(read model\): expected \d+ \(total deposited \d+ - total withdrawn \d+\), actual \d+$/m,
+    );
   });
 
   it("given a history row with another amount, then that row's field", async () => {
@@ -177,6 +197,7 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
     expect(run.out.split('\n')).toEqual([
       `${account()}  version: expected ${last}, actual ${last - 1}`,
       expect.stringMatching(/^Checked 12 accounts/),
+      expect.stringMatching(/^Money in the event store: EUR /),
       '1 difference: 1 account-field.',
     ]);
   });
@@ -243,7 +264,9 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
 
       expect(run.code).toBe(0);
       expect(run.out).toMatch(
-        new RegExp(`; ${all.length} acknowledged commands \\(and 1 command of unknown outcome, not checked\\)\\.\\nNo differences`),
+        new RegExp(
+          `; ${all.length} acknowledged commands \\(and 1 command of unknown outcome, not checked\\)\\.\\nMoney in the event store: .*\\nNo differences`,
+        ),
       );
     });
 

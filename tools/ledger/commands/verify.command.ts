@@ -4,7 +4,11 @@ import {
   checkConsistency,
   DIFFERENCE_KINDS,
   parseAcknowledgedCommand,
+  transferLegsInIdOrder,
+  transfersInIdOrder,
+  transferStatesInIdOrder,
   type ConsistencySummary,
+  type CurrencyTotals,
   type Difference,
 } from '@ledger/read-model-operations';
 import { accountsInIdOrder, transactionsInIdOrder } from '@ledger/read-model-schema';
@@ -49,6 +53,9 @@ export async function verifyCommand(
     context.terminal.out(describeDifference(difference));
   };
   const started = Date.now();
+  // Taken before the snapshots: a hold they still show pending was pending at least until then.
+  const now = new Date(started);
+  const whole = command.accountId === undefined;
   const summary = await inSnapshots(context, (store, readModel) => {
     const options = { batchSize: command.batch, ...(command.accountId === undefined ? {} : { accountId: command.accountId }) };
     return checkConsistency(
@@ -60,6 +67,17 @@ export async function verifyCommand(
         accounts: accountsInIdOrder(readModel, options),
         transactions: transactionsInIdOrder(readModel, options),
         ...(acknowledgements === undefined ? {} : { acknowledgements }),
+        // Conservation and the transfers need every account's legs: not for one account.
+        conservation: whole ? { now, expiryGraceMs: command.expiryIntervalSeconds * 1000 } : null,
+        ...(whole
+          ? {
+              transfers: {
+                rows: transfersInIdOrder(readModel, command.batch),
+                states: transferStatesInIdOrder(readModel, command.batch),
+                legs: transferLegsInIdOrder(readModel, command.batch),
+              },
+            }
+          : {}),
       },
       report,
       (progress) =>
@@ -75,7 +93,7 @@ export async function verifyCommand(
       action: 'verify',
       consistent: summary.differences === 0,
       ...(unknownAccount ? { unknownAccount: command.accountId } : {}),
-      summary,
+      summary: { ...summary, currencies: summary.currencies?.map(jsonTotals) ?? null },
       differences: shown,
     });
   } else {
@@ -152,11 +170,41 @@ export function describeSummary(summary: ConsistencySummary): string {
       ? ''
       : `; ${counted(summary.acknowledgedCommands, 'acknowledged command')}` +
         (summary.unknownOutcomes === 0 ? '' : ` (and ${counted(summary.unknownOutcomes, 'command')} of unknown outcome, not checked)`);
-  if (summary.differences === 0) return `${checked}${acks}.\nNo differences: the read model agrees with the event store.`;
+  const transfers =
+    summary.transferStreams + summary.transferRows === 0
+      ? ''
+      : `; ${counted(summary.transferStreams, 'transfer stream')} against ${counted(summary.transferRows, 'transfer row')}`;
+  const money = summary.currencies === null || summary.currencies.length === 0 ? '' : `\n${describeMoney(summary.currencies)}`;
+  if (summary.differences === 0) {
+    return `${checked}${transfers}${acks}.${money}\nNo differences: the read model agrees with the event store, and money is conserved.`;
+  }
   const kinds = DIFFERENCE_KINDS.filter((kind) => summary.differencesByKind[kind] > 0).map(
     (kind) => `${grouped(summary.differencesByKind[kind])} ${kind}`,
   );
-  return `${checked}${acks}.\n${counted(summary.differences, 'difference')}: ${kinds.join(', ')}.`;
+  return `${checked}${transfers}${acks}.${money}\n${counted(summary.differences, 'difference')}: ${kinds.join(', ')}.`;
+}
+
+/** `Money in the event store: EUR balances 910 (deposits 1,010 - withdrawals 100).` */
+function describeMoney(currencies: readonly CurrencyTotals[]): string {
+  const each = currencies.map(
+    (money) =>
+      `${money.currency} balances ${groupedMoney(money.balances)} (deposits ${groupedMoney(money.deposited)} - withdrawals ${groupedMoney(money.withdrawn)})`,
+  );
+  return printable(`Money in the event store: ${each.join('; ')}.`);
+}
+
+function groupedMoney(amount: bigint): string {
+  return amount.toLocaleString('en-US');
+}
+
+/** JSON has no bigint: exact amounts as decimal strings. */
+function jsonTotals(money: CurrencyTotals): Record<string, string> {
+  return {
+    currency: money.currency,
+    deposited: money.deposited.toString(),
+    withdrawn: money.withdrawn.toString(),
+    balances: money.balances.toString(),
+  };
 }
 
 function grouped(count: number): string {

@@ -39,6 +39,7 @@ export class ProjectorGaugesSampler extends PeriodicJob {
   private async sampleParking(): Promise<void> {
     const stats = await parkingStats(this.pool);
     this.metrics.parkedAccounts.set(stats.parkedAccounts);
+    this.metrics.parkedTransfers.set(stats.parkedTransfers);
     this.metrics.heldEvents.set(stats.heldEvents);
   }
 

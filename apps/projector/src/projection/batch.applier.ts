@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { backoffDelay, messageOf, sleep, type BackoffPolicy } from '@ledger/platform';
-import { closeGap, type BatchOutcome, type ProjectionInput, type ProjectionWriter } from '@ledger/read-model-projection';
+import { closeGap, closeTransferGap, type BatchOutcome, type ProjectionInput, type ProjectionWriter } from '@ledger/read-model-projection';
 import type { AccountMoved } from '@ledger/read-model-schema';
 import type { Pool } from 'pg';
 import { classifyDatabaseFailure, DatabaseUnavailableError, mayPark, shouldIsolate, type DatabaseFailure } from './database-failure';
@@ -17,8 +17,11 @@ export interface BatchApplierDeps {
   readonly maxAttempts: number;
   /** Aborted at shutdown: ends a backoff at once. */
   readonly signal: AbortSignal;
-  /** Told what each committed batch moved (the writer itself does not notify, see ChangeAnnouncer). */
-  readonly announce: (moved: readonly AccountMoved[]) => Promise<void>;
+  /**
+   * Told what each committed batch moved: accounts, and transfers whose rows changed (the writer itself
+   * does not notify, see ChangeAnnouncer).
+   */
+  readonly announce: (moved: readonly AccountMoved[], transfersChanged: readonly string[]) => Promise<void>;
 }
 
 /** What the partition's consumer says while a batch is retried. */
@@ -50,8 +53,9 @@ export class BatchApplier {
       try {
         const outcome = await this.attempt(inputs, failures + 1, isolate);
         // Alongside the offset commit that follows, not before it: it never throws.
-        void this.deps.announce(outcome.moved);
+        void this.deps.announce(outcome.moved, outcome.transfersChanged);
         await this.closeGaps(outcome.gapsClosed);
+        await this.closeTransferGaps(outcome.transferGapsClosed);
         return outcome;
       } catch (error) {
         const failure = classifyDatabaseFailure(error);
@@ -79,6 +83,18 @@ export class BatchApplier {
         this.logger.log(`account ${accountId}: the version its gap was missing arrived; re-driven (${outcome.kind})`);
       } catch (error) {
         this.logger.warn(`account ${accountId}: re-driving it once its gap closed failed, it stays parked: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  /** As `closeGaps`, for transfers' own streams. */
+  private async closeTransferGaps(transferIds: readonly string[]): Promise<void> {
+    for (const transferId of transferIds) {
+      try {
+        const outcome = await closeTransferGap(this.deps.pool, this.deps.writer, transferId);
+        this.logger.log(`transfer ${transferId}: the version its gap was missing arrived; re-driven (${outcome.kind})`);
+      } catch (error) {
+        this.logger.warn(`transfer ${transferId}: re-driving it once its gap closed failed, it stays parked: ${messageOf(error)}`);
       }
     }
   }

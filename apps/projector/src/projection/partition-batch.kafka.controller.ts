@@ -49,7 +49,7 @@ export class PartitionBatchController implements BeforeApplicationShutdown {
       backoff: { initialMs: config.PROJECTOR_BACKOFF_INITIAL_MS, maxMs: config.PROJECTOR_BACKOFF_MAX_MS },
       maxAttempts: config.PROJECTOR_MAX_ATTEMPTS,
       signal: this.stopping.signal,
-      announce: (moved) => announcer.announce(moved),
+      announce: (moved, transfersChanged) => announcer.announce(moved, transfersChanged),
     });
     this.handler = new PartitionBatchHandler({
       applier,

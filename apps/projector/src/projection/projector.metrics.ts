@@ -16,6 +16,7 @@ export class ProjectorMetrics {
   readonly offsetCommitsSkipped: Counter;
   readonly consumerCrashes: Counter;
   readonly parkedAccounts: Gauge;
+  readonly parkedTransfers: Gauge;
   readonly heldEvents: Gauge;
   readonly processedEventsPruned: Counter;
 
@@ -91,9 +92,14 @@ export class ProjectorMetrics {
       help: 'Accounts parked behind a dead letter, waiting for an operator.',
       registers,
     });
+    this.parkedTransfers = new Gauge({
+      name: 'ledger_projector_parked_transfers',
+      help: 'Transfers whose own stream is parked behind a dead letter, waiting for an operator.',
+      registers,
+    });
     this.heldEvents = new Gauge({
       name: 'ledger_projector_held_events',
-      help: 'Events held behind parked accounts.',
+      help: 'Events held behind parked accounts and transfers.',
       registers,
     });
     this.processedEventsPruned = new Counter({

@@ -36,6 +36,25 @@ describe('prepareBatch', () => {
     expect(batch?.checkpoint).toEqual({ transactionId: '1001', globalPosition: '3' });
   });
 
+  it("given a transfer's three streams committed together, when prepared, then each message is keyed by its own stream id", () => {
+    const transferStream = 'transfer-5b7e2c4a-1d3f-4e6a-9b8c-7d6e5f4a3b2c';
+    const read = [
+      event(1, { streamId: '00000001-0000-4000-8000-000000000000', type: 'TransferDebited' }),
+      event(2, { streamId: '00000002-0000-4000-8000-000000000000', type: 'TransferCredited' }),
+      event(3, { streamId: transferStream, type: 'TransferCompleted', version: 1 }),
+    ];
+
+    const batch = prepareBatch(read, 1_000_000);
+
+    expect(batch?.messages.map((m) => m.key)).toEqual(read.map((e) => e.streamId));
+    const envelopes = (batch?.messages ?? []).map((m) => decodeKafkaMessage({ key: m.key, value: m.value, headers: m.headers }).envelope);
+    expect(envelopes.map((e) => [e.streamId, e.accountId])).toEqual([
+      ['00000001-0000-4000-8000-000000000000', '00000001-0000-4000-8000-000000000000'],
+      ['00000002-0000-4000-8000-000000000000', '00000002-0000-4000-8000-000000000000'],
+      [transferStream, undefined],
+    ]);
+  });
+
   it('given more bytes than allowed, when prepared, then the batch is cut to a prefix and checkpoints its last event', () => {
     const read = Array.from({ length: 10 }, (_, i) => event(i + 1));
     const one = prepareBatch([read[0] as CommittedEvent], 1_000_000);

@@ -1,3 +1,4 @@
+import { streamCategoryOf } from '@ledger/domain';
 import type { CommitPosition, CommittedEvent } from '@ledger/event-store';
 import { toEnvelope, toKafkaMessage } from '@ledger/messaging';
 import type { Message } from 'kafkajs';
@@ -15,14 +16,15 @@ export interface PreparedBatch {
  * Encodes events read in commit order into Kafka messages. The batch is cut (never reordered) once it
  * would exceed `maxBytes`, so one produce request stays under the broker's size limits; the rest is
  * read again after the checkpoint moves. The first event always goes, whatever its size: a batch
- * that can never be sent would stall the relay silently.
+ * that can never be sent would stall the relay silently. Every message is keyed by its stream id,
+ * whatever the stream's category; only an account stream's envelope names an account.
  */
 export function prepareBatch(read: readonly CommittedEvent[], maxBytes: number): PreparedBatch | null {
   const events: CommittedEvent[] = [];
   const messages: Message[] = [];
   let bytes = 0;
   for (const event of read) {
-    const message = toKafkaMessage(toEnvelope(event));
+    const message = toKafkaMessage(toEnvelope(event, { accountStream: streamCategoryOf(event.streamId) === 'account' }));
     const size = messageSize(message);
     if (events.length > 0 && bytes + size > maxBytes) break;
     events.push(event);

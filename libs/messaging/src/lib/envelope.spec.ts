@@ -42,6 +42,26 @@ describe('event envelope codec', () => {
     expect(decoded.globalPosition).toBe('9007199254740993');
   });
 
+  it('given a transfer stream event, when encoded as not an account stream, then it carries its stream id and no account id', () => {
+    const envelope = toEnvelope(
+      { ...validEnvelope(), streamId: 'transfer-5b7e2c4a-1d3f-4e6a-9b8c-7d6e5f4a3b2c', type: 'TransferCompleted' },
+      { accountStream: false },
+    );
+
+    const decoded = decodeEnvelope(encodeEnvelope(envelope));
+
+    expect(decoded).toEqual(envelope);
+    expect(decoded.streamId).toBe('transfer-5b7e2c4a-1d3f-4e6a-9b8c-7d6e5f4a3b2c');
+    expect(Object.keys(decoded)).not.toContain('accountId');
+  });
+
+  it('given an accountId of null, when decoded, then the envelope has no account id', () => {
+    const decoded = decodeEnvelope(rawWith({ accountId: null }));
+
+    expect(decoded.streamId).toBe(validEnvelope().streamId);
+    expect(Object.keys(decoded)).not.toContain('accountId');
+  });
+
   it('given a value with unknown extra fields, when decoded, then the extra fields are dropped', () => {
     const decoded = decodeEnvelope(rawWith({ somethingNew: { x: 1 } }));
 
@@ -80,6 +100,7 @@ describe('event envelope codec', () => {
     ['a numeric streamId', { streamId: 12, accountId: 12 }, 'streamId'],
     ['a streamId with padding', { streamId: ' a ', accountId: ' a ' }, 'streamId'],
     ['an accountId other than the streamId', { accountId: 'someone-else' }, 'accountId'],
+    ['a numeric accountId', { accountId: 12 }, 'accountId'],
     ['version 0', { version: 0 }, 'version'],
     ['a negative version', { version: -1 }, 'version'],
     ['a fractional version', { version: 1.5 }, 'version'],

@@ -19,13 +19,18 @@ export interface EnvelopeMetadata {
 /**
  * The JSON value of every message on the account-events topic: one stored event, with enough of its
  * position to let a consumer detect duplicates (`version` per stream) and trace it back to the store
- * (`globalPosition`).
+ * (`globalPosition`). `streamId` names the stream whatever its category (an account's, a transfer's);
+ * a consumer tells the category from it.
  */
 export interface EventEnvelope {
   readonly eventId: string;
   readonly streamId: string;
-  /** Each account is one stream, so this equals `streamId`; kept for readers that think in accounts. */
-  readonly accountId: string;
+  /**
+   * Present on an account stream's events only, equal to `streamId` (an account is one stream); kept
+   * for readers that think in accounts. Absent on other streams' events (a transfer's), which name no
+   * account of their own.
+   */
+  readonly accountId?: string;
   readonly version: number;
   readonly type: string;
   readonly schemaVersion: number;
@@ -50,6 +55,14 @@ export interface EnvelopeSource {
   readonly globalPosition: string;
 }
 
+export interface EnvelopeOptions {
+  /**
+   * Whether the stream is an account's. False (a transfer's stream) leaves `accountId` out; default
+   * true, as every stream was an account's before streams had categories.
+   */
+  readonly accountStream?: boolean;
+}
+
 /** Larger values are rejected before parsing, so a hostile message cannot make the consumer parse megabytes. */
 export const MAX_ENVELOPE_BYTES = 1024 * 1024;
 
@@ -58,7 +71,7 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d
 const POSITION = /^[1-9]\d{0,18}$/;
 const MAX_TEXT = 512;
 
-export function toEnvelope(source: EnvelopeSource): EventEnvelope {
+export function toEnvelope(source: EnvelopeSource, options: EnvelopeOptions = {}): EventEnvelope {
   const metadata: EnvelopeMetadata = {
     correlationId: source.metadata.correlationId,
     causationId: source.metadata.causationId ?? null,
@@ -71,7 +84,7 @@ export function toEnvelope(source: EnvelopeSource): EventEnvelope {
   return {
     eventId: source.eventId,
     streamId: source.streamId,
-    accountId: source.streamId,
+    ...(options.accountStream === false ? {} : { accountId: source.streamId }),
     version: source.version,
     type: source.type,
     schemaVersion: source.schemaVersion,
@@ -109,14 +122,10 @@ export function decodeEnvelope(value: Buffer | string | null | undefined): Event
     throw new EnvelopeDecodeError('not-an-object', 'message value is not a JSON object');
   }
   const streamId = text(parsed, 'streamId');
-  const accountId = text(parsed, 'accountId');
-  if (accountId !== streamId) {
-    throw new EnvelopeDecodeError('invalid-field', 'accountId differs from streamId', 'accountId');
-  }
   return {
     eventId: uuid(parsed, 'eventId'),
     streamId,
-    accountId,
+    ...accountIdOf(parsed, streamId),
     version: positiveInteger(parsed, 'version'),
     type: text(parsed, 'type'),
     schemaVersion: positiveInteger(parsed, 'schemaVersion'),
@@ -125,6 +134,16 @@ export function decodeEnvelope(value: Buffer | string | null | undefined): Event
     metadata: metadata(parsed),
     globalPosition: matching(parsed, 'globalPosition', POSITION, 'a positive decimal string'),
   };
+}
+
+/** Absent (or null) on a stream that is not an account's; when present it must be the stream id. */
+function accountIdOf(parsed: Record<string, unknown>, streamId: string): Pick<EventEnvelope, 'accountId'> {
+  if (parsed['accountId'] === undefined || parsed['accountId'] === null) return {};
+  const accountId = text(parsed, 'accountId');
+  if (accountId !== streamId) {
+    throw new EnvelopeDecodeError('invalid-field', 'accountId differs from streamId', 'accountId');
+  }
+  return { accountId };
 }
 
 function metadata(parsed: Record<string, unknown>): EnvelopeMetadata {

@@ -54,6 +54,19 @@ describe('kafka message mapping', () => {
     expect(decoded.headers.eventId).toBe(original.eventId);
   });
 
+  it('given a transfer stream event, when mapped and decoded, then its key is the stream id', () => {
+    const transfer = toEnvelope({ ...envelope(), streamId: 'transfer-0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f' }, { accountStream: false });
+    const produced = toKafkaMessage(transfer);
+
+    expect(produced.key).toBe('transfer-0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f');
+    expect(decodeKafkaMessage({ key: Buffer.from(String(produced.key)), value: produced.value, headers: produced.headers }).envelope).toEqual(
+      transfer,
+    );
+    expect(() => decodeKafkaMessage({ ...produced, key: 'f1e2d3c4-b5a6-4789-8abc-def012345678' })).toThrow(
+      expect.objectContaining({ reason: 'key-mismatch' }),
+    );
+  });
+
   it('given a key that is not the stream id, when decoded, then it is rejected', () => {
     const produced = toKafkaMessage(envelope());
 

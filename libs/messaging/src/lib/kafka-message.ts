@@ -3,7 +3,7 @@ import { EnvelopeDecodeError } from './envelope.errors';
 import { decodeEnvelope, encodeEnvelope, type EventEnvelope } from './envelope';
 import { envelopeHeaders, readEventHeaders, type EventHeaders } from './headers';
 
-/** Key = stream (account) id, so one account's events land on one partition, in order. */
+/** Key = stream id (an account's or a transfer's), so one stream's events land on one partition, in order. */
 export function toKafkaMessage(envelope: EventEnvelope): Message {
   return {
     key: envelope.streamId,

@@ -11,3 +11,7 @@ export * from './lib/verify/consistency.compare';
 export * from './lib/verify/expected-account.fold';
 export * from './lib/verify/consistency.check';
 export * from './lib/verify/acknowledged-command';
+export * from './lib/verify/expected-transfer.fold';
+export * from './lib/verify/money-conservation.check';
+export * from './lib/verify/transfer-legs.check';
+export * from './lib/verify/transfer-rows.reader';

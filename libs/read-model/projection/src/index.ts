@@ -1,7 +1,16 @@
 export * from './lib/plan/account-view';
+export * from './lib/plan/transfer-view';
 export * from './lib/plan/projection-input';
 export * from './lib/plan/batch-plan';
-export { LIVE_TABLES, LOCK_PARKED_UPDATE, lockAccounts, type ReadModelTables } from './lib/writer/projection.sql';
+export {
+  LIVE_TABLES,
+  LOCK_PARKED_TRANSFERS_UPDATE,
+  LOCK_PARKED_UPDATE,
+  lockAccounts,
+  lockTransfers,
+  transferTables,
+  type ReadModelTables,
+} from './lib/writer/projection.sql';
 export { DELETE_HELD_MESSAGES, RESOLVE_DEAD_LETTER, SELECT_DEAD_LETTER_MESSAGE } from './lib/parking/parking.sql';
 export * from './lib/writer/projection.writer';
 export * from './lib/announce/change.announcer';

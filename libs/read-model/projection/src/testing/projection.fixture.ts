@@ -137,3 +137,4 @@ export async function deadLettersOf(
   );
   return rows;
 }
+export * from './transfer-story.fixture';

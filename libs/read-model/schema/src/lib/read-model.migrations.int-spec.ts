@@ -15,6 +15,8 @@ describe('read-model migrations', () => {
       'MessageDigestKeys1795831200000',
       'ReadModelRoles1796000000100',
       'AccountOwnerId1796100000000',
+      'Transfers1796300000000',
+      'ParkedTransfers1796300000100',
     ]);
     const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_model' ORDER BY 1`);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
@@ -24,7 +26,12 @@ describe('read-model migrations', () => {
       'operator_actions',
       'parked_accounts',
       'parked_events',
+      'parked_transfer_events',
+      'parked_transfers',
       'processed_events',
+      'transfer_legs',
+      'transfer_states',
+      'transfers',
     ]);
   });
 

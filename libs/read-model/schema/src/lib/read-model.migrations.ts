@@ -5,6 +5,7 @@ import { MessageDigestKeys1795831200000 } from './migrations/1795831200000-messa
 import { ReadModelRoles1796000000100 } from './migrations/1796000000100-read-model-roles.migration';
 import { AccountOwnerId1796100000000 } from './migrations/1796100000000-account-owner-id.migration';
 import { Transfers1796300000000 } from './migrations/1796300000000-transfers.migration';
+import { ParkedTransfers1796300000100 } from './migrations/1796300000100-parked-transfers.migration';
 
 /** Kept in `public` for the same reason as the event store's: TypeORM creates it before the schema exists. */
 export const READ_MODEL_MIGRATIONS_TABLE = 'public.read_model_migrations';
@@ -16,4 +17,5 @@ export const readModelMigrations: readonly (new () => MigrationInterface)[] = [
   ReadModelRoles1796000000100,
   AccountOwnerId1796100000000,
   Transfers1796300000000,
+  ParkedTransfers1796300000100,
 ];

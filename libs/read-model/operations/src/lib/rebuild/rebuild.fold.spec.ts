@@ -2,6 +2,7 @@ import { required } from '@ledger/platform';
 import { seededRandom } from '@ledger/testing';
 import { AccountTraffic, type TrafficEvent } from '@ledger/testing';
 import { inputFromStore, planBatch } from '@ledger/read-model-projection';
+import { transferScenario } from '../testing/transfer-ledger.fixture';
 import { RebuildFold, Unappliable } from './rebuild.fold';
 
 function storedHistory(accounts: number, actsEach: number): (TrafficEvent & { globalPosition: string })[] {
@@ -25,7 +26,7 @@ describe('RebuildFold', () => {
     const fold = new RebuildFold(new Unappliable());
 
     const rows = [];
-    for (let i = 0; i < events.length; i += 37) rows.push(...fold.apply(events.slice(i, i + 37).map(inputFromStore)));
+    for (let i = 0; i < events.length; i += 37) rows.push(...fold.apply(events.slice(i, i + 37).map(inputFromStore)).transactions);
 
     expect(rows).toEqual(whole.transactions);
     const views = [...fold.chunks(7)].flat();
@@ -42,11 +43,28 @@ describe('RebuildFold', () => {
     const unappliable = new Unappliable();
     const fold = new RebuildFold(unappliable);
 
-    const rows = [...fold.apply(firstChunk.map(inputFromStore)), ...fold.apply(later.map(inputFromStore))];
+    const rows = [...fold.apply(firstChunk.map(inputFromStore)).transactions, ...fold.apply(later.map(inputFromStore)).transactions];
 
     expect(rows.map((r) => r.version)).toEqual([1]);
     expect(unappliable.accounts).toEqual([opened?.streamId]);
     expect(unappliable.events).toBe(1 + rest.length);
     expect([...fold.chunks(10)].flat().map((v) => v.version)).toEqual([1]);
+  });
+
+  it('given transfers cut into chunks, when folded, then the same states and legs as one plan, every transfer kept', () => {
+    const events = transferScenario().ledger.events.map((event, i) => ({ ...event, globalPosition: String(i + 1) }));
+    const whole = planBatch(events.map(inputFromStore), { views: new Map(), parked: new Set() });
+    const fold = new RebuildFold(new Unappliable());
+
+    const chunks = [];
+    for (let i = 0; i < events.length; i += 5) chunks.push(fold.apply(events.slice(i, i + 5).map(inputFromStore)));
+
+    expect(chunks.flatMap((chunk) => chunk.transferStates)).toEqual(whole.transferStates);
+    expect(chunks.flatMap((chunk) => chunk.transferLegs)).toEqual(whole.transferLegs);
+    expect(chunks.flatMap((chunk) => chunk.transactions)).toEqual(whole.transactions);
+    // Immediate, posted, voided, expired, pending, and the one in another currency; 12 legs in all.
+    expect(fold.transferCount).toBe(6);
+    expect(whole.transferLegs).toHaveLength(12);
+    expect(whole.deadLetters).toEqual([]);
   });
 });

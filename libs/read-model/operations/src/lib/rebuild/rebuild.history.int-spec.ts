@@ -45,13 +45,16 @@ describe('history rows as array literals', () => {
       reason: i % 3 === 2 ? null : text,
       occurredAt: new Date(Date.UTC(2026, 2, 1, 10, 0, i, 123)),
       correlationId: text === '' ? 'c' : text,
+      transferId: i % 2 === 0 ? null : '5a1e0c3d-8b7f-4a2e-9c6d-3f4e5a6b7c8d',
+      counterpartyAccountId: i % 2 === 0 ? null : '0b5f7c4e-3d2a-4f1b-9a8e-2c6d1e0f9a7b',
+      reservedAfter: BigInt(i),
     }));
 
     await pool.query(INSERT_HISTORY, transactionArrays(rows));
 
     const { rows: stored } = await pool.query(
       `SELECT account_id::text, version::int, event_id::text, type, amount::text, balance_after::text, status_after, reason,
-              occurred_at, correlation_id
+              occurred_at, correlation_id, transfer_id::text, counterparty_account_id::text, reserved_after::text
          FROM read_model.account_transactions_next ORDER BY version`,
     );
     expect(stored).toEqual(
@@ -66,6 +69,9 @@ describe('history rows as array literals', () => {
         reason: r.reason,
         occurred_at: r.occurredAt,
         correlation_id: r.correlationId,
+        transfer_id: r.transferId,
+        counterparty_account_id: r.counterpartyAccountId,
+        reserved_after: r.reservedAfter.toString(),
       })),
     );
   });

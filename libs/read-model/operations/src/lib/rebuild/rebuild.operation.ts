@@ -4,7 +4,7 @@ import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import { announceChanges, inputFromStore, ProjectionWriter, type BatchPlan } from '@ledger/read-model-projection';
 import { transactionArrays, type AccountView, type TransactionRow } from '@ledger/read-model-schema';
 import { recordOperatorAction } from '../actions/operator-action';
-import { RebuildFold, Unappliable } from './rebuild.fold';
+import { RebuildFold, Unappliable, type FoldedChunk } from './rebuild.fold';
 import { RebuildProgressMeter, type RebuildProgress } from './rebuild.progress';
 import {
   INSERT_HISTORY,
@@ -71,7 +71,7 @@ export interface RebuildOptions {
 }
 
 export interface RebuildResult {
-  /** Events applied to the fresh tables (one history row each). */
+  /** Events applied to the fresh tables (one history row, or one transfer state, each). */
   readonly events: number;
   /** Accounts in the read model when it was swapped in. */
   readonly accounts: number;
@@ -100,7 +100,7 @@ const DROP_RETRY = { initialMs: 200, maxMs: 3_000 };
 const RENAME_RETRY = { initialMs: 20, maxMs: 500 };
 
 /**
- * Rebuilds `read_model.accounts` and `read_model.account_transactions` from the event store without
+ * Rebuilds the read models (accounts, their history, transfers with their states and legs) from the event store without
  * taking the query side down: fresh tables are loaded beside the live ones, caught up, and swapped in
  * by renames in one short transaction. Dead letters and parked accounts are left as they are.
  *
@@ -198,11 +198,11 @@ class Rebuild {
       const more = events.length === size;
       const last = events[events.length - 1];
       if (more && last !== undefined) reading = this.read(positionOf(last), size);
-      const rows = fold.apply(events.map(inputFromStore));
+      const chunk = fold.apply(events.map(inputFromStore));
       await writing;
-      writing = handled(this.writeHistory(rows));
+      writing = handled(this.writeChunk(chunk));
       if (last !== undefined) this.position = positionOf(last);
-      this.applied += rows.length;
+      this.applied += chunk.transactions.length + chunk.transferStates.length;
       this.meter.add(events.length);
       if (!more) break;
     }
@@ -210,8 +210,12 @@ class Rebuild {
     for (const views of fold.chunks(size)) await this.writer.write(this.session, planOf(views, []));
   }
 
-  private async writeHistory(rows: readonly TransactionRow[]): Promise<void> {
-    if (rows.length > 0) await this.session.query(INSERT_HISTORY, transactionArrays(rows));
+  /** History rows by a plain insert; transfers' terms, states and legs through the projection's writer. */
+  private async writeChunk(chunk: FoldedChunk): Promise<void> {
+    if (chunk.transactions.length > 0) await this.session.query(INSERT_HISTORY, transactionArrays(chunk.transactions));
+    if (chunk.transferStates.length > 0 || chunk.transferLegs.length > 0) {
+      await this.writer.write(this.session, { ...planOf([], []), transferStates: chunk.transferStates, transferLegs: chunk.transferLegs });
+    }
   }
 
   /** In transactions of one chunk, through the projector's writer, until a read comes back small. */
@@ -359,7 +363,7 @@ class Rebuild {
   private async applyToNext(events: readonly RebuildSourceEvent[]): Promise<number> {
     const plan = await this.writer.planLocked(this.session, events.map(inputFromStore), 1, true);
     this.unappliable.count(plan);
-    await this.writer.write(this.session, { ...plan, deadLetters: [], parks: [], held: [] });
+    await this.writer.write(this.session, { ...plan, deadLetters: [], parks: [], held: [], transferParks: [], transferHeld: [] });
     return plan.appliedEventIds.length;
   }
 

@@ -1,4 +1,4 @@
-import { createNextIndex, suffixed } from './rebuild.sql';
+import { addNextForeignKey, createNextIndex, suffixed, type LiveForeignKeyRow } from './rebuild.sql';
 
 describe('rebuild statements', () => {
   it('given a plain index, then it is re-created on the fresh table under the _next name, method and columns kept', () => {
@@ -37,5 +37,41 @@ describe('rebuild statements', () => {
     const name = 'a'.repeat(63);
     expect(suffixed(name, '_next')).toBe(`${'a'.repeat(58)}_next`);
     expect(suffixed('short', '_old')).toBe('short_old');
+  });
+
+  describe('foreign keys', () => {
+    const key = (change: Partial<LiveForeignKeyRow> = {}): LiveForeignKeyRow => ({
+      name: 'account_transactions_account_fkey',
+      columns: 'account_id',
+      referenced_schema: 'read_model',
+      referenced_table: 'accounts',
+      referenced_columns: 'account_id',
+      on_delete: 'c',
+      on_update: 'a',
+      deferrable: false,
+      deferred: false,
+      ...change,
+    });
+
+    it('given a key to another rebuilt table, then the fresh table references its fresh copy, under the live name', () => {
+      expect(addNextForeignKey('account_transactions', key())).toBe(
+        'ALTER TABLE read_model."account_transactions_next" ADD CONSTRAINT "account_transactions_account_fkey" FOREIGN KEY (account_id) ' +
+          'REFERENCES read_model."accounts_next" (account_id) ON DELETE CASCADE ON UPDATE NO ACTION',
+      );
+    });
+
+    it('given a key to a table the rebuild leaves alone, then it still references that table; deferral is kept', () => {
+      const sql = addNextForeignKey(
+        'accounts',
+        key({ referenced_table: 'dead_letters', on_delete: 'n', deferrable: true, deferred: true }),
+      );
+      expect(sql).toMatch(
+        /REFERENCES "read_model"\."dead_letters" \(account_id\) ON DELETE SET NULL ON UPDATE NO ACTION DEFERRABLE INITIALLY DEFERRED$/,
+      );
+    });
+
+    it('given an action code it does not know, then it refuses rather than guess', () => {
+      expect(() => addNextForeignKey('accounts', key({ on_delete: 'x' }))).toThrow(/unknown foreign key action "x"/);
+    });
   });
 });

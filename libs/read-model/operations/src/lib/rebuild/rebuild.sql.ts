@@ -7,17 +7,26 @@ import type { ReadModelTables } from '@ledger/read-model-projection';
 
 export const READ_MODEL_SCHEMA = 'read_model';
 
-/** The tables a rebuild replaces, by their live names. Parked accounts and dead letters are not among them. */
-export const REBUILT_TABLES = ['accounts', 'account_transactions'] as const;
+/**
+ * The tables a rebuild replaces, by their live names: the accounts and their history, the transfers
+ * (terms, states, applied legs). Parking and dead letters are not among them.
+ */
+export const REBUILT_TABLES = ['accounts', 'account_transactions', 'transfers', 'transfer_states', 'transfer_legs'] as const;
+
+/** Tables the fold's upserts write from the start: their keys exist before the bulk load. */
+export const KEYED_FROM_THE_START: readonly RebuiltTable[] = ['accounts', 'transfers'];
 export type RebuiltTable = (typeof REBUILT_TABLES)[number];
 
 export const NEXT_SUFFIX = '_next';
 export const OLD_SUFFIX = '_old';
 
 /** Where the rebuild writes: the projection writer's statements, pointed at the fresh tables. */
-export const NEXT_TABLES: ReadModelTables = {
+export const NEXT_TABLES: Required<ReadModelTables> = {
   accounts: qualified(`accounts${NEXT_SUFFIX}`),
   transactions: qualified(`account_transactions${NEXT_SUFFIX}`),
+  transfers: qualified(`transfers${NEXT_SUFFIX}`),
+  transferStates: qualified(`transfer_states${NEXT_SUFFIX}`),
+  transferLegs: qualified(`transfer_legs${NEXT_SUFFIX}`),
 };
 
 /** One rebuild at a time: held on the rebuild's session for its whole run. */
@@ -44,6 +53,70 @@ export const LIVE_INDEXES = `
    ORDER BY i.indisprimary DESC, (con.oid IS NULL), c.relname`;
 
 export const TABLE_OPTIONS = `SELECT reloptions FROM pg_class WHERE oid = $1::regclass`;
+
+export interface LiveForeignKeyRow {
+  readonly name: string;
+  /** Quoted, comma-separated, in key order. */
+  readonly columns: string;
+  readonly referenced_schema: string;
+  readonly referenced_table: string;
+  readonly referenced_columns: string;
+  /** pg_constraint's action codes: a no action, r restrict, c cascade, n set null, d set default. */
+  readonly on_delete: string;
+  readonly on_update: string;
+  readonly deferrable: boolean;
+  readonly deferred: boolean;
+}
+
+/**
+ * The live table's foreign keys, from the catalog's parts rather than their printed definition, so the
+ * fresh table's key can point at the fresh table it references (`CREATE TABLE ... LIKE` copies none).
+ */
+export const LIVE_FOREIGN_KEYS = `
+  SELECT con.conname AS name,
+         (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
+            FROM unnest(con.conkey) WITH ORDINALITY AS k (attnum, ord)
+            JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS columns,
+         ns.nspname AS referenced_schema, ref.relname AS referenced_table,
+         (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
+            FROM unnest(con.confkey) WITH ORDINALITY AS k (attnum, ord)
+            JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS referenced_columns,
+         con.confdeltype AS on_delete, con.confupdtype AS on_update, con.condeferrable AS deferrable, con.condeferred AS deferred
+    FROM pg_constraint con
+    JOIN pg_class ref ON ref.oid = con.confrelid
+    JOIN pg_namespace ns ON ns.oid = ref.relnamespace
+   WHERE con.conrelid = $1::regclass AND con.contype = 'f'
+   ORDER BY con.conname`;
+
+const FOREIGN_KEY_ACTIONS: Readonly<Record<string, string>> = {
+  a: 'NO ACTION',
+  r: 'RESTRICT',
+  c: 'CASCADE',
+  n: 'SET NULL',
+  d: 'SET DEFAULT',
+};
+
+/**
+ * The live foreign key on the fresh table, under its live name (a foreign key's name is the table's
+ * own, not in the schema's namespace, so the swap need not rename it). A key to another rebuilt table
+ * points at that table's fresh copy: the renames of the swap carry it along to the live name.
+ */
+export function addNextForeignKey(table: RebuiltTable, key: LiveForeignKeyRow): string {
+  const rebuilt = key.referenced_schema === READ_MODEL_SCHEMA && (REBUILT_TABLES as readonly string[]).includes(key.referenced_table);
+  const referenced = rebuilt
+    ? qualified(key.referenced_table + NEXT_SUFFIX)
+    : `${ident(key.referenced_schema)}.${ident(key.referenced_table)}`;
+  const action = (code: string) => {
+    const named = FOREIGN_KEY_ACTIONS[code];
+    if (named === undefined) throw new Error(`rebuild: unknown foreign key action ${JSON.stringify(code)} on ${key.name}`);
+    return named;
+  };
+  const timing = key.deferrable ? ` DEFERRABLE INITIALLY ${key.deferred ? 'DEFERRED' : 'IMMEDIATE'}` : '';
+  return (
+    `ALTER TABLE ${qualified(table + NEXT_SUFFIX)} ADD CONSTRAINT ${ident(key.name)} FOREIGN KEY (${key.columns}) ` +
+    `REFERENCES ${referenced} (${key.referenced_columns}) ON DELETE ${action(key.on_delete)} ON UPDATE ${action(key.on_update)}${timing}`
+  );
+}
 
 /**
  * What the fresh table ($1, unquoted name) got from its creator's default privileges, taken back

@@ -1,10 +1,13 @@
 import type { ClientBase } from 'pg';
 import {
+  addNextForeignKey,
   ANALYZE_NEXT_TABLES,
   createNextIndex,
   createNextTable,
   DEFAULT_GRANTS,
   dropTables,
+  KEYED_FROM_THE_START,
+  LIVE_FOREIGN_KEYS,
   LIVE_GRANTS,
   LIVE_INDEXES,
   NEXT_SUFFIX,
@@ -16,6 +19,7 @@ import {
   setTableOptions,
   suffixed,
   TABLE_OPTIONS,
+  type LiveForeignKeyRow,
   type LiveIndexRow,
   type RebuiltTable,
 } from './rebuild.sql';
@@ -33,9 +37,9 @@ export class RebuildTables {
   constructor(private readonly session: ClientBase) {}
 
   /**
-   * Drops what an interrupted rebuild left behind and creates the fresh tables. The accounts table
-   * gets its key at once: it stays empty until the fold's final views are written in one pass, and the
-   * writer's upsert needs the key to exist.
+   * Drops what an interrupted rebuild left behind and creates the fresh tables. The accounts and the
+   * transfers tables get their keys at once: the writer's upserts need them (accounts are written in
+   * one pass at the end, transfers' terms chunk by chunk).
    */
   async create(): Promise<void> {
     await this.session.query(dropTables(NEXT_SUFFIX));
@@ -48,7 +52,7 @@ export class RebuildTables {
       await this.copyGrants(table);
       this.liveIndexes.set(table, await this.readLiveIndexes(table));
     }
-    await this.buildIndexes('accounts', (index) => index.constraint_definition !== null);
+    for (const table of KEYED_FROM_THE_START) await this.buildIndexes(table, (index) => index.constraint_definition !== null);
   }
 
   /** The live table's privileges, and only those: not what the creator's default privileges added. */
@@ -60,9 +64,16 @@ export class RebuildTables {
     for (const { statement } of grants.rows) await this.session.query(statement);
   }
 
-  /** Every index the live tables have and the fresh ones do not yet, then fresh planner statistics. */
+  /**
+   * Every index the live tables have and the fresh ones do not yet, their foreign keys (once the keys
+   * they reference exist; the rows loaded so far are checked against them), then planner statistics.
+   */
   async completeIndexes(): Promise<void> {
     for (const table of REBUILT_TABLES) await this.buildIndexes(table, () => true);
+    for (const table of REBUILT_TABLES) {
+      const keys = await this.session.query<LiveForeignKeyRow>(LIVE_FOREIGN_KEYS, [qualified(table)]);
+      for (const key of keys.rows) await this.session.query(addNextForeignKey(table, key));
+    }
     await this.session.query(ANALYZE_NEXT_TABLES);
   }
 

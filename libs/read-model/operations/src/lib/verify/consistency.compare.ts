@@ -1,5 +1,8 @@
 import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
 import { ABSENT, rendered, type Difference } from './consistency.difference';
+import type { TransferRowView, TransferStateRowView } from './expected-transfer.fold';
+import type { TransferLegRowView } from './transfer-rows.reader';
+import type { StoredLeg } from './transfer-legs.check';
 
 type Value = bigint | number | string | Date | null;
 
@@ -8,6 +11,7 @@ const ACCOUNT_FIELDS: readonly (keyof AccountView)[] = [
   'ownerId',
   'currency',
   'balance',
+  'reserved',
   'status',
   'version',
   'openedAt',
@@ -18,6 +22,19 @@ const ACCOUNT_FIELDS: readonly (keyof AccountView)[] = [
   'lastActivityAt',
 ];
 
+const TRANSFER_FIELDS: readonly (keyof TransferRowView)[] = [
+  'fromAccountId',
+  'toAccountId',
+  'amount',
+  'currency',
+  'reference',
+  'createdAt',
+  'expiresAt',
+  'version',
+];
+
+const TRANSFER_STATE_FIELDS: readonly (keyof TransferStateRowView)[] = ['status', 'postedAmount', 'updatedAt'];
+
 const TRANSACTION_FIELDS: readonly (keyof TransactionRow)[] = [
   'eventId',
   'type',
@@ -27,6 +44,9 @@ const TRANSACTION_FIELDS: readonly (keyof TransactionRow)[] = [
   'reason',
   'occurredAt',
   'correlationId',
+  'transferId',
+  'counterpartyAccountId',
+  'reservedAfter',
 ];
 
 /**
@@ -94,6 +114,116 @@ export function compareTransactions(accountId: string, expected: TransactionRow 
         ]
       : [],
   );
+}
+
+/** A transfer's row in the read model against the one its stream gives (either may be absent). */
+export function compareTransferRows(streamId: string, expected: TransferRowView | null, actual: TransferRowView | null): Difference[] {
+  if (expected === null && actual === null) return [];
+  if (expected === null) {
+    return [
+      {
+        kind: 'extra-transfer',
+        accountId: streamId,
+        field: 'transfer',
+        expected: `${ABSENT} (no stream in the event store)`,
+        actual: `version ${actual?.version}`,
+      },
+    ];
+  }
+  if (actual === null)
+    return [{ kind: 'missing-transfer', accountId: streamId, field: 'transfer', expected: `version ${expected.version}`, actual: ABSENT }];
+  return fieldDifferences(streamId, 'transfer ', TRANSFER_FIELDS, expected, actual);
+}
+
+/** The transfer's states, version by version (both in version order). */
+export function compareTransferStates(
+  streamId: string,
+  expected: readonly TransferStateRowView[],
+  actual: readonly TransferStateRowView[],
+): Difference[] {
+  const byVersion = new Map(actual.map((state) => [state.version, state]));
+  const problems: Difference[] = [];
+  for (const state of expected) {
+    const held = byVersion.get(state.version);
+    byVersion.delete(state.version);
+    if (held === undefined) {
+      problems.push({
+        kind: 'missing-transfer',
+        accountId: streamId,
+        field: `state v${state.version}`,
+        expected: state.status,
+        actual: ABSENT,
+      });
+    } else {
+      problems.push(...fieldDifferences(streamId, `state v${state.version} `, TRANSFER_STATE_FIELDS, state, held));
+    }
+  }
+  for (const held of byVersion.values()) {
+    problems.push({
+      kind: 'extra-transfer',
+      accountId: streamId,
+      field: `state v${held.version}`,
+      expected: `${ABSENT} (no such event in the event store)`,
+      actual: held.status,
+    });
+  }
+  return problems;
+}
+
+/** Which account applied which leg, at which version: the store's legs against `transfer_legs`. */
+export function compareTransferLegs(streamId: string, expected: readonly StoredLeg[], actual: readonly TransferLegRowView[]): Difference[] {
+  const byLeg = new Map(actual.map((leg) => [leg.leg as string, leg]));
+  const problems: Difference[] = [];
+  for (const leg of expected) {
+    const held = byLeg.get(leg.type);
+    byLeg.delete(leg.type);
+    const due = `${leg.accountId} v${leg.version}`;
+    if (held === undefined) {
+      problems.push({ kind: 'missing-transfer', accountId: streamId, field: `leg ${leg.type}`, expected: due, actual: ABSENT });
+    } else if (held.accountId !== leg.accountId || held.accountVersion !== leg.version) {
+      problems.push({
+        kind: 'transfer-field',
+        accountId: streamId,
+        field: `leg ${leg.type}`,
+        expected: due,
+        actual: `${held.accountId} v${held.accountVersion}`,
+      });
+    }
+  }
+  for (const held of byLeg.values()) {
+    problems.push({
+      kind: 'extra-transfer',
+      accountId: streamId,
+      field: `leg ${held.leg}`,
+      expected: `${ABSENT} (no such leg in the event store)`,
+      actual: `${held.accountId} v${held.accountVersion}`,
+    });
+  }
+  return problems;
+}
+
+function fieldDifferences<T extends object>(
+  streamId: string,
+  prefix: string,
+  fields: readonly (keyof T)[],
+  expected: T,
+  actual: T,
+): Difference[] {
+  return fields.flatMap((field) => {
+    const want = expected[field] as Value;
+    const got = actual[field] as Value;
+    return differs(want, got)
+      ? [
+          {
+            kind: 'transfer-field' as const,
+            accountId: streamId,
+            field: `${prefix}${String(field)}`,
+            expected: rendered(want),
+            actual: rendered(got),
+          },
+        ]
+      : [];
+  });
 }
 
 /** `MoneyDeposited 500 (event 5f0c…)`: enough to recognise a row. */

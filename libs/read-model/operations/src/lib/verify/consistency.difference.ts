@@ -18,10 +18,23 @@ export type DifferenceKind =
   /** An acknowledged command whose event is not in the store, or not in the read model. */
   | 'missing-ack'
   /** An acknowledged command whose event in the store or the read model is another one. */
-  | 'ack-mismatch';
+  | 'ack-mismatch'
+  /** Money not conserved: a currency's balances against its deposits and withdrawals, an account's reserved amount against its pending holds. */
+  | 'conservation'
+  /** A transfer and its legs disagree in the store (a leg missing, extra or for another amount), or a hold outlived its deadline. */
+  | 'transfer'
+  /** A transfer, one of its states or one of its legs that the read model lacks. */
+  | 'missing-transfer'
+  /** A transfer row, state or leg in the read model with nothing behind it in the store. */
+  | 'extra-transfer'
+  | 'transfer-field';
 
 export interface Difference {
   readonly kind: DifferenceKind;
+  /**
+   * Where: the account (its id, which is its stream's), a transfer's stream (`transfer-<id>`), or a
+   * currency for a sum over all accounts.
+   */
   readonly accountId: string;
   /** `balance`, `transaction v3 amount`, `event v4`, `ack v2 deposit`. */
   readonly field: string;
@@ -39,6 +52,11 @@ export const DIFFERENCE_KINDS: readonly DifferenceKind[] = [
   'event-store',
   'missing-ack',
   'ack-mismatch',
+  'conservation',
+  'transfer',
+  'missing-transfer',
+  'extra-transfer',
+  'transfer-field',
 ];
 
 export const ABSENT = 'absent';

@@ -1,4 +1,11 @@
-import { decodeStoredAccountEvent, evolve, initialAccountState, type AccountEvent, type AccountState } from '@ledger/domain';
+import {
+  decodeStoredAccountEvent,
+  evolve,
+  initialAccountState,
+  type AccountEvent,
+  type AccountState,
+  type TransferLegEvent,
+} from '@ledger/domain';
 import type { JsonObject } from '@ledger/primitives';
 import { messageOf } from '@ledger/platform';
 import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
@@ -48,6 +55,11 @@ export class ExpectedAccount {
     return this.brokenAt !== null;
   }
 
+  /** The account's currency once opened, even when the stream broke later. */
+  get currency(): string | null {
+    return this.state.status === 'NOT_OPENED' ? null : this.state.currency;
+  }
+
   /** The account row the stream must give: null before an opening (or when the stream broke). */
   get view(): AccountView | null {
     return this.broken ? null : this.last;
@@ -88,32 +100,33 @@ export class ExpectedAccount {
     return { row: null, event: null, problems: [this.storeProblem(`event v${version}`, expected, actual)] };
   }
 
-  /** `balanceAfter` must be what the decision made of the balance before it. */
+  /**
+   * `balanceAfter` (and a leg's `reservedAfter`) must be what the decision made of the account before
+   * it: a leg that moved another amount than it says breaks conservation where it happened.
+   */
   private arithmetic(version: number, event: AccountEvent): Difference[] {
-    const before = this.state.status === 'NOT_OPENED' ? 0n : this.state.balance;
-    let due: bigint;
-    switch (event.type) {
-      case 'AccountOpened':
-        due = event.data.initialDeposit;
-        break;
-      case 'MoneyDeposited':
-        due = before + event.data.amount;
-        break;
-      case 'MoneyWithdrawn':
-        due = before - event.data.amount;
-        break;
-      default:
-        return [];
+    const before = this.state.status === 'NOT_OPENED' ? { balance: 0n, reserved: 0n } : this.state;
+    const due = dueAfter(event, before.balance, before.reserved);
+    if (due === null || !('balanceAfter' in event.data)) return [];
+    const problems: Difference[] = [];
+    if (due.balance !== event.data.balanceAfter) {
+      problems.push(this.storeProblem(`event v${version} balanceAfter`, rendered(due.balance), rendered(event.data.balanceAfter)));
     }
-    return due === event.data.balanceAfter
-      ? []
-      : [this.storeProblem(`event v${version} balanceAfter`, rendered(due), rendered(event.data.balanceAfter))];
+    if (isTransferLeg(event) && due.reserved !== event.data.reservedAfter) {
+      problems.push(this.storeProblem(`event v${version} reservedAfter`, rendered(due.reserved), rendered(event.data.reservedAfter)));
+    }
+    return problems;
   }
 
   private ownership(version: number, event: AccountEvent): Difference[] {
-    return event.data.accountId === this.accountId
-      ? []
-      : [this.storeProblem(`event v${version} accountId`, this.accountId, event.data.accountId)];
+    const problems =
+      event.data.accountId === this.accountId
+        ? []
+        : [this.storeProblem(`event v${version} accountId`, this.accountId, event.data.accountId)];
+    if (isTransferLeg(event) && event.data.counterpartyAccountId === this.accountId) {
+      problems.push(this.storeProblem(`event v${version} counterpartyAccountId`, 'another account', event.data.counterpartyAccountId));
+    }
+    return problems;
   }
 
   private storeProblem(field: string, expected: string, actual: string): Difference {
@@ -122,6 +135,7 @@ export class ExpectedAccount {
 
   private rowOf(stored: StoreEvent, event: AccountEvent): TransactionRow {
     if (this.state.status === 'NOT_OPENED') throw new Error('an applied event leaves the account opened');
+    const leg = isTransferLeg(event) ? event.data : null;
     return {
       accountId: this.accountId,
       version: stored.version,
@@ -133,16 +147,24 @@ export class ExpectedAccount {
       reason: event.type === 'AccountFrozen' ? event.data.reason : null,
       occurredAt: stored.occurredAt,
       correlationId: stored.metadata.correlationId,
+      // Ids as the read model keys them (uuid columns read back in lower case).
+      transferId: leg?.transferId.toLowerCase() ?? null,
+      counterpartyAccountId: leg?.counterpartyAccountId.toLowerCase() ?? null,
+      reservedAfter: this.state.reserved,
     };
   }
 
-  /** The contract's summary: totals include the opening deposit; only money movements count and date activity. */
+  /**
+   * The contract's summary: totals include the opening deposit; only events that change the balance
+   * (money in or out, a transfer's debit or credit, a posted hold) count and date activity.
+   */
   private summarise(before: AccountState, event: AccountEvent, row: TransactionRow): AccountView {
     if (this.state.status === 'NOT_OPENED') throw new Error('an applied event leaves the account opened');
     const previous = before.status === 'NOT_OPENED' ? null : this.last;
     const deposited = event.type === 'AccountOpened' ? event.data.initialDeposit : event.type === 'MoneyDeposited' ? event.data.amount : 0n;
     const withdrawn = event.type === 'MoneyWithdrawn' ? event.data.amount : 0n;
-    const moved = deposited > 0n || withdrawn > 0n;
+    // Transfers move money within the ledger: they count as activity, never as money in or out.
+    const moved = deposited > 0n || withdrawn > 0n || movesBalance(event);
     return {
       accountId: this.accountId,
       owner: this.state.owner,
@@ -150,6 +172,7 @@ export class ExpectedAccount {
       ownerId: event.type === 'AccountOpened' ? event.data.ownerId : (previous?.ownerId ?? null),
       currency: this.state.currency,
       balance: this.state.balance,
+      reserved: this.state.reserved,
       status: this.state.status,
       version: row.version,
       openedAt: this.state.openedAt,
@@ -162,15 +185,86 @@ export class ExpectedAccount {
   }
 }
 
-/** The amount a history row shows: the opening deposit (possibly 0), the money moved, or none. */
+/**
+ * The amount a history row shows: the opening deposit (possibly 0), the money moved, a leg's amount
+ * (what was debited, credited, reserved, posted or released), or none for a status change.
+ */
 function amountOf(event: AccountEvent): bigint | null {
   switch (event.type) {
     case 'AccountOpened':
       return event.data.initialDeposit;
     case 'MoneyDeposited':
     case 'MoneyWithdrawn':
+    case 'TransferDebited':
+    case 'TransferCredited':
+    case 'HoldPlaced':
+    case 'HoldPosted':
+    case 'HoldReleased':
       return event.data.amount;
-    default:
+    case 'AccountFrozen':
+    case 'AccountUnfrozen':
+    case 'AccountClosed':
       return null;
+    default:
+      return unhandled(event);
   }
+}
+
+/**
+ * The balance and the reserved amount an event must leave, from the account's before it (the domain's
+ * decisions, restated): null for a status change, which moves neither.
+ */
+export function dueAfter(event: AccountEvent, balance: bigint, reserved: bigint): { balance: bigint; reserved: bigint } | null {
+  switch (event.type) {
+    case 'AccountOpened':
+      return { balance: event.data.initialDeposit, reserved: 0n };
+    case 'MoneyDeposited':
+    case 'TransferCredited':
+      return { balance: balance + event.data.amount, reserved };
+    case 'MoneyWithdrawn':
+    case 'TransferDebited':
+      return { balance: balance - event.data.amount, reserved };
+    case 'HoldPlaced':
+      return { balance, reserved: reserved + event.data.amount };
+    // The posted part leaves the account, and the whole hold stops being reserved.
+    case 'HoldPosted':
+      return { balance: balance - event.data.amount, reserved: reserved - event.data.heldAmount };
+    case 'HoldReleased':
+      return { balance, reserved: reserved - event.data.amount };
+    case 'AccountFrozen':
+    case 'AccountUnfrozen':
+    case 'AccountClosed':
+      return null;
+    default:
+      return unhandled(event);
+  }
+}
+
+/** A transfer leg that changed the balance (placing or releasing a hold changes only what is reserved). */
+function movesBalance(event: AccountEvent): boolean {
+  return event.type === 'TransferDebited' || event.type === 'TransferCredited' || event.type === 'HoldPosted';
+}
+
+export function isTransferLeg(event: AccountEvent): event is TransferLegEvent {
+  switch (event.type) {
+    case 'TransferDebited':
+    case 'TransferCredited':
+    case 'HoldPlaced':
+    case 'HoldPosted':
+    case 'HoldReleased':
+      return true;
+    case 'AccountOpened':
+    case 'MoneyDeposited':
+    case 'MoneyWithdrawn':
+    case 'AccountFrozen':
+    case 'AccountUnfrozen':
+    case 'AccountClosed':
+      return false;
+    default:
+      return unhandled(event);
+  }
+}
+
+function unhandled(event: never): never {
+  throw new Error(`unhandled account event ${String((event as { type: unknown }).type)}`);
 }

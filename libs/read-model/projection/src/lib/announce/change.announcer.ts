@@ -6,11 +6,15 @@ const NOTIFY_CHANGES = 'SELECT pg_notify($1::text, payload) FROM unnest($2::text
 
 /**
  * The one way a change of the read model is announced on `read_model_changed`: which accounts moved
- * and to which version, or `everything` (a rebuild swapped the tables in). Inside a transaction the
- * notification goes out at its commit, and not at all if it rolls back.
+ * and to which version and which transfers' rows changed, or `everything` (a rebuild swapped the
+ * tables in). Inside a transaction the notification goes out at its commit, and not at all if it rolls back.
  */
-export async function announceChanges(db: Pool | ClientBase, moved: readonly AccountMoved[] | 'everything'): Promise<void> {
-  const payloads = moved === 'everything' ? [EVERYTHING_CHANGED] : encodeChangePayloads(moved);
+export async function announceChanges(
+  db: Pool | ClientBase,
+  moved: readonly AccountMoved[] | 'everything',
+  transfersChanged: readonly string[] = [],
+): Promise<void> {
+  const payloads = moved === 'everything' ? [EVERYTHING_CHANGED] : encodeChangePayloads(moved, transfersChanged);
   if (payloads.length > 0) await db.query(NOTIFY_CHANGES, [READ_MODEL_CHANGED_CHANNEL, payloads]);
 }
 
@@ -39,6 +43,7 @@ export interface ChangeAnnouncerOptions {
 export class ChangeAnnouncer {
   private session: Promise<Client> | null = null;
   private pending: AccountMoved[] = [];
+  private pendingTransfers: string[] = [];
   private draining: Promise<void> | null = null;
 
   constructor(private readonly options: ChangeAnnouncerOptions) {}
@@ -52,9 +57,10 @@ export class ChangeAnnouncer {
    * Announces what a committed batch moved; never throws (a failure is reported and covered by the
    * next `*`). Batches that commit while a NOTIFY is on its way go out together in the next one.
    */
-  announce(moved: readonly AccountMoved[]): Promise<void> {
-    if (moved.length === 0) return Promise.resolve();
+  announce(moved: readonly AccountMoved[], transfersChanged: readonly string[] = []): Promise<void> {
+    if (moved.length === 0 && transfersChanged.length === 0) return Promise.resolve();
     this.pending.push(...moved);
+    this.pendingTransfers.push(...transfersChanged);
     return (this.draining ??= this.drain());
   }
 
@@ -68,15 +74,16 @@ export class ChangeAnnouncer {
   private async drain(): Promise<void> {
     do {
       const moved = this.pending.splice(0);
-      await this.send(moved);
-    } while (this.pending.length > 0);
+      const transfers = [...new Set(this.pendingTransfers.splice(0))];
+      await this.send(moved, transfers);
+    } while (this.pending.length > 0 || this.pendingTransfers.length > 0);
     this.draining = null;
   }
 
-  private async send(moved: readonly AccountMoved[]): Promise<void> {
+  private async send(moved: readonly AccountMoved[], transfersChanged: readonly string[]): Promise<void> {
     try {
       const client = await (this.session ??= this.connect());
-      await announceChanges(client, moved);
+      await announceChanges(client, moved, transfersChanged);
     } catch (error) {
       this.options.warn(`change notification not sent (${messageOf(error)}); readers re-check after the next one`);
       await this.onApplicationShutdown();

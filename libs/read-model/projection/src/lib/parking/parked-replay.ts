@@ -2,17 +2,23 @@ import { first, required } from '@ledger/platform';
 import { rawFromRow, type RawMessage, type StoredMessageRow } from '@ledger/read-model-schema';
 import type { ClientBase, Pool } from 'pg';
 import { decodeForProjection, type ProjectionInput } from '../plan/projection-input';
+import type { BatchPlan } from '../plan/batch-plan';
 import { announceChanges } from '../announce/change.announcer';
 import type { ProjectionWriter } from '../writer/projection.writer';
-import { LOCK_PARKED_UPDATE } from '../writer/projection.sql';
+import { LOCK_PARKED_TRANSFERS_UPDATE, LOCK_PARKED_UPDATE } from '../writer/projection.sql';
 import {
   ACCOUNT_STANDING,
   DELETE_HELD_MESSAGES,
+  DELETE_HELD_TRANSFER_MESSAGES,
   REPARK_ACCOUNT,
+  REPARK_TRANSFER,
   RESOLVE_DEAD_LETTER,
   SELECT_DEAD_LETTER_MESSAGE,
   SELECT_HELD_MESSAGES,
+  SELECT_HELD_TRANSFER_MESSAGES,
+  TRANSFER_STANDING,
   UNPARK_ACCOUNT,
+  UNPARK_TRANSFER,
 } from './parking.sql';
 
 /** Where an account stands after an action: its read-model version and, if still parked, behind what. */
@@ -22,15 +28,66 @@ export interface AccountStanding {
   readonly parkedBehind: { readonly deadLetterId: string; readonly reason: string } | null;
 }
 
+/** Where a transfer's stream stands after an action, as an account's does. */
+export type TransferStanding = AccountStanding;
+
 export interface ReplayResult extends AccountStanding {
   readonly applied: number;
   readonly duplicates: number;
-  /** Messages held again because the replay parked the account once more. */
+  /** Messages held again because the replay parked the stream once more. */
   readonly held: number;
 }
 
+/**
+ * How one category of streams is parked: its statements, and where a plan keeps its parks and held
+ * messages. Accounts and transfers are parked alike, in tables of their own.
+ */
+interface Parking {
+  readonly lock: string;
+  readonly selectHeld: string;
+  readonly deleteHeld: string;
+  readonly unpark: string;
+  readonly repark: string;
+  readonly standing: string;
+  readonly parkOf: (plan: BatchPlan, id: string) => { readonly deadLetterIndex: number; readonly reason: string } | undefined;
+  readonly heldOf: (plan: BatchPlan, id: string) => number;
+  readonly announce: (client: ClientBase, id: string, version: number) => Promise<void>;
+}
+
+const ACCOUNTS: Parking = {
+  lock: LOCK_PARKED_UPDATE,
+  selectHeld: SELECT_HELD_MESSAGES,
+  deleteHeld: DELETE_HELD_MESSAGES,
+  unpark: UNPARK_ACCOUNT,
+  repark: REPARK_ACCOUNT,
+  standing: ACCOUNT_STANDING,
+  parkOf: (plan, id) => plan.parks.find((p) => p.accountId === id),
+  heldOf: (plan, id) => plan.held.filter((h) => h.accountId === id).length,
+  announce: (client, id, version) => announceChanges(client, [{ accountId: id, version }]),
+};
+
+const TRANSFERS: Parking = {
+  lock: LOCK_PARKED_TRANSFERS_UPDATE,
+  selectHeld: SELECT_HELD_TRANSFER_MESSAGES,
+  deleteHeld: DELETE_HELD_TRANSFER_MESSAGES,
+  unpark: UNPARK_TRANSFER,
+  repark: REPARK_TRANSFER,
+  standing: TRANSFER_STANDING,
+  parkOf: (plan, id) => plan.transferParks?.find((p) => p.transferId === id),
+  heldOf: (plan, id) => (plan.transferHeld ?? []).filter((h) => h.transferId === id).length,
+  announce: (client, id) => announceChanges(client, [], [id]),
+};
+
 export async function heldMessages(client: ClientBase, accountId: string): Promise<RawMessage[]> {
-  const { rows } = await client.query<StoredMessageRow>(SELECT_HELD_MESSAGES, [accountId]);
+  return held(ACCOUNTS, client, accountId);
+}
+
+export async function heldTransferMessages(client: ClientBase, transferId: string): Promise<RawMessage[]> {
+  return held(TRANSFERS, client, transferId);
+}
+
+async function held(parking: Parking, client: ClientBase, id: string): Promise<RawMessage[]> {
+  const { rows } = await client.query<StoredMessageRow>(parking.selectHeld, [id]);
   return rows.map(rawFromRow);
 }
 
@@ -50,30 +107,59 @@ export async function applyAsUnparked(
   accountId: string,
   inputs: readonly ProjectionInput[],
 ): Promise<ReplayResult> {
-  await client.query(DELETE_HELD_MESSAGES, [accountId]);
+  return applyUnparked(ACCOUNTS, client, writer, accountId, inputs);
+}
+
+/** `applyAsUnparked` for a transfer's own stream. */
+export async function applyTransferAsUnparked(
+  client: ClientBase,
+  writer: ProjectionWriter,
+  transferId: string,
+  inputs: readonly ProjectionInput[],
+): Promise<ReplayResult> {
+  return applyUnparked(TRANSFERS, client, writer, transferId, inputs);
+}
+
+async function applyUnparked(
+  parking: Parking,
+  client: ClientBase,
+  writer: ProjectionWriter,
+  id: string,
+  inputs: readonly ProjectionInput[],
+): Promise<ReplayResult> {
+  await client.query(parking.deleteHeld, [id]);
   const plan = await writer.planLocked(client, inputs, 1, true);
   const deadLetterIds = await writer.write(client, plan);
-  const park = plan.parks.find((p) => p.accountId === accountId);
+  const park = parking.parkOf(plan, id);
   if (park === undefined) {
-    await client.query(UNPARK_ACCOUNT, [accountId]);
+    await client.query(parking.unpark, [id]);
   } else {
-    const deadLetterId = required(deadLetterIds[park.deadLetterIndex], 'the dead letter that parks the account');
-    await client.query(REPARK_ACCOUNT, [accountId, deadLetterId, park.reason]);
+    const deadLetterId = required(deadLetterIds[park.deadLetterIndex], 'the dead letter that parks the stream');
+    await client.query(parking.repark, [id, deadLetterId, park.reason]);
   }
   const outcome = await writer.finish(client, plan);
   return {
     applied: outcome.applied,
     duplicates: outcome.duplicates,
-    held: plan.held.filter((h) => h.accountId === accountId).length,
-    ...(await accountStanding(client, accountId)),
+    held: parking.heldOf(plan, id),
+    ...(await standing(parking, client, id)),
   };
 }
 
 export async function accountStanding(client: ClientBase, accountId: string): Promise<AccountStanding> {
-  const { rows } = await client.query<{ version: string | null; dead_letter_id: string | null; reason: string | null }>(ACCOUNT_STANDING, [
-    accountId,
-  ]);
-  const row = first(rows, `the standing of account ${accountId}`);
+  return standing(ACCOUNTS, client, accountId);
+}
+
+export async function transferStanding(client: ClientBase, transferId: string): Promise<TransferStanding> {
+  return standing(TRANSFERS, client, transferId);
+}
+
+async function standing(parking: Parking, client: ClientBase, id: string): Promise<AccountStanding> {
+  const { rows } = await client.query<{ version: string | null; dead_letter_id: string | null; reason: string | null }>(
+    parking.standing,
+    [id],
+  );
+  const row = first(rows, `the standing of ${id}`);
   return {
     version: row.version === null ? 0 : Number(row.version),
     parkedBehind: row.dead_letter_id === null ? null : { deadLetterId: row.dead_letter_id, reason: row.reason ?? '' },
@@ -90,6 +176,13 @@ export type ParkedReplayOutcome =
    */
   | ({ readonly kind: 're-parked'; readonly accountId: string; readonly deadLetterId: string } & ReplayResult);
 
+/** As `ParkedReplayOutcome`, for a transfer's own stream. */
+export type ParkedTransferReplayOutcome =
+  | { readonly kind: 'not-parked'; readonly transferId: string }
+  | ({ readonly kind: 'redriven' | 're-parked'; readonly transferId: string; readonly deadLetterId: string } & ReplayResult);
+
+type Replayed = { readonly kind: 'not-parked' } | ({ readonly kind: 'redriven' | 're-parked'; readonly deadLetterId: string } & ReplayResult);
+
 /**
  * Re-applies the dead letter that parks `accountId` and its held messages, in version order (see
  * `inVersionOrder`), through the projection's own planning and writing (version guard included), and
@@ -99,16 +192,31 @@ export type ParkedReplayOutcome =
  * after sees the account unparked at its new version. An account that is not parked is left alone.
  */
 export async function replayParked(client: ClientBase, writer: ProjectionWriter, accountId: string): Promise<ParkedReplayOutcome> {
-  const parked = (await client.query<{ dead_letter_id: string }>(LOCK_PARKED_UPDATE, [[accountId]])).rows[0];
-  if (parked === undefined) return { kind: 'not-parked', accountId };
+  const replayed = await replay(ACCOUNTS, client, writer, accountId);
+  return { ...replayed, accountId } as ParkedReplayOutcome;
+}
+
+/** `replayParked` for a transfer's own stream. */
+export async function replayParkedTransfer(
+  client: ClientBase,
+  writer: ProjectionWriter,
+  transferId: string,
+): Promise<ParkedTransferReplayOutcome> {
+  const replayed = await replay(TRANSFERS, client, writer, transferId);
+  return { ...replayed, transferId } as ParkedTransferReplayOutcome;
+}
+
+async function replay(parking: Parking, client: ClientBase, writer: ProjectionWriter, id: string): Promise<Replayed> {
+  const parked = (await client.query<{ dead_letter_id: string }>(parking.lock, [[id]])).rows[0];
+  if (parked === undefined) return { kind: 'not-parked' };
   const deadLetterId = parked.dead_letter_id;
   // Read only now, under the lock, so the messages a batch held just before are included.
   const deadLetter = await deadLetterMessage(client, deadLetterId);
-  const held = await heldMessages(client, accountId);
+  const heldNow = await held(parking, client, id);
   await client.query(RESOLVE_DEAD_LETTER, [deadLetterId, 'redriven']);
-  const inputs = inVersionOrder([deadLetter, ...held].map(decodeForProjection));
-  const result = await applyAsUnparked(client, writer, accountId, inputs);
-  return { kind: result.parkedBehind === null ? 'redriven' : 're-parked', accountId, deadLetterId, ...result };
+  const inputs = inVersionOrder([deadLetter, ...heldNow].map(decodeForProjection));
+  const result = await applyUnparked(parking, client, writer, id, inputs);
+  return { kind: result.parkedBehind === null ? 'redriven' : 're-parked', deadLetterId, ...result };
 }
 
 /**
@@ -119,11 +227,22 @@ export async function replayParked(client: ClientBase, writer: ProjectionWriter,
  * account now stands is announced at that commit, whether or not the writer announces its batches.
  */
 export async function closeGap(pool: Pool, writer: ProjectionWriter, accountId: string): Promise<ParkedReplayOutcome> {
+  const replayed = await closeGapOf(ACCOUNTS, pool, writer, accountId);
+  return { ...replayed, accountId } as ParkedReplayOutcome;
+}
+
+/** `closeGap` for a transfer's own stream (see `BatchPlan.transferGapsClosed`). */
+export async function closeTransferGap(pool: Pool, writer: ProjectionWriter, transferId: string): Promise<ParkedTransferReplayOutcome> {
+  const replayed = await closeGapOf(TRANSFERS, pool, writer, transferId);
+  return { ...replayed, transferId } as ParkedTransferReplayOutcome;
+}
+
+async function closeGapOf(parking: Parking, pool: Pool, writer: ProjectionWriter, id: string): Promise<Replayed> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const outcome = await replayParked(client, writer, accountId);
-    if (outcome.kind !== 'not-parked' && outcome.version > 0) await announceChanges(client, [{ accountId, version: outcome.version }]);
+    const outcome = await replay(parking, client, writer, id);
+    if (outcome.kind !== 'not-parked' && outcome.version > 0) await parking.announce(client, id, outcome.version);
     await client.query('COMMIT');
     client.release();
     return outcome;
@@ -135,13 +254,13 @@ export async function closeGap(pool: Pool, writer: ProjectionWriter, accountId: 
 }
 
 /**
- * The account's messages by version when every one carries a version: a topic recreated and
+ * The stream's messages by version when every one carries a version: a topic recreated and
  * republished delivers newer events ahead of the history they follow, so arrival order would park the
- * account again at the same gap. A message without a version cannot be placed: then arrival order.
+ * stream again at the same gap. A message without a version cannot be placed: then arrival order.
  * The sort is stable, so copies of one version keep their order (the first applies, the rest are duplicates).
  */
 function inVersionOrder(inputs: readonly ProjectionInput[]): readonly ProjectionInput[] {
-  const versioned = inputs.map((input) => ({ input, version: input.kind === 'event' ? input.event.version : input.version }));
+  const versioned = inputs.map((input) => ({ input, version: input.kind === 'poison' ? input.version : input.event.version }));
   if (versioned.some((entry) => entry.version === null)) return inputs;
   return versioned.sort((a, b) => (a.version ?? 0) - (b.version ?? 0)).map((entry) => entry.input);
 }

@@ -28,3 +28,21 @@ export const ACCOUNT_STANDING = `
          p.dead_letter_id::text AS dead_letter_id, p.reason
     FROM (SELECT 1) AS one
     LEFT JOIN read_model.parked_accounts p ON p.account_id = $1::uuid`;
+
+/** As the accounts' statements above, for a parked transfer's stream. */
+export const SELECT_HELD_TRANSFER_MESSAGES = `
+  SELECT topic, partition, "offset"::text AS "offset", message_key, message_value, headers
+    FROM read_model.parked_transfer_events WHERE transfer_id = $1::uuid ORDER BY id`;
+
+export const DELETE_HELD_TRANSFER_MESSAGES = `DELETE FROM read_model.parked_transfer_events WHERE transfer_id = $1::uuid`;
+
+export const UNPARK_TRANSFER = `DELETE FROM read_model.parked_transfers WHERE transfer_id = $1::uuid`;
+
+export const REPARK_TRANSFER = `
+  UPDATE read_model.parked_transfers SET dead_letter_id = $2::bigint, reason = $3::text WHERE transfer_id = $1::uuid`;
+
+export const TRANSFER_STANDING = `
+  SELECT (SELECT version::text FROM read_model.transfers WHERE transfer_id = $1::uuid) AS version,
+         p.dead_letter_id::text AS dead_letter_id, p.reason
+    FROM (SELECT 1) AS one
+    LEFT JOIN read_model.parked_transfers p ON p.transfer_id = $1::uuid`;

@@ -42,6 +42,30 @@ function fold(events: readonly AccountEvent[]): AccountView {
   return view;
 }
 
+const TRANSFER_ID = '7e1d2c3b-4a59-4687-a6b5-c4d3e2f1a0b9';
+const OTHER_ID = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+const leg = { accountId: ACCOUNT_ID, transferId: TRANSFER_ID, counterpartyAccountId: OTHER_ID };
+const debited = (amount: bigint, balanceAfter: bigint): AccountEvent => ({
+  type: 'TransferDebited',
+  data: { ...leg, amount, balanceAfter, reservedAfter: 0n, debitedAt: T0 },
+});
+const credited = (amount: bigint, balanceAfter: bigint): AccountEvent => ({
+  type: 'TransferCredited',
+  data: { ...leg, amount, balanceAfter, reservedAfter: 0n, creditedAt: T0 },
+});
+const holdPlaced = (amount: bigint, balanceAfter: bigint, reservedAfter: bigint): AccountEvent => ({
+  type: 'HoldPlaced',
+  data: { ...leg, amount, balanceAfter, reservedAfter, expiresAt: at(3_600), placedAt: T0 },
+});
+const holdPosted = (amount: bigint, heldAmount: bigint, balanceAfter: bigint, reservedAfter: bigint): AccountEvent => ({
+  type: 'HoldPosted',
+  data: { ...leg, amount, heldAmount, balanceAfter, reservedAfter, postedAt: T0 },
+});
+const holdReleased = (amount: bigint, balanceAfter: bigint, reservedAfter: bigint): AccountEvent => ({
+  type: 'HoldReleased',
+  data: { ...leg, amount, balanceAfter, reservedAfter, reason: 'VOIDED', releasedAt: T0 },
+});
+
 describe('projectEvent', () => {
   it('given nothing, when the account is opened with a deposit, then the view starts with it as one movement', () => {
     const step = projectEvent(null, projectable(1, opened(500n)));
@@ -53,6 +77,7 @@ describe('projectEvent', () => {
         ownerId: 'ada-sub',
         currency: 'EUR',
         balance: 500n,
+        reserved: 0n,
         status: 'ACTIVE',
         version: 1,
         openedAt: T0,
@@ -73,7 +98,11 @@ describe('projectEvent', () => {
         reason: null,
         occurredAt: at(1),
         correlationId: 'c1',
+        transferId: null,
+        counterpartyAccountId: null,
+        reservedAfter: 0n,
       },
+      leg: null,
     });
   });
 
@@ -114,6 +143,10 @@ describe('projectEvent', () => {
     expect(closed).toMatchObject({ ok: true, view: { status: 'CLOSED', version: 4, updatedAt: at(4), lastActivityAt: at(1) } });
   });
 
+  it('given no account, when a transfer leg arrives, then it is refused like any money movement', () => {
+    expect(projectEvent(null, projectable(1, credited(10n, 10n)))).toEqual({ ok: false, reason: 'TransferCredited before AccountOpened' });
+  });
+
   it('given no account, when money moves, then it is refused', () => {
     expect(projectEvent(null, projectable(1, deposited(1n, 1n)))).toEqual({ ok: false, reason: 'MoneyDeposited before AccountOpened' });
   });
@@ -122,6 +155,57 @@ describe('projectEvent', () => {
     expect(projectEvent(fold([opened(1n)]), projectable(2, opened(1n)))).toEqual({
       ok: false,
       reason: 'AccountOpened for an account that is already open',
+    });
+  });
+
+  describe('transfer legs', () => {
+    it('given an open account, when a transfer debits it, then the balance is the leg\'s, the row names the transfer and the other party, and the leg is recorded', () => {
+      const step = projectEvent(fold([opened(500n)]), projectable(2, debited(200n, 300n)));
+      expect(step).toEqual({
+        ok: true,
+        view: expect.objectContaining({ balance: 300n, reserved: 0n, version: 2, transactionCount: 2, lastActivityAt: at(2) }),
+        row: expect.objectContaining({
+          type: 'TransferDebited',
+          amount: 200n,
+          balanceAfter: 300n,
+          reservedAfter: 0n,
+          transferId: TRANSFER_ID,
+          counterpartyAccountId: OTHER_ID,
+        }),
+        leg: { transferId: TRANSFER_ID, leg: 'TransferDebited', accountId: ACCOUNT_ID, accountVersion: 2 },
+      });
+    });
+
+    it('given transfers in and out, then deposits and withdrawals totals stay what entered and left the ledger', () => {
+      const view = fold([opened(500n), debited(200n, 300n), credited(50n, 350n)]);
+      expect(view).toMatchObject({ balance: 350n, totalDeposited: 500n, totalWithdrawn: 0n, transactionCount: 3 });
+    });
+
+    it('given a hold placed, then only reserved changes and no money movement is counted', () => {
+      const opening = fold([opened(500n)]);
+      const step = projectEvent(opening, projectable(2, holdPlaced(120n, 500n, 120n)));
+      expect(step).toMatchObject({
+        ok: true,
+        view: { balance: 500n, reserved: 120n, transactionCount: 1, lastActivityAt: at(1), updatedAt: at(2) },
+        row: { type: 'HoldPlaced', amount: 120n, balanceAfter: 500n, reservedAfter: 120n, transferId: TRANSFER_ID },
+        leg: { leg: 'HoldPlaced', accountVersion: 2 },
+      });
+    });
+
+    it('given a hold posted in part, then the posted amount leaves, the whole hold is released, and it counts as a movement', () => {
+      const view = fold([opened(500n), holdPlaced(120n, 500n, 120n), holdPosted(80n, 120n, 420n, 0n)]);
+      expect(view).toMatchObject({ balance: 420n, reserved: 0n, transactionCount: 2, totalWithdrawn: 0n, lastActivityAt: at(3) });
+    });
+
+    it('given a hold released, then reserved goes back and the balance is untouched', () => {
+      const view = fold([opened(500n), holdPlaced(120n, 500n, 120n), holdReleased(120n, 500n, 0n)]);
+      expect(view).toMatchObject({ balance: 500n, reserved: 0n, transactionCount: 1, version: 3 });
+    });
+
+    it('given a status change after a hold, then its row carries the reserved amount as it stands', () => {
+      const held = fold([opened(500n), holdPlaced(120n, 500n, 120n)]);
+      const step = projectEvent(held, projectable(3, { type: 'AccountFrozen', data: { accountId: ACCOUNT_ID, reason: null, frozenAt: T0 } }));
+      expect(step).toMatchObject({ ok: true, view: { reserved: 120n }, row: { reservedAfter: 120n, transferId: null }, leg: null });
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { AccountEvent, TransferLegEvent } from '@ledger/domain';
-import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
+import type { AccountView, TransactionRow, TransferLegRow } from '@ledger/read-model-schema';
 
 /** A decoded event with the position facts the read model needs. */
 export interface ProjectableEvent {
@@ -12,13 +12,21 @@ export interface ProjectableEvent {
 }
 
 export type ProjectionStep =
-  | { readonly ok: true; readonly view: AccountView; readonly row: TransactionRow }
+  | {
+      readonly ok: true;
+      readonly view: AccountView;
+      readonly row: TransactionRow;
+      /** Set when the event is a transfer leg: which leg of which transfer this account applied. */
+      readonly leg: TransferLegRow | null;
+    }
   /** The event cannot attach to the view as it is (a money event before the opening, a second opening). */
   | { readonly ok: false; readonly reason: string };
 
 /**
  * The read model's fold: one event on top of the account view (null before the opening). Total and
- * pure; the caller has already checked that `version` is the next one.
+ * pure; the caller has already checked that `version` is the next one. A transfer leg takes the
+ * balance and the reserved amount it carries, as decided; the other side of the transfer is another
+ * stream and plays no part here.
  */
 export function projectEvent(view: AccountView | null, projectable: ProjectableEvent): ProjectionStep {
   const { event, version, occurredAt } = projectable;
@@ -31,6 +39,7 @@ export function projectEvent(view: AccountView | null, projectable: ProjectableE
       ownerId,
       currency,
       balance: balanceAfter,
+      reserved: 0n,
       status: 'ACTIVE',
       version,
       openedAt,
@@ -40,19 +49,17 @@ export function projectEvent(view: AccountView | null, projectable: ProjectableE
       transactionCount: initialDeposit > 0n ? 1 : 0,
       lastActivityAt: initialDeposit > 0n ? occurredAt : null,
     };
-    return { ok: true, view: opened, row: rowOf(projectable, opened, initialDeposit, null) };
+    return { ok: true, view: opened, row: rowOf(projectable, opened, initialDeposit, null), leg: null };
   }
   if (view === null) return { ok: false, reason: `${event.type} before AccountOpened` };
-  // The projection of transfer legs (and of reserved and available balances) comes later; until then a
-  // leg cannot attach to the view, like any event this fold does not know.
-  if (isTransferLeg(event)) return { ok: false, reason: `${event.type}: transfer legs are not projected yet` };
+  if (isTransferLeg(event)) return projectLeg(view, projectable, event);
   const next = evolveView(view, event, version, occurredAt);
   const amount = event.type === 'MoneyDeposited' || event.type === 'MoneyWithdrawn' ? event.data.amount : null;
   const reason = event.type === 'AccountFrozen' ? event.data.reason : null;
-  return { ok: true, view: next, row: rowOf(projectable, next, amount, reason) };
+  return { ok: true, view: next, row: rowOf(projectable, next, amount, reason), leg: null };
 }
 
-function isTransferLeg(event: AccountEvent): event is TransferLegEvent {
+export function isTransferLeg(event: AccountEvent): event is TransferLegEvent {
   switch (event.type) {
     case 'TransferDebited':
     case 'TransferCredited':
@@ -72,6 +79,48 @@ function isTransferLeg(event: AccountEvent): event is TransferLegEvent {
       throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
     }
   }
+}
+
+/**
+ * Whether a leg changed the balance (money left or arrived), as opposed to only the reserved amount:
+ * such legs count as transactions and date the account's last activity, as deposits and withdrawals do.
+ */
+function movesMoney(leg: TransferLegEvent): boolean {
+  switch (leg.type) {
+    case 'TransferDebited':
+    case 'TransferCredited':
+    case 'HoldPosted':
+      return true;
+    case 'HoldPlaced':
+    case 'HoldReleased':
+      return false;
+    default: {
+      const _exhaustive: never = leg;
+      throw new Error(`unhandled leg ${String((_exhaustive as { type: unknown }).type)}`);
+    }
+  }
+}
+
+/**
+ * A leg on the account: balance and reserved as the leg left them. Deposits and withdrawals totals are
+ * money entering and leaving the ledger, which a transfer never is, so they do not change.
+ */
+function projectLeg(view: AccountView, projectable: ProjectableEvent, leg: TransferLegEvent): ProjectionStep {
+  const { version, occurredAt } = projectable;
+  const { transferId, counterpartyAccountId, amount, balanceAfter, reservedAfter } = leg.data;
+  const moved: AccountView = { ...view, version, updatedAt: occurredAt, balance: balanceAfter, reserved: reservedAfter };
+  const next = movesMoney(leg) ? { ...moved, transactionCount: view.transactionCount + 1, lastActivityAt: occurredAt } : moved;
+  const row: TransactionRow = {
+    ...rowOf(projectable, next, amount, null),
+    transferId: transferId.toLowerCase(),
+    counterpartyAccountId: counterpartyAccountId.toLowerCase(),
+  };
+  return {
+    ok: true,
+    view: next,
+    row,
+    leg: { transferId: transferId.toLowerCase(), leg: leg.type, accountId: projectable.accountId, accountVersion: version },
+  };
 }
 
 function evolveView(
@@ -116,5 +165,8 @@ function rowOf(projectable: ProjectableEvent, after: AccountView, amount: bigint
     reason,
     occurredAt: projectable.occurredAt,
     correlationId: projectable.correlationId,
+    transferId: null,
+    counterpartyAccountId: null,
+    reservedAfter: after.reserved,
   };
 }

@@ -28,6 +28,7 @@ function event(accountId: string, version: number, domainEvent?: AccountEvent): 
   return {
     kind: 'event',
     accountId,
+    transferId: null,
     event: {
       eventId: `${accountId}-${version}`,
       accountId,
@@ -42,7 +43,7 @@ function event(accountId: string, version: number, domainEvent?: AccountEvent): 
 
 function poison(accountId: string | null, version: number | null = null): ProjectionInput {
   const source = raw(offset++);
-  return { kind: 'poison', accountId, eventId: null, version, error: 'unknown event type', raw: () => source };
+  return { kind: 'poison', accountId, transferId: null, eventId: null, version, error: 'unknown event type', raw: () => source };
 }
 
 function viewAt(accountId: string, version: number): AccountView {
@@ -52,6 +53,7 @@ function viewAt(accountId: string, version: number): AccountView {
     ownerId: null,
     currency: 'EUR',
     balance: 100n + 10n * BigInt(version - 1),
+    reserved: 0n,
     status: 'ACTIVE',
     version,
     openedAt: T0,

@@ -5,6 +5,7 @@ import {
   accountsUnnest,
   TRANSACTION_COLUMN_COUNT,
   TRANSACTION_INSERT_COLUMNS,
+  TRANSFER_VIEW_SELECT,
   transactionsUnnest,
 } from '@ledger/read-model-schema';
 
@@ -15,12 +16,29 @@ import {
 export interface ReadModelTables {
   readonly accounts: string;
   readonly transactions: string;
+  /** The transfer tables; the live ones where not given. */
+  readonly transfers?: string;
+  readonly transferStates?: string;
+  readonly transferLegs?: string;
 }
 
 export const LIVE_TABLES: ReadModelTables = {
   accounts: 'read_model.accounts',
   transactions: 'read_model.account_transactions',
+  transfers: 'read_model.transfers',
+  transferStates: 'read_model.transfer_states',
+  transferLegs: 'read_model.transfer_legs',
 };
+
+/** `tables` with the live transfer tables filled in where it names none. */
+export function transferTables(tables: ReadModelTables): Required<ReadModelTables> {
+  return {
+    transfers: 'read_model.transfers',
+    transferStates: 'read_model.transfer_states',
+    transferLegs: 'read_model.transfer_legs',
+    ...tables,
+  } as Required<ReadModelTables>;
+}
 
 /**
  * Parked rows first, then accounts, each in id order: every writer locks in the same order. With the
@@ -30,12 +48,28 @@ export const LOCK_PARKED_SHARE = `SELECT p.account_id::text AS account_id, d.ver
   FROM read_model.parked_accounts p JOIN read_model.dead_letters d ON d.id = p.dead_letter_id
   WHERE p.account_id = ANY($1::uuid[]) ORDER BY p.account_id FOR SHARE OF p`;
 
+/** As LOCK_PARKED_SHARE, for transfers' streams; taken after the accounts' parked rows. */
+export const LOCK_PARKED_TRANSFERS_SHARE = `SELECT p.transfer_id::text AS transfer_id, d.version::text AS parked_behind
+  FROM read_model.parked_transfers p JOIN read_model.dead_letters d ON d.id = p.dead_letter_id
+  WHERE p.transfer_id = ANY($1::uuid[]) ORDER BY p.transfer_id FOR SHARE OF p`;
+
+export const LOCK_PARKED_TRANSFERS_UPDATE = `SELECT transfer_id::text AS transfer_id, dead_letter_id::text AS dead_letter_id
+  FROM read_model.parked_transfers WHERE transfer_id = ANY($1::uuid[]) ORDER BY transfer_id FOR UPDATE`;
+
 export const LOCK_PARKED_UPDATE = `SELECT account_id::text AS account_id, dead_letter_id::text AS dead_letter_id
   FROM read_model.parked_accounts WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE`;
 
 export function lockAccounts(tables: ReadModelTables): string {
   return `SELECT ${ACCOUNT_SELECT} FROM ${tables.accounts}
     WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE`;
+}
+
+/** A transfer's terms with the state of its last applied event; after the accounts, in id order. */
+export function lockTransfers(tables: ReadModelTables): string {
+  const { transfers, transferStates } = transferTables(tables);
+  return `SELECT ${TRANSFER_VIEW_SELECT} FROM ${transfers} t
+    JOIN ${transferStates} s ON s.transfer_id = t.transfer_id AND s.version = t.version
+    WHERE t.transfer_id = ANY($1::uuid[]) ORDER BY t.transfer_id FOR UPDATE OF t`;
 }
 
 /**
@@ -60,7 +94,7 @@ export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): s
       SELECT * FROM ${accountsUnnest(1)}
       ON CONFLICT (account_id) DO UPDATE SET
         owner = EXCLUDED.owner, owner_id = EXCLUDED.owner_id, currency = EXCLUDED.currency,
-        balance = EXCLUDED.balance, status = EXCLUDED.status, version = EXCLUDED.version, opened_at = EXCLUDED.opened_at,
+        balance = EXCLUDED.balance, reserved = EXCLUDED.reserved, status = EXCLUDED.status, version = EXCLUDED.version, opened_at = EXCLUDED.opened_at,
         updated_at = EXCLUDED.updated_at, total_deposited = EXCLUDED.total_deposited,
         total_withdrawn = EXCLUDED.total_withdrawn, transaction_count = EXCLUDED.transaction_count,
         last_activity_at = EXCLUDED.last_activity_at
@@ -76,13 +110,43 @@ export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): s
 }
 
 /**
+ * A transfer's terms, written by its first event; later events move only its version (the guard, as
+ * for accounts) and never its terms.
+ */
+export function upsertTransfers(tables: ReadModelTables): string {
+  return `
+    INSERT INTO ${transferTables(tables).transfers} AS cur
+      (transfer_id, from_account_id, to_account_id, amount, currency, reference, created_at, expires_at, version)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[],
+      $8::timestamptz[], $9::bigint[])
+    ON CONFLICT (transfer_id) DO UPDATE SET version = EXCLUDED.version, expires_at = EXCLUDED.expires_at
+    WHERE cur.version < EXCLUDED.version`;
+}
+
+/** One row per version of a transfer's stream, never rewritten. */
+export function insertTransferStates(tables: ReadModelTables): string {
+  return `
+    INSERT INTO ${transferTables(tables).transferStates} (transfer_id, version, status, posted_amount, updated_at)
+    SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::bigint[], $5::timestamptz[])
+    ON CONFLICT DO NOTHING`;
+}
+
+/** A leg applied by an account; a leg is applied once, by one account event, so a second insert changes nothing. */
+export function insertTransferLegs(tables: ReadModelTables): string {
+  return `
+    INSERT INTO ${transferTables(tables).transferLegs} (transfer_id, leg, account_id, account_version)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bigint[])
+    ON CONFLICT DO NOTHING`;
+}
+
+/**
  * A redelivered message (the same bytes at the same position) updates its dead letter (and reopens it)
  * instead of adding another; another message at that position (a recreated topic) gets its own.
  */
 export const UPSERT_DEAD_LETTER = `
   INSERT INTO read_model.dead_letters (account_id, event_id, version, topic, partition, "offset",
-    message_key, message_value, headers, error, attempts)
-  VALUES ($1::uuid, $2::uuid, $3::bigint, $4, $5, $6::bigint, $7, $8, $9::jsonb, $10, $11)
+    message_key, message_value, headers, error, attempts, transfer_id)
+  VALUES ($1::uuid, $2::uuid, $3::bigint, $4, $5, $6::bigint, $7, $8, $9::jsonb, $10, $11, $12::uuid)
   ON CONFLICT ON CONSTRAINT dead_letters_message_key DO UPDATE SET
     error = EXCLUDED.error, attempts = dead_letters.attempts + EXCLUDED.attempts,
     status = 'open', resolved_at = NULL, published_at = NULL
@@ -92,6 +156,19 @@ export const PARK_ACCOUNT = `
   INSERT INTO read_model.parked_accounts (account_id, dead_letter_id, reason)
   VALUES ($1::uuid, $2::bigint, $3)
   ON CONFLICT (account_id) DO NOTHING`;
+
+export const PARK_TRANSFER = `
+  INSERT INTO read_model.parked_transfers (transfer_id, dead_letter_id, reason)
+  VALUES ($1::uuid, $2::bigint, $3)
+  ON CONFLICT (transfer_id) DO NOTHING`;
+
+export const HOLD_TRANSFER_EVENTS = `
+  INSERT INTO read_model.parked_transfer_events (transfer_id, topic, partition, "offset", message_key, message_value, headers)
+  SELECT transfer_id, topic, partition, "offset", message_key, message_value, headers
+    FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[], $5::bytea[], $6::bytea[], $7::jsonb[])
+         WITH ORDINALITY AS h (transfer_id, topic, partition, "offset", message_key, message_value, headers, ord)
+   ORDER BY ord
+  ON CONFLICT DO NOTHING`;
 
 export const HOLD_EVENTS = `
   INSERT INTO read_model.parked_events (account_id, topic, partition, "offset", message_key, message_value, headers)

@@ -1,16 +1,40 @@
 import { first, messageOf } from '@ledger/platform';
 import type { ClientBase } from 'pg';
-import { accountArrays, accountFromRow, transactionArrays, type AccountMoved, type AccountRow } from '@ledger/read-model-schema';
+import {
+  accountArrays,
+  accountFromRow,
+  transactionArrays,
+  transferFromRow,
+  type AccountMoved,
+  type AccountRow,
+  type RawMessage,
+  type TransferViewRow,
+} from '@ledger/read-model-schema';
 import { announceChanges } from '../announce/change.announcer';
-import { accountsOf, planBatch, type BatchPlan, type DeadLetterDraft } from '../plan/batch-plan';
+import {
+  accountsOf,
+  latestTransferStates,
+  planBatch,
+  transfersChanged,
+  transfersOf,
+  type BatchPlan,
+  type DeadLetterDraft,
+} from '../plan/batch-plan';
 import type { ProjectionInput } from '../plan/projection-input';
 import {
   HOLD_EVENTS,
+  HOLD_TRANSFER_EVENTS,
+  insertTransferLegs,
+  insertTransferStates,
   LIVE_TABLES,
   LOCK_PARKED_SHARE,
+  LOCK_PARKED_TRANSFERS_SHARE,
   lockAccounts,
+  lockTransfers,
   PARK_ACCOUNT,
+  PARK_TRANSFER,
   UPSERT_DEAD_LETTER,
+  upsertTransfers,
   writeBatch,
   type ReadModelTables,
 } from './projection.sql';
@@ -40,6 +64,12 @@ export interface BatchOutcome {
   readonly moved: readonly AccountMoved[];
   /** Parked accounts whose missing version this batch held (see `BatchPlan.gapsClosed`). */
   readonly gapsClosed: readonly string[];
+  /** Transfers parked by this batch (their own streams). */
+  readonly parkedTransfers: readonly string[];
+  /** Transfers whose read rows changed: their own stream moved, or a leg of theirs was applied. */
+  readonly transfersChanged: readonly string[];
+  /** As `gapsClosed`, for transfers' streams. */
+  readonly transferGapsClosed: readonly string[];
 }
 
 /**
@@ -64,8 +94,9 @@ export class ProjectionWriter {
   }
 
   /**
-   * For a batch whose writes keep failing: each account in a savepoint of its own, so the account
-   * whose rows the database refuses is dead-lettered with that error and parked, and the others commit.
+   * For a batch whose writes keep failing: each stream in a savepoint of its own, so the stream (an
+   * account, or a transfer's own) whose rows the database refuses is dead-lettered with that error and
+   * parked, and the others commit.
    * An error `refuses` does not hold against the account rolls the whole batch back and is thrown.
    */
   async applyIsolated(
@@ -96,21 +127,32 @@ export class ProjectionWriter {
     });
   }
 
-  /** Locks what the batch touches, then plans against it. Exposed for the operator actions. */
+  /**
+   * Locks what the batch touches, then plans against it. Exposed for the operator actions, whose
+   * `ignoreParked` replays a parked stream's own messages (the caller holds its parked row).
+   */
   async planLocked(client: ClientBase, inputs: readonly ProjectionInput[], attempts: number, ignoreParked = false): Promise<BatchPlan> {
     const ids = accountsOf(inputs);
+    const transferIds = transfersOf(inputs);
     const parked = ignoreParked
       ? { rows: [] }
       : await client.query<{ account_id: string; parked_behind: string | null }>(LOCK_PARKED_SHARE, [ids]);
+    const parkedTransfers =
+      ignoreParked || transferIds.length === 0
+        ? { rows: [] }
+        : await client.query<{ transfer_id: string; parked_behind: string | null }>(LOCK_PARKED_TRANSFERS_SHARE, [transferIds]);
     const accounts = await client.query<AccountRow>(lockAccounts(this.tables), [ids]);
+    const transfers =
+      transferIds.length === 0 ? { rows: [] } : await client.query<TransferViewRow>(lockTransfers(this.tables), [transferIds]);
     return planBatch(
       inputs,
       {
         views: new Map(accounts.rows.map((row) => [row.account_id, accountFromRow(row)])),
         parked: new Set(parked.rows.map((row) => row.account_id)),
-        parkedBehind: new Map(
-          parked.rows.flatMap((row) => (row.parked_behind === null ? [] : [[row.account_id, Number(row.parked_behind)]])),
-        ),
+        parkedBehind: behindOf(parked.rows.map((row) => [row.account_id, row.parked_behind])),
+        transfers: new Map(transfers.rows.map((row) => [row.transfer_id, transferFromRow(row)])),
+        parkedTransfers: new Set(parkedTransfers.rows.map((row) => row.transfer_id)),
+        transfersParkedBehind: behindOf(parkedTransfers.rows.map((row) => [row.transfer_id, row.parked_behind])),
       },
       attempts,
     );
@@ -118,41 +160,79 @@ export class ProjectionWriter {
 
   /** Writes the plan; returns the ids of its dead letters, in the plan's order. */
   async write(client: ClientBase, plan: BatchPlan): Promise<readonly string[]> {
-    if (plan.views.length > 0 || plan.transactions.length > 0) {
+    if (plan.views.length > 0 || plan.transactions.length > 0 || plan.appliedEventIds.length > 0) {
       await client.query(writeBatch(this.tables, this.options.projection !== null), this.batchValues(plan));
     }
+    await this.writeTransfers(client, plan);
     const deadLetterIds: string[] = [];
     for (const draft of plan.deadLetters) deadLetterIds.push(await upsertDeadLetter(client, draft));
     for (const park of plan.parks) {
       await client.query(PARK_ACCOUNT, [park.accountId, deadLetterIds[park.deadLetterIndex], park.reason]);
     }
+    for (const park of plan.transferParks ?? []) {
+      await client.query(PARK_TRANSFER, [park.transferId, deadLetterIds[park.deadLetterIndex], park.reason]);
+    }
     if (plan.held.length > 0) {
-      const raws = plan.held.map((h) => h.raw);
-      await client.query(HOLD_EVENTS, [
-        plan.held.map((h) => h.accountId),
-        raws.map((r) => r.topic),
-        raws.map((r) => r.partition),
-        raws.map((r) => r.offset),
-        raws.map((r) => r.key),
-        raws.map((r) => r.value),
-        raws.map((r) => JSON.stringify(r.headers)),
-      ]);
+      await client.query(HOLD_EVENTS, [plan.held.map((h) => h.accountId), ...messageArrays(plan.held.map((h) => h.raw))]);
+    }
+    const transferHeld = plan.transferHeld ?? [];
+    if (transferHeld.length > 0) {
+      await client.query(HOLD_TRANSFER_EVENTS, [transferHeld.map((h) => h.transferId), ...messageArrays(transferHeld.map((h) => h.raw))]);
     }
     return deadLetterIds;
+  }
+
+  /** The transfers' own rows (terms first: a state refers to them) and the legs the accounts applied. */
+  private async writeTransfers(client: ClientBase, plan: BatchPlan): Promise<void> {
+    const states = plan.transferStates ?? [];
+    if (states.length > 0) {
+      const latest = latestTransferStates(plan);
+      await client.query(upsertTransfers(this.tables), [
+        latest.map((t) => t.transferId),
+        latest.map((t) => t.fromAccountId),
+        latest.map((t) => t.toAccountId),
+        latest.map((t) => t.amount.toString()),
+        latest.map((t) => t.currency),
+        latest.map((t) => t.reference),
+        latest.map((t) => t.createdAt),
+        latest.map((t) => t.expiresAt),
+        latest.map((t) => t.version),
+      ]);
+      await client.query(insertTransferStates(this.tables), [
+        states.map((s) => s.transferId),
+        states.map((s) => s.version),
+        states.map((s) => s.status),
+        states.map((s) => s.postedAmount.toString()),
+        states.map((s) => s.updatedAt),
+      ]);
+    }
+    const legs = plan.transferLegs ?? [];
+    if (legs.length > 0) {
+      await client.query(insertTransferLegs(this.tables), [
+        legs.map((l) => l.transferId),
+        legs.map((l) => l.leg),
+        legs.map((l) => l.accountId),
+        legs.map((l) => l.accountVersion),
+      ]);
+    }
   }
 
   /** Announces what the batch moved (unless told not to) and returns its outcome. */
   async finish(client: ClientBase, plan: BatchPlan): Promise<BatchOutcome> {
     const moved = plan.views.map((v) => ({ accountId: v.accountId, version: v.version }));
-    if (this.options.notify ?? true) await announceChanges(client, moved);
+    const transfers = transfersChanged(plan);
+    if (this.options.notify ?? true) await announceChanges(client, moved, transfers);
     return {
       applied: plan.appliedEventIds.length,
       duplicates: plan.duplicates,
-      held: plan.held.length,
+      held: plan.held.length + (plan.transferHeld?.length ?? 0),
       deadLettered: plan.deadLetters.length,
       parked: plan.parks.map((p) => p.accountId),
       moved,
       gapsClosed: plan.gapsClosed,
+      parkedTransfers: (plan.transferParks ?? []).map((p) => p.transferId),
+      transfersChanged: transfers,
+      transferGapsClosed: plan.transferGapsClosed ?? [],
     };
   }
 
@@ -190,15 +270,32 @@ async function upsertDeadLetter(client: ClientBase, draft: DeadLetterDraft): Pro
     JSON.stringify(raw.headers),
     draft.error,
     draft.attempts,
+    draft.transferId,
   ]);
   return first(rows, 'the upserted dead letter').id;
 }
 
-/** Inputs split per account, in order of first appearance; poison without an account stands alone. */
+/** The message columns HOLD_EVENTS and HOLD_TRANSFER_EVENTS take after the stream's ids, as arrays. */
+function messageArrays(raws: readonly RawMessage[]): unknown[] {
+  return [
+    raws.map((r) => r.topic),
+    raws.map((r) => r.partition),
+    raws.map((r) => r.offset),
+    raws.map((r) => r.key),
+    raws.map((r) => r.value),
+    raws.map((r) => JSON.stringify(r.headers)),
+  ];
+}
+
+function behindOf(rows: readonly (readonly [string, string | null])[]): Map<string, number> {
+  return new Map(rows.flatMap(([id, behind]) => (behind === null ? [] : [[id, Number(behind)] as const])));
+}
+
+/** Inputs split per stream, in order of first appearance; poison that names no stream stands alone. */
 function groupByAccount(inputs: readonly ProjectionInput[]): ProjectionInput[][] {
   const groups = new Map<string | ProjectionInput, ProjectionInput[]>();
   for (const input of inputs) {
-    const key = input.accountId ?? input;
+    const key = input.accountId ?? (input.transferId === null ? input : `transfer-${input.transferId}`);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [input]);
     else group.push(input);
@@ -206,24 +303,29 @@ function groupByAccount(inputs: readonly ProjectionInput[]): ProjectionInput[][]
   return [...groups.values()];
 }
 
-/** The plan for an account whose rows the database refused: first input dead-lettered, the rest held. */
+/** The plan for a stream whose rows the database refused: first input dead-lettered, the rest held. */
 function refuse(group: readonly ProjectionInput[], error: string, attempts: number): BatchPlan {
-  const deadLettered = first(group, 'an input of the refused account');
+  const deadLettered = first(group, 'an input of the refused stream');
   const rest = group.slice(1);
-  const accountId = deadLettered.accountId;
+  const { accountId, transferId } = deadLettered;
   const located =
-    deadLettered.kind === 'event'
-      ? { eventId: deadLettered.event.eventId, version: deadLettered.event.version }
-      : { eventId: deadLettered.eventId, version: deadLettered.version };
+    deadLettered.kind === 'poison'
+      ? { eventId: deadLettered.eventId, version: deadLettered.version }
+      : { eventId: deadLettered.event.eventId, version: deadLettered.event.version };
   return {
     views: [],
     transactions: [],
     appliedEventIds: [],
-    deadLetters: [{ accountId, ...located, raw: deadLettered.raw(), error, attempts }],
+    deadLetters: [{ accountId, transferId, ...located, raw: deadLettered.raw(), error, attempts }],
     parks: accountId === null ? [] : [{ accountId, deadLetterIndex: 0, reason: error }],
     held: accountId === null ? [] : rest.map((input) => ({ accountId, raw: input.raw() })),
     duplicates: 0,
     gapsClosed: [],
+    transferStates: [],
+    transferLegs: [],
+    transferParks: transferId === null ? [] : [{ transferId, deadLetterIndex: 0, reason: error }],
+    transferHeld: transferId === null ? [] : rest.map((input) => ({ transferId, raw: input.raw() })),
+    transferGapsClosed: [],
   };
 }
 
@@ -237,5 +339,10 @@ function mergePlans(plans: readonly BatchPlan[]): BatchPlan {
     held: plans.flatMap((p) => p.held),
     duplicates: plans.reduce((sum, p) => sum + p.duplicates, 0),
     gapsClosed: plans.flatMap((p) => p.gapsClosed),
+    transferStates: plans.flatMap((p) => p.transferStates ?? []),
+    transferLegs: plans.flatMap((p) => p.transferLegs ?? []),
+    transferParks: plans.flatMap((p) => p.transferParks ?? []),
+    transferHeld: plans.flatMap((p) => p.transferHeld ?? []),
+    transferGapsClosed: plans.flatMap((p) => p.transferGapsClosed ?? []),
   };
 }

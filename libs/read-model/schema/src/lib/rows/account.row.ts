@@ -9,16 +9,27 @@ export interface AccountView {
   readonly ownerId: string | null;
   readonly currency: string;
   readonly balance: bigint;
+  /** Held by pending transfers; the available balance is `balance - reserved`. */
+  readonly reserved: bigint;
   readonly status: AccountStatus;
   readonly version: number;
   readonly openedAt: Date;
   /** When the last applied event occurred: event time, so a rebuild yields the same row. */
   readonly updatedAt: Date;
+  /**
+   * Money that entered the ledger through this account (its opening deposit and deposits) and left it
+   * (withdrawals). Transfers move money within the ledger and count in neither, so per currency the
+   * sum of all balances is the sum of `totalDeposited` less the sum of `totalWithdrawn`.
+   */
   readonly totalDeposited: bigint;
   readonly totalWithdrawn: bigint;
-  /** Money movements: deposits, withdrawals, and an opening deposit above zero. */
+  /**
+   * Events that changed the balance: deposits, withdrawals, an opening deposit above zero, and the
+   * transfer legs that moved money (TransferDebited, TransferCredited, HoldPosted). Placing or
+   * releasing a hold changes only `reserved` and counts not.
+   */
   readonly transactionCount: number;
-  /** When the last money movement occurred; null while there was none. */
+  /** When the last of those occurred; null while there was none. */
   readonly lastActivityAt: Date | null;
 }
 
@@ -40,6 +51,7 @@ const COLUMNS: readonly Column[] = [
   { name: 'owner_id', type: 'text', value: (v: AccountView) => v.ownerId },
   { name: 'currency', type: 'text', value: (v: AccountView) => v.currency },
   { name: 'balance', type: 'bigint', value: (v: AccountView) => v.balance.toString() },
+  { name: 'reserved', type: 'bigint', value: (v: AccountView) => v.reserved.toString() },
   { name: 'status', type: 'text', value: (v: AccountView) => v.status },
   { name: 'version', type: 'bigint', value: (v: AccountView) => v.version },
   { name: 'opened_at', type: 'timestamptz', value: (v: AccountView) => v.openedAt },
@@ -57,6 +69,7 @@ export interface AccountRow {
   readonly owner_id: string | null;
   readonly currency: string;
   readonly balance: string;
+  readonly reserved: string;
   readonly status: AccountStatus;
   readonly version: string;
   readonly opened_at: Date;
@@ -94,6 +107,7 @@ export function accountFromRow(row: AccountRow): AccountView {
     ownerId: row.owner_id,
     currency: row.currency,
     balance: BigInt(row.balance),
+    reserved: BigInt(row.reserved),
     status: row.status,
     version: Number(row.version),
     openedAt: row.opened_at,
@@ -129,6 +143,10 @@ export class AccountEntity {
 
   @Column({ type: 'bigint' })
   balance!: string;
+
+  /** Held by pending transfers. */
+  @Column({ type: 'bigint' })
+  reserved!: string;
 
   @Column({ type: 'text' })
   status!: AccountStatus;
