@@ -1,8 +1,7 @@
-import { transferStreamId } from '@ledger/domain';
 import { mintToken } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
 import { eventually, queryAppSuite, type Reply } from '../testing/query-app.harness';
-import { announce, SeededAccount, seedTransfer, seedTransferLeg, seedTransferState } from '../testing/transfer-ledger.fixture';
+import { announceTransfer, SeededAccount, seedTransfer, seedTransferLeg, seedTransferState } from '../testing/transfer-ledger.fixture';
 
 const ALICE = 'transfer-alice';
 const BOB = 'transfer-bob';
@@ -153,7 +152,7 @@ describe('GET /transfers/{id}', () => {
 
       const { reply } = await waitingRead('alice', `/transfers/${hold}?waitMs=10000`);
       await seedTransferLeg(query.pool, hold, 'HoldPosted', alices.accountId, 3);
-      await announce(query.pool, alices.accountId, 3);
+      await announceTransfer(query.pool, hold);
 
       const answered = await reply;
       expect(answered.status).toBe(200);
@@ -168,7 +167,7 @@ describe('GET /transfers/{id}', () => {
       await seedTransferLeg(query.pool, transferId, 'TransferDebited', alices.accountId, 5);
       await seedTransferLeg(query.pool, transferId, 'TransferCredited', bobs.accountId, 5);
       await seedTransferState(query.pool, transferId, { version: 1, status: 'completed', postedAmount: 7n, at: at(5) });
-      await announce(query.pool, transferStreamId(transferId), 1);
+      await announceTransfer(query.pool, transferId);
 
       const answered = await reply;
       expect(answered.status).toBe(200);

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client, type Notification } from 'pg';
-import { decodeChangePayload, READ_MODEL_CHANGED_CHANNEL } from '@ledger/read-model-schema';
+import { decodeChangedTransfers, decodeChangePayload, READ_MODEL_CHANGED_CHANNEL } from '@ledger/read-model-schema';
+import { transferStreamId } from '@ledger/domain';
 import { backoffDelay, messageOf, sleep, whenAborted } from '@ledger/platform';
 import { QueryMetrics } from '../query.metrics';
 import { QueryConfig } from '../query.config';
@@ -68,6 +69,12 @@ export class ReadModelChangesListener implements OnModuleInit, OnApplicationShut
     }
     for (const { accountId, version } of moved) {
       for (const callback of this.subscribers.get(accountId.toLowerCase()) ?? []) callback(version);
+    }
+    // A transfer's item carries no version: its visibility hangs on its legs too, so its readers re-read.
+    const transfers = decodeChangedTransfers(notification.payload);
+    if (transfers === 'everything') return;
+    for (const transferId of transfers) {
+      for (const callback of this.subscribers.get(transferStreamId(transferId).toLowerCase()) ?? []) callback(null);
     }
   }
 

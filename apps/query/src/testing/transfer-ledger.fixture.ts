@@ -1,5 +1,5 @@
 import type { AccountEventType, TransferStatus } from '@ledger/domain';
-import { READ_MODEL_CHANGED_CHANNEL, type TransferLegType } from '@ledger/read-model-schema';
+import { encodeChangePayloads, READ_MODEL_CHANGED_CHANNEL, type TransferLegType } from '@ledger/read-model-schema';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 
@@ -146,7 +146,12 @@ export async function seedTransferLeg(
   ]);
 }
 
-/** What the projector announces after a batch: `stream:version` on the read model's channel. */
-export async function announce(pool: Pool, streamId: string, version: number): Promise<void> {
-  await pool.query(`SELECT pg_notify($1, $2)`, [READ_MODEL_CHANGED_CHANNEL, `${streamId}:${version}`]);
+/**
+ * What the projector announces when a transfer's stream moves or one of its legs is applied: the
+ * transfer's item on the read model's channel, encoded as the projector encodes it.
+ */
+export async function announceTransfer(pool: Pool, transferId: string): Promise<void> {
+  for (const payload of encodeChangePayloads([], [transferId])) {
+    await pool.query(`SELECT pg_notify($1, $2)`, [READ_MODEL_CHANGED_CHANNEL, payload]);
+  }
 }
