@@ -42,7 +42,7 @@ export interface ConsistencySources {
   readonly transfers?: TransferTableSources;
   /**
    * The conservation checks, which need the whole store: null when only part of it is read (one
-   * account). Default: on, now, with the default grace for holds.
+   * account). Default: on, without a clock (no hold is judged stale).
    */
   readonly conservation?: ConservationOptions | null;
 }
@@ -130,8 +130,7 @@ class ConsistencyRun {
     this.events = new OrderedCursor(sources.events, (e) => e.streamId, 'event store');
     this.accounts = new OrderedCursor(sources.accounts, (a) => a.accountId, 'read model accounts');
     this.transactions = new OrderedCursor(sources.transactions, (t) => t.accountId, 'read model history');
-    const conservation =
-      sources.conservation === undefined ? { now: new Date(), expiryGraceMs: DEFAULT_EXPIRY_GRACE_MS } : sources.conservation;
+    const conservation = sources.conservation === undefined ? { expiryGraceMs: DEFAULT_EXPIRY_GRACE_MS } : sources.conservation;
     this.store = conservation === null ? null : new StoreConservation(conservation);
     const tables = this.store === null ? undefined : sources.transfers;
     this.tables =
