@@ -59,9 +59,9 @@ describe('kafka message mapping', () => {
     const produced = toKafkaMessage(transfer);
 
     expect(produced.key).toBe('transfer-0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f');
-    expect(decodeKafkaMessage({ key: Buffer.from(String(produced.key)), value: produced.value, headers: produced.headers }).envelope).toEqual(
-      transfer,
-    );
+    expect(
+      decodeKafkaMessage({ key: Buffer.from(String(produced.key)), value: produced.value, headers: produced.headers }).envelope,
+    ).toEqual(transfer);
     expect(() => decodeKafkaMessage({ ...produced, key: 'f1e2d3c4-b5a6-4789-8abc-def012345678' })).toThrow(
       expect.objectContaining({ reason: 'key-mismatch' }),
     );

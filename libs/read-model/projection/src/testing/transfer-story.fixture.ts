@@ -102,7 +102,14 @@ export class TransferLedger {
     const source = this.account(from);
     source.reserved += amount;
     const expiresAt = new Date(at.getTime() + timeoutSeconds * 1_000);
-    const leg = { accountId: from, transferId, counterpartyAccountId: to, amount, balanceAfter: source.balance, reservedAfter: source.reserved };
+    const leg = {
+      accountId: from,
+      transferId,
+      counterpartyAccountId: to,
+      amount,
+      balanceAfter: source.balance,
+      reservedAfter: source.reserved,
+    };
     return {
       transferId,
       placed: this.accountMessage(from, { type: 'HoldPlaced', data: { ...leg, expiresAt, placedAt: at } }, at),
@@ -122,8 +129,22 @@ export class TransferLedger {
     source.reserved -= held;
     const destination = this.account(to);
     destination.balance += amount;
-    const posted = { accountId: from, transferId, counterpartyAccountId: to, amount, balanceAfter: source.balance, reservedAfter: source.reserved };
-    const credited = { accountId: to, transferId, counterpartyAccountId: from, amount, balanceAfter: destination.balance, reservedAfter: destination.reserved };
+    const posted = {
+      accountId: from,
+      transferId,
+      counterpartyAccountId: to,
+      amount,
+      balanceAfter: source.balance,
+      reservedAfter: source.reserved,
+    };
+    const credited = {
+      accountId: to,
+      transferId,
+      counterpartyAccountId: from,
+      amount,
+      balanceAfter: destination.balance,
+      reservedAfter: destination.reserved,
+    };
     return {
       posted: this.accountMessage(from, { type: 'HoldPosted', data: { ...posted, heldAmount: held, postedAt: at } }, at),
       credit: this.accountMessage(to, { type: 'TransferCredited', data: { ...credited, creditedAt: at } }, at),
@@ -140,7 +161,14 @@ export class TransferLedger {
     const { from, to, amount } = this.transferOf(transferId);
     const source = this.account(from);
     source.reserved -= amount;
-    const leg = { accountId: from, transferId, counterpartyAccountId: to, amount, balanceAfter: source.balance, reservedAfter: source.reserved };
+    const leg = {
+      accountId: from,
+      transferId,
+      counterpartyAccountId: to,
+      amount,
+      balanceAfter: source.balance,
+      reservedAfter: source.reserved,
+    };
     const resolved: TransferEvent =
       reason === 'VOIDED'
         ? { type: 'PendingTransferVoided', data: { transferId, amount, voidedAt: at } }

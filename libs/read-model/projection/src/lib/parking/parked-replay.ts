@@ -155,10 +155,9 @@ export async function transferStanding(client: ClientBase, transferId: string): 
 }
 
 async function standing(parking: Parking, client: ClientBase, id: string): Promise<AccountStanding> {
-  const { rows } = await client.query<{ version: string | null; dead_letter_id: string | null; reason: string | null }>(
-    parking.standing,
-    [id],
-  );
+  const { rows } = await client.query<{ version: string | null; dead_letter_id: string | null; reason: string | null }>(parking.standing, [
+    id,
+  ]);
   const row = first(rows, `the standing of ${id}`);
   return {
     version: row.version === null ? 0 : Number(row.version),
@@ -181,7 +180,9 @@ export type ParkedTransferReplayOutcome =
   | { readonly kind: 'not-parked'; readonly transferId: string }
   | ({ readonly kind: 'redriven' | 're-parked'; readonly transferId: string; readonly deadLetterId: string } & ReplayResult);
 
-type Replayed = { readonly kind: 'not-parked' } | ({ readonly kind: 'redriven' | 're-parked'; readonly deadLetterId: string } & ReplayResult);
+type Replayed =
+  | { readonly kind: 'not-parked' }
+  | ({ readonly kind: 'redriven' | 're-parked'; readonly deadLetterId: string } & ReplayResult);
 
 /**
  * Re-applies the dead letter that parks `accountId` and its held messages, in version order (see

@@ -159,7 +159,7 @@ describe('projectEvent', () => {
   });
 
   describe('transfer legs', () => {
-    it('given an open account, when a transfer debits it, then the balance is the leg\'s, the row names the transfer and the other party, and the leg is recorded', () => {
+    it("given an open account, when a transfer debits it, then the balance is the leg's, the row names the transfer and the other party, and the leg is recorded", () => {
       const step = projectEvent(fold([opened(500n)]), projectable(2, debited(200n, 300n)));
       expect(step).toEqual({
         ok: true,
@@ -204,7 +204,10 @@ describe('projectEvent', () => {
 
     it('given a status change after a hold, then its row carries the reserved amount as it stands', () => {
       const held = fold([opened(500n), holdPlaced(120n, 500n, 120n)]);
-      const step = projectEvent(held, projectable(3, { type: 'AccountFrozen', data: { accountId: ACCOUNT_ID, reason: null, frozenAt: T0 } }));
+      const step = projectEvent(
+        held,
+        projectable(3, { type: 'AccountFrozen', data: { accountId: ACCOUNT_ID, reason: null, frozenAt: T0 } }),
+      );
       expect(step).toMatchObject({ ok: true, view: { reserved: 120n }, row: { reservedAfter: 120n, transferId: null }, leg: null });
     });
   });

@@ -84,17 +84,21 @@ function transferAt(transferId: string, version: number): TransferView {
   return { ...terms(transferId), createdAt: T0, expiresAt: null, version, status: 'pending', postedAmount: 0n, updatedAt: T0 };
 }
 
-const accounts = () => new Map([
-  [FROM, accountAt(FROM, 1, 100n)],
-  [TO, accountAt(TO, 1, 0n)],
-]);
+const accounts = () =>
+  new Map([
+    [FROM, accountAt(FROM, 1, 100n)],
+    [TO, accountAt(TO, 1, 0n)],
+  ]);
 
 describe('planBatch with transfers', () => {
-  it('given an immediate transfer\'s three streams, then both accounts move, both legs are recorded and the transfer has one state', () => {
-    const plan = planBatch([accountEvent(FROM, 2, debit(40n, 60n)), accountEvent(TO, 2, credit(40n, 40n)), transferEvent(T, 1, completed())], {
-      views: accounts(),
-      parked: new Set(),
-    });
+  it("given an immediate transfer's three streams, then both accounts move, both legs are recorded and the transfer has one state", () => {
+    const plan = planBatch(
+      [accountEvent(FROM, 2, debit(40n, 60n)), accountEvent(TO, 2, credit(40n, 40n)), transferEvent(T, 1, completed())],
+      {
+        views: accounts(),
+        parked: new Set(),
+      },
+    );
 
     expect(plan.views.map((v) => [v.accountId, v.version, v.balance])).toEqual([
       [FROM, 2, 60n],
@@ -130,7 +134,12 @@ describe('planBatch with transfers', () => {
 
   it('given a gap in a transfer stream, then that transfer alone is parked, its later events held, and other streams flow', () => {
     const plan = planBatch(
-      [transferEvent(T, 2, posted()), transferEvent(U, 1, completed(U)), transferEvent(T, 3, posted()), accountEvent(FROM, 2, debit(40n, 60n))],
+      [
+        transferEvent(T, 2, posted()),
+        transferEvent(U, 1, completed(U)),
+        transferEvent(T, 3, posted()),
+        accountEvent(FROM, 2, debit(40n, 60n)),
+      ],
       { views: accounts(), parked: new Set() },
     );
 
@@ -156,11 +165,14 @@ describe('planBatch with transfers', () => {
     expect(plan.views.map((v) => v.accountId)).toEqual([FROM]);
   });
 
-  it('given a parked destination, then its credit is held and the source\'s debit and the transfer stream still apply', () => {
-    const plan = planBatch([accountEvent(FROM, 2, debit(40n, 60n)), accountEvent(TO, 2, credit(40n, 40n)), transferEvent(T, 1, completed())], {
-      views: accounts(),
-      parked: new Set([TO]),
-    });
+  it("given a parked destination, then its credit is held and the source's debit and the transfer stream still apply", () => {
+    const plan = planBatch(
+      [accountEvent(FROM, 2, debit(40n, 60n)), accountEvent(TO, 2, credit(40n, 40n)), transferEvent(T, 1, completed())],
+      {
+        views: accounts(),
+        parked: new Set([TO]),
+      },
+    );
 
     expect(plan.held.map((h) => h.accountId)).toEqual([TO]);
     expect(plan.views.map((v) => [v.accountId, v.balance])).toEqual([[FROM, 60n]]);
@@ -183,15 +195,21 @@ describe('planBatch with transfers', () => {
 
   it('given a transfer stream that resolves a hold it never placed, then it is parked with the reason', () => {
     const plan = planBatch([transferEvent(T, 1, posted())], { views: new Map(), parked: new Set() });
-    expect(plan.deadLetters).toEqual([expect.objectContaining({ transferId: T, error: 'PendingTransferPosted before the transfer was created' })]);
+    expect(plan.deadLetters).toEqual([
+      expect.objectContaining({ transferId: T, error: 'PendingTransferPosted before the transfer was created' }),
+    ]);
   });
 });
 
 describe('transfersOf', () => {
   it('lists each transfer once, sorted, for a fixed lock order, and no account', () => {
-    expect(transfersOf([transferEvent(U, 1, completed(U)), accountEvent(FROM, 2, debit(40n, 60n)), transferPoison(T, 1), transferEvent(U, 2, posted(U))])).toEqual([
-      T,
-      U,
-    ]);
+    expect(
+      transfersOf([
+        transferEvent(U, 1, completed(U)),
+        accountEvent(FROM, 2, debit(40n, 60n)),
+        transferPoison(T, 1),
+        transferEvent(U, 2, posted(U)),
+      ]),
+    ).toEqual([T, U]);
   });
 });

@@ -90,7 +90,11 @@ class StreamTrack<V extends { readonly version: number }> {
   readonly parkedBehind: Map<string, number>;
   readonly gapsClosed = new Set<string>();
 
-  constructor(views: ReadonlyMap<string, V> | undefined, parked: ReadonlySet<string> | undefined, behind: ReadonlyMap<string, number> | undefined) {
+  constructor(
+    views: ReadonlyMap<string, V> | undefined,
+    parked: ReadonlySet<string> | undefined,
+    behind: ReadonlyMap<string, number> | undefined,
+  ) {
     this.views = new Map(views);
     this.parked = new Set(parked);
     this.parkedBehind = new Map(behind);

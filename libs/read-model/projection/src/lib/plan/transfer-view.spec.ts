@@ -14,7 +14,10 @@ const placed: TransferEvent = {
   type: 'PendingTransferPlaced',
   data: { ...terms, timeoutSeconds: 3_600, expiresAt: at(3_601), placedAt: at(1) },
 };
-const posted: TransferEvent = { type: 'PendingTransferPosted', data: { transferId: TRANSFER_ID, amount: 200n, releasedAmount: 100n, postedAt: at(2) } };
+const posted: TransferEvent = {
+  type: 'PendingTransferPosted',
+  data: { transferId: TRANSFER_ID, amount: 200n, releasedAmount: 100n, postedAt: at(2) },
+};
 const voided: TransferEvent = { type: 'PendingTransferVoided', data: { transferId: TRANSFER_ID, amount: 300n, voidedAt: at(2) } };
 const expired: TransferEvent = { type: 'PendingTransferExpired', data: { transferId: TRANSFER_ID, amount: 300n, expiredAt: at(3_601) } };
 
@@ -54,7 +57,14 @@ describe('projectTransferEvent', () => {
   });
 
   it('given a pending hold, when it is posted in part, then it is posted with the posted amount and the time of the post', () => {
-    expect(fold([placed, posted])).toMatchObject({ status: 'posted', postedAmount: 200n, amount: 300n, version: 2, updatedAt: at(2), createdAt: at(1) });
+    expect(fold([placed, posted])).toMatchObject({
+      status: 'posted',
+      postedAmount: 200n,
+      amount: 300n,
+      version: 2,
+      updatedAt: at(2),
+      createdAt: at(1),
+    });
   });
 
   it.each([

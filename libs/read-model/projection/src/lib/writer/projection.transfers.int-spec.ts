@@ -212,9 +212,10 @@ describe('projection of transfers (real Postgres)', () => {
       hold.transferId,
     ]);
     expect(held.rows[0].n).toBe(1);
-    const deadLetter = await env.pool.query(`SELECT account_id, transfer_id::text, version::int FROM read_model.dead_letters WHERE transfer_id = $1`, [
-      hold.transferId,
-    ]);
+    const deadLetter = await env.pool.query(
+      `SELECT account_id, transfer_id::text, version::int FROM read_model.dead_letters WHERE transfer_id = $1`,
+      [hold.transferId],
+    );
     expect(deadLetter.rows).toEqual([{ account_id: null, transfer_id: hold.transferId, version: 2 }]);
     expect(await parkedRow(env.pool, from)).toBeUndefined();
     expect(await parkedRow(env.pool, hold.transferId)).toBeUndefined();
@@ -222,7 +223,7 @@ describe('projection of transfers (real Postgres)', () => {
     expect(await states(hold.transferId)).toEqual([{ version: 1, status: 'pending', posted_amount: '0' }]);
   });
 
-  it('given a parked destination, then the source\'s debit and the transfer still apply, and only the credit is held', async () => {
+  it("given a parked destination, then the source's debit and the transfer still apply, and only the credit is held", async () => {
     const ledger = new TransferLedger();
     const [from, to] = (await opened(ledger, [600n, 0n])) as [string, string];
     await env.projector.deliver([poisonFor(to)]);

@@ -40,9 +40,7 @@ export class ParkedTransfers1796300000100 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX parked_transfer_events_transfer_idx ON read_model.parked_transfer_events (transfer_id, id)`);
     // As for the accounts' parking: the query service reads neither the parked rows nor their raw messages.
-    await queryRunner.query(
-      `REVOKE ALL ON read_model.parked_transfers, read_model.parked_transfer_events FROM ${DATABASE_ROLES.query}`,
-    );
+    await queryRunner.query(`REVOKE ALL ON read_model.parked_transfers, read_model.parked_transfer_events FROM ${DATABASE_ROLES.query}`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

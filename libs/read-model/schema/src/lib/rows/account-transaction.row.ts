@@ -102,22 +102,35 @@ export function transactionFromRow(row: TransactionTableRow): TransactionRow {
 export function transactionArrays(rows: readonly TransactionRow[]): string[] {
   const n = rows.length;
   const columns = Array.from({ length: COLUMNS.length }, () => new Array<string>(n));
-  const [accounts, versions, events, types, amounts, balances, statuses, reasons, times, correlations, transfers, counterparties, reserved] =
-    columns as [
-      string[],
-      string[],
-      string[],
-      string[],
-      string[],
-      string[],
-      string[],
-      string[],
-      string[],
-      string[],
-      string[],
-      string[],
-      string[],
-    ];
+  const [
+    accounts,
+    versions,
+    events,
+    types,
+    amounts,
+    balances,
+    statuses,
+    reasons,
+    times,
+    correlations,
+    transfers,
+    counterparties,
+    reserved,
+  ] = columns as [
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+  ];
   rows.forEach((row, i) => {
     accounts[i] = row.accountId;
     versions[i] = String(row.version);
