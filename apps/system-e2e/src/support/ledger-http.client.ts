@@ -49,6 +49,42 @@ export interface Page<T> {
   readonly nextCursor?: string;
 }
 
+/** `POST /transfers` (docs/api.md § Transfers). */
+export interface TransferRequest {
+  readonly transferId: string;
+  readonly fromAccountId: string;
+  readonly toAccountId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly reference?: string;
+  readonly pending?: { readonly timeoutSeconds: number };
+}
+
+/** The command service's answer to a transfer, a post or a void: never the other party's balance. */
+export interface TransferResult {
+  readonly transferId: string;
+  readonly status: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly from: { readonly accountId: string; readonly version: number; readonly balance: number; readonly availableBalance: number };
+  readonly to: { readonly accountId: string; readonly version: number };
+}
+
+/** `GET /transfers/{id}`: the latest state of the transfer whose every leg the read model holds. */
+export interface TransferBody {
+  readonly transferId: string;
+  readonly status: string;
+  readonly amount: number;
+  readonly postedAmount: number;
+  readonly currency: string;
+  readonly fromAccountId: string;
+  readonly toAccountId: string;
+  readonly reference: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly expiresAt: string | null;
+}
+
 /** The longest read-your-writes wait the query service accepts. */
 export const MAX_WAIT_MS = 10_000;
 
@@ -113,6 +149,20 @@ export class LedgerHttpClient {
 
   close(accountId: string): Promise<Reply<CommandResult>> {
     return this.post(`${this.commandUrl}/accounts/${accountId}/close`, {});
+  }
+
+  transfer(body: TransferRequest): Promise<Reply<TransferResult>> {
+    return this.post(`${this.commandUrl}/transfers`, body);
+  }
+
+  /** Posts a hold: all of it without `amount`. */
+  postTransfer(transferId: string, amount?: number): Promise<Reply<TransferResult>> {
+    return this.post(`${this.commandUrl}/transfers/${transferId}/post`, amount === undefined ? {} : { amount });
+  }
+
+  /** The transfer in its latest whole state; `waitMs` waits for its latest state to be whole first. */
+  readTransfer(transferId: string, waitMs?: number): Promise<Reply<TransferBody>> {
+    return this.get(`${this.queryUrl}/transfers/${transferId}${waitMs === undefined ? '' : `?waitMs=${waitMs}`}`);
   }
 
   /**
