@@ -1,12 +1,18 @@
 import { accountPartitioner } from '@ledger/messaging';
 import { problemType } from '@ledger/platform';
 import { eventually, mintToken, SseClient, testKafkaBrokers } from '@ledger/testing';
-import { TYPESCRIPT_NODE_ARGS } from '@ledger/tooling';
 import { Kafka, logLevel } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { MAX_WAIT_MS, type AccountBody, type LedgerHttpClient, type Reply, type TransactionItem, type TransferBody } from './support/ledger-http.client';
+import {
+  MAX_WAIT_MS,
+  type AccountBody,
+  type LedgerHttpClient,
+  type Reply,
+  type TransactionItem,
+  type TransferBody,
+} from './support/ledger-http.client';
 import { startLedgerSystem, SYSTEM_LOG_DIR, type LedgerSystem } from './support/ledger-system.harness';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
@@ -15,9 +21,6 @@ const REPO_ROOT = join(__dirname, '..', '..', '..');
 const PATIENCE_MS = 6 * MAX_WAIT_MS;
 /** Parking a stream through the projector, then healing it with the CLI, spawns several processes. */
 const PARKED_TIMEOUT_MS = 180_000;
-
-type AccountWithHolds = AccountBody & { readonly availableBalance: number; readonly reserved: number };
-type LegItem = TransactionItem & { readonly transferId: string | null; readonly counterpartyAccountId: string | null };
 
 interface CliRun {
   readonly code: number | null;
@@ -63,16 +66,16 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
   }
 
   /** The account once the read model has reached `version`. */
-  async function accountAt(as: LedgerHttpClient, accountId: string, version: number): Promise<AccountWithHolds> {
+  async function accountAt(as: LedgerHttpClient, accountId: string, version: number): Promise<AccountBody> {
     const read = await as.account(accountId, version);
     expect(read.status).toBe(200);
-    return read.body as AccountWithHolds;
+    return read.body;
   }
 
-  async function latestItem(as: LedgerHttpClient, accountId: string): Promise<LegItem | undefined> {
+  async function latestItem(as: LedgerHttpClient, accountId: string): Promise<TransactionItem | undefined> {
     const history = await as.transactions(accountId);
     expect(history.status).toBe(200);
-    return history.body.items[0] as LegItem | undefined;
+    return history.body.items[0];
   }
 
   /** Asks with `?waitMs=` until the transfer shows `status` (a loaded pipeline may lag by more than one wait). */
@@ -108,10 +111,15 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
   function ledger(args: readonly string[]): Promise<CliRun> {
     return new Promise((resolve) => {
       execFile(
-        process.execPath,
-        [...TYPESCRIPT_NODE_ARGS, 'tools/ledger/ledger.cli.ts', ...args],
-        { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: system.databaseUrl, USER: 'system-e2e' } },
-        (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
+        'npm',
+        ['run', '-s', 'ledger', '--', ...args],
+        // A clean environment, as a shell has: the test runner's own must not leak in.
+        {
+          cwd: REPO_ROOT,
+          env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', DATABASE_URL: system.databaseUrl, USER: 'system-e2e' },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
       );
     });
   }
@@ -135,7 +143,14 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
     const toStream = await follow(payee, to);
 
     const transferId = randomUUID();
-    const sent = await payer.transfer({ transferId, fromAccountId: from, toAccountId: to, amount: 2_500, currency: 'EUR', reference: 'Invoice 42' });
+    const sent = await payer.transfer({
+      transferId,
+      fromAccountId: from,
+      toAccountId: to,
+      amount: 2_500,
+      currency: 'EUR',
+      reference: 'Invoice 42',
+    });
     expect(sent.status).toBe(201);
     expect(sent.body).toEqual({
       transferId,
@@ -192,11 +207,28 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
 
     // A hold of 3,000: the balance stays, the available balance drops, the destination is untouched.
     const holdId = randomUUID();
-    const held = await payer.transfer({ transferId: holdId, fromAccountId: from, toAccountId: to, amount: 3_000, currency: 'EUR', pending: { timeoutSeconds: 3_600 } });
+    const held = await payer.transfer({
+      transferId: holdId,
+      fromAccountId: from,
+      toAccountId: to,
+      amount: 3_000,
+      currency: 'EUR',
+      pending: { timeoutSeconds: 3_600 },
+    });
     expect(held.status).toBe(201);
-    expect(held.body).toMatchObject({ transferId: holdId, status: 'pending', amount: 3_000, from: { accountId: from, version: 3, balance: 7_500, availableBalance: 4_500 } });
+    expect(held.body).toMatchObject({
+      transferId: holdId,
+      status: 'pending',
+      amount: 3_000,
+      from: { accountId: from, version: 3, balance: 7_500, availableBalance: 4_500 },
+    });
     expect(await accountAt(payer, from, 3)).toMatchObject({ balance: 7_500, availableBalance: 4_500, reserved: 3_000, version: 3 });
-    expect(await transferIn(payer, holdId, 'pending')).toMatchObject({ status: 'pending', amount: 3_000, postedAmount: 0, expiresAt: expect.any(String) });
+    expect(await transferIn(payer, holdId, 'pending')).toMatchObject({
+      status: 'pending',
+      amount: 3_000,
+      postedAmount: 0,
+      expiresAt: expect.any(String),
+    });
 
     // Post 1,000 of it: that much moves, the rest is released.
     const posted = await payer.postTransfer(holdId, 1_000);
@@ -220,8 +252,17 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
     });
     expect(await accountAt(payer, from, 4)).toMatchObject({ balance: 6_500, availableBalance: 6_500, reserved: 0, version: 4 });
     expect(await accountAt(payee, to, 3)).toMatchObject({ balance: 3_500, availableBalance: 3_500, reserved: 0, version: 3 });
-    expect((await fromStream.waitForMessages(4, PATIENCE_MS)).map((m) => m.event)).toEqual(['AccountOpened', 'TransferDebited', 'HoldPlaced', 'HoldPosted']);
-    expect((await toStream.waitForMessages(3, PATIENCE_MS)).map((m) => m.event)).toEqual(['AccountOpened', 'TransferCredited', 'TransferCredited']);
+    expect((await fromStream.waitForMessages(4, PATIENCE_MS)).map((m) => m.event)).toEqual([
+      'AccountOpened',
+      'TransferDebited',
+      'HoldPlaced',
+      'HoldPosted',
+    ]);
+    expect((await toStream.waitForMessages(3, PATIENCE_MS)).map((m) => m.event)).toEqual([
+      'AccountOpened',
+      'TransferCredited',
+      'TransferCredited',
+    ]);
 
     // Either party may read both; anyone else is told what a missing transfer tells; no token, 401.
     expect(await transferIn(payee, transferId, 'completed')).toMatchObject({ transferId, fromAccountId: from, toAccountId: to });
@@ -260,7 +301,13 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
 
       // The source's debit shows while the credit is held behind the parked destination.
       expect(await accountAt(payer, from, 2)).toMatchObject({ balance: 3_800, version: 2 });
-      expect(await latestItem(payer, from)).toMatchObject({ version: 2, type: 'TransferDebited', amount: 1_200, transferId, counterpartyAccountId: to });
+      expect(await latestItem(payer, from)).toMatchObject({
+        version: 2,
+        type: 'TransferDebited',
+        amount: 1_200,
+        transferId,
+        counterpartyAccountId: to,
+      });
       for (let ask = 0; ask < 5; ask++) {
         transferNotFound(await payer.readTransfer(transferId, 300));
       }
@@ -270,9 +317,20 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
       expect(healed).toMatchObject({ code: 0, stderr: '' });
       expect(healed.stdout).toMatch(new RegExp(`^Healed account ${to} from the event store: 2 events, now at version 2; unparked`));
 
-      expect(await transferIn(payer, transferId, 'completed')).toMatchObject({ transferId, status: 'completed', amount: 1_200, postedAmount: 1_200 });
+      expect(await transferIn(payer, transferId, 'completed')).toMatchObject({
+        transferId,
+        status: 'completed',
+        amount: 1_200,
+        postedAmount: 1_200,
+      });
       expect(await accountAt(payee, to, 2)).toMatchObject({ balance: 1_200, availableBalance: 1_200, version: 2 });
-      expect(await latestItem(payee, to)).toMatchObject({ version: 2, type: 'TransferCredited', amount: 1_200, transferId, counterpartyAccountId: from });
+      expect(await latestItem(payee, to)).toMatchObject({
+        version: 2,
+        type: 'TransferCredited',
+        amount: 1_200,
+        transferId,
+        counterpartyAccountId: from,
+      });
       expect(await accountAt(payer, from, 2)).toMatchObject({ balance: 3_800, availableBalance: 3_800, version: 2 });
 
       const verified = await ledger(['verify', '--json']);

@@ -13,6 +13,9 @@ export interface CommandResult {
   readonly accountId: string;
   readonly version: number;
   readonly balance: number;
+  /** The balance less what pending holds reserve. */
+  readonly availableBalance: number;
+  readonly reserved: number;
   readonly status: string;
   readonly events: ReadonlyArray<{ readonly eventId: string; readonly type: string; readonly version: number }>;
 }
@@ -22,6 +25,8 @@ export interface AccountBody {
   readonly owner: string;
   readonly currency: string;
   readonly balance: number;
+  readonly availableBalance: number;
+  readonly reserved: number;
   readonly status: string;
   readonly version: number;
   readonly openedAt: string;
@@ -42,6 +47,9 @@ export interface TransactionItem {
   readonly balanceAfter: number | null;
   readonly reason: string | null;
   readonly occurredAt: string;
+  /** Set on a transfer's legs only. */
+  readonly transferId: string | null;
+  readonly counterpartyAccountId: string | null;
 }
 
 export interface Page<T> {
