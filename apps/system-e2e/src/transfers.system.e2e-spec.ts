@@ -316,6 +316,9 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
       const healed = await ledger(['heal', to]);
       expect(healed).toMatchObject({ code: 0, stderr: '' });
       expect(healed.stdout).toMatch(new RegExp(`^Healed account ${to} from the event store: 2 events, now at version 2; unparked`));
+      const afterHeal = await ledger(['parked', '--json']);
+      expect(afterHeal.code).toBe(0);
+      expect(JSON.parse(afterHeal.stdout)).toEqual([]);
 
       expect(await transferIn(payer, transferId, 'completed')).toMatchObject({
         transferId,
