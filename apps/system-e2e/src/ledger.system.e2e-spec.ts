@@ -65,6 +65,8 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
       accountId: account.accountId,
       version,
       balance,
+      availableBalance: balance,
+      reserved: 0,
       status,
       events: [{ eventId: expect.any(String), type: change.type, version }],
     });
@@ -98,6 +100,8 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
       accountId: account.accountId,
       version: 1,
       balance: initialDeposit,
+      availableBalance: initialDeposit,
+      reserved: 0,
       status: 'ACTIVE',
       events: [{ eventId: expect.any(String), type: 'AccountOpened', version: 1 }],
     });

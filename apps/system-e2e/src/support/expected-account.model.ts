@@ -69,6 +69,8 @@ export class ExpectedAccount {
       balanceAfter: money ? balance : null,
       reason: change.type === 'AccountFrozen' ? change.reason : null,
       occurredAt,
+      transferId: null,
+      counterpartyAccountId: null,
     });
   }
 
@@ -78,6 +80,9 @@ export class ExpectedAccount {
       owner: this.owner,
       currency: this.currency,
       balance: this.balance,
+      // No holds in these cases: everything is available.
+      availableBalance: this.balance,
+      reserved: 0,
       status: this.status,
       version: this.version,
       openedAt: this.openedAt,

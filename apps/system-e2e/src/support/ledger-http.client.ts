@@ -13,6 +13,9 @@ export interface CommandResult {
   readonly accountId: string;
   readonly version: number;
   readonly balance: number;
+  /** The balance less what pending holds reserve. */
+  readonly availableBalance: number;
+  readonly reserved: number;
   readonly status: string;
   readonly events: ReadonlyArray<{ readonly eventId: string; readonly type: string; readonly version: number }>;
 }
@@ -22,6 +25,8 @@ export interface AccountBody {
   readonly owner: string;
   readonly currency: string;
   readonly balance: number;
+  readonly availableBalance: number;
+  readonly reserved: number;
   readonly status: string;
   readonly version: number;
   readonly openedAt: string;
@@ -42,11 +47,50 @@ export interface TransactionItem {
   readonly balanceAfter: number | null;
   readonly reason: string | null;
   readonly occurredAt: string;
+  /** Set on a transfer's legs only. */
+  readonly transferId: string | null;
+  readonly counterpartyAccountId: string | null;
 }
 
 export interface Page<T> {
   readonly items: T[];
   readonly nextCursor?: string;
+}
+
+/** `POST /transfers` (docs/api.md § Transfers). */
+export interface TransferRequest {
+  readonly transferId: string;
+  readonly fromAccountId: string;
+  readonly toAccountId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly reference?: string;
+  readonly pending?: { readonly timeoutSeconds: number };
+}
+
+/** The command service's answer to a transfer, a post or a void: never the other party's balance. */
+export interface TransferResult {
+  readonly transferId: string;
+  readonly status: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly from: { readonly accountId: string; readonly version: number; readonly balance: number; readonly availableBalance: number };
+  readonly to: { readonly accountId: string; readonly version: number };
+}
+
+/** `GET /transfers/{id}`: the latest state of the transfer whose every leg the read model holds. */
+export interface TransferBody {
+  readonly transferId: string;
+  readonly status: string;
+  readonly amount: number;
+  readonly postedAmount: number;
+  readonly currency: string;
+  readonly fromAccountId: string;
+  readonly toAccountId: string;
+  readonly reference: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly expiresAt: string | null;
 }
 
 /** The longest read-your-writes wait the query service accepts. */
@@ -113,6 +157,20 @@ export class LedgerHttpClient {
 
   close(accountId: string): Promise<Reply<CommandResult>> {
     return this.post(`${this.commandUrl}/accounts/${accountId}/close`, {});
+  }
+
+  transfer(body: TransferRequest): Promise<Reply<TransferResult>> {
+    return this.post(`${this.commandUrl}/transfers`, body);
+  }
+
+  /** Posts a hold: all of it without `amount`. */
+  postTransfer(transferId: string, amount?: number): Promise<Reply<TransferResult>> {
+    return this.post(`${this.commandUrl}/transfers/${transferId}/post`, amount === undefined ? {} : { amount });
+  }
+
+  /** The transfer in its latest whole state; `waitMs` waits for its latest state to be whole first. */
+  readTransfer(transferId: string, waitMs?: number): Promise<Reply<TransferBody>> {
+    return this.get(`${this.queryUrl}/transfers/${transferId}${waitMs === undefined ? '' : `?waitMs=${waitMs}`}`);
   }
 
   /**

@@ -15,6 +15,8 @@ export interface LedgerSystem {
   /** As an operator: every ledger scope. */
   readonly operator: LedgerHttpClient;
   readonly pipeline: Pipeline;
+  /** The run's database (event store and read model), for the `ledger` ops CLI. */
+  readonly databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startLedgerSystem(): Promise<LedgerSystem> {
     client,
     operator: client.as(operatorToken),
     pipeline,
+    databaseUrl: database.url,
     stop: async () => {
       await pipeline.stop();
       await database.drop();
