@@ -17,6 +17,11 @@ const kill = (role: 'command' | 'relay' | 'projector', overrides: Partial<FaultR
 
 const restart = (kind: 'restart-kafka' | 'restart-postgres'): FaultRecord => ({ ...kill('command'), kind, role: undefined, target: kind });
 
+const MONEY_CONSERVED = [
+  'Money in the event store: EUR balances 910 (deposits 1,010 - withdrawals 100).',
+  'No differences: the read model agrees with the event store, and money is conserved.',
+].join('\n');
+
 const relayed = { messages: 30, duplicates: 2, storedEvents: 28, streams: 5, missing: 0, violations: [] };
 
 const passing: ChaosReport = {
@@ -26,7 +31,14 @@ const passing: ChaosReport = {
   runDir: '/tmp/run',
   load: {
     exitCode: 0,
-    summary: { sent: 10, acknowledged: 8, refused: 2, failed: 0, unknown: 0 },
+    summary: {
+      sent: 10,
+      acknowledged: 8,
+      refused: 2,
+      failed: 0,
+      unknown: 0,
+      byKind: { transfer: { acknowledged: 3 }, hold: { acknowledged: 2 }, post: { acknowledged: 1 }, void: { acknowledged: 1 } },
+    },
     acknowledged: 8,
     unknownOutcome: 0,
     unreadableLines: 0,
@@ -48,7 +60,7 @@ const passing: ChaosReport = {
     lastSample: { relayLag: 0, consumerLag: 0 },
   },
   relayed,
-  verify: { exitCode: 0, output: 'No differences.' },
+  verify: { exitCode: 0, output: MONEY_CONSERVED },
 };
 
 describe('violationsOf', () => {
@@ -100,13 +112,39 @@ describe('violationsOf', () => {
       ...passing,
       convergence: { quiet: false, loadEndedAtSeconds: 70, lastFaultAtSeconds: 40, lastSample: { relayLag: 3 } },
       relayed: { ...relayed, missing: 1, violations: ['a@2: stored (event e) but never relayed'] },
-      verify: { exitCode: 4, output: '1 difference' },
+      verify: {
+        exitCode: 4,
+        output: 'Money in the event store: EUR balances 5 (deposits 5 - withdrawals 0).\n1 difference: 1 account-field.',
+      },
     };
     expect(violationsOf(report)).toEqual([
       'the pipeline never became quiet (relay lag 3, consumer lag unknown)',
       'topic: a@2: stored (event e) but never relayed',
       'ledger verify --acks exited with code 4',
     ]);
+  });
+
+  it('given verify finding money not conserved, or not checking it, then each is a violation', () => {
+    const unconserved =
+      'Money in the event store: EUR balances 9 (deposits 10 - withdrawals 0).\n3 differences: 2 conservation, 1 transfer.';
+    expect(violationsOf({ ...passing, verify: { exitCode: 4, output: unconserved } })).toEqual([
+      'ledger verify --acks exited with code 4',
+      'money not conserved: 2 conservation and 1 transfer differences',
+    ]);
+    expect(violationsOf({ ...passing, verify: { exitCode: 0, output: 'No differences.' } })).toEqual([
+      'ledger verify did not check that money is conserved (no sums per currency)',
+    ]);
+  });
+
+  it('given traffic without an acknowledged transfer or hold, then each is a violation', () => {
+    const load = {
+      exitCode: 0,
+      acknowledged: 8,
+      unknownOutcome: 0,
+      unreadableLines: 0,
+      summary: { byKind: { transfer: { acknowledged: 0 }, hold: { acknowledged: 0 } } },
+    };
+    expect(violationsOf({ ...passing, load })).toEqual(['no transfer was acknowledged', 'no hold was acknowledged']);
   });
 
   it('given a run that stopped early, then that is said, and whatever did not happen is missing', () => {
@@ -138,7 +176,8 @@ describe('formatReport', () => {
     expect(text).toContain('events: 28 stored over 5 accounts; topic: 30 messages, 2 duplicates, 0 missing');
     expect(text).toContain('kill -9 command-1, pid 100 ended by signal SIGKILL, down 0.5 s, pid 200 ready at 14.0 s');
     expect(text).toContain('converged: quiet at 73.0 s, 3.0 s after the load stopped, 33.0 s after the last fault');
-    expect(text).toContain('  | No differences.');
+    expect(text).toContain('transfers acknowledged: 3 immediate, 2 holds, 1 posts, 1 voids');
+    expect(text).toContain('  | No differences: the read model agrees with the event store, and money is conserved.');
     expect(text.endsWith('result: PASS')).toBe(true);
   });
 

@@ -1,3 +1,4 @@
+import { acknowledgedTransfers, conservationFinding } from './checks/money-conservation.finding';
 import type { RelayedOrderReport } from './checks/relayed-order.audit';
 import type { Fault, KilledRole } from './chaos.plan';
 import type { Crash } from './pipeline/app-replica';
@@ -115,11 +116,25 @@ export function violationsOf(report: ChaosReport): string[] {
     if ('error' in relayed) violations.push(`the topic could not be checked: ${relayed.error}`);
     else violations.push(...relayed.violations.map((violation) => `topic: ${violation}`));
   }
+  const transfers = report.load === undefined ? null : acknowledgedTransfers(report.load.summary);
+  if (transfers !== null) {
+    if (transfers.transfer === 0) violations.push('no transfer was acknowledged');
+    if (transfers.hold === 0) violations.push('no hold was acknowledged');
+  }
   if (report.verify !== undefined && report.verify.exitCode !== 0)
     violations.push(`ledger verify --acks exited with code ${report.verify.exitCode}`);
+  if (report.verify !== undefined) violations.push(...conservationViolations(report.verify.output));
   if (report.aborted === undefined && (report.relayed === undefined || report.verify === undefined))
     violations.push('the checks did not run');
   return violations;
+}
+
+/** The run must end with verify's conservation check clean: it ran (its sums are printed) and found nothing. */
+function conservationViolations(output: string): string[] {
+  const finding = conservationFinding(output);
+  if (finding.money === null) return ['ledger verify did not check that money is conserved (no sums per currency)'];
+  if (finding.conservation + finding.transfer === 0) return [];
+  return [`money not conserved: ${finding.conservation} conservation and ${finding.transfer} transfer differences`];
 }
 
 function describeUnconfirmed(fault: FaultRecord): string {
@@ -192,6 +207,11 @@ export function formatReport(report: ChaosReport, violations: readonly string[])
         : `NOT converged: relay lag ${convergence.lastSample.relayLag ?? 'unknown'}, consumer lag ${convergence.lastSample.consumerLag ?? 'unknown'}`,
     );
   }
+  const transfers = report.load === undefined ? null : acknowledgedTransfers(report.load.summary);
+  if (transfers !== null)
+    lines.push(
+      `transfers acknowledged: ${transfers.transfer} immediate, ${transfers.hold} holds, ${transfers.post} posts, ${transfers.void} voids`,
+    );
   if (report.verify !== undefined)
     lines.push(`verify --acks: exit code ${report.verify.exitCode}`, ...report.verify.output.split('\n').map((line) => `  | ${line}`));
   lines.push(violations.length === 0 ? 'result: PASS' : `result: FAIL\n${violations.map((v) => `  - ${v}`).join('\n')}`);

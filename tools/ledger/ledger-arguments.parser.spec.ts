@@ -85,6 +85,19 @@ describe('parseLedgerArguments', () => {
       expect(commandOf([name, ACCOUNT.toUpperCase()])).toEqual({ name, json: false, accountId: ACCOUNT });
     });
 
+    it("given redrive transfer-<id>, then the transfer's stream, its id in lower case; heal takes accounts only", () => {
+      expect(commandOf(['redrive', `transfer-${ACCOUNT.toUpperCase()}`, '--actor', 'eve'])).toEqual({
+        name: 'redrive',
+        json: false,
+        transferId: ACCOUNT,
+        actor: 'eve',
+      });
+      expect(usageError(parseLedgerArguments(['heal', `transfer-${ACCOUNT}`]))).toMatch(/<account> must be an account id/);
+      expect(usageError(parseLedgerArguments(['redrive', 'transfer-42']))).toMatch(
+        /transfer-<id> must name a transfer by its id \(a UUID\), got "transfer-42"/,
+      );
+    });
+
     it('given --actor and --json, then both are taken, the actor trimmed', () => {
       expect(commandOf(['heal', ACCOUNT, '--actor', '  alice  ', '--json'])).toEqual({
         name: 'heal',

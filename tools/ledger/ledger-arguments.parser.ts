@@ -14,6 +14,8 @@ export type LedgerCommand =
     }
   | { readonly name: 'parked'; readonly json: boolean; readonly limit: number }
   | { readonly name: 'redrive'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
+  /** A transfer's own stream, named `transfer-<id>` (a transfer's id may equal an account's). */
+  | { readonly name: 'redrive'; readonly json: boolean; readonly transferId: string; readonly actor?: string }
   | { readonly name: 'heal'; readonly json: boolean; readonly accountId: string; readonly actor?: string }
   | { readonly name: 'skip'; readonly json: boolean; readonly deadLetterId: string; readonly actor?: string }
   | {
@@ -133,20 +135,30 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   redrive: {
-    synopsis: 'redrive <account> [--actor <name>] [--json]',
-    summary: 're-apply the dead letter that parks an account, then its held events, and unpark it',
+    synopsis: 'redrive <account | transfer-<id>> [--actor <name>] [--json]',
+    summary: 're-apply the dead letter that parks an account (or a transfer), then its held events, and unpark it',
     details: [
       'For a dead letter that can apply now (the bug is fixed, the database accepts the rows). In one',
       "transaction, through the projector's own version guard. If the dead letter, or a held event after",
       'it, still cannot apply, the account stays parked behind it with the rest held: nothing is lost or',
       'applied out of order. An account that is not parked is left alone.',
+      "A transfer's own stream is parked on its own and named as `parked` and `verify` show it:",
+      'transfer-<id>.',
       '',
       ACTOR_LINE,
       JSON_LINE,
     ],
     options: acting,
     positionals: 1,
-    build: (values, [account]) => accountAction('redrive', values, account ?? ''),
+    build: (values, [stream]) => {
+      const given = stream ?? '';
+      const transferId = transferIdOf(given);
+      if (transferId === null && /^transfer-/i.test(given))
+        return `transfer-<id> must name a transfer by its id (a UUID), got ${quoteArgument(given)}`;
+      if (transferId === null) return accountAction('redrive', values, given);
+      const actor = actorOf(values);
+      return typeof actor === 'string' ? actor : { name: 'redrive', json: values['json'] === true, transferId, ...actor };
+    },
   },
   heal: {
     synopsis: 'heal <account> [--actor <name>] [--json]',
@@ -334,10 +346,20 @@ function commandHelp(spec: CommandSpec): string {
   return [`Usage: npm run ledger -- ${spec.synopsis}`, '', `${capitalised(spec.summary)}.`, '', ...spec.details].join('\n');
 }
 
+/** The transfer id of `transfer-<uuid>` (lower case); null for anything else. */
+function transferIdOf(stream: string): string | null {
+  const prefix = 'transfer-';
+  if (!stream.toLowerCase().startsWith(prefix)) return null;
+  const id = stream.slice(prefix.length);
+  return isUuid(id) ? id.toLowerCase() : null;
+}
+
 function accountAction(name: 'redrive' | 'heal', values: Values, account: string): LedgerCommand | string {
   if (!isUuid(account)) return `<account> must be an account id (a UUID), got ${quoteArgument(account)}`;
   const actor = actorOf(values);
-  return typeof actor === 'string' ? actor : { name, json: values['json'] === true, accountId: account.toLowerCase(), ...actor };
+  if (typeof actor === 'string') return actor;
+  const command = { json: values['json'] === true, accountId: account.toLowerCase(), ...actor };
+  return name === 'heal' ? { name, ...command } : { name, ...command };
 }
 
 /** `{ actor }` when --actor is given and fit to record, `{}` when absent, else the error. */

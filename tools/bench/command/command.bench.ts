@@ -264,7 +264,10 @@ async function main(): Promise<void> {
           return;
         }
         process.stdout.write(`${contender.contender}, ${seconds}...\n`);
-        results.push(await httpRequests({ ...contender, baseUrl: app.baseUrl, pid: app.process.pid ?? 0, authorization }, call, shape));
+        const sheds = contender === HTTP_TRANSFER.hot;
+        results.push(
+          await httpRequests({ ...contender, baseUrl: app.baseUrl, pid: app.process.pid ?? 0, authorization, sheds }, call, shape),
+        );
       } finally {
         await app.stop();
       }
@@ -279,7 +282,7 @@ async function main(): Promise<void> {
       `\n${formatTable(
         ['contender', 'ops/s', 'p50 ms', 'p99 ms', '% of raw', 'node CPU ms/op', 'pg CPU ms/op', 'appends/commit'],
         rows.map((r) => [
-          r.contender,
+          r.non2xx === undefined ? r.contender : `${r.contender} [${r.non2xx} non-2xx]`,
           r.opsPerSecond.toFixed(0),
           r.p50Ms.toFixed(2),
           r.p99Ms.toFixed(2),
@@ -336,6 +339,7 @@ async function main(): Promise<void> {
             nodeCpuMsPerOp: r.cpuMsPerOp === null ? null : Number(r.cpuMsPerOp.toFixed(4)),
             appendsPerCommit: r.meanBatch === undefined ? null : Number(r.meanBatch.toFixed(2)),
             pgBackendCpuMsPerOp: r.pgCpuMsPerOp === null ? null : Number(r.pgCpuMsPerOp.toFixed(4)),
+            ...(r.non2xx === undefined ? {} : { non2xx: r.non2xx }),
           })),
           transferToDeposit: ratios,
         },

@@ -1,9 +1,10 @@
 import { EXIT } from '../exit-codes';
 import { describeHeal } from './heal.command';
-import { describeRedrive } from './redrive.command';
+import { describeRedrive, describeTransferRedrive } from './redrive.command';
 import { describeSkip } from './skip.command';
 
 const ACCOUNT = '7f9c2ba4-e88f-4d8e-9f27-1c2b3d4e5f60';
+const TRANSFER = '5a1e0c3d-8b7f-4a2e-9c6d-3f4e5a6b7c8d';
 const replay = { applied: 2, duplicates: 1, held: 0, version: 9, parkedBehind: null };
 const parkedAgain = {
   applied: 0,
@@ -63,7 +64,7 @@ describe('outcome reports', () => {
       'skipped',
       describeSkip({ kind: 'skipped', deadLetterId: '5', accountId: null }),
       EXIT.ok,
-      /\(it names no account\); it parked nothing/,
+      /\(it names no stream\); it parked nothing/,
     ],
     [
       'skip unparked',
@@ -76,6 +77,42 @@ describe('outcome reports', () => {
       describeSkip({ kind: 're-parked', deadLetterId: '5', accountId: ACCOUNT, ...parkedAgain }),
       EXIT.unresolved,
       /gap: heal it/,
+    ],
+    [
+      'skipped, of a transfer',
+      describeSkip({ kind: 'skipped', deadLetterId: '5', accountId: null, transferId: TRANSFER }),
+      EXIT.ok,
+      new RegExp(`of transfer stream transfer-${TRANSFER}; it parked nothing`),
+    ],
+    [
+      'skip transfer-unparked',
+      describeSkip({ kind: 'transfer-unparked', deadLetterId: '5', transferId: TRANSFER, ...replay }),
+      EXIT.ok,
+      new RegExp(`transfer-${TRANSFER} is unparked, 2 held events applied, now at version 9`),
+    ],
+    [
+      'skip transfer-re-parked',
+      describeSkip({ kind: 'transfer-re-parked', deadLetterId: '5', transferId: TRANSFER, ...parkedAgain }),
+      EXIT.unresolved,
+      /parked again behind dead letter 17/,
+    ],
+    [
+      'redrive transfer not-parked',
+      describeTransferRedrive({ kind: 'not-parked', transferId: TRANSFER }),
+      EXIT.ok,
+      new RegExp(`Transfer stream transfer-${TRANSFER} is not parked`),
+    ],
+    [
+      'redrive transfer redriven',
+      describeTransferRedrive({ kind: 'redriven', transferId: TRANSFER, deadLetterId: '3', ...replay }),
+      EXIT.ok,
+      /2 events applied, 1 duplicate skipped\)\. The transfer is at version 9 and no longer parked/,
+    ],
+    [
+      'redrive transfer re-parked',
+      describeTransferRedrive({ kind: 're-parked', transferId: TRANSFER, deadLetterId: '3', ...parkedAgain }),
+      EXIT.unresolved,
+      /is parked again, behind dead letter 17/,
     ],
   ])('%s', (_name, report, exit, text) => {
     expect(report.exit).toBe(exit);

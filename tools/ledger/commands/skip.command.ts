@@ -17,7 +17,7 @@ export function describeSkip(outcome: SkipOutcome): Report {
       return { text: `Dead letter ${id} is already ${outcome.status}: nothing to skip.`, exit: EXIT.ok };
     case 'skipped':
       return {
-        text: `Skipped dead letter ${id}${outcome.accountId === null ? ' (it names no account)' : ` of account ${outcome.accountId}`}; it parked nothing.`,
+        text: `Skipped dead letter ${id}${skippedOf(outcome)}; it parked nothing.`,
         exit: EXIT.ok,
       };
     case 'unparked':
@@ -35,5 +35,25 @@ export function describeSkip(outcome: SkipOutcome): Report {
           `event, its account now has a gap: heal it from the event store.`,
         exit: EXIT.unresolved,
       };
+    case 'transfer-unparked':
+      return {
+        text:
+          `Skipped dead letter ${id}; transfer stream transfer-${outcome.transferId} is unparked, ` +
+          `${plural(outcome.applied, 'held event')} applied, now at version ${outcome.version}.`,
+        exit: EXIT.ok,
+      };
+    case 'transfer-re-parked':
+      return {
+        text:
+          `Skipped dead letter ${id}, but transfer stream transfer-${outcome.transferId} is parked again behind ` +
+          `${behind(outcome)}. If the skipped message was a real event of the transfer, its stream now has a gap.`,
+        exit: EXIT.unresolved,
+      };
   }
+}
+
+function skippedOf(outcome: Extract<SkipOutcome, { kind: 'skipped' }>): string {
+  if (outcome.accountId !== null) return ` of account ${outcome.accountId}`;
+  if (outcome.transferId !== undefined) return ` of transfer stream transfer-${outcome.transferId}`;
+  return ' (it names no stream)';
 }

@@ -131,7 +131,9 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
     expect(run.out.split('\n')[0]).toBe(`${account()}  balance: expected ${balance}, actual ${balance + 1n}`);
     // The read model's own sums no longer add up either.
     expect(run.out).toMatch(/^2 differences: 1 account-field, 1 conservation\.$/m);
-    expect(run.out).toMatch(/^EUR  sum of balances \(read model\): expected \d+ \(total deposited \d+ - total withdrawn \d+\), actual \d+$/m);
+    expect(run.out).toMatch(
+      /^EUR  sum of balances \(read model\): expected \d+ \(total deposited \d+ - total withdrawn \d+\), actual \d+$/m,
+    );
   });
 
   it("given a history row with another amount, then that row's field", async () => {
@@ -262,7 +264,9 @@ describe('npm run ledger -- verify against PostgreSQL', () => {
 
       expect(run.code).toBe(0);
       expect(run.out).toMatch(
-        new RegExp(`; ${all.length} acknowledged commands \\(and 1 command of unknown outcome, not checked\\)\\.\\nMoney in the event store: .*\\nNo differences`),
+        new RegExp(
+          `; ${all.length} acknowledged commands \\(and 1 command of unknown outcome, not checked\\)\\.\\nMoney in the event store: .*\\nNo differences`,
+        ),
       );
     });
 

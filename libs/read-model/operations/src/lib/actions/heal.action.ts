@@ -9,7 +9,7 @@ import {
   type ReplayResult,
 } from '@ledger/read-model-projection';
 import { canonicalAccountId, runOperatorAction, writerFor, type OperatorContext } from './operator-action';
-import { DELETE_ACCOUNT, DELETE_ACCOUNT_TRANSACTIONS, HEAL_OPEN_DEAD_LETTERS } from './operations.sql';
+import { DELETE_ACCOUNT, DELETE_ACCOUNT_TRANSACTIONS, DELETE_ACCOUNT_TRANSFER_LEGS, HEAL_OPEN_DEAD_LETTERS } from './operations.sql';
 
 /**
  * Every event of the account's stream from version 1, in version order, as stored: the projection
@@ -40,8 +40,8 @@ export type HealOutcome =
  * Rebuilds one account's read model from the event store, the source of truth, in one transaction:
  * locks the parked row (if any) and the account row FOR UPDATE, and only then loads the events, so
  * every event the projector could have applied is already in what is loaded (the projector applies
- * only what the relay read as committed). Then the account's rows are replaced by the fold of the whole
- * stream, held messages discarded, the account unparked and its open dead letters marked healed.
+ * only what the relay read as committed). Then the account's rows (its history, and the transfer legs
+ * it applied) are replaced by the fold of the whole stream, held messages discarded, the account unparked and its open dead letters marked healed.
  * Idempotent by nature: healing twice yields the same rows. Events that commit in the store after the
  * load reach the projector through Kafka, and its version guard takes them from the healed version on.
  */
@@ -57,6 +57,7 @@ export async function heal(context: OperatorContext, givenAccountId: string, loa
     const discarded = await client.query(DELETE_HELD_MESSAGES, [accountId]);
     const healed = await client.query<{ id: string }>(HEAL_OPEN_DEAD_LETTERS, [accountId]);
     await client.query(DELETE_ACCOUNT_TRANSACTIONS, [accountId]);
+    await client.query(DELETE_ACCOUNT_TRANSFER_LEGS, [accountId]);
     await client.query(DELETE_ACCOUNT, [accountId]);
     const result = await applyAsUnparked(client, writerFor(context), accountId, events.map(inputFromStore));
     return {

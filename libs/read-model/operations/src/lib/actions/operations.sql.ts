@@ -29,9 +29,6 @@ export const LIST_PARKED_ACCOUNTS = `
    ORDER BY p.parked_at, p.account_id
    LIMIT $1::int`;
 
-/** Unlocked: only to learn which account's parked row to lock first. */
-export const DEAD_LETTER_ACCOUNT = `SELECT account_id::text AS account_id FROM read_model.dead_letters WHERE id = $1::bigint`;
-
 /** The projection's read of a dead letter, locked: skip's lock after the parked row's. */
 export const LOCK_DEAD_LETTER_MESSAGE = `${SELECT_DEAD_LETTER_MESSAGE} FOR UPDATE`;
 
@@ -42,6 +39,22 @@ export const HEAL_OPEN_DEAD_LETTERS = `
 
 export const DELETE_ACCOUNT_TRANSACTIONS = `DELETE FROM read_model.account_transactions WHERE account_id = $1::uuid`;
 export const DELETE_ACCOUNT = `DELETE FROM read_model.accounts WHERE account_id = $1::uuid`;
+
+/** The legs the account applied: a heal writes them again from the store with the account's history. */
+export const DELETE_ACCOUNT_TRANSFER_LEGS = `DELETE FROM read_model.transfer_legs WHERE account_id = $1::uuid`;
+
+/** Unlocked: only to learn which stream's parked row to lock first (an account's, or a transfer's). */
+export const DEAD_LETTER_STREAM = `SELECT account_id::text AS account_id, transfer_id::text AS transfer_id
+  FROM read_model.dead_letters WHERE id = $1::bigint`;
+
+export const LIST_PARKED_TRANSFERS = `
+  SELECT p.transfer_id::text AS transfer_id, p.reason, p.dead_letter_id::text AS dead_letter_id, p.parked_at,
+         (SELECT count(*) FROM read_model.parked_transfer_events e WHERE e.transfer_id = p.transfer_id)::int AS held_events,
+         t.version::text AS version
+    FROM read_model.parked_transfers p
+    LEFT JOIN read_model.transfers t ON t.transfer_id = p.transfer_id
+   ORDER BY p.parked_at, p.transfer_id
+   LIMIT $1::int`;
 
 export const RECORD_OPERATOR_ACTION = `
   INSERT INTO read_model.operator_actions (action, target, outcome, detail, performed_by)

@@ -1,10 +1,20 @@
-import { EVENT_STORE_MIGRATIONS_TABLE, eventsInStreamOrder, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
+import {
+  EVENT_STORE_MIGRATIONS_TABLE,
+  eventsInStreamOrder,
+  COMMIT_ORIGIN,
+  eventStoreMigrations,
+  readCommittedBatch,
+  readStreamEvents,
+} from '@ledger/event-store';
 import { required } from '@ledger/platform';
 import { inputFromStore, ProjectionWriter } from '@ledger/read-model-projection';
 import { accountsInIdOrder, readModelMigrations, transactionsInIdOrder } from '@ledger/read-model-schema';
-import { bulkAppend, databaseSuite } from '@ledger/testing';
+import { bulkAppend, databaseSuite, eventually } from '@ledger/testing';
 import type { Client } from 'pg';
+import { heal } from '../actions/heal.action';
+import { redriveTransfer } from '../actions/redrive.action';
 import { rebuildReadModels } from '../rebuild/rebuild.operation';
+import { operatorContext } from '../testing/operations.fixture';
 import { transferScenario } from '../testing/transfer-ledger.fixture';
 import { checkConsistency, type ConsistencySummary } from './consistency.check';
 import type { Difference } from './consistency.difference';
@@ -136,6 +146,12 @@ describe('verify with transfers, against PostgreSQL', () => {
 
   it('given a rebuild of the store, then verify finds the rebuilt read model clean, transfers included', async () => {
     const source: Client = db.session;
+    // The commit-order read waits for every transaction older than the appends on the shared server.
+    await eventually(
+      async () => (await readCommittedBatch(source, COMMIT_ORIGIN, 1_000)).length === scenario.ledger.events.length,
+      30_000,
+      'every appended event readable in commit order',
+    );
 
     const result = await rebuildReadModels({
       pool: db.pool,
@@ -157,4 +173,58 @@ describe('verify with transfers, against PostgreSQL', () => {
       db.pool.query(`INSERT INTO read_model.transfer_states VALUES ('00000000-0000-4000-8000-000000000000', 1, 'completed', 1, now())`),
     ).rejects.toThrow(/foreign key/);
   }, 60_000);
+
+  it("given an account's history and legs lost from the read model, when healed from the store, then verify is clean again", async () => {
+    await db.pool.query(
+      `WITH t AS (DELETE FROM read_model.account_transactions WHERE account_id = $1 RETURNING 1),
+            l AS (DELETE FROM read_model.transfer_legs WHERE account_id = $1 RETURNING 1)
+       UPDATE read_model.accounts SET balance = 0, reserved = 0 WHERE account_id = $1`,
+      [scenario.b],
+    );
+    const broken = await verify();
+    expect(broken.differences.filter((d) => d.kind === 'missing-transfer').map((d) => d.field)).toEqual(
+      expect.arrayContaining(['leg TransferCredited']),
+    );
+
+    const outcome = await heal(operatorContext(db.pool), scenario.b, () => readStreamEvents(db.pool, scenario.b));
+
+    expect(outcome).toMatchObject({ kind: 'healed', accountId: scenario.b, wasParked: false });
+    const legs = await db.pool.query(`SELECT count(*)::int AS n FROM read_model.transfer_legs WHERE account_id = $1`, [scenario.b]);
+    // B was credited by the immediate transfer and the posted hold.
+    expect(legs.rows[0]).toEqual({ n: 2 });
+    expect((await verify()).differences).toEqual([]);
+  });
+
+  it("given a transfer's stream parked behind a gap, when its missing event came and it is redriven, then verify is clean", async () => {
+    const before = scenario.ledger.events.length;
+    const transferId = scenario.ledger.hold(scenario.a, scenario.b, 5n, 3600);
+    scenario.ledger.post(transferId);
+    const added = scenario.ledger.events.slice(before);
+    await bulkAppend(db.pool, added);
+    const stream = `transfer-${transferId}`;
+    const stored = [];
+    for (const id of [scenario.a, scenario.b, stream]) {
+      stored.push(...(await readStreamEvents(db.pool, id)).filter((e) => added.some((a) => a.eventId === e.eventId)));
+    }
+    const [placed, posted] = stored.filter((e) => e.streamId === stream);
+    const writer = new ProjectionWriter({ projection: 'accounts' });
+    const client = await db.pool.connect();
+    try {
+      await writer.apply(client, stored.filter((e) => e.streamId !== stream).map(inputFromStore));
+      const parked = await writer.apply(client, [inputFromStore(required(posted, 'the posting'))]);
+      expect(parked.parkedTransfers).toEqual([transferId]);
+      const held = await writer.apply(client, [inputFromStore(required(placed, 'the placing'))]);
+      expect(held).toMatchObject({ held: 1, transferGapsClosed: [transferId] });
+    } finally {
+      client.release();
+    }
+    expect((await verify()).differences).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'missing-transfer', accountId: stream, field: 'transfer' })]),
+    );
+
+    const outcome = await redriveTransfer(operatorContext(db.pool), transferId.toUpperCase());
+
+    expect(outcome).toMatchObject({ kind: 'redriven', transferId, version: 2 });
+    expect((await verify()).differences).toEqual([]);
+  });
 });
