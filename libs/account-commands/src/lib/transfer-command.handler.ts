@@ -48,6 +48,9 @@ import { AcceptedTransfer, TransferCommandOutcome } from './transfer-command.out
 import { decodeTransferOutcome, encodeTransferOutcome } from './transfer-outcome.record';
 import { transferFold, transferStreamCodec } from './transfer.codec';
 
+/** How many times a resolution is decided when the transfer keeps moving on under its reads. */
+const TORN_READ_ATTEMPTS = 3;
+
 /** Who expires holds: the system itself, with an operator's reach (expiry is refused to anyone else). */
 export const HOLD_EXPIRY_ACTOR: Actor = { subject: 'ledger-hold-expiry', clientId: null, operator: true };
 
@@ -84,7 +87,7 @@ type Decided =
         readonly to: readonly AccountEvent[];
       };
     }
-  | { readonly refused: TransferError };
+  | { readonly refused: TransferError; readonly transferVersion: number };
 
 /**
  * Transfer commands: a new transfer (immediate or a hold), and a hold's post, void and expiry. Each
@@ -292,6 +295,25 @@ export class TransferCommandHandler {
     toAccountId: string,
     transferRead: Loaded<TransferState> | undefined,
   ): Promise<Decided> {
+    let decided = await this.decideOnce(command, actor, fromAccountId, toAccountId, transferRead);
+    // The streams are read one by one: a hold posted, voided or expired by another replica between the
+    // transfer's read and the source's leaves them disagreeing. A resolution refused on a transfer that
+    // has moved on since is decided again on fresh reads, so a torn read never answers.
+    for (let n = 1; n < TORN_READ_ATTEMPTS && 'refused' in decided && !isNew(command); n++) {
+      const current = await this.loadTransfer(command.data.transferId);
+      if (current.version === decided.transferVersion) break;
+      decided = await this.decideOnce(command, actor, fromAccountId, toAccountId, current);
+    }
+    return decided;
+  }
+
+  private async decideOnce(
+    command: TransferCommand,
+    actor: Actor,
+    fromAccountId: string,
+    toAccountId: string,
+    transferRead: Loaded<TransferState> | undefined,
+  ): Promise<Decided> {
     const transferLoad = transferRead ?? this.transfers.load(transferStreamId(command.data.transferId));
     const cachedFrom = this.cache?.get(fromAccountId);
     const cachedTo = this.cache?.get(toAccountId);
@@ -418,9 +440,9 @@ function decideOn(
 ): Decided {
   // Checked against the write model, never the eventually consistent read model.
   const refused = transferAccess(actor, command, transfer.state, from.state);
-  if (refused !== null) return { refused };
+  if (refused !== null) return { refused, transferVersion: transfer.version };
   const decision = decideTransfer(command, transfer.state, from.state, to.state);
-  if (!decision.ok) return { refused: decision.error };
+  if (!decision.ok) return { refused: decision.error, transferVersion: transfer.version };
   return { transfer, from, to, decision };
 }
 
