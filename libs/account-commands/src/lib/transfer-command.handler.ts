@@ -48,6 +48,9 @@ import { AcceptedTransfer, TransferCommandOutcome } from './transfer-command.out
 import { decodeTransferOutcome, encodeTransferOutcome } from './transfer-outcome.record';
 import { transferFold, transferStreamCodec } from './transfer.codec';
 
+/** How many times a resolution is decided when the transfer keeps moving on under its reads. */
+const TORN_READ_ATTEMPTS = 3;
+
 /** Who expires holds: the system itself, with an operator's reach (expiry is refused to anyone else). */
 export const HOLD_EXPIRY_ACTOR: Actor = { subject: 'ledger-hold-expiry', clientId: null, operator: true };
 
@@ -84,7 +87,7 @@ type Decided =
         readonly to: readonly AccountEvent[];
       };
     }
-  | { readonly refused: TransferError };
+  | { readonly refused: TransferError; readonly transferVersion: number };
 
 /**
  * Transfer commands: a new transfer (immediate or a hold), and a hold's post, void and expiry. Each
@@ -106,7 +109,8 @@ type Decided =
  *   this process, both locked in one order (by id) so two opposite transfers cannot wait on each other.
  *   A cached account state may decide an append (the append's version check catches a stale one), never
  *   a refusal: refusals are decided on the store's states. The transfer stream itself is always read from
- *   the store (a transfer is touched once or twice; caching it would buy little).
+ *   the store (a transfer is touched once or twice; caching it would buy little); a new transfer's once,
+ *   before the queue, which also tells whether an outcome can be recorded for its id.
  * - **Post and void** take an optional Idempotency-Key (the context's), recorded with the accepted
  *   outcome as a new transfer's is; a refusal is not recorded under it, as above.
  */
@@ -172,12 +176,17 @@ export class TransferCommandHandler {
   private async create(command: NewTransferCommand, context: CommandContext): Promise<TransferCommandOutcome> {
     const { transferId, fromAccountId, toAccountId } = command.data;
     const claim: Claim = { scope: context.actor.subject, key: transferKey(transferId), requestHash: requestHashOf(command) };
+    const transfer = await this.loadTransfer(transferId);
     // Answered before anything is decided: a transfer that moved money must not be refused on the
-    // balances it left behind.
-    const recorded = await this.store.findIdempotencyRecord(claim);
-    if (recorded !== null) return this.replayTransfer(recorded, claim, transferId);
+    // balances it left behind. Only a transfer whose stream exists can have a record: the outcome is
+    // recorded in the transaction that creates the stream, refusals are not recorded, and no
+    // Idempotency-Key header can spell a transfer's key. So a new id costs no lookup.
+    if (transfer.version > 0) {
+      const recorded = await this.store.findIdempotencyRecord(claim);
+      if (recorded !== null) return this.replayTransfer(recorded, claim, transferId);
+    }
     return this.serialized([fromAccountId, toAccountId], () =>
-      this.retried(command, this.attempt(command, context, fromAccountId, toAccountId, claim)),
+      this.retried(command, this.attempt(command, context, fromAccountId, toAccountId, claim, transfer)),
     );
   }
 
@@ -187,14 +196,15 @@ export class TransferCommandHandler {
       command.type !== 'ExpirePendingTransfer' && context.idempotency
         ? { ...context.idempotency, scope: context.actor.subject }
         : undefined;
-    if (claim !== undefined) {
-      // The key is the caller's own, so they reached the transfer when it was recorded, and who may
-      // reach it never changes (its source's owner): no access check is owed before the replay.
-      const recorded = await this.store.findIdempotencyRecord(claim);
-      if (recorded !== null) return this.replayKeyed(recorded, claim);
-    }
     // The accounts to wait for are the transfer's: read it once to learn them (they never change).
-    const { state } = await this.loadTransfer(transferId);
+    // Read beside the key's record, which is answered first when there is one.
+    const [recorded, { state }] = await Promise.all([
+      claim === undefined ? null : this.store.findIdempotencyRecord(claim),
+      this.loadTransfer(transferId),
+    ]);
+    // The key is the caller's own, so they reached the transfer when it was recorded, and who may
+    // reach it never changes (its source's owner): no access check is owed before the replay.
+    if (recorded !== null && claim !== undefined) return this.replayKeyed(recorded, claim);
     if (state.status === 'NOT_CREATED') return { kind: 'rejected', error: { type: 'TransferNotFound', transferId } };
     const { fromAccountId, toAccountId } = state;
     return this.serialized([fromAccountId, toAccountId], () =>
@@ -232,10 +242,16 @@ export class TransferCommandHandler {
     fromAccountId: string,
     toAccountId: string,
     claim: Claim | undefined,
+    firstRead?: Loaded<TransferState>,
   ): (onConflict: (streamId: string) => void) => Promise<TransferCommandOutcome | Conflicted> {
+    // A new transfer's first attempt may decide on the stream read before the queue: a stale read
+    // (the id taken meanwhile) fails the append's "must not exist", as any read would. Retries read again.
+    let known = firstRead;
     return async (onConflict) => {
       const transferId = command.data.transferId;
-      const decided = await this.decide(command, context.actor, fromAccountId, toAccountId);
+      const transferRead = known;
+      known = undefined;
+      const decided = await this.decide(command, context.actor, fromAccountId, toAccountId, transferRead);
       if ('refused' in decided) {
         // The id may have been taken by this very transfer a moment ago (a concurrent retry): replay it.
         if (decided.refused.type === 'TransferIdReused' && claim !== undefined) return this.idTaken(claim, transferId);
@@ -272,8 +288,33 @@ export class TransferCommandHandler {
    * Loads and decides. The transfer comes from the store; an account from the cache when it has it. A
    * refusal decided on a cached state is decided again on the store's, since nothing would check it.
    */
-  private async decide(command: TransferCommand, actor: Actor, fromAccountId: string, toAccountId: string): Promise<Decided> {
-    const transferLoad = this.transfers.load(transferStreamId(command.data.transferId));
+  private async decide(
+    command: TransferCommand,
+    actor: Actor,
+    fromAccountId: string,
+    toAccountId: string,
+    transferRead: Loaded<TransferState> | undefined,
+  ): Promise<Decided> {
+    let decided = await this.decideOnce(command, actor, fromAccountId, toAccountId, transferRead);
+    // The streams are read one by one: a hold posted, voided or expired by another replica between the
+    // transfer's read and the source's leaves them disagreeing. A resolution refused on a transfer that
+    // has moved on since is decided again on fresh reads, so a torn read never answers.
+    for (let n = 1; n < TORN_READ_ATTEMPTS && 'refused' in decided && !isNew(command); n++) {
+      const current = await this.loadTransfer(command.data.transferId);
+      if (current.version === decided.transferVersion) break;
+      decided = await this.decideOnce(command, actor, fromAccountId, toAccountId, current);
+    }
+    return decided;
+  }
+
+  private async decideOnce(
+    command: TransferCommand,
+    actor: Actor,
+    fromAccountId: string,
+    toAccountId: string,
+    transferRead: Loaded<TransferState> | undefined,
+  ): Promise<Decided> {
+    const transferLoad = transferRead ?? this.transfers.load(transferStreamId(command.data.transferId));
     const cachedFrom = this.cache?.get(fromAccountId);
     const cachedTo = this.cache?.get(toAccountId);
     const [transfer, from, to] = await Promise.all([
@@ -399,9 +440,9 @@ function decideOn(
 ): Decided {
   // Checked against the write model, never the eventually consistent read model.
   const refused = transferAccess(actor, command, transfer.state, from.state);
-  if (refused !== null) return { refused };
+  if (refused !== null) return { refused, transferVersion: transfer.version };
   const decision = decideTransfer(command, transfer.state, from.state, to.state);
-  if (!decision.ok) return { refused: decision.error };
+  if (!decision.ok) return { refused: decision.error, transferVersion: transfer.version };
   return { transfer, from, to, decision };
 }
 

@@ -1,4 +1,4 @@
-import { DatabaseError, type Pool, type PoolClient } from 'pg';
+import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
 import { eventRecord } from './event-record';
 import type {
@@ -9,13 +9,12 @@ import type {
   MultiStreamAppendResult,
   StreamAppend,
 } from './event-store.port';
-import { LOCK_STREAMS_STATEMENT, writeStreamsStatement } from './multi-stream-append.sql';
-import { isPool } from './pool-detection';
+import { STREAM_VERSIONS_STATEMENT, appendStreamsStatement } from './multi-stream-append.sql';
 import type { Queryable } from './queryable';
 
 /** What a multi-stream append needs from the store that runs it. */
 export interface MultiStreamAppendHost {
-  /** A pool (a connection is taken for the transaction) or a session outside any transaction. */
+  /** A pool or a session outside any transaction (the statement is its own). */
   readonly db: Queryable;
   findIdempotencyRecord(claim: IdempotencyClaim): Promise<IdempotencyRecord | null>;
   /** Whether this commit should carry the NOTIFY; when it does not, `committedQuietly` is told. */
@@ -23,8 +22,9 @@ export interface MultiStreamAppendHost {
   committedQuietly(streamId: string): void;
 }
 
-interface StreamRow {
+interface VersionRow {
   readonly stream_id: string;
+  readonly version: string;
 }
 
 interface WrittenRow extends AppendedRow {
@@ -32,6 +32,8 @@ interface WrittenRow extends AppendedRow {
 }
 
 const UNIQUE_VIOLATION = '23505';
+/** The statement's way of saying a stream is not at its expected version (see multi-stream-append.sql.ts). */
+const DIVISION_BY_ZERO = '22012';
 const IDEMPOTENCY_KEY_CONSTRAINT = 'idempotency_keys_pkey';
 const STREAM_VERSION_CONSTRAINT = 'events_stream_id_version_key';
 const EVENT_ID_CONSTRAINT = 'events_event_id_key';
@@ -42,10 +44,11 @@ function byStreamId(a: StreamAppend, b: StreamAppend): number {
 }
 
 /**
- * A multi-stream append (already validated) in ONE transaction of its own: lock and advance every
- * stream row in stream-id order, then write events, key, snapshots and deadlines, then commit; any
- * stream off its expected version, or a used key, rolls all of it back. Every event shares the
- * transaction's id, so the relay's per-stream order holds for each stream.
+ * A multi-stream append (already validated) as ONE statement, its own implicit transaction: lock and
+ * advance every stream row in stream-id order, then write events, key, snapshots and deadlines; any
+ * stream off its expected version, or a used key, fails the statement and so rolls all of it back.
+ * Every event shares the transaction's id, so the relay's per-stream order holds for each stream. One
+ * round trip instead of BEGIN, two statements and COMMIT.
  *
  * It does not go through group commit: the batch statement lets each item commit or fail on its own
  * (its upsert advances every stream whose version matched), so it cannot make several streams one
@@ -57,100 +60,61 @@ export async function appendStreamsInTransaction(
   host: MultiStreamAppendHost,
   request: MultiStreamAppendRequest,
 ): Promise<MultiStreamAppendResult> {
-  const pooled = isPool(host.db);
-  const session: Queryable | PoolClient = pooled ? await (host.db as unknown as Pool).connect() : host.db;
-  let broken: unknown;
-  try {
-    return await runTransaction(host, session, request);
-  } catch (error: unknown) {
-    // A statement refused by the server leaves the connection usable; anything else may not.
-    if (!(error instanceof DatabaseError)) broken = error;
-    throw error;
-  } finally {
-    if (pooled) (session as PoolClient).release(broken !== undefined);
-  }
-}
-
-async function runTransaction(
-  host: MultiStreamAppendHost,
-  session: Queryable,
-  request: MultiStreamAppendRequest,
-): Promise<MultiStreamAppendResult> {
   const { streams, idempotency, deadlines = [] } = request;
   const firstStream = streams[0]?.streamId ?? '';
-  await session.query('BEGIN');
-  let outcome: MultiStreamAppendResult | null = null;
-  let rows: WrittenRow[] = [];
-  let notifies = false;
+  const statement = appendStreamsStatement(host.claimNotify());
+  let rows: WrittenRow[];
   try {
-    const locked = await session.query<StreamRow>({
-      ...LOCK_STREAMS_STATEMENT,
+    ({ rows } = await host.db.query<WrittenRow>({
+      name: statement.name,
+      text: statement.text,
       values: [
         JSON.stringify(
           streams.map((s) => ({ stream_id: s.streamId, expected: s.expectedVersion, next: s.expectedVersion + s.events.length })),
         ),
+        JSON.stringify(
+          streams.flatMap((s) => s.events.map((e, i) => ({ stream_id: s.streamId, version: s.expectedVersion + i + 1, ...eventRecord(e) }))),
+        ),
+        JSON.stringify(
+          streams.flatMap((s) =>
+            s.snapshot === undefined
+              ? []
+              : [{ stream_id: s.streamId, version: s.snapshot.version, schema_version: s.snapshot.schemaVersion, state: s.snapshot.state }],
+          ),
+        ),
+        JSON.stringify(deadlines.map((d) => ({ stream_id: d.streamId, due_at: d.dueAt?.toISOString() ?? null }))),
+        idempotency?.key ?? null,
+        idempotency === undefined ? null : (idempotency.scope ?? ''),
+        idempotency?.requestHash ?? null,
+        idempotency === undefined ? null : JSON.stringify(idempotency.result),
+        firstStream,
       ],
-    });
-    const held = new Set(locked.rows.map((r) => r.stream_id));
-    const conflicting = [...streams].sort(byStreamId).find((s) => !held.has(s.streamId));
-    if (conflicting !== undefined) {
-      outcome = { kind: 'conflict', streamId: conflicting.streamId, expectedVersion: conflicting.expectedVersion };
-    } else {
-      const statement = writeStreamsStatement(host.claimNotify());
-      notifies = statement.notifies;
-      ({ rows } = await session.query<WrittenRow>({
-        name: statement.name,
-        text: statement.text,
-        values: [
-          JSON.stringify(
-            streams.flatMap((s) =>
-              s.events.map((e, i) => ({ stream_id: s.streamId, version: s.expectedVersion + i + 1, ...eventRecord(e) })),
-            ),
-          ),
-          JSON.stringify(
-            streams.flatMap((s) =>
-              s.snapshot === undefined
-                ? []
-                : [
-                    {
-                      stream_id: s.streamId,
-                      version: s.snapshot.version,
-                      schema_version: s.snapshot.schemaVersion,
-                      state: s.snapshot.state,
-                    },
-                  ],
-            ),
-          ),
-          JSON.stringify(deadlines.map((d) => ({ stream_id: d.streamId, due_at: d.dueAt?.toISOString() ?? null }))),
-          idempotency?.key ?? null,
-          idempotency === undefined ? null : (idempotency.scope ?? ''),
-          idempotency?.requestHash ?? null,
-          idempotency === undefined ? null : JSON.stringify(idempotency.result),
-          firstStream,
-        ],
-      }));
-    }
+    }));
   } catch (error: unknown) {
-    await rollBack(session);
     return refused(host, request, error);
   }
-  if (outcome !== null) {
-    await rollBack(session);
-    return outcome;
-  }
-  await session.query('COMMIT');
-  if (!notifies) host.committedQuietly(firstStream);
+  if (!statement.notifies) host.committedQuietly(firstStream);
   return { kind: 'appended', streams: appendedStreams(streams, rows) };
 }
 
-/** Best effort: a failed ROLLBACK means the connection is gone, which ends the transaction too. */
-async function rollBack(session: Queryable): Promise<void> {
-  await session.query('ROLLBACK').catch(() => undefined);
+/** The first stream, in stream-id order, that is not where the request expected it now. */
+async function conflictingStream(host: MultiStreamAppendHost, request: MultiStreamAppendRequest): Promise<StreamAppend | undefined> {
+  const sorted = [...request.streams].sort(byStreamId);
+  const { rows } = await host.db.query<VersionRow>({ ...STREAM_VERSIONS_STATEMENT, values: [sorted.map((s) => s.streamId)] });
+  const versions = new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
+  // Versions only grow, so a stream off its version stays off; one that lost only the commit-order
+  // guard may look in place again, and the first stream stands for it.
+  return sorted.find((s) => (versions.get(s.streamId) ?? 0) !== s.expectedVersion) ?? sorted[0];
 }
 
 /** What a statement's error means for the request, once rolled back; rethrows what it cannot answer. */
 async function refused(host: MultiStreamAppendHost, request: MultiStreamAppendRequest, error: unknown): Promise<MultiStreamAppendResult> {
   const constraint = error instanceof DatabaseError && error.code === UNIQUE_VIOLATION ? (error.constraint ?? '') : null;
+  if (constraint === null && error instanceof DatabaseError && error.code === DIVISION_BY_ZERO) {
+    const stream = await conflictingStream(host, request);
+    if (stream === undefined) throw error;
+    return { kind: 'conflict', streamId: stream.streamId, expectedVersion: stream.expectedVersion };
+  }
   switch (constraint) {
     case IDEMPOTENCY_KEY_CONSTRAINT: {
       if (request.idempotency === undefined) throw error;
