@@ -73,7 +73,9 @@ export async function appendStreamsInTransaction(
           streams.map((s) => ({ stream_id: s.streamId, expected: s.expectedVersion, next: s.expectedVersion + s.events.length })),
         ),
         JSON.stringify(
-          streams.flatMap((s) => s.events.map((e, i) => ({ stream_id: s.streamId, version: s.expectedVersion + i + 1, ...eventRecord(e) }))),
+          streams.flatMap((s) =>
+            s.events.map((e, i) => ({ stream_id: s.streamId, version: s.expectedVersion + i + 1, ...eventRecord(e) })),
+          ),
         ),
         JSON.stringify(
           streams.flatMap((s) =>
