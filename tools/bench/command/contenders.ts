@@ -168,12 +168,17 @@ export async function libraryTransfers(
 ): Promise<ContenderResult> {
   const pool = newPool(url, shape.poolSize);
   try {
-    const workload = new TransferWorkload(benchStore(pool, groupCommit));
+    const store = benchStore(pool, groupCommit);
+    const workload = new TransferWorkload(store);
     const next = spread === 'hot' ? hotSource(accounts) : pairs(accounts);
-    const result = await warmThenMeasure(shape, () => {
-      const [from, to] = next();
-      return workload.transfer(from, to, 1n);
-    });
+    const result = await warmThenMeasure(
+      shape,
+      () => {
+        const [from, to] = next();
+        return workload.transfer(from, to, 1n);
+      },
+      () => store.groupCommitStats(),
+    );
     return { ...LIBRARY_TRANSFER[spread], ...result };
   } finally {
     await pool.end();

@@ -48,6 +48,9 @@ import { AcceptedTransfer, TransferCommandOutcome } from './transfer-command.out
 import { decodeTransferOutcome, encodeTransferOutcome } from './transfer-outcome.record';
 import { transferFold, transferStreamCodec } from './transfer.codec';
 
+/** A new transfer's stream as decided on before its append: not there yet. */
+const NOT_CREATED: Loaded<TransferState> = { state: transferFold.initialState, version: 0 };
+
 /** How many times a resolution is decided when the transfer keeps moving on under its reads. */
 const TORN_READ_ATTEMPTS = 3;
 
@@ -108,9 +111,10 @@ type Decided =
  * - **Queue and cache.** Shared with the account handler: a command waits for the accounts it names in
  *   this process, both locked in one order (by id) so two opposite transfers cannot wait on each other.
  *   A cached account state may decide an append (the append's version check catches a stale one), never
- *   a refusal: refusals are decided on the store's states. The transfer stream itself is always read from
- *   the store (a transfer is touched once or twice; caching it would buy little); a new transfer's once,
- *   before the queue, which also tells whether an outcome can be recorded for its id.
+ *   a refusal: refusals are decided on the store's states. A resolution reads the transfer's stream from
+ *   the store (a transfer is touched once or twice; caching it would buy little). A new transfer does
+ *   not read it at all unless refused: it is decided as not created yet, and the append's "must not
+ *   exist" tells when its id is taken; then its record, if any, answers.
  * - **Post and void** take an optional Idempotency-Key (the context's), recorded with the accepted
  *   outcome as a new transfer's is; a refusal is not recorded under it, as above.
  */
@@ -173,20 +177,14 @@ export class TransferCommandHandler {
     return this.transfers.load(transferStreamId(transferId));
   }
 
-  private async create(command: NewTransferCommand, context: CommandContext): Promise<TransferCommandOutcome> {
+  private create(command: NewTransferCommand, context: CommandContext): Promise<TransferCommandOutcome> {
     const { transferId, fromAccountId, toAccountId } = command.data;
     const claim: Claim = { scope: context.actor.subject, key: transferKey(transferId), requestHash: requestHashOf(command) };
-    const transfer = await this.loadTransfer(transferId);
-    // Answered before anything is decided: a transfer that moved money must not be refused on the
-    // balances it left behind. Only a transfer whose stream exists can have a record: the outcome is
-    // recorded in the transaction that creates the stream, refusals are not recorded, and no
-    // Idempotency-Key header can spell a transfer's key. So a new id costs no lookup.
-    if (transfer.version > 0) {
-      const recorded = await this.store.findIdempotencyRecord(claim);
-      if (recorded !== null) return this.replayTransfer(recorded, claim, transferId);
-    }
+    // Decided as a transfer not created yet, without reading its stream: the append's "must not exist"
+    // checks that. A transfer whose id is taken (a replay, say) learns it from the append, or, when it
+    // was refused, from a read of its stream then (see `attempt`), and is answered from its record.
     return this.serialized([fromAccountId, toAccountId], () =>
-      this.retried(command, this.attempt(command, context, fromAccountId, toAccountId, claim, transfer)),
+      this.retried(command, this.attempt(command, context, fromAccountId, toAccountId, claim)),
     );
   }
 
@@ -242,19 +240,17 @@ export class TransferCommandHandler {
     fromAccountId: string,
     toAccountId: string,
     claim: Claim | undefined,
-    firstRead?: Loaded<TransferState>,
   ): (onConflict: (streamId: string) => void) => Promise<TransferCommandOutcome | Conflicted> {
-    // A new transfer's first attempt may decide on the stream read before the queue: a stale read
-    // (the id taken meanwhile) fails the append's "must not exist", as any read would. Retries read again.
-    let known = firstRead;
     return async (onConflict) => {
       const transferId = command.data.transferId;
-      const transferRead = known;
-      known = undefined;
+      const transferRead = isNew(command) ? NOT_CREATED : undefined;
       const decided = await this.decide(command, context.actor, fromAccountId, toAccountId, transferRead);
       if ('refused' in decided) {
-        // The id may have been taken by this very transfer a moment ago (a concurrent retry): replay it.
-        if (decided.refused.type === 'TransferIdReused' && claim !== undefined) return this.idTaken(claim, transferId);
+        // The id may be taken by this very transfer (a replay): it must be answered from its record, not
+        // refused on the balances it left behind. Only a transfer whose stream exists can have one: the
+        // outcome is recorded in the transaction that creates the stream, and refusals are not recorded.
+        if (isNew(command) && claim !== undefined && (await this.loadTransfer(transferId)).version > 0)
+          return this.idTaken(claim, transferId);
         return { kind: 'rejected', error: decided.refused };
       }
       const accepted = this.accepted(decided, fromAccountId, toAccountId);

@@ -2,16 +2,15 @@ import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
 import { batchAppendStatement } from './batch-append.sql';
 import { eventRecord } from './event-record';
-import type { AppendRequest, AppendResult, IdempotencyClaim, IdempotencyRecord } from './event-store.port';
+import type { AppendedStream, IdempotencyRecord, MultiStreamAppendRequest, MultiStreamAppendResult } from './event-store.port';
 import type { BatchEntry } from './group-commit';
 import type { Queryable } from './queryable';
 
 /** What a batch needs from the store that runs it. */
 export interface BatchAppendHost {
   readonly db: Queryable;
-  /** The one-statement append of a single request, for the fallback. */
-  appendAlone(request: AppendRequest): Promise<AppendResult>;
-  findIdempotencyRecord(claim: IdempotencyClaim): Promise<IdempotencyRecord | null>;
+  /** One request in a statement of its own, for the fallback. */
+  appendAlone(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult>;
   /** Whether this commit should carry the NOTIFY; when it does not, `committedQuietly` is told. */
   claimNotify(): boolean;
   committedQuietly(streamId: string): void;
@@ -19,56 +18,124 @@ export interface BatchAppendHost {
   fellBack(): void;
 }
 
-interface BatchRow extends AppendedRow {
-  readonly stream_id: string;
+/** One row of the batch statement: an event written for item `i`, or item `i` refused (batch-append.sql.ts). */
+interface BatchRow {
+  readonly i: number;
+  readonly stream_id: string | null;
+  readonly global_position: string | null;
+  readonly transaction_id: string | null;
+  readonly version: string | null;
+  readonly request_hash: string | null;
+  readonly result: string | null;
 }
 
-export type AppendEntry = BatchEntry<AppendRequest, AppendResult>;
+export type AppendEntry = BatchEntry<MultiStreamAppendRequest, MultiStreamAppendResult>;
 
 /** Streams and keys an append must not share a batch with (see GroupCommitter). */
-export function batchKeysOf(request: AppendRequest): string[] {
-  const keys = [`s:${request.streamId}`];
+export function batchKeysOf(request: MultiStreamAppendRequest): string[] {
+  const keys = request.streams.map((s) => `s:${s.streamId}`);
   if (request.idempotency !== undefined) keys.push(`k:${JSON.stringify([request.idempotency.scope ?? '', request.idempotency.key])}`);
   return keys;
 }
 
-/** One append's record and its events' records, as JSON text (fragments of the two parameters). */
-function encodeAppend({ streamId, expectedVersion, events, idempotency, snapshot }: AppendRequest): [string, string] {
+/** The statement's five jsonb parameters, as arrays of JSON texts each entry adds to. */
+type Fragments = [string[], string[], string[], string[], string[]];
+
+/** Item `i`'s records (see batch-append.sql.ts for the parameters); throws on a value JSON cannot hold. */
+function encodeItem(i: number, { streams, idempotency, deadlines = [] }: MultiStreamAppendRequest): Fragments {
   const item = JSON.stringify({
-    stream_id: streamId,
-    expected: expectedVersion,
-    next: expectedVersion + events.length,
+    i,
     key: idempotency?.key,
     scope: idempotency === undefined ? undefined : (idempotency.scope ?? ''),
     request_hash: idempotency?.requestHash,
+    // As text, cast to json by the statement: through jsonb its keys would be reordered.
     result: idempotency === undefined ? undefined : JSON.stringify(idempotency.result),
-    snapshot_version: snapshot?.version,
-    snapshot_schema_version: snapshot?.schemaVersion,
-    snapshot_state: snapshot?.state,
+    key_stream: streams[0]?.streamId,
   });
-  const records = events.map((e, i) => JSON.stringify({ stream_id: streamId, version: expectedVersion + i + 1, ...eventRecord(e) }));
-  return [item, records.join(',')];
+  const fragments: Fragments = [[item], [], [], [], []];
+  for (const { streamId, expectedVersion, events, snapshot } of streams) {
+    fragments[1].push(JSON.stringify({ i, stream_id: streamId, expected: expectedVersion, next: expectedVersion + events.length }));
+    events.forEach((e, n) =>
+      fragments[2].push(JSON.stringify({ stream_id: streamId, version: expectedVersion + n + 1, ...eventRecord(e) })),
+    );
+    if (snapshot !== undefined) {
+      fragments[3].push(
+        JSON.stringify({ stream_id: streamId, version: snapshot.version, schema_version: snapshot.schemaVersion, state: snapshot.state }),
+      );
+    }
+  }
+  for (const { streamId, dueAt } of deadlines)
+    fragments[4].push(JSON.stringify({ stream_id: streamId, due_at: dueAt?.toISOString() ?? null }));
+  return fragments;
 }
 
 /**
- * The statement's two jsonb parameters (one record per append, one per event) for the entries that
- * encode; one that does not (a value JSON cannot hold, say) is rejected alone.
+ * The statement's parameters for the entries that encode; one that does not (a value JSON cannot
+ * hold, say) is rejected alone. An entry's index in `ready` is its item number.
  */
-export function encodeBatch(entries: readonly AppendEntry[]): { ready: AppendEntry[]; values: [string, string] } {
+export function encodeBatch(entries: readonly AppendEntry[]): { ready: AppendEntry[]; values: string[] } {
   const ready: AppendEntry[] = [];
-  const items: string[] = [];
-  const events: string[] = [];
+  const all: Fragments = [[], [], [], [], []];
   for (const entry of entries) {
     try {
-      const [item, records] = encodeAppend(entry.item);
-      items.push(item);
-      events.push(records);
-      ready.push(entry);
+      joinFragments(all, encodeItem(ready.length, entry.item));
     } catch (error: unknown) {
       entry.reject(error);
+      continue;
     }
+    ready.push(entry);
   }
-  return { ready, values: [`[${items.join(',')}]`, `[${events.join(',')}]`] };
+  return { ready, values: all.map((list) => `[${list.join(',')}]`) };
+}
+
+/** One request's parameters as item 0; throws when it does not encode. */
+export function encodeAlone(request: MultiStreamAppendRequest): string[] {
+  return encodeItem(0, request).map((list) => `[${list.join(',')}]`);
+}
+
+function joinFragments(into: Fragments, fragments: Fragments): void {
+  fragments.forEach((list, n) => into[n]?.push(...list));
+}
+
+/** Runs the statement for `requests` (distinct streams and keys) and answers each, in order. */
+export async function appendBatchStatement(
+  db: Queryable,
+  notify: boolean,
+  values: readonly string[],
+  requests: readonly MultiStreamAppendRequest[],
+): Promise<MultiStreamAppendResult[]> {
+  const statement = batchAppendStatement(notify);
+  const { rows } = await db.query<BatchRow>({ name: statement.name, text: statement.text, values: [...values] });
+  const byItem: BatchRow[][] = requests.map(() => []);
+  for (const row of rows) byItem[row.i]?.push(row);
+  return requests.map((request, i) => outcomeOf(request, byItem[i] ?? []));
+}
+
+/** Item `request`'s outcome from its rows: its events, or the refusal row. */
+function outcomeOf(request: MultiStreamAppendRequest, rows: readonly BatchRow[]): MultiStreamAppendResult {
+  const refusal = rows.find((row) => row.global_position === null);
+  if (refusal === undefined) return { kind: 'appended', streams: appendedStreams(request, rows as readonly WrittenRow[]) };
+  if (refusal.request_hash !== null && refusal.result !== null) {
+    const record: IdempotencyRecord = { requestHash: refusal.request_hash, result: JSON.parse(refusal.result) };
+    return { kind: 'idempotency-key-used', record };
+  }
+  const stream = request.streams.find((s) => s.streamId === refusal.stream_id);
+  if (stream === undefined) throw new Error('event store: a refused append names no stream of its own');
+  return { kind: 'conflict', streamId: stream.streamId, expectedVersion: stream.expectedVersion };
+}
+
+type WrittenRow = BatchRow & AppendedRow & { readonly stream_id: string };
+
+/** The appended streams in the request's order, from the rows the write returned. */
+function appendedStreams({ streams }: MultiStreamAppendRequest, rows: readonly WrittenRow[]): AppendedStream[] {
+  return streams.map(({ streamId, expectedVersion, events }) => {
+    const result = appendedResult(
+      { streamId, expectedVersion, events },
+      rows.filter((row) => row.stream_id === streamId),
+    );
+    if (result.kind !== 'appended') throw new Error(`event store: stream ${JSON.stringify(streamId)} was not appended`);
+    return { streamId, nextVersion: result.nextVersion, events: result.events };
+  });
 }
 
 /**
@@ -85,34 +152,25 @@ export async function runAppendBatch(host: BatchAppendHost, entries: readonly Ap
   const { ready, values } = encodeBatch(entries);
   if (ready.length === 0) return;
   const notify = host.claimNotify();
-  const statement = batchAppendStatement(notify);
-  let rows: BatchRow[];
+  let results: MultiStreamAppendResult[];
   try {
-    ({ rows } = await host.db.query<BatchRow>({ name: statement.name, text: statement.text, values }));
+    results = await appendBatchStatement(
+      host.db,
+      notify,
+      values,
+      ready.map((entry) => entry.item),
+    );
   } catch (error: unknown) {
     if (!rolledBack(error)) throw error;
     host.fellBack();
     await Promise.all(ready.map((entry) => host.appendAlone(entry.item).then(entry.resolve, entry.reject)));
     return;
   }
-  const byStream = new Map<string, BatchRow[]>();
-  for (const row of rows) {
-    const list = byStream.get(row.stream_id);
-    if (list === undefined) byStream.set(row.stream_id, [row]);
-    else list.push(row);
-  }
-  if (!notify && byStream.size > 0) host.committedQuietly(rows[0]?.stream_id ?? '');
-  await Promise.all(ready.map((entry) => settle(host, entry, byStream.get(entry.item.streamId))));
-}
-
-async function settle(host: BatchAppendHost, entry: AppendEntry, rows: BatchRow[] | undefined): Promise<void> {
-  const request = entry.item;
-  try {
-    if (rows !== undefined) return entry.resolve(appendedResult(request, rows));
-    // Left out because its key was used, or refused on its version: only the record can tell.
-    const record = request.idempotency && (await host.findIdempotencyRecord(request.idempotency));
-    entry.resolve(record ? { kind: 'idempotency-key-used', record } : { kind: 'conflict', expectedVersion: request.expectedVersion });
-  } catch (error: unknown) {
-    entry.reject(error);
-  }
+  const written = results.findIndex((result) => result.kind === 'appended');
+  if (!notify && written >= 0) host.committedQuietly(ready[written]?.item.streams[0]?.streamId ?? '');
+  ready.forEach((entry, i) => {
+    const result = results[i];
+    if (result === undefined) entry.reject(new Error('event store: a batch left an item without a result'));
+    else entry.resolve(result);
+  });
 }

@@ -124,6 +124,72 @@ describe('PostgresEventStore.appendStreams under concurrency, with group commit'
     }
   }, 60_000);
 
+  it('shares batches: each transfer-shaped request commits or fails whole, beside the others', async () => {
+    const store = new PostgresEventStore(db.pool, { notify: false });
+    const accounts = Array.from({ length: 40 }, () => uniqueStreamId('acct'));
+    for (const streamId of accounts) await store.append({ streamId, expectedVersion: 0, events: [newEvent()] });
+    const taken = uniqueStreamId('taken');
+    await store.append({ streamId: taken, expectedVersion: 0, events: [newEvent()] });
+    // Twenty "transfers", each a new stream and two accounts at version 1; two of them must fail whole:
+    // one on a stale account version, one on a new stream that already exists.
+    const requests = Array.from({ length: 20 }, (_, n) => ({
+      streams: [
+        { streamId: n === 7 ? taken : uniqueStreamId('transfer'), expectedVersion: 0, events: [newEvent()] },
+        { streamId: accounts[2 * n] as string, expectedVersion: 1, events: [newEvent()] },
+        { streamId: accounts[2 * n + 1] as string, expectedVersion: n === 3 ? 2 : 1, events: [newEvent()] },
+      ],
+      idempotency: { key: `batched-${n}-${taken}`, requestHash: 'h', result: { n } },
+    }));
+    const before = store.groupCommitStats();
+
+    const results = await Promise.all(requests.map((request) => store.appendStreams(request)));
+
+    const stats = store.groupCommitStats();
+    expect(stats.batches - before.batches).toBeLessThan(requests.length);
+    expect(stats.fallbacks).toBe(before.fallbacks);
+    results.forEach((result, n) => {
+      if (n === 3) expect(result).toEqual({ kind: 'conflict', streamId: accounts[7], expectedVersion: 2 });
+      else if (n === 7) expect(result).toEqual({ kind: 'conflict', streamId: taken, expectedVersion: 0 });
+      else expect(result.kind).toBe('appended');
+    });
+    const versions = await Promise.all(accounts.map(async (streamId) => (await store.readStream(streamId, SNAPSHOTS)).version));
+    expect(versions).toEqual(accounts.map((_, a) => ([3, 7].includes(Math.floor(a / 2)) ? 1 : 2)));
+    expect((await store.readStream(taken, SNAPSHOTS)).version).toBe(1);
+    // A refused request wrote no key either: the same request again, at the right versions, appends.
+    const again = await store.appendStreams({
+      ...requests[3],
+      streams:
+        requests[3]?.streams.map((s) => ({
+          ...s,
+          expectedVersion: s.expectedVersion === 2 ? 1 : s.expectedVersion,
+          events: [newEvent()],
+        })) ?? [],
+    });
+    expect(again.kind).toBe('appended');
+    const replayed = await store.appendStreams(requests[0] as (typeof requests)[number]);
+    expect(replayed).toEqual({ kind: 'idempotency-key-used', record: { requestHash: 'h', result: { n: 0 } } });
+  });
+
+  it('lets one of two replicas create the same new stream at once; the other is refused without a fallback', async () => {
+    const replicas = [new PostgresEventStore(db.pool, { notify: false }), new PostgresEventStore(second, { notify: false })];
+    for (let round = 0; round < 20; round++) {
+      const [from, to, transfer] = [uniqueStreamId('from'), uniqueStreamId('to'), uniqueStreamId('transfer')];
+      for (const streamId of [from, to]) await replicas[0]?.append({ streamId, expectedVersion: 0, events: [newEvent()] });
+      const request = (): Parameters<PostgresEventStore['appendStreams']>[0] => ({
+        streams: [
+          { streamId: transfer, expectedVersion: 0, events: [newEvent()] },
+          { streamId: from, expectedVersion: 1, events: [newEvent()] },
+          { streamId: to, expectedVersion: 1, events: [newEvent()] },
+        ],
+      });
+      const results = await Promise.all(replicas.map((store) => store.appendStreams(request())));
+      expect(results.map((r) => r.kind).sort()).toEqual(['appended', 'conflict']);
+      for (const streamId of [transfer, from, to])
+        expect((await replicas[0]?.readStream(streamId, SNAPSHOTS))?.version).toBe(streamId === transfer ? 1 : 2);
+    }
+    expect(replicas.map((store) => store.groupCommitStats().fallbacks)).toEqual([0, 0]);
+  });
+
   it('notifies once the request commits, naming its first stream, and never for a conflict', async () => {
     const store = new PostgresEventStore(db.pool, { notifyMinIntervalMs: 0 });
     const listener = await db.pool.connect();

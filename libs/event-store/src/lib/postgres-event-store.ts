@@ -37,7 +37,7 @@ import {
 } from './event-store.sql';
 import { batchKeysOf, runAppendBatch, type BatchAppendHost } from './batch-append';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
-import { appendStreamsInTransaction, type MultiStreamAppendHost } from './multi-stream-append';
+import { appendStreamsAlone, type MultiStreamAppendHost } from './multi-stream-append';
 import { isPool } from './pool-detection';
 import type { Queryable } from './queryable';
 import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-event.row';
@@ -116,7 +116,7 @@ export class PostgresEventStore implements EventStore {
   private readonly notifyMinIntervalMs: number;
   private lastNotifyAt = Number.NEGATIVE_INFINITY;
   private trailingNotify: { streamId: string; timer: NodeJS.Timeout } | null = null;
-  private readonly committer: GroupCommitter<AppendRequest, AppendResult> | null;
+  private readonly committer: GroupCommitter<MultiStreamAppendRequest, MultiStreamAppendResult> | null;
   private fallbacks = 0;
   private readonly multiStreamHost: MultiStreamAppendHost;
 
@@ -131,24 +131,19 @@ export class PostgresEventStore implements EventStore {
       throw new Error('event store: notifyMinIntervalMs must be a non-negative number');
     }
     const groupCommit = options.groupCommit ?? true;
-    const host: BatchAppendHost = {
-      db: pool,
-      appendAlone: (request) => this.appendAlone(request),
-      findIdempotencyRecord: (claim) => this.findIdempotencyRecord(claim),
-      claimNotify: () => this.claimNotify(),
-      committedQuietly: (streamId) => {
-        if (this.notify) this.scheduleTrailingNotify(streamId);
-      },
-      fellBack: () => {
-        this.fallbacks += 1;
-      },
-    };
     this.multiStreamHost = {
       db: pool,
       findIdempotencyRecord: (claim) => this.findIdempotencyRecord(claim),
       claimNotify: () => this.claimNotify(),
       committedQuietly: (streamId) => {
         if (this.notify) this.scheduleTrailingNotify(streamId);
+      },
+    };
+    const host: BatchAppendHost = {
+      ...this.multiStreamHost,
+      appendAlone: (request) => this.appendOneRequestAlone(request),
+      fellBack: () => {
+        this.fallbacks += 1;
       },
     };
     this.committer =
@@ -160,16 +155,20 @@ export class PostgresEventStore implements EventStore {
   async append(request: AppendRequest): Promise<AppendResult> {
     // Checked before queueing, so a bad request never reaches a batch.
     assertValidAppendRequest(request);
-    return this.committer === null ? this.appendAlone(request) : this.committer.submit(request, batchKeysOf(request));
+    if (this.committer === null) return this.appendAlone(request);
+    const item = asMultiStream(request);
+    return singleStreamResult(request, await this.committer.submit(item, batchKeysOf(item)));
   }
 
   /**
-   * In one transaction of its own, beside group commit's batches (multi-stream-append.ts says why).
-   * On a single session, the session must not be inside a transaction of the caller's.
+   * Every stream or none, in one transaction. With group commit, as one item of a batch (it commits or
+   * fails whole, beside the batch's other items); otherwise, or when it creates several streams, alone. On a single session, the session
+   * must not be inside a transaction of the caller's.
    */
   async appendStreams(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
     assertValidMultiStreamAppendRequest(request);
-    return appendStreamsInTransaction(this.multiStreamHost, request);
+    if (this.committer === null || createsSeveral(request)) return appendStreamsAlone(this.multiStreamHost, request);
+    return this.committer.submit(request, batchKeysOf(request));
   }
 
   async dueStreams(now: Date, limit: number): Promise<readonly DueStream[]> {
@@ -182,6 +181,28 @@ export class PostgresEventStore implements EventStore {
   groupCommitStats(): GroupCommitStats & { readonly fallbacks: number } {
     const stats = this.committer?.stats() ?? { batches: 0, items: 0, largestBatch: 0 };
     return { ...stats, fallbacks: this.fallbacks };
+  }
+
+  /** A batch's item alone, after its batch failed: a single append by its own, cheaper statement. */
+  private async appendOneRequestAlone(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
+    const [stream, ...others] = request.streams;
+    if (stream === undefined || others.length > 0 || (request.deadlines ?? []).length > 0) {
+      return appendStreamsAlone(this.multiStreamHost, request);
+    }
+    const single: AppendRequest = { ...stream, ...(request.idempotency ? { idempotency: request.idempotency } : {}) };
+    const result = await this.appendAlone(single);
+    switch (result.kind) {
+      case 'appended':
+        return { kind: 'appended', streams: [{ streamId: stream.streamId, nextVersion: result.nextVersion, events: result.events }] };
+      case 'conflict':
+        return { kind: 'conflict', streamId: stream.streamId, expectedVersion: stream.expectedVersion };
+      case 'idempotency-key-used':
+        return result;
+      default: {
+        const _exhaustive: never = result;
+        throw new Error(`event store: unhandled append result ${JSON.stringify(_exhaustive)}`);
+      }
+    }
   }
 
   /** One append as one statement: its own transaction, unless the session is inside the caller's. */
@@ -312,5 +333,37 @@ export class PostgresEventStore implements EventStore {
   private toStoredEvent(streamId: string, row: ReadRow): StoredEvent {
     if (!isEventRow(row)) throw new Error(`event store: incomplete event row in stream ${JSON.stringify(streamId)}`);
     return storedEventFromRow(streamId, row);
+  }
+}
+
+/** Whether a request creates more than one stream: a batch has no way to refuse it whole (batch-append.sql.ts). */
+function createsSeveral(request: MultiStreamAppendRequest): boolean {
+  return request.streams.filter((s) => s.expectedVersion === 0).length > 1;
+}
+
+/** A single append as the one-stream request a batch carries. */
+function asMultiStream({ streamId, expectedVersion, events, snapshot, idempotency }: AppendRequest): MultiStreamAppendRequest {
+  return {
+    streams: [{ streamId, expectedVersion, events, ...(snapshot ? { snapshot } : {}) }],
+    ...(idempotency ? { idempotency } : {}),
+  };
+}
+
+/** A one-stream request's result as the single append's. */
+function singleStreamResult(request: AppendRequest, result: MultiStreamAppendResult): AppendResult {
+  switch (result.kind) {
+    case 'appended': {
+      const stream = result.streams[0];
+      if (stream === undefined) throw new Error('event store: an append returned no stream');
+      return { kind: 'appended', nextVersion: stream.nextVersion, events: stream.events };
+    }
+    case 'conflict':
+      return { kind: 'conflict', expectedVersion: request.expectedVersion };
+    case 'idempotency-key-used':
+      return result;
+    default: {
+      const _exhaustive: never = result;
+      throw new Error(`event store: unhandled append result ${JSON.stringify(_exhaustive)}`);
+    }
   }
 }
