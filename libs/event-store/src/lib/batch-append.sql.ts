@@ -39,13 +39,19 @@ const ITEMS = `
     SELECT * FROM jsonb_to_recordset($2::jsonb) AS xs (i int, stream_id text, expected bigint, next bigint)
   )`;
 
+// Each look-up is pinned to one index probe per stream or key, whatever the planner estimates of the
+// jsonb input: a LATERAL sub-select by primary key, or "= ANY" of an array. The LATERAL lock runs
+// per row of a sorted outer side, so the rows are taken in stream_id order.
 const LOCKED = `
   locked AS MATERIALIZED (
-    SELECT st.stream_id, st.version, st.last_transaction_id < pg_current_xact_id() AS older
-      FROM event_store.streams st
-     WHERE st.stream_id IN (SELECT xs.stream_id FROM xs)
-     ORDER BY st.stream_id
-       FOR UPDATE OF st
+    SELECT l.*
+      FROM (SELECT DISTINCT xs.stream_id FROM xs ORDER BY xs.stream_id) s
+      CROSS JOIN LATERAL (
+             SELECT st.stream_id, st.version, st.last_transaction_id < pg_current_xact_id() AS older
+               FROM event_store.streams st
+              WHERE st.stream_id = s.stream_id
+                FOR UPDATE
+           ) l
   ),
   gate AS MATERIALIZED (
     SELECT count(*) AS held FROM locked
@@ -61,9 +67,14 @@ const JUDGED = `
      GROUP BY xs.i
   ),
   used AS MATERIALIZED (
-    SELECT x.i, k.request_hash, k.result::text AS result
+    SELECT x.i, k.request_hash, k.result
       FROM x
-      JOIN event_store.idempotency_keys k ON k.scope = x.scope AND k.key = x.key
+      CROSS JOIN LATERAL (
+             SELECT k.request_hash, k.result::text AS result
+               FROM event_store.idempotency_keys k
+              WHERE k.scope = x.scope AND k.key = x.key
+              LIMIT 1
+           ) k
   ),
   candidates AS MATERIALIZED (
     SELECT x.*
@@ -104,6 +115,7 @@ const WRITES = `
        SET version = os.next, last_transaction_id = pg_current_xact_id(), updated_at = now()
       FROM ok_streams os
      WHERE os.expected > 0 AND st.stream_id = os.stream_id
+       AND st.stream_id = ANY (ARRAY(SELECT stream_id FROM ok_streams WHERE expected > 0))
   ),
   e AS (
     INSERT INTO event_store.events (stream_id, version, event_id, type, schema_version, data, metadata, occurred_at)
@@ -145,7 +157,8 @@ const WRITES = `
     ON CONFLICT (stream_id) DO UPDATE SET due_at = EXCLUDED.due_at
   ),
   dclear AS (
-    DELETE FROM event_store.stream_deadlines cur USING d WHERE d.due_at IS NULL AND cur.stream_id = d.stream_id
+    DELETE FROM event_store.stream_deadlines cur
+     WHERE cur.stream_id = ANY (ARRAY(SELECT d.stream_id FROM d WHERE d.due_at IS NULL))
   )`;
 
 // One notification per batch, naming one of its streams (listeners take it as a wake-up), delivered
