@@ -80,7 +80,8 @@ describe('hold expiry across two command replicas (real Postgres)', () => {
     const pool = required(replicas[0], 'a replica').pool;
     const { rows } = await pool.query<{ pid: number; application_name: string }>(
       `SELECT l.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid::bigint = $1::bigint AND l.objsubid = 1`,
+        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid::bigint = $1::bigint AND l.objsubid = 1
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [HOLD_EXPIRY_LOCK_KEY],
     );
     expect(rows.length).toBeLessThanOrEqual(1);
