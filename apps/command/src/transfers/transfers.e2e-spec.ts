@@ -207,6 +207,8 @@ describe('transfers over HTTP', () => {
       readonly raw?: (f: Fixture) => string;
       readonly status: number;
       readonly type: string;
+      /** Fields the problem's `errors` must name. */
+      readonly fields?: readonly string[];
     }
 
     let f: Fixture;
@@ -215,6 +217,8 @@ describe('transfers over HTTP', () => {
     const voidHold = (x: Fixture) => `/transfers/${x.hold}/void`;
     const valid = (x: Fixture, extra: Record<string, unknown> = {}) => ({ ...terms(x.ada, x.eve, 10), ...extra });
     const rawCreate = (amount: string) => (x: Fixture) => JSON.stringify(valid(x)).replace('"amount":10', `"amount":${amount}`);
+    /** A valid hold whose `pending` object is written as given (JSON.stringify would not write an own `__proto__`). */
+    const rawPending = (pending: string) => (x: Fixture) => JSON.stringify(valid(x, { pending: 'PENDING' })).replace('"PENDING"', pending);
 
     const cases: HostileCase[] = [
       {
@@ -269,6 +273,30 @@ describe('transfers over HTTP', () => {
         raw: (x) => JSON.stringify(valid(x)).replace('{', '{"__proto__":{"admin":true},'),
         status: 400,
         type: 'validation',
+      },
+      {
+        name: 'create: __proto__ inside pending, beside a valid timeout',
+        path: create,
+        raw: rawPending('{"__proto__":{"timeoutSeconds":1,"admin":true},"timeoutSeconds":60}'),
+        status: 400,
+        type: 'validation',
+        fields: ['pending.__proto__'],
+      },
+      {
+        name: 'create: constructor.prototype inside pending',
+        path: create,
+        raw: rawPending('{"constructor":{"prototype":{}}}'),
+        status: 400,
+        type: 'validation',
+        fields: ['pending.constructor'],
+      },
+      {
+        name: 'create: prototype inside pending, beside a valid timeout',
+        path: create,
+        raw: rawPending('{"timeoutSeconds":60,"prototype":{"admin":true}}'),
+        status: 400,
+        type: 'validation',
+        fields: ['pending.prototype'],
       },
       { name: 'create: null reference', path: create, body: (x) => valid(x, { reference: null }), status: 400, type: 'validation' },
       {
@@ -398,6 +426,14 @@ describe('transfers over HTTP', () => {
       { name: 'post: null amount', path: postHold, body: () => ({ amount: null }), status: 400, type: 'validation' },
       { name: 'post: unsafe amount', path: postHold, raw: () => '{"amount":9007199254740993}', status: 400, type: 'validation' },
       { name: 'post: unknown field', path: postHold, body: () => ({ amount: 5, all: true }), status: 400, type: 'validation' },
+      {
+        name: 'post: __proto__ beside a valid amount',
+        path: postHold,
+        raw: () => '{"amount":5,"__proto__":{"amount":100}}',
+        status: 400,
+        type: 'validation',
+        fields: ['__proto__'],
+      },
       { name: 'post: more than held', path: postHold, body: () => ({ amount: 101 }), status: 409, type: 'post-exceeds-pending' },
       { name: "post: Ada's hold, by Eve", sub: EVE, path: postHold, body: () => ({}), status: 404, type: 'transfer-not-found' },
       {
@@ -485,6 +521,8 @@ describe('transfers over HTTP', () => {
       const response = await sendRaw(app().baseUrl, c.path(f), payload, { authorization: `Bearer ${token}` });
 
       expectProblem(response, c.status, c.type);
+      const named = ((response.body['errors'] ?? []) as { field: string }[]).map((e) => e.field);
+      expect(named).toEqual(expect.arrayContaining([...(c.fields ?? [])]));
       expect(await storeCounts(app())).toEqual(before);
       passed.add(c.name);
     });

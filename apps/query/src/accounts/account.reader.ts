@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type SelectQueryBuilder } from 'typeorm';
 import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model-schema';
 import type { OwnerPosition } from '../cursors/cursor.codec';
+import { postgresInstant } from '../edge/rfc3339';
 import { typesWithEffect } from './account-event.types';
 import { HISTORY_SELECT, historyFromRow, type AccountRecord, type HistoryRecord, type HistoryTableRow } from './account.record';
 
@@ -15,7 +16,7 @@ export interface OwnedAccount {
 /** Whose accounts a listing shows: an owner name, or an owner id (both served by an index in listing order). */
 export type OwnerFilter = { readonly owner: string } | { readonly ownerId: string };
 
-/** Which rows of a history a page may hold; timestamps are RFC 3339 text, compared by Postgres to the microsecond. */
+/** Which rows of a history a page may hold; timestamps are RFC 3339 text, compared exactly (postgresInstant). */
 export interface HistoryFilter {
   /** Below this version (a cursor's position); null: from the newest. */
   readonly beforeVersion: number | null;
@@ -63,8 +64,8 @@ export class AccountReader {
       where.push(condition(`$${params.length}`));
     };
     if (filter.beforeVersion !== null) bind((p) => `tx.version < ${p}::bigint`, filter.beforeVersion);
-    if (filter.from !== undefined) bind((p) => `tx.occurred_at >= ${p}::timestamptz`, filter.from);
-    if (filter.to !== undefined) bind((p) => `tx.occurred_at < ${p}::timestamptz`, filter.to);
+    if (filter.from !== undefined) bind((p) => `tx.occurred_at >= ${p}::timestamptz`, postgresInstant(filter.from, 'up'));
+    if (filter.to !== undefined) bind((p) => `tx.occurred_at < ${p}::timestamptz`, postgresInstant(filter.to, 'up'));
     if (filter.type !== undefined) bind((p) => `tx.type = ${p}::text`, filter.type);
     return this.historyRows(
       `SELECT ${HISTORY_SELECT} FROM ${HISTORY} tx WHERE ${where.join(' AND ')} ORDER BY tx.version DESC LIMIT $2`,
@@ -90,7 +91,7 @@ export class AccountReader {
       `SELECT ${HISTORY_SELECT} FROM ${HISTORY} tx
         WHERE tx.account_id = $1
           AND tx.version = (SELECT max(m.version) FROM ${HISTORY} m WHERE m.account_id = $1 AND m.occurred_at ${inclusive ? '<=' : '<'} $2::timestamptz)`,
-      [accountId, at],
+      [accountId, postgresInstant(at, inclusive ? 'down' : 'up')],
     );
     return row ?? null;
   }

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
-import { parseRfc3339, RFC_3339_MAX_LENGTH, RFC_3339_PATTERN } from './rfc3339';
+import { rfc3339Nanos, RFC_3339_MAX_LENGTH, RFC_3339_PATTERN } from './rfc3339';
 
 /** Plain decimal digits, no sign, no leading zero, no exponent: the only way an integer is written here. */
 const DECIMAL = /^(0|[1-9]\d{0,15})$/;
@@ -32,8 +32,9 @@ export function QueryInteger(options: { min: number; max: number; default?: numb
 }
 
 /**
- * An RFC 3339 date-time query parameter (see parseRfc3339). It stays the text sent, so Postgres
- * compares it to the microsecond; a repeated parameter (an array) is refused like any other non-text.
+ * An RFC 3339 date-time query parameter (see rfc3339Nanos). It stays the text sent, which answers echo;
+ * the reader hands Postgres the exact instant (postgresInstant). A repeated parameter (an array) is
+ * refused like any other non-text.
  */
 export function QueryTimestamp(options: { required: boolean; description: string }) {
   return applyDecorators(
@@ -49,7 +50,7 @@ export function QueryTimestamp(options: { required: boolean; description: string
     ValidateBy({
       name: 'isRfc3339',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && parseRfc3339(value) !== null,
+        validate: (value: unknown) => typeof value === 'string' && rfc3339Nanos(value) !== null,
         defaultMessage: () => '$property must be an RFC 3339 date-time with an offset, e.g. 2026-03-01T10:00:00Z',
       },
     }),

@@ -18,7 +18,7 @@ export const QUERY_PROBLEMS = {
   'invalid-time-range': {
     status: 400,
     title: 'Invalid time range',
-    detail: 'The start of the period (from) must not be after its end (to).',
+    detail: 'The start of the period (from) must not be after its end (to), nor the period longer than the route allows.',
   },
   'account-not-found': { status: 404, title: 'Account not found', detail: 'The read model holds no such account.' },
   'account-not-yet-opened': {
@@ -58,6 +58,8 @@ export const transferNotFound = (transferId: string): ProblemException =>
 export const invalidTransferId = (): ProblemException => queryProblem('invalid-transfer-id');
 export const invalidTimeRange = (from: string, to: string): ProblemException =>
   queryProblem('invalid-time-range', `from (${from}) is after to (${to}).`);
+export const periodTooLong = (from: string, to: string, maxDays: number): ProblemException =>
+  queryProblem('invalid-time-range', `The period from ${from} to ${to} is longer than ${maxDays} days.`);
 export const accountNotYetOpened = (accountId: string, at: string): ProblemException =>
   queryProblem('account-not-yet-opened', `Account ${accountId} had no event at or before ${at}.`);
 export const invalidCursor = (): ProblemException => queryProblem('invalid-cursor');

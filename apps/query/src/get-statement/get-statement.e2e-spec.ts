@@ -4,6 +4,7 @@ import { AWKWARD_REASON, hour, seedAccountDay, type AccountDay } from '../testin
 import { queryAppSuite } from '../testing/query-app.harness';
 import { SeededAccount } from '../testing/transfer-ledger.fixture';
 import { STATEMENT_PAGE_SIZE } from './get-statement.handler';
+import { STATEMENT_MAX_DAYS } from './get-statement.http.controller';
 import { CSV_COLUMNS } from './statement.format';
 
 const OWNER = 'statement-owner';
@@ -165,6 +166,48 @@ describe('GET /accounts/{id}/statement', () => {
     expect(csvRows.at(-1)?.[CSV_COLUMNS.indexOf('balanceAfter')]).toBe(String(total));
   });
 
+  describe('formula injection: client text a spreadsheet would run', () => {
+    const FORMULAS = ['=HYPERLINK("http://x")', '+1', '-1+1', '@SUM(A1)'] as const;
+    let csv: { text: string; rows: string[][] };
+    let json: { items: { reason: string | null; amount: number | null; balanceAfter: number | null }[] };
+
+    beforeAll(async () => {
+      const at = (minute: number) => `2026-04-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
+      const account = await SeededAccount.open(query.pool, { ownerId: OWNER, at: at(0), deposit: 1_000n });
+      let minute = 0;
+      for (const reason of FORMULAS) {
+        await account.apply({ type: 'AccountFrozen', at: at(++minute), reason, status: 'FROZEN' });
+        await account.apply({ type: 'AccountUnfrozen', at: at(++minute), status: 'ACTIVE' });
+      }
+      await account.apply({ type: 'MoneyWithdrawn', at: at(++minute), amount: 1_000n, balanceChange: -1_000n });
+      const path = `/accounts/${account.accountId}/statement?from=${q(at(0))}&to=${q(at(59))}`;
+      const [csvReply, jsonReply] = await Promise.all([
+        query.as(tokens.owner).get(path, { accept: 'text/csv' }),
+        query.as(tokens.owner).get(path),
+      ]);
+      expect([csvReply.status, jsonReply.status]).toEqual([200, 200]);
+      csv = { text: csvReply.text, rows: parseCsv(csvReply.text).slice(1) };
+      json = jsonReply.body;
+    });
+
+    it.each(FORMULAS)(
+      'given a freeze reason %s, then its CSV cell is quoted after a single quote, and JSON has it as written',
+      (reason) => {
+        const quoted = `"'${reason.replaceAll('"', '""')}"`;
+        expect(csv.text).toContain(`,${quoted},`);
+        expect(csv.rows.map((r) => r[CSV_COLUMNS.indexOf('reason')])).toContain(`'${reason}`);
+        expect(json.items.map((i) => i.reason)).toContain(reason);
+      },
+    );
+
+    it("given the service's numbers, then their cells are left as they are", () => {
+      const numbers = csv.rows.map((r) => (['version', 'amount', 'balanceAfter'] as const).map((c) => r[CSV_COLUMNS.indexOf(c)]));
+      expect(numbers[0]).toEqual(['1', '1000', '1000']);
+      expect(numbers.at(-1)).toEqual([String(2 + 2 * FORMULAS.length), '1000', '0']);
+      expect(csv.rows.flat().filter((cell) => cell.startsWith("'"))).toEqual(FORMULAS.map((f) => `'${f}`));
+    });
+  });
+
   describe('who may read it', () => {
     it('given the owner or an operator, then 200 with the same statement', async () => {
       const own = await query.as(tokens.owner).get(statementPath);
@@ -190,10 +233,48 @@ describe('GET /accounts/{id}/statement', () => {
     });
   });
 
+  it('given ends in offsets up to ±23:59 and to the nanosecond, then the same statement as in UTC', async () => {
+    const utc = await query.as(tokens.owner).get(statementPath);
+    const from = '2026-03-02T10:59:00.000000000+23:59';
+    const to = '2026-03-01T01:00:00-16:00';
+    const offsets = await query.as(tokens.owner).get(`/accounts/${day.account.accountId}/statement?from=${q(from)}&to=${q(to)}`);
+    expect(offsets.status).toBe(200);
+    expect({ ...offsets.body, from: hour(11), to: hour(17) }).toEqual(utc.body);
+  });
+
+  it(`given a period of exactly ${STATEMENT_MAX_DAYS} days, then 200 in both formats`, async () => {
+    const year = `/accounts/${day.account.accountId}/statement?from=${q('2025-12-31T00:00:00+01:00')}&to=${q('2026-12-31T00:00:00-23:00')}`;
+    const [json, csv] = await Promise.all([query.get(year), query.get(year, { accept: 'text/csv' })]);
+    expect([json.status, csv.status]).toEqual([200, 200]);
+    expect(json.body).toMatchObject({ openingBalance: 0, closingBalance: 1_100, totals: { count: 10 } });
+    expect(parseCsv(csv.text)).toHaveLength(11);
+  });
+
   it.each([
     ['from missing', `to=${q(hour(2))}`, 'validation'],
     ['to missing', `from=${q(hour(2))}`, 'validation'],
     ['from after to', `from=${q(hour(3))}&to=${q(hour(2))}`, 'invalid-time-range'],
+    ['from a nanosecond after to', `from=${q('2026-03-01T02:00:00.000000001Z')}&to=${q(hour(2))}`, 'invalid-time-range'],
+    [
+      'from after to, in other offsets',
+      `from=${q('2026-03-01T03:00:00+01:00')}&to=${q('2026-03-01T01:00:00-00:30')}`,
+      'invalid-time-range',
+    ],
+    [`${STATEMENT_MAX_DAYS + 1} days`, `from=${q('2026-01-01T00:00:00Z')}&to=${q('2027-01-03T00:00:00Z')}`, 'invalid-time-range'],
+    [
+      `a nanosecond over ${STATEMENT_MAX_DAYS} days`,
+      `from=${q('2026-01-01T00:00:00Z')}&to=${q('2027-01-02T00:00:00.000000001Z')}`,
+      'invalid-time-range',
+    ],
+    [
+      `${STATEMENT_MAX_DAYS} days and an offset's hour`,
+      `from=${q('2026-01-01T00:00:00+01:00')}&to=${q('2027-01-02T00:00:00Z')}`,
+      'invalid-time-range',
+    ],
+    ['ten thousand years', `from=${q('0001-01-01T00:00:00Z')}&to=${q('9999-12-31T23:59:59Z')}`, 'invalid-time-range'],
+    ['both missing', '', 'validation'],
+    ['from empty', `from=&to=${q(hour(2))}`, 'validation'],
+    ['a malformed to', `from=${q(hour(1))}&to=tomorrow`, 'validation'],
     ['a date without a time', `from=2026-03-01&to=${q(hour(2))}`, 'validation'],
     ['a time without an offset', `from=2026-03-01T10:00:00&to=${q(hour(2))}`, 'validation'],
     ['February the 30th', `from=${q('2026-02-30T00:00:00Z')}&to=${q(hour(2))}`, 'validation'],
@@ -202,9 +283,17 @@ describe('GET /accounts/{id}/statement', () => {
     ['SQL in a date', `from=${q("2026-03-01T00:00:00Z' OR '1'='1")}&to=${q(hour(2))}`, 'validation'],
     ['from twice', `from=${q(hour(1))}&from=${q(hour(1))}&to=${q(hour(2))}`, 'validation'],
     ['an unknown parameter', `from=${q(hour(1))}&to=${q(hour(2))}&format=csv`, 'validation'],
-  ] as const)('given %s (%s), then 400 %s', async (_name, parameters, type) => {
-    const reply = await query.get(`/accounts/${day.account.accountId}/statement?${parameters}`);
-    expect({ status: reply.status, type: reply.body?.type }).toEqual({ status: 400, type: `${PROBLEMS}${type}` });
+  ] as const)('given %s (%s), then 400 %s, whichever format was asked for', async (_name, parameters, type) => {
+    const path = `/accounts/${day.account.accountId}/statement?${parameters}`;
+    for (const accept of ['application/json', 'text/csv']) {
+      const reply = await query.get(path, { accept });
+      expect({ accept, status: reply.status, contentType: reply.headers['content-type'], type: reply.body?.type }).toEqual({
+        accept,
+        status: 400,
+        contentType: expect.stringMatching(/^application\/problem\+json/),
+        type: `${PROBLEMS}${type}`,
+      });
+    }
   });
 
   it('given a malformed account id, then 400 invalid-account-id', async () => {

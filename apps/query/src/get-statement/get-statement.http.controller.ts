@@ -5,8 +5,8 @@ import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { AccountIdPipe, ApiAccountIdParam } from '@ledger/platform';
 import { ApiProblems } from '../edge/api-problems.decorator';
-import { accountNotFound, invalidTimeRange } from '../edge/query-problems';
-import { isReversedRange } from '../edge/rfc3339';
+import { accountNotFound, invalidTimeRange, periodTooLong } from '../edge/query-problems';
+import { isLongerThanDays, isReversedRange } from '../edge/rfc3339';
 import { GetStatementHandler, STATEMENT_PAGE_SIZE } from './get-statement.handler';
 import { GetStatementQueryDto } from './get-statement.query.dto';
 import { CSV_COLUMNS, statementCsv, statementJson } from './statement.format';
@@ -18,6 +18,12 @@ const JSON_TYPE = 'application/json';
 /** CSV when the client's Accept names text/csv; JSON otherwise, the default. */
 const wantsCsv = (accept: string | undefined): boolean =>
   (accept ?? '').split(',').some((range) => range.split(';')[0]?.trim().toLowerCase() === CSV);
+
+/**
+ * The longest period one statement covers: a year, a leap year's included. What one request may make
+ * the database read stays bounded; a longer history is asked for period by period.
+ */
+export const STATEMENT_MAX_DAYS = 366;
 
 const BALANCE_HEADER = { schema: { type: 'string', maxLength: 17, pattern: '^[0-9]{1,16}$' } } as const;
 
@@ -34,10 +40,12 @@ export class GetStatementHttpController {
   @ApiOperation({
     summary: "An account's statement for a period",
     description:
-      'Opening and closing balance, totals and every event of the period [from, to) on `occurredAt`, oldest first. The period ' +
-      'is cut by version: the opening balance is what the last event before `from` left, the closing what the last event ' +
-      'before `to` left, the items every event in between, so `openingBalance + credits - debits = closingBalance`. ' +
-      'JSON by default; CSV (RFC 4180, a header row, money as integers in minor units) with `Accept: text/csv`. ' +
+      'Opening and closing balance, totals and every event of the period [from, to) on `occurredAt`, oldest first. `from` ' +
+      `must not be after \`to\`, nor \`to\` more than ${STATEMENT_MAX_DAYS} days after \`from\` (else 400 \`invalid-time-range\`). ` +
+      'The period is cut by version: the opening balance is what the last event before `from` left, the closing what the ' +
+      'last event before `to` left, the items every event in between, so `openingBalance + credits - debits = closingBalance`. ' +
+      'JSON by default; CSV (RFC 4180, a header row, money as integers in minor units) with `Accept: text/csv`, where text ' +
+      "a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is quoted after a `'`. " +
       `The body is streamed as it is read, ${STATEMENT_PAGE_SIZE} events at a time, whatever the length of the period; ` +
       'a response cut short (the connection ends before the closing bracket of the JSON, or before the last CSV row whose ' +
       'balanceAfter is the Closing-Balance header) failed midway and is to be asked again.',
@@ -73,6 +81,7 @@ export class GetStatementHttpController {
     @CurrentCaller() caller: Caller,
   ): Promise<void> {
     if (isReversedRange(query.from, query.to)) throw invalidTimeRange(query.from, query.to);
+    if (isLongerThanDays(query.from, query.to, STATEMENT_MAX_DAYS)) throw periodTooLong(query.from, query.to, STATEMENT_MAX_DAYS);
     const result = await this.handler.handle({ accountId, caller, from: query.from, to: query.to });
     if (result.kind === 'not-found') throw accountNotFound(accountId);
     const { statement } = result;

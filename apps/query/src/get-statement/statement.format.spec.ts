@@ -44,8 +44,31 @@ describe('statement formats', () => {
     ['a line break', 'one\ntwo', '"one\ntwo"'],
     ['a carriage return', 'one\rtwo', '"one\rtwo"'],
     ['null', null, ''],
+    ['a semicolon', 'a;=1+1', '"a;=1+1"'],
     ['a number', 1250, '1250'],
   ])('quotes a CSV field with %s as RFC 4180 does', (_label, value, field) => {
+    expect(csvField(value)).toBe(field);
+  });
+
+  it.each([
+    ['=', '=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
+    ['+', '+1', `"'+1"`],
+    ['-', '-1+1', `"'-1+1"`],
+    ['@', '@SUM(A1)', `"'@SUM(A1)"`],
+    ['a tab', '\t=1+1', `"'\t=1+1"`],
+    ['a carriage return', '\r=1+1', `"'\r=1+1"`],
+    ['= and a comma', '=1,2', `"'=1,2"`],
+  ])('neutralises text starting with %s: quoted, after a single quote', (_label, value, field) => {
+    expect(csvField(value)).toBe(field);
+  });
+
+  it.each([
+    ['a negative number', -250, '-250'],
+    ['a positive number', 250, '250'],
+    ['zero', 0, '0'],
+    ['a formula character inside text', 'a=b+c-d@e', 'a=b+c-d@e'],
+    ['a single quote at the start', "'quoted", "'quoted"],
+  ])('leaves %s as it is', (_label, value, field) => {
     expect(csvField(value)).toBe(field);
   });
 

@@ -19,11 +19,22 @@ export const CSV_COLUMNS = [
 
 const CRLF = '\r\n';
 
-/** RFC 4180: a field with a comma, a double quote or a line break goes in double quotes, its quotes doubled. */
+/** What a spreadsheet takes for the start of a formula (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** Quoted: RFC 4180's comma, double quote and line breaks, and the semicolon, the separator of spreadsheets in many locales. */
+const NEEDS_QUOTES = /[",;\r\n]/;
+
+/**
+ * RFC 4180: a field with a comma, a double quote or a line break goes in double quotes, its quotes
+ * doubled. Text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return) is neutralised as OWASP advises: quoted, with a `'` before it. Numbers are the
+ * service's own and written as they are, a minus sign included.
+ */
 export function csvField(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value === 'number') return String(value);
+  if (FORMULA_START.test(value)) return `"'${value.replaceAll('"', '""')}"`;
+  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 export function csvLine(values: readonly (string | number | null)[]): string {

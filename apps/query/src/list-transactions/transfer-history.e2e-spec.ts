@@ -66,6 +66,17 @@ describe('transfers in accounts and histories', () => {
     expect(versions((await query.get(`${history}?to=${q('2026-03-01T11:00:00.000001Z')}`)).body)).toEqual([2, 1]);
   });
 
+  it('compares the ends exactly: nanoseconds are not rounded, and offsets up to ±23:59 name their instant', async () => {
+    const finer = await query
+      .as(tokens.owner)
+      .get(`${history}?from=${q('2026-03-01T12:00:00.0000001Z')}&to=${q('2026-03-01T16:00:00.0000001Z')}`);
+    const offsets = await query
+      .as(tokens.owner)
+      .get(`${history}?from=${q('2026-02-28T20:00:00-16:00')}&to=${q('2026-03-02T15:59:00+23:59')}`);
+    expect(versions(finer.body)).toEqual([7, 6, 5, 4]);
+    expect(versions(offsets.body)).toEqual([6, 5, 4, 3]);
+  });
+
   it('filters by type, and combines type, range and paging', async () => {
     expect(versions((await query.get(`${history}?type=HoldPlaced`)).body)).toEqual([10, 4]);
     expect(versions((await query.get(`${history}?type=MoneyDeposited&to=${q(hour(11))}`)).body)).toEqual([]);

@@ -53,8 +53,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 
 /**
  * Strict JSON, as the only body there is: a top-level value must be an object or an array, an
- * empty body (unfreeze, close) is an empty object, and a number is an integer literal. `__proto__` stays an ordinary key for the
- * validation pipe to refuse by name.
+ * empty body (unfreeze, close) is an empty object, and a number is an integer literal. It replaces
+ * fastify's parser, so fastify's onProtoPoisoning and onConstructorPoisoning never run: `__proto__`,
+ * `constructor` and `prototype` stay ordinary keys, at any depth, for the validation pipe to refuse by
+ * name (400 `validation` naming the field), never stripped.
  */
 function parseJsonBody(_request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void): void {
   if (body.trim() === '') {

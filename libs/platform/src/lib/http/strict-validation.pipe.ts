@@ -34,16 +34,59 @@ function declaredFields(metatype: Metatype): ReadonlySet<string> {
 }
 
 /**
+ * Keys that reach an object's prototype. JSON.parse makes them ordinary own keys, and class-transformer
+ * then drops them without a word, at any depth: a nested object (a transfer's `pending`) would pass with
+ * them silently removed. They are refused wherever they are, whatever a DTO declares.
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const shouldNotExist = (field: string, key: string): FieldError => ({ field, messages: [`property ${key} should not exist`] });
+
+/** Where a value sits in the body: its key, and its parent's place (none at the top). */
+interface Place {
+  readonly key: string;
+  readonly parent: Place | null;
+}
+
+function pathOf(place: Place): string {
+  const keys: string[] = [];
+  for (let at: Place | null = place; at !== null; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.');
+}
+
+/**
+ * Every prototype key at any depth, in objects and arrays alike (`__proto__`, `pending.__proto__`,
+ * `items.0.constructor`), in one walk of the raw value. An explicit stack rather than recursion: 64 KiB
+ * of `[` nests deeper than the call stack goes. Only objects are stacked, and a path is spelled out only
+ * for a key that is refused.
+ */
+function prototypeKeys(body: object): FieldError[] {
+  const found: FieldError[] = [];
+  const stack: [value: object, place: Place | null][] = [[body, null]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [value, parent] = next;
+    for (const key of Object.keys(value)) {
+      const child: unknown = (value as Record<string, unknown>)[key];
+      if (PROTOTYPE_KEYS.has(key)) found.push(shouldNotExist(pathOf({ key, parent }), key));
+      else if (typeof child === 'object' && child !== null) stack.push([child, { key, parent }]);
+    }
+  }
+  return found;
+}
+
+/**
  * Unknown fields are refused on the raw body, before class-transformer runs: it silently drops keys
- * such as `constructor` and `__proto__`, which would otherwise slip past the whitelist.
+ * such as `constructor` and `__proto__`, which would otherwise slip past the whitelist. The top level's
+ * unknown fields and the prototype keys at any depth make one problem.
  */
 function refuseUnknownFields(body: object, metatype: Metatype): void {
   const declared = declaredFields(metatype);
-  const unknown = Object.keys(body).filter((field) => !declared.has(field));
-  if (unknown.length === 0) return;
-  throw sharedProblem('validation', 'The request is not valid.', {
-    errors: unknown.map((field) => ({ field, messages: [`property ${field} should not exist`] })),
-  });
+  const unknown = Object.keys(body)
+    .filter((field) => !declared.has(field) && !PROTOTYPE_KEYS.has(field))
+    .map((field) => shouldNotExist(field, field));
+  const errors = [...unknown, ...prototypeKeys(body)];
+  if (errors.length === 0) return;
+  throw sharedProblem('validation', 'The request is not valid.', { errors });
 }
 
 /**
