@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { EVENT_STORE, PostgresEventStore } from '@ledger/event-store';
 import { AuthModule } from '@ledger/auth';
 import { PG_POOL, accessTokenOptionsOf, serviceModule, StrictValidationPipe } from '@ledger/platform';
-import { accountCommandsProvider, accountStreamsProvider } from './accounts/account-commands.provider';
+import { accountCommandsProvider, accountWriterOptionsProvider } from './accounts/account-commands.provider';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './accounts/clock';
 import { AppendBatchMetrics } from './accounts/append-batch.metrics';
 import { CommandMetrics } from './accounts/command.metrics';
@@ -58,7 +58,7 @@ export class AppModule {
         { provide: ID_GENERATOR, useValue: randomIds },
         CommandMetrics,
         CommandObserver,
-        accountStreamsProvider,
+        accountWriterOptionsProvider,
         accountCommandsProvider,
         AccountCommandEndpoint,
         transferCommandsProvider,

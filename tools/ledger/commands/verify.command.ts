@@ -4,14 +4,17 @@ import {
   checkConsistency,
   DIFFERENCE_KINDS,
   parseAcknowledgedCommand,
-  transferLegsInIdOrder,
-  transfersInIdOrder,
-  transferStatesInIdOrder,
   type ConsistencySummary,
   type CurrencyTotals,
   type Difference,
 } from '@ledger/read-model-operations';
-import { accountsInIdOrder, transactionsInIdOrder } from '@ledger/read-model-schema';
+import {
+  accountsInIdOrder,
+  transactionsInIdOrder,
+  transferLegsInIdOrder,
+  transfersInIdOrder,
+  transferStatesInIdOrder,
+} from '@ledger/read-model-schema';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ClientBase, Pool, PoolClient } from 'pg';

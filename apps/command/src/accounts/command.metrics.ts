@@ -42,4 +42,20 @@ export class CommandMetrics {
       registers: [registry],
     });
   }
+
+  /** Runs one command, timed, and counts its outcome as `labelOf` names it (`error` when it throws). */
+  async measure<O>(command: string, handle: () => Promise<O>, labelOf: (outcome: O) => string): Promise<O> {
+    const end = this.duration.startTimer({ command });
+    let outcome: O;
+    try {
+      outcome = await handle();
+    } catch (error: unknown) {
+      this.commands.inc({ command, outcome: 'error' });
+      throw error;
+    } finally {
+      end();
+    }
+    this.commands.inc({ command, outcome: labelOf(outcome) });
+    return outcome;
+  }
 }

@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { backoffDelay, sleep } from '@ledger/platform';
-import { countEvents, HttpResult, startTwoReplicas, twoReplicasSuite, TwoReplicas, versionsOf } from '../testing/command-app.harness';
+import {
+  countEvents,
+  startTwoReplicas,
+  twoReplicasSuite,
+  TwoReplicas,
+  untilNotConflicted,
+  versionsOf,
+} from '../testing/command-app.harness';
 
 const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => i + from);
-
-/** What a client does with a 409 concurrency-conflict: wait a little, then send the same command again. */
-async function untilNotConflicted(send: () => Promise<HttpResult>): Promise<HttpResult> {
-  for (let attempt = 1; ; attempt++) {
-    const result = await send();
-    const conflicted = result.status === 409 && String(result.body['type']).endsWith('/concurrency-conflict');
-    if (!conflicted || attempt === 50) return result;
-    await sleep(backoffDelay(attempt, { initialMs: 5, maxMs: 200 }));
-  }
-}
 
 describe('concurrent commands over HTTP against the real event store', () => {
   // 200 commands at once on one account: more than the default queue limit lets wait, and this suite is about ordering, not shedding.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { CommandAppHarness, startCommandApp } from '../testing/command-app.harness';
+import { postRaw } from '../testing/raw-post';
 
 interface HostileCase {
   readonly name: string;
@@ -202,30 +202,6 @@ const cases: HostileCase[] = [
   },
 ];
 
-/** Raw node:http, so the test controls bytes and headers exactly (fetch would refuse some). */
-function send(baseUrl: string, path: string, payload: string, headers: Record<string, string>) {
-  return new Promise<{ status: number; contentType: string; body: Record<string, unknown> }>((resolve, reject) => {
-    const req = httpRequest(`${baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
-    });
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), body: JSON.parse(text) });
-        } catch {
-          reject(new Error(`status ${res.statusCode} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}`));
-        }
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 async function tableCounts(app: CommandAppHarness): Promise<Record<string, number>> {
   const { rows } = await app.db.query<Record<string, string>>(`
     SELECT (SELECT count(*) FROM event_store.events) AS events,
@@ -264,7 +240,7 @@ describe('hostile input to the command API', () => {
     const before = await tableCounts(app);
     const payload = c.raw ?? JSON.stringify(c.body === undefined ? {} : c.body).replace('"ACTIVE"', JSON.stringify(ids.active));
 
-    const response = await send(app.baseUrl, c.path(ids), payload, { authorization: app.authorization, ...c.headers });
+    const response = await postRaw(app.baseUrl, c.path(ids), payload, { authorization: app.authorization, ...c.headers });
 
     expect(response.status).toBe(c.status);
     expect(response.contentType).toMatch(/^application\/problem\+json/);
@@ -292,7 +268,7 @@ describe('hostile input to the command API', () => {
   });
 
   it('echoes a sane X-Correlation-Id and replaces a hostile one', async () => {
-    const sane = await send(app.baseUrl, `/accounts/${ids.active}/deposits`, '{"amount":"x"}', {
+    const sane = await postRaw(app.baseUrl, `/accounts/${ids.active}/deposits`, '{"amount":"x"}', {
       authorization: app.authorization,
       'x-correlation-id': 'abc-123',
     });

@@ -43,19 +43,8 @@ export class AccountCommandEndpoint {
 
   /** `commandAt` builds the command at the clock's time, which becomes its events' time. */
   async run(call: CommandCall, commandAt: (now: Date) => AccountCommand): Promise<AccountCommandResponse> {
-    const { context, reply } = call;
     const command = commandAt(this.clock.now());
-    const end = this.metrics.duration.startTimer({ command: command.type });
-    let outcome: AccountCommandOutcome;
-    try {
-      outcome = await this.accounts.handle(command, context);
-    } catch (error: unknown) {
-      this.metrics.commands.inc({ command: command.type, outcome: 'error' });
-      throw error;
-    } finally {
-      end();
-    }
-    this.metrics.commands.inc({ command: command.type, outcome: outcomeLabel(outcome) });
-    return send(reply, outcome);
+    const outcome = await this.metrics.measure(command.type, () => this.accounts.handle(command, call.context), outcomeLabel);
+    return send(call.reply, outcome);
   }
 }

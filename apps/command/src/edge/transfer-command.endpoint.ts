@@ -75,17 +75,7 @@ export class TransferCommandEndpoint {
   /** `commandAt` builds the command at the clock's time, which becomes its events' time. */
   async run(call: CommandCall, commandAt: (now: Date) => TransferCommand): Promise<TransferCommandResponse> {
     const command = commandAt(this.clock.now());
-    const end = this.metrics.duration.startTimer({ command: command.type });
-    let outcome: TransferCommandOutcome;
-    try {
-      outcome = await this.transfers.handle(command, call.context);
-    } catch (error: unknown) {
-      this.metrics.commands.inc({ command: command.type, outcome: 'error' });
-      throw error;
-    } finally {
-      end();
-    }
-    this.metrics.commands.inc({ command: command.type, outcome: outcomeLabel(outcome) });
+    const outcome = await this.metrics.measure(command.type, () => this.transfers.handle(command, call.context), outcomeLabel);
     return sendTransfer(call.reply, outcome);
   }
 }

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from '@ledger/event-store';
-import { loadConfig } from '@ledger/platform';
+import { backoffDelay, loadConfig, sleep } from '@ledger/platform';
 import { createTestDatabase, mintToken, startHttpApp, suiteResource, TestDatabase, testIssuerUrl, testPool } from '@ledger/testing';
 import { AppModule } from '../app.module';
 import { CommandConfig } from '../command.config';
@@ -105,6 +105,16 @@ export async function versionsOf(db: Pool, streamId: string): Promise<number[]> 
     streamId,
   ]);
   return rows.map((row) => Number(row.version));
+}
+
+/** What a client does with a 409 concurrency-conflict: wait a little, then send the same request (same ids) again. */
+export async function untilNotConflicted(send: () => Promise<HttpResult>): Promise<HttpResult> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await send();
+    const conflicted = result.status === 409 && String(result.body['type']).endsWith('/concurrency-conflict');
+    if (!conflicted || attempt === 50) return result;
+    await sleep(backoffDelay(attempt, { initialMs: 5, maxMs: 200 }));
+  }
 }
 
 export interface TwoReplicas {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { backoffDelay, sleep } from '@ledger/platform';
 import { eventually } from '@ledger/testing';
-import { type CommandAppHarness, type HttpResult, startTwoReplicas } from '../testing/command-app.harness';
+import { type CommandAppHarness, type HttpResult, startTwoReplicas, untilNotConflicted } from '../testing/command-app.harness';
+import { postRaw } from '../testing/raw-post';
 import { commandAppWithIssuerSuite, OPERATOR_SCOPES } from '../testing/command-app-with-issuer.suite';
 
 const ADA = 'user-ada';
@@ -40,29 +39,6 @@ async function storeCounts(app: CommandAppHarness): Promise<Record<string, numbe
            (SELECT count(*) FROM event_store.idempotency_keys) AS keys,
            (SELECT count(*) FROM event_store.stream_deadlines) AS deadlines`);
   return Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));
-}
-
-/** Raw node:http, so a test controls the bytes exactly (numbers JSON.stringify cannot write). */
-function sendRaw(
-  baseUrl: string,
-  path: string,
-  payload: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
-    });
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
 
 function expectProblem(result: { status: number; body: Record<string, unknown> }, status: number, type: string): void {
@@ -518,7 +494,7 @@ describe('transfers over HTTP', () => {
       const before = await storeCounts(app());
       const payload = c.raw ? c.raw(f) : JSON.stringify(c.body?.(f) ?? {});
 
-      const response = await sendRaw(app().baseUrl, c.path(f), payload, { authorization: `Bearer ${token}` });
+      const response = await postRaw(app().baseUrl, c.path(f), payload, { authorization: `Bearer ${token}` });
 
       expectProblem(response, c.status, c.type);
       const named = ((response.body['errors'] ?? []) as { field: string }[]).map((e) => e.field);
@@ -628,16 +604,6 @@ describe('transfers over HTTP', () => {
 });
 
 describe('opposite transfers on two replicas', () => {
-  /** What a client does with a 409 concurrency-conflict: wait a little, then send the same transfer (same id) again. */
-  async function untilNotConflicted(send: () => Promise<HttpResult>): Promise<HttpResult> {
-    for (let attempt = 1; ; attempt++) {
-      const result = await send();
-      const conflicted = result.status === 409 && String(result.body['type']).endsWith('/concurrency-conflict');
-      if (!conflicted || attempt === 50) return result;
-      await sleep(backoffDelay(attempt, { initialMs: 5, maxMs: 200 }));
-    }
-  }
-
   it('given A→B and B→A racing on two replicas without the per-account queue (clients retrying a concurrency conflict), then all succeed once, without deadlock, and the balances are conserved', async () => {
     const { app, replica, close } = await startTwoReplicas({ COMMAND_ACCOUNT_QUEUE: 'off' });
     try {

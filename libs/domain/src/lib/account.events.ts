@@ -1,3 +1,5 @@
+import { unhandled } from './unhandled';
+
 /**
  * Events are the facts the account decided. Each one carries what replay needs (amounts and the
  * resulting balance), so replay never re-runs today's rules.
@@ -104,6 +106,27 @@ export type HoldReleased = Readonly<{
 }>;
 
 export type TransferLegEvent = TransferDebited | TransferCredited | HoldPlaced | HoldPosted | HoldReleased;
+
+/** Whether an account event is one account's side of a transfer (it names the transfer and the counterparty). */
+export function isTransferLeg(event: AccountEvent): event is TransferLegEvent {
+  switch (event.type) {
+    case 'TransferDebited':
+    case 'TransferCredited':
+    case 'HoldPlaced':
+    case 'HoldPosted':
+    case 'HoldReleased':
+      return true;
+    case 'AccountOpened':
+    case 'MoneyDeposited':
+    case 'MoneyWithdrawn':
+    case 'AccountFrozen':
+    case 'AccountUnfrozen':
+    case 'AccountClosed':
+      return false;
+    default:
+      return unhandled('event', event);
+  }
+}
 
 export type AccountEvent =
   | AccountOpened

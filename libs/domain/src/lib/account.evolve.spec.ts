@@ -1,4 +1,4 @@
-import { AccountEvent, AccountEventType } from './account.events';
+import { AccountEvent, AccountEventType, isTransferLeg } from './account.events';
 import { evolve } from './account.evolve';
 import { AccountState, OpenedAccountState, initialAccountState } from './account.state';
 
@@ -164,5 +164,26 @@ describe('evolve over a history', () => {
     const tail = [withdrawn(50n, 550n), frozen];
 
     expect(tail.reduce(evolve, head.reduce(evolve, initialAccountState))).toEqual([...head, ...tail].reduce(evolve, initialAccountState));
+  });
+});
+
+describe('isTransferLeg', () => {
+  const events: Record<AccountEventType, AccountEvent> = {
+    AccountOpened: opened,
+    MoneyDeposited: deposited(1n, 501n),
+    MoneyWithdrawn: withdrawn(1n, 499n),
+    AccountFrozen: frozen,
+    AccountUnfrozen: unfrozen,
+    AccountClosed: closed,
+    TransferDebited: debited(1n, 499n),
+    TransferCredited: credited(1n, 501n),
+    HoldPlaced: holdPlaced(1n, 500n, 1n),
+    HoldPosted: holdPosted(1n, 1n, 499n, 0n),
+    HoldReleased: holdReleased(1n, 500n, 0n),
+  };
+  const legs = ['TransferDebited', 'TransferCredited', 'HoldPlaced', 'HoldPosted', 'HoldReleased'];
+
+  it.each(Object.entries(events))('given %s, then it is a leg only when it names a transfer', (type, event) => {
+    expect(isTransferLeg(event)).toBe(legs.includes(type));
   });
 });

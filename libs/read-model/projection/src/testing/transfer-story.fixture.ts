@@ -79,18 +79,12 @@ export class TransferLedger {
     source.balance -= amount;
     const destination = this.account(to);
     destination.balance += amount;
-    const leg = (accountId: string, counterpartyAccountId: string, stream: AccountStream) => ({
-      accountId,
-      transferId,
-      counterpartyAccountId,
-      amount,
-      balanceAfter: stream.balance,
-      reservedAfter: stream.reserved,
-    });
+    const debited = this.leg(from, to, transferId, amount);
+    const credited = this.leg(to, from, transferId, amount);
     return {
       transferId,
-      debit: this.accountMessage(from, { type: 'TransferDebited', data: { ...leg(from, to, source), debitedAt: at } }, at),
-      credit: this.accountMessage(to, { type: 'TransferCredited', data: { ...leg(to, from, destination), creditedAt: at } }, at),
+      debit: this.accountMessage(from, { type: 'TransferDebited', data: { ...debited, debitedAt: at } }, at),
+      credit: this.accountMessage(to, { type: 'TransferCredited', data: { ...credited, creditedAt: at } }, at),
       transfer: this.transferMessage(transferId, { type: 'TransferCompleted', data: { ...this.terms(transferId), completedAt: at } }, at),
     };
   }
@@ -102,14 +96,7 @@ export class TransferLedger {
     const source = this.account(from);
     source.reserved += amount;
     const expiresAt = new Date(at.getTime() + timeoutSeconds * 1_000);
-    const leg = {
-      accountId: from,
-      transferId,
-      counterpartyAccountId: to,
-      amount,
-      balanceAfter: source.balance,
-      reservedAfter: source.reserved,
-    };
+    const leg = this.leg(from, to, transferId, amount);
     return {
       transferId,
       placed: this.accountMessage(from, { type: 'HoldPlaced', data: { ...leg, expiresAt, placedAt: at } }, at),
@@ -129,22 +116,8 @@ export class TransferLedger {
     source.reserved -= held;
     const destination = this.account(to);
     destination.balance += amount;
-    const posted = {
-      accountId: from,
-      transferId,
-      counterpartyAccountId: to,
-      amount,
-      balanceAfter: source.balance,
-      reservedAfter: source.reserved,
-    };
-    const credited = {
-      accountId: to,
-      transferId,
-      counterpartyAccountId: from,
-      amount,
-      balanceAfter: destination.balance,
-      reservedAfter: destination.reserved,
-    };
+    const posted = this.leg(from, to, transferId, amount);
+    const credited = this.leg(to, from, transferId, amount);
     return {
       posted: this.accountMessage(from, { type: 'HoldPosted', data: { ...posted, heldAmount: held, postedAt: at } }, at),
       credit: this.accountMessage(to, { type: 'TransferCredited', data: { ...credited, creditedAt: at } }, at),
@@ -161,14 +134,7 @@ export class TransferLedger {
     const { from, to, amount } = this.transferOf(transferId);
     const source = this.account(from);
     source.reserved -= amount;
-    const leg = {
-      accountId: from,
-      transferId,
-      counterpartyAccountId: to,
-      amount,
-      balanceAfter: source.balance,
-      reservedAfter: source.reserved,
-    };
+    const leg = this.leg(from, to, transferId, amount);
     const resolved: TransferEvent =
       reason === 'VOIDED'
         ? { type: 'PendingTransferVoided', data: { transferId, amount, voidedAt: at } }
@@ -195,6 +161,12 @@ export class TransferLedger {
   private terms(transferId: string) {
     const { from, to, amount } = this.transferOf(transferId);
     return { transferId, fromAccountId: from, toAccountId: to, amount, currency: 'EUR', reference: 'rent' };
+  }
+
+  /** A leg's common fields, with the account's balance and reserved amount as the decision left them. */
+  private leg(accountId: string, counterpartyAccountId: string, transferId: string, amount: bigint) {
+    const { balance, reserved } = this.account(accountId);
+    return { accountId, transferId, counterpartyAccountId, amount, balanceAfter: balance, reservedAfter: reserved };
   }
 
   private accountMessage(accountId: string, event: AccountEvent, at: Date): Message {

@@ -15,19 +15,12 @@ import {
   type TransferEvent,
   type TransferState,
 } from '@ledger/domain';
-import type { JsonObject } from '@ledger/primitives';
 import { randomUUID } from 'node:crypto';
+import type { StoreEvent } from '../verify/store-event';
 
-/** An event as the store takes it (`bulkAppend`'s and the verifier's shape alike). */
-export interface LedgerEvent {
-  readonly streamId: string;
-  readonly version: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: JsonObject;
+/** An event as the verifier reads it, with the metadata the store takes too (`bulkAppend`'s shape alike). */
+export interface LedgerEvent extends StoreEvent {
   readonly metadata: { readonly correlationId: string; readonly causationId: string | null };
-  readonly occurredAt: Date;
 }
 
 interface Stream<S> {

@@ -3,7 +3,8 @@ import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
 import { AcknowledgementBook, type AcknowledgedCommand } from './acknowledged-command';
 import { checkConsistency, type ConsistencySummary } from './consistency.check';
 import type { Difference } from './consistency.difference';
-import { ExpectedAccount, type StoreEvent } from './expected-account.fold';
+import { ExpectedAccount } from './expected-account.fold';
+import type { StoreEvent } from './store-event';
 
 const A = '10000000-0000-4000-8000-000000000001';
 const B = '20000000-0000-4000-8000-000000000002';

@@ -1,5 +1,5 @@
 import { streamCategoryOf, transferIdOf, transferStreamId } from '@ledger/domain';
-import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
+import type { AccountView, TransactionRow, TransferLegRow, TransferRow, TransferStateWithId } from '@ledger/read-model-schema';
 import { COMMAND_EVENT_TYPES, type AcknowledgedCommand, type AcknowledgementBook } from './acknowledged-command';
 import {
   compareAccounts,
@@ -10,8 +10,9 @@ import {
   describeRow,
 } from './consistency.compare';
 import { ABSENT, DIFFERENCE_KINDS, type Difference, type DifferenceKind } from './consistency.difference';
-import { ExpectedAccount, type StoreEvent } from './expected-account.fold';
-import { ExpectedTransfer, type TransferRowView, type TransferStateRowView } from './expected-transfer.fold';
+import { ExpectedAccount } from './expected-account.fold';
+import type { StoreEvent } from './store-event';
+import { ExpectedTransfer } from './expected-transfer.fold';
 import {
   DEFAULT_EXPIRY_GRACE_MS,
   ReadModelConservation,
@@ -19,13 +20,12 @@ import {
   type ConservationOptions,
   type CurrencyTotals,
 } from './money-conservation.check';
-import type { TransferLegRowView } from './transfer-rows.reader';
 
 /** The read model's transfer tables, each in transfer id order (then version, or leg). */
 export interface TransferTableSources {
-  readonly rows: AsyncIterable<TransferRowView>;
-  readonly states: AsyncIterable<TransferStateRowView>;
-  readonly legs: AsyncIterable<TransferLegRowView>;
+  readonly rows: AsyncIterable<TransferRow>;
+  readonly states: AsyncIterable<TransferStateWithId>;
+  readonly legs: AsyncIterable<TransferLegRow>;
 }
 
 /** Both sides, each in stream id order (account ids, then `transfer-<id>`; then version): the event store's and the read model's. */
@@ -116,9 +116,9 @@ class ConsistencyRun {
   private readonly accounts: OrderedCursor<AccountView>;
   private readonly transactions: OrderedCursor<TransactionRow>;
   private readonly tables: {
-    rows: OrderedCursor<TransferRowView>;
-    states: OrderedCursor<TransferStateRowView>;
-    legs: OrderedCursor<TransferLegRowView>;
+    rows: OrderedCursor<TransferRow>;
+    states: OrderedCursor<TransferStateWithId>;
+    legs: OrderedCursor<TransferLegRow>;
   } | null;
   private readonly store: StoreConservation | null;
   private readonly readModel = new ReadModelConservation();

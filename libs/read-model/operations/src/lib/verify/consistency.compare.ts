@@ -1,7 +1,5 @@
-import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
+import type { AccountView, TransactionRow, TransferLegRow, TransferRow, TransferStateWithId } from '@ledger/read-model-schema';
 import { ABSENT, rendered, type Difference } from './consistency.difference';
-import type { TransferRowView, TransferStateRowView } from './expected-transfer.fold';
-import type { TransferLegRowView } from './transfer-rows.reader';
 import type { StoredLeg } from './transfer-legs.check';
 
 type Value = bigint | number | string | Date | null;
@@ -22,7 +20,7 @@ const ACCOUNT_FIELDS: readonly (keyof AccountView)[] = [
   'lastActivityAt',
 ];
 
-const TRANSFER_FIELDS: readonly (keyof TransferRowView)[] = [
+const TRANSFER_FIELDS: readonly (keyof TransferRow)[] = [
   'fromAccountId',
   'toAccountId',
   'amount',
@@ -33,7 +31,7 @@ const TRANSFER_FIELDS: readonly (keyof TransferRowView)[] = [
   'version',
 ];
 
-const TRANSFER_STATE_FIELDS: readonly (keyof TransferStateRowView)[] = ['status', 'postedAmount', 'updatedAt'];
+const TRANSFER_STATE_FIELDS: readonly (keyof TransferStateWithId)[] = ['status', 'postedAmount', 'updatedAt'];
 
 const TRANSACTION_FIELDS: readonly (keyof TransactionRow)[] = [
   'eventId',
@@ -117,7 +115,7 @@ export function compareTransactions(accountId: string, expected: TransactionRow 
 }
 
 /** A transfer's row in the read model against the one its stream gives (either may be absent). */
-export function compareTransferRows(streamId: string, expected: TransferRowView | null, actual: TransferRowView | null): Difference[] {
+export function compareTransferRows(streamId: string, expected: TransferRow | null, actual: TransferRow | null): Difference[] {
   if (expected === null && actual === null) return [];
   if (expected === null) {
     return [
@@ -138,8 +136,8 @@ export function compareTransferRows(streamId: string, expected: TransferRowView 
 /** The transfer's states, version by version (both in version order). */
 export function compareTransferStates(
   streamId: string,
-  expected: readonly TransferStateRowView[],
-  actual: readonly TransferStateRowView[],
+  expected: readonly TransferStateWithId[],
+  actual: readonly TransferStateWithId[],
 ): Difference[] {
   const byVersion = new Map(actual.map((state) => [state.version, state]));
   const problems: Difference[] = [];
@@ -171,7 +169,7 @@ export function compareTransferStates(
 }
 
 /** Which account applied which leg, at which version: the store's legs against `transfer_legs`. */
-export function compareTransferLegs(streamId: string, expected: readonly StoredLeg[], actual: readonly TransferLegRowView[]): Difference[] {
+export function compareTransferLegs(streamId: string, expected: readonly StoredLeg[], actual: readonly TransferLegRow[]): Difference[] {
   const byLeg = new Map(actual.map((leg) => [leg.leg as string, leg]));
   const problems: Difference[] = [];
   for (const leg of expected) {

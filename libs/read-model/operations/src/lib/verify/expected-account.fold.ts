@@ -1,27 +1,7 @@
-import {
-  decodeStoredAccountEvent,
-  evolve,
-  initialAccountState,
-  type AccountEvent,
-  type AccountState,
-  type TransferLegEvent,
-} from '@ledger/domain';
-import type { JsonObject } from '@ledger/primitives';
-import { messageOf } from '@ledger/platform';
+import { decodeStoredAccountEvent, evolve, initialAccountState, isTransferLeg, type AccountEvent, type AccountState } from '@ledger/domain';
 import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
 import { rendered, type Difference } from './consistency.difference';
-
-/** An event as the store holds it (before upcasting), with what the read model copies from it. */
-export interface StoreEvent {
-  readonly streamId: string;
-  readonly version: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: JsonObject;
-  readonly metadata: { readonly correlationId: string };
-  readonly occurredAt: Date;
-}
+import { decodeInOrder, type StoreEvent } from './store-event';
 
 export interface ExpectedStep {
   /** The history row the event must have; null when the stream cannot be checked from here on. */
@@ -67,20 +47,9 @@ export class ExpectedAccount {
 
   apply(stored: StoreEvent): ExpectedStep {
     if (this.broken) return { row: null, event: null, problems: [] };
-    if (stored.version !== this.version + 1) {
-      return this.stop(stored.version, `version ${this.version + 1}`, `version ${stored.version} (a gap in the stream)`);
-    }
-    let event: AccountEvent;
-    try {
-      event = decodeStoredAccountEvent({
-        type: stored.type,
-        schemaVersion: stored.schemaVersion,
-        data: stored.data,
-        occurredAt: stored.occurredAt,
-      });
-    } catch (error) {
-      return this.stop(stored.version, 'an event this release can read', `unreadable ${stored.type}: ${messageOf(error)}`);
-    }
+    const read = decodeInOrder(stored, this.version, decodeStoredAccountEvent);
+    if ('broken' in read) return this.stop(stored.version, read.broken.expected, read.broken.actual);
+    const { event } = read;
     const opened = this.state.status !== 'NOT_OPENED';
     if (event.type === 'AccountOpened' && opened) return this.stop(stored.version, 'one AccountOpened', 'AccountOpened of an open account');
     if (event.type !== 'AccountOpened' && !opened)
@@ -243,26 +212,6 @@ export function dueAfter(event: AccountEvent, balance: bigint, reserved: bigint)
 /** A transfer leg that changed the balance (placing or releasing a hold changes only what is reserved). */
 function movesBalance(event: AccountEvent): boolean {
   return event.type === 'TransferDebited' || event.type === 'TransferCredited' || event.type === 'HoldPosted';
-}
-
-export function isTransferLeg(event: AccountEvent): event is TransferLegEvent {
-  switch (event.type) {
-    case 'TransferDebited':
-    case 'TransferCredited':
-    case 'HoldPlaced':
-    case 'HoldPosted':
-    case 'HoldReleased':
-      return true;
-    case 'AccountOpened':
-    case 'MoneyDeposited':
-    case 'MoneyWithdrawn':
-    case 'AccountFrozen':
-    case 'AccountUnfrozen':
-    case 'AccountClosed':
-      return false;
-    default:
-      return unhandled(event);
-  }
 }
 
 function unhandled(event: never): never {

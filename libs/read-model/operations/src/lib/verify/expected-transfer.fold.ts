@@ -5,33 +5,10 @@ import {
   type CreatedTransferState,
   type TransferEvent,
   type TransferState,
-  type TransferStatus,
 } from '@ledger/domain';
-import { messageOf } from '@ledger/platform';
+import type { TransferRow, TransferStateWithId } from '@ledger/read-model-schema';
 import { rendered, type Difference } from './consistency.difference';
-import type { StoreEvent } from './expected-account.fold';
-
-/** `read_model.transfers`: a transfer's terms, and the version of its stream's last event. */
-export interface TransferRowView {
-  readonly transferId: string;
-  readonly fromAccountId: string;
-  readonly toAccountId: string;
-  readonly amount: bigint;
-  readonly currency: string;
-  readonly reference: string | null;
-  readonly createdAt: Date;
-  readonly expiresAt: Date | null;
-  readonly version: number;
-}
-
-/** `read_model.transfer_states`: the transfer after each event of its stream. */
-export interface TransferStateRowView {
-  readonly transferId: string;
-  readonly version: number;
-  readonly status: TransferStatus;
-  readonly postedAmount: bigint;
-  readonly updatedAt: Date;
-}
+import { decodeInOrder, type StoreEvent } from './store-event';
 
 /**
  * The transfer one stream (`transfer-<id>`) must give, with the domain's own `evolveTransfer`, one
@@ -42,8 +19,8 @@ export class ExpectedTransfer {
   private state: TransferState = initialTransferState;
   private version = 0;
   private brokenAt: number | null = null;
-  private readonly stateRows: TransferStateRowView[] = [];
-  private terms: TransferRowView | null = null;
+  private readonly stateRows: TransferStateWithId[] = [];
+  private terms: TransferRow | null = null;
 
   constructor(
     /** The stream's id: `transfer-<id>`. */
@@ -61,31 +38,20 @@ export class ExpectedTransfer {
   }
 
   /** The `transfers` row the stream must give. */
-  get row(): TransferRowView | null {
+  get row(): TransferRow | null {
     return this.broken || this.terms === null ? null : { ...this.terms, version: this.version };
   }
 
   /** The `transfer_states` rows, one per event, in version order. */
-  get states(): readonly TransferStateRowView[] {
+  get states(): readonly TransferStateWithId[] {
     return this.broken ? [] : this.stateRows;
   }
 
   apply(stored: StoreEvent): readonly Difference[] {
     if (this.broken) return [];
-    if (stored.version !== this.version + 1) {
-      return this.stop(stored.version, `version ${this.version + 1}`, `version ${stored.version} (a gap in the stream)`);
-    }
-    let event: TransferEvent;
-    try {
-      event = decodeStoredTransferEvent({
-        type: stored.type,
-        schemaVersion: stored.schemaVersion,
-        data: stored.data,
-        occurredAt: stored.occurredAt,
-      });
-    } catch (error) {
-      return this.stop(stored.version, 'an event this release can read', `unreadable ${stored.type}: ${messageOf(error)}`);
-    }
+    const read = decodeInOrder(stored, this.version, decodeStoredTransferEvent);
+    if ('broken' in read) return this.stop(stored.version, read.broken.expected, read.broken.actual);
+    const { event } = read;
     const problems = attachProblem(this.state, event);
     if (problems !== null) return this.stop(stored.version, problems.expected, problems.actual);
     if (event.data.transferId.toLowerCase() !== this.transferId) {

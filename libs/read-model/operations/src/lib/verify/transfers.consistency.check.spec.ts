@@ -1,21 +1,21 @@
-import { streamCategoryOf, transferIdOf, transferStreamId } from '@ledger/domain';
+import { isTransferLeg, streamCategoryOf, transferIdOf, transferStreamId } from '@ledger/domain';
 import { inputFromStore, latestTransferStates, planBatch } from '@ledger/read-model-projection';
-import type { AccountView, TransactionRow } from '@ledger/read-model-schema';
+import type { AccountView, TransactionRow, TransferLegRow, TransferRow, TransferStateWithId } from '@ledger/read-model-schema';
 import { transferScenario, type LedgerEvent } from '../testing/transfer-ledger.fixture';
 import { checkConsistency, type ConsistencySummary } from './consistency.check';
 import type { Difference, DifferenceKind } from './consistency.difference';
-import { ExpectedAccount, isTransferLeg, type StoreEvent } from './expected-account.fold';
-import { ExpectedTransfer, type TransferRowView, type TransferStateRowView } from './expected-transfer.fold';
-import type { TransferLegRowView } from './transfer-rows.reader';
+import { ExpectedAccount } from './expected-account.fold';
+import type { StoreEvent } from './store-event';
+import { ExpectedTransfer } from './expected-transfer.fold';
 
 type Scenario = ReturnType<typeof transferScenario>;
 
 interface ReadModel {
   accounts: AccountView[];
   rows: TransactionRow[];
-  transfers: TransferRowView[];
-  states: TransferStateRowView[];
-  legs: TransferLegRowView[];
+  transfers: TransferRow[];
+  states: TransferStateWithId[];
+  legs: TransferLegRow[];
 }
 
 function inStreamOrder(events: readonly LedgerEvent[]): StoreEvent[] {

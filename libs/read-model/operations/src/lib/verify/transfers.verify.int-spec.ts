@@ -8,7 +8,14 @@ import {
 } from '@ledger/event-store';
 import { required } from '@ledger/platform';
 import { inputFromStore, ProjectionWriter } from '@ledger/read-model-projection';
-import { accountsInIdOrder, readModelMigrations, transactionsInIdOrder } from '@ledger/read-model-schema';
+import {
+  accountsInIdOrder,
+  readModelMigrations,
+  transactionsInIdOrder,
+  transferLegsInIdOrder,
+  transferStatesInIdOrder,
+  transfersInIdOrder,
+} from '@ledger/read-model-schema';
 import { bulkAppend, databaseSuite, eventually } from '@ledger/testing';
 import type { Client } from 'pg';
 import { heal } from '../actions/heal.action';
@@ -18,7 +25,6 @@ import { operatorContext } from '../testing/operations.fixture';
 import { transferScenario } from '../testing/transfer-ledger.fixture';
 import { checkConsistency, type ConsistencySummary } from './consistency.check';
 import type { Difference } from './consistency.difference';
-import { transferLegsInIdOrder, transferStatesInIdOrder, transfersInIdOrder } from './transfer-rows.reader';
 
 const PAGE = 4;
 

@@ -1,4 +1,4 @@
-import type { AccountEvent, TransferLegEvent } from '@ledger/domain';
+import { isTransferLeg, type AccountEvent, type TransferLegEvent } from '@ledger/domain';
 import type { AccountView, TransactionRow, TransferLegRow } from '@ledger/read-model-schema';
 
 /** A decoded event with the position facts the read model needs. */
@@ -57,28 +57,6 @@ export function projectEvent(view: AccountView | null, projectable: ProjectableE
   const amount = event.type === 'MoneyDeposited' || event.type === 'MoneyWithdrawn' ? event.data.amount : null;
   const reason = event.type === 'AccountFrozen' ? event.data.reason : null;
   return { ok: true, view: next, row: rowOf(projectable, next, amount, reason), leg: null };
-}
-
-export function isTransferLeg(event: AccountEvent): event is TransferLegEvent {
-  switch (event.type) {
-    case 'TransferDebited':
-    case 'TransferCredited':
-    case 'HoldPlaced':
-    case 'HoldPosted':
-    case 'HoldReleased':
-      return true;
-    case 'AccountOpened':
-    case 'MoneyDeposited':
-    case 'MoneyWithdrawn':
-    case 'AccountFrozen':
-    case 'AccountUnfrozen':
-    case 'AccountClosed':
-      return false;
-    default: {
-      const _exhaustive: never = event;
-      throw new Error(`unhandled event ${String((_exhaustive as { type: unknown }).type)}`);
-    }
-  }
 }
 
 /**

@@ -47,11 +47,8 @@ export function visibleTransferState<T extends TransferStateRow>(states: readonl
   return visible;
 }
 
-/**
- * A transfer as the projection folds it from its own stream: the terms (`read_model.transfers`) and
- * the state its last applied event left (`read_model.transfer_states`, one row per version).
- */
-export interface TransferView {
+/** A transfer's row in `read_model.transfers`: its terms, and the version of its stream's last applied event. */
+export interface TransferRow {
   readonly transferId: string;
   readonly fromAccountId: string;
   readonly toAccountId: string;
@@ -63,13 +60,26 @@ export interface TransferView {
   readonly expiresAt: Date | null;
   /** The transfer stream's last applied event. */
   readonly version: number;
-  readonly status: TransferStatus;
-  readonly postedAmount: bigint;
-  readonly updatedAt: Date;
 }
 
-/** `read_model.transfers` joined with its latest `transfer_states` row, as TRANSFER_VIEW_SELECT reads it. */
-export interface TransferViewRow {
+/** A `read_model.transfer_states` row with the transfer it is a state of, as a read across transfers yields it. */
+export interface TransferStateWithId extends TransferStateRow {
+  readonly transferId: string;
+}
+
+/**
+ * A transfer as the projection folds it from its own stream: the terms (`read_model.transfers`) and
+ * the state its last applied event left (`read_model.transfer_states`, one row per version).
+ */
+export type TransferView = TransferRow & TransferStateRow;
+
+/*
+ * The transfer tables to and from these types: the one mapping of their columns, for the projection's
+ * locked reads and the verifier's reads alike. bigint columns travel as decimal strings (exact).
+ */
+
+/** As a row of `read_model.transfers` reads back with TRANSFER_SELECT. */
+export interface TransferTableRow {
   readonly transfer_id: string;
   readonly from_account_id: string;
   readonly to_account_id: string;
@@ -79,17 +89,49 @@ export interface TransferViewRow {
   readonly created_at: Date;
   readonly expires_at: Date | null;
   readonly version: string;
+}
+
+interface StateColumns {
   readonly status: TransferStatus;
   readonly posted_amount: string;
   readonly updated_at: Date;
 }
 
-/** The select list over `transfers t` joined with its state at `t.version` as `s`. */
-export const TRANSFER_VIEW_SELECT = `t.transfer_id::text AS transfer_id, t.from_account_id::text AS from_account_id,
-  t.to_account_id::text AS to_account_id, t.amount::text AS amount, t.currency, t.reference, t.created_at, t.expires_at,
-  t.version::text AS version, s.status, s.posted_amount::text AS posted_amount, s.updated_at`;
+/** `read_model.transfers` joined with its latest `transfer_states` row, as TRANSFER_VIEW_SELECT reads it. */
+export type TransferViewRow = TransferTableRow & StateColumns;
 
-export function transferFromRow(row: TransferViewRow): TransferView {
+/** As a row of `read_model.transfer_states` reads back with TRANSFER_STATE_SELECT. */
+export interface TransferStateTableRow extends StateColumns {
+  readonly transfer_id: string;
+  readonly version: string;
+}
+
+/** As a row of `read_model.transfer_legs` reads back with TRANSFER_LEG_SELECT. */
+export interface TransferLegTableRow {
+  readonly transfer_id: string;
+  readonly leg: TransferLegType;
+  readonly account_id: string;
+  readonly account_version: string;
+}
+
+const STATE_COLUMNS = 's.status, s.posted_amount::text AS posted_amount, s.updated_at';
+
+/** The select list over `transfers t`. */
+export const TRANSFER_SELECT = `t.transfer_id::text AS transfer_id, t.from_account_id::text AS from_account_id,
+  t.to_account_id::text AS to_account_id, t.amount::text AS amount, t.currency, t.reference, t.created_at, t.expires_at,
+  t.version::text AS version`;
+
+/** The select list over `transfers t` joined with its state at `t.version` as `s`. */
+export const TRANSFER_VIEW_SELECT = `${TRANSFER_SELECT}, ${STATE_COLUMNS}`;
+
+/** The select list over `transfer_states s`. */
+export const TRANSFER_STATE_SELECT = `s.transfer_id::text AS transfer_id, s.version::text AS version, ${STATE_COLUMNS}`;
+
+/** The select list over `transfer_legs l`. */
+export const TRANSFER_LEG_SELECT = `l.transfer_id::text AS transfer_id, l.leg, l.account_id::text AS account_id,
+  l.account_version::text AS account_version`;
+
+export function transferRowFromRow(row: TransferTableRow): TransferRow {
   return {
     transferId: row.transfer_id,
     fromAccountId: row.from_account_id,
@@ -100,10 +142,23 @@ export function transferFromRow(row: TransferViewRow): TransferView {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     version: Number(row.version),
-    status: row.status,
-    postedAmount: BigInt(row.posted_amount),
-    updatedAt: row.updated_at,
   };
+}
+
+export function transferFromRow(row: TransferViewRow): TransferView {
+  return { ...transferRowFromRow(row), ...stateFromColumns(row) };
+}
+
+export function transferStateFromRow(row: TransferStateTableRow): TransferStateWithId {
+  return { transferId: row.transfer_id, version: Number(row.version), ...stateFromColumns(row) };
+}
+
+export function transferLegFromRow(row: TransferLegTableRow): TransferLegRow {
+  return { transferId: row.transfer_id, leg: row.leg, accountId: row.account_id, accountVersion: Number(row.account_version) };
+}
+
+function stateFromColumns(row: StateColumns): Omit<TransferStateRow, 'version'> {
+  return { status: row.status, postedAmount: BigInt(row.posted_amount), updatedAt: row.updated_at };
 }
 
 /** One applied leg: which account event applied it, for `read_model.transfer_legs`. */
