@@ -52,7 +52,7 @@ describe('LoadTally', () => {
     expect(summary.refusedByProblem).toEqual({ 'insufficient-funds': 2 });
     expect(summary.failedByCause).toEqual({ 'connection-refused': 1 });
     expect(summary.unknownByCause).toEqual({ timeout: 1 });
-    expect(summary.idempotentRetries).toEqual({ sent: 2, replayed: 1, mismatched: 0, resolved: 1 });
+    expect(summary.idempotentRetries).toEqual({ sent: 2, replayed: 1, mismatched: 0, unanswered: 0, resolved: 1 });
     expect(summary.ifMatch).toEqual({ current: 1, stale: 2, staleRefused412: 1 });
     expect(summary.latencyMs).toEqual({ count: 6, p50: 3, p90: 100, p99: 100, max: 100 });
     expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
@@ -82,7 +82,7 @@ describe('formatLoadReport', () => {
       'Acknowledged (2xx): 2. Refused (4xx) by problem type: insufficient-funds 2.',
       'Failed (5xx or not sent): connection-refused 1. Unknown outcome (sent, answer lost): timeout 1.',
       'Answers other than the plan expected: 3.',
-      'Idempotent retries: 2 sent, 1 replayed the first answer, 0 did not, 1 resolved a lost answer.',
+      'Idempotent retries: 2 sent, 1 replayed the first answer, 0 did not, 0 found the service down, 1 resolved a lost answer.',
       'If-Match: 1 current, 2 stale of which 1 answered 412.',
       'Latency (6 answers): p50 3.0 ms, p90 100.0 ms, p99 100.0 ms, max 100.0 ms.',
       'Late starts (in-flight cap reached): 2, at most 40.3 ms late; 1 never sent (still at the cap when the time was up).',

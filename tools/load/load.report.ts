@@ -42,8 +42,10 @@ export interface LoadSummary extends OutcomeCounts {
     readonly sent: number;
     /** Same status and body as the first (2xx) answer. */
     readonly replayed: number;
-    /** A first 2xx answer the retry did not repeat. */
+    /** A first 2xx answer the retry, answered below 500, did not repeat. */
     readonly mismatched: number;
+    /** A first 2xx answer, the retry not answered or answered 5xx (the service down or failing). */
+    readonly unanswered: number;
     /** A first answer lost, the retry answered 2xx. */
     readonly resolved: number;
   };
@@ -55,6 +57,9 @@ export interface LoadSummary extends OutcomeCounts {
   /** Requests never sent: due while the cap was still reached when the time was up. */
   readonly dropped: number;
 }
+
+/** What an idempotent retry showed of the first answer. */
+export type RetryResult = 'replayed' | 'mismatched' | 'unanswered' | 'resolved' | 'other';
 
 export interface LoadParameters {
   readonly seed: number;
@@ -74,7 +79,7 @@ export class LoadTally {
   private readonly unknown = new Map<string, number>();
   private readonly latencies: number[] = [];
   private unexpected = 0;
-  private readonly retries = { sent: 0, replayed: 0, mismatched: 0, resolved: 0 };
+  private readonly retries = { sent: 0, replayed: 0, mismatched: 0, unanswered: 0, resolved: 0 };
   private readonly ifMatch = { current: 0, stale: 0, staleRefused412: 0 };
 
   /** A command's final outcome; `cause` is its problem type or failure cause. */
@@ -92,7 +97,7 @@ export class LoadTally {
     this.latencies.push(ms);
   }
 
-  retry(result: 'replayed' | 'mismatched' | 'resolved' | 'other'): void {
+  retry(result: RetryResult): void {
     this.retries.sent++;
     if (result !== 'other') this.retries[result]++;
   }
@@ -156,7 +161,7 @@ export function formatLoadReport(summary: LoadSummary): string {
     `Failed (5xx or not sent): ${per(summary.failedByCause)}. Unknown outcome (sent, answer lost): ${per(summary.unknownByCause)}.`,
     `Answers other than the plan expected: ${summary.unexpectedAnswers}.`,
     `Idempotent retries: ${retries.sent} sent, ${retries.replayed} replayed the first answer, ${retries.mismatched} did not, ` +
-      `${retries.resolved} resolved a lost answer.`,
+      `${retries.unanswered} found the service down, ${retries.resolved} resolved a lost answer.`,
     `If-Match: ${summary.ifMatch.current} current, ${summary.ifMatch.stale} stale of which ${summary.ifMatch.staleRefused412} answered 412.`,
     `Latency (${summary.latencyMs.count} answers): p50 ${ms(summary.latencyMs.p50)}, p90 ${ms(summary.latencyMs.p90)}, ` +
       `p99 ${ms(summary.latencyMs.p99)}, max ${ms(summary.latencyMs.max)}.`,

@@ -222,6 +222,24 @@ describe('runLoad', () => {
     expect(unknownAcks.every((a) => a.idempotencyKey?.startsWith('load-9-'))).toBe(true);
   });
 
+  it('given idempotent requests answered 2xx whose retry finds the service down, then the retry is counted unanswered, not mismatched', async () => {
+    const service = fakeService();
+    const seen = new Set<string>();
+    const downOnRetry: Send = async (attempt) => {
+      const key = attempt.headers['idempotency-key'];
+      if (key === undefined || !seen.has(key)) {
+        if (key !== undefined) seen.add(key);
+        return service.send(attempt);
+      }
+      return { kind: 'failed', cause: 'connection-refused', latencyMs: 1 };
+    };
+
+    const { summary } = await run(downOnRetry);
+
+    expect(summary.idempotentRetries.unanswered).toBeGreaterThan(0);
+    expect(summary.idempotentRetries.mismatched).toBe(0);
+  });
+
   it('given transfers and holds in the mix, then each is sent once every earlier request on either account is answered, and only account commands go to the acknowledgement log', async () => {
     const service = fakeService();
 

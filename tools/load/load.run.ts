@@ -2,7 +2,7 @@ import type { AcknowledgedCommand } from '@ledger/read-model-operations';
 import { performance } from 'node:perf_hooks';
 import { sendCommand, type AttemptOutcome, type CommandAttempt } from './command.client';
 import { isTransferKind, LoadPlan, type PlannedRequest } from './load.plan';
-import { LoadTally, type CommandOutcome, type LoadSummary } from './load.report';
+import { LoadTally, type CommandOutcome, type LoadSummary, type RetryResult } from './load.report';
 import { runOpenLoop } from './rate.scheduler';
 
 export interface LoadOptions {
@@ -112,12 +112,13 @@ function timed(tally: LoadTally, outcome: AttemptOutcome): void {
   if (outcome.kind === 'answered') tally.latency(outcome.latencyMs);
 }
 
-function retryResult(first: AttemptOutcome, retry: AttemptOutcome): 'replayed' | 'mismatched' | 'resolved' | 'other' {
+function retryResult(first: AttemptOutcome, retry: AttemptOutcome): RetryResult {
   const ok = (o: AttemptOutcome) => o.kind === 'answered' && o.status >= 200 && o.status < 300;
-  if (ok(first))
-    return retry.kind === 'answered' && first.kind === 'answered' && retry.status === first.status && retry.text === first.text
-      ? 'replayed'
-      : 'mismatched';
+  if (ok(first)) {
+    // A service down or failing (killed, its database restarting) says nothing of what it recorded.
+    if (retry.kind !== 'answered' || retry.status >= 500) return 'unanswered';
+    return first.kind === 'answered' && retry.status === first.status && retry.text === first.text ? 'replayed' : 'mismatched';
+  }
   if (first.kind !== 'answered' && ok(retry)) return 'resolved';
   return 'other';
 }

@@ -58,6 +58,7 @@ import {
 } from './contenders';
 import { hotSource, pairs, type TransferShape } from './account-pairs';
 import { transferCostRatios } from './transfer-cost';
+import { formatRefusals } from './refusals';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const APP_MAIN = join(ROOT, 'dist', 'apps', 'command', 'main.js');
@@ -282,7 +283,7 @@ async function main(): Promise<void> {
       `\n${formatTable(
         ['contender', 'ops/s', 'p50 ms', 'p99 ms', '% of raw', 'node CPU ms/op', 'pg CPU ms/op', 'appends/commit'],
         rows.map((r) => [
-          r.non2xx === undefined ? r.contender : `${r.contender} [${r.non2xx} non-2xx]`,
+          r.refusals === undefined ? r.contender : `${r.contender} [${formatRefusals(r.refusals)}]`,
           r.opsPerSecond.toFixed(0),
           r.p50Ms.toFixed(2),
           r.p99Ms.toFixed(2),
@@ -339,7 +340,7 @@ async function main(): Promise<void> {
             nodeCpuMsPerOp: r.cpuMsPerOp === null ? null : Number(r.cpuMsPerOp.toFixed(4)),
             appendsPerCommit: r.meanBatch === undefined ? null : Number(r.meanBatch.toFixed(2)),
             pgBackendCpuMsPerOp: r.pgCpuMsPerOp === null ? null : Number(r.pgCpuMsPerOp.toFixed(4)),
-            ...(r.non2xx === undefined ? {} : { non2xx: r.non2xx }),
+            ...(r.refusals === undefined ? {} : { refusals: r.refusals }),
           })),
           transferToDeposit: ratios,
         },
