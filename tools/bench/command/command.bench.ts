@@ -1,7 +1,7 @@
 /**
  * `npm run bench:command [-- --duration 15 --warmup 3 --connections 64 --accounts 10000 --pool 20
  *   --batches 2 --contenders raw,group,single,transfer,transfer-hot,http,http-fresh-token,http-transfer,
- *   http-transfer-hot,floor --only transfers --no-build]`
+ *   http-transfer-hot,floor --only transfers --rounds 3 --no-build]`
  *
  * Deposits over many accounts at fixed concurrency, the contenders in one run against one fresh
  * database: (a) a raw single-row INSERT per operation (the durable-write ceiling of this machine),
@@ -58,6 +58,7 @@ import {
 } from './contenders';
 import { hotSource, pairs, type TransferShape } from './account-pairs';
 import { transferCostRatios } from './transfer-cost';
+import { mergeRounds, ratioOverRounds } from './rounds';
 import { formatRefusals } from './refusals';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -101,6 +102,8 @@ function options() {
       'app-env': { type: 'string', multiple: true, default: [] },
       // Extra node flags for the app, e.g. --app-node-args=--cpu-prof
       'app-node-args': { type: 'string', default: '' },
+      // Run every contender this many times, in turn, and report the medians (rounds.ts says why).
+      rounds: { type: 'string', default: '1' },
     },
   });
   return {
@@ -110,6 +113,7 @@ function options() {
     accounts: Math.round(positiveNumber('accounts', values.accounts)),
     poolSize: Math.round(positiveNumber('pool', values.pool)),
     batches: values.batches === undefined ? undefined : Math.round(positiveNumber('batches', values.batches)),
+    rounds: Math.round(positiveNumber('rounds', values.rounds)),
     build: !values['no-build'],
     appNodeArgs: values['app-node-args'].split(' ').filter(Boolean),
     appMain: values['app-main'],
@@ -165,38 +169,50 @@ async function main(): Promise<void> {
     process.stdout.write(`opened ${accounts.length} accounts in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
     const seconds = `${opts.durationMs / 1000} s (+${opts.warmupMs / 1000} s warm-up)`;
-    const results: ContenderResult[] = [];
     const groupCommit = opts.batches === undefined ? {} : { maxBatchesInFlight: opts.batches };
-    if (opts.contenders.has('raw')) {
-      process.stdout.write(`raw insert, ${seconds}...\n`);
-      results.push(await rawInsert(database.url, accounts, shape));
+    const rounds: ContenderResult[][] = [];
+    // The contenders below push into the current round's list.
+    let results: ContenderResult[] = [];
+    for (let round = 1; round <= opts.rounds; round++) {
+      if (opts.rounds > 1) process.stdout.write(`round ${round} of ${opts.rounds}\n`);
+      results = [];
+      rounds.push(results);
+      await runRound();
     }
-    if (opts.contenders.has('group')) {
-      process.stdout.write(`library append with group commit, ${seconds}...\n`);
-      results.push(await libraryAppend(database.url, accounts, shape, groupCommit));
+    results = mergeRounds(rounds);
+
+    async function runRound(): Promise<void> {
+      if (opts.contenders.has('raw')) {
+        process.stdout.write(`raw insert, ${seconds}...\n`);
+        results.push(await rawInsert(database.url, accounts, shape));
+      }
+      if (opts.contenders.has('group')) {
+        process.stdout.write(`library append with group commit, ${seconds}...\n`);
+        results.push(await libraryAppend(database.url, accounts, shape, groupCommit));
+      }
+      if (opts.contenders.has('single')) {
+        process.stdout.write(`library append, one commit each, ${seconds}...\n`);
+        results.push(await libraryAppend(database.url, accounts, shape, false));
+      }
+      for (const spread of ['spread', 'hot'] as const) {
+        if (!opts.contenders.has(spread === 'hot' ? 'transfer-hot' : 'transfer')) continue;
+        process.stdout.write(`${LIBRARY_TRANSFER[spread].contender}, ${seconds}...\n`);
+        results.push(await libraryTransfers(database.url, accounts, shape, groupCommit, spread));
+      }
+      if (opts.contenders.has('http')) await runHttp(HTTP_APP, serviceAuthorization, depositCalls(accounts));
+      if (opts.contenders.has('http-fresh-token')) {
+        const t1 = performance.now();
+        const tokens = await distinctBenchTokens(FRESH_TOKENS);
+        process.stdout.write(`minted ${tokens.length} distinct tokens in ${((performance.now() - t1) / 1000).toFixed(1)} s\n`);
+        let next = 0;
+        await runHttp(HTTP_FRESH_TOKEN, () => `Bearer ${tokens[next++ % tokens.length]}`, depositCalls(accounts));
+      }
+      for (const spread of ['spread', 'hot'] as const) {
+        if (!opts.contenders.has(spread === 'hot' ? 'http-transfer-hot' : 'http-transfer')) continue;
+        await runHttp(HTTP_TRANSFER[spread], serviceAuthorization, transferCalls(transferPairs(spread)), transfersServed);
+      }
+      if (opts.contenders.has('floor')) await runFloor();
     }
-    if (opts.contenders.has('single')) {
-      process.stdout.write(`library append, one commit each, ${seconds}...\n`);
-      results.push(await libraryAppend(database.url, accounts, shape, false));
-    }
-    for (const spread of ['spread', 'hot'] as const) {
-      if (!opts.contenders.has(spread === 'hot' ? 'transfer-hot' : 'transfer')) continue;
-      process.stdout.write(`${LIBRARY_TRANSFER[spread].contender}, ${seconds}...\n`);
-      results.push(await libraryTransfers(database.url, accounts, shape, groupCommit, spread));
-    }
-    if (opts.contenders.has('http')) await runHttp(HTTP_APP, serviceAuthorization, depositCalls(accounts));
-    if (opts.contenders.has('http-fresh-token')) {
-      const t1 = performance.now();
-      const tokens = await distinctBenchTokens(FRESH_TOKENS);
-      process.stdout.write(`minted ${tokens.length} distinct tokens in ${((performance.now() - t1) / 1000).toFixed(1)} s\n`);
-      let next = 0;
-      await runHttp(HTTP_FRESH_TOKEN, () => `Bearer ${tokens[next++ % tokens.length]}`, depositCalls(accounts));
-    }
-    for (const spread of ['spread', 'hot'] as const) {
-      if (!opts.contenders.has(spread === 'hot' ? 'http-transfer-hot' : 'http-transfer')) continue;
-      await runHttp(HTTP_TRANSFER[spread], serviceAuthorization, transferCalls(transferPairs(spread)), transfersServed);
-    }
-    if (opts.contenders.has('floor')) await runFloor();
 
     async function runFloor(): Promise<void> {
       const port = await freePort();
@@ -294,18 +310,24 @@ async function main(): Promise<void> {
         ]),
       )}\n`,
     );
-    const ratios = transferCostRatios(results, [
+    const costPairs = [
       { deposit: 'library, group commit', transfer: LIBRARY_TRANSFER.spread.contender },
       { deposit: 'library, group commit', transfer: LIBRARY_TRANSFER.hot.contender },
       { deposit: HTTP_APP.contender, transfer: HTTP_TRANSFER.spread.contender },
       { deposit: HTTP_APP.contender, transfer: HTTP_TRANSFER.hot.contender },
-    ]);
+    ];
+    const ratios = transferCostRatios(results, costPairs);
+    const roundRatios = ratioOverRounds(rounds.map((round) => transferCostRatios(round, costPairs)));
     if (ratios.length > 0) {
       const times = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)}x`);
       process.stdout.write(
         `\ntransfer / deposit (target: a transfer costs at most 1.5x a deposit)\n${formatTable(
-          ['transfer', 'vs deposit', 'time/op', 'node CPU/op', 'pg CPU/op', 'CPU/op (node+pg)'],
-          ratios.map((r) => [r.transfer, r.deposit, times(r.timePerOp), times(r.nodeCpuPerOp), times(r.pgCpuPerOp), times(r.cpuPerOp)]),
+          ['transfer', 'vs deposit', 'time/op', 'node CPU/op', 'pg CPU/op', 'CPU/op (node+pg)', 'CPU/op per round: median (min-max)'],
+          ratios.map((r) => {
+            const perRound = roundRatios.find((s) => s.transfer === r.transfer && s.deposit === r.deposit)?.cpuPerOp;
+            const range = perRound ? `${times(perRound.median)} (${times(perRound.min)}-${times(perRound.max)})` : 'n/a';
+            return [r.transfer, r.deposit, times(r.timePerOp), times(r.nodeCpuPerOp), times(r.pgCpuPerOp), times(r.cpuPerOp), range];
+          }),
         )}\n`,
       );
     }
@@ -327,6 +349,7 @@ async function main(): Promise<void> {
             connections: opts.connections,
             accounts: opts.accounts,
             poolSize: opts.poolSize,
+            rounds: opts.rounds,
           },
           results: rows.map((r) => ({
             contender: r.contender,
@@ -343,6 +366,7 @@ async function main(): Promise<void> {
             ...(r.refusals === undefined ? {} : { refusals: r.refusals }),
           })),
           transferToDeposit: ratios,
+          transferToDepositPerRound: roundRatios,
         },
         null,
         2,
