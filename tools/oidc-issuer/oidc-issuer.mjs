@@ -45,6 +45,11 @@ async function main() {
     if (new URL(req.url ?? '/', 'http://localhost').pathname === ROTATE_PATH) return rotate(req, res);
     return handle(req, res);
   });
+  // Idle connections outlive any client's keep-alive (undici closes its own after 4 s), as Fastify's
+  // 72 s default does for the apps: a server closing first races a client reusing the socket, which
+  // then fails with "other side closed".
+  server.keepAliveTimeout = 72_000;
+  server.headersTimeout = 73_000;
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   const issuer = `http://127.0.0.1:${server.address().port}`;
