@@ -20,15 +20,23 @@ export interface CpuWindowFigures {
   readonly cpus: number;
   /** 1 − idle/total over every CPU, from /proc/stat; null off Linux. */
   readonly machineBusyShare: number | null;
+  /** CPU of every process alive at the window's end, listed or not: what is left is other work's. */
+  readonly everyProcessSeconds: number | null;
 }
 
 export interface CpuAccount {
   readonly windowSeconds: number;
   readonly commands: number;
   readonly cpus: number;
-  /** One row per process, then the total of those, the machine's busy time, and what no process listed explains. */
+  /**
+   * One row per process, then the total of those, the machine's busy time, what no process listed
+   * explains, and how much of that other live processes used (the rest: processes that exited
+   * during the window, and interrupts).
+   */
   readonly rows: readonly CpuRow[];
 }
+
+const OTHER_PROCESSES = 'unaccounted: other processes';
 
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
@@ -61,6 +69,7 @@ export function accountCpu(processes: readonly ProcessCpu[], window: CpuWindowFi
       row('total of processes', total, window),
       row('machine busy', busy, window),
       row('unaccounted', busy === null ? null : busy - total, window),
+      row(OTHER_PROCESSES, window.everyProcessSeconds === null ? null : window.everyProcessSeconds - total, window),
     ],
   };
 }

@@ -1,14 +1,16 @@
 import { cpus } from 'node:os';
 import type { Pipeline, PipelineApp } from '@ledger/testing';
 import { BackendCpu } from '../lib/backend-cpu';
-import { busyShare, type MachineTicks } from '../lib/proc-stat';
-import { listenerProcess, machineTicks, processCpuSeconds } from '../lib/process-cpu';
+import { busyShare, usedSince, type MachineTicks } from '../lib/proc-stat';
+import { everyProcessCpuSeconds, listenerProcess, machineTicks, processCpuSeconds } from '../lib/process-cpu';
 import { accountCpu, type CpuAccount } from './cpu-table';
 
 interface Reading {
   readonly at: number;
   readonly machine: MachineTicks | null;
   readonly processes: ReadonlyMap<string, number | null>;
+  /** Every process on the machine, by pid: the listed ones are taken out later. */
+  readonly everyProcess: ReadonlyMap<number, number>;
 }
 
 /**
@@ -42,7 +44,7 @@ export class CpuWindow {
   private read(): Reading {
     const processes = new Map<string, number | null>();
     for (const [name, pid] of this.pids) processes.set(name, pid === null ? null : processCpuSeconds(pid));
-    return { at: performance.now(), machine: machineTicks(), processes };
+    return { at: performance.now(), machine: machineTicks(), processes, everyProcess: everyProcessCpuSeconds() };
   }
 
   async begin(): Promise<void> {
@@ -63,6 +65,7 @@ export class CpuWindow {
       commands,
       cpus: cpus().length,
       machineBusyShare: start.machine === null || end.machine === null ? null : busyShare(start.machine, end.machine),
+      everyProcessSeconds: usedSince(start.everyProcess, end.everyProcess),
     });
   }
 

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { usedSince } from './proc-stat';
 import { childProcesses, processCpuSeconds, processIdentity } from './process-cpu';
 
 export interface BackendCpuOptions {
@@ -86,9 +87,7 @@ export class BackendCpu {
   async end(): Promise<number | null> {
     const now = await this.sample();
     if (now.size === 0) return null;
-    let total = 0;
-    for (const [pid, seconds] of now) total += seconds - (this.start.get(pid) ?? 0);
-    return total;
+    return usedSince(this.start, now);
   }
 
   close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { busyShare, listeningInodes, parseMachineStat, parseProcessStat, socketInode } from './proc-stat';
+import { busyShare, listeningInodes, parseMachineStat, parseProcessStat, socketInode, usedSince } from './proc-stat';
 
 describe('parseProcessStat', () => {
   it('reads the parent and user + system ticks after a command name holding spaces and parentheses', () => {
@@ -72,5 +72,25 @@ describe('socketInode', () => {
     expect(socketInode('socket:[4038]')).toBe('4038');
     expect(socketInode('/dev/null')).toBeNull();
     expect(socketInode('pipe:[77]')).toBeNull();
+  });
+});
+
+describe('usedSince', () => {
+  it('sums what each process used since the first reading, a new one from zero, a gone one not at all', () => {
+    // given process 1 read twice, process 2 only at the end, process 3 only at the start
+    const before = new Map([
+      [1, 10],
+      [3, 50],
+    ]);
+    const after = new Map([
+      [1, 12.5],
+      [2, 4],
+    ]);
+
+    // when
+    const used = usedSince(before, after);
+
+    // then
+    expect(used).toBe(2.5 + 4);
   });
 });

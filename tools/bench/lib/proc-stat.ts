@@ -60,3 +60,13 @@ export function listeningInodes(table: string, port: number): string[] {
 export function socketInode(link: string): string | null {
   return /^socket:\[(\d+)\]$/.exec(link)?.[1] ?? null;
 }
+
+/**
+ * CPU used between two readings of several processes (by pid): a process first seen in the second
+ * counts from zero, one gone by then is lost (its time is no longer readable).
+ */
+export function usedSince(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let used = 0;
+  for (const [pid, cpu] of after) used += cpu - (before.get(pid) ?? 0);
+  return used;
+}

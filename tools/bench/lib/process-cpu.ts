@@ -36,6 +36,16 @@ function processIds(): number[] {
   }
 }
 
+/** CPU seconds of every process visible on the machine, by pid. */
+export function everyProcessCpuSeconds(): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const pid of processIds()) {
+    const stat = processStat(pid);
+    if (stat !== null) cpu.set(pid, stat.ticks / TICKS_PER_SECOND);
+  }
+  return cpu;
+}
+
 /** The live children of a process (by their parent link, so whatever started them). */
 export function childProcesses(ppid: number): number[] {
   return processIds().filter((pid) => processStat(pid)?.ppid === ppid);
