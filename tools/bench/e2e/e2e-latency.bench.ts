@@ -16,21 +16,25 @@
  * build first (e.g. `git worktree add` of the commit before a change, built there) for a before/after
  * of code changes in the same run. Prints a table and writes
  * tools/bench/results/e2e.json; --profile also writes each app's CPU profile and prints its hottest code.
+ * CPU is accounted for every process serving the run (the apps, the load generator, Postgres with its
+ * background processes, the Kafka broker) against the machine's busy time over the measured window,
+ * so that a saturated machine shows as one.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPipeline, type Pipeline, type PipelineApp } from '@ledger/testing';
-import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
+import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from '../lib/bench-database';
 import { positiveNumber } from '../lib/bench-options';
 import { benchCaller, followerTokens, type Bearer } from '../lib/bench-caller';
 import { openAccounts } from '../lib/command-http';
 import { machineInfo } from '../lib/machine-info';
 import { openLoop, type OpenLoopResult } from '../lib/open-loop';
 import { buildApps } from '../lib/pipeline';
-import { processCpuSeconds } from '../lib/process-cpu';
 import { formatTable } from '../lib/table';
 import { profilesIn, summariseProfile } from './cpu-profile.summary';
+import { CPU_TABLE_HEADER, cpuTableRows, type CpuAccount } from './cpu-table';
+import { CpuWindow } from './cpu-window';
 import { awaitProjected, commandAndRead, noFailures, StreamArrivals, type Failures } from './e2e-workload';
 import { summarise, type CommandSample, type Distribution } from './latency-samples';
 import { stageTimes } from './stage-timestamps';
@@ -81,8 +85,8 @@ interface VariantResult {
   readonly load: OpenLoopResult;
   readonly failures: Failures;
   readonly distributions: Distribution[];
-  /** CPU cores each process used during the measured window. */
-  readonly cores: Record<string, number>;
+  /** CPU each process serving the run used during the measured window, against the machine's busy time. */
+  readonly cpu: CpuAccount;
   readonly profiles?: Record<string, ReturnType<typeof summariseProfile>>;
 }
 
@@ -96,13 +100,7 @@ function profiledApps(variant: Variant, dir: string | undefined): Variant['apps'
   );
 }
 
-function cpuOf(pipeline: Pipeline): Record<string, number | null> {
-  const cpu: Record<string, number | null> = { 'load generator': processCpuSeconds(process.pid) };
-  for (const app of APPS) cpu[app] = processCpuSeconds(pipeline[app].process.pid ?? -1);
-  return cpu;
-}
-
-async function measure(pipeline: Pipeline, opts: Options, databaseUrl: string, as: Bearer) {
+async function measure(pipeline: Pipeline, opts: Options, database: BenchDatabase, as: Bearer) {
   const urls = { command: pipeline.command.baseUrl, query: pipeline.query.baseUrl };
   process.stdout.write(`  opening ${opts.accounts} accounts...\n`);
   const accounts = await openAccounts(urls.command, opts.accounts, as);
@@ -116,9 +114,10 @@ async function measure(pipeline: Pipeline, opts: Options, databaseUrl: string, a
   }
   process.stdout.write(`  measuring: ${opts.rate}/s for ${opts.durationMs / 1000} s...\n`);
   const samples: CommandSample[] = [];
-  const before = cpuOf(pipeline);
+  const cpuWindow = await CpuWindow.open(pipeline, APPS, database.url, database.name, opts.brokers);
+  await cpuWindow.begin();
   const load = await openLoop(opts.rate, opts.durationMs, (n) => commandAndRead(urls, as, account(n), n, opts.reads, samples, failures));
-  const after = cpuOf(pipeline);
+  const cpu = await cpuWindow.end(load.sent).finally(() => cpuWindow.close());
   // The last commands' changes may still be on their way to the streams.
   const deadline = Date.now() + 15_000;
   while (samples.some((s) => streams.at(s.accountId, s.version) === undefined) && Date.now() < deadline) {
@@ -126,11 +125,8 @@ async function measure(pipeline: Pipeline, opts: Options, databaseUrl: string, a
   }
   for (const sample of samples) sample.streamedAt = streams.at(sample.accountId, sample.version);
   streams.close();
-  const cores = Object.fromEntries(
-    Object.entries(after).map(([name, seconds]) => [name, Math.round((((seconds ?? 0) - (before[name] ?? 0)) / load.seconds) * 100) / 100]),
-  );
-  const stages = await stageTimes(databaseUrl, opts.brokers, pipeline.topic);
-  return { load, failures, distributions: summarise(samples, stages), cores };
+  const stages = await stageTimes(database.url, opts.brokers, pipeline.topic);
+  return { load, failures, distributions: summarise(samples, stages), cpu };
 }
 
 async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<VariantResult> {
@@ -149,7 +145,7 @@ async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<
       apps: profiledApps(variant, profileDir),
       readyTimeoutMs: 180_000,
     });
-    const measured = await measure(pipeline, opts, database.url, as);
+    const measured = await measure(pipeline, opts, database, as);
     await pipeline.stop();
     const profiles =
       profileDir === undefined
@@ -162,6 +158,7 @@ async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<
   }
 }
 
+const indent = (text: string) => text.replace(/^/gm, '    ');
 const cell = (n: number) => (Number.isNaN(n) ? 'n/a' : n.toFixed(1));
 
 function report(results: readonly VariantResult[]): void {
@@ -180,9 +177,6 @@ function report(results: readonly VariantResult[]): void {
   );
   process.stdout.write(`\n${formatTable(header, rows)}\n`);
   for (const r of results) {
-    const cores = Object.entries(r.cores)
-      .map(([name, c]) => `${name} ${c.toFixed(2)}`)
-      .join(', ');
     process.stdout.write(
       `\n${r.variant}: sent ${r.load.sent} in ${r.load.seconds.toFixed(1)} s (schedule lag p99 ${r.load.p99LagMs.toFixed(1)} ms, ` +
         `max ${r.load.maxLagMs.toFixed(1)} ms); failed commands ${r.failures.commands}, failed reads ${r.failures.reads}` +
@@ -193,7 +187,8 @@ function report(results: readonly VariantResult[]): void {
                 .map(([cause, n]) => `${cause}: ${n}`)
                 .join(', ')})`
         }\n` +
-        `  CPU cores used: ${cores}\n`,
+        `  CPU over the measured ${r.cpu.windowSeconds} s, ${r.cpu.commands} commands, ${r.cpu.cpus} CPUs:\n` +
+        `${indent(formatTable(CPU_TABLE_HEADER, cpuTableRows(r.cpu)))}\n`,
     );
     for (const [app, profile] of Object.entries(r.profiles ?? {})) {
       process.stdout.write(`  ${app} profile, self time by origin: ${profile.origins.map((o) => `${o.what} ${o.share}%`).join(', ')}\n`);
