@@ -1,6 +1,7 @@
 import { suiteObject } from '@ledger/testing';
 import { accountCases } from './accounts.e2e-cases';
 import { startLedgerSystem, SYSTEM_LOG_DIR } from './support/ledger-system.harness';
+import { slowedProjectorCases } from './transfers-slowed-projector.e2e-cases';
 import { transferCases } from './transfers.e2e-cases';
 
 /** The four apps' start (migrations, four Nest boots, the consumer group's join) on a loaded 2-core machine. */
@@ -17,4 +18,6 @@ describe(`the ledger through its four apps as processes (app logs: ${SYSTEM_LOG_
   describe('accounts', () => accountCases(system));
   // Its last case checks money conservation over the accounts of every case before it.
   describe('transfers', () => transferCases(system));
+  // Last: it leaves the system with a projector of other settings.
+  describe('transfers while the projector is slowed', () => slowedProjectorCases(system));
 });
