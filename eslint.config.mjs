@@ -99,8 +99,9 @@ export default [
     },
   },
   // Every test can fail and runs: none focused or disabled, each asserts (directly or through a helper named for it).
+  // *.e2e-cases.ts: cases a spec registers on a system it started once (apps/system-e2e).
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.e2e-cases.ts'],
     plugins: { jest },
     rules: {
       'jest/no-focused-tests': 'error',

@@ -1,3 +1,5 @@
+import { MoneySupply } from './money-supply';
+
 /** One HTTP answer: status, content type and the parsed JSON body. */
 export interface Reply<T> {
   readonly status: number;
@@ -117,7 +119,8 @@ async function exchange<T>(url: string, authorization: string, init: RequestInit
 
 /**
  * The public HTTP contract of the command and query services, as a client sees it: every request
- * carries the client's access token.
+ * carries the client's access token. The money of each accepted opening, deposit and withdrawal is
+ * counted in `supply`, which the clients derived with `as` share.
  */
 export class LedgerHttpClient {
   private readonly authorization: string;
@@ -126,25 +129,32 @@ export class LedgerHttpClient {
     private readonly commandUrl: string,
     private readonly queryUrl: string,
     token: string,
+    readonly supply = new MoneySupply(),
   ) {
     this.authorization = `Bearer ${token}`;
   }
 
   /** The same services as the holder of another token sees them. */
   as(token: string): LedgerHttpClient {
-    return new LedgerHttpClient(this.commandUrl, this.queryUrl, token);
+    return new LedgerHttpClient(this.commandUrl, this.queryUrl, token, this.supply);
   }
 
-  open(body: { owner: string; currency: string; initialDeposit?: number }): Promise<Reply<CommandResult>> {
-    return this.post(`${this.commandUrl}/accounts`, body);
+  async open(body: { owner: string; currency: string; initialDeposit?: number }): Promise<Reply<CommandResult>> {
+    const reply = await this.post<CommandResult>(`${this.commandUrl}/accounts`, body);
+    if (reply.status === 201) this.supply.opened(reply.body.accountId, body.currency, body.initialDeposit ?? 0);
+    return reply;
   }
 
-  deposit(accountId: string, amount: number): Promise<Reply<CommandResult>> {
-    return this.post(`${this.commandUrl}/accounts/${accountId}/deposits`, { amount });
+  async deposit(accountId: string, amount: number): Promise<Reply<CommandResult>> {
+    const reply = await this.post<CommandResult>(`${this.commandUrl}/accounts/${accountId}/deposits`, { amount });
+    if (reply.status === 201) this.supply.deposited(accountId, amount);
+    return reply;
   }
 
-  withdraw(accountId: string, amount: number): Promise<Reply<CommandResult>> {
-    return this.post(`${this.commandUrl}/accounts/${accountId}/withdrawals`, { amount });
+  async withdraw(accountId: string, amount: number): Promise<Reply<CommandResult>> {
+    const reply = await this.post<CommandResult>(`${this.commandUrl}/accounts/${accountId}/withdrawals`, { amount });
+    if (reply.status === 201) this.supply.withdrawn(accountId, amount);
+    return reply;
   }
 
   freeze(accountId: string, reason: string): Promise<Reply<CommandResult>> {

@@ -51,6 +51,11 @@ export interface PipelineOptions {
 export type Pipeline = Readonly<Record<PipelineApp, ChildApp>> & {
   readonly topic: string;
   readonly groupId: string;
+  /**
+   * Stops `app` and starts it again, with `env` over the pipeline's own (`{}`: as it first started),
+   * on the same database, topic and consumer group; the pipeline's `app` is the new process from then on.
+   */
+  restart(app: PipelineApp, env: NodeJS.ProcessEnv): Promise<ChildApp>;
   stop(): Promise<void>;
 };
 
@@ -127,7 +132,13 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   if (options.logDir !== undefined) mkdirSync(options.logDir, { recursive: true });
   await Promise.all(MIGRATING_APPS.map((app) => migrate(builtAppMain(app, options.distDir), app, { ...env, ...options.apps?.[app]?.env })));
   const started: Partial<Record<PipelineApp, ChildApp>> = {};
-  const start = async (app: PipelineApp) => {
+  const restarts: Partial<Record<PipelineApp, number>> = {};
+  const logFileOf = (app: PipelineApp) => {
+    if (options.logDir === undefined) return undefined;
+    const restart = restarts[app] ?? 0;
+    return join(options.logDir, restart === 0 ? `${app}.log` : `${app}.restart-${restart}.log`);
+  };
+  const start = async (app: PipelineApp, restartEnv: NodeJS.ProcessEnv = {}) => {
     const port = await freePort();
     started[app] = await startChildApp({
       main: builtAppMain(app, options.distDir),
@@ -137,18 +148,19 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
         // Each app as its own role, with only its grants (the migrations above ran as the given URL's user).
         DATABASE_URL: asRole(required(env['DATABASE_URL'], 'DATABASE_URL'), DATABASE_ROLES[app]),
         ...options.apps?.[app]?.env,
+        ...restartEnv,
         [PORT_VARIABLES[app]]: String(port),
       },
       nodeArgs: options.apps?.[app]?.nodeArgs,
       readyPath: '/health/ready',
       timeoutMs: options.readyTimeoutMs ?? 60_000,
-      logFile: options.logDir === undefined ? undefined : join(options.logDir, `${app}.log`),
+      logFile: logFileOf(app),
     });
   };
   try {
     // Booting is CPU-bound: the apps boot side by side, except the projector, which waits for the
     // relay to have created the topic (else it backs off, and its first batch comes seconds late).
-    const results = await Promise.allSettled(PIPELINE_APPS.filter((app) => app !== 'projector').map(start));
+    const results = await Promise.allSettled(PIPELINE_APPS.filter((app) => app !== 'projector').map((app) => start(app)));
     const failed = results.find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
     await start('projector');
@@ -158,9 +170,26 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   }
   const apps = started as Record<PipelineApp, ChildApp>;
   return {
-    ...apps,
+    get command() {
+      return apps.command;
+    },
+    get relay() {
+      return apps.relay;
+    },
+    get projector() {
+      return apps.projector;
+    },
+    get query() {
+      return apps.query;
+    },
     topic,
     groupId,
+    restart: async (app, restartEnv) => {
+      await apps[app].stop();
+      restarts[app] = (restarts[app] ?? 0) + 1;
+      await start(app, restartEnv);
+      return apps[app];
+    },
     // Producers first, so nothing is left half-written behind a stopped consumer.
     stop: async () => {
       for (const app of PIPELINE_APPS) await apps[app].stop();

@@ -1,24 +1,15 @@
 import { accountPartitioner } from '@ledger/messaging';
-import { problemType } from '@ledger/platform';
 import { eventually, mintToken, SseClient, testKafkaBrokers } from '@ledger/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  MAX_WAIT_MS,
-  type AccountBody,
-  type LedgerHttpClient,
-  type Reply,
-  type TransactionItem,
-  type TransferBody,
-} from './support/ledger-http.client';
-import { startLedgerSystem, SYSTEM_LOG_DIR, type LedgerSystem } from './support/ledger-system.harness';
+import type { LedgerHttpClient } from './support/ledger-http.client';
+import type { LedgerSystem } from './support/ledger-system.harness';
+import { accountAt, expectTransferNotFound, latestItem, openAccount, PATIENCE_MS, transferIn } from './support/transfer-reads';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 const REPO_ROOT = join(__dirname, '..', '..', '..');
-/** How long a transfer may take to become whole through four processes on a loaded machine: what shows, not how fast. */
-const PATIENCE_MS = 6 * MAX_WAIT_MS;
 /** Parking a stream through the projector, then healing it with the CLI, spawns several processes. */
 const PARKED_TIMEOUT_MS = 180_000;
 
@@ -28,19 +19,16 @@ interface CliRun {
   readonly stderr: string;
 }
 
-describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_DIR})`, () => {
-  let system: LedgerSystem;
+/** Transfers and holds through the four apps: whole on both sides, to either party only, never half done. */
+export function transferCases(system: LedgerSystem): void {
   /** Pays from its own accounts. */
   let payer: LedgerHttpClient;
   /** Owns the destinations: someone else than the payer. */
   let payee: LedgerHttpClient;
   let stranger: LedgerHttpClient;
   const streams: SseClient[] = [];
-  /** Every opening deposit of the suite: the run's whole money supply, which `ledger verify` must find conserved. */
-  let deposited = 0;
 
   beforeAll(async () => {
-    system = await startLedgerSystem();
     payer = system.client;
     const [payeeToken, strangerToken] = await Promise.all([
       mintToken({ sub: 'system-e2e-payee', scope: 'ledger:read ledger:write' }),
@@ -48,63 +36,17 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
     ]);
     payee = payer.as(payeeToken);
     stranger = payer.as(strangerToken);
-  }, 180_000);
+  });
 
   afterEach(() => {
     for (const stream of streams.splice(0)) stream.close();
   });
-
-  afterAll(async () => {
-    await system?.stop();
-  }, 60_000);
-
-  async function open(as: LedgerHttpClient, owner: string, initialDeposit: number): Promise<string> {
-    const reply = await as.open({ owner, currency: 'EUR', initialDeposit });
-    expect(reply.status).toBe(201);
-    deposited += initialDeposit;
-    return reply.body.accountId;
-  }
-
-  /** The account once the read model has reached `version`. */
-  async function accountAt(as: LedgerHttpClient, accountId: string, version: number): Promise<AccountBody> {
-    const read = await as.account(accountId, version);
-    expect(read.status).toBe(200);
-    return read.body;
-  }
-
-  async function latestItem(as: LedgerHttpClient, accountId: string): Promise<TransactionItem | undefined> {
-    const history = await as.transactions(accountId);
-    expect(history.status).toBe(200);
-    return history.body.items[0];
-  }
-
-  /** Asks with `?waitMs=` until the transfer shows `status` (a loaded pipeline may lag by more than one wait). */
-  async function transferIn(as: LedgerHttpClient, transferId: string, status: string): Promise<TransferBody> {
-    let last: Reply<TransferBody> | undefined;
-    await eventually(
-      async () => {
-        last = await as.readTransfer(transferId, MAX_WAIT_MS);
-        return last.status === 200 && last.body.status === status;
-      },
-      PATIENCE_MS,
-      `transfer ${transferId} ${status}`,
-      () => last?.body,
-    );
-    expect(last?.status).toBe(200);
-    return (last as Reply<TransferBody>).body;
-  }
 
   async function follow(as: LedgerHttpClient, accountId: string): Promise<SseClient> {
     const stream = await SseClient.connect(as.streamUrl(accountId), { ...as.streamHeaders(), 'last-event-id': '0' });
     streams.push(stream);
     expect(stream.status).toBe(200);
     return stream;
-  }
-
-  function transferNotFound(reply: Reply<unknown>): void {
-    expect(reply.status).toBe(404);
-    expect(reply.contentType).toMatch(PROBLEM_JSON);
-    expect(reply.body).toMatchObject({ type: problemType('transfer-not-found'), status: 404 });
   }
 
   /** `npm run ledger -- <args>` against the run's database, as an operator at a shell runs it. */
@@ -137,8 +79,8 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
   }
 
   it('shows a transfer and a hold whole on both sides: by id, in each history, on each stream, to either party only', async () => {
-    const from = await open(payer, 'Ada Lovelace', 10_000);
-    const to = await open(payee, 'Charles Babbage', 0);
+    const from = await openAccount(payer, 'Ada Lovelace', 10_000);
+    const to = await openAccount(payee, 'Charles Babbage', 0);
     const fromStream = await follow(payer, from);
     const toStream = await follow(payee, to);
 
@@ -267,8 +209,8 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
     // Either party may read both; anyone else is told what a missing transfer tells; no token, 401.
     expect(await transferIn(payee, transferId, 'completed')).toMatchObject({ transferId, fromAccountId: from, toAccountId: to });
     expect(await transferIn(payee, holdId, 'posted')).toMatchObject({ transferId: holdId, postedAmount: 1_000 });
-    transferNotFound(await stranger.readTransfer(transferId));
-    transferNotFound(await stranger.readTransfer(holdId, 0));
+    expectTransferNotFound(await stranger.readTransfer(transferId));
+    expectTransferNotFound(await stranger.readTransfer(holdId, 0));
     const anonymous = await fetch(`${system.pipeline.query.baseUrl}/transfers/${transferId}`, { headers: { connection: 'close' } });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('content-type')).toMatch(PROBLEM_JSON);
@@ -277,8 +219,8 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
   it(
     'never shows a transfer half done while its destination is parked; heal completes it and verify finds money conserved',
     async () => {
-      const from = await open(payer, 'Grace Hopper', 5_000);
-      const to = await open(payee, 'Alan Turing', 0);
+      const from = await openAccount(payer, 'Grace Hopper', 5_000);
+      const to = await openAccount(payee, 'Alan Turing', 0);
       expect(await accountAt(payee, to, 1)).toMatchObject({ balance: 0, version: 1 });
 
       await poison(to);
@@ -309,7 +251,7 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
         counterpartyAccountId: to,
       });
       for (let ask = 0; ask < 5; ask++) {
-        transferNotFound(await payer.readTransfer(transferId, 300));
+        expectTransferNotFound(await payer.readTransfer(transferId, 300));
       }
       expect((await payee.read(to)).body).toMatchObject({ balance: 0, version: 1 });
 
@@ -342,9 +284,16 @@ describe(`transfers through the four apps as processes (app logs: ${SYSTEM_LOG_D
         action: 'verify',
         consistent: true,
         differences: [],
-        summary: { currencies: [{ currency: 'EUR', deposited: String(deposited), withdrawn: '0', balances: String(deposited) }] },
+        summary: {
+          currencies: system.client.supply.summary().map(({ currency, deposited, withdrawn }) => ({
+            currency,
+            deposited: String(deposited),
+            withdrawn: String(withdrawn),
+            balances: String(deposited - withdrawn),
+          })),
+        },
       });
     },
     PARKED_TIMEOUT_MS,
   );
-});
+}
