@@ -2,6 +2,13 @@ import { DatabaseError } from 'pg';
 import { appendBatchStatement, encodeAlone } from './batch-append';
 import type { IdempotencyClaim, IdempotencyRecord, MultiStreamAppendRequest, MultiStreamAppendResult } from './event-store.port';
 import type { Queryable } from './queryable';
+import {
+  EVENT_ID_CONSTRAINT,
+  IDEMPOTENCY_KEY_CONSTRAINT,
+  STREAM_CONSTRAINT,
+  STREAM_VERSION_CONSTRAINT,
+  uniqueViolation,
+} from './unique-violations';
 
 /** What a multi-stream append alone needs from the store that runs it. */
 export interface MultiStreamAppendHost {
@@ -12,12 +19,6 @@ export interface MultiStreamAppendHost {
   claimNotify(): boolean;
   committedQuietly(streamId: string): void;
 }
-
-const UNIQUE_VIOLATION = '23505';
-const IDEMPOTENCY_KEY_CONSTRAINT = 'idempotency_keys_pkey';
-const STREAM_CONSTRAINT = 'streams_pkey';
-const STREAM_VERSION_CONSTRAINT = 'events_stream_id_version_key';
-const EVENT_ID_CONSTRAINT = 'events_event_id_key';
 
 /**
  * A multi-stream append (already validated) alone: the batch statement with one item
@@ -40,8 +41,9 @@ export async function appendStreamsAlone(host: MultiStreamAppendHost, request: M
 
 /** What a statement's error means for the request, once rolled back; rethrows what it cannot answer. */
 async function refused(host: MultiStreamAppendHost, request: MultiStreamAppendRequest, error: unknown): Promise<MultiStreamAppendResult> {
-  if (!(error instanceof DatabaseError) || error.code !== UNIQUE_VIOLATION) throw error;
-  switch (error.constraint) {
+  const constraint = uniqueViolation(error);
+  if (constraint === null || !(error instanceof DatabaseError)) throw error;
+  switch (constraint) {
     case IDEMPOTENCY_KEY_CONSTRAINT: {
       if (request.idempotency === undefined) throw error;
       // The key's first use committed while this statement ran (a unique check waits for the other transaction).

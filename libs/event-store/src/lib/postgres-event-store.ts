@@ -1,4 +1,3 @@
-import { DatabaseError } from 'pg';
 import { appendedResult, type AppendedRow } from './appended-rows';
 import {
   assertValidAppendRequest,
@@ -43,6 +42,7 @@ import type { Queryable } from './queryable';
 import { storedEventFromRow, toVersion, type StoredEventRow } from './stored-event.row';
 import { readStreamEvents } from './stream-events.reader';
 import { eventRecord } from './event-record';
+import { EVENT_ID_CONSTRAINT, IDEMPOTENCY_KEY_CONSTRAINT, STREAM_VERSION_CONSTRAINT, uniqueViolation } from './unique-violations';
 
 export interface PostgresEventStoreOptions {
   /**
@@ -65,11 +65,6 @@ export interface PostgresEventStoreOptions {
    */
   readonly groupCommit?: boolean | GroupCommitOptions;
 }
-
-const UNIQUE_VIOLATION = '23505';
-const IDEMPOTENCY_KEY_CONSTRAINT = 'idempotency_keys_pkey';
-const STREAM_VERSION_CONSTRAINT = 'events_stream_id_version_key';
-const EVENT_ID_CONSTRAINT = 'events_event_id_key';
 
 interface ReadRow {
   readonly is_snapshot: boolean;
@@ -104,11 +99,6 @@ function isEventRow(row: ReadRow): row is ReadRow & StoredEventRow {
     row.metadata !== null &&
     row.occurred_at !== null
   );
-}
-
-function uniqueViolation(error: unknown): string | null {
-  if (error instanceof DatabaseError && error.code === UNIQUE_VIOLATION) return error.constraint ?? '';
-  return null;
 }
 
 export class PostgresEventStore implements EventStore {
