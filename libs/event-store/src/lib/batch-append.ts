@@ -9,7 +9,7 @@ import type { Queryable } from './queryable';
 /** What a batch needs from the store that runs it. */
 export interface BatchAppendHost {
   readonly db: Queryable;
-  /** One request in a statement of its own, for the fallback. */
+  /** One request in a statement of its own (the batch statement with one item), for the fallback. */
   appendAlone(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult>;
   /** Whether this commit should carry the NOTIFY; when it does not, `committedQuietly` is told. */
   claimNotify(): boolean;

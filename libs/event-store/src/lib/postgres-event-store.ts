@@ -131,7 +131,7 @@ export class PostgresEventStore implements EventStore {
     };
     const host: BatchAppendHost = {
       ...this.multiStreamHost,
-      appendAlone: (request) => this.appendOneRequestAlone(request),
+      appendAlone: (request) => appendStreamsAlone(this.multiStreamHost, request),
       fellBack: () => {
         this.fallbacks += 1;
       },
@@ -152,8 +152,8 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Every stream or none, in one transaction. With group commit, as one item of a batch (it commits or
-   * fails whole, beside the batch's other items); otherwise, or when it creates several streams, alone. On a single session, the session
-   * must not be inside a transaction of the caller's.
+   * fails whole, beside the batch's other items); otherwise, or when it creates several streams, alone.
+   * On a single session, the session must not be inside a transaction of the caller's.
    */
   async appendStreams(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
     assertValidMultiStreamAppendRequest(request);
@@ -171,28 +171,6 @@ export class PostgresEventStore implements EventStore {
   groupCommitStats(): GroupCommitStats & { readonly fallbacks: number } {
     const stats = this.committer?.stats() ?? { batches: 0, items: 0, largestBatch: 0 };
     return { ...stats, fallbacks: this.fallbacks };
-  }
-
-  /** A batch's item alone, after its batch failed: a single append by its own, cheaper statement. */
-  private async appendOneRequestAlone(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
-    const [stream, ...others] = request.streams;
-    if (stream === undefined || others.length > 0 || (request.deadlines ?? []).length > 0) {
-      return appendStreamsAlone(this.multiStreamHost, request);
-    }
-    const single: AppendRequest = { ...stream, ...(request.idempotency ? { idempotency: request.idempotency } : {}) };
-    const result = await this.appendAlone(single);
-    switch (result.kind) {
-      case 'appended':
-        return { kind: 'appended', streams: [{ streamId: stream.streamId, nextVersion: result.nextVersion, events: result.events }] };
-      case 'conflict':
-        return { kind: 'conflict', streamId: stream.streamId, expectedVersion: stream.expectedVersion };
-      case 'idempotency-key-used':
-        return result;
-      default: {
-        const _exhaustive: never = result;
-        throw new Error(`event store: unhandled append result ${JSON.stringify(_exhaustive)}`);
-      }
-    }
   }
 
   /** One append as one statement: its own transaction, unless the session is inside the caller's. */
