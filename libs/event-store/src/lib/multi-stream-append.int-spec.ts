@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
 import type { AppendResult, MultiStreamAppendResult, StreamAppend } from './event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
+import { listenForAppended } from './testing/appended-notifications';
 import { newEvent, newEvents, uniqueStreamId } from './testing/event.fixture';
 
 const SNAPSHOTS = { snapshotSchemaVersion: 1 };
@@ -195,14 +196,7 @@ describe('PostgresEventStore.appendStreams under concurrency, with group commit'
     const listener = await db.pool.connect();
     const [first, second, refused] = [uniqueStreamId('n1'), uniqueStreamId('n2'), uniqueStreamId('n3')];
     try {
-      const received: string[] = [];
-      let firstArrived: () => void = () => undefined;
-      const arrived = new Promise<void>((resolve) => (firstArrived = resolve));
-      listener.on('notification', (n) => {
-        received.push(n.payload ?? '');
-        if (n.channel === 'event_store_appended' && n.payload === first) firstArrived();
-      });
-      await listener.query('LISTEN event_store_appended');
+      const { received, arrived } = await listenForAppended(listener, first);
 
       const opened = await store.appendStreams({
         streams: [first, second].map((streamId) => ({ streamId, expectedVersion: 0, events: [newEvent()] })),

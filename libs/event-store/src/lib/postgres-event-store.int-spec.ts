@@ -3,6 +3,7 @@ import { DatabaseError, Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations } from './event-store.migrations';
 import { AppendRequest, AppendResult, StoredEvent } from './event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
+import { listenForAppended } from './testing/appended-notifications';
 import { newEvent, newEvents, uniqueStreamId } from './testing/event.fixture';
 
 function appended(result: AppendResult): Extract<AppendResult, { kind: 'appended' }> {
@@ -448,14 +449,7 @@ describe('PostgresEventStore', () => {
       const listener = await pool.connect();
       const streamId = uniqueStreamId(`it's`);
       try {
-        const received: string[] = [];
-        let firstArrived: () => void = () => undefined;
-        const arrived = new Promise<void>((resolve) => (firstArrived = resolve));
-        listener.on('notification', (n) => {
-          received.push(n.payload ?? '');
-          if (n.channel === 'event_store_appended' && n.payload === streamId) firstArrived();
-        });
-        await listener.query('LISTEN event_store_appended');
+        const { received, arrived } = await listenForAppended(listener, streamId);
 
         appended(await store.append({ streamId, expectedVersion: 0, events: newEvents(2) }));
         expect((await store.append({ streamId, expectedVersion: 0, events: [newEvent()] })).kind).toBe('conflict');
