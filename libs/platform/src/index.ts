@@ -19,6 +19,7 @@ export * from './lib/database/postgres-pool.module';
 export * from './lib/database/run-migrations';
 export * from './lib/database/database-roles';
 export * from './lib/database/database-unavailability';
+export * from './lib/database/prepared-statement';
 export * from './lib/platform.module';
 export * from './lib/resilience/backoff';
 export * from './lib/async/wake-signal';
