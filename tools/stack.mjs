@@ -4,7 +4,7 @@
 //   node tools/stack.mjs test    (npm test)   install if needed, infrastructure, lint, type-check and test every project
 // Both stop on Ctrl-C/SIGTERM whatever they started, and only that.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +13,7 @@ import { waitUntil } from './lib/net.mjs';
 import { appLogsDir, repoRoot } from './lib/paths.mjs';
 import { exitCodeOf, isAlive } from './lib/process.mjs';
 import { shown } from './lib/files.mjs';
-import { importPackage } from './lib/modules.mjs';
+import { consoleLine, forwardOutput } from './lib/app-output.mjs';
 import { filesChangedBetween, installChangedFilesMessage, trackedFilesState } from './lib/install.mjs';
 
 const APPS = [
@@ -301,28 +301,6 @@ async function migrate(app, env) {
   if (outcome !== 0 && !stopRequested) throw new Error(`${app.name}: migrations failed (exit ${outcome})`);
 }
 
-/**
- * How an app's log line is shown on the console: the apps write JSON (their stdout is a pipe), which stays
- * as is in the log files; a person at a terminal reads it through pino-pretty.
- */
-async function consoleLine() {
-  const pretty = process.stdout.isTTY ? await importPackage('pino-pretty') : undefined;
-  if (!pretty) return (line) => line;
-  const format = pretty.prettyFactory({
-    colorize: true,
-    translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,name',
-  });
-  return (line) => {
-    if (!line.startsWith('{')) return line;
-    try {
-      return format(JSON.parse(line)).trimEnd();
-    } catch {
-      return line;
-    }
-  };
-}
-
 /** Starts one app; its output goes to the console prefixed with its name and to tools/.local/logs/<app>.log. */
 function startApp(app, env, display, onUnexpectedExit) {
   const logFile = join(appLogsDir, `${app.name}.log`);
@@ -330,14 +308,7 @@ function startApp(app, env, display, onUnexpectedExit) {
     env: { ...env, DATABASE_URL: asRole(env.DATABASE_URL, app.role) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const file = createWriteStream(logFile, { flags: 'a' });
-  const prefix = `[${app.name}]`.padEnd(12);
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      console.log(`${prefix}${display(line)}`);
-      file.write(line + '\n');
-    });
-  }
+  const file = forwardOutput([child.stdout, child.stderr], { name: app.name, display, logFile });
   const port = Number(env[app.portVariable]);
   const entry = { app, child, port, logFile, exitCode: undefined };
   exited.then((code) => {

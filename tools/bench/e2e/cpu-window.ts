@@ -24,7 +24,7 @@ export class CpuWindow {
   private start: Reading | null = null;
 
   private constructor(
-    private readonly pids: ReadonlyMap<string, number | null>,
+    private readonly pids: ReadonlyMap<string, readonly number[] | null>,
     private readonly postgres: BackendCpu,
   ) {}
 
@@ -35,15 +35,18 @@ export class CpuWindow {
     database: string,
     brokers: string,
   ): Promise<CpuWindow> {
-    const pids = new Map<string, number | null>(apps.map((app) => [app, pipeline[app].process.pid ?? null]));
-    pids.set('load generator', process.pid);
-    pids.set('kafka broker', listenerProcess(Number(brokers.split(',')[0]?.split(':')[1])));
+    const pid = (n: number | null | undefined) => (n === null || n === undefined ? null : [n]);
+    const pids = new Map<string, readonly number[] | null>(apps.map((app) => [app, pid(pipeline[app].process.pid)]));
+    const outputs = apps.flatMap((app) => pipeline[app].outputProcess?.pid ?? []);
+    if (outputs.length > 0) pids.set('log output (as npm start)', outputs);
+    pids.set('load generator', [process.pid]);
+    pids.set('kafka broker', pid(listenerProcess(Number(brokers.split(',')[0]?.split(':')[1]))));
     return new CpuWindow(pids, await BackendCpu.open(databaseUrl, database, { serverProcesses: true }));
   }
 
   private read(): Reading {
     const processes = new Map<string, number | null>();
-    for (const [name, pid] of this.pids) processes.set(name, pid === null ? null : processCpuSeconds(pid));
+    for (const [name, pids] of this.pids) processes.set(name, pids === null ? null : sumOrNull(pids.map(processCpuSeconds)));
     return { at: performance.now(), machine: machineTicks(), processes, everyProcess: everyProcessCpuSeconds() };
   }
 
@@ -72,4 +75,8 @@ export class CpuWindow {
   close(): Promise<void> {
     return this.postgres.close();
   }
+}
+
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  return values.some((v) => v === null) ? null : values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
 }

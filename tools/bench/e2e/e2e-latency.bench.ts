@@ -34,7 +34,10 @@ import { buildApps } from '../lib/pipeline';
 import { formatTable } from '../lib/table';
 import { profilesIn, summariseProfile } from './cpu-profile.summary';
 import { CPU_TABLE_HEADER, cpuTableRows, type CpuAccount } from './cpu-table';
+import { residentMemory, type ResidentMemory } from '../lib/process-memory';
+import { ChangeNotifications } from './change-notifications';
 import { CpuWindow } from './cpu-window';
+import { DatabaseActivityWindow, type DatabaseActivity } from './database-activity';
 import { awaitProjected, commandAndRead, noFailures, StreamArrivals, type Failures } from './e2e-workload';
 import { summarise, type CommandSample, type Distribution } from './latency-samples';
 import { stageTimes } from './stage-timestamps';
@@ -87,6 +90,10 @@ interface VariantResult {
   readonly distributions: Distribution[];
   /** CPU each process serving the run used during the measured window, against the machine's busy time. */
   readonly cpu: CpuAccount;
+  /** What the apps asked of Postgres over the measured window. */
+  readonly database: DatabaseActivity;
+  /** Each app's resident memory at the window's end, and its peak so far. */
+  readonly memory: Partial<Record<PipelineApp, ResidentMemory | null>>;
   readonly profiles?: Record<string, ReturnType<typeof summariseProfile>>;
 }
 
@@ -106,6 +113,7 @@ async function measure(pipeline: Pipeline, opts: Options, database: BenchDatabas
   const accounts = await openAccounts(urls.command, opts.accounts, as);
   await awaitProjected(urls.query, accounts, as);
   const streams = await StreamArrivals.follow(urls.query, accounts, await followerTokens(accounts.length));
+  const announcements = await ChangeNotifications.listen(database.url);
   const failures: Failures = noFailures();
   const account = (n: number) => accounts[n % accounts.length] as string;
   if (opts.warmupMs > 0) {
@@ -115,18 +123,26 @@ async function measure(pipeline: Pipeline, opts: Options, database: BenchDatabas
   process.stdout.write(`  measuring: ${opts.rate}/s for ${opts.durationMs / 1000} s...\n`);
   const samples: CommandSample[] = [];
   const cpuWindow = await CpuWindow.open(pipeline, APPS, database.url, database.name, opts.brokers);
+  const activity = await DatabaseActivityWindow.open(database.url, database.name);
+  await activity.begin();
   await cpuWindow.begin();
   const load = await openLoop(opts.rate, opts.durationMs, (n) => commandAndRead(urls, as, account(n), n, opts.reads, samples, failures));
   const cpu = await cpuWindow.end(load.sent).finally(() => cpuWindow.close());
+  const databaseActivity = await activity.end().finally(() => activity.close());
+  const memory = Object.fromEntries(APPS.map((app) => [app, residentMemory(pipeline[app].process.pid ?? -1)]));
   // The last commands' changes may still be on their way to the streams.
   const deadline = Date.now() + 15_000;
   while (samples.some((s) => streams.at(s.accountId, s.version) === undefined) && Date.now() < deadline) {
     await sleep(100);
   }
-  for (const sample of samples) sample.streamedAt = streams.at(sample.accountId, sample.version);
+  for (const sample of samples) {
+    sample.streamedAt = streams.at(sample.accountId, sample.version);
+    sample.announcedAt = announcements.at(sample.accountId, sample.version);
+  }
   streams.close();
+  await announcements.close();
   const stages = await stageTimes(database.url, opts.brokers, pipeline.topic);
-  return { load, failures, distributions: summarise(samples, stages), cpu };
+  return { load, failures, distributions: summarise(samples, stages), cpu, database: databaseActivity, memory };
 }
 
 async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<VariantResult> {
@@ -190,11 +206,34 @@ function report(results: readonly VariantResult[]): void {
         `  CPU over the measured ${r.cpu.windowSeconds} s, ${r.cpu.commands} commands, ${r.cpu.cpus} CPUs:\n` +
         `${indent(formatTable(CPU_TABLE_HEADER, cpuTableRows(r.cpu)))}\n`,
     );
+    process.stdout.write(`${indent(databaseReport(r.database, r.cpu.commands))}\n${indent(memoryReport(r.memory))}\n`);
     for (const [app, profile] of Object.entries(r.profiles ?? {})) {
       process.stdout.write(`  ${app} profile, self time by origin: ${profile.origins.map((o) => `${o.what} ${o.share}%`).join(', ')}\n`);
       for (const f of profile.functions.slice(0, 8)) process.stdout.write(`    ${String(f.share).padStart(5)}%  ${f.what}\n`);
     }
   }
+}
+
+const perCommand = (n: number, commands: number) => (commands === 0 ? 'n/a' : (n / commands).toFixed(3));
+
+function databaseReport(activity: DatabaseActivity, commands: number): string {
+  const head = `Postgres: ${activity.transactions} transactions in the bench database, ${perCommand(activity.transactions, commands)} per command`;
+  if ('unavailable' in activity.statements) {
+    return `${head}; statements per app need pg_stat_statements in shared_preload_libraries (${activity.statements.unavailable})`;
+  }
+  const rows = activity.statements.map((s) => [
+    s.app,
+    perCommand(s.calls, commands),
+    perCommand(s.execMs, commands),
+    perCommand(s.planMs, commands),
+  ]);
+  return `${head}\n${formatTable(['app', 'statements/command', 'exec ms/command', 'plan ms/command'], rows)}`;
+}
+
+function memoryReport(memory: VariantResult['memory']): string {
+  const mib = (n: number | undefined) => (n === undefined ? 'n/a' : n.toFixed(0));
+  const rows = Object.entries(memory).map(([app, m]) => [app, mib(m?.rssMiB), mib(m?.peakMiB)]);
+  return formatTable(['app', 'RSS MiB at the end', 'peak RSS MiB'], rows);
 }
 
 async function main(): Promise<void> {

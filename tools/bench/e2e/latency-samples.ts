@@ -13,6 +13,8 @@ export interface CommandSample {
   readOkAt?: number;
   /** The account's SSE stream delivered this version at this time. */
   streamedAt?: number;
+  /** The projector's NOTIFY naming this version (or a later one) reached a listener at this time. */
+  announcedAt?: number;
 }
 
 /** Epoch milliseconds with performance.now()'s resolution: comparable with the database's and Kafka's clocks. */
@@ -51,14 +53,19 @@ interface Staged {
   readonly relayed: number;
   readonly projected: number;
   readonly streamed: number;
+  readonly announced: number | undefined;
 }
 
 /** Each stage of an event's path through the apps, and the whole of it. */
-const STAGES: readonly (readonly [measure: string, time: (x: Staged) => number])[] = [
+const STAGES: readonly (readonly [measure: string, time: (x: Staged) => number | undefined])[] = [
   ['stage: append tx start -> 201', (x) => x.s.acceptedAt - x.appended],
   ['stage: append tx start -> relayed', (x) => x.relayed - x.appended],
   ['stage: relayed -> projector tx start', (x) => x.projected - x.relayed],
   ['stage: projector tx start -> SSE seen', (x) => x.streamed - x.projected],
+  // The same, split where the projector's NOTIFY reaches a listener: its transaction, commit and
+  // announcement before; the query service's wake-up, read and stream write after.
+  ['  of which: projector tx start -> NOTIFY received', (x) => (x.announced === undefined ? undefined : x.announced - x.projected)],
+  ['  of which: NOTIFY received -> SSE seen', (x) => (x.announced === undefined ? undefined : x.streamed - x.announced)],
   ['append tx start -> SSE seen (sum)', (x) => x.streamed - x.appended],
 ];
 
@@ -71,7 +78,7 @@ export function summarise(samples: readonly CommandSample[], stages: ReadonlyMap
   const staged = samples.flatMap((s): Staged[] => {
     const t = stages.get(s.eventId);
     return t?.relayedAt !== undefined && t.projectedAt !== undefined && s.streamedAt !== undefined
-      ? [{ s, appended: t.appendedAt, relayed: t.relayedAt, projected: t.projectedAt, streamed: s.streamedAt }]
+      ? [{ s, appended: t.appendedAt, relayed: t.relayedAt, projected: t.projectedAt, streamed: s.streamedAt, announced: s.announcedAt }]
       : [];
   });
   return [
@@ -87,6 +94,6 @@ export function summarise(samples: readonly CommandSample[], stages: ReadonlyMap
       'command: sent -> 201',
       samples.map((s) => s.acceptedAt - s.sentAt),
     ),
-    ...STAGES.map(([measure, time]) => distribution(measure, staged.map(time))),
+    ...STAGES.map(([measure, time]) => distribution(measure, defined(staged.map(time)))),
   ];
 }

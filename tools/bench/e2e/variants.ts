@@ -1,4 +1,8 @@
-import type { PipelineApp, PipelineAppOptions } from '@ledger/testing';
+import { join } from 'node:path';
+import { PIPELINE_APPS, type PipelineApp, type PipelineAppOptions } from '@ledger/testing';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const LOGS = join(ROOT, 'tmp', 'bench-e2e-logs');
 
 /** One configuration of the four apps to measure; the others in the same run are its baselines. */
 export interface Variant {
@@ -14,8 +18,20 @@ export interface Variant {
 export const VARIANTS: readonly Variant[] = [
   {
     name: 'defaults',
-    description: 'the apps with their defaults, as `npm start` runs them',
+    description: 'the apps with their defaults, logging warnings and errors only (LOG_LEVEL=warn)',
     env: {},
+  },
+  {
+    name: 'npm-start',
+    description:
+      'as `npm start` runs them for a person at a terminal: the default log level, every line pretty-printed and written to a log file',
+    env: { LOG_LEVEL: 'info' },
+    apps: Object.fromEntries(
+      PIPELINE_APPS.map((app) => [
+        app,
+        { outputThrough: [process.execPath, join(ROOT, 'tools', 'app-output.mjs'), app, join(LOGS, `${app}.log`), '--terminal'] },
+      ]),
+    ),
   },
 ];
 

@@ -29,6 +29,8 @@ export interface PipelineAppOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Node's own flags for this app, e.g. `--cpu-prof --cpu-prof-dir=...`. */
   readonly nodeArgs?: readonly string[];
+  /** The app's output goes through this command's stdin (see ChildAppOptions.outputThrough). */
+  readonly outputThrough?: readonly string[];
 }
 
 export interface PipelineOptions {
@@ -152,6 +154,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
         [PORT_VARIABLES[app]]: String(port),
       },
       nodeArgs: options.apps?.[app]?.nodeArgs,
+      outputThrough: options.apps?.[app]?.outputThrough,
       readyPath: '/health/ready',
       timeoutMs: options.readyTimeoutMs ?? 60_000,
       logFile: logFileOf(app),

@@ -11,6 +11,8 @@ export interface ChildApp {
   /** The management listener (MANAGEMENT_PORT): `/metrics`, readiness details. */
   readonly managementUrl: string;
   readonly process: ChildProcess;
+  /** The process the app's output goes through, when `outputThrough` named one. */
+  readonly outputProcess?: ChildProcess;
   /** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
   stop(): Promise<void>;
 }
@@ -28,6 +30,11 @@ export interface ChildAppOptions {
   readonly timeoutMs?: number;
   /** stdout and stderr go to this file; without it stdout is dropped and stderr passed through. */
   readonly logFile?: string;
+  /**
+   * A command (`[file, ...args]`) whose stdin gets the app's stdout and stderr, run as a process of its
+   * own (e.g. `npm start`'s handling of the apps' logs, tools/app-output.mjs); instead of `logFile`.
+   */
+  readonly outputThrough?: readonly string[];
 }
 
 const STOP_GRACE_MS = 10_000;
@@ -44,11 +51,14 @@ function outputOf(logFile: string | undefined): ['ignore', 'ignore' | 'pipe', 'i
 export async function startChildApp(options: ChildAppOptions): Promise<ChildApp> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const managementPort = options.managementPort ?? (await freePort());
+  const output = options.outputThrough === undefined ? undefined : startOutputProcess(options.outputThrough);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main, ...(options.args ?? [])], {
     env: { ...options.env, MANAGEMENT_PORT: String(managementPort) },
-    stdio: outputOf(options.logFile),
+    stdio: output === undefined ? outputOf(options.logFile) : ['ignore', output.stdin, output.stdin],
   });
   trackChild(child);
+  // The app holds its own copy of the pipe: once it exits, the output process reads to the end and exits too.
+  output?.stdin?.destroy();
   if (options.logFile !== undefined) {
     const log = createWriteStream(options.logFile, { flags: 'w' });
     child.stdout?.pipe(log, { end: false });
@@ -75,7 +85,23 @@ export async function startChildApp(options: ChildAppOptions): Promise<ChildApp>
     }
     await sleep(READY_POLL_MS);
   }
-  return { baseUrl, managementUrl: `http://127.0.0.1:${managementPort}`, process: child, stop: () => stopChild(child) };
+  return {
+    baseUrl,
+    managementUrl: `http://127.0.0.1:${managementPort}`,
+    process: child,
+    outputProcess: output,
+    stop: async () => {
+      await stopChild(child);
+      if (output !== undefined) await stopChild(output);
+    },
+  };
+}
+
+function startOutputProcess([file, ...args]: readonly string[]): ChildProcess {
+  if (file === undefined) throw new Error('outputThrough names no command');
+  const output = spawn(file, args, { stdio: ['pipe', 'ignore', 'inherit'] });
+  trackChild(output);
+  return output;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
