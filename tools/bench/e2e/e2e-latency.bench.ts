@@ -12,9 +12,9 @@
  * projector transaction's `processed_at`, and the stream's arrival at the client.
  *
  * Variants (see variants.ts) run one after the other in the same invocation, each on its own
- * pipeline: the first is the baseline of the others. `--baseline <dist>` runs the apps of another
- * build first (e.g. `git worktree add` of the commit before a change, built there) for a before/after
- * of code changes in the same run. Prints a table and writes
+ * pipeline: the first is the baseline of the others. `--baseline <dist>` runs each variant on the apps
+ * of another build first (e.g. `git worktree add` of the commit before a change, built there; or a copy
+ * of `dist` kept from before it), for a before/after of code changes in the same run. Prints a table and writes
  * tools/bench/results/e2e.json; --profile also writes each app's CPU profile and prints its hottest code.
  * CPU is accounted for every process serving the run (the apps, the load generator, Postgres with its
  * background processes, the Kafka broker) against the machine's busy time over the measured window,
@@ -41,7 +41,7 @@ import { DatabaseActivityWindow, type DatabaseActivity } from './database-activi
 import { awaitProjected, commandAndRead, noFailures, StreamArrivals, type Failures } from './e2e-workload';
 import { summarise, type CommandSample, type Distribution } from './latency-samples';
 import { stageTimes } from './stage-timestamps';
-import { baselineBuild, variantsNamed, type Variant } from './variants';
+import { onBaselineBuild, variantsNamed, type Variant } from './variants';
 import { sleep } from '@ledger/platform';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -70,10 +70,7 @@ function options() {
     durationMs: positiveNumber('duration', values.duration) * 1000,
     warmupMs: Number(values.warmup) * 1000,
     accounts: Math.round(positiveNumber('accounts', values.accounts)),
-    variants: [
-      ...(values.baseline === undefined ? [] : [baselineBuild(values.baseline)]),
-      ...variantsNamed(values.variants.split(',').map((v) => v.trim())),
-    ],
+    variants: withBaseline(variantsNamed(values.variants.split(',').map((v) => v.trim())), values.baseline),
     reads: !values['no-reads'],
     profile: values.profile,
     brokers: values.brokers,
@@ -81,6 +78,11 @@ function options() {
   };
 }
 type Options = ReturnType<typeof options>;
+
+/** Each variant on the baseline's build first, then on this workspace's, for a before/after in one run. */
+function withBaseline(variants: readonly Variant[], baseline: string | undefined): Variant[] {
+  return baseline === undefined ? [...variants] : variants.flatMap((v) => [onBaselineBuild(v, baseline), v]);
+}
 
 interface VariantResult {
   readonly variant: string;

@@ -35,9 +35,9 @@ export const VARIANTS: readonly Variant[] = [
   },
 ];
 
-/** The apps of another build, as they are configured by default: the "before" of a code change. */
-export function baselineBuild(distDir: string): Variant {
-  return { name: 'baseline', description: `the apps built in ${distDir}, with their defaults`, env: {}, distDir };
+/** `variant` on the apps of another build: the "before" of a code change, configured the same way. */
+export function onBaselineBuild(variant: Variant, distDir: string): Variant {
+  return { ...variant, name: `before:${variant.name}`, description: `${variant.description}; the apps built in ${distDir}`, distDir };
 }
 
 export function variantsNamed(names: readonly string[]): Variant[] {
