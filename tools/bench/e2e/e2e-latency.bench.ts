@@ -1,5 +1,6 @@
 /**
- * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --accounts 500 --variants defaults --baseline <dist> --profile --no-build]`
+ * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --accounts 500 --variants defaults,npm-start --baseline <dist>
+ *   --postgres <server url> --profile --no-build]`
  *
  * The four built apps as separate processes (as `npm start` runs them), on a fresh database and a
  * topic of their own; commands and reads as the ledger-bench service, with its token, each account's
@@ -62,6 +63,7 @@ function options() {
       'no-reads': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       brokers: { type: 'string', default: '127.0.0.1:9092' },
+      postgres: { type: 'string', default: DEFAULT_SERVER_URL },
       'no-build': { type: 'boolean', default: false },
     },
   });
@@ -74,6 +76,7 @@ function options() {
     reads: !values['no-reads'],
     profile: values.profile,
     brokers: values.brokers,
+    postgres: values.postgres,
     build: !values['no-build'],
   };
 }
@@ -151,7 +154,7 @@ async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<
   process.stdout.write(`\nvariant ${variant.name}: ${variant.description}\n`);
   const profileDir = opts.profile ? join(PROFILES, variant.name) : undefined;
   if (profileDir !== undefined) rmSync(profileDir, { recursive: true, force: true });
-  const database = await createBenchDatabase(DEFAULT_SERVER_URL, 'ledger_bench_e2e');
+  const database = await createBenchDatabase(opts.postgres, 'ledger_bench_e2e');
   let pipeline: Pipeline | undefined;
   try {
     pipeline = await startPipeline({
@@ -241,7 +244,7 @@ function memoryReport(memory: VariantResult['memory']): string {
 async function main(): Promise<void> {
   const opts = options();
   if (opts.build) buildApps();
-  const probe = await createBenchDatabase(DEFAULT_SERVER_URL, 'ledger_bench_e2e_probe');
+  const probe = await createBenchDatabase(opts.postgres, 'ledger_bench_e2e_probe');
   const machine = await machineInfo(probe.url).finally(() => probe.drop());
   const results: VariantResult[] = [];
   const caller = await benchCaller();
