@@ -14,8 +14,8 @@ export class ReadModelPool {
   constructor(private readonly dataSource: DataSource) {}
 
   async rows<R extends QueryResultRow>(statement: PreparedStatement | string, values: readonly unknown[]): Promise<R[]> {
-    const query = typeof statement === 'string' ? { text: statement } : statement;
-    const result = await this.pool().query<R>({ ...query, values: [...values] });
+    const config = typeof statement === 'string' ? { text: statement, values } : { name: statement.name, text: statement.text, values };
+    const result = await this.pool().query<R>(config as { text: string; values: unknown[] });
     return result.rows;
   }
 
