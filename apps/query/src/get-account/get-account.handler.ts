@@ -65,7 +65,9 @@ export class GetAccountHandler {
     const changes = new AccountChangesSubscription(this.changes, accountId, (version) => version >= minVersion);
     let leave: (() => void) | null = null;
     try {
-      let account = await this.find(accountId, caller);
+      // Announced below minVersion on this session: a read now would find the account behind, so the
+      // wait starts without one (the version's own announcement wakes it).
+      let account = this.changes.announcedBelow(accountId, minVersion) ? null : await this.find(accountId, caller);
       const already = reached(account, minVersion);
       if (already !== null) return { kind: 'found', account: already };
       leave = this.waiters.tryEnter();
