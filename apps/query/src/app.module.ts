@@ -4,7 +4,9 @@ import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model-schema';
 import { AuthModule } from '@ledger/auth';
 import { accessTokenOptionsOf, serviceModule, StrictValidationPipe } from '@ledger/platform';
+import { AccountReadsCoalescer } from './accounts/account-reads.coalescer';
 import { AccountReader } from './accounts/account.reader';
+import { ReadModelPool } from './accounts/read-model.pool';
 import { ReadModelReadiness } from './accounts/read-model.readiness';
 import { cursorCodecProvider } from './cursors/cursor-codec.provider';
 import { GetAccountHandler } from './get-account/get-account.handler';
@@ -58,7 +60,6 @@ export class AppModule {
       imports: [
         AuthModule.forRoot(accessTokenOptionsOf(config)),
         TypeOrmModule.forRootAsync({ inject: [QueryConfig], useFactory: typeOrmOptions }),
-        TypeOrmModule.forFeature(READ_MODEL_ENTITIES),
       ],
       controllers: [
         GetAccountHttpController,
@@ -74,7 +75,9 @@ export class AppModule {
         cursorCodecProvider,
         QueryMetrics,
         ReadModelReadiness,
+        ReadModelPool,
         AccountReader,
+        AccountReadsCoalescer,
         TransferReader,
         ReadModelChangesListener,
         StreamRegistry,

@@ -14,9 +14,15 @@ export class QueryMetrics {
   readonly readYourWritesRefused: Counter;
   readonly transferWait: Histogram<'outcome'>;
   readonly listening: Gauge;
+  readonly accountReads: Counter;
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
+    this.accountReads = new Counter({
+      name: 'ledger_query_account_change_reads_total',
+      help: 'Reads of an account for the readers that follow it (waits with minVersion, streams); one serves all asking at once.',
+      registers,
+    });
     this.sseClients = new Gauge({ name: 'ledger_query_sse_clients', help: 'Open account streams (SSE).', registers });
     this.sseRefused = new Counter({
       name: 'ledger_query_sse_refused_total',

@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type SelectQueryBuilder } from 'typeorm';
-import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model-schema';
+import { prepared } from '@ledger/platform';
 import type { OwnerPosition } from '../cursors/cursor.codec';
 import { postgresInstant } from '../edge/rfc3339';
 import { typesWithEffect } from './account-event.types';
-import { HISTORY_SELECT, historyFromRow, type AccountRecord, type HistoryRecord, type HistoryTableRow } from './account.record';
+import {
+  ACCOUNT_RECORD_SELECT,
+  accountFromRow,
+  HISTORY_SELECT,
+  historyFromRow,
+  type AccountRecord,
+  type AccountTableRow,
+  type HistoryRecord,
+  type HistoryTableRow,
+} from './account.record';
+import { ReadModelPool } from './read-model.pool';
 
 export interface OwnedAccount {
   readonly account: AccountRecord;
@@ -36,23 +44,51 @@ export interface HistoryTotals {
   readonly count: string;
 }
 
-// A JavaScript Date keeps milliseconds; the keyset position must be what the row holds, exactly.
-const EXACT_OPENED_AT = `to_char("account"."opened_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-const RESERVED = `"account"."reserved"::text`;
-
 const HISTORY = 'read_model.account_transactions';
+
+const FIND_ACCOUNT = prepared(`SELECT ${ACCOUNT_RECORD_SELECT} FROM read_model.accounts a WHERE a.account_id = $1::uuid`);
+
+/**
+ * The account and its history rows after a version, from one snapshot: one row per history row, each
+ * with the account beside it, or a single row with nulls where either is missing. `(SELECT 1)` leads,
+ * so the rows of an account the accounts table lacks are read all the same.
+ */
+const ACCOUNT_WITH_CHANGES = prepared(
+  `SELECT ${ACCOUNT_RECORD_SELECT}, h.*
+     FROM (SELECT 1) AS one
+     LEFT JOIN read_model.accounts a ON a.account_id = $1::uuid
+     LEFT JOIN LATERAL (
+       SELECT ${HISTORY_SELECT} FROM ${HISTORY} tx
+        WHERE tx.account_id = $1::uuid AND tx.version > $2::bigint ORDER BY tx.version ASC LIMIT $3
+     ) AS h ON true`,
+);
+
+// A JavaScript Date keeps milliseconds; the keyset position must be what the row holds, exactly.
+const EXACT_OPENED_AT = `to_char(a.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS opened_at_exact`;
+
+/** An account, and its history rows after a version, oldest first. */
+export interface AccountChanges {
+  readonly account: AccountRecord | null;
+  readonly changes: readonly HistoryRecord[];
+}
 
 /** Reads the read models, and only them. Every query is an index range. */
 @Injectable()
 export class AccountReader {
-  constructor(
-    @InjectRepository(AccountEntity) private readonly accounts: Repository<AccountEntity>,
-    @InjectRepository(AccountTransactionEntity) private readonly transactions: Repository<AccountTransactionEntity>,
-  ) {}
+  constructor(private readonly pool: ReadModelPool) {}
 
   async findAccount(accountId: string): Promise<AccountRecord | null> {
-    const [found] = await withReserved(this.accounts.createQueryBuilder('account').where('account.accountId = :accountId', { accountId }));
-    return found?.account ?? null;
+    const [row] = await this.pool.rows<AccountTableRow>(FIND_ACCOUNT, [accountId]);
+    return row === undefined ? null : accountFromRow(row);
+  }
+
+  /** The account, and up to `take` of its history rows after `afterVersion` (oldest first), in one read. */
+  async accountWithChanges(accountId: string, afterVersion: number, take: number): Promise<AccountChanges> {
+    const rows = await this.pool.rows<AccountTableRow & Partial<HistoryTableRow>>(ACCOUNT_WITH_CHANGES, [accountId, afterVersion, take]);
+    const first = rows[0];
+    const account = first === undefined || first.a_account_id === null ? null : accountFromRow(first);
+    const changes = rows.filter((row): row is AccountTableRow & HistoryTableRow => row.version != null).map(historyFromRow);
+    return { account, changes };
   }
 
   /** Newest first, within the filter. */
@@ -70,14 +106,6 @@ export class AccountReader {
     return this.historyRows(
       `SELECT ${HISTORY_SELECT} FROM ${HISTORY} tx WHERE ${where.join(' AND ')} ORDER BY tx.version DESC LIMIT $2`,
       params,
-    );
-  }
-
-  /** Oldest first, strictly after `afterVersion`: what a stream has not sent yet. */
-  changesAfter(accountId: string, afterVersion: number, take: number): Promise<HistoryRecord[]> {
-    return this.historyRows(
-      `SELECT ${HISTORY_SELECT} FROM ${HISTORY} tx WHERE tx.account_id = $1 AND tx.version > $2::bigint ORDER BY tx.version ASC LIMIT $3`,
-      [accountId, afterVersion, take],
     );
   }
 
@@ -108,7 +136,7 @@ export class AccountReader {
 
   /** Credits, debits and counts of the versions in (afterVersion, upToVersion], summed by Postgres. */
   async totalsBetween(accountId: string, afterVersion: number, upToVersion: number): Promise<HistoryTotals> {
-    const rows: HistoryTotals[] = await this.transactions.query(
+    const rows = await this.pool.rows<HistoryTotals>(
       `SELECT coalesce(sum(amount) FILTER (WHERE type = ANY($4::text[])), 0)::text AS "credits",
               coalesce(sum(amount) FILTER (WHERE type = ANY($5::text[])), 0)::text AS "debits",
               (count(*) FILTER (WHERE type = ANY($4::text[])))::text AS "creditCount",
@@ -125,34 +153,20 @@ export class AccountReader {
 
   /** An owner's accounts (by name or by id) in (opened_at, account_id) order, after `after` when given (keyset). */
   async byOwner(owner: OwnerFilter, after: OwnerPosition | null, take: number): Promise<OwnedAccount[]> {
-    const query = this.accounts
-      .createQueryBuilder('account')
-      .where('owner' in owner ? 'account.owner = :owner' : 'account.ownerId = :ownerId', owner)
-      .orderBy('account.openedAt', 'ASC')
-      .addOrderBy('account.accountId', 'ASC')
-      .limit(take);
-    if (after !== null) {
-      query.andWhere('(account.openedAt, account.accountId) > (CAST(:openedAt AS timestamptz), CAST(:accountId AS uuid))', {
-        openedAt: after[0],
-        accountId: after[1],
-      });
-    }
-    return withReserved(query);
+    const column = 'owner' in owner ? 'a.owner' : 'a.owner_id';
+    const keyset = after === null ? '' : 'AND (a.opened_at, a.account_id) > ($3::timestamptz, $4::uuid)';
+    const rows = await this.pool.rows<AccountTableRow & { opened_at_exact: string }>(
+      prepared(
+        `SELECT ${ACCOUNT_RECORD_SELECT}, ${EXACT_OPENED_AT} FROM read_model.accounts a
+          WHERE ${column} = $1::text ${keyset} ORDER BY a.opened_at ASC, a.account_id ASC LIMIT $2`,
+      ),
+      ['owner' in owner ? owner.owner : owner.ownerId, take, ...(after ?? [])],
+    );
+    return rows.map((row) => ({ account: accountFromRow(row), position: [row.opened_at_exact, row.a_account_id] }));
   }
 
   private async historyRows(sql: string, params: unknown[]): Promise<HistoryRecord[]> {
-    const rows: HistoryTableRow[] = await this.transactions.query(sql, params);
+    const rows = await this.pool.rows<HistoryTableRow>(sql, params);
     return rows.map(historyFromRow);
   }
-}
-
-/** Runs an accounts query with the columns the entity does not map: the reserved amount, and opened_at exactly. */
-async function withReserved(query: SelectQueryBuilder<AccountEntity>): Promise<OwnedAccount[]> {
-  query.addSelect(EXACT_OPENED_AT, 'opened_at_exact').addSelect(RESERVED, 'reserved_exact');
-  const { entities, raw } = await query.getRawAndEntities<{ opened_at_exact: string; reserved_exact: string }>();
-  return entities.map((account, index) => {
-    const extra = raw[index];
-    if (extra === undefined) throw new Error(`account ${account.accountId} came without its extra columns`);
-    return { account: Object.assign(account, { reserved: extra.reserved_exact }), position: [extra.opened_at_exact, account.accountId] };
-  });
 }

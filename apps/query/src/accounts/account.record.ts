@@ -6,6 +6,64 @@ import type { AccountEntity } from '@ledger/read-model-schema';
  */
 export type AccountRecord = AccountEntity & { readonly reserved: string };
 
+/**
+ * As ACCOUNT_RECORD_SELECT reads a row of `read_model.accounts`. The names carry an `a_` prefix so
+ * that one row can hold an account beside one of its history rows (HISTORY_SELECT's names).
+ */
+export interface AccountTableRow {
+  readonly a_account_id: string;
+  readonly a_owner: string;
+  readonly a_owner_id: string | null;
+  readonly a_currency: string;
+  readonly a_balance: string;
+  readonly a_reserved: string;
+  readonly a_status: AccountRecord['status'];
+  readonly a_version: string;
+  readonly a_opened_at: Date;
+  readonly a_updated_at: Date;
+  readonly a_total_deposited: string;
+  readonly a_total_withdrawn: string;
+  readonly a_transaction_count: string;
+  readonly a_last_activity_at: Date | null;
+}
+
+/** The select list of an AccountTableRow over `read_model.accounts` aliased `a` (exact numbers as text). */
+export const ACCOUNT_RECORD_SELECT = [
+  'a.account_id::text AS a_account_id',
+  'a.owner AS a_owner',
+  'a.owner_id AS a_owner_id',
+  'a.currency AS a_currency',
+  'a.balance::text AS a_balance',
+  'a.reserved::text AS a_reserved',
+  'a.status AS a_status',
+  'a.version::text AS a_version',
+  'a.opened_at AS a_opened_at',
+  'a.updated_at AS a_updated_at',
+  'a.total_deposited::text AS a_total_deposited',
+  'a.total_withdrawn::text AS a_total_withdrawn',
+  'a.transaction_count::text AS a_transaction_count',
+  'a.last_activity_at AS a_last_activity_at',
+].join(', ');
+
+export function accountFromRow(row: AccountTableRow): AccountRecord {
+  return {
+    accountId: row.a_account_id,
+    owner: row.a_owner,
+    ownerId: row.a_owner_id,
+    currency: row.a_currency,
+    balance: row.a_balance,
+    reserved: row.a_reserved,
+    status: row.a_status,
+    version: row.a_version,
+    openedAt: row.a_opened_at,
+    updatedAt: row.a_updated_at,
+    totalDeposited: row.a_total_deposited,
+    totalWithdrawn: row.a_total_withdrawn,
+    transactionCount: row.a_transaction_count,
+    lastActivityAt: row.a_last_activity_at,
+  };
+}
+
 /** One row of an account's history as the query serves it, transfer columns included. */
 export interface HistoryRecord {
   readonly accountId: string;

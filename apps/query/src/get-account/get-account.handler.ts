@@ -1,6 +1,7 @@
 import type { Caller } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord } from '../accounts/account.record';
+import { AccountReadsCoalescer } from '../accounts/account-reads.coalescer';
 import { AccountReader } from '../accounts/account.reader';
 import { visibleTo } from '../accounts/account.visibility';
 import { QueryMetrics } from '../query.metrics';
@@ -40,6 +41,7 @@ const reached = (account: AccountRecord | null, minVersion: number): AccountReco
 export class GetAccountHandler {
   constructor(
     private readonly reader: AccountReader,
+    private readonly reads: AccountReadsCoalescer,
     private readonly changes: ReadModelChangesListener,
     private readonly metrics: QueryMetrics,
     private readonly waiters: ReadYourWritesWaiters,
@@ -47,7 +49,7 @@ export class GetAccountHandler {
 
   async handle(query: GetAccount): Promise<GetAccountResult> {
     if (query.minVersion === undefined) {
-      const account = await this.find(query.accountId, query.caller);
+      const account = visibleTo(query.caller, await this.reader.findAccount(query.accountId));
       return account === null ? { kind: 'not-found' } : { kind: 'found', account };
     }
     return this.waitFor(query.accountId, query.minVersion, query.waitMs, query.caller, query.signal);
@@ -63,7 +65,9 @@ export class GetAccountHandler {
     const changes = new AccountChangesSubscription(this.changes, accountId, (version) => version >= minVersion);
     let leave: (() => void) | null = null;
     try {
-      let account = await this.find(accountId, caller);
+      // Announced below minVersion on this session: a read now would find the account behind, so the
+      // wait starts without one (the version's own announcement wakes it).
+      let account = this.changes.announcedBelow(accountId, minVersion) ? null : await this.find(accountId, caller);
       const already = reached(account, minVersion);
       if (already !== null) return { kind: 'found', account: already };
       leave = this.waiters.tryEnter();
@@ -96,8 +100,9 @@ export class GetAccountHandler {
     return { kind: 'not-reached', reachedVersion: account === null ? 0 : Number(account.version) };
   }
 
+  /** Through the account's shared reads: the wait's re-reads are those a change causes for every reader at once. */
   private async find(accountId: string, caller: Caller): Promise<AccountRecord | null> {
-    return visibleTo(caller, await this.reader.findAccount(accountId));
+    return visibleTo(caller, await this.reads.account(accountId));
   }
 
   private answered(started: number, account: AccountRecord): GetAccountResult {

@@ -10,6 +10,8 @@ import { QueryConfig } from '../query.config';
 export type ChangeCallback = (version: number | null) => void;
 
 const RECONNECT = { initialMs: 100, maxMs: 5_000 };
+/** Accounts whose announced version is remembered; past it the memory starts over (forgetting is always safe). */
+const MAX_ANNOUNCED = 100_000;
 const FIRST_CONNECT_WAIT_MS = 5_000;
 
 /**
@@ -22,6 +24,10 @@ const FIRST_CONNECT_WAIT_MS = 5_000;
 export class ReadModelChangesListener implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ReadModelChanges');
   private readonly subscribers = new Map<string, Set<ChangeCallback>>();
+  /** The highest version announced per account on the current session; empty while there is none. */
+  private readonly announced = new Map<string, number>();
+  /** Identifies the session whose notifications count; null while not listening. */
+  private session: object | null = null;
   private readonly stopping = new AbortController();
   private running: Promise<void> | null = null;
   private firstAttempt!: Promise<void>;
@@ -60,15 +66,33 @@ export class ReadModelChangesListener implements OnModuleInit, OnApplicationShut
     };
   }
 
-  private dispatch(notification: Notification): void {
+  /**
+   * true when this session heard the account announced at a version, and every version it heard is
+   * below `version`: a read now would find the account behind it, and the version, once committed, is
+   * announced on this session too (announcements of an account come in commit order, and one that is
+   * lost is covered by a `*`, which forgets all this). Otherwise (nothing heard, or not listening) false:
+   * only a read can tell.
+   */
+  announcedBelow(accountId: string, version: number): boolean {
+    const announced = this.session === null ? undefined : this.announced.get(accountId.toLowerCase());
+    return announced !== undefined && announced < version;
+  }
+
+  private dispatch(notification: Notification, session: object): void {
     if (notification.channel !== READ_MODEL_CHANGED_CHANNEL || notification.payload === undefined) return;
     const moved = decodeChangePayload(notification.payload);
     if (moved === 'everything') {
+      this.announced.clear();
       this.wakeAll();
       return;
     }
+    // A notification read before its session was taken as current still wakes; only its versions go unremembered.
+    const remember = session === this.session;
+    if (remember && this.announced.size + moved.length > MAX_ANNOUNCED) this.announced.clear();
     for (const { accountId, version } of moved) {
-      for (const callback of this.subscribers.get(accountId.toLowerCase()) ?? []) callback(version);
+      const key = accountId.toLowerCase();
+      if (remember && (this.announced.get(key) ?? 0) < version) this.announced.set(key, version);
+      for (const callback of this.subscribers.get(key) ?? []) callback(version);
     }
     // A transfer's item carries no version: its visibility hangs on its legs too, so its readers re-read.
     const transfers = decodeChangedTransfers(notification.payload);
@@ -95,11 +119,13 @@ export class ReadModelChangesListener implements OnModuleInit, OnApplicationShut
         client.on('error', (error: Error) => resolve(error.message));
         client.on('end', () => resolve('connection ended'));
       });
-      client.on('notification', (notification) => this.dispatch(notification));
+      const session = {};
+      client.on('notification', (notification) => this.dispatch(notification, session));
       try {
         await client.connect();
         await client.query(`LISTEN ${READ_MODEL_CHANGED_CHANNEL}`);
         failures = 0;
+        this.session = session;
         this.metrics.listening.set(1);
         // After LISTEN took effect: a change committed before it was never announced to us.
         this.wakeAll();
@@ -112,6 +138,8 @@ export class ReadModelChangesListener implements OnModuleInit, OnApplicationShut
         this.settleFirstAttempt();
         this.logger.warn(`cannot listen for read-model changes (${messageOf(error)})`);
       } finally {
+        this.session = null;
+        this.announced.clear();
         this.metrics.listening.set(0);
         await settledWithin(
           client.end().catch(() => undefined),

@@ -1,4 +1,4 @@
-import type { AccountReader } from '../accounts/account.reader';
+import type { ChangesAfter } from '../accounts/account-reads.coalescer';
 import type { AccountChangesSubscription } from '../read-model-changes/account-changes.subscription';
 import { formatStreamEvent, HEARTBEAT } from './stream-event';
 
@@ -22,8 +22,11 @@ export interface AccountStreamOptions {
   readonly until: Date;
 }
 
-/** Rows per read: a slow client gets at most one batch queued beyond what it has taken. */
-const BATCH = 200;
+/** Where a stream reads what it has not sent (the account's shared reads). */
+export interface StreamReads {
+  changesAfter(accountId: string, afterVersion: number): Promise<ChangesAfter>;
+}
+
 /** Idle waits are cut into slices only so a timer is never armed beyond Node's limit. */
 const IDLE_SLICE_MS = 60_000;
 
@@ -36,7 +39,7 @@ export class AccountStream {
   private lastSent: number;
 
   constructor(
-    private readonly reader: AccountReader,
+    private readonly reads: StreamReads,
     private readonly changes: AccountChangesSubscription,
     private readonly sink: StreamSink,
     private readonly options: AccountStreamOptions,
@@ -66,12 +69,12 @@ export class AccountStream {
     for (;;) {
       // Never read more while the client has not taken the last batch: the bound is the socket's, not ours.
       if (!(await this.sink.drained(this.options.drainTimeoutMs))) return;
-      const rows = await this.reader.changesAfter(this.options.accountId, this.lastSent, BATCH);
-      for (const row of rows) {
+      const { changes, complete } = await this.reads.changesAfter(this.options.accountId, this.lastSent);
+      for (const row of changes) {
         if (!this.sink.send(formatStreamEvent(row))) return;
         this.lastSent = Number(row.version);
       }
-      if (rows.length < BATCH) return;
+      if (complete) return;
     }
   }
 }

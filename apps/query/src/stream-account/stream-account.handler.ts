@@ -1,5 +1,6 @@
 import type { Caller } from '@ledger/auth';
 import { Injectable } from '@nestjs/common';
+import { AccountReadsCoalescer } from '../accounts/account-reads.coalescer';
 import { AccountReader } from '../accounts/account.reader';
 import { visibleTo } from '../accounts/account.visibility';
 import { GetAccountHandler } from '../get-account/get-account.handler';
@@ -20,6 +21,7 @@ export type OpenStreamResult =
 export class StreamAccountHandler {
   constructor(
     private readonly reader: AccountReader,
+    private readonly reads: AccountReadsCoalescer,
     private readonly listener: ReadModelChangesListener,
     private readonly accounts: GetAccountHandler,
     private readonly config: QueryConfig,
@@ -55,7 +57,7 @@ export class StreamAccountHandler {
         drainTimeoutMs: this.config.QUERY_SSE_DRAIN_TIMEOUT_MS,
         until: caller.expiresAt,
       };
-      return { kind: 'ready', follow: (sink) => new AccountStream(this.reader, changes, sink, options).run() };
+      return { kind: 'ready', follow: (sink) => new AccountStream(this.reads, changes, sink, options).run() };
     } catch (error) {
       changes.close();
       throw error;
