@@ -31,18 +31,18 @@ function responseView(reply: FastifyReply) {
  * One line per request once its response is sent (`request completed`, or `request errored` for a 5xx),
  * or once the client went away before it (`request aborted`), written by fastify's own hooks on the
  * root logger: no middleware layer, no child logger per request, no async context to carry. Probes
- * and metrics scrapes are not logged.
+ * and metrics scrapes are not logged; below `info` nothing of the line is even built.
  */
 export function logRequests(instance: FastifyInstance, logger: Logger): void {
   instance.addHook('onResponse', (request, reply, done) => {
-    if (!isQuiet(request.raw.url ?? '')) {
+    if (logger.isLevelEnabled('info') && !isQuiet(request.raw.url ?? '')) {
       const line = { req: requestView(request), res: responseView(reply), responseTime: Math.round(reply.elapsedTime) };
       logger.info(line, reply.statusCode >= 500 ? 'request errored' : 'request completed');
     }
     done();
   });
   instance.addHook('onRequestAbort', (request, done) => {
-    if (!isQuiet(request.raw.url ?? '')) logger.info({ req: requestView(request) }, 'request aborted');
+    if (logger.isLevelEnabled('info') && !isQuiet(request.raw.url ?? '')) logger.info({ req: requestView(request) }, 'request aborted');
     done();
   });
 }
