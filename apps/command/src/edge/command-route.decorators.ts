@@ -6,6 +6,7 @@ import type { CommandContext } from '@ledger/account-commands';
 import { AccountIdPipe } from '@ledger/platform';
 import { ApiCommand, type CommandOperation } from './api-command.decorator';
 import { commandContextOf, type ContextHeaders } from './command-context';
+import { ACCOUNT_COMMAND_BODY, SerializedCreated } from './response-serializers';
 
 /** A controller of commands on accounts, under `/accounts`. */
 export const CommandController = () => applyDecorators(ApiTags('accounts'), Controller('accounts'));
@@ -16,7 +17,12 @@ export const CommandController = () => applyDecorators(ApiTags('accounts'), Cont
  */
 export function CommandRoute(path: string, operation: Omit<CommandOperation, 'onAccount'> & { readonly scope?: Scope }) {
   const { scope = 'ledger:write', ...documented } = operation;
-  return applyDecorators(RequiresScope(scope), Post(path), ApiCommand({ ...documented, onAccount: path.startsWith(':accountId') }));
+  return applyDecorators(
+    RequiresScope(scope),
+    Post(path),
+    SerializedCreated(ACCOUNT_COMMAND_BODY),
+    ApiCommand({ ...documented, onAccount: path.startsWith(':accountId') }),
+  );
 }
 
 /** The path's account id, a UUID in lower case. */

@@ -7,6 +7,7 @@ import { ApiProblems, COMMAND } from './api-problems.decorator';
 import type { CommandProblemSlug } from './command-problems';
 import { TransferCommandResponse } from './transfer-command.response';
 import { TransferIdPipe } from './transfer-id.pipe';
+import { SerializedCreated, TRANSFER_COMMAND_BODY } from './response-serializers';
 
 /** A controller of transfer commands, under `/transfers`. */
 export const TransferController = () => applyDecorators(ApiTags('transfers'), Controller('transfers'));
@@ -40,6 +41,7 @@ export function NewTransferRoute(operation: TransferOperation) {
   return applyDecorators(
     RequiresScope('ledger:write'),
     Post(),
+    SerializedCreated(TRANSFER_COMMAND_BODY),
     ApiOperation({ summary: operation.summary, description: operation.description }),
     ApiTransferAccepted('this transfer (the same id and terms, from the same caller) was made before: the first response again'),
     ApiProblems(...TRANSFER_COMMAND, ...operation.refusals),
@@ -51,6 +53,7 @@ export function TransferActionRoute(action: string, operation: TransferOperation
   return applyDecorators(
     RequiresScope('ledger:write'),
     Post(`:transferId/${action}`),
+    SerializedCreated(TRANSFER_COMMAND_BODY),
     ApiOperation({ summary: operation.summary, description: operation.description }),
     ApiUuidParam('transferId', 'The transfer id (a UUID)'),
     ApiIdempotencyKeyHeader(),

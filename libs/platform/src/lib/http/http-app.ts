@@ -133,6 +133,8 @@ export async function createHttpApp(module: Type | DynamicModule): Promise<NestF
       ignoreTrailingSlash: true,
     },
     clientErrorHandler: answerClientError,
+    // No app mounts Nest middleware (request lines are fastify hooks: see LoggingModule), so no request pays for a middleware runner.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { databaseUnavailability } from '../database/database-unavailability';
+import { correlationIdOf } from './correlation-id';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { challengeOf, INTERNAL_PROBLEM, toProblem } from './problem-mapping';
 
@@ -21,8 +22,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 export function writeProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const mapped = toProblem(error);
   const path = request.url?.split('?')[0];
-  if (!mapped) logger.error({ err: error, path }, 'unhandled error');
-  else if (databaseUnavailability(error) !== null) logger.warn({ err: error, path }, 'database unavailable');
+  // Named as the request's own line names it (req.id): the logger carries no request context of its own.
+  const req = { id: correlationIdOf(request.raw) };
+  if (!mapped) logger.error({ err: error, path, req }, 'unhandled error');
+  else if (databaseUnavailability(error) !== null) logger.warn({ err: error, path, req }, 'database unavailable');
   const body = { ...(mapped ?? INTERNAL_PROBLEM), instance: request.url?.slice(0, 500) };
   if (reply.sent || reply.raw.headersSent) {
     reply.raw.end();

@@ -1,4 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { MetadataStorage as TransformerMetadata } from 'class-transformer/types/MetadataStorage';
+import { TransformationType } from 'class-transformer';
 import { getMetadataStorage } from 'class-validator';
 import { sharedProblem } from './problem';
 
@@ -31,6 +33,37 @@ function declaredFields(metatype: Metatype): ReadonlySet<string> {
     fieldsByClass.set(metatype, fields);
   }
   return fields;
+}
+
+// class-transformer's decorators record their metadata here; it has no public way to ask for it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage: transformerMetadata } = require('class-transformer/cjs/storage') as {
+  readonly defaultMetadataStorage: TransformerMetadata;
+};
+
+/** Whether class-transformer would do more than copy a body's fields onto a new instance: a `@Type`, `@Transform`, `@Expose` or `@Exclude`. */
+function reshapes(metatype: Metatype, fields: ReadonlySet<string>): boolean {
+  const target = metatype as unknown as new () => unknown;
+  if (transformerMetadata.getStrategy(target) !== 'none') return true;
+  if (transformerMetadata.getExposedMetadatas(target).length > 0 || transformerMetadata.getExcludedMetadatas(target).length > 0)
+    return true;
+  return [...fields].some(
+    (field) =>
+      transformerMetadata.findTypeMetadata(target, field) !== undefined ||
+      transformerMetadata.findTransformMetadatas(target, field, TransformationType.PLAIN_TO_CLASS).length > 0,
+  );
+}
+
+/** Classes whose instance is the body's fields copied onto it, decided once per class. */
+const copiedByClass = new WeakMap<Metatype, boolean>();
+
+function isCopied(metatype: Metatype): boolean {
+  let copied = copiedByClass.get(metatype);
+  if (copied === undefined) {
+    copied = !reshapes(metatype, declaredFields(metatype));
+    copiedByClass.set(metatype, copied);
+  }
+  return copied;
 }
 
 /**
@@ -116,6 +149,22 @@ export class StrictValidationPipe extends ValidationPipe {
     if (!wholeObject || !metadata.metatype) return super.transform(value, metadata);
     refuseUnknownFields(value as object, metadata.metatype);
     // A class without fields (close, unfreeze, a stream without parameters) takes `{}`; class-validator alone would refuse even that.
-    return declaredFields(metadata.metatype).size === 0 ? value : super.transform(value, metadata);
+    if (declaredFields(metadata.metatype).size === 0) return value;
+    return metadata.type === 'body' && isCopied(metadata.metatype)
+      ? this.validatedCopy(value as object, metadata.metatype as new () => object)
+      : super.transform(value, metadata);
+  }
+
+  /**
+   * A body as an instance of its class without class-transformer's round trip, for a class it would
+   * only copy the fields onto: a JSON object (checked above) has no gaps, no binary values and, once
+   * refuseUnknownFields passed, no prototype keys, so the instance is the one it would build. The
+   * same class-validator rules run on it, with the same options.
+   */
+  private async validatedCopy(body: object, metatype: new () => object): Promise<object> {
+    const entity = Object.assign(new metatype(), body);
+    const errors = await this.validate(entity, this.validatorOptions);
+    if (errors.length > 0) throw await this.exceptionFactory(errors);
+    return entity;
   }
 }
