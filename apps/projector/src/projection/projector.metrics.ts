@@ -8,6 +8,7 @@ export class ProjectorMetrics {
   readonly deadLetters: Counter;
   readonly deadLettersPublished: Counter;
   readonly batchSize: Histogram;
+  readonly transactionChunks: Histogram;
   readonly batchDuration: Histogram;
   /** Seconds from an event occurring to the commit that projected it (the newest event per account and batch). */
   readonly projectionLag: Histogram;
@@ -51,6 +52,12 @@ export class ProjectorMetrics {
       name: 'ledger_projector_batch_size_messages',
       help: 'Messages per committed read-model transaction.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
+      registers,
+    });
+    this.transactionChunks = new Histogram({
+      name: 'ledger_projector_transaction_chunks',
+      help: "Partitions' chunks per committed read-model transaction (chunks that were ready together share one).",
+      buckets: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32],
       registers,
     });
     this.batchDuration = new Histogram({
