@@ -48,12 +48,21 @@ export class ChunkGroupApplier {
 
   /** True once the chunk committed; false when it was given up before (its partition is no longer ours). */
   async apply(chunk: PartitionChunk): Promise<boolean> {
+    const started = performance.now();
+    const committed = await this.applyChunk(chunk);
+    if (committed) {
+      this.deps.metrics.batchDuration.observe((performance.now() - started) / 1000);
+      this.deps.metrics.batchSize.observe(chunk.inputs.length);
+    }
+    return committed;
+  }
+
+  private async applyChunk(chunk: PartitionChunk): Promise<boolean> {
     const result = await this.coalescer.submit(chunk);
     if (result !== 'alone') return result === 'committed';
-    const started = performance.now();
     const outcome = await this.deps.applier.apply(chunk.inputs, chunk.control);
     if (outcome === null) return false;
-    this.record(chunk.inputs, 1, outcome, started);
+    this.record(chunk.inputs, 1, outcome);
     return true;
   }
 
@@ -62,19 +71,17 @@ export class ChunkGroupApplier {
     const applying = chunks.filter((_, index) => live[index]);
     if (applying.length === 0) return chunks.map(() => 'given-up');
     const inputs = applying.flatMap((chunk) => chunk.inputs);
-    const started = performance.now();
     const outcome = await this.deps.applier.applyOnce(inputs, applying.length);
-    if (outcome !== null) this.record(inputs, applying.length, outcome, started);
+    if (outcome !== null) this.record(inputs, applying.length, outcome);
     const result: GroupResult = outcome === null ? 'alone' : 'committed';
     return live.map((active) => (active ? result : 'given-up'));
   }
 
   /** Once per committed transaction: its size is the events-per-transaction the projector achieves. */
-  private record(inputs: readonly ProjectionInput[], chunks: number, outcome: BatchOutcome, startedAt: number): void {
+  private record(inputs: readonly ProjectionInput[], chunks: number, outcome: BatchOutcome): void {
     const { metrics } = this.deps;
     const committedAt = Date.now();
-    metrics.batchDuration.observe((performance.now() - startedAt) / 1000);
-    metrics.batchSize.observe(inputs.length);
+    metrics.transactionSize.observe(inputs.length);
     metrics.transactionChunks.observe(chunks);
     metrics.eventsProjected.inc(outcome.applied);
     metrics.duplicatesSkipped.inc(outcome.duplicates);

@@ -53,14 +53,15 @@ describe("projector applying several partitions' chunks in one transaction (real
     const metrics = await running.metrics();
     const transactions = metricValue(metrics, 'ledger_projector_transaction_chunks_count') ?? 0;
     const chunks = metricValue(metrics, 'ledger_projector_transaction_chunks_sum') ?? 0;
-    const events = metricValue(metrics, 'ledger_projector_batch_size_messages_sum') ?? 0;
+    const events = metricValue(metrics, 'ledger_projector_transaction_size_messages_sum') ?? 0;
     // Every partition's messages in chunks of 4, each partition's chunks one after the other.
     const messages = backlog.flat().reduce((n, history) => n + history.envelopes.length, 0);
     expect(events).toBeGreaterThanOrEqual(messages);
     expect(chunks).toBeGreaterThanOrEqual(messages / 4);
     expect(transactions).toBeGreaterThan(0);
     expect(transactions).toBeLessThan(chunks);
-    expect(metricValue(metrics, 'ledger_projector_batch_size_messages_count')).toBe(transactions);
+    expect(metricValue(metrics, 'ledger_projector_transaction_size_messages_count')).toBe(transactions);
+    expect(metricValue(metrics, 'ledger_projector_batch_size_messages_count')).toBe(chunks);
     expect((await env.pool.query(`SELECT count(*)::int AS n FROM read_model.dead_letters`)).rows[0].n).toBe(0);
   }, 90_000);
 
