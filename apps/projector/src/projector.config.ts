@@ -17,6 +17,24 @@ export class ProjectorConfig extends KafkaConfig {
   @IntegerSetting(1, 10_000)
   PROJECTOR_BATCH_SIZE: number = 500;
 
+  /**
+   * Messages one read-model transaction takes from the chunks that wait for it (a chunk larger than
+   * this still goes, alone): the partitions' chunks that are ready together commit together.
+   */
+  @IntegerSetting(1, 100_000)
+  PROJECTOR_TRANSACTION_MAX_MESSAGES: number = 2_000;
+
+  /** Read-model transactions in flight at once; chunks that arrive meanwhile wait and go together in the next. */
+  @IntegerSetting(1, 100)
+  PROJECTOR_TRANSACTIONS_CONCURRENTLY: number = 2;
+
+  /**
+   * At most one offset commit per interval, covering every partition; it never passes what the read
+   * model committed, and trails it by at most this after the last batch. 0 commits after every transaction.
+   */
+  @IntegerSetting(0, 60_000)
+  PROJECTOR_OFFSET_COMMIT_INTERVAL_MS: number = 1_000;
+
   /** Partitions applied at the same time by one replica; more than the partitions it owns adds nothing. */
   @IntegerSetting(1, 1_000)
   PROJECTOR_PARTITIONS_CONCURRENTLY: number = 12;

@@ -13,6 +13,8 @@
  * For profiling (nothing is written then): `--skip-backlog`, `--skip-rebuild`, `--skip-naive` run a
  * part, `--projector-main <file>` runs another build of the projector, `--cpu-prof <dir>` has the
  * projector write a V8 CPU profile; its settings pass through the environment (PROJECTOR_BATCH_SIZE=2000).
+ * `--baseline <file>` also drains the same backlog with another build of the projector (a previous
+ * version's main.js), first, on a database and group of its own: before and after in one run.
  */
 import { countStoredEvents, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
 import { accountPartitioner, createKafka, toEnvelope, toKafkaMessage } from '@ledger/messaging';
@@ -54,7 +56,9 @@ const SKIP_NAIVE = process.argv.includes('--skip-naive');
 const PROJECTOR_MAIN = process.argv.includes('--projector-main') ? process.argv[process.argv.indexOf('--projector-main') + 1] : undefined;
 /** `--cpu-prof <dir>`: the projector process writes a V8 CPU profile there when it stops. */
 const CPU_PROF_DIR = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
-const PARTIAL = SKIP_BACKLOG || SKIP_REBUILD || SKIP_NAIVE || PROJECTOR_MAIN !== undefined;
+/** `--baseline <file>`: drain the same backlog with this build too, before the projector under test. */
+const BASELINE_MAIN = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : undefined;
+const PARTIAL = SKIP_BACKLOG || SKIP_REBUILD || SKIP_NAIVE || PROJECTOR_MAIN !== undefined || BASELINE_MAIN !== undefined;
 const SIZE = {
   backlogEvents: QUICK ? 20_000 : 200_000,
   backlogAccounts: QUICK ? 2_000 : 20_000,
@@ -161,17 +165,17 @@ function buildProjector(): void {
   if (run.status !== 0) throw new Error(`nx build projector failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
 }
 
-async function drainWithProjector(admin: Admin, topic: string): Promise<DrainResult> {
+async function drainWithProjector(admin: Admin, topic: string, main: string, label: string): Promise<DrainResult> {
   const database = await readModelDatabase();
   const observer = new Pool({ connectionString: database.url, max: 1 });
   const cpu = await BackendCpu.open(database.url, new URL(database.url).pathname.slice(1));
-  const groupId = `${topic}-projector`;
+  const groupId = `${topic}-${label}`;
   try {
     const port = await freePort();
     await cpu.begin();
     const started = performance.now();
     const projector = startChildApp({
-      main: PROJECTOR_MAIN ?? join(ROOT, 'dist', 'apps', 'projector', 'main.js'),
+      main,
       port,
       env: {
         ...process.env,
@@ -187,7 +191,7 @@ async function drainWithProjector(admin: Admin, topic: string): Promise<DrainRes
       },
       readyPath: '/health/ready',
       timeoutMs: 60_000,
-      nodeArgs: CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`],
+      nodeArgs: CPU_PROF_DIR === undefined || label !== 'projector' ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`],
     });
     let failed: unknown = null;
     projector.catch((error: unknown) => (failed = error));
@@ -387,6 +391,12 @@ function cpuNote(run: { readonly processCpuSeconds: number | null; readonly post
   return `app ${seconds(run.processCpuSeconds)} + postgres ${seconds(run.postgresCpuSeconds)}`;
 }
 
+/** `app 52 + postgres 48 µs/event`: the CPU a drain cost per event, the figure that holds on a shared machine. */
+function cpuPerEvent(run: DrainResult): string {
+  const micros = (value: number | null) => (value === null || run.events === 0 ? '?' : Math.round((value / run.events) * 1e6).toString());
+  return `app ${micros(run.processCpuSeconds)} + postgres ${micros(run.postgresCpuSeconds)} µs/event`;
+}
+
 function targetsMet(json: Record<string, unknown>): Record<string, boolean> {
   const backlog = json['backlog'] as { projector: DrainResult; projectorVsNaive: number };
   const rebuild = json['rebuild'] as { runs: readonly RebuildRun[] };
@@ -410,8 +420,18 @@ async function main(): Promise<void> {
       await createTopicAndWait(admin, topic, PARTITIONS);
       log(`producing ${rate(SIZE.backlogEvents)} events over ${rate(SIZE.backlogAccounts)} accounts to ${topic} ...`);
       const recordSize = await produceBacklog(kafka, topic);
+      let baseline: DrainResult | null = null;
+      if (BASELINE_MAIN !== undefined) {
+        log(`projecting the backlog with the baseline build ${BASELINE_MAIN} ...`);
+        baseline = await drainWithProjector(admin, topic, BASELINE_MAIN, 'baseline');
+      }
       log('projecting the backlog with the projector app ...');
-      const projector = await drainWithProjector(admin, topic);
+      const projector = await drainWithProjector(
+        admin,
+        topic,
+        PROJECTOR_MAIN ?? join(ROOT, 'dist', 'apps', 'projector', 'main.js'),
+        'projector',
+      );
       log(`the naive consumer on the same messages (at most ${SIZE.naiveSeconds} s) ...`);
       const naive = SKIP_NAIVE ? NOT_RUN : await drainNaively(kafka, topic);
       const ratio = projector.eventsPerSecond / naive.eventsPerSecond;
@@ -420,8 +440,16 @@ async function main(): Promise<void> {
         `projector app, ${rate(SIZE.backlogEvents)}-event backlog`,
         rate(projector.eventsPerSecond),
         `${projector.seconds.toFixed(1)} s (${projector.totalSeconds.toFixed(1)} s from start)`,
-        versus,
+        `${versus}; ${cpuPerEvent(projector)}`,
       ]);
+      if (baseline !== null) {
+        rows.push([
+          `baseline build, same backlog`,
+          rate(baseline.eventsPerSecond),
+          `${baseline.seconds.toFixed(1)} s (${baseline.totalSeconds.toFixed(1)} s from start)`,
+          `CPU ${cpuNote(baseline)}; ${cpuPerEvent(baseline)}`,
+        ]);
+      }
       if (!SKIP_NAIVE) {
         rows.push([
           `naive: one transaction per event, no NOTIFY (as the projector)`,
@@ -436,6 +464,7 @@ async function main(): Promise<void> {
         partitions: PARTITIONS,
         recordSizeBytes: recordSize,
         projector,
+        ...(baseline === null ? {} : { baseline: { main: BASELINE_MAIN, ...baseline } }),
         naive,
         projectorVsNaive: ratio,
         naiveBaseline: 'one transaction per event through the same writer, in-transaction NOTIFY off as in the projector',

@@ -52,10 +52,7 @@ export class BatchApplier {
     while (control.active() && !signal.aborted) {
       try {
         const outcome = await this.attempt(inputs, failures + 1, isolate);
-        // Alongside the offset commit that follows, not before it: it never throws.
-        void this.deps.announce(outcome.moved, outcome.transfersChanged);
-        await this.closeGaps(outcome.gapsClosed);
-        await this.closeTransferGaps(outcome.transferGapsClosed);
+        await this.committed(outcome);
         return outcome;
       } catch (error) {
         const failure = classifyDatabaseFailure(error);
@@ -69,6 +66,34 @@ export class BatchApplier {
       }
     }
     return null;
+  }
+
+  /**
+   * One attempt, no retry: for the chunks of several partitions applied together. Null when it failed
+   * (counted and logged); the caller then applies each chunk on its own with `apply`, so one chunk the
+   * database refuses is retried, isolated and parked without holding back the others.
+   */
+  async applyOnce(inputs: readonly ProjectionInput[], chunks: number): Promise<BatchOutcome | null> {
+    try {
+      const outcome = await this.attempt(inputs, 1, false);
+      await this.committed(outcome);
+      return outcome;
+    } catch (error) {
+      const failure = classifyDatabaseFailure(error);
+      this.deps.metrics.batchFailures.inc({ kind: failure });
+      this.logger.warn(
+        `a transaction of ${chunks} chunks (${inputs.length} messages) failed (${failure}): ${messageOf(error)}; applying each chunk on its own`,
+      );
+      return null;
+    }
+  }
+
+  /** After a commit: announce what moved and re-drive the gaps it closed. */
+  private async committed(outcome: BatchOutcome): Promise<void> {
+    // Alongside the offset commit that follows, not before it: it never throws.
+    void this.deps.announce(outcome.moved, outcome.transfersChanged);
+    await this.closeGaps(outcome.gapsClosed);
+    await this.closeTransferGaps(outcome.transferGapsClosed);
   }
 
   /**

@@ -10,7 +10,9 @@ import { PARTITION_BATCH } from '../kafka/kafka-batch.transport';
 import { PartitionAssignment } from '../kafka/partition-assignment';
 import { ProjectorKafka } from '../kafka/projector-kafka';
 import { ProjectorConfig } from '../projector.config';
+import { OffsetCommitPacer } from '../kafka/offset-commit.pacer';
 import { BatchApplier } from './batch.applier';
+import { ChunkGroupApplier } from './chunk-group.applier';
 import { PartitionBatchHandler } from './partition-batch.handler';
 import { ProjectorMetrics } from './projector.metrics';
 
@@ -31,6 +33,7 @@ class PassToConsumer implements RpcExceptionFilter<unknown> {
 export class PartitionBatchController implements BeforeApplicationShutdown {
   private readonly stopping = new AbortController();
   private readonly handler: PartitionBatchHandler;
+  private readonly offsetCommits: OffsetCommitPacer;
 
   constructor(
     config: ProjectorConfig,
@@ -51,12 +54,20 @@ export class PartitionBatchController implements BeforeApplicationShutdown {
       signal: this.stopping.signal,
       announce: (moved, transfersChanged) => announcer.announce(moved, transfersChanged),
     });
-    this.handler = new PartitionBatchHandler({
+    const groups = new ChunkGroupApplier({
       applier,
+      metrics,
+      maxMessages: config.PROJECTOR_TRANSACTION_MAX_MESSAGES,
+      concurrency: config.PROJECTOR_TRANSACTIONS_CONCURRENTLY,
+      onDeadLetters: () => deadLetters.kick(),
+    });
+    this.offsetCommits = new OffsetCommitPacer(config.PROJECTOR_OFFSET_COMMIT_INTERVAL_MS);
+    this.handler = new PartitionBatchHandler({
+      apply: (chunk) => groups.apply(chunk),
       metrics,
       batchSize: config.PROJECTOR_BATCH_SIZE,
       owns: (topic, partition) => topic === config.KAFKA_TOPIC && assignment.owns(partition),
-      onDeadLetters: () => deadLetters.kick(),
+      offsetCommits: this.offsetCommits,
     });
     readiness.register('kafka', () => kafka.admin.probe());
   }
@@ -66,8 +77,12 @@ export class PartitionBatchController implements BeforeApplicationShutdown {
     return this.handler.handle(batch);
   }
 
-  /** Ends a batch's backoff at once, before the transport closes and waits for the batches in flight. */
-  beforeApplicationShutdown(): void {
+  /**
+   * Ends a batch's backoff at once, before the transport closes and waits for the batches in flight;
+   * the offsets resolved so far go to the group now, and those of the batches still in flight as they commit.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
+    await this.offsetCommits.stop();
   }
 }

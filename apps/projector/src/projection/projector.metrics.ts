@@ -8,6 +8,8 @@ export class ProjectorMetrics {
   readonly deadLetters: Counter;
   readonly deadLettersPublished: Counter;
   readonly batchSize: Histogram;
+  readonly transactionSize: Histogram;
+  readonly transactionChunks: Histogram;
   readonly batchDuration: Histogram;
   /** Seconds from an event occurring to the commit that projected it (the newest event per account and batch). */
   readonly projectionLag: Histogram;
@@ -49,13 +51,25 @@ export class ProjectorMetrics {
     });
     this.batchSize = new Histogram({
       name: 'ledger_projector_batch_size_messages',
-      help: 'Messages per committed read-model transaction.',
+      help: "Messages per committed chunk: a partition's part of a read-model transaction, at most PROJECTOR_BATCH_SIZE.",
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
+      registers,
+    });
+    this.transactionSize = new Histogram({
+      name: 'ledger_projector_transaction_size_messages',
+      help: "Messages per committed read-model transaction (the partitions' chunks it took together): events per transaction.",
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000],
+      registers,
+    });
+    this.transactionChunks = new Histogram({
+      name: 'ledger_projector_transaction_chunks',
+      help: "Partitions' chunks per committed read-model transaction (chunks that were ready together share one).",
+      buckets: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32],
       registers,
     });
     this.batchDuration = new Histogram({
       name: 'ledger_projector_batch_duration_seconds',
-      help: 'Time to apply and commit one batch, retries included.',
+      help: 'Time to apply and commit one chunk, from handing it over (waiting for its transaction and retries included).',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });

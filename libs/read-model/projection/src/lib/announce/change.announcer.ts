@@ -1,8 +1,8 @@
-import { messageOf } from '@ledger/platform';
+import { messageOf, prepared } from '@ledger/platform';
 import { encodeChangePayloads, EVERYTHING_CHANGED, READ_MODEL_CHANGED_CHANNEL, type AccountMoved } from '@ledger/read-model-schema';
 import { Client, type ClientBase, type Pool } from 'pg';
 
-const NOTIFY_CHANGES = 'SELECT pg_notify($1::text, payload) FROM unnest($2::text[]) AS payload';
+const NOTIFY_CHANGES = prepared('SELECT pg_notify($1::text, payload) FROM unnest($2::text[]) AS payload');
 
 /**
  * The one way a change of the read model is announced on `read_model_changed`: which accounts moved
@@ -15,7 +15,7 @@ export async function announceChanges(
   transfersChanged: readonly string[] = [],
 ): Promise<void> {
   const payloads = moved === 'everything' ? [EVERYTHING_CHANGED] : encodeChangePayloads(moved, transfersChanged);
-  if (payloads.length > 0) await db.query(NOTIFY_CHANGES, [READ_MODEL_CHANGED_CHANNEL, payloads]);
+  if (payloads.length > 0) await db.query({ ...NOTIFY_CHANGES, values: [READ_MODEL_CHANGED_CHANNEL, payloads] });
 }
 
 export interface ChangeAnnouncerOptions {

@@ -1,4 +1,4 @@
-import { first, messageOf } from '@ledger/platform';
+import { first, messageOf, prepared, type PreparedStatement } from '@ledger/platform';
 import type { ClientBase } from 'pg';
 import {
   accountArrays,
@@ -79,9 +79,12 @@ export interface BatchOutcome {
  */
 export class ProjectionWriter {
   private readonly tables: ReadModelTables;
+  /** The statements every batch runs, prepared per connection: their planning cost as much as running them. */
+  private readonly statements: WriterStatements;
 
   constructor(private readonly options: ProjectionWriterOptions) {
     this.tables = options.tables ?? LIVE_TABLES;
+    this.statements = writerStatements(this.tables, options.projection !== null);
   }
 
   /** The whole batch in one transaction. Throws (and writes nothing) on any database error. */
@@ -136,14 +139,19 @@ export class ProjectionWriter {
     const transferIds = transfersOf(inputs);
     const parked = ignoreParked
       ? { rows: [] }
-      : await client.query<{ account_id: string; parked_behind: string | null }>(LOCK_PARKED_SHARE, [ids]);
+      : await client.query<{ account_id: string; parked_behind: string | null }>({ ...prepared(LOCK_PARKED_SHARE), values: [ids] });
     const parkedTransfers =
       ignoreParked || transferIds.length === 0
         ? { rows: [] }
-        : await client.query<{ transfer_id: string; parked_behind: string | null }>(LOCK_PARKED_TRANSFERS_SHARE, [transferIds]);
-    const accounts = await client.query<AccountRow>(lockAccounts(this.tables), [ids]);
+        : await client.query<{ transfer_id: string; parked_behind: string | null }>({
+            ...prepared(LOCK_PARKED_TRANSFERS_SHARE),
+            values: [transferIds],
+          });
+    const accounts = await client.query<AccountRow>({ ...this.statements.lockAccounts, values: [ids] });
     const transfers =
-      transferIds.length === 0 ? { rows: [] } : await client.query<TransferViewRow>(lockTransfers(this.tables), [transferIds]);
+      transferIds.length === 0
+        ? { rows: [] }
+        : await client.query<TransferViewRow>({ ...this.statements.lockTransfers, values: [transferIds] });
     return planBatch(
       inputs,
       {
@@ -161,7 +169,7 @@ export class ProjectionWriter {
   /** Writes the plan; returns the ids of its dead letters, in the plan's order. */
   async write(client: ClientBase, plan: BatchPlan): Promise<readonly string[]> {
     if (plan.views.length > 0 || plan.transactions.length > 0 || plan.appliedEventIds.length > 0) {
-      await client.query(writeBatch(this.tables, this.options.projection !== null), this.batchValues(plan));
+      await client.query({ ...this.statements.writeBatch, values: this.batchValues(plan) });
     }
     await this.writeTransfers(client, plan);
     const deadLetterIds: string[] = [];
@@ -187,33 +195,37 @@ export class ProjectionWriter {
     const states = plan.transferStates ?? [];
     if (states.length > 0) {
       const latest = latestTransferStates(plan);
-      await client.query(upsertTransfers(this.tables), [
-        latest.map((t) => t.transferId),
-        latest.map((t) => t.fromAccountId),
-        latest.map((t) => t.toAccountId),
-        latest.map((t) => t.amount.toString()),
-        latest.map((t) => t.currency),
-        latest.map((t) => t.reference),
-        latest.map((t) => t.createdAt),
-        latest.map((t) => t.expiresAt),
-        latest.map((t) => t.version),
-      ]);
-      await client.query(insertTransferStates(this.tables), [
-        states.map((s) => s.transferId),
-        states.map((s) => s.version),
-        states.map((s) => s.status),
-        states.map((s) => s.postedAmount.toString()),
-        states.map((s) => s.updatedAt),
-      ]);
+      await client.query({
+        ...this.statements.upsertTransfers,
+        values: [
+          latest.map((t) => t.transferId),
+          latest.map((t) => t.fromAccountId),
+          latest.map((t) => t.toAccountId),
+          latest.map((t) => t.amount.toString()),
+          latest.map((t) => t.currency),
+          latest.map((t) => t.reference),
+          latest.map((t) => t.createdAt),
+          latest.map((t) => t.expiresAt),
+          latest.map((t) => t.version),
+        ],
+      });
+      await client.query({
+        ...this.statements.insertTransferStates,
+        values: [
+          states.map((s) => s.transferId),
+          states.map((s) => s.version),
+          states.map((s) => s.status),
+          states.map((s) => s.postedAmount.toString()),
+          states.map((s) => s.updatedAt),
+        ],
+      });
     }
     const legs = plan.transferLegs ?? [];
     if (legs.length > 0) {
-      await client.query(insertTransferLegs(this.tables), [
-        legs.map((l) => l.transferId),
-        legs.map((l) => l.leg),
-        legs.map((l) => l.accountId),
-        legs.map((l) => l.accountVersion),
-      ]);
+      await client.query({
+        ...this.statements.insertTransferLegs,
+        values: [legs.map((l) => l.transferId), legs.map((l) => l.leg), legs.map((l) => l.accountId), legs.map((l) => l.accountVersion)],
+      });
     }
   }
 
@@ -254,6 +266,26 @@ export class ProjectionWriter {
       throw error;
     }
   }
+}
+
+interface WriterStatements {
+  readonly lockAccounts: PreparedStatement;
+  readonly lockTransfers: PreparedStatement;
+  readonly writeBatch: PreparedStatement;
+  readonly upsertTransfers: PreparedStatement;
+  readonly insertTransferStates: PreparedStatement;
+  readonly insertTransferLegs: PreparedStatement;
+}
+
+function writerStatements(tables: ReadModelTables, recordProcessed: boolean): WriterStatements {
+  return {
+    lockAccounts: prepared(lockAccounts(tables)),
+    lockTransfers: prepared(lockTransfers(tables)),
+    writeBatch: prepared(writeBatch(tables, recordProcessed)),
+    upsertTransfers: prepared(upsertTransfers(tables)),
+    insertTransferStates: prepared(insertTransferStates(tables)),
+    insertTransferLegs: prepared(insertTransferLegs(tables)),
+  };
 }
 
 async function upsertDeadLetter(client: ClientBase, draft: DeadLetterDraft): Promise<string> {
