@@ -222,6 +222,8 @@ interface LiveResult {
   readonly postgresCpuSeconds: number | null;
   /** Read-model transactions the run committed (the chunk count for a build that has no transaction metric). */
   readonly transactions: number | null;
+  /** Offset commit requests to the broker (one per chunk for a build that has no commit metric: it committed after each). */
+  readonly offsetCommits: number | null;
 }
 
 /**
@@ -261,6 +263,7 @@ async function liveWithProjector(
       },
       readyPath: '/health/ready',
       timeoutMs: 60_000,
+      nodeArgs: CPU_PROF_DIR === undefined || label !== 'projector' ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`],
     });
     try {
       await groupStable(admin, groupId);
@@ -278,14 +281,15 @@ async function liveWithProjector(
       const cpuAfter = processCpuSeconds(pid);
       const postgresCpu = await cpu.end();
       const metrics = await (await fetch(`${app.managementUrl}/metrics`)).text();
-      const transactions =
-        metricSample(metrics, 'ledger_projector_transaction_size_messages_count') ??
-        metricSample(metrics, 'ledger_projector_batch_size_messages_count');
+      const chunks = metricSample(metrics, 'ledger_projector_batch_size_messages_count');
+      const transactions = metricSample(metrics, 'ledger_projector_transaction_size_messages_count') ?? chunks;
+      const offsetCommits = metricSample(metrics, 'ledger_projector_offset_commits_total') ?? chunks;
       return {
         events: messages.length,
         processCpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
         postgresCpuSeconds: postgresCpu,
         transactions,
+        offsetCommits,
       };
     } finally {
       await app.stop();
@@ -323,7 +327,7 @@ function liveRow(label: string, run: LiveResult): string[] {
   return [
     `${label}, live trickle of ${rate(run.events)} events`,
     rate(LIVE.rate),
-    `${LIVE.seconds} s, ${perTransaction} events/transaction`,
+    `${LIVE.seconds} s, ${perTransaction} events/transaction, ${run.offsetCommits ?? '?'} offset commits`,
     `CPU ${cpuNote(run)}; ${cpuPerEvent(run)}`,
   ];
 }
