@@ -15,6 +15,9 @@
  * projector write a V8 CPU profile; its settings pass through the environment (PROJECTOR_BATCH_SIZE=2000).
  * `--baseline <file>` also drains the same backlog with another build of the projector (a previous
  * version's main.js), first, on a database and group of its own: before and after in one run.
+ * `--live` adds a steady trickle (LIVE.rate events/s over 12 partitions for LIVE.seconds, as the e2e
+ * load gives it) to a projector already caught up, with the baseline's too when given: CPU per event
+ * of the projector and its Postgres backends, and events per transaction, when batches are small.
  */
 import { countStoredEvents, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
 import { accountPartitioner, createKafka, toEnvelope, toKafkaMessage } from '@ledger/messaging';
@@ -67,6 +70,8 @@ const SIZE = {
   rebuildEvents: QUICK ? 100_000 : 1_000_000,
   rebuildAccounts: QUICK ? 5_000 : 50_000,
 };
+const LIVE_RUN = process.argv.includes('--live');
+const LIVE = { rate: 600, seconds: QUICK ? 10 : 20, accounts: 2_000, tickMs: 50 };
 const PARTITIONS = 12;
 const TARGETS = { projectorEventsPerSecond: 20_000, projectorVsNaive: 10, rebuildSeconds: 60 };
 
@@ -209,6 +214,122 @@ async function drainWithProjector(admin: Admin, topic: string, main: string, lab
     await observer.end();
     await database.drop();
   }
+}
+
+interface LiveResult {
+  readonly events: number;
+  readonly processCpuSeconds: number | null;
+  readonly postgresCpuSeconds: number | null;
+  /** Read-model transactions the run committed (the chunk count for a build that has no transaction metric). */
+  readonly transactions: number | null;
+  /** Offset commit requests to the broker (one per chunk for a build that has no commit metric: it committed after each). */
+  readonly offsetCommits: number | null;
+}
+
+/**
+ * A projector on an empty topic of its own, then `messages` produced at LIVE.rate in ticks of
+ * LIVE.tickMs: the CPU the projector and its backends spend from the first message until the group
+ * committed the last.
+ */
+async function liveWithProjector(
+  kafka: Kafka,
+  admin: Admin,
+  main: string,
+  label: string,
+  messages: readonly Message[],
+): Promise<LiveResult> {
+  const topic = uniqueTopicName(`bench-projector-live-${label}`);
+  await createTopicAndWait(admin, topic, PARTITIONS);
+  const database = await readModelDatabase();
+  const cpu = await BackendCpu.open(database.url, new URL(database.url).pathname.slice(1));
+  const producer = kafka.producer({ createPartitioner: accountPartitioner, allowAutoTopicCreation: false });
+  const groupId = `${topic}-group`;
+  try {
+    await producer.connect();
+    const port = await freePort();
+    const app = await startChildApp({
+      main,
+      port,
+      env: {
+        ...process.env,
+        DATABASE_URL: asRole(database.url, DATABASE_ROLES.projector),
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        KAFKA_TOPIC: topic,
+        KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+        KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+        PROJECTOR_GROUP_ID: groupId,
+        PROJECTOR_PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+      readyPath: '/health/ready',
+      timeoutMs: 60_000,
+      nodeArgs: CPU_PROF_DIR === undefined || label !== 'projector' ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`],
+    });
+    try {
+      await groupStable(admin, groupId);
+      const pid = app.process.pid ?? -1;
+      const cpuBefore = processCpuSeconds(pid);
+      await cpu.begin();
+      const perTick = Math.max(1, Math.round((LIVE.rate * LIVE.tickMs) / 1000));
+      const started = performance.now();
+      for (let sent = 0, tick = 0; sent < messages.length; sent += perTick, tick++) {
+        await producer.send({ topic, acks: -1, messages: messages.slice(sent, sent + perTick) });
+        const next = started + (tick + 1) * LIVE.tickMs;
+        if (next > performance.now()) await sleep(next - performance.now());
+      }
+      await pollCommitted(admin, groupId, topic, messages.length, started, 120_000, () => null);
+      const cpuAfter = processCpuSeconds(pid);
+      const postgresCpu = await cpu.end();
+      const metrics = await (await fetch(`${app.managementUrl}/metrics`)).text();
+      const chunks = metricSample(metrics, 'ledger_projector_batch_size_messages_count');
+      const transactions = metricSample(metrics, 'ledger_projector_transaction_size_messages_count') ?? chunks;
+      const offsetCommits = metricSample(metrics, 'ledger_projector_offset_commits_total') ?? chunks;
+      return {
+        events: messages.length,
+        processCpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+        postgresCpuSeconds: postgresCpu,
+        transactions,
+        offsetCommits,
+      };
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await cpu.close();
+    await database.drop();
+    await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+  }
+}
+
+/** Once the group has its members and assignment, so the trickle measures consuming, not joining. */
+async function groupStable(admin: Admin, groupId: string): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    const { groups } = await admin.describeGroups([groupId]);
+    if (groups[0]?.state === 'Stable') return;
+    if (performance.now() > deadline) throw new Error(`group ${groupId} not stable within 60 s`);
+    await sleep(200);
+  }
+}
+
+/** A sample of Prometheus text, whatever its (default) labels. */
+function metricSample(text: string, name: string): number | null {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})? (\S+)$/.exec(line);
+    if (match?.[1] === name) return Number(match[2]);
+  }
+  return null;
+}
+
+function liveRow(label: string, run: LiveResult): string[] {
+  const perTransaction = run.transactions === null || run.transactions === 0 ? '?' : (run.events / run.transactions).toFixed(1);
+  return [
+    `${label}, live trickle of ${rate(run.events)} events`,
+    rate(LIVE.rate),
+    `${LIVE.seconds} s, ${perTransaction} events/transaction, ${run.offsetCommits ?? '?'} offset commits`,
+    `CPU ${cpuNote(run)}; ${cpuPerEvent(run)}`,
+  ];
 }
 
 /**
@@ -392,7 +513,11 @@ function cpuNote(run: { readonly processCpuSeconds: number | null; readonly post
 }
 
 /** `app 52 + postgres 48 µs/event`: the CPU a drain cost per event, the figure that holds on a shared machine. */
-function cpuPerEvent(run: DrainResult): string {
+function cpuPerEvent(run: {
+  readonly events: number;
+  readonly processCpuSeconds: number | null;
+  readonly postgresCpuSeconds: number | null;
+}): string {
   const micros = (value: number | null) => (value === null || run.events === 0 ? '?' : Math.round((value / run.events) * 1e6).toString());
   return `app ${micros(run.processCpuSeconds)} + postgres ${micros(run.postgresCpuSeconds)} µs/event`;
 }
@@ -470,6 +595,28 @@ async function main(): Promise<void> {
         naiveBaseline: 'one transaction per event through the same writer, in-transaction NOTIFY off as in the projector',
         definition: 'events/s from the first event applied to the last; totalSeconds counts from the process start',
       };
+    }
+    if (LIVE_RUN) {
+      const messages = [...historyChunks(LIVE.accounts, LIVE.rate * LIVE.seconds, 5_000)]
+        .flat()
+        .map((event, index) => toKafkaMessage(toEnvelope({ ...event, globalPosition: String(index + 1) })));
+      const live: Record<string, LiveResult> = {};
+      if (BASELINE_MAIN !== undefined) {
+        log(`a live trickle of ${LIVE.rate} events/s into the baseline build ...`);
+        live['baseline'] = await liveWithProjector(kafka, admin, BASELINE_MAIN, 'baseline', messages);
+      }
+      log(`a live trickle of ${LIVE.rate} events/s into the projector app ...`);
+      if (SKIP_BACKLOG && PROJECTOR_MAIN === undefined) buildProjector();
+      live['projector'] = await liveWithProjector(
+        kafka,
+        admin,
+        PROJECTOR_MAIN ?? join(ROOT, 'dist', 'apps', 'projector', 'main.js'),
+        'projector',
+        messages,
+      );
+      rows.push(liveRow('projector app', live['projector']));
+      if (live['baseline'] !== undefined) rows.push(liveRow('baseline build', live['baseline']));
+      json['live'] = { ...LIVE, partitions: PARTITIONS, ...live };
     }
     if (!SKIP_REBUILD) {
       const { runs, seedSeconds, verified } = await rebuildRuns();

@@ -121,6 +121,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       assignment.assign(payload.memberAssignment[topic] ?? []);
       this.log.log(`joined group ${payload.groupId} with partitions [${assignment.partitions().join(',')}] of ${topic}`);
     });
+    consumer.on(consumer.events.COMMIT_OFFSETS, () => metrics.offsetCommits.inc());
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       metrics.consumerCrashes.inc();
       assignment.clear();

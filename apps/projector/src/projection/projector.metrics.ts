@@ -15,6 +15,7 @@ export class ProjectorMetrics {
   readonly projectionLag: Histogram;
   readonly consumerLag: Gauge<'partition'>;
   readonly batchFailures: Counter<'kind'>;
+  readonly offsetCommits: Counter;
   readonly offsetCommitsSkipped: Counter;
   readonly consumerCrashes: Counter;
   readonly parkedAccounts: Gauge;
@@ -89,6 +90,11 @@ export class ProjectorMetrics {
       name: 'ledger_projector_batch_failures_total',
       help: 'Failed read-model transactions, by kind (outage, transient: retried until they pass; data, unexplained: retried, then applied account by account).',
       labelNames: ['kind'],
+      registers,
+    });
+    this.offsetCommits = new Counter({
+      name: 'ledger_projector_offset_commits_total',
+      help: 'Offset commit requests the consumer sent to the group coordinator (each covers every partition resolved since the last).',
       registers,
     });
     this.offsetCommitsSkipped = new Counter({
