@@ -34,6 +34,13 @@ export class RelayConfig extends KafkaConfig {
   @IntegerSetting(10, 60_000)
   RELAY_POLL_INTERVAL_MS: number = 500;
 
+  /**
+   * The checkpoint is saved at most this often while events flow (0: after every batch), and at most
+   * this long after the last acknowledgement. A restart resends what was acknowledged but not saved yet.
+   */
+  @IntegerSetting(0, 60_000)
+  RELAY_CHECKPOINT_INTERVAL_MS: number = 100;
+
   /** How often a standby tries to take the lock. */
   @IntegerSetting(50, 60_000)
   RELAY_LEADER_RETRY_MS: number = 1_000;

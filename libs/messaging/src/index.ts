@@ -3,6 +3,7 @@ export * from './lib/envelope.errors';
 export * from './lib/headers';
 export * from './lib/kafka-message';
 export * from './lib/topic';
+export { accountPartitioner } from './lib/account.partitioner';
 export * from './lib/kafka-client';
 export * from './lib/kafka-security';
 export * from './lib/kafka-admin.session';

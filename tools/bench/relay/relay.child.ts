@@ -14,6 +14,12 @@ export interface RelaySettings {
   readonly logFile: string;
   /** How long boot may take; a relay draining a backlog on a busy machine answers slowly. */
   readonly bootTimeoutMs: number;
+  /** Where the built apps are (`dist` by default): another build runs as the baseline. */
+  readonly distDir?: string;
+  /** The checkpoint row: relays of two builds draining one database each start from the origin. */
+  readonly relayName?: string;
+  /** Node's flags, e.g. `--cpu-prof`. */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** `nx build relay`: the benchmark measures the artefact that ships, not the sources under ts-node. */
@@ -34,7 +40,8 @@ export function buildRelay(): void {
 export async function startRelay(settings: RelaySettings): Promise<ChildApp> {
   const port = await freePort();
   return startChildApp({
-    main: builtAppMain('relay'),
+    main: builtAppMain('relay', settings.distDir),
+    nodeArgs: settings.nodeArgs,
     port,
     readyPath: '/health/live',
     timeoutMs: settings.bootTimeoutMs,
@@ -48,6 +55,7 @@ export async function startRelay(settings: RelaySettings): Promise<ChildApp> {
       KAFKA_TOPIC_PARTITIONS: String(settings.partitions),
       RELAY_BATCH_SIZE: String(settings.batchSize),
       RELAY_PORT: String(port),
+      ...(settings.relayName === undefined ? {} : { RELAY_NAME: settings.relayName }),
       LOG_LEVEL: 'warn',
     },
   });

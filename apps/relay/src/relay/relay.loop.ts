@@ -1,15 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import {
-  committedEventsHeldBack,
-  readCommittedBatch,
-  type CommitPosition,
-  type CommittedEvent,
-  type RelayCheckpoints,
-} from '@ledger/event-store';
+import { readCommittedOrHeldBack, type CommitPosition, type CommittedEvent, type RelayCheckpoints } from '@ledger/event-store';
 import { backoffDelay, messageOf, sleep, type BackoffPolicy, type WakeSignal } from '@ledger/platform';
 import type { DestinationGuard } from './destination.guard';
-import { prepareBatch } from './relay.batch';
+import { DeferredCheckpoint } from './deferred-checkpoint';
+import { prepareBatch, type PreparedBatch } from './relay.batch';
 import type { RelayMetrics } from './relay.metrics';
 import type { Message, RecordMetadata } from 'kafkajs';
 import { AckedOffsets } from './acked-offsets';
@@ -24,6 +19,8 @@ export interface RelayLoopSettings {
   readonly batchSize: number;
   readonly maxBatchBytes: number;
   readonly pollIntervalMs: number;
+  /** The checkpoint is saved at most this often while events flow, and this long after the last ack at most. */
+  readonly checkpointIntervalMs: number;
   readonly backoff: BackoffPolicy;
 }
 
@@ -41,11 +38,20 @@ export interface RelayLoopDeps {
  * The leader's work: read committed events after the checkpoint, produce them, move the checkpoint,
  * repeat; sleep until notified (or the poll interval passes) when caught up.
  *
- * Strictly sequential, so a later event is never sent before an earlier one was acknowledged. Any
- * failure abandons the rest of the run: back off, check the destination again and resend from the
- * checkpoint. Kafka may then get some events twice, never out of order.
+ * Sends are strictly sequential, so a later event is never sent before an earlier one was
+ * acknowledged. Any failure abandons the rest of the run: back off, check the destination again and
+ * resend from the checkpoint. Kafka may then get some events twice, never out of order.
  */
 const HELD_BACK_RECHECK_MAX_MS = 1_000;
+
+/** One read, already encoded: the Node thread does that while Kafka acknowledges the batch before. */
+interface ReadBatch {
+  readonly batch: PreparedBatch | null;
+  /** Committed events after it wait behind an older transaction still running. */
+  readonly heldBack: boolean;
+  /** More is committed than this batch holds (a full read, or one cut by size): read on while sending it. */
+  readonly more: boolean;
+}
 
 export class RelayLoop {
   private readonly logger = new Logger('Relay');
@@ -89,38 +95,54 @@ export class RelayLoop {
   private async relayFrom(session: ClientBase, from: CommitPosition, signal: AbortSignal, onProgress: () => void): Promise<void> {
     const { settings, wake, publisher, checkpoints } = this.deps;
     const offsets = new AckedOffsets();
-    let start = from;
-    const read = (after: CommitPosition) => {
+    const checkpoint = new DeferredCheckpoint((position) => checkpoints.save(session, position), settings.checkpointIntervalMs);
+    const read = (after: CommitPosition): Promise<ReadBatch> => {
       wake.arm();
-      const pending = readCommittedBatch(session, after, settings.batchSize);
-      // Observed below; this only keeps an abandoned prefetch from being an unhandled rejection.
+      const pending = readCommittedOrHeldBack(session, after, settings.batchSize).then(({ events, heldBack }) => {
+        const batch = prepareBatch(events, settings.maxBatchBytes);
+        return { batch, heldBack, more: events.length >= settings.batchSize || (batch?.events.length ?? 0) < events.length };
+      });
+      // Observed below; this only keeps an abandoned read-ahead from being an unhandled rejection.
       pending.catch(() => undefined);
       return pending;
     };
+    let start = from;
     let next = read(start);
     let heldBackChecks = 0;
-    while (!signal.aborted) {
-      const batch = prepareBatch(await next, settings.maxBatchBytes);
-      if (batch === null) {
-        // Events behind an older, still running transaction are released by its end, which no
-        // notification announces: look again soon (backing off) instead of waiting for the poll.
-        const heldBack = await committedEventsHeldBack(session, start);
+    try {
+      while (!signal.aborted) {
+        const { batch, heldBack, more } = await next;
+        if (batch !== null) {
+          // Leadership may have gone while reading: publish nothing more.
+          if (signal.aborted) return;
+          // With more waiting, the next batch is read (and encoded) while Kafka acknowledges this one;
+          // it is sent only after this one's ack.
+          const ahead = more ? read(batch.checkpoint) : null;
+          // A topic recreated under the relay shows here first; the failure path then checks the destination.
+          offsets.advance(await publisher.publish(batch.messages));
+          checkpoint.advance(batch.checkpoint);
+          start = batch.checkpoint;
+          onProgress();
+          this.record(batch.events);
+          if (ahead !== null) {
+            next = ahead;
+            continue;
+          }
+        }
+        // Caught up. Appends committed since the read began have notified (or will): wait for that
+        // rather than read again at once. Events behind an older, still running transaction are
+        // released by its end, which no notification announces: look again soon (backing off) instead
+        // of waiting for the poll.
+        await checkpoint.saveIfDue();
         if (heldBack) this.deps.metrics.heldBackReads.inc();
-        await wake.wait(heldBack ? backoffDelay(heldBackChecks++, this.heldBackRecheck) : settings.pollIntervalMs, signal);
+        const timeoutMs = heldBack ? backoffDelay(heldBackChecks++, this.heldBackRecheck) : settings.pollIntervalMs;
+        if (!heldBack) heldBackChecks = 0;
+        await wake.wait(Math.min(timeoutMs, checkpoint.dueInMs() ?? timeoutMs), signal);
         next = read(start);
-        continue;
       }
-      heldBackChecks = 0;
-      // Leadership may have gone while reading: publish nothing more.
-      if (signal.aborted) return;
-      // The next batch is read while Kafka acknowledges this one; it is sent only after this one's ack.
-      next = read(batch.checkpoint);
-      // A topic recreated under the relay shows here first; the failure path then checks the destination.
-      offsets.advance(await publisher.publish(batch.messages));
-      await checkpoints.save(session, batch.checkpoint);
-      start = batch.checkpoint;
-      onProgress();
-      this.record(batch.events);
+    } finally {
+      // A save still running lands before the run is over (and before a failure is counted).
+      await checkpoint.settle();
     }
   }
 

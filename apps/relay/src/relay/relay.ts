@@ -70,6 +70,7 @@ export class Relay {
           batchSize: config.RELAY_BATCH_SIZE,
           maxBatchBytes: config.RELAY_MAX_BATCH_BYTES,
           pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
+          checkpointIntervalMs: config.RELAY_CHECKPOINT_INTERVAL_MS,
           backoff,
         },
       }),

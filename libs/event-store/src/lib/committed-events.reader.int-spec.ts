@@ -5,6 +5,7 @@ import {
   committedEventsHeldBack,
   countStoredEvents,
   readCommittedBatch,
+  readCommittedOrHeldBack,
   type CommitPosition,
   type CommittedEvent,
 } from './committed-events.reader';
@@ -120,6 +121,49 @@ describe('committed events reader', () => {
     expect(await store.append({ streamId: 'x', expectedVersion: 3, events: newEvents(1) })).toMatchObject({
       kind: 'appended',
       nextVersion: 4,
+    });
+  });
+
+  describe('in one round trip with the held-back check', () => {
+    it('given events after a position, when read with a limit, then it gives what the batch read gives and nothing held back', async () => {
+      await store.append({ streamId: 'a', expectedVersion: 0, events: newEvents(12) });
+      const all = await readAtLeast(db.session, COMMIT_ORIGIN, 100, 12);
+      const third = all[2];
+      if (third === undefined) throw new Error('nothing read');
+
+      const first = await readCommittedOrHeldBack(db.session, COMMIT_ORIGIN, 100);
+      const rest = await readCommittedOrHeldBack(db.session, third, 5);
+
+      expect(first).toEqual({ events: all, heldBack: false });
+      expect(rest.events.map((e) => e.version)).toEqual([4, 5, 6, 7, 8]);
+      expect(rest.heldBack).toBe(false);
+    });
+
+    it('given an open transaction with a lower xid, when a later one commits, then what is before it is read and the rest is said to be held back until it ends', async () => {
+      await store.append({ streamId: 'early', expectedVersion: 0, events: newEvents(1) });
+      const [early] = await readAtLeast(db.session, COMMIT_ORIGIN, 100, 1);
+      if (early === undefined) throw new Error('nothing read');
+      const open = await db.pool.connect();
+      try {
+        await open.query('BEGIN');
+        await storeOn(open).append({ streamId: 'slow', expectedVersion: 0, events: newEvents(1) });
+        await store.append({ streamId: 'fast', expectedVersion: 0, events: newEvents(2) });
+
+        const whileOpen = await readCommittedOrHeldBack(db.session, COMMIT_ORIGIN, 100);
+        const afterEarlyWhileOpen = await readCommittedOrHeldBack(db.session, early, 100);
+        await open.query('COMMIT');
+        const afterCommit = await readAtLeast(db.session, early, 100, 3);
+        const last = afterCommit[afterCommit.length - 1] ?? COMMIT_ORIGIN;
+        const caughtUp = await readCommittedOrHeldBack(db.session, last, 100);
+
+        expect(whileOpen).toEqual({ events: [early], heldBack: true });
+        expect(afterEarlyWhileOpen).toEqual({ events: [], heldBack: true });
+        expect(afterCommit.map((e) => `${e.streamId}:${e.version}`)).toEqual(['slow:1', 'fast:1', 'fast:2']);
+        expect((await readCommittedOrHeldBack(db.session, early, 100)).events).toEqual(afterCommit);
+        expect(caughtUp).toEqual({ events: [], heldBack: false });
+      } finally {
+        open.release();
+      }
     });
   });
 });

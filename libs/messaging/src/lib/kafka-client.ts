@@ -5,6 +5,7 @@ import { Kafka, logLevel, type ISocketFactory, type logCreator } from 'kafkajs';
 import { appLogLevelOf } from './kafka-log-level';
 import { brokerList, type KafkaConfig } from '@ledger/platform';
 import { kafkaSecurityOf, NO_KAFKA_SECURITY, type KafkaSecurity } from './kafka-security';
+import { fixKafkajsIdleRequestQueue } from './kafkajs-request-queue.fix';
 
 /** kafkajs logs through the app's logger (JSON via pino), warnings and errors only. */
 const nestLogCreator: logCreator = () => {
@@ -46,6 +47,7 @@ export function createKafka(
   socketFactory: ISocketFactory = defaultSocket,
   security: KafkaSecurity = NO_KAFKA_SECURITY,
 ): Kafka {
+  fixKafkajsIdleRequestQueue();
   return new Kafka({
     socketFactory: withNoDelay(socketFactory),
     clientId,

@@ -1,5 +1,5 @@
 import type { Kafka, Producer, RetryOptions } from 'kafkajs';
-import { accountPartitioner } from './topic';
+import { accountPartitioner } from './account.partitioner';
 
 /**
  * One producer with the settings per-account order needs: the idempotent producer (broker-side

@@ -1,15 +1,9 @@
 import { sleep } from '@ledger/platform';
-import { Partitioners, type Admin, type ICustomPartitioner } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 
 export const DEFAULT_TOPIC_PARTITIONS = 12;
 export const DEFAULT_REPLICATION_FACTOR = 1;
 export const DEFAULT_MIN_INSYNC_REPLICAS = 1;
-
-/**
- * The Java client's murmur2 partitioner: a key lands on the same partition whichever client
- * produces it, so the relay, the benchmarks and Kafka's own tools agree.
- */
-export const accountPartitioner: ICustomPartitioner = Partitioners.DefaultPartitioner;
 
 export interface TopicSpec {
   readonly topic: string;
