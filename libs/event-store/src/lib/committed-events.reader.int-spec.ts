@@ -2,7 +2,6 @@ import { bulkAppend, databaseSuite, eventually } from '@ledger/testing';
 import type { Client, PoolClient } from 'pg';
 import {
   COMMIT_ORIGIN,
-  committedEventsHeldBack,
   countStoredEvents,
   readCommittedBatch,
   readCommittedOrHeldBack,
@@ -62,7 +61,7 @@ describe('committed events reader', () => {
       await store.append({ streamId: 'fast', expectedVersion: 0, events: newEvents(2) });
 
       const whileOpen = await readCommittedBatch(db.session, COMMIT_ORIGIN, 100);
-      const heldBackWhileOpen = await committedEventsHeldBack(db.session, COMMIT_ORIGIN);
+      const heldBackWhileOpen = (await readCommittedOrHeldBack(db.session, COMMIT_ORIGIN, 100)).heldBack;
       await open.query('COMMIT');
       const afterCommit = await readAtLeast(db.session, COMMIT_ORIGIN, 100, 3);
       const last = afterCommit[afterCommit.length - 1] ?? COMMIT_ORIGIN;
@@ -70,7 +69,7 @@ describe('committed events reader', () => {
       expect(whileOpen).toEqual([]);
       expect(heldBackWhileOpen).toBe(true);
       expect(afterCommit.map((e) => `${e.streamId}:${e.version}`)).toEqual(['slow:1', 'fast:1', 'fast:2']);
-      expect(await committedEventsHeldBack(db.session, last)).toBe(false);
+      expect((await readCommittedOrHeldBack(db.session, last, 100)).heldBack).toBe(false);
     } finally {
       open.release();
     }

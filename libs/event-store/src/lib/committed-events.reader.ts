@@ -74,35 +74,12 @@ export async function readCommittedBatch(session: ClientBase, after: CommitPosit
 }
 
 /**
- * Whether events committed after `after` are hidden by the horizon: a transaction older than theirs (an
- * append still committing, or any other writer in the cluster) is still running. The reader then has
- * work the moment that transaction ends, which nothing announces, so it should look again soon rather
- * than wait for the next append's notification.
- */
-export const COMMITTED_BEYOND_HORIZON = {
-  name: 'event_store_committed_beyond_horizon',
-  text: `
-    SELECT EXISTS (
-      SELECT 1
-        FROM event_store.events e
-       WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-         AND e.transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
-    ) AS held_back`,
-} as const;
-
-/** See COMMITTED_BEYOND_HORIZON. */
-export async function committedEventsHeldBack(session: Pick<ClientBase, 'query'>, after: CommitPosition): Promise<boolean> {
-  const { rows } = await session.query<{ held_back: boolean }>({
-    ...COMMITTED_BEYOND_HORIZON,
-    values: [after.transactionId, after.globalPosition],
-  });
-  return rows[0]?.held_back === true;
-}
-
-/**
- * READ_COMMITTED_BATCH and COMMITTED_BEYOND_HORIZON in one round trip, on one snapshot: the batch,
- * then, when committed events after the position wait beyond the horizon, one more row of NULLs
- * flagged `held_back` (NULLs sort last).
+ * READ_COMMITTED_BATCH, and whether events committed after the position are hidden by the horizon (a
+ * transaction older than theirs, an append still committing or any other writer in the cluster, is
+ * still running: the reader has work the moment it ends, which nothing announces, so it should look
+ * again soon rather than wait for the next append's notification), in one round trip on one snapshot:
+ * the batch, then, when events wait beyond the horizon, one more row of NULLs flagged `held_back`
+ * (NULLs sort last).
  *
  * The probe beyond the horizon starts the index scan at the horizon, not at the position: with both
  * bounds on the first column, the scan would start at the row comparison and walk every entry up to the
@@ -148,7 +125,7 @@ export interface CommittedRead {
   readonly heldBack: boolean;
 }
 
-/** readCommittedBatch and committedEventsHeldBack in one statement (see READ_COMMITTED_OR_HELD_BACK). */
+/** readCommittedBatch, and whether more wait beyond the horizon, in one statement (see READ_COMMITTED_OR_HELD_BACK). */
 export async function readCommittedOrHeldBack(session: ClientBase, after: CommitPosition, limit: number): Promise<CommittedRead> {
   const { rows } = await session.query<[...CommittedEventRow, heldBack: boolean]>({
     ...READ_COMMITTED_OR_HELD_BACK,
