@@ -170,6 +170,29 @@ function buildProjector(): void {
   if (run.status !== 0) throw new Error(`nx build projector failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
 }
 
+/** The built projector as its own process, on `topic` in `groupId`, as its own database role; profiled when asked. */
+function startProjector(main: string, databaseUrl: string, topic: string, groupId: string, port: number, label: string) {
+  return startChildApp({
+    main,
+    port,
+    env: {
+      ...process.env,
+      // As its own role: the read model was migrated (and the role granted) as the server's admin.
+      DATABASE_URL: asRole(databaseUrl, DATABASE_ROLES.projector),
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      KAFKA_TOPIC: topic,
+      KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+      KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+      PROJECTOR_GROUP_ID: groupId,
+      PROJECTOR_PORT: String(port),
+      LOG_LEVEL: 'warn',
+    },
+    readyPath: '/health/ready',
+    timeoutMs: 60_000,
+    nodeArgs: CPU_PROF_DIR === undefined || label !== 'projector' ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`],
+  });
+}
+
 async function drainWithProjector(admin: Admin, topic: string, main: string, label: string): Promise<DrainResult> {
   const database = await readModelDatabase();
   const observer = new Pool({ connectionString: database.url, max: 1 });
@@ -179,25 +202,7 @@ async function drainWithProjector(admin: Admin, topic: string, main: string, lab
     const port = await freePort();
     await cpu.begin();
     const started = performance.now();
-    const projector = startChildApp({
-      main,
-      port,
-      env: {
-        ...process.env,
-        // As its own role: the read model was migrated (and the role granted) as the server's admin.
-        DATABASE_URL: asRole(database.url, DATABASE_ROLES.projector),
-        KAFKA_BROKERS: testKafkaBrokers().join(','),
-        KAFKA_TOPIC: topic,
-        KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-        KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
-        PROJECTOR_GROUP_ID: groupId,
-        PROJECTOR_PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-      readyPath: '/health/ready',
-      timeoutMs: 60_000,
-      nodeArgs: CPU_PROF_DIR === undefined || label !== 'projector' ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`],
-    });
+    const projector = startProjector(main, database.url, topic, groupId, port, label);
     let failed: unknown = null;
     projector.catch((error: unknown) => (failed = error));
     const { first, last } = await pollCommitted(admin, groupId, topic, SIZE.backlogEvents, started, 300_000, () => failed);
@@ -247,24 +252,7 @@ async function liveWithProjector(
   try {
     await producer.connect();
     const port = await freePort();
-    const app = await startChildApp({
-      main,
-      port,
-      env: {
-        ...process.env,
-        DATABASE_URL: asRole(database.url, DATABASE_ROLES.projector),
-        KAFKA_BROKERS: testKafkaBrokers().join(','),
-        KAFKA_TOPIC: topic,
-        KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-        KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
-        PROJECTOR_GROUP_ID: groupId,
-        PROJECTOR_PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-      readyPath: '/health/ready',
-      timeoutMs: 60_000,
-      nodeArgs: CPU_PROF_DIR === undefined || label !== 'projector' ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`],
-    });
+    const app = await startProjector(main, database.url, topic, groupId, port, label);
     try {
       await groupStable(admin, groupId);
       const pid = app.process.pid ?? -1;
