@@ -4,7 +4,7 @@ import type { FaultRecord } from './chaos.report';
 import type { ProcessExit } from '@ledger/tooling';
 import { describeExit, type AppReplica } from './pipeline/app-replica';
 import type { ChaosStack } from './pipeline/chaos-stack';
-import { metricValue } from './pipeline/prometheus-text';
+import { metricValue } from '@ledger/tooling';
 import type { RunJournal } from './pipeline/run-journal';
 
 const SCALED = ['relay-2', 'projector-2'];

@@ -37,6 +37,7 @@ import { profilesIn, summariseProfile } from './cpu-profile.summary';
 import { CPU_TABLE_HEADER, cpuTableRows, type CpuAccount } from './cpu-table';
 import { residentMemory, type ResidentMemory } from '../lib/process-memory';
 import { ChangeNotifications } from './change-notifications';
+import { PipelineCounters, type PipelineRounds } from './pipeline-counters';
 import { CpuWindow } from './cpu-window';
 import { DatabaseActivityWindow, type DatabaseActivity } from './database-activity';
 import { awaitProjected, commandAndRead, noFailures, StreamArrivals, type Failures } from './e2e-workload';
@@ -97,6 +98,8 @@ interface VariantResult {
   readonly cpu: CpuAccount;
   /** What the apps asked of Postgres over the measured window. */
   readonly database: DatabaseActivity;
+  /** How much each of the relay's batches and the projector's transactions carried. */
+  readonly rounds: PipelineRounds;
   /** Each app's resident memory at the window's end, and its peak so far. */
   readonly memory: Partial<Record<PipelineApp, ResidentMemory | null>>;
   readonly profiles?: Record<string, ReturnType<typeof summariseProfile>>;
@@ -130,10 +133,12 @@ async function measure(pipeline: Pipeline, opts: Options, database: BenchDatabas
   const cpuWindow = await CpuWindow.open(pipeline, APPS, database.url, database.name, opts.brokers);
   const activity = await DatabaseActivityWindow.open(database.url, database.name);
   await activity.begin();
+  const counters = await PipelineCounters.begin(pipeline);
   await cpuWindow.begin();
   const load = await openLoop(opts.rate, opts.durationMs, (n) => commandAndRead(urls, as, account(n), n, opts.reads, samples, failures));
   const cpu = await cpuWindow.end(load.sent).finally(() => cpuWindow.close());
   const databaseActivity = await activity.end().finally(() => activity.close());
+  const rounds = await counters.end();
   const memory = Object.fromEntries(APPS.map((app) => [app, residentMemory(pipeline[app].process.pid ?? -1)]));
   // The last commands' changes may still be on their way to the streams.
   const deadline = Date.now() + 15_000;
@@ -147,7 +152,7 @@ async function measure(pipeline: Pipeline, opts: Options, database: BenchDatabas
   streams.close();
   await announcements.close();
   const stages = await stageTimes(database.url, opts.brokers, pipeline.topic);
-  return { load, failures, distributions: summarise(samples, stages), cpu, database: databaseActivity, memory };
+  return { load, failures, distributions: summarise(samples, stages), cpu, database: databaseActivity, rounds, memory };
 }
 
 async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<VariantResult> {
@@ -211,6 +216,7 @@ function report(results: readonly VariantResult[]): void {
         `  CPU over the measured ${r.cpu.windowSeconds} s, ${r.cpu.commands} commands, ${r.cpu.cpus} CPUs:\n` +
         `${indent(formatTable(CPU_TABLE_HEADER, cpuTableRows(r.cpu)))}\n`,
     );
+    process.stdout.write(`${indent(roundsReport(r.rounds))}\n`);
     process.stdout.write(`${indent(databaseReport(r.database, r.cpu.commands))}\n${indent(memoryReport(r.memory))}\n`);
     for (const [app, profile] of Object.entries(r.profiles ?? {})) {
       process.stdout.write(`  ${app} profile, self time by origin: ${profile.origins.map((o) => `${o.what} ${o.share}%`).join(', ')}\n`);
@@ -233,6 +239,13 @@ function databaseReport(activity: DatabaseActivity, commands: number): string {
     perCommand(s.planMs, commands),
   ]);
   return `${head}\n${formatTable(['app', 'statements/command', 'exec ms/command', 'plan ms/command'], rows)}`;
+}
+
+function roundsReport(rounds: PipelineRounds): string {
+  return (
+    `relay: ${rounds.relayBatches} batches, ${rounds.eventsPerRelayBatch.toFixed(1)} events each; ` +
+    `projector: ${rounds.projectorTransactions} transactions, ${rounds.messagesPerProjectorTransaction.toFixed(1)} events each`
+  );
 }
 
 function memoryReport(memory: VariantResult['memory']): string {

@@ -40,10 +40,23 @@ export function onBaselineBuild(variant: Variant, distDir: string): Variant {
   return { ...variant, name: `before:${variant.name}`, description: `${variant.description}; the apps built in ${distDir}`, distDir };
 }
 
+/**
+ * The variants named, each optionally with settings of its own for every app after a `+`
+ * (`defaults+RELAY_LINGER_MS=20+PROJECTOR_FETCH_LINGER_MS=10`), to compare settings in one run.
+ */
 export function variantsNamed(names: readonly string[]): Variant[] {
-  return names.map((name) => {
+  return names.map((spec) => {
+    const [name = '', ...settings] = spec.split('+');
     const variant = VARIANTS.find((v) => v.name === name);
     if (variant === undefined) throw new Error(`unknown variant ${name}; known: ${VARIANTS.map((v) => v.name).join(', ')}`);
-    return variant;
+    if (settings.length === 0) return variant;
+    const env = Object.fromEntries(settings.map(setting));
+    return { ...variant, name: spec, description: `${variant.description}; with ${settings.join(', ')}`, env: { ...variant.env, ...env } };
   });
+}
+
+function setting(text: string): [string, string] {
+  const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(text);
+  if (match === null) throw new Error(`a variant's setting is NAME=value, got ${text}`);
+  return [match[1] as string, match[2] as string];
 }

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { metricValue } from './prometheus-text';
+import { metricValue } from '@ledger/tooling';
 import type { AppReplica } from './app-replica';
 
 export interface PipelineLag {

@@ -4,3 +4,4 @@ export * from './ports';
 export * from './managed-process';
 export * from './postgres-server';
 export * from './workspace-typescript';
+export * from './prometheus-text';
