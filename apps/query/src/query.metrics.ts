@@ -15,12 +15,18 @@ export class QueryMetrics {
   readonly transferWait: Histogram<'outcome'>;
   readonly listening: Gauge;
   readonly accountReads: Counter;
+  readonly accountReadStatements: Counter;
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
     this.accountReads = new Counter({
       name: 'ledger_query_account_change_reads_total',
-      help: 'Reads of an account for the readers that follow it (waits with minVersion, streams); one serves all asking at once.',
+      help: 'Reads of an account for the readers that follow it (waits with minVersion, streams), one serving all asking for it at once; several accounts share a statement.',
+      registers,
+    });
+    this.accountReadStatements = new Counter({
+      name: 'ledger_query_account_change_read_statements_total',
+      help: 'Statements behind those reads: the accounts asked for in the same turn share one, up to a bound per statement.',
       registers,
     });
     this.sseClients = new Gauge({ name: 'ledger_query_sse_clients', help: 'Open account streams (SSE).', registers });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { prepared } from '@ledger/platform';
+import { prepared, required } from '@ledger/platform';
 import type { OwnerPosition } from '../cursors/cursor.codec';
 import { postgresInstant } from '../edge/rfc3339';
 import { typesWithEffect } from './account-event.types';
@@ -49,18 +49,21 @@ const HISTORY = 'read_model.account_transactions';
 const FIND_ACCOUNT = prepared(`SELECT ${ACCOUNT_RECORD_SELECT} FROM read_model.accounts a WHERE a.account_id = $1::uuid`);
 
 /**
- * The account and its history rows after a version, from one snapshot: one row per history row, each
- * with the account beside it, or a single row with nulls where either is missing. `(SELECT 1)` leads,
- * so the rows of an account the accounts table lacks are read all the same.
+ * For each account asked (`$1`, in that order), the account and up to `$3` of its history rows after
+ * `$2`, all from one snapshot: one row per history row with the account beside it, or a single row
+ * with nulls where either is missing; `wanted` numbers the account asked, from 1. The list asked
+ * leads, so the rows of an account the accounts table lacks are read all the same. Rows come in the
+ * order asked, then by `position` (the version as a number: as text, 10 would sort before 9).
  */
-const ACCOUNT_WITH_CHANGES = prepared(
-  `SELECT ${ACCOUNT_RECORD_SELECT}, h.*
-     FROM (SELECT 1) AS one
-     LEFT JOIN read_model.accounts a ON a.account_id = $1::uuid
+const ACCOUNTS_WITH_CHANGES = prepared(
+  `SELECT w.n::int AS wanted, ${ACCOUNT_RECORD_SELECT}, h.*
+     FROM unnest($1::uuid[], $2::bigint[], $3::int[]) WITH ORDINALITY AS w(account_id, after_version, take, n)
+     LEFT JOIN read_model.accounts a ON a.account_id = w.account_id
      LEFT JOIN LATERAL (
-       SELECT ${HISTORY_SELECT} FROM ${HISTORY} tx
-        WHERE tx.account_id = $1::uuid AND tx.version > $2::bigint ORDER BY tx.version ASC LIMIT $3
-     ) AS h ON true`,
+       SELECT ${HISTORY_SELECT}, tx.version AS position FROM ${HISTORY} tx
+        WHERE tx.account_id = w.account_id AND tx.version > w.after_version ORDER BY tx.version ASC LIMIT w.take
+     ) AS h ON true
+    ORDER BY w.n, h.position`,
 );
 
 // A JavaScript Date keeps milliseconds; the keyset position must be what the row holds, exactly.
@@ -72,6 +75,17 @@ export interface AccountChanges {
   readonly changes: readonly HistoryRecord[];
 }
 
+/** One account of a read of several: up to `take` of its history rows after `afterVersion` (0: the account alone). */
+export interface ChangesWanted {
+  readonly accountId: string;
+  readonly afterVersion: number;
+  readonly take: number;
+}
+
+type AccountChangesRow = { readonly wanted: number } & AccountTableRow & Partial<HistoryTableRow>;
+
+const isHistoryRow = (row: AccountChangesRow): row is AccountChangesRow & HistoryTableRow => row.version != null;
+
 /** Reads the read models, and only them. Every query is an index range. */
 @Injectable()
 export class AccountReader {
@@ -82,13 +96,20 @@ export class AccountReader {
     return row === undefined ? null : accountFromRow(row);
   }
 
-  /** The account, and up to `take` of its history rows after `afterVersion` (oldest first), in one read. */
-  async accountWithChanges(accountId: string, afterVersion: number, take: number): Promise<AccountChanges> {
-    const rows = await this.pool.rows<AccountTableRow & Partial<HistoryTableRow>>(ACCOUNT_WITH_CHANGES, [accountId, afterVersion, take]);
-    const first = rows[0];
-    const account = first === undefined || first.a_account_id === null ? null : accountFromRow(first);
-    const changes = rows.filter((row): row is AccountTableRow & HistoryTableRow => row.version != null).map(historyFromRow);
-    return { account, changes };
+  /** For each of `wanted`, in its order, the account and its history rows asked (oldest first), in one statement. */
+  async accountsWithChanges(wanted: readonly ChangesWanted[]): Promise<AccountChanges[]> {
+    const rows = await this.pool.rows<AccountChangesRow>(ACCOUNTS_WITH_CHANGES, [
+      wanted.map((w) => w.accountId),
+      wanted.map((w) => w.afterVersion),
+      wanted.map((w) => w.take),
+    ]);
+    const reads = wanted.map(() => ({ account: null as AccountRecord | null, changes: [] as HistoryRecord[] }));
+    for (const row of rows) {
+      const read = required(reads[row.wanted - 1], 'the account a row answers');
+      if (read.account === null && row.a_account_id !== null) read.account = accountFromRow(row);
+      if (isHistoryRow(row)) read.changes.push(historyFromRow(row));
+    }
+    return reads;
   }
 
   /** Newest first, within the filter. */
