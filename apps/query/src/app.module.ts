@@ -3,7 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { AccountEntity, AccountTransactionEntity } from '@ledger/read-model-schema';
 import { AuthModule } from '@ledger/auth';
-import { accessTokenOptionsOf, serviceModule, StrictValidationPipe } from '@ledger/platform';
+import { accessTokenOptionsOf, HOT_PATH_SESSION_SETTINGS, serviceModule, StrictValidationPipe } from '@ledger/platform';
 import { AccountReadsCoalescer } from './accounts/account-reads.coalescer';
 import { AccountReader } from './accounts/account.reader';
 import { ReadModelPool } from './accounts/read-model.pool';
@@ -47,6 +47,8 @@ function typeOrmOptions(config: QueryConfig): TypeOrmModuleOptions {
       keepAlive: true,
       connectionTimeoutMillis: config.QUERY_DATABASE_CONNECTION_TIMEOUT_MS,
       statement_timeout: config.QUERY_STATEMENT_TIMEOUT_MS,
+      // The batched account read (an unnest of arrays) was otherwise planned anew on every call.
+      options: HOT_PATH_SESSION_SETTINGS,
     },
   };
 }

@@ -77,4 +77,8 @@ describe('the readers woken by one change', () => {
     expect(await query.metric(STATEMENTS)).toBe(statements + 1);
     expect(await query.metric(READS)).toBe(reads + stories.length);
   });
+
+  it('are read on connections that plan the prepared reads once (the batched read was otherwise planned on every call)', async () => {
+    expect(await query.readModel.rows('SHOW plan_cache_mode', [])).toEqual([{ plan_cache_mode: 'force_generic_plan' }]);
+  });
 });

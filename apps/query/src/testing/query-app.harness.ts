@@ -18,6 +18,7 @@ import type { Pool } from 'pg';
 import { AppModule } from '../app.module';
 import { setupOpenApi } from '../edge/open-api';
 import { QueryConfig } from '../query.config';
+import { ReadModelPool } from '../accounts/read-model.pool';
 
 export interface Reply {
   readonly status: number;
@@ -30,6 +31,8 @@ export interface Reply {
 export interface QueryApp {
   readonly url: string;
   readonly pool: Pool;
+  /** The app's own read-model pool, as its readers use it. */
+  readonly readModel: ReadModelPool;
   /** Applies Kafka messages through the projector's writer, exactly as the projector does, in one batch. */
   project(messages: readonly Message[]): Promise<BatchOutcome>;
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
@@ -76,6 +79,7 @@ export async function startQueryApp(env: Record<string, string> = {}, options: Q
   return {
     url: running.url,
     pool,
+    readModel: running.app.get(ReadModelPool),
     async project(messages) {
       const inputs = messages.map((message) => decodeForProjection(rawFromKafka(TOPIC, 0, consumedAt(message, offset++))));
       const client = await pool.connect();

@@ -15,7 +15,7 @@ export interface PostgresPoolOptions {
  * plan is the plan: without this, Postgres keeps building a custom plan per execution whenever it
  * estimates one cheaper (the event store's batch append spent 1.6 ms planning per call, half its time).
  */
-const SESSION_SETTINGS = '-c plan_cache_mode=force_generic_plan';
+export const HOT_PATH_SESSION_SETTINGS = '-c plan_cache_mode=force_generic_plan';
 
 export function createPool(options: PostgresPoolOptions): Pool {
   const pool = new Pool({
@@ -24,7 +24,7 @@ export function createPool(options: PostgresPoolOptions): Pool {
     application_name: options.applicationName,
     keepAlive: true,
     connectionTimeoutMillis: 5_000,
-    options: SESSION_SETTINGS,
+    options: HOT_PATH_SESSION_SETTINGS,
   });
   // An idle connection the server ends (restart, failover, admin) is dropped and replaced on demand;
   // unheard, pg would raise it as an uncaught error and take the process down.
