@@ -41,6 +41,15 @@ export class RelayConfig extends KafkaConfig {
   @IntegerSetting(0, 60_000)
   RELAY_CHECKPOINT_INTERVAL_MS: number = 100;
 
+  /**
+   * Once caught up, reads start at least this long apart (0: at once): under load each batch then
+   * gathers what committed meanwhile, which costs the relay, Kafka, the projector and Postgres one round
+   * each per batch instead of per few events. The first event after a quiet spell goes at once; under
+   * load an event waits this long at most.
+   */
+  @IntegerSetting(0, 60_000)
+  RELAY_LINGER_MS: number = 0;
+
   /** How often a standby tries to take the lock. */
   @IntegerSetting(50, 60_000)
   RELAY_LEADER_RETRY_MS: number = 1_000;

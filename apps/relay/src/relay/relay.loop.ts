@@ -21,6 +21,8 @@ export interface RelayLoopSettings {
   readonly pollIntervalMs: number;
   /** The checkpoint is saved at most this often while events flow, and this long after the last ack at most. */
   readonly checkpointIntervalMs: number;
+  /** Reads start at least this long apart once caught up, so that under load each gathers what committed meanwhile. */
+  readonly lingerMs: number;
   readonly backoff: BackoffPolicy;
 }
 
@@ -96,8 +98,10 @@ export class RelayLoop {
     const { settings, wake, publisher, checkpoints } = this.deps;
     const offsets = new AckedOffsets();
     const checkpoint = new DeferredCheckpoint((position) => checkpoints.save(session, position), settings.checkpointIntervalMs);
+    let lastReadAt = -Infinity;
     const read = (after: CommitPosition): Promise<ReadBatch> => {
       wake.arm();
+      lastReadAt = performance.now();
       const pending = readCommittedOrHeldBack(session, after, settings.batchSize).then(({ events, heldBack }) => {
         const batch = prepareBatch(events, settings.maxBatchBytes);
         return { batch, heldBack, more: events.length >= settings.batchSize || (batch?.events.length ?? 0) < events.length };
@@ -138,6 +142,11 @@ export class RelayLoop {
         const timeoutMs = heldBack ? backoffDelay(heldBackChecks++, this.heldBackRecheck) : settings.pollIntervalMs;
         if (!heldBack) heldBackChecks = 0;
         await wake.wait(Math.min(timeoutMs, checkpoint.dueInMs() ?? timeoutMs), signal);
+        // A wake-up soon after the last read means events are flowing: let a few more commit and take
+        // them in one batch (one read, one produce request, one fetch downstream) rather than one each.
+        // After a quiet spell the last read is long past and the read starts at once.
+        const lingerLeftMs = lastReadAt + settings.lingerMs - performance.now();
+        if (lingerLeftMs > 0) await sleep(lingerLeftMs, signal);
         next = read(start);
       }
     } finally {

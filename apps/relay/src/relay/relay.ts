@@ -71,6 +71,7 @@ export class Relay {
           maxBatchBytes: config.RELAY_MAX_BATCH_BYTES,
           pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
           checkpointIntervalMs: config.RELAY_CHECKPOINT_INTERVAL_MS,
+          lingerMs: config.RELAY_LINGER_MS,
           backoff,
         },
       }),
