@@ -282,6 +282,9 @@ function asRole(url, role) {
   return parsed.toString();
 }
 
+/** Node's flags for every app, as the image runs them (docker/Dockerfile's CMD; APP_NODE_FLAGS in @ledger/testing). */
+const APP_NODE_FLAGS = ['--max-semi-space-size=8'];
+
 function mainOf(app) {
   return join(repoRoot, 'dist', 'apps', app.name, 'main.js');
 }
@@ -289,7 +292,7 @@ function mainOf(app) {
 /** `main.js migrate` runs the app's TypeORM migrations and exits; a process that keeps running is an error. */
 async function migrate(app, env) {
   say(`${app.name}: migrate`);
-  const { child, exited } = spawnTracked(process.execPath, [mainOf(app), 'migrate'], { env, stdio: 'inherit' });
+  const { child, exited } = spawnTracked(process.execPath, [...APP_NODE_FLAGS, mainOf(app), 'migrate'], { env, stdio: 'inherit' });
   const timeout = sleep(MIGRATE_TIMEOUT_MS).then(() => 'timeout');
   const outcome = await Promise.race([exited, timeout]);
   if (outcome === 'timeout') {
@@ -304,7 +307,7 @@ async function migrate(app, env) {
 /** Starts one app; its output goes to the console prefixed with its name and to tools/.local/logs/<app>.log. */
 function startApp(app, env, display, onUnexpectedExit) {
   const logFile = join(appLogsDir, `${app.name}.log`);
-  const { child, exited } = spawnTracked(process.execPath, [mainOf(app)], {
+  const { child, exited } = spawnTracked(process.execPath, [...APP_NODE_FLAGS, mainOf(app)], {
     env: { ...env, DATABASE_URL: asRole(env.DATABASE_URL, app.role) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

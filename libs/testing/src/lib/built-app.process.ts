@@ -37,6 +37,13 @@ export interface ChildAppOptions {
   readonly outputThrough?: readonly string[];
 }
 
+/**
+ * Node's flags for every app, as the image runs them (docker/Dockerfile's CMD; tools/stack.mjs for
+ * `npm start`). A young generation of 2 × 8 MiB instead of V8's 2 × 16 MiB: under 300 commands/s
+ * each app's resident memory fell by 15–80 MB (the command app's from 223 to 145 MB) at no measurable CPU cost.
+ */
+export const APP_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+
 const STOP_GRACE_MS = 10_000;
 const READY_POLL_MS = 200;
 
@@ -52,7 +59,7 @@ export async function startChildApp(options: ChildAppOptions): Promise<ChildApp>
   const timeoutMs = options.timeoutMs ?? 30_000;
   const managementPort = options.managementPort ?? (await freePort());
   const output = options.outputThrough === undefined ? undefined : startOutputProcess(options.outputThrough);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, ...(options.nodeArgs ?? []), options.main, ...(options.args ?? [])], {
     env: { ...options.env, MANAGEMENT_PORT: String(managementPort) },
     stdio: output === undefined ? outputOf(options.logFile) : ['ignore', output.stdin, output.stdin],
   });
