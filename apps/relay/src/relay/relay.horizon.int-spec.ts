@@ -1,23 +1,13 @@
 import { PostgresEventStore } from '@ledger/event-store';
 import { eventually } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
+import { newEvent } from '../testing/event-writers';
 import { startRelay } from '../testing/relay-harness';
 import { relaySuite } from '../testing/relay-test-env';
 import { readTopic } from '../testing/topic-reader';
 
 /** The longest the relay allows, four times the test's wait: an append delivered in time was released by its recheck, not its poll. */
 const POLL_INTERVAL_MS = 60_000;
-
-function deposit() {
-  return {
-    eventId: randomUUID(),
-    type: 'MoneyDeposited',
-    schemaVersion: 1,
-    data: { amount: 1 },
-    metadata: { correlationId: randomUUID(), causationId: null },
-    occurredAt: new Date(),
-  };
-}
 
 describe('relay behind an older open transaction', () => {
   const suite = relaySuite('relay-horizon');
@@ -34,7 +24,7 @@ describe('relay behind an older open transaction', () => {
     suite.stopAfterwards(relay);
     const store = new PostgresEventStore(env.pool);
     const heldBackReads = async () => (await relay.metrics.heldBackReads.get()).values[0]?.value ?? 0;
-    const first = deposit();
+    const first = newEvent(1);
     await store.append({ streamId: randomUUID(), expectedVersion: 0, events: [first] });
     // The relay creates the topic with its first batch.
     await eventually(
@@ -47,7 +37,7 @@ describe('relay behind an older open transaction', () => {
     await reader.waitFor([first], 30_000);
 
     const older = await env.pool.connect();
-    const behind = deposit();
+    const behind = newEvent(1);
     try {
       await older.query('BEGIN');
       // An xid and nothing else: its end notifies nobody.

@@ -2,6 +2,7 @@ import { EVENT_STORE_APPENDED_CHANNEL, PostgresEventStore } from '@ledger/event-
 import { eventually } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { newEvent } from '../testing/event-writers';
 import { startRelay } from '../testing/relay-harness';
 import { relaySuite } from '../testing/relay-test-env';
 import { readTopic } from '../testing/topic-reader';
@@ -9,17 +10,6 @@ import { readTopic } from '../testing/topic-reader';
 /** Far longer than the appends below take: everything they commit falls in one linger. */
 const LINGER_MS = 8_000;
 const FOLLOWERS = 5;
-
-function deposit() {
-  return {
-    eventId: randomUUID(),
-    type: 'MoneyDeposited',
-    schemaVersion: 1,
-    data: { amount: 1 },
-    metadata: { correlationId: randomUUID(), causationId: null },
-    occurredAt: new Date(),
-  };
-}
 
 describe('relay with a linger', () => {
   const suite = relaySuite('relay-linger');
@@ -45,7 +35,7 @@ describe('relay with a linger', () => {
     listener.on('notification', () => announced++);
     await listener.query(`LISTEN ${EVENT_STORE_APPENDED_CHANNEL}`);
 
-    const first = deposit();
+    const first = newEvent(1);
     await store.append({ streamId: randomUUID(), expectedVersion: 0, events: [first] });
     await eventually(async () => (await relayed()) === 1, 30_000, 'the first event relayed');
     expect(await batches()).toBe(1);
@@ -53,7 +43,7 @@ describe('relay with a linger', () => {
     // Each append is announced before the next: without a linger the relay would wake and send each.
     const followers = [];
     for (let i = 0; i < FOLLOWERS; i++) {
-      const event = deposit();
+      const event = newEvent(1);
       const before = announced;
       await store.append({ streamId: randomUUID(), expectedVersion: 0, events: [event] });
       await eventually(async () => announced > before, 10_000, `append ${i + 1} announced`);
