@@ -17,7 +17,9 @@
  * version's main.js), first, on a database and group of its own: before and after in one run.
  * `--live` adds a steady trickle (LIVE.rate events/s over 12 partitions for LIVE.seconds, as the e2e
  * load gives it) to a projector already caught up, with the baseline's too when given: CPU per event
- * of the projector and its Postgres backends, and events per transaction, when batches are small.
+ * of the projector and its Postgres backends, and events per transaction, when batches are small;
+ * `--live-tick-ms <n>` sends it every n ms instead of every 50 (5 gives transactions of a few events),
+ * `--live-rounds <n>` runs it n times per build, the builds alternating, and sums the figures.
  */
 import { countStoredEvents, eventStoreMigrations, readCommittedBatch } from '@ledger/event-store';
 import { accountPartitioner, createKafka, toEnvelope, toKafkaMessage } from '@ledger/messaging';
@@ -71,7 +73,18 @@ const SIZE = {
   rebuildAccounts: QUICK ? 5_000 : 50_000,
 };
 const LIVE_RUN = process.argv.includes('--live');
-const LIVE = { rate: 600, seconds: QUICK ? 10 : 20, accounts: 2_000, tickMs: 50 };
+/**
+ * `--live-tick-ms <n>`: how often the trickle sends (default 50 ms). The e2e load's relay publishes in
+ * smaller, more frequent batches (about 3 events per projector transaction at 300 commands/s); 5 ms
+ * comes close, where the per-transaction costs show.
+ */
+const LIVE_TICK_MS = process.argv.includes('--live-tick-ms') ? Number(process.argv[process.argv.indexOf('--live-tick-ms') + 1]) : 50;
+/** `--live-rounds <n>`: the live trickle n times per build, alternating builds, figures summed (default 1). */
+const LIVE_ROUNDS = process.argv.includes('--live-rounds') ? Number(process.argv[process.argv.indexOf('--live-rounds') + 1]) : 1;
+if (!Number.isSafeInteger(LIVE_ROUNDS) || LIVE_ROUNDS < 1) throw new Error(`--live-rounds must be a positive integer, got ${LIVE_ROUNDS}`);
+if (!Number.isSafeInteger(LIVE_TICK_MS) || LIVE_TICK_MS < 1)
+  throw new Error(`--live-tick-ms must be a positive integer, got ${LIVE_TICK_MS}`);
+const LIVE = { rate: 600, seconds: QUICK ? 10 : 20, accounts: 2_000, tickMs: LIVE_TICK_MS };
 const PARTITIONS = 12;
 const TARGETS = { projectorEventsPerSecond: 20_000, projectorVsNaive: 10, rebuildSeconds: 60 };
 
@@ -290,6 +303,19 @@ async function liveWithProjector(
   }
 }
 
+/** Two live runs' figures together (the rounds of `--live-rounds`). */
+function sumLive(sum: LiveResult | undefined, run: LiveResult): LiveResult {
+  if (sum === undefined) return run;
+  const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
+  return {
+    events: sum.events + run.events,
+    processCpuSeconds: add(sum.processCpuSeconds, run.processCpuSeconds),
+    postgresCpuSeconds: add(sum.postgresCpuSeconds, run.postgresCpuSeconds),
+    transactions: add(sum.transactions, run.transactions),
+    offsetCommits: add(sum.offsetCommits, run.offsetCommits),
+  };
+}
+
 /** Once the group has its members and assignment, so the trickle measures consuming, not joining. */
 async function groupStable(admin: Admin, groupId: string): Promise<void> {
   const deadline = performance.now() + 60_000;
@@ -315,7 +341,7 @@ function liveRow(label: string, run: LiveResult): string[] {
   return [
     `${label}, live trickle of ${rate(run.events)} events`,
     rate(LIVE.rate),
-    `${LIVE.seconds} s, ${perTransaction} events/transaction, ${run.offsetCommits ?? '?'} offset commits`,
+    `${LIVE_ROUNDS} x ${LIVE.seconds} s in ${LIVE.tickMs} ms ticks, ${perTransaction} events/transaction, ${run.offsetCommits ?? '?'} offset commits`,
     `CPU ${cpuNote(run)}; ${cpuPerEvent(run)}`,
   ];
 }
@@ -588,23 +614,25 @@ async function main(): Promise<void> {
       const messages = [...historyChunks(LIVE.accounts, LIVE.rate * LIVE.seconds, 5_000)]
         .flat()
         .map((event, index) => toKafkaMessage(toEnvelope({ ...event, globalPosition: String(index + 1) })));
-      const live: Record<string, LiveResult> = {};
-      if (BASELINE_MAIN !== undefined) {
-        log(`a live trickle of ${LIVE.rate} events/s into the baseline build ...`);
-        live['baseline'] = await liveWithProjector(kafka, admin, BASELINE_MAIN, 'baseline', messages);
-      }
-      log(`a live trickle of ${LIVE.rate} events/s into the projector app ...`);
       if (SKIP_BACKLOG && PROJECTOR_MAIN === undefined) buildProjector();
-      live['projector'] = await liveWithProjector(
-        kafka,
-        admin,
-        PROJECTOR_MAIN ?? join(ROOT, 'dist', 'apps', 'projector', 'main.js'),
-        'projector',
-        messages,
-      );
+      const builds: [string, string][] = [
+        ...(BASELINE_MAIN === undefined ? [] : [['baseline', BASELINE_MAIN] as [string, string]]),
+        ['projector', PROJECTOR_MAIN ?? join(ROOT, 'dist', 'apps', 'projector', 'main.js')],
+      ];
+      const live: Record<string, LiveResult> = {};
+      for (let round = 0; round < LIVE_ROUNDS; round++) {
+        // Each round in the other order: a load that shifts on the shared machine falls on both builds alike.
+        for (const [label, main] of round % 2 === 0 ? builds : [...builds].reverse()) {
+          log(`a live trickle of ${LIVE.rate} events/s into the ${label} build (round ${round + 1} of ${LIVE_ROUNDS}) ...`);
+          const run = await liveWithProjector(kafka, admin, main, label, messages);
+          log(`  ${label}: ${run.transactions ?? '?'} transactions; ${cpuPerEvent(run)}`);
+          live[label] = sumLive(live[label], run);
+        }
+      }
+      if (live['projector'] === undefined) throw new Error('the projector build made no live run');
       rows.push(liveRow('projector app', live['projector']));
       if (live['baseline'] !== undefined) rows.push(liveRow('baseline build', live['baseline']));
-      json['live'] = { ...LIVE, partitions: PARTITIONS, ...live };
+      json['live'] = { ...LIVE, rounds: LIVE_ROUNDS, partitions: PARTITIONS, ...live };
     }
     if (!SKIP_REBUILD) {
       const { runs, seedSeconds, verified } = await rebuildRuns();
