@@ -59,6 +59,22 @@ export const LOCK_PARKED_TRANSFERS_UPDATE = `SELECT transfer_id::text AS transfe
 export const LOCK_PARKED_UPDATE = `SELECT account_id::text AS account_id, dead_letter_id::text AS dead_letter_id
   FROM read_model.parked_accounts WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE`;
 
+/**
+ * The batch's accounts as they stand and which of them are parked (behind what), in one unlocked read:
+ * an account row per account the table holds (`parked` false) with the row version's `xmin`, then a row
+ * per parked account (`parked` true, only `account_id` and `parked_behind` set). The write that follows
+ * checks that no row changed since (see `writeBatch`'s guard).
+ */
+export function readAccounts(tables: ReadModelTables): string {
+  const blanks = Array.from({ length: ACCOUNT_COLUMN_COUNT - 1 }, () => 'NULL').join(', ');
+  return `SELECT false AS parked, ${ACCOUNT_SELECT}, xmin::text AS row_xmin, NULL::text AS parked_behind FROM ${tables.accounts}
+    WHERE account_id = ANY($1::uuid[])
+  UNION ALL
+  SELECT true, p.account_id::text, ${blanks}, NULL, d.version::text
+    FROM read_model.parked_accounts p JOIN read_model.dead_letters d ON d.id = p.dead_letter_id
+   WHERE p.account_id = ANY($1::uuid[])`;
+}
+
 export function lockAccounts(tables: ReadModelTables): string {
   return `SELECT ${ACCOUNT_SELECT} FROM ${tables.accounts}
     WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE`;
@@ -76,22 +92,43 @@ export function lockTransfers(tables: ReadModelTables): string {
  * Accounts, history rows and processed ids in one statement. The upsert's guard keeps the highest
  * version: two consumers racing on a new account both fold from version 0, so the later fold wins
  * and is complete; history rows are keyed by (account, version) and never rewritten.
+ *
+ * `guarded`: for a batch planned without locks (from `readAccounts`, or rows it wrote itself), outside
+ * any transaction. Two more parameters: the batch's account ids and the `xmin` of the row version each
+ * was planned from (null: no row). The statement locks those accounts, in id order as every writer
+ * does, and writes only when every row is still that version (any write to a row gives it another
+ * `xmin`, freezing too) and none of the accounts is parked; else nothing (`written` false), and the
+ * caller plans again under locks. It returns the `xmin` of the rows it wrote (its transaction's).
  */
-export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): string {
+export function writeBatch(tables: ReadModelTables, recordProcessed: boolean, guarded = false): string {
   const history = 1 + ACCOUNT_COLUMN_COUNT;
   const projection = history + TRANSACTION_COLUMN_COUNT;
+  const expected = recordProcessed ? projection + 2 : projection;
+  const when = guarded ? ' WHERE (SELECT ok FROM guard)' : '';
+  const guard = guarded
+    ? `current AS MATERIALIZED (
+        SELECT account_id, xmin::text AS row_xmin FROM ${tables.accounts}
+         WHERE account_id = ANY($${expected}::uuid[]) ORDER BY account_id FOR UPDATE
+      ), guard AS MATERIALIZED (
+        SELECT NOT EXISTS (SELECT 1 FROM read_model.parked_accounts WHERE account_id = ANY($${expected}::uuid[]))
+           AND NOT EXISTS (
+             SELECT 1 FROM unnest($${expected}::uuid[], $${expected + 1}::text[]) AS e (account_id, row_xmin)
+               LEFT JOIN current c ON c.account_id = e.account_id
+              WHERE c.row_xmin IS DISTINCT FROM e.row_xmin) AS ok
+      ), `
+    : '';
   const processed = recordProcessed
     ? `, p AS (
         INSERT INTO read_model.processed_events (projection, event_id)
-        SELECT $${projection}::text, unnest($${projection + 1}::uuid[])
+        SELECT $${projection}::text, unnest($${projection + 1}::uuid[])${when}
         ON CONFLICT DO NOTHING
         RETURNING 1
       )`
     : '';
   return `
-    WITH a AS (
+    WITH ${guard}a AS (
       INSERT INTO ${tables.accounts} AS cur (${ACCOUNT_INSERT_COLUMNS})
-      SELECT * FROM ${accountsUnnest(1)}
+      SELECT * FROM ${accountsUnnest(1)}${when}
       ON CONFLICT (account_id) DO UPDATE SET
         owner = EXCLUDED.owner, owner_id = EXCLUDED.owner_id, currency = EXCLUDED.currency,
         balance = EXCLUDED.balance, reserved = EXCLUDED.reserved, status = EXCLUDED.status, version = EXCLUDED.version, opened_at = EXCLUDED.opened_at,
@@ -99,14 +136,14 @@ export function writeBatch(tables: ReadModelTables, recordProcessed: boolean): s
         total_withdrawn = EXCLUDED.total_withdrawn, transaction_count = EXCLUDED.transaction_count,
         last_activity_at = EXCLUDED.last_activity_at
       WHERE cur.version < EXCLUDED.version
-      RETURNING 1
+      RETURNING ${guarded ? 'xmin' : '1'}
     ), t AS (
       INSERT INTO ${tables.transactions} (${TRANSACTION_INSERT_COLUMNS})
-      SELECT * FROM ${transactionsUnnest(history)}
+      SELECT * FROM ${transactionsUnnest(history)}${when}
       ON CONFLICT DO NOTHING
       RETURNING 1
     )${processed}
-    SELECT (SELECT count(*) FROM a)::int AS accounts, (SELECT count(*) FROM t)::int AS transactions`;
+    SELECT (SELECT count(*) FROM a)::int AS accounts, (SELECT count(*) FROM t)::int AS transactions${guarded ? ', (SELECT ok FROM guard) AS written, (SELECT xmin::text FROM a LIMIT 1) AS row_xmin' : ''}`;
 }
 
 /**

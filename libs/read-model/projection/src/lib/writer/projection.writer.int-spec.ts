@@ -17,6 +17,30 @@ describe('ProjectionWriter against PostgreSQL', () => {
     }
   }
 
+  /**
+   * As `apply`, with `between` run on another connection once the batch's first statement returned (the
+   * moment another writer can slip in), and the statements the batch ran.
+   */
+  async function applyRacing(messages: readonly Message[], firstOffset: number, between: () => Promise<unknown>, by = writer) {
+    const client = await db.pool.connect();
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    const statements: string[] = [];
+    const racing = async (...args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+      statements.push(text.trim().split(/\s+/)[0] ?? '');
+      const result = await query(...args);
+      if (statements.length === 1) await between();
+      return result;
+    };
+    Object.assign(client, { query: racing });
+    try {
+      return { outcome: await by.apply(client, projectionInputs(messages, firstOffset)), statements };
+    } finally {
+      Reflect.deleteProperty(client, 'query');
+      client.release();
+    }
+  }
+
   async function account(id: string) {
     const { rows } = await db.pool.query(
       `SELECT balance::text, version::int, status, total_deposited::text, transaction_count::int FROM read_model.accounts WHERE account_id = $1`,
@@ -90,6 +114,73 @@ describe('ProjectionWriter against PostgreSQL', () => {
       gapped.accountId,
     ]);
     expect(held.rows.map((r) => r.offset)).toEqual([104, 200]);
+  });
+
+  describe('given a batch that only moves accounts', () => {
+    it('when nothing else writes them, then it is read and written in two statements and no transaction', async () => {
+      const history = new AccountHistory({ deposits: 2 });
+      await apply(history.messages([1]));
+      const { outcome, statements } = await applyRacing(history.messages([2, 3]), 10, async () => undefined);
+      expect(outcome).toMatchObject({ applied: 2, duplicates: 0, moved: [{ accountId: history.accountId, version: 3 }] });
+      // Then this writer's in-statement announcement (the projector's announces on a session of its own).
+      expect(statements.slice(0, 2)).toEqual(['SELECT', 'WITH']);
+      expect(statements).not.toContain('BEGIN');
+      expect(await account(history.accountId)).toMatchObject({ balance: '120', version: 3 });
+    });
+
+    it('when another writer moves an account between its read and its write, then it is planned again under locks', async () => {
+      const history = new AccountHistory({ deposits: 3 });
+      await apply(history.messages([1, 2]));
+      const { outcome, statements } = await applyRacing(history.messages([3, 4]), 10, () => apply(history.messages([3]), 20));
+      expect(outcome).toMatchObject({ applied: 1, duplicates: 1, moved: [{ accountId: history.accountId, version: 4 }] });
+      expect(statements.slice(0, 3)).toEqual(['SELECT', 'WITH', 'BEGIN']);
+      expect(await account(history.accountId)).toMatchObject({ balance: '130', version: 4, transaction_count: 4 });
+    });
+
+    it('when another writer parks an account between its read and its write, then its events are held, not applied', async () => {
+      const history = new AccountHistory({ deposits: 3 });
+      await apply(history.messages([1, 2]));
+      const { outcome } = await applyRacing(history.messages([3]), 10, () => apply(history.messages([4]), 20));
+      expect(outcome).toMatchObject({ applied: 0, held: 1, gapsClosed: [history.accountId] });
+      expect(await account(history.accountId)).toMatchObject({ version: 2 });
+    });
+  });
+
+  describe('given a writer that keeps the account rows it wrote', () => {
+    const nothing = async () => undefined;
+
+    it('when a batch moves only accounts it wrote or opens, then it is written in one statement', async () => {
+      const caching = new ProjectionWriter({ projection: 'accounts', cachedAccounts: 100 });
+      const history = new AccountHistory({ deposits: 3 });
+      const opened = await applyRacing(history.messages([1, 2]), 0, nothing, caching);
+      const { outcome, statements } = await applyRacing(history.messages([3, 4]), 10, nothing, caching);
+      expect(opened.statements[0]).toBe('WITH');
+      expect(outcome).toMatchObject({ applied: 2, moved: [{ accountId: history.accountId, version: 4 }] });
+      expect(statements[0]).toBe('WITH');
+      expect(statements).not.toContain('BEGIN');
+      expect(await account(history.accountId)).toMatchObject({ balance: '130', version: 4, transaction_count: 4 });
+    });
+
+    it('when another writer rewrote a row it keeps, even at the same version, then the batch folds from the rewritten row', async () => {
+      const caching = new ProjectionWriter({ projection: 'accounts', cachedAccounts: 100 });
+      const history = new AccountHistory({ deposits: 2 });
+      await applyRacing(history.messages([1, 2]), 0, nothing, caching);
+      // As a rebuild under a corrected fold would leave it: the same version, another running total.
+      await db.pool.query(`UPDATE read_model.accounts SET total_deposited = 500 WHERE account_id = $1`, [history.accountId]);
+      const { outcome } = await applyRacing(history.messages([3]), 10, nothing, caching);
+      expect(outcome).toMatchObject({ applied: 1, moved: [{ accountId: history.accountId, version: 3 }] });
+      expect(await account(history.accountId)).toMatchObject({ total_deposited: '510', version: 3 });
+    });
+
+    it('when another writer parks an account it keeps, then its next events are held, not applied', async () => {
+      const caching = new ProjectionWriter({ projection: 'accounts', cachedAccounts: 100 });
+      const history = new AccountHistory({ deposits: 3 });
+      await applyRacing(history.messages([1, 2]), 0, nothing, caching);
+      await apply(history.messages([4]), 20);
+      const { outcome } = await applyRacing(history.messages([3]), 10, nothing, caching);
+      expect(outcome).toMatchObject({ applied: 0, held: 1, gapsClosed: [history.accountId] });
+      expect(await account(history.accountId)).toMatchObject({ version: 2 });
+    });
   });
 
   describe('given the topic deleted and created again, its offsets starting over', () => {

@@ -7,6 +7,7 @@ import {
   transferFromRow,
   type AccountMoved,
   type AccountRow,
+  type AccountView,
   type RawMessage,
   type TransferViewRow,
 } from '@ledger/read-model-schema';
@@ -19,6 +20,7 @@ import {
   transfersOf,
   type BatchPlan,
   type DeadLetterDraft,
+  type ProjectionState,
 } from '../plan/batch-plan';
 import type { ProjectionInput } from '../plan/projection-input';
 import {
@@ -31,6 +33,7 @@ import {
   LOCK_PARKED_TRANSFERS_SHARE,
   lockAccounts,
   lockTransfers,
+  readAccounts,
   PARK_ACCOUNT,
   PARK_TRANSFER,
   UPSERT_DEAD_LETTER,
@@ -38,6 +41,7 @@ import {
   writeBatch,
   type ReadModelTables,
 } from './projection.sql';
+import { AccountRowCache } from './account-row.cache';
 
 /** The projection name the projector records processed events under; the operator actions use the same. */
 export const ACCOUNTS_PROJECTION = 'accounts';
@@ -51,6 +55,13 @@ export interface ProjectionWriterOptions {
    * projector announces after the commit instead (see `ChangeAnnouncer`).
    */
   readonly notify?: boolean;
+  /**
+   * Account rows this writer keeps from its writes and reads (at most this many, the least recently
+   * used dropped), so a batch of accounts it knows is written without reading them first. For a writer
+   * that is most accounts' only writer (the projector: the partitions it owns); a row another writer
+   * changed only costs a retry under locks. Default 0: none kept.
+   */
+  readonly cachedAccounts?: number;
 }
 
 export interface BatchOutcome {
@@ -73,22 +84,116 @@ export interface BatchOutcome {
 }
 
 /**
- * Applies batches of projection inputs to the read model: one transaction per batch that locks the
- * batch's parked and account rows, plans in memory (version guard, parking, dead letters) and writes
- * with a handful of set-based statements, then announces (`announceChanges`). Either all of a batch commits or nothing.
+ * Applies batches of projection inputs to the read model: plans each batch in memory (version guard,
+ * parking, dead letters) against its streams' rows and writes it with a handful of set-based
+ * statements, then announces (`announceChanges`). Either all of a batch commits or nothing. A batch
+ * that only moves accounts is planned without locks and written by one guarded statement (see `apply`);
+ * any other locks its parked and account rows in a transaction first.
  */
 export class ProjectionWriter {
   private readonly tables: ReadModelTables;
   /** The statements every batch runs, prepared per connection: their planning cost as much as running them. */
   private readonly statements: WriterStatements;
+  private readonly cache: AccountRowCache | null;
 
   constructor(private readonly options: ProjectionWriterOptions) {
     this.tables = options.tables ?? LIVE_TABLES;
     this.statements = writerStatements(this.tables, options.projection !== null);
+    const cached = options.cachedAccounts ?? 0;
+    this.cache = cached > 0 ? new AccountRowCache(cached) : null;
   }
 
-  /** The whole batch in one transaction. Throws (and writes nothing) on any database error. */
+  /**
+   * The whole batch at once, or nothing. Throws (and writes nothing) on any database error.
+   *
+   * A batch of accounts' events that only moves accounts (the steady case: no transfer's stream, no
+   * parked account, nothing to dead-letter or hold) is planned without locks and written in one
+   * statement, with no transaction around it; the write applies only if no row changed since it was
+   * read (or, with `cachedAccounts`, since this writer wrote it, and then it is not read at all). Any
+   * other batch, or one that raced another writer, is planned again in a transaction under locks.
+   */
   async apply(client: ClientBase, inputs: readonly ProjectionInput[], attempts = 1): Promise<BatchOutcome> {
+    return (await this.applyUnlocked(client, inputs, attempts)) ?? this.applyLocked(client, inputs, attempts);
+  }
+
+  /** Null when the batch needs the locked path: it touches transfers, its plan is more than account moves, or a row changed meanwhile. */
+  private async applyUnlocked(client: ClientBase, inputs: readonly ProjectionInput[], attempts: number): Promise<BatchOutcome | null> {
+    if (transfersOf(inputs).length > 0) return null;
+    const ids = accountsOf(inputs);
+    const known = this.knownRows(ids, inputs) ?? (await this.readRows(client, ids));
+    const plan = planBatch(inputs, known.state, attempts);
+    if (!movesAccountsOnly(plan)) {
+      this.cache?.forget(ids);
+      return null;
+    }
+    if (plan.views.length > 0 || plan.appliedEventIds.length > 0) {
+      const { rows } = await client.query<{ written: boolean; row_xmin: string | null }>({
+        ...this.statements.writeBatchGuarded,
+        values: [...this.batchValues(plan), ids, ids.map((id) => known.rowXmins.get(id) ?? null)],
+      });
+      const written = rows[0];
+      if (written?.written !== true) {
+        this.cache?.forget(ids);
+        return null;
+      }
+      const rowXmin = written.row_xmin;
+      if (rowXmin !== null) for (const view of plan.views) this.cache?.set(view.accountId, { view, rowXmin });
+    }
+    return this.finish(client, plan);
+  }
+
+  /**
+   * The batch's rows as this writer last wrote or read them, when it knows every one: each account is
+   * in the cache, or opens in this batch (its first event is version 1), so it has no row yet. Null
+   * otherwise. Parked accounts are not kept: the guarded write refuses a parked one.
+   */
+  private knownRows(ids: readonly string[], inputs: readonly ProjectionInput[]): KnownRows | null {
+    const { cache } = this;
+    if (cache === null) return null;
+    const opening = openingAccounts(inputs);
+    const views = new Map<string, AccountView>();
+    const rowXmins = new Map<string, string>();
+    for (const id of ids) {
+      const row = cache.get(id);
+      if (row !== undefined) {
+        views.set(id, row.view);
+        rowXmins.set(id, row.rowXmin);
+      } else if (!opening.has(id)) {
+        return null;
+      }
+    }
+    return { state: { views, parked: new Set(), parkedBehind: new Map() }, rowXmins };
+  }
+
+  /** The batch's rows and parked accounts as they stand, read without locks. */
+  private async readRows(client: ClientBase, ids: readonly string[]): Promise<KnownRows> {
+    const { rows } = await client.query<ReadAccountRow>({ ...this.statements.readAccounts, values: [ids] });
+    const views = new Map<string, AccountView>();
+    const rowXmins = new Map<string, string>();
+    const parked: ReadAccountRow[] = [];
+    for (const row of rows) {
+      if (row.parked) {
+        parked.push(row);
+        continue;
+      }
+      const view = accountFromRow(row);
+      views.set(row.account_id, view);
+      if (row.row_xmin !== null) {
+        rowXmins.set(row.account_id, row.row_xmin);
+        this.cache?.set(row.account_id, { view, rowXmin: row.row_xmin });
+      }
+    }
+    return {
+      state: {
+        views,
+        parked: new Set(parked.map((row) => row.account_id)),
+        parkedBehind: behindOf(parked.map((row) => [row.account_id, row.parked_behind])),
+      },
+      rowXmins,
+    };
+  }
+
+  private async applyLocked(client: ClientBase, inputs: readonly ProjectionInput[], attempts: number): Promise<BatchOutcome> {
     return this.inTransaction(client, async () => {
       const plan = await this.planLocked(client, inputs, attempts);
       await this.write(client, plan);
@@ -268,7 +373,42 @@ export class ProjectionWriter {
   }
 }
 
+/** A row of `readAccounts`: an account's with its `xmin`, or (`parked`) a parked account's with only its id and `parked_behind`. */
+type ReadAccountRow = AccountRow & { readonly parked: boolean; readonly row_xmin: string | null; readonly parked_behind: string | null };
+
+/** What a batch is planned from without locks, and the `xmin` of each row it was planned from (none: no row). */
+interface KnownRows {
+  readonly state: ProjectionState;
+  readonly rowXmins: ReadonlyMap<string, string>;
+}
+
+/** Accounts whose first input in the batch is their opening (version 1): they have no row before it. */
+function openingAccounts(inputs: readonly ProjectionInput[]): Set<string> {
+  const firsts = new Map<string, ProjectionInput>();
+  for (const input of inputs) if (input.accountId !== null && !firsts.has(input.accountId)) firsts.set(input.accountId, input);
+  const opening = new Set<string>();
+  for (const [id, input] of firsts) if (input.kind === 'event' && input.event.version === 1) opening.add(id);
+  return opening;
+}
+
+/** Nothing but accounts moving, history rows and processed ids: what a guarded write applies. */
+function movesAccountsOnly(plan: BatchPlan): boolean {
+  return (
+    plan.deadLetters.length === 0 &&
+    plan.parks.length === 0 &&
+    plan.held.length === 0 &&
+    plan.gapsClosed.length === 0 &&
+    (plan.transferStates?.length ?? 0) === 0 &&
+    (plan.transferLegs?.length ?? 0) === 0 &&
+    (plan.transferParks?.length ?? 0) === 0 &&
+    (plan.transferHeld?.length ?? 0) === 0 &&
+    (plan.transferGapsClosed?.length ?? 0) === 0
+  );
+}
+
 interface WriterStatements {
+  readonly readAccounts: PreparedStatement;
+  readonly writeBatchGuarded: PreparedStatement;
   readonly lockAccounts: PreparedStatement;
   readonly lockTransfers: PreparedStatement;
   readonly writeBatch: PreparedStatement;
@@ -279,6 +419,8 @@ interface WriterStatements {
 
 function writerStatements(tables: ReadModelTables, recordProcessed: boolean): WriterStatements {
   return {
+    readAccounts: prepared(readAccounts(tables)),
+    writeBatchGuarded: prepared(writeBatch(tables, recordProcessed, true)),
     lockAccounts: prepared(lockAccounts(tables)),
     lockTransfers: prepared(lockTransfers(tables)),
     writeBatch: prepared(writeBatch(tables, recordProcessed)),
