@@ -24,6 +24,14 @@ export class ProjectorConfig extends KafkaConfig {
   @IntegerSetting(1, 100_000)
   PROJECTOR_TRANSACTION_MAX_MESSAGES: number = 2_000;
 
+  /**
+   * Account rows the projector keeps from its own writes (the least recently used dropped), so a batch
+   * of accounts it knows is written in one statement without reading them first; 0 keeps none. About
+   * 1 KB each. A row another writer changed meanwhile is detected and costs a retry under locks.
+   */
+  @IntegerSetting(0, 10_000_000)
+  PROJECTOR_CACHED_ACCOUNTS: number = 50_000;
+
   /** Read-model transactions in flight at once; chunks that arrive meanwhile wait and go together in the next. */
   @IntegerSetting(1, 100)
   PROJECTOR_TRANSACTIONS_CONCURRENTLY: number = 2;

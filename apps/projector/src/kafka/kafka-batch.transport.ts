@@ -1,5 +1,11 @@
 import { Logger, type INestApplication } from '@nestjs/common';
-import { BaseRpcContext, Server, type AsyncMicroserviceOptions, type CustomTransportStrategy } from '@nestjs/microservices';
+import {
+  BaseRpcContext,
+  Server,
+  type AsyncMicroserviceOptions,
+  type CustomTransportStrategy,
+  type MessageHandler,
+} from '@nestjs/microservices';
 import { backoffDelay, messageOf, sleep, type BackoffPolicy } from '@ledger/platform';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -46,13 +52,16 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private readonly stopping = new AbortController();
   private consumer: Consumer | null = null;
   private starting: Promise<void> | null = null;
+  /** Looked up once at listen: Nest's lookup normalises the pattern on every call, a cost per batch otherwise. */
+  private handler: MessageHandler | null = null;
 
   constructor(private readonly options: KafkaBatchTransportOptions) {
     super();
   }
 
   listen(callback: (error?: unknown) => void): void {
-    if (this.getHandlerByPattern(PARTITION_BATCH) === null) {
+    this.handler = this.getHandlerByPattern(PARTITION_BATCH);
+    if (this.handler === null) {
       callback(new Error(`no @EventPattern('${PARTITION_BATCH}') handler is registered`));
       return;
     }
@@ -77,7 +86,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   /** Hands one partition batch to its handler and waits for it; its error, if any, goes to kafkajs unchanged. */
   private async dispatch(payload: EachBatchPayload): Promise<void> {
-    const handler = this.getHandlerByPattern(PARTITION_BATCH);
+    const { handler } = this;
     if (handler === null) throw new Error(`no @EventPattern('${PARTITION_BATCH}') handler is registered`);
     const result: unknown = await handler(payload, new PartitionBatchContext([payload]));
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });

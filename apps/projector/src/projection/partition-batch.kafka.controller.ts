@@ -47,7 +47,7 @@ export class PartitionBatchController implements BeforeApplicationShutdown {
   ) {
     const applier = new BatchApplier({
       pool,
-      writer: new ProjectionWriter({ projection: ACCOUNTS_PROJECTION, notify: false }),
+      writer: new ProjectionWriter({ projection: ACCOUNTS_PROJECTION, notify: false, cachedAccounts: config.PROJECTOR_CACHED_ACCOUNTS }),
       metrics,
       backoff: { initialMs: config.PROJECTOR_BACKOFF_INITIAL_MS, maxMs: config.PROJECTOR_BACKOFF_MAX_MS },
       maxAttempts: config.PROJECTOR_MAX_ATTEMPTS,
