@@ -571,7 +571,7 @@ async function main(): Promise<void> {
         PROJECTOR_MAIN ?? join(ROOT, 'dist', 'apps', 'projector', 'main.js'),
         'projector',
       );
-      log(`the naive consumer on the same messages (at most ${SIZE.naiveSeconds} s) ...`);
+      if (!SKIP_NAIVE) log(`the naive consumer on the same messages (at most ${SIZE.naiveSeconds} s) ...`);
       const naive = SKIP_NAIVE ? NOT_RUN : await drainNaively(kafka, topic);
       const ratio = projector.eventsPerSecond / naive.eventsPerSecond;
       const versus = `${SKIP_NAIVE ? '' : `${ratio.toFixed(1)}x naive; `}CPU ${cpuNote(projector)}`;
