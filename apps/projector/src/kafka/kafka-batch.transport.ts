@@ -30,6 +30,8 @@ export interface KafkaBatchTransportOptions {
   readonly groupId: string;
   readonly sessionTimeoutMs: number;
   readonly partitionsConcurrently: number;
+  /** When the broker answers a fetch: once it holds `minBytes`, or after `maxWaitMs`. */
+  readonly fetch: { readonly minBytes: number; readonly maxWaitMs: number };
   readonly backoff: BackoffPolicy;
   readonly assignment: PartitionAssignment;
   readonly metrics: ProjectorMetrics;
@@ -119,9 +121,11 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
   private createConsumer(): Consumer {
-    const { kafka, topic, groupId, sessionTimeoutMs, assignment, metrics } = this.options;
+    const { kafka, topic, groupId, sessionTimeoutMs, fetch, assignment, metrics } = this.options;
     const consumer = kafka.consumer({
       groupId,
+      minBytes: fetch.minBytes,
+      maxWaitTimeInMs: fetch.maxWaitMs,
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)),
       allowAutoTopicCreation: false,
@@ -156,6 +160,7 @@ export function connectPartitionBatches(app: INestApplication): void {
         groupId: config.PROJECTOR_GROUP_ID,
         sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
         partitionsConcurrently: config.PROJECTOR_PARTITIONS_CONCURRENTLY,
+        fetch: { minBytes: config.PROJECTOR_FETCH_MIN_BYTES, maxWaitMs: config.PROJECTOR_FETCH_MAX_WAIT_MS },
         backoff: { initialMs: config.PROJECTOR_BACKOFF_INITIAL_MS, maxMs: config.PROJECTOR_BACKOFF_MAX_MS },
         assignment,
         metrics,
