@@ -2,7 +2,6 @@ import { PostgresEventStore } from '@ledger/event-store';
 import { eventually } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
 import { newEvent } from '../testing/event-writers';
-import { startRelay } from '../testing/relay-harness';
 import { relaySuite } from '../testing/relay-test-env';
 import { readTopic } from '../testing/topic-reader';
 
@@ -14,14 +13,7 @@ describe('relay behind an older open transaction', () => {
 
   it('given an append committed while an older write transaction runs, when that transaction ends unannounced, then the relay sends the append long before its poll interval', async () => {
     const env = suite.env();
-    const relay = startRelay({
-      databaseUrl: env.db.url,
-      brokers: env.brokers,
-      topic: suite.topic,
-      partitions: 3,
-      env: { RELAY_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS) },
-    });
-    suite.stopAfterwards(relay);
+    const relay = suite.startRelay(3, { RELAY_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS) });
     const store = new PostgresEventStore(env.pool);
     const heldBackReads = async () => (await relay.metrics.heldBackReads.get()).values[0]?.value ?? 0;
     const first = newEvent(1);

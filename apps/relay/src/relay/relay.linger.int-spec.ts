@@ -3,7 +3,6 @@ import { eventually } from '@ledger/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { newEvent } from '../testing/event-writers';
-import { startRelay } from '../testing/relay-harness';
 import { relaySuite } from '../testing/relay-test-env';
 import { readTopic } from '../testing/topic-reader';
 
@@ -16,14 +15,7 @@ describe('relay with a linger', () => {
 
   it('given an event relayed at once after a quiet spell, when more commit one by one, each announced, then they go in one batch after the linger', async () => {
     const env = suite.env();
-    const relay = startRelay({
-      databaseUrl: env.db.url,
-      brokers: env.brokers,
-      topic: suite.topic,
-      partitions: 3,
-      env: { RELAY_LINGER_MS: String(LINGER_MS) },
-    });
-    suite.stopAfterwards(relay);
+    const relay = suite.startRelay(3, { RELAY_LINGER_MS: String(LINGER_MS) });
     const counter = (metric: { get(): Promise<{ values: { value: number }[] }> }) => async () => (await metric.get()).values[0]?.value ?? 0;
     const relayed = counter(relay.metrics.eventsRelayed);
     const batches = counter(relay.metrics.batchesRelayed);

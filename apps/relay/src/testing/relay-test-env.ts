@@ -3,6 +3,7 @@ import { createTestDatabase, suiteResource, testKafkaBrokers, uniqueTopicName, t
 import { createKafka } from '@ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
+import { startRelay, type InProcessRelay } from './relay-harness';
 
 export interface RelayTestEnv {
   readonly db: TestDatabase;
@@ -53,6 +54,8 @@ export interface RelaySuite {
   readonly topic: string;
   /** Stopped (in reverse order) after the suite, with the environment. */
   stopAfterwards(stoppable: { stop(): Promise<void> }): void;
+  /** A relay in this process on the suite's database and topic, with these settings; stopped after the suite. */
+  startRelay(partitions: number, env: Record<string, string>): InProcessRelay;
 }
 
 /** For the enclosing describe: a test environment and a topic; what is registered is stopped, newest first, before both go. */
@@ -63,5 +66,16 @@ export function relaySuite(topicPrefix: string): RelaySuite {
     for (const stoppable of stoppables.splice(0).reverse()) await stoppable.stop();
     await started.dispose([topic]);
   });
-  return { env, topic, stopAfterwards: (stoppable) => stoppables.push(stoppable) };
+  const stopAfterwards = (stoppable: { stop(): Promise<void> }) => void stoppables.push(stoppable);
+  return {
+    env,
+    topic,
+    stopAfterwards,
+    startRelay(partitions, settings) {
+      const started = env();
+      const relay = startRelay({ databaseUrl: started.db.url, brokers: started.brokers, topic, partitions, env: settings });
+      stopAfterwards(relay);
+      return relay;
+    },
+  };
 }
