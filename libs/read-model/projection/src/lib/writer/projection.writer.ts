@@ -244,12 +244,12 @@ export class ProjectionWriter {
     const transferIds = transfersOf(inputs);
     const parked = ignoreParked
       ? { rows: [] }
-      : await client.query<{ account_id: string; parked_behind: string | null }>({ ...prepared(LOCK_PARKED_SHARE), values: [ids] });
+      : await client.query<{ account_id: string; parked_behind: string | null }>({ ...this.statements.lockParked, values: [ids] });
     const parkedTransfers =
       ignoreParked || transferIds.length === 0
         ? { rows: [] }
         : await client.query<{ transfer_id: string; parked_behind: string | null }>({
-            ...prepared(LOCK_PARKED_TRANSFERS_SHARE),
+            ...this.statements.lockParkedTransfers,
             values: [transferIds],
           });
     const accounts = await client.query<AccountRow>({ ...this.statements.lockAccounts, values: [ids] });
@@ -407,6 +407,8 @@ function movesAccountsOnly(plan: BatchPlan): boolean {
 }
 
 interface WriterStatements {
+  readonly lockParked: PreparedStatement;
+  readonly lockParkedTransfers: PreparedStatement;
   readonly readAccounts: PreparedStatement;
   readonly writeBatchGuarded: PreparedStatement;
   readonly lockAccounts: PreparedStatement;
@@ -419,6 +421,8 @@ interface WriterStatements {
 
 function writerStatements(tables: ReadModelTables, recordProcessed: boolean): WriterStatements {
   return {
+    lockParked: prepared(LOCK_PARKED_SHARE),
+    lockParkedTransfers: prepared(LOCK_PARKED_TRANSFERS_SHARE),
     readAccounts: prepared(readAccounts(tables)),
     writeBatchGuarded: prepared(writeBatch(tables, recordProcessed, true)),
     lockAccounts: prepared(lockAccounts(tables)),
