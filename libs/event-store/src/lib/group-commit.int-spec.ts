@@ -234,6 +234,34 @@ describe('PostgresEventStore with group commit', () => {
     }
   });
 
+  it('runs a lone one-stream append as the one-stream statement, and appends that queued behind it as the batch statement', async () => {
+    const onePool = testPool(db.url, 1);
+    const prepared = async (): Promise<string[]> =>
+      (await onePool.query<{ name: string }>(`SELECT name FROM pg_prepared_statements ORDER BY name`)).rows.map((r) => r.name);
+    try {
+      const store = new PostgresEventStore(onePool, { notify: false, groupCommit: { maxBatchesInFlight: 1 } });
+      const lone = uniqueStreamId('lone');
+
+      const alone = appended(await store.append(create(lone, newEvents(2))));
+
+      expect(alone.events.map((e) => [e.streamId, e.version])).toEqual([
+        [lone, 1],
+        [lone, 2],
+      ]);
+      expect(await prepared()).toEqual(['event_store_append_create_nokey_nosnap_quiet']);
+
+      const streams = Array.from({ length: 5 }, () => uniqueStreamId('queued'));
+      const results = (await Promise.all(streams.map((s) => store.append(create(s))))).map(appended);
+
+      expect(results.map((r) => r.events.map((e) => [e.streamId, e.version]))).toEqual(streams.map((s) => [[s, 1]]));
+      expect(await prepared()).toEqual(['event_store_append_batch_quiet', 'event_store_append_create_nokey_nosnap_quiet']);
+      expect(store.groupCommitStats()).toMatchObject({ items: 6, fallbacks: 0 });
+      expect(store.groupCommitStats().largestBatch).toBeGreaterThan(1);
+    } finally {
+      await onePool.end();
+    }
+  });
+
   it('appends one by one on a single session, and when group commit is off', async () => {
     const session = await pool.connect();
     try {
