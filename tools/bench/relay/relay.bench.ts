@@ -1,10 +1,11 @@
 /**
- * Relay benchmark: `npm run bench:relay [-- --no-build] [-- --baseline <dist>] [-- --profile]`.
+ * Relay benchmark: `npm run bench:relay [-- --no-build] [-- --baseline <dist>] [-- --profile] [-- --rounds <n>]`.
  * The relay runs as the built app (`nx build relay`, skipped with --no-build) in a child process;
  * the benchmark sees what it published by consuming the topic. `--baseline <dist>` also runs the
  * relay built in `<dist>` (e.g. before a change) through every phase of the same run, so the two
  * builds are compared under the same conditions; `--profile` writes a `--cpu-prof` profile of each
- * relay process to tmp/bench-relay-profiles.
+ * relay process to tmp/bench-relay-profiles; `--rounds <n>` repeats the drains (each build's and the
+ * plain producer's, interleaved) n times and reports each one's median.
  *  1. Drain a backlog of 200,000 events: the relay vs a plain kafkajs producer sending the same
  *     messages in batches of the same size with the same settings, vs Kafka's ProducerPerformance
  *     (same record count and size).
@@ -31,7 +32,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Kafka, Message } from 'kafkajs';
+import type { Admin, Kafka, Message } from 'kafkajs';
 import { Pool } from 'pg';
 import { percentile } from '../lib/closed-loop';
 import { machineInfo } from '../lib/machine-info';
@@ -68,8 +69,11 @@ function options() {
       baseline: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '1' },
     },
   });
+  const rounds = Number(values.rounds);
+  if (!Number.isSafeInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, not ${values.rounds}`);
   const profile = (label: string) => (values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, label)}`] : []);
   const builds: RelayBuild[] = [
     ...(values.baseline === undefined
@@ -77,7 +81,7 @@ function options() {
       : [{ label: 'baseline', distDir: values.baseline, relayName: 'bench-baseline', nodeArgs: profile('baseline') }]),
     { label: 'this build', relayName: 'bench-current', nodeArgs: profile('current') },
   ];
-  return { builds, build: !values['no-build'] };
+  return { builds, build: !values['no-build'], rounds };
 }
 
 async function seedBacklog(pool: Pool, accounts: readonly string[]): Promise<void> {
@@ -95,7 +99,7 @@ async function seedBacklog(pool: Pool, accounts: readonly string[]): Promise<voi
   }
 }
 
-function relayFor(build: RelayBuild, databaseUrl: string, topic: string, log: string): Promise<ChildApp> {
+function relayFor(build: RelayBuild, databaseUrl: string, topic: string, log: string, relayName = build.relayName): Promise<ChildApp> {
   return startRelay({
     databaseUrl,
     topic,
@@ -104,7 +108,7 @@ function relayFor(build: RelayBuild, databaseUrl: string, topic: string, log: st
     logFile: join(tmpdir(), log),
     bootTimeoutMs: DRAIN_TIMEOUT_MS,
     distDir: build.distDir,
-    relayName: build.relayName,
+    relayName,
     nodeArgs: build.nodeArgs,
   });
 }
@@ -128,32 +132,78 @@ async function waitFor(relay: ChildApp, done: () => boolean, timeoutMs: number, 
 interface Drain {
   /** Events over the span of the records' CreateTimes (first to last send). */
   readonly eventsPerSecond: number;
-  /** Relay process spawned -> last record consumed, boot included. */
+  /** Relay process spawned -> every event on the topic, boot included. */
   readonly wallSeconds: number;
-  /** The relay's CPU per event seen after it answered /health/live (boot excluded), in microseconds. */
+  /** The relay's CPU per event sent after it answered /health/live (boot excluded), in microseconds. */
   readonly cpuMicrosPerEvent: number;
 }
 
-async function drainWithRelay(kafka: Kafka, build: RelayBuild, databaseUrl: string, topic: string): Promise<Drain> {
-  const observer = await observeTopic(kafka, topic, false);
+/** Records on the topic: the sum of its partitions' high watermarks (the topic is new, so they start at 0). */
+async function recordsOn(admin: Admin, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((n, { high }) => n + Number(high), 0);
+}
+
+/**
+ * While the relay drains, the benchmark only polls the topic's offsets: a consumer decoding 200,000
+ * records meanwhile would take CPU from the relay, Postgres and the broker on a small machine, which the
+ * plain kafkajs producer below does not share it with. The CreateTimes are read after the drain.
+ */
+async function drainWithRelay(
+  kafka: Kafka,
+  admin: Admin,
+  build: RelayBuild,
+  databaseUrl: string,
+  topic: string,
+  round: number,
+): Promise<Drain> {
   const spawned = Date.now();
-  const relay = await relayFor(build, databaseUrl, topic, `relay-drain-${build.relayName}.log`);
+  // A checkpoint row per round: each drains the backlog from the origin.
+  const relayName = `${build.relayName}-${round}`;
+  const relay = await relayFor(build, databaseUrl, topic, `relay-drain-${relayName}.log`, relayName);
+  let cpuMicrosPerEvent: number;
+  let wallSeconds: number;
   try {
     const cpuAtBoot = cpuOf(relay);
-    const seenAtBoot = observer.count();
-    await waitFor(relay, () => observer.count() >= BACKLOG, DRAIN_TIMEOUT_MS, 'draining the backlog');
-    const cpuMicrosPerEvent = ((cpuOf(relay) - cpuAtBoot) * 1e6) / Math.max(1, observer.count() - seenAtBoot);
-    const wallSeconds = (Date.now() - spawned) / 1000;
-    const { first, last } = observer.createTimeSpan();
-    return {
-      eventsPerSecond: BACKLOG / (Math.max(1, last - first) / 1000),
-      wallSeconds,
-      cpuMicrosPerEvent,
-    };
+    const sentAtBoot = await recordsOn(admin, topic);
+    let sent = sentAtBoot;
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    while (sent < BACKLOG) {
+      if (relay.process.exitCode !== null || relay.process.signalCode !== null)
+        throw new Error('the relay exited while draining the backlog');
+      if (Date.now() > deadline) throw new Error('timed out draining the backlog');
+      await sleep(50);
+      sent = await recordsOn(admin, topic);
+    }
+    cpuMicrosPerEvent = ((cpuOf(relay) - cpuAtBoot) * 1e6) / Math.max(1, sent - sentAtBoot);
+    wallSeconds = (Date.now() - spawned) / 1000;
   } finally {
     await relay.stop();
+  }
+  const observer = await observeTopic(kafka, topic, false);
+  try {
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    while (observer.count() < BACKLOG) {
+      if (Date.now() > deadline) throw new Error('timed out reading the drained topic');
+      await sleep(50);
+    }
+    const { first, last } = observer.createTimeSpan();
+    return { eventsPerSecond: BACKLOG / (Math.max(1, last - first) / 1000), wallSeconds, cpuMicrosPerEvent };
+  } finally {
     await observer.stop();
   }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** The round of median rate (its own CPU and wall time with it). */
+function medianDrain(rounds: readonly Drain[]): Drain {
+  const sorted = [...rounds].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as Drain;
 }
 
 async function backlogMessages(pool: Pool): Promise<Message[]> {
@@ -436,13 +486,14 @@ async function main(): Promise<void> {
   const kafka = createKafka('bench-relay', testKafkaBrokers());
   const admin = kafka.admin();
   await admin.connect();
+  const roundNumbers = Array.from({ length: opts.rounds }, (_, round) => round);
   const topicsOf = (build: RelayBuild) => ({
-    relay: uniqueTopicName(`bench-relay-${build.relayName}`),
+    relay: roundNumbers.map((round) => uniqueTopicName(`bench-relay-${build.relayName}-${round}`)),
     steady: uniqueTopicName(`bench-steady-${build.relayName}`),
   });
   const buildTopics = opts.builds.map(topicsOf);
-  const shared = { plain: uniqueTopicName('bench-plain'), perf: uniqueTopicName('bench-perf') };
-  const allTopics = [...buildTopics.flatMap((t) => [t.relay, t.steady]), ...Object.values(shared)];
+  const shared = { plain: roundNumbers.map((round) => uniqueTopicName(`bench-plain-${round}`)), perf: uniqueTopicName('bench-perf') };
+  const allTopics = [...buildTopics.flatMap((t) => [...t.relay, t.steady]), ...shared.plain, shared.perf];
   const pool = new Pool({ connectionString: drainDb.url, max: 4 });
   try {
     // Leaders elected before anyone reads or writes: a busy broker otherwise answers "does not
@@ -463,13 +514,22 @@ async function main(): Promise<void> {
     const messages = await backlogMessages(pool);
     const recordSize = Math.round(messages.reduce((n, m) => n + (m.value as Buffer).length, 0) / messages.length);
 
-    const drains: Drain[] = [];
-    for (const [i, build] of opts.builds.entries()) {
-      process.stdout.write(`${build.label}: draining with the relay ...\n`);
-      drains.push(await drainWithRelay(kafka, build, drainDb.url, buildTopics[i]?.relay as string));
+    // Rounds interleave the builds and the plain producer, so that a slow spell of a shared machine
+    // falls on all of them; each reports its median round.
+    const drainRounds: Drain[][] = opts.builds.map(() => []);
+    const plainRounds: number[] = [];
+    for (const round of roundNumbers) {
+      // Every other round in reverse order: the build that goes first does not always drain a colder or a busier system.
+      const order = round % 2 === 0 ? [...opts.builds.entries()] : [...opts.builds.entries()].reverse();
+      for (const [i, build] of order) {
+        process.stdout.write(`${build.label}: draining with the relay (round ${round + 1} of ${opts.rounds}) ...\n`);
+        drainRounds[i]?.push(await drainWithRelay(kafka, admin, build, drainDb.url, buildTopics[i]?.relay[round] as string, round));
+      }
+      process.stdout.write(`plain kafkajs producer (round ${round + 1} of ${opts.rounds}) ...\n`);
+      plainRounds.push(await plainKafkajs(kafka, shared.plain[round] as string, messages));
     }
-    process.stdout.write('plain kafkajs producer ...\n');
-    const plainRate = await plainKafkajs(kafka, shared.plain, messages);
+    const drains = drainRounds.map(medianDrain);
+    const plainRate = median(plainRounds);
     process.stdout.write('kafka ProducerPerformance ...\n');
     const perf = await producerPerformance(shared.perf, recordSize);
 
@@ -492,6 +552,7 @@ async function main(): Promise<void> {
           machine: await machineInfo(drainDb.url),
           relay: 'built app (<dist>/apps/relay/main.js) as a child process',
           backlog: {
+            drainRounds: opts.rounds,
             events: BACKLOG,
             accounts: ACCOUNTS,
             batchSize: BATCH,
@@ -499,6 +560,10 @@ async function main(): Promise<void> {
             recordSizeBytes: recordSize,
           },
           kafkajsEventsPerSecond: plainRate,
+          kafkajsEventsPerSecondByRound: plainRounds,
+          relayEventsPerSecondByRound: Object.fromEntries(
+            opts.builds.map((build, i) => [build.label, drainRounds[i]?.map((d) => d.eventsPerSecond)]),
+          ),
           producerPerformanceRecordsPerSecond: perf.rate,
           producerPerformanceOutput: perf.line,
           builds: results.map((result) => resultOf(result, plainRate)),
