@@ -51,7 +51,10 @@ export interface ConsumedMessage {
 
 export function rawFromKafka(topic: string, partition: number, message: ConsumedMessage): RawMessage {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
+  const given = message.headers ?? {};
+  // for...in over kafkajs' own plain object: no entries array per message.
+  for (const name in given) {
+    const value = given[name];
     const first = Array.isArray(value) ? value[0] : value;
     if (first !== undefined) headers[name] = first.toString();
   }
@@ -86,11 +89,12 @@ function streamOf(streamId: string): StreamRef | null {
  * account's fold, a transfer's stream to the transfer's.
  */
 export function decodeForProjection(raw: RawMessage): ProjectionInput {
-  const keyStream = raw.key === null ? null : streamOf(raw.key.toString());
   let decoded: ReturnType<typeof decodeKafkaMessage>;
   try {
     decoded = decodeKafkaMessage(raw);
   } catch (error) {
+    // The key is read only here: a message that decodes was checked to be keyed by its own stream.
+    const keyStream = raw.key === null ? null : streamOf(raw.key.toString());
     return poison(keyStream ?? NO_STREAM, `undecodable message: ${messageOf(error)}`, raw);
   }
   const { envelope } = decoded;

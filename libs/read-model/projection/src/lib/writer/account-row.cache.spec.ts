@@ -29,6 +29,15 @@ describe('AccountRowCache', () => {
     expect([cache.get('a'), cache.get('b')?.view.accountId, cache.get('c')]).toEqual([undefined, 'b', undefined]);
   });
 
+  it('given a row peeked, then it is returned and stays as recently used as it was', () => {
+    const cache = new AccountRowCache(2);
+    cache.set('a', row('a'));
+    cache.set('b', row('b'));
+    expect(cache.peek('a')?.view.accountId).toBe('a');
+    cache.set('c', row('c'));
+    expect([cache.peek('a'), cache.peek('b')?.view.accountId, cache.peek('c')?.view.accountId]).toEqual([undefined, 'b', 'c']);
+  });
+
   it('refuses a capacity below one', () => {
     expect(() => new AccountRowCache(0)).toThrow(RangeError);
   });

@@ -72,6 +72,27 @@ describe('ProjectionWriter against PostgreSQL', () => {
     expect(rows.rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
+  it('given an owner and owner id with quotes, backslashes, commas and braces, then the row holds them as written, with its times', async () => {
+    const owner = 'Ada "Lovelace", \\ {NULL}';
+    const ownerId = 'user "7\\f", {x}';
+    const history = new AccountHistory({ deposits: 1, owner, ownerId });
+    await apply(history.messages());
+    const { rows } = await db.pool.query(
+      `SELECT owner, owner_id, currency, opened_at, updated_at, last_activity_at FROM read_model.accounts WHERE account_id = $1`,
+      [history.accountId],
+    );
+    expect(rows).toEqual([
+      {
+        owner,
+        owner_id: ownerId,
+        currency: 'EUR',
+        opened_at: new Date(history.envelopes[0]?.occurredAt ?? ''),
+        updated_at: new Date(history.envelopes[1]?.occurredAt ?? ''),
+        last_activity_at: new Date(history.envelopes[1]?.occurredAt ?? ''),
+      },
+    ]);
+  });
+
   it('given openings with and without an owner id, then each row keeps the owner id of its opening through later events', async () => {
     const owned = new AccountHistory({ deposits: 2, ownerId: 'user-7f3a' });
     const unowned = new AccountHistory({ deposits: 1 });

@@ -3,6 +3,7 @@ import type { ClientBase } from 'pg';
 import {
   accountArrays,
   accountFromRow,
+  arrayLiteral,
   transactionArrays,
   transferFromRow,
   type AccountMoved,
@@ -129,7 +130,7 @@ export class ProjectionWriter {
     if (plan.views.length > 0 || plan.appliedEventIds.length > 0) {
       const { rows } = await client.query<{ written: boolean; row_xmin: string | null }>({
         ...this.statements.writeBatchGuarded,
-        values: [...this.batchValues(plan), ids, ids.map((id) => known.rowXmins.get(id) ?? null)],
+        values: [...this.batchValues(plan), arrayLiteral(ids), arrayLiteral(ids.map((id) => known.rowXmins.get(id) ?? 'NULL'))],
       });
       const written = rows[0];
       if (written?.written !== true) {
@@ -154,7 +155,8 @@ export class ProjectionWriter {
     const views = new Map<string, AccountView>();
     const rowXmins = new Map<string, string>();
     for (const id of ids) {
-      const row = cache.get(id);
+      // Peeked, not touched: a written batch sets each row it moved, a refused one forgets them all.
+      const row = cache.peek(id);
       if (row !== undefined) {
         views.set(id, row.view);
         rowXmins.set(id, row.rowXmin);
@@ -356,7 +358,8 @@ export class ProjectionWriter {
   private batchValues(plan: BatchPlan): unknown[] {
     const { views, transactions: rows } = plan;
     const values: unknown[] = [...accountArrays(views), ...transactionArrays(rows)];
-    if (this.options.projection !== null) values.push(this.options.projection, plan.appliedEventIds);
+    // Event ids are UUIDs (the envelope's and the store's are checked), literal-safe as they are.
+    if (this.options.projection !== null) values.push(this.options.projection, arrayLiteral(plan.appliedEventIds));
     return values;
   }
 

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { AccountEventType, AccountStatus } from '@ledger/domain';
+import { arrayLiteral, nullableQuoted, quotedElement } from './array-literal';
 
 /**
  * One row of an account's history; `balanceAfter`/`reservedAfter`/`statusAfter` are the account right
@@ -139,19 +140,14 @@ export function transactionArrays(rows: readonly TransactionRow[]): string[] {
     amounts[i] = row.amount === null ? 'NULL' : row.amount.toString();
     balances[i] = row.balanceAfter.toString();
     statuses[i] = row.statusAfter;
-    reasons[i] = row.reason === null ? 'NULL' : quoted(row.reason);
+    reasons[i] = nullableQuoted(row.reason);
     times[i] = row.occurredAt.toISOString();
-    correlations[i] = quoted(row.correlationId);
+    correlations[i] = quotedElement(row.correlationId);
     transfers[i] = row.transferId ?? 'NULL';
     counterparties[i] = row.counterpartyAccountId ?? 'NULL';
     reserved[i] = row.reservedAfter.toString();
   });
-  return columns.map((column) => `{${column.join(',')}}`);
-}
-
-/** An array element that may hold anything: in double quotes, backslash and double quote escaped. */
-function quoted(text: string): string {
-  return `"${text.replace(/[\\"]/g, '\\$&')}"`;
+  return columns.map(arrayLiteral);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { AccountStatus } from '@ledger/domain';
+import { arrayLiteral, nullableQuoted, quotedElement } from './array-literal';
 
 /** An account as the read model holds it; `version` is the last applied event's. */
 export interface AccountView {
@@ -42,24 +43,25 @@ interface Column {
   readonly name: string;
   /** As `unnest` reads the column's array. */
   readonly type: string;
-  readonly value: (view: AccountView) => unknown;
+  /** The view's value as an element of the column's array literal (see `accountArrays`). */
+  readonly value: (view: AccountView) => string;
 }
 
 const COLUMNS: readonly Column[] = [
   { name: 'account_id', type: 'uuid', value: (v: AccountView) => v.accountId },
-  { name: 'owner', type: 'text', value: (v: AccountView) => v.owner },
-  { name: 'owner_id', type: 'text', value: (v: AccountView) => v.ownerId },
-  { name: 'currency', type: 'text', value: (v: AccountView) => v.currency },
+  { name: 'owner', type: 'text', value: (v: AccountView) => quotedElement(v.owner) },
+  { name: 'owner_id', type: 'text', value: (v: AccountView) => nullableQuoted(v.ownerId) },
+  { name: 'currency', type: 'text', value: (v: AccountView) => quotedElement(v.currency) },
   { name: 'balance', type: 'bigint', value: (v: AccountView) => v.balance.toString() },
   { name: 'reserved', type: 'bigint', value: (v: AccountView) => v.reserved.toString() },
   { name: 'status', type: 'text', value: (v: AccountView) => v.status },
-  { name: 'version', type: 'bigint', value: (v: AccountView) => v.version },
-  { name: 'opened_at', type: 'timestamptz', value: (v: AccountView) => v.openedAt },
-  { name: 'updated_at', type: 'timestamptz', value: (v: AccountView) => v.updatedAt },
+  { name: 'version', type: 'bigint', value: (v: AccountView) => String(v.version) },
+  { name: 'opened_at', type: 'timestamptz', value: (v: AccountView) => v.openedAt.toISOString() },
+  { name: 'updated_at', type: 'timestamptz', value: (v: AccountView) => v.updatedAt.toISOString() },
   { name: 'total_deposited', type: 'numeric', value: (v: AccountView) => v.totalDeposited.toString() },
   { name: 'total_withdrawn', type: 'numeric', value: (v: AccountView) => v.totalWithdrawn.toString() },
-  { name: 'transaction_count', type: 'bigint', value: (v: AccountView) => v.transactionCount },
-  { name: 'last_activity_at', type: 'timestamptz', value: (v: AccountView) => v.lastActivityAt },
+  { name: 'transaction_count', type: 'bigint', value: (v: AccountView) => String(v.transactionCount) },
+  { name: 'last_activity_at', type: 'timestamptz', value: (v: AccountView) => v.lastActivityAt?.toISOString() ?? 'NULL' },
 ];
 
 /** As a row reads back with ACCOUNT_SELECT. */
@@ -95,9 +97,12 @@ export function accountsUnnest(first: number): string {
   return `unnest(${COLUMNS.map((column, i) => `$${first + i}::${column.type}[]`).join(', ')})`;
 }
 
-/** One array per column, in ACCOUNT_INSERT_COLUMNS order. */
-export function accountArrays(views: readonly AccountView[]): unknown[] {
-  return COLUMNS.map((column) => views.map((view) => column.value(view)));
+/**
+ * One array literal per column, in ACCOUNT_INSERT_COLUMNS order (as `transactionArrays`: only the free
+ * text quoted, timestamps in ISO form, none of pg's per-element escaping and local-time formatting).
+ */
+export function accountArrays(views: readonly AccountView[]): string[] {
+  return COLUMNS.map((column) => arrayLiteral(views.map(column.value)));
 }
 
 export function accountFromRow(row: AccountRow): AccountView {
