@@ -167,10 +167,9 @@ export function planBatch(inputs: readonly ProjectionInput[], state: ProjectionS
       continue;
     }
     const current = accountId !== null ? accounts.version(accountId) : transferId !== null ? transfers.version(transferId) : 0;
-    const located = { accountId, transferId, eventId: input.kind === 'poison' ? input.eventId : input.event.eventId, version };
     if (input.kind === 'poison') {
       if (version !== null && version <= current) duplicates += 1;
-      else deadLetter({ ...located, raw: input.raw(), error: input.error });
+      else deadLetter({ ...locate(input), raw: input.raw(), error: input.error });
       continue;
     }
     const { event } = input;
@@ -179,13 +178,13 @@ export function planBatch(inputs: readonly ProjectionInput[], state: ProjectionS
       continue;
     }
     if (event.version > current + 1) {
-      deadLetter({ ...located, raw: input.raw(), error: `version gap: expected version ${current + 1}, got ${event.version}` });
+      deadLetter({ ...locate(input), raw: input.raw(), error: `version gap: expected version ${current + 1}, got ${event.version}` });
       continue;
     }
     if (input.kind === 'event') {
       const step = projectEvent(accounts.views.get(input.accountId) ?? null, input.event);
       if (!step.ok) {
-        deadLetter({ ...located, raw: input.raw(), error: step.reason });
+        deadLetter({ ...locate(input), raw: input.raw(), error: step.reason });
         continue;
       }
       accounts.views.set(input.accountId, step.view);
@@ -195,7 +194,7 @@ export function planBatch(inputs: readonly ProjectionInput[], state: ProjectionS
     } else {
       const step = projectTransferEvent(transfers.views.get(input.transferId) ?? null, input.event);
       if (!step.ok) {
-        deadLetter({ ...located, raw: input.raw(), error: step.reason });
+        deadLetter({ ...locate(input), raw: input.raw(), error: step.reason });
         continue;
       }
       transfers.views.set(input.transferId, step.view);
@@ -218,6 +217,14 @@ export function planBatch(inputs: readonly ProjectionInput[], state: ProjectionS
     transferHeld,
     transferGapsClosed: [...transfers.gapsClosed],
   };
+}
+
+/** Where a dead letter's input stands in its stream; built only on that path, not for every applied event. */
+function locate(input: ProjectionInput): Pick<DeadLetterDraft, 'accountId' | 'transferId' | 'eventId' | 'version'> {
+  const { accountId, transferId } = input;
+  return input.kind === 'poison'
+    ? { accountId, transferId, eventId: input.eventId, version: input.version }
+    : { accountId, transferId, eventId: input.event.eventId, version: input.event.version };
 }
 
 /** Whether `version` is the one a stream at `current`, parked behind a later version, was missing. */
