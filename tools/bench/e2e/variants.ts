@@ -42,7 +42,7 @@ export function onBaselineBuild(variant: Variant, distDir: string): Variant {
 
 /**
  * The variants named, each optionally with settings of its own for every app after a `+`
- * (`defaults+RELAY_LINGER_MS=20+PROJECTOR_FETCH_LINGER_MS=10`), to compare settings in one run.
+ * (`defaults+RELAY_LINGER_MS=20+PROJECTOR_FETCH_MAX_WAIT_MS=10`), to compare settings in one run.
  */
 export function variantsNamed(names: readonly string[]): Variant[] {
   return names.map((spec) => {
