@@ -21,6 +21,7 @@ import { sleep } from '@ledger/platform';
 import {
   createTestDatabase,
   createTopicAndWait,
+  eventually,
   testKafkaBrokers,
   uniqueTopicName,
   type ChildApp,
@@ -120,9 +121,9 @@ function cpuOf(relay: ChildApp): number {
 }
 
 /** Waits for `done`, failing if the relay exits first or the deadline passes. */
-async function waitFor(relay: ChildApp, done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function waitFor(relay: ChildApp, done: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!done()) {
+  while (!(await done())) {
     if (relay.process.exitCode !== null || relay.process.signalCode !== null) throw new Error(`the relay exited while ${what}`);
     if (Date.now() > deadline) throw new Error(`timed out ${what}`);
     await sleep(50);
@@ -167,14 +168,7 @@ async function drainWithRelay(
     const cpuAtBoot = cpuOf(relay);
     const sentAtBoot = await recordsOn(admin, topic);
     let sent = sentAtBoot;
-    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-    while (sent < BACKLOG) {
-      if (relay.process.exitCode !== null || relay.process.signalCode !== null)
-        throw new Error('the relay exited while draining the backlog');
-      if (Date.now() > deadline) throw new Error('timed out draining the backlog');
-      await sleep(50);
-      sent = await recordsOn(admin, topic);
-    }
+    await waitFor(relay, async () => (sent = await recordsOn(admin, topic)) >= BACKLOG, DRAIN_TIMEOUT_MS, 'draining the backlog');
     cpuMicrosPerEvent = ((cpuOf(relay) - cpuAtBoot) * 1e6) / Math.max(1, sent - sentAtBoot);
     wallSeconds = (Date.now() - spawned) / 1000;
   } finally {
@@ -182,11 +176,7 @@ async function drainWithRelay(
   }
   const observer = await observeTopic(kafka, topic, false);
   try {
-    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-    while (observer.count() < BACKLOG) {
-      if (Date.now() > deadline) throw new Error('timed out reading the drained topic');
-      await sleep(50);
-    }
+    await eventually(() => observer.count() >= BACKLOG, DRAIN_TIMEOUT_MS, 'reading the drained topic');
     const { first, last } = observer.createTimeSpan();
     return { eventsPerSecond: BACKLOG / (Math.max(1, last - first) / 1000), wallSeconds, cpuMicrosPerEvent };
   } finally {
