@@ -1,6 +1,6 @@
 /**
- * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --accounts 500 --variants defaults,npm-start --baseline <dist>
- *   --postgres <server url> --profile --no-build]`
+ * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --idle 10 --accounts 500 --variants defaults,npm-start
+ *   --baseline <dist> --postgres <server url> --profile --no-build]`
  *
  * The four built apps as separate processes (as `npm start` runs them), on a fresh database and a
  * topic of their own; commands and reads as the ledger-bench service, with its token, each account's
@@ -19,7 +19,9 @@
  * tools/bench/results/e2e.json; --profile also writes each app's CPU profile and prints its hottest code.
  * CPU is accounted for every process serving the run (the apps, the load generator, Postgres with its
  * background processes, the Kafka broker) against the machine's busy time over the measured window,
- * so that a saturated machine shows as one.
+ * so that a saturated machine shows as one. After the load, with every stream closed, the same
+ * processes are watched for `--idle` seconds (0: not at all) doing nothing: what the pipeline costs
+ * the machine while no one uses it (timers, polls, heartbeats).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +53,7 @@ const RESULTS = join(ROOT, 'tools', 'bench', 'results', 'e2e.json');
 const PROFILES = join(ROOT, 'tmp', 'bench-e2e-profiles');
 const APPS: readonly PipelineApp[] = ['command', 'relay', 'projector', 'query'];
 const TARGETS = { p50Ms: 15, p99Ms: 50 };
+const IDLE_SETTLE_MS = 2_000;
 
 function options() {
   const { values } = parseArgs({
@@ -58,6 +61,7 @@ function options() {
       rate: { type: 'string', default: '500' },
       duration: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '5' },
+      idle: { type: 'string', default: '10' },
       accounts: { type: 'string', default: '500' },
       variants: { type: 'string', default: 'defaults' },
       baseline: { type: 'string' },
@@ -72,6 +76,7 @@ function options() {
     rate: positiveNumber('rate', values.rate),
     durationMs: positiveNumber('duration', values.duration) * 1000,
     warmupMs: Number(values.warmup) * 1000,
+    idleMs: Number(values.idle) * 1000,
     accounts: Math.round(positiveNumber('accounts', values.accounts)),
     variants: withBaseline(variantsNamed(values.variants.split(',').map((v) => v.trim())), values.baseline),
     reads: !values['no-reads'],
@@ -102,6 +107,8 @@ interface VariantResult {
   readonly rounds: PipelineRounds;
   /** Each app's resident memory at the window's end, and its peak so far. */
   readonly memory: Partial<Record<PipelineApp, ResidentMemory | null>>;
+  /** CPU each process used while the pipeline sat idle after the load; null with `--idle 0`. */
+  readonly idle: CpuAccount | null;
   readonly profiles?: Record<string, ReturnType<typeof summariseProfile>>;
 }
 
@@ -151,8 +158,21 @@ async function measure(pipeline: Pipeline, opts: Options, database: BenchDatabas
   }
   streams.close();
   await announcements.close();
+  const idle = await idleCpu(pipeline, opts, database);
   const stages = await stageTimes(database.url, opts.brokers, pipeline.topic);
-  return { load, failures, distributions: summarise(samples, stages), cpu, database: databaseActivity, rounds, memory };
+  return { load, failures, distributions: summarise(samples, stages), cpu, database: databaseActivity, rounds, memory, idle };
+}
+
+/** The same processes' CPU over `opts.idleMs` with nothing sent and no stream open. */
+async function idleCpu(pipeline: Pipeline, opts: Options, database: BenchDatabase): Promise<CpuAccount | null> {
+  if (opts.idleMs <= 0) return null;
+  process.stdout.write(`  idle: ${opts.idleMs / 1000} s with nothing sent...\n`);
+  // Closing the streams is the load's last work, not idleness.
+  await sleep(IDLE_SETTLE_MS);
+  const window = await CpuWindow.open(pipeline, APPS, database.url, database.name, opts.brokers);
+  await window.begin();
+  await sleep(opts.idleMs);
+  return window.end(0).finally(() => window.close());
 }
 
 async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<VariantResult> {
@@ -218,6 +238,7 @@ function report(results: readonly VariantResult[]): void {
     );
     process.stdout.write(`${indent(roundsReport(r.rounds))}\n`);
     process.stdout.write(`${indent(databaseReport(r.database, r.cpu.commands))}\n${indent(memoryReport(r.memory))}\n`);
+    if (r.idle !== null) process.stdout.write(`${indent(idleReport(r.idle))}\n`);
     for (const [app, profile] of Object.entries(r.profiles ?? {})) {
       process.stdout.write(`  ${app} profile, self time by origin: ${profile.origins.map((o) => `${o.what} ${o.share}%`).join(', ')}\n`);
       for (const f of profile.functions.slice(0, 8)) process.stdout.write(`    ${String(f.share).padStart(5)}%  ${f.what}\n`);
@@ -246,6 +267,13 @@ function roundsReport(rounds: PipelineRounds): string {
     `relay: ${rounds.relayBatches} batches, ${rounds.eventsPerRelayBatch.toFixed(1)} events each; ` +
     `projector: ${rounds.projectorTransactions} transactions, ${rounds.messagesPerProjectorTransaction.toFixed(1)} events each`
   );
+}
+
+/** Milliseconds of CPU per second, each process and the machine, while the pipeline sat idle. */
+function idleReport(idle: CpuAccount): string {
+  const perSecond = (cores: number | null) => (cores === null ? 'n/a' : (cores * 1000).toFixed(1));
+  const rows = idle.rows.filter((r) => !r.process.startsWith('unaccounted')).map((r) => [r.process, perSecond(r.cores)]);
+  return `idle for ${idle.windowSeconds} s after the load, nothing sent, no stream open:\n${formatTable(['process', 'CPU ms per s'], rows)}`;
 }
 
 function memoryReport(memory: VariantResult['memory']): string {
@@ -277,6 +305,7 @@ async function main(): Promise<void> {
     ratePerSecond: opts.rate,
     durationSeconds: opts.durationMs / 1000,
     warmupSeconds: opts.warmupMs / 1000,
+    idleSeconds: opts.idleMs / 1000,
     accounts: opts.accounts,
     reads: opts.reads,
     profiled: opts.profile,
