@@ -287,7 +287,7 @@ function asRole(url, role) {
 }
 
 /** Node's flags for every app, as the image runs them (docker/Dockerfile's CMD; APP_NODE_FLAGS in @ledger/testing). */
-const APP_NODE_FLAGS = ['--max-semi-space-size=8'];
+const APP_NODE_FLAGS = ['--max-semi-space-size=8', '--single-threaded-gc'];
 
 function mainOf(app) {
   return join(repoRoot, 'dist', 'apps', app.name, 'main.js');

@@ -41,8 +41,11 @@ export interface ChildAppOptions {
  * Node's flags for every app, as the image runs them (docker/Dockerfile's CMD; tools/stack.mjs for
  * `npm start`). A young generation of 2 × 8 MiB instead of V8's 2 × 16 MiB: under 300 commands/s
  * each app's resident memory fell by 15–80 MB (the command app's from 223 to 145 MB) at no measurable CPU cost.
+ * The collector on the main thread alone: an app is one event loop on a small share of a machine (the
+ * chart requests a tenth of a core), and V8's four helper threads woke on every scavenge to compete
+ * with the loop and with the pipeline's other processes for the same cores (README, Benchmarks).
  */
-export const APP_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+export const APP_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--single-threaded-gc'];
 
 const STOP_GRACE_MS = 10_000;
 const READY_POLL_MS = 200;
