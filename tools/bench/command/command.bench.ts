@@ -1,5 +1,5 @@
 /**
- * `npm run bench:command [-- --duration 15 --warmup 3 --connections 64 --accounts 10000 --pool 20
+ * `npm run bench:command [-- --duration 15 --warmup 3 --warmup-requests 30000 --connections 64 --accounts 10000 --pool 20
  *   --batches 2 --contenders raw,group,single,transfer,transfer-hot,http,http-fresh-token,http-transfer,
  *   http-transfer-hot,floor --only transfers --rounds 3 --no-build]`
  *
@@ -30,7 +30,7 @@ import { DATABASE_ROLES, runMigrations } from '@ledger/platform';
 import { asRole, startChildApp, testIssuerUrl } from '@ledger/testing';
 import { benchCaller, distinctBenchTokens } from '../lib/bench-caller';
 import { createBenchDatabase, DEFAULT_SERVER_URL } from '../lib/bench-database';
-import { positiveNumber } from '../lib/bench-options';
+import { nonNegativeNumber, positiveNumber } from '../lib/bench-options';
 import { freePort, TYPESCRIPT_NODE_ARGS } from '@ledger/tooling';
 import { forEachConcurrently } from '../lib/closed-loop';
 import { BackendCpu } from '../lib/backend-cpu';
@@ -85,6 +85,8 @@ function options() {
     options: {
       duration: { type: 'string', default: '15' },
       warmup: { type: 'string', default: '3' },
+      // HTTP contenders keep warming up, --warmup seconds at a time, until this many requests were answered.
+      'warmup-requests': { type: 'string', default: '30000' },
       connections: { type: 'string', default: '64' },
       accounts: { type: 'string', default: '10000' },
       // The command app's DATABASE_POOL_SIZE default; every contender gets a pool this size.
@@ -109,6 +111,7 @@ function options() {
   return {
     durationMs: positiveNumber('duration', values.duration) * 1000,
     warmupMs: positiveNumber('warmup', values.warmup) * 1000,
+    warmupRequests: Math.round(nonNegativeNumber('warmup-requests', values['warmup-requests'])),
     connections: Math.round(positiveNumber('connections', values.connections)),
     accounts: Math.round(positiveNumber('accounts', values.accounts)),
     poolSize: Math.round(positiveNumber('pool', values.pool)),
@@ -168,7 +171,7 @@ async function main(): Promise<void> {
     const accounts = await openAccounts(database.url, opts.accounts, opts.poolSize);
     process.stdout.write(`opened ${accounts.length} accounts in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
-    const seconds = `${opts.durationMs / 1000} s (+${opts.warmupMs / 1000} s warm-up)`;
+    const seconds = `${opts.durationMs / 1000} s (+${opts.warmupMs / 1000} s warm-up; over HTTP, ${opts.warmupRequests} requests at least)`;
     const groupCommit = opts.batches === undefined ? {} : { maxBatchesInFlight: opts.batches };
     const rounds: ContenderResult[][] = [];
     // The contenders below push into the current round's list.
@@ -346,6 +349,7 @@ async function main(): Promise<void> {
           settings: {
             durationSeconds: opts.durationMs / 1000,
             warmupSeconds: opts.warmupMs / 1000,
+            warmupRequests: opts.warmupRequests,
             connections: opts.connections,
             accounts: opts.accounts,
             poolSize: opts.poolSize,
