@@ -337,11 +337,11 @@ function checked(target: HttpTarget, what: string): (run: CannonRun) => CannonRu
 export async function httpRequests(target: HttpTarget, call: () => HttpCall, shape: RunShape): Promise<ContenderResult> {
   const { baseUrl, pid: appPid, authorization } = target;
   const warmUp = () => cannon(baseUrl, call, shape.connections, shape.warmupMs, authorization).then(checked(target, 'warm-up'));
-  const warmupStarted = performance.now();
   // In --warmup slices until enough requests were answered, for at most WARMUP_CAP_MS (a hot account is slow).
-  for (let answered = (await warmUp()).ok; answered < shape.warmupRequests; answered += (await warmUp()).ok) {
-    if (performance.now() - warmupStarted > WARMUP_CAP_MS) break;
-  }
+  const warmupEnds = performance.now() + WARMUP_CAP_MS;
+  let answered = 0;
+  do answered += (await warmUp()).ok;
+  while (answered < shape.warmupRequests && performance.now() < warmupEnds);
   await settle(baseUrl, call, authorization);
   await shape.backends?.begin();
   const cpuBefore = processCpuSeconds(appPid);

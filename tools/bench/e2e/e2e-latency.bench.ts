@@ -142,14 +142,15 @@ async function measure(pipeline: Pipeline, opts: Options, database: BenchDatabas
   const announcements = await ChangeNotifications.listen(database.url);
   const failures: Failures = noFailures();
   const account = (n: number) => accounts[n % accounts.length] as string;
+  const warmUp = (rate: number, ms: number) =>
+    openLoop(rate, ms, (n) => commandAndRead(urls, as, account(n), n, opts.reads, null, noFailures()));
   if (opts.warmupCommands > 0) {
     process.stdout.write(`  JIT warm-up: ${opts.warmupCommands} commands at ${opts.warmupRate}/s...\n`);
-    const warmupMs = (opts.warmupCommands / opts.warmupRate) * 1000;
-    await openLoop(opts.warmupRate, warmupMs, (n) => commandAndRead(urls, as, account(n), n, opts.reads, null, noFailures()));
+    await warmUp(opts.warmupRate, (opts.warmupCommands / opts.warmupRate) * 1000);
   }
   if (opts.warmupMs > 0) {
     process.stdout.write(`  warm-up: ${opts.rate}/s for ${opts.warmupMs / 1000} s...\n`);
-    await openLoop(opts.rate, opts.warmupMs, (n) => commandAndRead(urls, as, account(n), n, opts.reads, null, noFailures()));
+    await warmUp(opts.rate, opts.warmupMs);
   }
   process.stdout.write(`  measuring: ${opts.rate}/s for ${opts.durationMs / 1000} s...\n`);
   const samples: CommandSample[] = [];
