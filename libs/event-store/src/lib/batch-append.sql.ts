@@ -1,4 +1,4 @@
-import { EVENT_STORE_APPENDED_CHANNEL, type AppendStatement } from './event-store.sql';
+import { EVENT_STORE_APPENDED_CHANNEL, type NamedStatement } from './event-store.sql';
 
 /**
  * Many appends as ONE statement and one commit (group commit, docs/design.md §11). An item appends to
@@ -176,7 +176,7 @@ const REFUSALS = `
     LEFT JOIN lost ON lost.i = x.i
    WHERE off.i IS NOT NULL OR used.i IS NOT NULL OR lost.i IS NOT NULL`;
 
-function buildBatchAppendStatement(notify: boolean): AppendStatement {
+function buildBatchAppendStatement(notify: boolean): NamedStatement {
   const ctes = [ITEMS, LOCKED, JUDGED, WRITES, ...(notify ? [NOTIFY] : [])];
   const text =
     `WITH ${ctes.join(',')}\n` +
@@ -185,12 +185,12 @@ function buildBatchAppendStatement(notify: boolean): AppendStatement {
     `  FROM e JOIN ok_streams os ON os.stream_id = e.stream_id` +
     `${notify ? ' CROSS JOIN (SELECT count(*) FROM n) AS notified' : ''}\n` +
     `UNION ALL${REFUSALS}`;
-  return { name: `event_store_append_batch_${notify ? 'notify' : 'quiet'}`, text, notifies: notify };
+  return { name: `event_store_append_batch_${notify ? 'notify' : 'quiet'}`, text };
 }
 
 const QUIET = buildBatchAppendStatement(false);
 const NOTIFYING = buildBatchAppendStatement(true);
 
-export function batchAppendStatement(notify: boolean): AppendStatement {
+export function batchAppendStatement(notify: boolean): NamedStatement {
   return notify ? NOTIFYING : QUIET;
 }

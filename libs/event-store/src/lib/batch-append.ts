@@ -1,4 +1,5 @@
 import { DatabaseError } from 'pg';
+import type { NotifyClaim } from './append-notifier';
 import { appendedResult, type AppendedRow } from './appended-rows';
 import { batchAppendStatement } from './batch-append.sql';
 import { eventRecord } from './event-record';
@@ -11,9 +12,9 @@ export interface BatchAppendHost {
   readonly db: Queryable;
   /** One request in a statement of its own (the batch statement with one item), for the fallback. */
   appendAlone(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult>;
-  /** Whether this commit should carry the NOTIFY; when it does not, `committedQuietly` is told. */
-  claimNotify(): boolean;
-  committedQuietly(streamId: string): void;
+  /** Whether this commit carries the NOTIFY (AppendNotifier); `notifySettled` is told how it ended. */
+  claimNotify(): NotifyClaim | null;
+  notifySettled(claim: NotifyClaim | null, committedStreamId: string | null): void;
   /** A batch statement failed and its items were appended one by one. */
   fellBack(): void;
 }
@@ -151,12 +152,12 @@ function rolledBack(error: unknown): boolean {
 export async function runAppendBatch(host: BatchAppendHost, entries: readonly AppendEntry[]): Promise<void> {
   const { ready, values } = encodeBatch(entries);
   if (ready.length === 0) return;
-  const notify = host.claimNotify();
+  const claim = host.claimNotify();
   let results: MultiStreamAppendResult[];
   try {
     results = await appendBatchStatement(
       host.db,
-      notify,
+      claim !== null,
       values,
       ready.map((entry) => entry.item),
     );
@@ -167,7 +168,7 @@ export async function runAppendBatch(host: BatchAppendHost, entries: readonly Ap
     return;
   }
   const written = results.findIndex((result) => result.kind === 'appended');
-  if (!notify && written >= 0) host.committedQuietly(ready[written]?.item.streams[0]?.streamId ?? '');
+  host.notifySettled(claim, written >= 0 ? (ready[written]?.item.streams[0]?.streamId ?? '') : null);
   ready.forEach((entry, i) => {
     const result = results[i];
     if (result === undefined) entry.reject(new Error('event store: a batch left an item without a result'));

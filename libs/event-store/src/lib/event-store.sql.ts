@@ -20,10 +20,6 @@ export interface NamedStatement {
   readonly text: string;
 }
 
-export interface AppendStatement extends NamedStatement {
-  readonly notifies: boolean;
-}
-
 // $1 stream id, $2 expected version, $3 next version, $4 events as a jsonb array.
 const CREATE_STREAM = `
   s AS (
@@ -88,9 +84,9 @@ const NOTIFY = `
   )`;
 
 // Sixteen shapes at most, each built once rather than on every append.
-const appendStatements = new Map<string, AppendStatement>();
+const appendStatements = new Map<string, NamedStatement>();
 
-export function appendStatement(shape: AppendStatementShape): AppendStatement {
+export function appendStatement(shape: AppendStatementShape): NamedStatement {
   const key = `${+shape.creates}${+shape.idempotency}${+shape.snapshot}${+shape.notify}`;
   let statement = appendStatements.get(key);
   if (statement === undefined) {
@@ -100,7 +96,7 @@ export function appendStatement(shape: AppendStatementShape): AppendStatement {
   return statement;
 }
 
-function buildAppendStatement(shape: AppendStatementShape): AppendStatement {
+function buildAppendStatement(shape: AppendStatementShape): NamedStatement {
   const ctes = [shape.creates ? CREATE_STREAM : UPDATE_STREAM, INSERT_EVENTS];
   let next = 5;
   if (shape.idempotency) {
@@ -124,7 +120,7 @@ function buildAppendStatement(shape: AppendStatementShape): AppendStatement {
     shape.snapshot ? 'snap' : 'nosnap',
     shape.notify ? 'notify' : 'quiet',
   ].join('_');
-  return { name, text, notifies: shape.notify };
+  return { name, text };
 }
 
 /**

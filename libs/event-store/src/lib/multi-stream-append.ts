@@ -1,4 +1,5 @@
 import { DatabaseError } from 'pg';
+import type { NotifyClaim } from './append-notifier';
 import { appendBatchStatement, encodeAlone } from './batch-append';
 import type { IdempotencyClaim, IdempotencyRecord, MultiStreamAppendRequest, MultiStreamAppendResult } from './event-store.port';
 import type { Queryable } from './queryable';
@@ -15,9 +16,9 @@ export interface MultiStreamAppendHost {
   /** A pool or a session outside any transaction (the statement is its own). */
   readonly db: Queryable;
   findIdempotencyRecord(claim: IdempotencyClaim): Promise<IdempotencyRecord | null>;
-  /** Whether this commit should carry the NOTIFY; when it does not, `committedQuietly` is told. */
-  claimNotify(): boolean;
-  committedQuietly(streamId: string): void;
+  /** Whether this commit carries the NOTIFY (AppendNotifier); `notifySettled` is told how it ended. */
+  claimNotify(): NotifyClaim | null;
+  notifySettled(claim: NotifyClaim | null, committedStreamId: string | null): void;
 }
 
 /**
@@ -27,15 +28,15 @@ export interface MultiStreamAppendHost {
  */
 export async function appendStreamsAlone(host: MultiStreamAppendHost, request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
   const values = encodeAlone(request);
-  const notify = host.claimNotify();
+  const claim = host.claimNotify();
   let result: MultiStreamAppendResult | undefined;
   try {
-    [result] = await appendBatchStatement(host.db, notify, values, [request]);
+    [result] = await appendBatchStatement(host.db, claim !== null, values, [request]);
   } catch (error: unknown) {
     return refused(host, request, error);
   }
   if (result === undefined) throw new Error('event store: an append was left without a result');
-  if (result.kind === 'appended' && !notify) host.committedQuietly(request.streams[0]?.streamId ?? '');
+  host.notifySettled(claim, result.kind === 'appended' ? (request.streams[0]?.streamId ?? '') : null);
   return result;
 }
 

@@ -464,7 +464,7 @@ describe('PostgresEventStore', () => {
       }
     });
 
-    it('throttles notifications to one per window plus one trailing', async () => {
+    it('throttles notifications to one per window, the quiet appends covered by one stand-alone NOTIFY', async () => {
       const throttled = new PostgresEventStore(pool, { notifyMinIntervalMs: 300 });
       const listener = await pool.connect();
       const streams = Array.from({ length: 5 }, () => uniqueStreamId());
