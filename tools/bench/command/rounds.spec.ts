@@ -1,5 +1,6 @@
 import type { ContenderResult } from './contenders';
-import { median, mergeRounds, ratioOverRounds } from './rounds';
+import { median } from '../lib/median';
+import { mergeRounds, ratioOverRounds } from './rounds';
 import type { TransferCostRatio } from './transfer-cost';
 
 function result(contender: string, opsPerSecond: number, cpuMsPerOp: number | null, extra: Partial<ContenderResult> = {}): ContenderResult {

@@ -1,18 +1,12 @@
-import type { ContenderResult } from './contenders';
-import type { Refusals } from './refusals';
-import type { TransferCostRatio } from './transfer-cost';
-
-/**
+/*
  * Several rounds of the same contenders, run one after another, read as one result each: the median
  * round per figure. On a shared machine one contender's window can land on a busy moment and another's
  * on a quiet one; rounds interleave them, so a ratio of medians compares like with like.
  */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
+import { median } from '../lib/median';
+import type { ContenderResult } from './contenders';
+import type { Refusals } from './refusals';
+import type { TransferCostRatio } from './transfer-cost';
 
 function medianOrNull(values: readonly (number | null)[]): number | null {
   return values.some((v) => v === null) ? null : median(values as number[]);

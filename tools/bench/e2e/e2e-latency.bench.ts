@@ -1,7 +1,7 @@
 /**
  * `npm run bench:e2e [-- --rate 500 --duration 20 --warmup 5 --warmup-commands 10000 --warmup-rate 300 --idle 10
  *   --accounts 500 --variants defaults,npm-start
- *   --baseline <dist> --postgres <server url> --profile --no-build]`
+ *   --baseline <dist> --rounds 1 --postgres <server url> --profile --no-build]`
  *
  * The four built apps as separate processes (as `npm start` runs them), on a fresh database and a
  * topic of their own; commands and reads as the ledger-bench service, with its token, each account's
@@ -22,7 +22,9 @@
  * Variants (see variants.ts) run one after the other in the same invocation, each on its own
  * pipeline: the first is the baseline of the others. `--baseline <dist>` runs each variant on the apps
  * of another build first (e.g. `git worktree add` of the commit before a change, built there; or a copy
- * of `dist` kept from before it), for a before/after of code changes in the same run. Prints a table and writes
+ * of `dist` kept from before it), for a before/after of code changes in the same run. `--rounds <n>` runs
+ * all the variants n times in turn and adds a table of each one's medians and ranges (rounds-summary.ts
+ * says why). Prints a table and writes
  * tools/bench/results/e2e.json; --profile also writes each app's CPU profile and prints its hottest code.
  * CPU is accounted for every process serving the run (the apps, the load generator, Postgres with its
  * background processes, the Kafka broker) against the machine's busy time over the measured window,
@@ -51,6 +53,7 @@ import { CpuWindow } from './cpu-window';
 import { DatabaseActivityWindow, type DatabaseActivity } from './database-activity';
 import { awaitProjected, commandAndRead, noFailures, StreamArrivals, type Failures } from './e2e-workload';
 import { summarise, type CommandSample, type Distribution } from './latency-samples';
+import { ROUNDS_TABLE_HEADER, roundFigures, roundsTableRows, summariseRounds } from './rounds-summary';
 import { stageTimes } from './stage-timestamps';
 import { onBaselineBuild, variantsNamed, type Variant } from './variants';
 import { sleep } from '@ledger/platform';
@@ -74,6 +77,7 @@ function options() {
       accounts: { type: 'string', default: '500' },
       variants: { type: 'string', default: 'defaults' },
       baseline: { type: 'string' },
+      rounds: { type: 'string', default: '1' },
       'no-reads': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       brokers: { type: 'string', default: '127.0.0.1:9092' },
@@ -90,6 +94,7 @@ function options() {
     idleMs: nonNegativeNumber('idle', values.idle) * 1000,
     accounts: Math.round(positiveNumber('accounts', values.accounts)),
     variants: withBaseline(variantsNamed(values.variants.split(',').map((v) => v.trim())), values.baseline),
+    rounds: Math.round(positiveNumber('rounds', values.rounds)),
     reads: !values['no-reads'],
     profile: values.profile,
     brokers: values.brokers,
@@ -106,6 +111,8 @@ function withBaseline(variants: readonly Variant[], baseline: string | undefined
 
 interface VariantResult {
   readonly variant: string;
+  /** Which pass over the variants this was (1-based; `--rounds`). */
+  readonly round: number;
   readonly description: string;
   readonly load: OpenLoopResult;
   readonly failures: Failures;
@@ -192,8 +199,9 @@ async function idleCpu(pipeline: Pipeline, opts: Options, database: BenchDatabas
   return window.end(0).finally(() => window.close());
 }
 
-async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<VariantResult> {
-  process.stdout.write(`\nvariant ${variant.name}: ${variant.description}\n`);
+async function runVariant(variant: Variant, round: number, opts: Options, as: Bearer): Promise<VariantResult> {
+  const ofRounds = opts.rounds > 1 ? ` (round ${round} of ${opts.rounds})` : '';
+  process.stdout.write(`\nvariant ${variant.name}${ofRounds}: ${variant.description}\n`);
   const profileDir = opts.profile ? join(PROFILES, variant.name) : undefined;
   if (profileDir !== undefined) rmSync(profileDir, { recursive: true, force: true });
   const database = await createBenchDatabase(opts.postgres, 'ledger_bench_e2e');
@@ -214,7 +222,7 @@ async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<
       profileDir === undefined
         ? undefined
         : Object.fromEntries(APPS.flatMap((app) => profilesIn(join(profileDir, app)).map((file) => [app, summariseProfile(file)])));
-    return { variant: variant.name, description: variant.description, ...measured, profiles };
+    return { variant: variant.name, round, description: variant.description, ...measured, profiles };
   } finally {
     await pipeline?.stop();
     await database.drop();
@@ -224,11 +232,16 @@ async function runVariant(variant: Variant, opts: Options, as: Bearer): Promise<
 const indent = (text: string) => text.replace(/^/gm, '    ');
 const cell = (n: number) => (Number.isNaN(n) ? 'n/a' : n.toFixed(1));
 
-function report(results: readonly VariantResult[]): void {
+/** The variant's name, and its round when there are several. */
+function labelOf(r: VariantResult, rounds: number): string {
+  return rounds > 1 ? `${r.variant} #${r.round}` : r.variant;
+}
+
+function report(results: readonly VariantResult[], rounds: number): void {
   const header = ['variant', 'measure', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'mean ms'];
   const rows = results.flatMap((r) =>
     r.distributions.map((d) => [
-      r.variant,
+      labelOf(r, rounds),
       d.measure,
       String(d.samples),
       cell(d.p50Ms),
@@ -241,7 +254,7 @@ function report(results: readonly VariantResult[]): void {
   process.stdout.write(`\n${formatTable(header, rows)}\n`);
   for (const r of results) {
     process.stdout.write(
-      `\n${r.variant}: sent ${r.load.sent} in ${r.load.seconds.toFixed(1)} s (schedule lag p99 ${r.load.p99LagMs.toFixed(1)} ms, ` +
+      `\n${labelOf(r, rounds)}: sent ${r.load.sent} in ${r.load.seconds.toFixed(1)} s (schedule lag p99 ${r.load.p99LagMs.toFixed(1)} ms, ` +
         `max ${r.load.maxLagMs.toFixed(1)} ms); failed commands ${r.failures.commands}, failed reads ${r.failures.reads}` +
         `${
           Object.keys(r.failures.causes).length === 0
@@ -307,11 +320,19 @@ async function main(): Promise<void> {
   const results: VariantResult[] = [];
   const caller = await benchCaller();
   try {
-    for (const variant of opts.variants) results.push(await runVariant(variant, opts, caller));
+    for (let round = 1; round <= opts.rounds; round += 1) {
+      for (const variant of opts.variants) results.push(await runVariant(variant, round, opts, caller));
+    }
   } finally {
     caller.stop();
   }
-  report(results);
+  report(results, opts.rounds);
+  const summary = opts.rounds > 1 ? summariseRounds(results.map((r) => roundFigures(r.variant, r.distributions, r.cpu))) : undefined;
+  if (summary !== undefined) {
+    process.stdout.write(
+      `\nover ${opts.rounds} rounds, the variants in turn: median (range)\n${formatTable(ROUNDS_TABLE_HEADER, roundsTableRows(summary))}\n`,
+    );
+  }
   process.stdout.write(
     `\ntargets: 201 -> visible p50 < ${TARGETS.p50Ms} ms, p99 < ${TARGETS.p99Ms} ms. ${machine.cpus} CPUs (${machine.cpuModel}), ` +
       `load average ${machine.loadAverage1m} at start, node ${machine.node}, PostgreSQL ${machine.postgres}; ` +
@@ -328,8 +349,12 @@ async function main(): Promise<void> {
     accounts: opts.accounts,
     reads: opts.reads,
     profiled: opts.profile,
+    rounds: opts.rounds,
   };
-  writeFileSync(RESULTS, `${JSON.stringify({ benchmark: 'e2e-latency', machine, settings, targets: TARGETS, results }, null, 2)}\n`);
+  writeFileSync(
+    RESULTS,
+    `${JSON.stringify({ benchmark: 'e2e-latency', machine, settings, targets: TARGETS, results, summary }, null, 2)}\n`,
+  );
   process.stdout.write(`wrote ${RESULTS}\n`);
 }
 

@@ -20,6 +20,9 @@ export interface CommandSample {
 /** Epoch milliseconds with performance.now()'s resolution: comparable with the database's and Kafka's clocks. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
 
+/** The read a person waits for: from the command's 201 until a `minVersion` read answers. */
+export const READ_ANSWERED = '201 -> minVersion read answered';
+
 export interface Distribution {
   readonly measure: string;
   readonly samples: number;
@@ -82,10 +85,7 @@ export function summarise(samples: readonly CommandSample[], stages: ReadonlyMap
       : [];
   });
   return [
-    distribution(
-      '201 -> minVersion read answered',
-      defined(samples.map((s) => (s.readOkAt === undefined ? undefined : s.readOkAt - s.acceptedAt))),
-    ),
+    distribution(READ_ANSWERED, defined(samples.map((s) => (s.readOkAt === undefined ? undefined : s.readOkAt - s.acceptedAt)))),
     distribution(
       '201 -> SSE message received',
       defined(samples.map((s) => (s.streamedAt === undefined ? undefined : s.streamedAt - s.acceptedAt))),
