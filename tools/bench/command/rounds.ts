@@ -3,7 +3,7 @@
  * round per figure. On a shared machine one contender's window can land on a busy moment and another's
  * on a quiet one; rounds interleave them, so a ratio of medians compares like with like.
  */
-import { median } from '../lib/median';
+import { median, spread, type Spread } from '../lib/median';
 import type { ContenderResult } from './contenders';
 import type { Refusals } from './refusals';
 import type { TransferCostRatio } from './transfer-cost';
@@ -46,7 +46,7 @@ export function mergeRounds(rounds: readonly (readonly ContenderResult[])[]): Co
 export interface RoundRatio {
   readonly transfer: string;
   readonly deposit: string;
-  readonly cpuPerOp: { readonly median: number; readonly min: number; readonly max: number } | null;
+  readonly cpuPerOp: Spread | null;
 }
 
 /** Per pair, the CPU ratio (node + Postgres) of each round that measured both sides, as median and range. */
@@ -63,6 +63,6 @@ export function ratioOverRounds(perRound: readonly (readonly TransferCostRatio[]
   return [...pairs.values()].map(({ transfer, deposit, values }) => ({
     transfer,
     deposit,
-    cpuPerOp: values.length === 0 ? null : { median: median(values), min: Math.min(...values), max: Math.max(...values) },
+    cpuPerOp: values.length === 0 ? null : spread(values),
   }));
 }

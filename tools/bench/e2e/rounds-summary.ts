@@ -1,4 +1,4 @@
-import { median } from '../lib/median';
+import { spread, type Spread } from '../lib/median';
 import type { CpuAccount } from './cpu-table';
 import { READ_ANSWERED, type Distribution } from './latency-samples';
 
@@ -10,12 +10,6 @@ export interface RoundFigures {
   /** Every process serving the run, per command; null when unreadable. */
   readonly cpuMsPerCommand: number | null;
   readonly machineBusyPercent: number | null;
-}
-
-export interface Spread {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
 }
 
 /** A variant over its rounds: each figure's median and range. */
@@ -38,10 +32,6 @@ export function roundFigures(variant: string, distributions: readonly Distributi
     cpuMsPerCommand: row('total of processes')?.msPerCommand ?? null,
     machineBusyPercent: row('machine busy')?.machinePercent ?? null,
   };
-}
-
-function spread(values: readonly number[]): Spread {
-  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
 /** A figure unreadable in any round has no spread: a median of the rest would hide that. */

@@ -57,12 +57,7 @@ export class AppendNotifier {
     }
     this.quiet += 1;
     this.owedStreamId = committedStreamId;
-    this.scheduleStandAlone();
-  }
-
-  private scheduleStandAlone(): void {
-    if (this.standAlone !== null) return;
-    this.armStandAlone(true);
+    if (this.standAlone === null) this.armStandAlone(true);
   }
 
   /** At two intervals after the last claim; a claim made since arming gets that long once more to commit. */
