@@ -37,6 +37,7 @@ import type { Admin, Kafka, Message } from 'kafkajs';
 import { Pool } from 'pg';
 import { percentile } from '../lib/closed-loop';
 import { machineInfo } from '../lib/machine-info';
+import { median } from '../lib/median';
 import { processCpuSeconds } from '../lib/process-cpu';
 import { formatTable } from '../lib/table';
 import { buildRelay, startRelay } from './relay.child';
@@ -182,12 +183,6 @@ async function drainWithRelay(
   } finally {
     await observer.stop();
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** The round of median rate (its own CPU and wall time with it). */

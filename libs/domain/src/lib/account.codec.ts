@@ -98,6 +98,8 @@ function encodeEventData(event: AccountEvent): JsonObject {
 /** The fields a deposit and a withdrawal both carry; only the name of their timestamp differs. */
 type Movement = Readonly<{ accountId: string; amount: bigint; balanceAfter: bigint }>;
 const MOVEMENT_FIELDS = ['accountId', 'amount', 'balanceAfter'] as const;
+const DEPOSIT_FIELDS = [...MOVEMENT_FIELDS, 'depositedAt'];
+const WITHDRAWAL_FIELDS = [...MOVEMENT_FIELDS, 'withdrawnAt'];
 
 function encodeMovement(data: Movement): JsonObject {
   return { accountId: data.accountId, amount: data.amount.toString(), balanceAfter: data.balanceAfter.toString() };
@@ -121,6 +123,11 @@ type Leg = Readonly<{
   reservedAfter: bigint;
 }>;
 const LEG_FIELDS = ['accountId', 'transferId', 'counterpartyAccountId', 'amount', 'balanceAfter', 'reservedAfter'] as const;
+const DEBIT_FIELDS = [...LEG_FIELDS, 'debitedAt'];
+const CREDIT_FIELDS = [...LEG_FIELDS, 'creditedAt'];
+const HOLD_PLACED_FIELDS = [...LEG_FIELDS, 'expiresAt', 'placedAt'];
+const HOLD_POSTED_FIELDS = [...LEG_FIELDS, 'heldAmount', 'postedAt'];
+const HOLD_RELEASED_FIELDS = [...LEG_FIELDS, 'reason', 'releasedAt'];
 const HOLD_RELEASE_REASONS: readonly HoldReleaseReason[] = ['VOIDED', 'EXPIRED'];
 
 function encodeLeg(data: Leg): JsonObject {
@@ -182,11 +189,11 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       };
     }
     case 'MoneyDeposited': {
-      const r = JsonFieldsReader.of(raw.data, [...MOVEMENT_FIELDS, 'depositedAt'], fail);
+      const r = JsonFieldsReader.of(raw.data, DEPOSIT_FIELDS, fail);
       return { type, data: { ...readMovement(r), depositedAt: r.date('depositedAt') } };
     }
     case 'MoneyWithdrawn': {
-      const r = JsonFieldsReader.of(raw.data, [...MOVEMENT_FIELDS, 'withdrawnAt'], fail);
+      const r = JsonFieldsReader.of(raw.data, WITHDRAWAL_FIELDS, fail);
       return { type, data: { ...readMovement(r), withdrawnAt: r.date('withdrawnAt') } };
     }
     case 'AccountFrozen': {
@@ -202,26 +209,26 @@ export function decodeEvent(raw: RawAccountEvent): AccountEvent {
       return { type, data: { accountId: r.nonEmptyString('accountId'), closedAt: r.date('closedAt') } };
     }
     case 'TransferDebited': {
-      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'debitedAt'], fail);
+      const r = JsonFieldsReader.of(raw.data, DEBIT_FIELDS, fail);
       return { type, data: { ...readLeg(r), debitedAt: r.date('debitedAt') } };
     }
     case 'TransferCredited': {
-      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'creditedAt'], fail);
+      const r = JsonFieldsReader.of(raw.data, CREDIT_FIELDS, fail);
       return { type, data: { ...readLeg(r), creditedAt: r.date('creditedAt') } };
     }
     case 'HoldPlaced': {
-      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'expiresAt', 'placedAt'], fail);
+      const r = JsonFieldsReader.of(raw.data, HOLD_PLACED_FIELDS, fail);
       return { type, data: { ...readLeg(r), expiresAt: r.date('expiresAt'), placedAt: r.date('placedAt') } };
     }
     case 'HoldPosted': {
-      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'heldAmount', 'postedAt'], fail);
+      const r = JsonFieldsReader.of(raw.data, HOLD_POSTED_FIELDS, fail);
       return {
         type,
         data: { ...readLeg(r), heldAmount: r.integer('heldAmount', 1n, MAX_MONEY_MINOR_UNITS), postedAt: r.date('postedAt') },
       };
     }
     case 'HoldReleased': {
-      const r = JsonFieldsReader.of(raw.data, [...LEG_FIELDS, 'reason', 'releasedAt'], fail);
+      const r = JsonFieldsReader.of(raw.data, HOLD_RELEASED_FIELDS, fail);
       return { type, data: { ...readLeg(r), reason: r.oneOf('reason', HOLD_RELEASE_REASONS), releasedAt: r.date('releasedAt') } };
     }
     default:

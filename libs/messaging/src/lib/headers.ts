@@ -54,17 +54,15 @@ export function envelopeHeaders(envelope: EventEnvelope): IHeaders {
 
 /** Reads the known headers as strings; a repeated header keeps its first value. */
 export function readEventHeaders(headers: IHeaders | undefined): EventHeaders {
-  const read = (name: string): string | undefined => {
-    const raw = headers?.[name];
-    const first = Array.isArray(raw) ? raw[0] : raw;
-    return first === undefined ? undefined : first.toString();
-  };
   const result: Record<string, string> = {};
-  for (const [field, name] of Object.entries(EVENT_HEADERS)) {
-    const value = read(name);
-    if (value !== undefined) {
-      result[field] = value;
-    }
+  if (headers === undefined) return result;
+  for (const [field, name] of HEADER_FIELDS) {
+    const raw = headers[name];
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    if (first !== undefined) result[field] = first.toString();
   }
   return result as EventHeaders;
 }
+
+// Once, not per message: the projector reads the headers of every message it consumes.
+const HEADER_FIELDS = Object.entries(EVENT_HEADERS);
