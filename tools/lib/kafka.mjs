@@ -20,13 +20,29 @@ export const LOCAL_SASL = Object.freeze({
 const SCRAM_CREDENTIAL = `SCRAM-SHA-512=[iterations=8192,password=${LOCAL_SASL.password}]`;
 const BROKER_MAIN = 'kafka.Kafka';
 /**
- * The local broker lives for a test run or a working day on a small machine, beside the apps. In its
- * first minutes HotSpot's optimising compiler (C2) took several times the CPU of the broker's request
- * handlers (`top -H` under the end-to-end bench); with the quick compiler alone (C1) the broker uses
- * about half the CPU over such a life and still outpaces what the apps produce and fetch. A long-lived
- * production broker wants C2.
+ * Which of HotSpot's compilers the local broker runs, by LEDGER_KAFKA_JIT (read when it starts):
+ * - `quick` (the default): the quick compiler (C1) alone. The broker lives for a test run beside the apps
+ *   on a small machine; in its first minutes the optimising compiler (C2) took several times the CPU of
+ *   its request handlers, and over such a life C1 alone costs the broker about half the CPU.
+ * - `full`: both, as a production broker runs. Once warm it spends markedly less CPU per request, which
+ *   is what a benchmark that counts the broker's CPU per command should see (README, Performance).
  */
-const BROKER_JVM_FLAGS = ['-Xms512m', '-Xmx1g', '-XX:+UseG1GC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
+export const BROKER_JIT_MODES = Object.freeze({ quick: ['-XX:TieredStopAtLevel=1'], full: [] });
+
+/** The broker's JVM flags for the mode LEDGER_KAFKA_JIT names; anything but a known mode is an error. */
+export function brokerJvmFlags(env = process.env) {
+  const mode = brokerJitMode(env);
+  return ['-Xms512m', '-Xmx1g', '-XX:+UseG1GC', ...BROKER_JIT_MODES[mode], '-Djava.awt.headless=true'];
+}
+
+function brokerJitMode(env) {
+  const mode = env.LEDGER_KAFKA_JIT || 'quick';
+  if (!Object.hasOwn(BROKER_JIT_MODES, mode)) {
+    throw new Error(`LEDGER_KAFKA_JIT must be one of ${Object.keys(BROKER_JIT_MODES).join(', ')}, not ${JSON.stringify(mode)}`);
+  }
+  return mode;
+}
+
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 60_000;
 const READY_LINE = 'Kafka Server started';
@@ -38,18 +54,22 @@ const POM_HASH_FILE = join(paths.libs, '.pom.sha256');
  */
 export async function ensureKafka({ env = process.env, log = console.log } = {}) {
   if (env.KAFKA_BROKERS) return useConfiguredBrokers(env.KAFKA_BROKERS);
-  return withLock(paths.startLock, () => reuseOrStart(log));
+  const jit = brokerJitMode(env);
+  return withLock(paths.startLock, () => reuseOrStart(log, jit));
 }
 
-async function reuseOrStart(log) {
+async function reuseOrStart(log, jit) {
   const running = liveRecord(paths.pidFile);
   if (running) {
     await waitForBroker(running.pid, sizeOf(paths.serverLog), {
       requireLogLine: false,
     });
+    // Records written before the mode was recorded are of brokers that ran the quick compiler.
+    const runningJit = running.jit ?? 'quick';
+    const note = runningJit === jit ? '' : `; LEDGER_KAFKA_JIT=${jit} applies from its next start`;
     return {
       brokers: running.brokers,
-      origin: `local broker already running (pid ${running.pid})`,
+      origin: `local broker already running (pid ${running.pid}, jit ${runningJit}${note})`,
       startedHere: false,
     };
   }
@@ -65,13 +85,13 @@ async function reuseOrStart(log) {
   await ensureJars(log);
   writeServerProperties();
   const formattedNow = await ensureFormatted(log);
-  const pid = await startBroker(log);
+  const pid = await startBroker(log, jit);
   // A data directory formatted before the SASL listener existed has no user yet; set it (idempotently).
   if (!formattedNow) await addScramUser(log);
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   return {
     brokers: LOCAL_BROKERS,
-    origin: `started local broker (pid ${pid}) in ${seconds} s, log ${shown(paths.serverLog)}`,
+    origin: `started local broker (pid ${pid}, jit ${jit}) in ${seconds} s, log ${shown(paths.serverLog)}`,
     startedHere: true,
   };
 }
@@ -201,16 +221,21 @@ async function addScramUser(log) {
   log(`kafka: SASL user ${LOCAL_SASL.username} set on ${LOCAL_SASL.brokers}`);
 }
 
-async function startBroker(log) {
+async function startBroker(log, jit) {
   const logOffset = sizeOf(paths.serverLog);
-  const child = spawnDaemon('java', [...BROKER_JVM_FLAGS, ...javaArgs(paths.brokerLogConfig, BROKER_MAIN, [paths.properties])], {
-    logFile: paths.serverLog,
-    cwd: paths.home,
-  });
+  const child = spawnDaemon(
+    'java',
+    [...brokerJvmFlags({ LEDGER_KAFKA_JIT: jit }), ...javaArgs(paths.brokerLogConfig, BROKER_MAIN, [paths.properties])],
+    {
+      logFile: paths.serverLog,
+      cwd: paths.home,
+    },
+  );
   writePidFile(paths.pidFile, {
     pid: child.pid,
     marker: BROKER_MAIN,
     brokers: LOCAL_BROKERS,
+    jit,
     startedAt: new Date().toISOString(),
   });
   log(`kafka: starting broker (pid ${child.pid}) on ${LOCAL_BROKERS} ...`);

@@ -40,6 +40,7 @@ import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from '../
 import { nonNegativeNumber, positiveNumber } from '../lib/bench-options';
 import { benchCaller, followerTokens, type Bearer } from '../lib/bench-caller';
 import { openAccounts } from '../lib/command-http';
+import { brokerJit } from '../lib/broker-jit';
 import { machineInfo } from '../lib/machine-info';
 import { openLoop, type OpenLoopResult } from '../lib/open-loop';
 import { buildApps } from '../lib/pipeline';
@@ -316,7 +317,7 @@ async function main(): Promise<void> {
   const opts = options();
   if (opts.build) buildApps();
   const probe = await createBenchDatabase(opts.postgres, 'ledger_bench_e2e_probe');
-  const machine = await machineInfo(probe.url).finally(() => probe.drop());
+  const machine = { ...(await machineInfo(probe.url).finally(() => probe.drop())), kafkaBrokerJit: brokerJit(opts.brokers) };
   const results: VariantResult[] = [];
   const caller = await benchCaller();
   try {
@@ -335,7 +336,8 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     `\ntargets: 201 -> visible p50 < ${TARGETS.p50Ms} ms, p99 < ${TARGETS.p99Ms} ms. ${machine.cpus} CPUs (${machine.cpuModel}), ` +
-      `load average ${machine.loadAverage1m} at start, node ${machine.node}, PostgreSQL ${machine.postgres}; ` +
+      `load average ${machine.loadAverage1m} at start, node ${machine.node}, PostgreSQL ${machine.postgres}, ` +
+      `Kafka broker's JIT ${machine.kafkaBrokerJit ?? 'unknown'} (LEDGER_KAFKA_JIT); ` +
       `the four apps, Postgres, Kafka and the load generator share the CPUs\n`,
   );
   mkdirSync(join(RESULTS, '..'), { recursive: true });

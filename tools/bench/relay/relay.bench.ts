@@ -36,6 +36,7 @@ import { parseArgs } from 'node:util';
 import type { Admin, Kafka, Message } from 'kafkajs';
 import { Pool } from 'pg';
 import { percentile } from '../lib/closed-loop';
+import { brokerJit } from '../lib/broker-jit';
 import { machineInfo } from '../lib/machine-info';
 import { median } from '../lib/median';
 import { processCpuSeconds } from '../lib/process-cpu';
@@ -519,6 +520,7 @@ async function main(): Promise<void> {
     const perf = await producerPerformance(shared.perf, recordSize);
 
     const results: BuildResult[] = opts.builds.map((build, i) => ({ build, lag: lags[i] as SteadyLag, drain: drains[i] as Drain }));
+    const brokerJitNow = brokerJit(testKafkaBrokers().join(','));
     const table =
       formatTable(
         [`drain ${BACKLOG} backlog`, 'events/s', 'relative', 'relay CPU per event (µs)'],
@@ -528,13 +530,13 @@ async function main(): Promise<void> {
       formatTable(['steady load (lag from append() resolving)', ...opts.builds.map((b) => b.label)], steadyRows(results)) +
       `\n\nrelay drain rate = events / (last - first record CreateTime); relay process spawn -> last record consumed: ` +
       results.map(({ build, drain }) => `${build.label} ${drain.wallSeconds.toFixed(1)} s`).join(', ') +
-      ' (boot included)';
+      ` (boot included); Kafka broker's JIT ${brokerJitNow ?? 'unknown'} (LEDGER_KAFKA_JIT)`;
     process.stdout.write(`\n${table}\n`);
     writeFileSync(
       join(RESULTS, 'relay.json'),
       JSON.stringify(
         {
-          machine: await machineInfo(drainDb.url),
+          machine: { ...(await machineInfo(drainDb.url)), kafkaBrokerJit: brokerJitNow },
           relay: 'built app (<dist>/apps/relay/main.js) as a child process',
           backlog: {
             drainRounds: opts.rounds,
