@@ -25,7 +25,7 @@ const BROKER_MAIN = 'kafka.Kafka';
  *   on a small machine; in its first minutes the optimising compiler (C2) took several times the CPU of
  *   its request handlers, and over such a life C1 alone costs the broker about half the CPU.
  * - `full`: both, as a production broker runs. Once warm it spends markedly less CPU per request, which
- *   is what a benchmark that counts the broker's CPU per command should see (README, Performance).
+ *   is what a benchmark that counts the broker's CPU per command should see (README, Benchmarks).
  */
 export const BROKER_JIT_MODES = Object.freeze({ quick: ['-XX:TieredStopAtLevel=1'], full: [] });
 
