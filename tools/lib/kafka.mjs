@@ -27,11 +27,14 @@ const BROKER_MAIN = 'kafka.Kafka';
  * - `full`: both, as a production broker runs. Once warm it spends markedly less CPU per request, which
  *   is what a benchmark that counts the broker's CPU per command should see (README, Benchmarks).
  */
-export const BROKER_JIT_MODES = Object.freeze({ quick: ['-XX:TieredStopAtLevel=1'], full: [] });
+const BROKER_JIT_MODES = Object.freeze({ quick: ['-XX:TieredStopAtLevel=1'], full: [] });
 
 /** The broker's JVM flags for the mode LEDGER_KAFKA_JIT names; anything but a known mode is an error. */
 export function brokerJvmFlags(env = process.env) {
-  const mode = brokerJitMode(env);
+  return jvmFlagsFor(brokerJitMode(env));
+}
+
+function jvmFlagsFor(mode) {
   return ['-Xms512m', '-Xmx1g', '-XX:+UseG1GC', ...BROKER_JIT_MODES[mode], '-Djava.awt.headless=true'];
 }
 
@@ -223,14 +226,10 @@ async function addScramUser(log) {
 
 async function startBroker(log, jit) {
   const logOffset = sizeOf(paths.serverLog);
-  const child = spawnDaemon(
-    'java',
-    [...brokerJvmFlags({ LEDGER_KAFKA_JIT: jit }), ...javaArgs(paths.brokerLogConfig, BROKER_MAIN, [paths.properties])],
-    {
-      logFile: paths.serverLog,
-      cwd: paths.home,
-    },
-  );
+  const child = spawnDaemon('java', [...jvmFlagsFor(jit), ...javaArgs(paths.brokerLogConfig, BROKER_MAIN, [paths.properties])], {
+    logFile: paths.serverLog,
+    cwd: paths.home,
+  });
   writePidFile(paths.pidFile, {
     pid: child.pid,
     marker: BROKER_MAIN,

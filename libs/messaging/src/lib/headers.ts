@@ -52,6 +52,9 @@ export function envelopeHeaders(envelope: EventEnvelope): IHeaders {
   return headers;
 }
 
+// Once, not per message: the projector reads the headers of every message it consumes.
+const HEADER_FIELDS = Object.entries(EVENT_HEADERS);
+
 /** Reads the known headers as strings; a repeated header keeps its first value. */
 export function readEventHeaders(headers: IHeaders | undefined): EventHeaders {
   const result: Record<string, string> = {};
@@ -63,6 +66,3 @@ export function readEventHeaders(headers: IHeaders | undefined): EventHeaders {
   }
   return result as EventHeaders;
 }
-
-// Once, not per message: the projector reads the headers of every message it consumes.
-const HEADER_FIELDS = Object.entries(EVENT_HEADERS);
